@@ -1,0 +1,30 @@
+// @ts-check
+import { defineConfig } from "astro/config";
+import mdx from "@astrojs/mdx";
+import { labIntegration } from "./src/server/astro-lab-integration.ts";
+
+export default defineConfig({
+  // The production server (src/server/start.ts) serves the static build; the lab is attached to
+  // it there, and to the dev server by the integration below.
+  output: "static",
+  trailingSlash: "ignore",
+  build: {
+    format: "directory",
+    // Stylesheets stay files so the Content-Security-Policy can forbid inline <style>.
+    inlineStylesheets: "never",
+  },
+  integrations: [mdx(), labIntegration()],
+  markdown: {
+    shikiConfig: {
+      themes: { light: "github-light", dark: "github-dark" },
+      defaultColor: false,
+      wrap: false,
+    },
+  },
+  devToolbar: { enabled: false },
+  vite: {
+    // Never inline scripts into pages: the Content-Security-Policy allows only script files
+    // from this origin (script-src 'self'), which keeps injected markup from running code.
+    build: { assetsInlineLimit: 0 },
+  },
+});

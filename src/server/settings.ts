@@ -1,0 +1,109 @@
+// The lab's limits and the production server's address, each a named setting with a default.
+// Operators set them with environment variables (LAB_* , PORT, HOST) or command-line flags;
+// a malformed value is reported as an error instead of silently falling back.
+
+export interface LabSettings {
+  /** Origins allowed besides the page's own (for a site served elsewhere). Exact matches. */
+  allowedOrigins: readonly string[];
+  /** Largest message the lab accepts; a bigger one is closed with 1009 (RFC 6455 §7.4.1). */
+  maxMessageBytes: number;
+  /** Time a new TCP connection has to send a complete request head (stalled handshakes). */
+  handshakeTimeoutMs: number;
+  /** How often the lab pings; a peer that missed the previous pong is dropped (§5.5.2). */
+  heartbeatIntervalMs: number;
+  /** Open lab sockets one client address may hold; more are refused with 429. */
+  maxConnectionsPerAddress: number;
+  /** Sustained messages per second one connection may send; over it closes with 1008. */
+  maxMessagesPerSecond: number;
+}
+
+export const defaultLabSettings: LabSettings = {
+  allowedOrigins: [],
+  maxMessageBytes: 64 * 1024,
+  handshakeTimeoutMs: 10_000,
+  heartbeatIntervalMs: 30_000,
+  maxConnectionsPerAddress: 32,
+  maxMessagesPerSecond: 50,
+};
+
+export interface ServerSettings {
+  host: string;
+  port: number;
+  /** True when the operator asked to serve the local network (`--host`). */
+  lan: boolean;
+}
+
+export const defaultServerSettings: ServerSettings = { host: "127.0.0.1", port: 4321, lan: false };
+
+type Env = Record<string, string | undefined>;
+
+function positiveInteger(name: string, raw: string | undefined, fallback: number, min = 1): number {
+  if (raw === undefined || raw === "") return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min) {
+    throw new Error(`${name} must be a whole number of at least ${min}, got "${raw}"`);
+  }
+  return value;
+}
+
+export function labSettingsFromEnv(env: Env): LabSettings {
+  const origins = (env.LAB_ALLOWED_ORIGINS ?? "")
+    .split(",")
+    .map((o) => o.trim())
+    .filter(Boolean);
+  for (const origin of origins) {
+    let parsed: URL;
+    try {
+      parsed = new URL(origin);
+    } catch {
+      throw new Error(`LAB_ALLOWED_ORIGINS has "${origin}", which is not an origin like http://192.168.1.20:4321`);
+    }
+    if (parsed.origin !== origin) {
+      throw new Error(`LAB_ALLOWED_ORIGINS has "${origin}"; write it as an origin only: ${parsed.origin}`);
+    }
+  }
+  return {
+    allowedOrigins: origins,
+    maxMessageBytes: positiveInteger("LAB_MAX_MESSAGE_BYTES", env.LAB_MAX_MESSAGE_BYTES, defaultLabSettings.maxMessageBytes, 125),
+    handshakeTimeoutMs: positiveInteger("LAB_HANDSHAKE_TIMEOUT_MS", env.LAB_HANDSHAKE_TIMEOUT_MS, defaultLabSettings.handshakeTimeoutMs, 50),
+    heartbeatIntervalMs: positiveInteger("LAB_HEARTBEAT_INTERVAL_MS", env.LAB_HEARTBEAT_INTERVAL_MS, defaultLabSettings.heartbeatIntervalMs, 50),
+    maxConnectionsPerAddress: positiveInteger("LAB_MAX_CONNECTIONS_PER_ADDRESS", env.LAB_MAX_CONNECTIONS_PER_ADDRESS, defaultLabSettings.maxConnectionsPerAddress),
+    maxMessagesPerSecond: positiveInteger("LAB_MAX_MESSAGES_PER_SECOND", env.LAB_MAX_MESSAGES_PER_SECOND, defaultLabSettings.maxMessagesPerSecond),
+  };
+}
+
+function isLoopback(host: string): boolean {
+  return host === "localhost" || host === "::1" || host.startsWith("127.");
+}
+
+/**
+ * `npm start -- --host` serves the LAN (0.0.0.0); `--host ADDR` picks an address; `--port N`
+ * or PORT picks the port (0 asks the OS for a free one, which tests use).
+ */
+export function serverSettingsFrom(argv: readonly string[], env: Env): ServerSettings {
+  let host = env.HOST || defaultServerSettings.host;
+  let port = positiveInteger("PORT", env.PORT, defaultServerSettings.port, 0);
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === "--host") {
+      const value = argv[i + 1];
+      if (value !== undefined && !value.startsWith("--")) {
+        host = value;
+        i++;
+      } else {
+        host = "0.0.0.0";
+      }
+    } else if (arg.startsWith("--host=")) {
+      host = arg.slice("--host=".length) || "0.0.0.0";
+    } else if (arg === "--port") {
+      port = positiveInteger("--port", argv[i + 1], port, 0);
+      i++;
+    } else if (arg.startsWith("--port=")) {
+      port = positiveInteger("--port", arg.slice("--port=".length), port, 0);
+    } else {
+      throw new Error(`Unknown option "${arg}". Use --host [ADDRESS] and --port NUMBER.`);
+    }
+  }
+  if (port > 65535) throw new Error(`--port must be at most 65535, got ${port}`);
+  return { host, port, lan: !isLoopback(host) };
+}

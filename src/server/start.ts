@@ -1,0 +1,72 @@
+// `npm start`: build if needed, then serve the site and the lab from one process.
+//   npm start                  → http://127.0.0.1:4321 (this machine only)
+//   npm start -- --host        → every network interface; prints the addresses students open
+//   npm start -- --port 8080   → another port (PORT and HOST environment variables work too)
+import { networkInterfaces } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { isBuildStale, runAstroBuild } from "./build-if-needed.ts";
+import { labSettingsFromEnv, serverSettingsFrom } from "./settings.ts";
+import { createSiteServer } from "./site-server.ts";
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
+const distDir = join(root, "dist");
+
+function lanAddresses(): string[] {
+  const found: string[] = [];
+  for (const list of Object.values(networkInterfaces())) {
+    for (const info of list ?? []) {
+      if (info.family === "IPv4" && !info.internal) found.push(info.address);
+    }
+  }
+  return found;
+}
+
+async function main(): Promise<void> {
+  let server, lab;
+  try {
+    server = serverSettingsFrom(process.argv.slice(2), process.env);
+    lab = labSettingsFromEnv(process.env);
+  } catch (error) {
+    console.error(`Cannot start: ${(error as Error).message}`);
+    process.exit(2);
+  }
+  if (await isBuildStale(root, distDir)) {
+    console.log("Building the site (dist/ is missing or older than the sources)…");
+    await runAstroBuild(root);
+  }
+  const site = createSiteServer({ distDir, lab });
+  let address;
+  try {
+    address = await site.listen(server.port, server.host);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    console.error(code === "EADDRINUSE" ? `Port ${server.port} is already in use. Try: npm start -- --port ${server.port + 1}` : `Cannot listen: ${(error as Error).message}`);
+    process.exit(1);
+  }
+  const port = address.port;
+  const local = server.lan ? "127.0.0.1" : address.address.includes(":") ? `[${address.address}]` : address.address;
+  console.log(`Switching Protocols is running at http://${local}:${port}/`);
+  if (server.lan) {
+    const addresses = lanAddresses();
+    if (addresses.length === 0) console.log("No network interface has an IPv4 address; students cannot reach this machine yet.");
+    else {
+      console.log("Students on the same network can open:");
+      for (const ip of addresses) console.log(`  http://${ip}:${port}/`);
+    }
+  }
+  console.log("Press Ctrl+C to stop.");
+
+  const stop = (signal: string): void => {
+    console.log(`\n${signal} received: closing lab connections (1001 Going Away) and stopping.`);
+    site.close().then(() => process.exit(0), () => process.exit(1));
+    setTimeout(() => process.exit(1), 3000).unref();
+  };
+  process.once("SIGINT", () => stop("SIGINT"));
+  process.once("SIGTERM", () => stop("SIGTERM"));
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,40 @@
+// A "check your understanding" question: one correct choice, and feedback for every choice
+// that explains why it is right or wrong (a bare "wrong" teaches nothing).
+
+export interface QuizChoice {
+  text: string;
+  correct?: boolean;
+  feedback: string;
+}
+
+export interface QuizQuestion {
+  prompt: string;
+  choices: QuizChoice[];
+}
+
+/** Problems with a question set, so a lesson with a broken quiz fails the build. */
+export function quizProblems(questions: readonly QuizQuestion[]): string[] {
+  const problems: string[] = [];
+  if (questions.length === 0) problems.push("the quiz has no questions");
+  questions.forEach((q, i) => {
+    const correct = q.choices.filter((c) => c.correct).length;
+    if (q.choices.length < 2) problems.push(`question ${i + 1} needs at least two choices`);
+    if (correct !== 1) problems.push(`question ${i + 1} must have exactly one correct choice, has ${correct}`);
+    q.choices.forEach((c, j) => {
+      if (c.feedback.trim().length < 10) problems.push(`question ${i + 1}, choice ${j + 1} needs feedback that explains it`);
+    });
+  });
+  return problems;
+}
+
+export interface QuizResult {
+  answered: number;
+  correct: number;
+  total: number;
+}
+
+export function summarise(results: ReadonlyMap<number, boolean>, total: number): QuizResult {
+  let correct = 0;
+  for (const ok of results.values()) if (ok) correct++;
+  return { answered: results.size, correct, total };
+}

@@ -1,0 +1,31 @@
+// Widgets ship their code only when they are about to be seen: the custom element is defined
+// (and its module, with XState and the protocol code, downloaded) the first time any instance
+// comes within a screen of the viewport. Until then the server-rendered markup shows.
+
+export function defineWhenVisible(tag: string, load: () => Promise<{ default: CustomElementConstructor }>): void {
+  const elements = document.querySelectorAll(tag);
+  if (elements.length === 0 || customElements.get(tag)) return;
+  let started = false;
+  const define = (): void => {
+    if (started) return;
+    started = true;
+    observer?.disconnect();
+    load().then(
+      (module) => {
+        if (!customElements.get(tag)) customElements.define(tag, module.default);
+      },
+      (error: unknown) => {
+        for (const element of document.querySelectorAll(tag)) {
+          element.setAttribute("data-load-error", "");
+          const note = element.querySelector("[data-loading-note]");
+          if (note) note.textContent = `This widget could not load its code (${error instanceof Error ? error.message : "unknown error"}). Reload the page to try again.`;
+        }
+      },
+    );
+  };
+  const observer = "IntersectionObserver" in window
+    ? new IntersectionObserver((entries) => entries.some((e) => e.isIntersecting) && define(), { rootMargin: "100% 0px" })
+    : null;
+  if (!observer) return define();
+  for (const element of elements) observer.observe(element);
+}

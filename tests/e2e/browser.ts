@@ -1,0 +1,73 @@
+// Launches Debian's Chromium through playwright-core (never a downloaded browser) with a fresh
+// profile, and records what a page does that a test must check: console errors, uncaught
+// exceptions, and every request with its URL, so a test can prove nothing left the origin.
+import { mkdtemp, rm } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { chromium, type BrowserContext, type Page } from "playwright-core";
+
+export const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+
+export interface Browser {
+  context: BrowserContext;
+  close(): Promise<void>;
+}
+
+export async function launchBrowser(options: { reducedMotion?: "reduce" | "no-preference"; colorScheme?: "light" | "dark" } = {}): Promise<Browser> {
+  if (!existsSync(chromiumPath)) {
+    throw new Error(`Chromium not found at ${chromiumPath}. Install it with "apt-get install -y chromium" or set CHROMIUM_PATH.`);
+  }
+  const profile = await mkdtemp(join(tmpdir(), "sp-chromium-"));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: chromiumPath,
+    headless: true,
+    viewport: { width: 1280, height: 900 },
+    reducedMotion: options.reducedMotion ?? "no-preference",
+    colorScheme: options.colorScheme ?? "light",
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+  return {
+    context,
+    async close() {
+      await context.close();
+      await rm(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface PageWatch {
+  consoleErrors: string[];
+  pageErrors: string[];
+  requests: string[];
+}
+
+/** Collects errors and requests for a page from the moment it is created. */
+export function watchPage(page: Page): PageWatch {
+  const watch: PageWatch = { consoleErrors: [], pageErrors: [], requests: [] };
+  page.on("console", (message) => {
+    if (message.type() === "error") watch.consoleErrors.push(message.text());
+  });
+  page.on("pageerror", (error) => watch.pageErrors.push(error.message));
+  page.on("request", (request) => watch.requests.push(request.url()));
+  page.on("websocket", (socket) => watch.requests.push(socket.url()));
+  return watch;
+}
+
+/** Requests that went to a host other than the site's (data: and blob: URLs stay local). */
+export function foreignRequests(watch: PageWatch, baseUrl: string): string[] {
+  const own = new URL(baseUrl).host;
+  return watch.requests.filter((url) => {
+    const parsed = new URL(url);
+    if (parsed.protocol === "data:" || parsed.protocol === "blob:") return false;
+    return parsed.host !== own;
+  });
+}
