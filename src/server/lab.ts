@@ -103,7 +103,12 @@ export function createLab(overrides: Partial<LabSettings> = {}): Lab {
         return true;
       }
       wss.handleUpgrade(request, socket, head, (ws) => {
+        // ws reports protocol violations (oversized or malformed frames, bad UTF-8) as an
+        // 'error' and closes with the matching code itself; without a listener the error
+        // would be thrown and take the whole server down for everyone.
+        ws.on("error", () => {});
         track(address, ws);
+        wss.emit("connection", ws, request);
         limitRate(ws);
         endpoint(ws, request);
       });

@@ -22,6 +22,8 @@ export default class EchoConsoleElement extends HTMLElement {
   #renderedIds = new Set<number>();
   #abort = new AbortController();
   #labInfo: LabInfo | null = null;
+  /** Set when Connect is pressed: the button disables itself, so focus moves on once OPEN. */
+  #moveFocusWhenOpen = false;
 
   connectedCallback(): void {
     this.#abort = new AbortController();
@@ -37,7 +39,14 @@ export default class EchoConsoleElement extends HTMLElement {
     const message = part<HTMLInputElement>(this, "message");
     const messageError = part<HTMLElement>(this, "message-error");
 
-    connect.addEventListener("click", () => actor.send({ type: "connect.requested", at: performance.now() }), { signal });
+    connect.addEventListener(
+      "click",
+      () => {
+        this.#moveFocusWhenOpen = true;
+        actor.send({ type: "connect.requested", at: performance.now() });
+      },
+      { signal },
+    );
 
     sendForm.addEventListener(
       "submit",
@@ -151,6 +160,12 @@ export default class EchoConsoleElement extends HTMLElement {
     connect.textContent = context.connection === 0 ? "Connect" : "Reconnect";
     for (const control of this.querySelectorAll<HTMLInputElement | HTMLButtonElement>("[data-needs-open]")) control.disabled = !open;
     part<HTMLButtonElement>(this, "oversize").disabled = !open || this.#labInfo === null;
+    if (readyState !== "CONNECTING" && this.#moveFocusWhenOpen) {
+      this.#moveFocusWhenOpen = false;
+      // A disabled button drops keyboard focus to the page; put it where the reader goes next.
+      const focusLost = document.activeElement === connect || document.activeElement === document.body;
+      if (focusLost) (open ? part<HTMLInputElement>(this, "message") : connect).focus();
+    }
 
     const closeReport = part<HTMLElement>(this, "close-report");
     const lastClose = [...context.log].reverse().find((e): e is Extract<LogEntry, { type: "close" }> => e.type === "close");

@@ -1,0 +1,54 @@
+// Starts the real Astro dev server (with this project's config, so with the lab integration)
+// on a free port and checks that the lab and Vite's own HMR socket both work on it.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { dev } from "astro";
+import { WebSocket } from "ws";
+import { closeOf, nextMessage, openClient, rawExchange, upgradeRequest } from "./test-helpers.ts";
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
+let server: Awaited<ReturnType<typeof dev>>;
+let port: number;
+
+beforeAll(async () => {
+  process.env.ASTRO_TELEMETRY_DISABLED = "1";
+  server = await dev({ root, logLevel: "error", server: { host: "127.0.0.1", port: 0 } });
+  port = server.address.port;
+}, 120_000);
+
+afterAll(async () => {
+  await server?.stop();
+});
+
+describe("the lab attached to astro dev", () => {
+  it("serves /lab/echo on the dev server", async () => {
+    const client = await openClient(`ws://127.0.0.1:${port}/lab/echo`, `http://127.0.0.1:${port}`);
+    client.send("from dev");
+    expect((await nextMessage(client)).data.toString()).toBe("from dev");
+    client.close();
+  });
+
+  it("checks Origin on the dev server too", async () => {
+    const { response } = await rawExchange(port, upgradeRequest("/lab/echo", { Host: `127.0.0.1:${port}`, Origin: "http://evil.example" }));
+    expect(response).toMatch(/^HTTP\/1\.1 403/);
+  });
+
+  it("leaves Vite's HMR socket working", async () => {
+    const hmr = new WebSocket(`ws://127.0.0.1:${port}/`, "vite-hmr");
+    const first = await new Promise<string>((resolvePromise, reject) => {
+      hmr.once("message", (data) => resolvePromise(data.toString()));
+      hmr.once("error", reject);
+    });
+    expect(hmr.protocol).toBe("vite-hmr");
+    expect(JSON.parse(first)).toMatchObject({ type: "connected" });
+    const closed = closeOf(hmr);
+    hmr.close();
+    await closed;
+  });
+
+  it("answers /lab/info through the dev server's middleware", async () => {
+    const response = await fetch(`http://127.0.0.1:${port}/lab/info`);
+    expect(await response.json()).toMatchObject({ endpoints: ["/lab/echo"] });
+  });
+});

@@ -1,0 +1,170 @@
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { connect } from "node:net";
+import { WebSocket } from "ws";
+import { closeOf, nextMessage, openClient, rawExchange, startSite, upgradeRequest, type Running } from "./test-helpers.ts";
+
+let running: Running | null = null;
+afterEach(async () => {
+  await running?.stop();
+  running = null;
+});
+
+describe("lab echo over real sockets", () => {
+  it("echoes text as text and binary as binary", async () => {
+    running = await startSite();
+    const client = await openClient(`ws://127.0.0.1:${running.port}/lab/echo`, running.origin);
+    client.send("héllo");
+    const text = await nextMessage(client);
+    expect(text.isBinary).toBe(false);
+    expect(text.data.toString("utf8")).toBe("héllo");
+    client.send(Buffer.from([0, 1, 2, 255]));
+    const binary = await nextMessage(client);
+    expect(binary.isBinary).toBe(true);
+    expect([...binary.data]).toEqual([0, 1, 2, 255]);
+    client.close();
+  });
+
+  it("completes the RFC 6455 §1.3 sample handshake with compression off", async () => {
+    running = await startSite();
+    const request = upgradeRequest("/lab/echo", { Host: `127.0.0.1:${running.port}`, Origin: running.origin, "Sec-WebSocket-Extensions": "permessage-deflate" });
+    const { response } = await rawExchange(running.port, request, 300);
+    expect(response).toMatch(/^HTTP\/1\.1 101 Switching Protocols\r\n/);
+    expect(response).toContain("Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=");
+    expect(response).not.toMatch(/Sec-WebSocket-Extensions/i);
+  });
+});
+
+describe("origin check", () => {
+  it("refuses a foreign Origin with 403 and no 101", async () => {
+    running = await startSite();
+    const { response, closedByServer } = await rawExchange(running.port, upgradeRequest("/lab/echo", { Host: `127.0.0.1:${running.port}`, Origin: "http://evil.example" }));
+    expect(response).toMatch(/^HTTP\/1\.1 403 Forbidden\r\n/);
+    expect(response).not.toContain("101");
+    expect(response).toContain("http://evil.example");
+    expect(closedByServer).toBe(true);
+  });
+
+  it("refuses a handshake without Origin", async () => {
+    running = await startSite();
+    await expect(openClient(`ws://127.0.0.1:${running.port}/lab/echo`, undefined)).rejects.toThrow("HTTP 403");
+  });
+
+  it("accepts an origin from the allow-list", async () => {
+    running = await startSite({ allowedOrigins: ["http://teacher.example:8080"] });
+    const client = await openClient(`ws://127.0.0.1:${running.port}/lab/echo`, "http://teacher.example:8080");
+    expect(client.readyState).toBe(WebSocket.OPEN);
+    client.close();
+  });
+});
+
+describe("limits", () => {
+  it("closes an oversized message with 1009", async () => {
+    running = await startSite({ maxMessageBytes: 1024 });
+    const client = await openClient(`ws://127.0.0.1:${running.port}/lab/echo`, running.origin);
+    const closed = closeOf(client);
+    client.send(Buffer.alloc(1025));
+    expect((await closed).code).toBe(1009);
+  });
+
+  it("still echoes a message of exactly the maximum size", async () => {
+    running = await startSite({ maxMessageBytes: 1024 });
+    const client = await openClient(`ws://127.0.0.1:${running.port}/lab/echo`, running.origin);
+    client.send(Buffer.alloc(1024, 7));
+    expect((await nextMessage(client)).data.byteLength).toBe(1024);
+    client.close();
+  });
+
+  it("closes a connection that sends faster than the rate limit with 1008", async () => {
+    running = await startSite({ maxMessagesPerSecond: 5 });
+    const client = await openClient(`ws://127.0.0.1:${running.port}/lab/echo`, running.origin);
+    const closed = closeOf(client);
+    for (let i = 0; i < 50; i++) client.send(`m${i}`);
+    const { code, reason } = await closed;
+    expect(code).toBe(1008);
+    expect(reason).toMatch(/5 messages per second/);
+  });
+
+  it("refuses more connections per address than allowed with 429", async () => {
+    running = await startSite({ maxConnectionsPerAddress: 2 });
+    const url = `ws://127.0.0.1:${running.port}/lab/echo`;
+    const a = await openClient(url, running.origin);
+    const b = await openClient(url, running.origin);
+    await expect(openClient(url, running.origin)).rejects.toThrow("HTTP 429");
+    a.close();
+    await closeOf(a);
+    await new Promise((r) => setTimeout(r, 20));
+    const c = await openClient(url, running.origin);
+    b.close();
+    c.close();
+  });
+
+  it("closes a stalled handshake when the timeout runs out", async () => {
+    running = await startSite({ handshakeTimeoutMs: 200 });
+    const partial = `GET /lab/echo HTTP/1.1\r\nHost: 127.0.0.1:${running.port}\r\nUpgrade: websocket\r\n`;
+    const { response, closedByServer } = await rawExchange(running.port, partial, 5000);
+    expect(closedByServer).toBe(true);
+    expect(response).toBe("");
+  });
+
+  it("drops a peer that stops answering pings", async () => {
+    running = await startSite({ heartbeatIntervalMs: 100 });
+    const port = running.port;
+    const origin = running.origin;
+    // A raw client completes the handshake and then never answers a ping (it reads and
+    // discards everything, so the server's FIN is seen when it comes).
+    const closed = await new Promise<boolean>((resolve) => {
+      const socket = connect(port, "127.0.0.1", () => socket.write(upgradeRequest("/lab/echo", { Host: `127.0.0.1:${port}`, Origin: origin })));
+      socket.resume();
+      socket.on("close", () => resolve(true));
+      setTimeout(() => resolve(false), 3000);
+    });
+    expect(closed).toBe(true);
+    const lab = running.site.lab;
+    await vi.waitFor(() => expect(lab.connectionCount()).toBe(0));
+  });
+
+  it("keeps a peer that answers pings", async () => {
+    running = await startSite({ heartbeatIntervalMs: 50 });
+    const client = await openClient(`ws://127.0.0.1:${running.port}/lab/echo`, running.origin);
+    let pings = 0;
+    client.on("ping", () => pings++);
+    await new Promise((r) => setTimeout(r, 400));
+    expect(pings).toBeGreaterThanOrEqual(3);
+    expect(client.readyState).toBe(WebSocket.OPEN);
+    client.close();
+  });
+});
+
+describe("paths", () => {
+  it("answers an unknown /lab/ path with 404", async () => {
+    running = await startSite();
+    const { response } = await rawExchange(running.port, upgradeRequest("/lab/nope", { Host: `127.0.0.1:${running.port}`, Origin: running.origin }));
+    expect(response).toMatch(/^HTTP\/1\.1 404 Not Found\r\n/);
+    expect(response).toContain("/lab/echo");
+  });
+
+  it("answers an upgrade outside /lab/ instead of leaving it hanging", async () => {
+    running = await startSite();
+    const { response, closedByServer } = await rawExchange(running.port, upgradeRequest("/somewhere", { Host: `127.0.0.1:${running.port}`, Origin: running.origin }));
+    expect(response).toMatch(/^HTTP\/1\.1 404 Not Found\r\n/);
+    expect(closedByServer).toBe(true);
+  });
+
+  it("describes its limits at /lab/info", async () => {
+    running = await startSite({ maxMessageBytes: 4096 });
+    const response = await fetch(`${running.origin}/lab/info`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ endpoints: ["/lab/echo"], maxMessageBytes: 4096, compression: false });
+  });
+});
+
+describe("shutdown", () => {
+  it("closes lab sockets with 1001 Going Away", async () => {
+    running = await startSite();
+    const client = await openClient(`ws://127.0.0.1:${running.port}/lab/echo`, running.origin);
+    const closed = closeOf(client);
+    await running.stop();
+    running = null;
+    expect(await closed).toEqual({ code: 1001, reason: "The lab server is shutting down" });
+  });
+});

@@ -1,0 +1,54 @@
+import { describe, expect, it } from "vitest";
+import { defaultLabSettings, labSettingsFromEnv, serverSettingsFrom } from "./settings.ts";
+import { checkOrigin } from "./origin.ts";
+
+describe("server settings", () => {
+  it("defaults to this machine only, port 4321", () => {
+    expect(serverSettingsFrom([], {})).toEqual({ host: "127.0.0.1", port: 4321, lan: false });
+  });
+  it("serves the LAN with --host, or a chosen address", () => {
+    expect(serverSettingsFrom(["--host"], {})).toEqual({ host: "0.0.0.0", port: 4321, lan: true });
+    expect(serverSettingsFrom(["--host", "192.168.1.20", "--port", "8080"], {})).toEqual({ host: "192.168.1.20", port: 8080, lan: true });
+    expect(serverSettingsFrom(["--port=0"], { HOST: "127.0.0.2" })).toEqual({ host: "127.0.0.2", port: 0, lan: false });
+  });
+  it("reads PORT and HOST and rejects nonsense", () => {
+    expect(serverSettingsFrom([], { PORT: "9000", HOST: "0.0.0.0" })).toMatchObject({ port: 9000, lan: true });
+    expect(() => serverSettingsFrom([], { PORT: "abc" })).toThrow(/PORT must be a whole number/);
+    expect(() => serverSettingsFrom(["--port", "70000"], {})).toThrow(/at most 65535/);
+    expect(() => serverSettingsFrom(["--bogus"], {})).toThrow(/Unknown option/);
+  });
+});
+
+describe("lab settings", () => {
+  it("has defaults for every limit", () => {
+    expect(labSettingsFromEnv({})).toEqual(defaultLabSettings);
+  });
+  it("reads limits and allowed origins from the environment", () => {
+    const settings = labSettingsFromEnv({ LAB_MAX_MESSAGE_BYTES: "2048", LAB_ALLOWED_ORIGINS: "http://a.example:8080, https://b.example" });
+    expect(settings.maxMessageBytes).toBe(2048);
+    expect(settings.allowedOrigins).toEqual(["http://a.example:8080", "https://b.example"]);
+  });
+  it("refuses malformed values with a reason", () => {
+    expect(() => labSettingsFromEnv({ LAB_MAX_MESSAGE_BYTES: "12" })).toThrow(/at least 125/);
+    expect(() => labSettingsFromEnv({ LAB_ALLOWED_ORIGINS: "http://a.example/path" })).toThrow(/origin only: http:\/\/a\.example/);
+    expect(() => labSettingsFromEnv({ LAB_ALLOWED_ORIGINS: "not a url" })).toThrow(/not an origin/);
+  });
+});
+
+describe("origin check", () => {
+  it("allows the page's own origin, whatever address it was reached by", () => {
+    expect(checkOrigin("http://127.0.0.1:4321", "127.0.0.1:4321", [])).toEqual({ allowed: true });
+    expect(checkOrigin("http://192.168.1.20:4321", "192.168.1.20:4321", [])).toEqual({ allowed: true });
+    expect(checkOrigin("http://Example.com", "example.com:80", [])).toEqual({ allowed: true });
+  });
+  it("refuses other origins, opaque origins and missing ones", () => {
+    expect(checkOrigin("http://evil.example", "127.0.0.1:4321", [])).toMatchObject({ allowed: false });
+    expect(checkOrigin("http://127.0.0.1:9999", "127.0.0.1:4321", [])).toMatchObject({ allowed: false });
+    expect(checkOrigin("null", "127.0.0.1:4321", [])).toMatchObject({ allowed: false });
+    expect(checkOrigin(undefined, "127.0.0.1:4321", [])).toMatchObject({ allowed: false, reason: expect.stringMatching(/no Origin/) });
+  });
+  it("allows listed origins exactly", () => {
+    expect(checkOrigin("http://a.example:8080", "127.0.0.1:4321", ["http://a.example:8080"])).toEqual({ allowed: true });
+    expect(checkOrigin("http://a.example:8081", "127.0.0.1:4321", ["http://a.example:8080"])).toMatchObject({ allowed: false });
+  });
+});
