@@ -16,7 +16,7 @@ export default defineConfig({
   integrations: [mdx(), labIntegration()],
   markdown: {
     shikiConfig: {
-      themes: { light: "github-light", dark: "github-dark" },
+      themes: { light: "github-light-high-contrast", dark: "github-dark-high-contrast" },
       defaultColor: false,
       wrap: false,
     },

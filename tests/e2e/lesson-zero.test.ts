@@ -44,7 +44,7 @@ async function connectEcho(): Promise<void> {
 describe("home page", () => {
   it("introduces the tutorial and lists lessons with summary and time", async () => {
     await openPage("/");
-    await expect(page.getByRole("heading", { level: 1 })).toBeTruthy();
+    expect(await page.getByRole("heading", { level: 1 }).innerText()).toMatch(/wire/);
     const items = page.locator(".lesson-list > li");
     expect(await items.count()).toBeGreaterThanOrEqual(1);
     const first = await items.first().innerText();

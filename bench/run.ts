@@ -1,0 +1,51 @@
+// `npm run bench`: measures the production build and the lab, prints the figures next to their
+// budgets, and exits 1 if any budget is exceeded. Budgets live here, never in tests.
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { isBuildStale, runAstroBuild } from "../src/server/build-if-needed.ts";
+import { measurePages } from "./page-weight.ts";
+import { measureEchoLatency } from "./echo-latency.ts";
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const dist = join(root, "dist");
+
+const budgets = {
+  /** Scripts a page needs before it works (gzip): chrome only; widget code loads lazily. */
+  initialJsGzip: 8 * 1024,
+  /** HTML + CSS + initial scripts of one page (gzip). */
+  initialTotalGzip: 60 * 1024,
+  /** Widget code fetched when a widget scrolls into view, per page (gzip). */
+  lazyJsGzip: 40 * 1024,
+  /** Loopback echo round trip through the production server. */
+  echoMedianMs: 2,
+  echoP95Ms: 10,
+};
+
+const kb = (bytes: number): string => `${(bytes / 1024).toFixed(1)} KiB`;
+const failures: string[] = [];
+const check = (label: string, value: number, budget: number, show: (n: number) => string): string => {
+  const ok = value <= budget;
+  if (!ok) failures.push(`${label}: ${show(value)} > ${show(budget)}`);
+  return `${show(value)} ${ok ? "≤" : "OVER"} ${show(budget)}`;
+};
+
+if (await isBuildStale(root, dist)) await runAstroBuild(root);
+
+console.log("Page weight (gzip)");
+for (const page of await measurePages(dist)) {
+  const total = page.htmlGzip + page.cssGzip + page.jsGzip;
+  console.log(
+    `  ${page.page.padEnd(28)} html ${kb(page.htmlGzip)} · css ${kb(page.cssGzip)} · js ${check(`${page.page} initial js`, page.jsGzip, budgets.initialJsGzip, kb)} · total ${check(`${page.page} total`, total, budgets.initialTotalGzip, kb)} · lazy widgets ${check(`${page.page} lazy js`, page.lazyJsGzip, budgets.lazyJsGzip, kb)}`,
+  );
+}
+
+const latency = await measureEchoLatency(dist, 2000);
+const ms = (n: number): string => `${n.toFixed(3)} ms`;
+console.log(`Echo round trip over loopback (${latency.messages} messages)`);
+console.log(`  median ${check("echo median", latency.medianMs, budgets.echoMedianMs, ms)} · p95 ${check("echo p95", latency.p95Ms, budgets.echoP95Ms, ms)}`);
+
+if (failures.length > 0) {
+  console.error(`\nOver budget:\n  ${failures.join("\n  ")}`);
+  process.exit(1);
+}
+console.log("\nAll budgets met.");
