@@ -2,6 +2,7 @@
 import { defineConfig } from "astro/config";
 import mdx from "@astrojs/mdx";
 import { labIntegration } from "./src/server/astro-lab-integration.ts";
+import { codeThemes } from "./src/layouts/code-themes.ts";
 
 export default defineConfig({
   // The production server (src/server/start.ts) serves the static build; the lab is attached to
@@ -16,7 +17,7 @@ export default defineConfig({
   integrations: [mdx(), labIntegration()],
   markdown: {
     shikiConfig: {
-      themes: { light: "github-light-high-contrast", dark: "github-dark-high-contrast" },
+      themes: codeThemes,
       defaultColor: false,
       wrap: false,
     },
