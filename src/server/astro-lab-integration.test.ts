@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import { dev } from "astro";
 import { WebSocket } from "ws";
 import { closeOf, nextMessage, openClient, rawExchange, upgradeRequest } from "./test-helpers.ts";
+import { generateToken, openMonitor } from "./tap/tap-test-helpers.ts";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 let server: Awaited<ReturnType<typeof dev>>;
@@ -50,5 +51,24 @@ describe("the lab attached to astro dev", () => {
   it("answers /lab/info through the dev server's middleware", async () => {
     const response = await fetch(`http://127.0.0.1:${port}/lab/info`);
     expect(await response.json()).toMatchObject({ endpoints: ["/lab/echo"] });
+  });
+
+  it("taps a watched connection on the dev server too", async () => {
+    const origin = `http://127.0.0.1:${port}`;
+    const token = generateToken();
+    const monitor = await openMonitor(port, origin, token);
+    const specimen = await openClient(`ws://127.0.0.1:${port}/lab/echo?watch=${token}`, origin);
+    const request = Buffer.from((await monitor.find("request")).data, "base64").toString("latin1");
+    expect(request).toMatch(new RegExp(`^GET /lab/echo\\?watch=${token} HTTP/1\\.1\r\n[\\s\\S]*\r\n\r\n$`));
+    expect(Buffer.from((await monitor.find("response")).data, "base64").toString("latin1")).toMatch(/^HTTP\/1\.1 101 /);
+    specimen.send("tapped on dev");
+    await nextMessage(specimen);
+    await monitor.find("chunk", (c) => c.dir === "out");
+    const closed = closeOf(specimen);
+    specimen.close();
+    await closed;
+    expect(await monitor.find("close")).toMatchObject({ initiator: "client", wasClean: true });
+    expect(monitor.invalid).toEqual([]);
+    monitor.ws.close();
   });
 });

@@ -168,3 +168,29 @@ describe("shutdown", () => {
     expect(await closed).toEqual({ code: 1001, reason: "The lab server is shutting down" });
   });
 });
+
+describe("handshake refusals", () => {
+  const base = (port: number, origin: string) => ({ Host: `127.0.0.1:${port}`, Origin: origin });
+
+  it("answers a wrong version with 426 and the version the lab speaks", async () => {
+    running = await startSite();
+    const { response } = await rawExchange(running.port, upgradeRequest("/lab/echo", { ...base(running.port, running.origin), "Sec-WebSocket-Version": "8" }));
+    expect(response).toMatch(/^HTTP\/1\.1 426 Upgrade Required\r\n/);
+    expect(response).toMatch(/\r\nSec-WebSocket-Version: 13\r\n/);
+  });
+
+  it("answers a bad key with 400 and a POST with 405", async () => {
+    running = await startSite();
+    const bad = await rawExchange(running.port, upgradeRequest("/lab/echo", { ...base(running.port, running.origin), "Sec-WebSocket-Key": "not-a-key" }));
+    expect(bad.response).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n[\s\S]*base64 of 16 random bytes/);
+    const post = await rawExchange(running.port, upgradeRequest("/lab/echo", base(running.port, running.origin)).replace(/^GET/, "POST"));
+    expect(post.response).toMatch(/^HTTP\/1\.1 405 Method Not Allowed\r\n[\s\S]*Allow: GET/);
+  });
+
+  it("answers plain HTTP to a WebSocket endpoint with 426 Upgrade Required", async () => {
+    running = await startSite();
+    const response = await fetch(`${running.origin}/lab/echo`);
+    expect(response.status).toBe(426);
+    expect(response.headers.get("upgrade")).toBe("websocket");
+  });
+});

@@ -4,21 +4,32 @@
 //
 // Every upgrade goes through the same gate, in this order:
 //   unknown /lab/ path → 404 · foreign or missing Origin → 403 (RFC 6455 §10.2)
-//   too many sockets from one address → 429 · otherwise `ws` completes the handshake (§4.2.2).
+//   too many sockets from one address → 429 · a malformed watch token → 400, a token whose
+//   monitor is missing or busy → 409 (tap/tap-hub.ts) · not GET → 405, version not 13 → 426,
+//   no websocket Upgrade token or a bad key → 400 (handshake-gate.ts) · otherwise `ws`
+//   completes the handshake (§4.2.2). Plain HTTP to an endpoint gets 426 Upgrade Required.
 // Compression is off (no permessage-deflate) so frames stay readable and compression side
 // channels stay closed. Messages above maxMessageBytes close with 1009; a connection sending
 // faster than maxMessagesPerSecond closes with 1008; a peer that stops answering pings is
 // dropped; a connection that never finishes its request head is cut after handshakeTimeoutMs.
+//
+// /lab/monitor is the wire tap's side channel (src/server/tap/tap-hub.ts): an endpoint opened
+// with ?watch=TOKEN is captured byte for byte and reported to the monitor holding that token.
+// Monitors pass the same gate, get their own small message limit (their requests are tiny)
+// and the same message rate limit, and are never tapped themselves.
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
 import { WebSocketServer, type WebSocket } from "ws";
 import { checkOrigin } from "./origin.ts";
+import { handshakeRefusal } from "./handshake-gate.ts";
 import { rejectUpgrade } from "./reject-upgrade.ts";
 import { createTokenBucket } from "./rate-limit.ts";
 import { watchHandshakes } from "./handshake-timeout.ts";
 import { startHeartbeat } from "./heartbeat.ts";
 import { defaultLabSettings, type LabSettings } from "./settings.ts";
 import { echo } from "./endpoints/echo.ts";
+import { COMMAND_NAMES, MONITOR_MAX_MESSAGE_BYTES } from "./tap/commands.ts";
+import { createTapHub, MONITOR_PATH, type TapHub } from "./tap/tap-hub.ts";
 
 export const LAB_PREFIX = "/lab/";
 
@@ -38,8 +49,10 @@ export interface Lab {
   watch(server: Server): void;
   /** Closes every lab socket with 1001 Going Away and stops the timers. */
   close(reason?: string): Promise<void>;
-  /** Open lab sockets right now (for tests and the operator). */
+  /** Open lab sockets right now, monitors included (for tests and the operator). */
   connectionCount(): number;
+  /** Open monitors, the most bytes one has queued, and events dropped but not yet reported. */
+  tapStats(): ReturnType<TapHub["stats"]>;
 }
 
 function pathOf(request: IncomingMessage): string {
@@ -58,8 +71,16 @@ export function createLab(overrides: Partial<LabSettings> = {}): Lab {
     maxPayload: settings.maxMessageBytes,
     clientTracking: true,
   });
+  // Monitors get a server of their own only for its smaller maxPayload.
+  const monitorWss = new WebSocketServer({
+    noServer: true,
+    perMessageDeflate: false,
+    maxPayload: MONITOR_MAX_MESSAGE_BYTES,
+    clientTracking: true,
+  });
+  const tap = createTapHub(settings);
   const perAddress = new Map<string, number>();
-  const stopHeartbeat = startHeartbeat(wss, settings.heartbeatIntervalMs);
+  const stopHeartbeats = [startHeartbeat(wss, settings.heartbeatIntervalMs), startHeartbeat(monitorWss, settings.heartbeatIntervalMs)];
   const unwatchers: Array<() => void> = [];
 
   function track(address: string, socket: WebSocket): void {
@@ -81,15 +102,26 @@ export function createLab(overrides: Partial<LabSettings> = {}): Lab {
     });
   }
 
+  function accept(server: WebSocketServer, ws: WebSocket, request: IncomingMessage, address: string): void {
+    // ws reports protocol violations (oversized or malformed frames, bad UTF-8) as an
+    // 'error' and closes with the matching code itself; without a listener the error
+    // would be thrown and take the whole server down for everyone.
+    ws.on("error", () => {});
+    track(address, ws);
+    server.emit("connection", ws, request);
+    limitRate(ws);
+  }
+
   return {
     settings,
 
     handleUpgrade(request, socket, head) {
       const path = pathOf(request);
       if (!path.startsWith(LAB_PREFIX)) return false;
+      const isMonitor = path === MONITOR_PATH;
       const endpoint = endpoints[path];
-      if (!endpoint) {
-        rejectUpgrade(socket, 404, `There is no lab endpoint at ${path}. Known endpoints: ${Object.keys(endpoints).join(", ")}.`);
+      if (!endpoint && !isMonitor) {
+        rejectUpgrade(socket, 404, `There is no lab endpoint at ${path}. Known endpoints: ${[...Object.keys(endpoints), MONITOR_PATH].join(", ")}.`);
         return true;
       }
       const verdict = checkOrigin(request.headers.origin, request.headers.host, settings.allowedOrigins);
@@ -102,21 +134,58 @@ export function createLab(overrides: Partial<LabSettings> = {}): Lab {
         rejectUpgrade(socket, 429, `This address already has ${settings.maxConnectionsPerAddress} lab connections open; close some and try again.`, { "Retry-After": "5" });
         return true;
       }
+      if (isMonitor || !endpoint) {
+        const wrong = handshakeRefusal(request);
+        if (wrong) {
+          rejectUpgrade(socket, wrong.status, wrong.message, wrong.headers);
+          return true;
+        }
+        const claim = tap.checkMonitor(request);
+        if (!claim.ok) {
+          rejectUpgrade(socket, claim.status, claim.message);
+          return true;
+        }
+        monitorWss.handleUpgrade(request, socket, head, (ws) => {
+          accept(monitorWss, ws, request, address);
+          tap.openMonitor(claim.token, ws);
+        });
+        return true;
+      }
+      const watch = tap.checkSpecimen(request);
+      if (watch && !watch.ok) {
+        rejectUpgrade(socket, watch.status, watch.message);
+        return true;
+      }
+      // The tap wraps the socket's writes before ws writes the 101, so the response is captured.
+      const tapped = watch ? tap.beginSpecimen(watch.token, request, socket, head, path) : null;
+      // Checked after the tap began, so a watched reader sees the refusal their request got.
+      const wrong = handshakeRefusal(request);
+      if (wrong) {
+        rejectUpgrade(socket, wrong.status, wrong.message, wrong.headers);
+        tapped?.refused();
+        return true;
+      }
+      let upgraded = false;
       wss.handleUpgrade(request, socket, head, (ws) => {
-        // ws reports protocol violations (oversized or malformed frames, bad UTF-8) as an
-        // 'error' and closes with the matching code itself; without a listener the error
-        // would be thrown and take the whole server down for everyone.
-        ws.on("error", () => {});
-        track(address, ws);
-        wss.emit("connection", ws, request);
-        limitRate(ws);
+        upgraded = true;
+        accept(wss, ws, request, address);
+        tapped?.upgraded(ws);
         endpoint(ws, request);
       });
+      // ws completes (or refuses) a handshake synchronously when there is no verifyClient.
+      if (!upgraded) tapped?.refused();
       return true;
     },
 
     handleHttp(request, response) {
       const path = pathOf(request);
+      if (endpoints[path] || path === MONITOR_PATH) {
+        // Plain HTTP to an address that only speaks WebSocket (RFC 9110 §15.5.22: 426 names the protocol to upgrade to).
+        const body = `${path} speaks WebSocket only: send an opening handshake (GET with Upgrade: websocket and Connection: Upgrade, RFC 6455 §4.1).\n`;
+        response.writeHead(426, { Upgrade: "websocket", Connection: "Upgrade", "Content-Type": "text/plain; charset=utf-8", "Content-Length": Buffer.byteLength(body) });
+        response.end(request.method === "HEAD" ? undefined : body);
+        return true;
+      }
       if (path !== "/lab/info") return false;
       if (request.method !== "GET" && request.method !== "HEAD") {
         response.writeHead(405, { Allow: "GET, HEAD", "Content-Type": "text/plain; charset=utf-8" }).end("Use GET.\n");
@@ -124,6 +193,8 @@ export function createLab(overrides: Partial<LabSettings> = {}): Lab {
       }
       const body = JSON.stringify({
         endpoints: Object.keys(endpoints),
+        monitor: { path: MONITOR_PATH, maxMessageBytes: MONITOR_MAX_MESSAGE_BYTES, commands: COMMAND_NAMES },
+        tap: tap.limits,
         maxMessageBytes: settings.maxMessageBytes,
         maxMessagesPerSecond: settings.maxMessagesPerSecond,
         handshakeTimeoutMs: settings.handshakeTimeoutMs,
@@ -140,13 +211,13 @@ export function createLab(overrides: Partial<LabSettings> = {}): Lab {
     },
 
     watch(server) {
-      unwatchers.push(watchHandshakes(server, settings.handshakeTimeoutMs));
+      unwatchers.push(watchHandshakes(server, settings.handshakeTimeoutMs), tap.watch(server));
     },
 
     async close(reason = "The lab server is shutting down") {
-      stopHeartbeat();
+      for (const stop of stopHeartbeats) stop();
       for (const unwatch of unwatchers.splice(0)) unwatch();
-      const closing = [...wss.clients].map(
+      const closing = [...wss.clients, ...monitorWss.clients].map(
         (client) =>
           new Promise<void>((resolve) => {
             if (client.readyState === client.CLOSED) return resolve();
@@ -159,11 +230,13 @@ export function createLab(overrides: Partial<LabSettings> = {}): Lab {
           }),
       );
       await Promise.all(closing);
-      await new Promise<void>((resolve) => wss.close(() => resolve()));
+      await Promise.all([wss, monitorWss].map((server) => new Promise<void>((resolve) => server.close(() => resolve()))));
     },
 
     connectionCount() {
-      return wss.clients.size;
+      return wss.clients.size + monitorWss.clients.size;
     },
+
+    tapStats: () => tap.stats(),
   };
 }

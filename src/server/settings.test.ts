@@ -28,6 +28,12 @@ describe("lab settings", () => {
     expect(settings.maxMessageBytes).toBe(2048);
     expect(settings.allowedOrigins).toEqual(["http://a.example:8080", "https://b.example"]);
   });
+  it("reads the wire tap's limits", () => {
+    expect(defaultLabSettings).toMatchObject({ tapCaptureBytes: 1048576, tapEventsPerSecond: 500, tapMonitorBufferBytes: 1048576 });
+    const settings = labSettingsFromEnv({ LAB_TAP_CAPTURE_BYTES: "0", LAB_TAP_EVENTS_PER_SECOND: "100", LAB_TAP_MONITOR_BUFFER_BYTES: "65536" });
+    expect(settings).toMatchObject({ tapCaptureBytes: 0, tapEventsPerSecond: 100, tapMonitorBufferBytes: 65536 });
+    expect(() => labSettingsFromEnv({ LAB_TAP_MONITOR_BUFFER_BYTES: "100" })).toThrow(/LAB_TAP_MONITOR_BUFFER_BYTES must be a whole number of at least 16384/);
+  });
   it("refuses malformed values with a reason", () => {
     expect(() => labSettingsFromEnv({ LAB_MAX_MESSAGE_BYTES: "12" })).toThrow(/at least 125/);
     expect(() => labSettingsFromEnv({ LAB_ALLOWED_ORIGINS: "http://a.example/path" })).toThrow(/origin only: http:\/\/a\.example/);

@@ -15,6 +15,12 @@ export interface LabSettings {
   maxConnectionsPerAddress: number;
   /** Sustained messages per second one connection may send; over it closes with 1008. */
   maxMessagesPerSecond: number;
+  /** Bytes of one specimen's traffic the wire tap keeps; later chunks are reported without data. */
+  tapCaptureBytes: number;
+  /** Capture events per second one monitor may receive; more are dropped and counted. */
+  tapEventsPerSecond: number;
+  /** Unsent bytes a monitor may have queued; while over it, events are dropped and counted. */
+  tapMonitorBufferBytes: number;
 }
 
 export const defaultLabSettings: LabSettings = {
@@ -24,6 +30,9 @@ export const defaultLabSettings: LabSettings = {
   heartbeatIntervalMs: 30_000,
   maxConnectionsPerAddress: 32,
   maxMessagesPerSecond: 50,
+  tapCaptureBytes: 1024 * 1024,
+  tapEventsPerSecond: 500,
+  tapMonitorBufferBytes: 1024 * 1024,
 };
 
 export interface ServerSettings {
@@ -69,6 +78,9 @@ export function labSettingsFromEnv(env: Env): LabSettings {
     heartbeatIntervalMs: positiveInteger("LAB_HEARTBEAT_INTERVAL_MS", env.LAB_HEARTBEAT_INTERVAL_MS, defaultLabSettings.heartbeatIntervalMs, 50),
     maxConnectionsPerAddress: positiveInteger("LAB_MAX_CONNECTIONS_PER_ADDRESS", env.LAB_MAX_CONNECTIONS_PER_ADDRESS, defaultLabSettings.maxConnectionsPerAddress),
     maxMessagesPerSecond: positiveInteger("LAB_MAX_MESSAGES_PER_SECOND", env.LAB_MAX_MESSAGES_PER_SECOND, defaultLabSettings.maxMessagesPerSecond),
+    tapCaptureBytes: positiveInteger("LAB_TAP_CAPTURE_BYTES", env.LAB_TAP_CAPTURE_BYTES, defaultLabSettings.tapCaptureBytes, 0),
+    tapEventsPerSecond: positiveInteger("LAB_TAP_EVENTS_PER_SECOND", env.LAB_TAP_EVENTS_PER_SECOND, defaultLabSettings.tapEventsPerSecond, 10),
+    tapMonitorBufferBytes: positiveInteger("LAB_TAP_MONITOR_BUFFER_BYTES", env.LAB_TAP_MONITOR_BUFFER_BYTES, defaultLabSettings.tapMonitorBufferBytes, 16 * 1024),
   };
 }
 

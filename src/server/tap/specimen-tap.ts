@@ -1,0 +1,177 @@
+// One tapped specimen connection: turns what crossed its socket into tap events.
+//
+// In: the request head and every later read come from connection-capture.ts. Out: `write` and
+// `end` are wrapped before ws completes the upgrade, so its 101 response (one write of the
+// head) and every frame it writes afterwards (a header write and a payload write inside
+// cork/uncork, or one write) are seen in the order they are handed to the socket, which is the
+// order they go on the wire. Each write becomes one "out" chunk, whatever TCP later does.
+//
+// Offsets count each direction from the connection's first byte, so the request occupies "in"
+// 0..n and the first read after it starts at n. Bytes kept (request, response, chunk data)
+// count against `captureBytes`; once a chunk would go over it, that chunk and every later one
+// is reported with its offset and length but without data (`truncated: true`).
+//
+// Bytes a client sent after its head without waiting for the 101 (a pipelining raw client; a
+// browser never does) are reported right after the response, keeping their earlier arrival
+// time, so `response` always comes before the first chunk.
+import type { IncomingMessage } from "node:http";
+import type { Duplex } from "node:stream";
+import type { WebSocket } from "ws";
+import type { Direction, Initiator, TapEvent } from "../../protocol/tap-events.ts";
+import type { ClaimedConnection, InboundChunk } from "./connection-capture.ts";
+import { serverNow } from "./server-clock.ts";
+
+/** A chunk's base64 must stay under the 4 Mi-character string cap in tap-parse.ts. */
+export const MAX_CHUNK_DATA_BYTES = 3 * 1024 * 1024;
+/** A response head longer than this is not a head ws wrote; give up rather than buffer. */
+const MAX_RESPONSE_HEAD = 16 * 1024;
+
+export interface SpecimenTapOptions {
+  specimen: number;
+  path: string;
+  captureBytes: number;
+  emit(event: TapEvent): void;
+  /** Called once if the tap cannot continue (it has already stopped itself). */
+  fail(message: string): void;
+}
+
+export interface SpecimenTap {
+  /** ws completed the upgrade: watch how the connection ends. */
+  attach(ws: WebSocket): void;
+  /** Stops capturing and gives the socket back its own write, end and unshift. */
+  stop(): void;
+}
+
+type WriteFn = (chunk: unknown, encoding?: unknown, callback?: unknown) => boolean;
+type EndFn = (chunk?: unknown, encoding?: unknown, callback?: unknown) => unknown;
+
+function toBytes(chunk: unknown, encoding: unknown): Buffer | null {
+  if (typeof chunk === "string") return Buffer.from(chunk, typeof encoding === "string" ? (encoding as BufferEncoding) : "utf8");
+  if (chunk instanceof Uint8Array) return Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+  return null;
+}
+
+/** The ws internals that say which close frames crossed (ws has no public API for it). */
+interface CloseState {
+  _closeFrameReceived: boolean;
+  _closeFrameSent: boolean;
+}
+
+export function startSpecimenTap(socket: Duplex, request: IncomingMessage, claimed: ClaimedConnection, options: SpecimenTapOptions): SpecimenTap {
+  const { specimen } = options;
+  let stopped = false;
+  let used = claimed.request.bytes.length;
+  let exhausted = false;
+  const offsets: Record<Direction, number> = { in: claimed.request.bytes.length, out: 0 };
+  let responseHead: Buffer | null = Buffer.alloc(0);
+  let pendingIn: InboundChunk[] = [...claimed.rest];
+
+  const tuple = {
+    clientAddress: request.socket.remoteAddress ?? "",
+    clientPort: request.socket.remotePort ?? 0,
+    serverAddress: request.socket.localAddress ?? "",
+    serverPort: request.socket.localPort ?? 0,
+  };
+  options.emit({ type: "open", t: serverNow(), specimen, path: options.path, tuple });
+  options.emit({ type: "request", t: claimed.request.t, specimen, offset: 0, data: claimed.request.bytes.toString("base64") });
+
+  function chunk(dir: Direction, t: number, bytes: Buffer): void {
+    if (stopped || bytes.length === 0) return;
+    const offset = offsets[dir];
+    offsets[dir] += bytes.length;
+    if (!exhausted && used + bytes.length > options.captureBytes) exhausted = true;
+    const keep = !exhausted && bytes.length <= MAX_CHUNK_DATA_BYTES;
+    if (keep) used += bytes.length;
+    options.emit(
+      keep
+        ? { type: "chunk", t, specimen, dir, offset, length: bytes.length, data: bytes.toString("base64") }
+        : { type: "chunk", t, specimen, dir, offset, length: bytes.length, truncated: true },
+    );
+  }
+
+  function wrote(bytes: Buffer): void {
+    const t = serverNow();
+    if (responseHead === null) return chunk("out", t, bytes);
+    // Until the blank line that ends the 101 head, writes belong to the response.
+    const sofar = Buffer.concat([responseHead, bytes]);
+    const end = sofar.indexOf("\r\n\r\n");
+    if (end < 0) {
+      if (sofar.length > MAX_RESPONSE_HEAD) fail("the server's response head was too long to capture");
+      else responseHead = sofar;
+      return;
+    }
+    const head = sofar.subarray(0, end + 4);
+    responseHead = null;
+    offsets.out = head.length;
+    used += head.length;
+    options.emit({ type: "response", t, specimen, offset: 0, data: head.toString("base64") });
+    for (const early of pendingIn) chunk("in", early.t, early.bytes);
+    pendingIn = [];
+    chunk("out", t, sofar.subarray(end + 4));
+  }
+
+  const target = socket as unknown as { write: WriteFn; end: EndFn; destroyed: boolean; writableEnded: boolean };
+  const originalWrite = target.write;
+  const originalEnd = target.end;
+  const ownWrite = Object.prototype.hasOwnProperty.call(target, "write");
+  const ownEnd = Object.prototype.hasOwnProperty.call(target, "end");
+  target.write = function (this: unknown, data, encoding, callback) {
+    const bytes = !target.destroyed && !target.writableEnded ? toBytes(data, encoding) : null;
+    if (bytes) wrote(bytes);
+    return originalWrite.call(this, data, encoding, callback);
+  };
+  target.end = function (this: unknown, data, encoding, callback) {
+    const bytes = typeof data !== "function" && !target.destroyed && !target.writableEnded ? toBytes(data, encoding) : null;
+    if (bytes) wrote(bytes);
+    return originalEnd.call(this, data, encoding, callback);
+  };
+
+  const unfollow = claimed.follow((read) => {
+    if (responseHead !== null) pendingIn.push(read);
+    else chunk("in", read.t, read.bytes);
+  });
+
+  function stop(): void {
+    if (stopped) return;
+    stopped = true;
+    pendingIn = [];
+    unfollow();
+    // The wrappers are own properties: put back what was there, or uncover the prototype's.
+    if (ownWrite) target.write = originalWrite;
+    else delete (target as { write?: unknown }).write;
+    if (ownEnd) target.end = originalEnd;
+    else delete (target as { end?: unknown }).end;
+  }
+
+  function fail(message: string): void {
+    stop();
+    options.fail(message);
+  }
+
+  return {
+    attach(ws) {
+      // Who closed first: ws calls its own close() when a client's close frame arrives (and
+      // then the frame has been received), and when the server closes (a command, a limit, a
+      // protocol error). terminate() is always the server's doing. Nothing at all: the network.
+      let initiator: Initiator | null = null;
+      const state = ws as unknown as CloseState & { close: (...args: unknown[]) => void; terminate: () => void };
+      const originalClose = ws.close;
+      const originalTerminate = ws.terminate;
+      state.close = function (this: WebSocket, ...args: unknown[]) {
+        initiator ??= state._closeFrameReceived ? "client" : "server";
+        return (originalClose as (...a: unknown[]) => void).apply(this, args);
+      };
+      state.terminate = function (this: WebSocket) {
+        initiator ??= "server";
+        return originalTerminate.call(this);
+      };
+      ws.once("close", (code: number, reason: Buffer) => {
+        if (stopped) return;
+        const wasClean = state._closeFrameReceived && state._closeFrameSent;
+        options.emit({ type: "close", t: serverNow(), specimen, code, reason: reason.toString("utf8"), initiator: initiator ?? (state._closeFrameReceived ? "client" : "network"), wasClean });
+        stop();
+      });
+    },
+    stop,
+  };
+}
