@@ -1,0 +1,56 @@
+// Shiki in the browser, for protocol text that only exists at run time (the handshake a
+// reader's own browser just sent). Loaded on first use, with only the small HTTP-head grammar
+// (http-wire-grammar.ts), the two code themes and Shiki's JavaScript regex engine (no
+// WebAssembly), so pages that never show a live handshake never download it. Output uses the same --shiki-light / --shiki-dark
+// variables as the build-time highlighting, so global.css themes both alike.
+import type { HighlighterCore } from "shiki/core";
+import { codeThemes } from "../../layouts/code-themes.ts";
+import { httpWireGrammar } from "./http-wire-grammar.ts";
+
+export interface ThemedToken {
+  content: string;
+  light: string;
+  dark: string;
+}
+
+let highlighter: Promise<HighlighterCore> | null = null;
+
+function load(): Promise<HighlighterCore> {
+  highlighter ??= (async () => {
+    const [{ createHighlighterCore }, { createJavaScriptRegexEngine }, light, dark] = await Promise.all([
+      import("shiki/core"),
+      import("shiki/engine/javascript"),
+      import("shiki/dist/themes/github-light-high-contrast.mjs"),
+      import("shiki/dist/themes/github-dark-high-contrast.mjs"),
+    ]);
+    return createHighlighterCore({ themes: [light.default, dark.default], langs: [httpWireGrammar], engine: createJavaScriptRegexEngine() });
+  })();
+  return highlighter;
+}
+
+/** HTTP text (CR LF or LF line ends) as lines of themed tokens; one entry per line. */
+export async function tokenizeHttp(text: string): Promise<ThemedToken[][]> {
+  const shiki = await load();
+  const lines = text.replace(/\r\n/g, "\n").replace(/\n+$/, "");
+  const result = shiki.codeToTokens(lines, { lang: "http-wire", themes: codeThemes, defaultColor: false });
+  return result.tokens.map((line) =>
+    line.map((token) => ({
+      content: token.content,
+      light: token.htmlStyle?.["--shiki-light"] ?? "",
+      dark: token.htmlStyle?.["--shiki-dark"] ?? "",
+    })),
+  );
+}
+
+/** One highlighted line as DOM (text nodes only: captured bytes are never parsed as HTML). */
+export function renderTokens(tokens: readonly ThemedToken[], doc: Document = document): DocumentFragment {
+  const fragment = doc.createDocumentFragment();
+  for (const token of tokens) {
+    const span = doc.createElement("span");
+    span.textContent = token.content;
+    if (token.light) span.style.setProperty("--shiki-light", token.light);
+    if (token.dark) span.style.setProperty("--shiki-dark", token.dark);
+    fragment.append(span);
+  }
+  return fragment;
+}

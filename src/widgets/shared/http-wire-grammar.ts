@@ -1,0 +1,40 @@
+// A small TextMate grammar for HTTP/1.1 message heads as they cross the wire: a request line
+// or status line, then "Name: value" fields (RFC 9112 §2–§5). Shiki's bundled HTTP grammar
+// embeds shell, JSON, XML and GraphQL for request bodies (close to a megabyte); a head needs
+// none of that, so build-time and in-browser highlighting both use this one.
+import type { LanguageRegistration } from "shiki/core";
+
+export const httpWireGrammar: LanguageRegistration = {
+  name: "http-wire",
+  scopeName: "source.http-wire",
+  displayName: "HTTP",
+  patterns: [
+    {
+      match: "^([A-Za-z]+)([ \\t]+)(\\S+)([ \\t]+)(HTTP)(/)(\\d+(?:\\.\\d+)?)",
+      captures: {
+        1: { name: "keyword.control.http" },
+        3: { name: "string.unquoted.uri.http" },
+        5: { name: "keyword.other.http" },
+        7: { name: "constant.numeric.http" },
+      },
+    },
+    {
+      match: "^(HTTP)(/)(\\d+(?:\\.\\d+)?)([ \\t]+)(\\d{3})(.*)$",
+      captures: {
+        1: { name: "keyword.other.http" },
+        3: { name: "constant.numeric.http" },
+        5: { name: "constant.numeric.http" },
+        6: { name: "string.unquoted.http" },
+      },
+    },
+    {
+      match: "^([!#$%&'*+.^_`|~0-9A-Za-z-]+)(:)(.*)$",
+      captures: {
+        1: { name: "entity.name.tag.http" },
+        2: { name: "punctuation.separator.key-value.http" },
+        3: { name: "string.unquoted.http" },
+      },
+    },
+  ],
+  repository: {},
+};
