@@ -1,0 +1,76 @@
+// Words for what the inspector shows: one sentence per tap event for the log (which is also
+// what a screen reader follows), and short labels for frames on the lanes.
+import type { CapturedFrame, CaptureView } from "../../protocol/capture.ts";
+import { describeOpcode } from "../../protocol/opcodes.ts";
+import { describeCloseCode } from "../../protocol/close-codes.ts";
+import { base64ToBytes } from "../../protocol/base64.ts";
+import type { TapEvent } from "../../protocol/tap-events.ts";
+
+export const side = { in: "client → server", out: "server → client" } as const;
+
+export function formatMs(ms: number): string {
+  return ms < 1000 ? `${ms.toFixed(1)} ms` : `${(ms / 1000).toFixed(2)} s`;
+}
+
+export function bytesLabel(n: number): string {
+  return n === 1 ? "1 byte" : `${n.toLocaleString("en")} bytes`;
+}
+
+export function frameLabel(f: CapturedFrame): string {
+  const name = describeOpcode(f.frame.opcode).name;
+  const fin = f.frame.fin ? "FIN" : "more to come";
+  return `${name} · ${fin} · ${bytesLabel(f.end - f.start)}`;
+}
+
+/** The payload as a reader would recognise it: text when it is text, else hex. */
+export function payloadPreview(f: CapturedFrame, max = 40): string {
+  const { opcode, payload } = f.frame;
+  if (f.close) return `${f.close.code ?? "no code"}${f.close.reason ? ` “${f.close.reason}”` : ""}`;
+  if (opcode === 1 || opcode === 0 || opcode === 9 || opcode === 10) {
+    const text = new TextDecoder().decode(payload);
+    if (!text.includes("\uFFFD")) return text.length > max ? `“${text.slice(0, max)}…”` : `“${text}”`;
+  }
+  const hex = Array.from(payload.subarray(0, 12), (b) => b.toString(16).padStart(2, "0")).join(" ");
+  return payload.length > 12 ? `${hex} …` : hex;
+}
+
+export function describeFrame(f: CapturedFrame): string {
+  const who = f.dir === "in" ? "The client sent" : "The server sent";
+  const masked = f.frame.masked ? "masked" : "unmasked";
+  return `${who} a ${masked} ${describeOpcode(f.frame.opcode).name} frame (${frameLabel(f)}): ${payloadPreview(f)}.`;
+}
+
+/** One sentence per event, in the words the log shows. `origin` is the time of the first event. */
+export function describeEvent(event: TapEvent): string {
+  switch (event.type) {
+    case "hello":
+      return "The monitor is connected: the lab will report what it sees on your connection.";
+    case "open":
+      return `A new connection from ${event.tuple.clientAddress} port ${event.tuple.clientPort} to ${event.tuple.serverAddress} port ${event.tuple.serverPort} (${event.path}).`;
+    case "request":
+      return `The lab received the upgrade request: ${bytesLabel(base64ToBytes(event.data)?.length ?? 0)} of HTTP.`;
+    case "response":
+      return `The lab wrote its 101 Switching Protocols response: ${bytesLabel(base64ToBytes(event.data)?.length ?? 0)}.`;
+    case "chunk": {
+      const verb = event.dir === "in" ? "read" : "wrote";
+      const kept = event.truncated ? " (not kept: capture limit reached)" : "";
+      return `TCP: the lab ${verb} ${bytesLabel(event.length)} at stream offset ${event.offset.toLocaleString("en")}${kept}.`;
+    }
+    case "close": {
+      const info = describeCloseCode(event.code);
+      const who = event.initiator === "client" ? "the browser" : event.initiator === "server" ? "the lab" : "the network";
+      return `The connection ended, started by ${who}: ${event.code} ${info.name}${event.reason ? ` “${event.reason}”` : ""}${event.wasClean ? "" : " (no clean close handshake)"}.`;
+    }
+    case "command":
+      return event.ok ? `The lab: ${event.detail}` : `The lab could not do that: ${event.detail}`;
+    case "dropped":
+      return `The monitor fell behind: ${event.events} events (${bytesLabel(event.bytes)}) were left out.`;
+    case "error":
+      return `The lab reported a problem: ${event.message}`;
+  }
+}
+
+/** Frames completed by the event at `index`, in the view: what a step "did" at the frame level. */
+export function framesOfEvent(view: CaptureView, index: number): CapturedFrame[] {
+  return view.frames.filter((f) => f.event === index);
+}
