@@ -50,8 +50,16 @@ export async function measurePages(dist: string): Promise<PageWeight[]> {
     for (const src of scripts) await scriptClosure(dist, src.replace(/^\//, ""), seen, lazy);
     let jsGzip = 0;
     for (const path of seen) jsGzip += gz(await readFile(join(dist, path)));
+    // Everything reachable through dynamic imports, however deep (widget code, then Shiki).
     const lazySeen = new Set<string>();
-    for (const path of lazy) if (!seen.has(path)) await scriptClosure(dist, path, lazySeen, new Set());
+    const pending = [...lazy];
+    while (pending.length > 0) {
+      const path = pending.pop()!;
+      if (seen.has(path) || lazySeen.has(path)) continue;
+      const nested = new Set<string>();
+      await scriptClosure(dist, path, lazySeen, nested);
+      pending.push(...nested);
+    }
     let lazyJsGzip = 0;
     for (const path of lazySeen) if (!seen.has(path)) lazyJsGzip += gz(await readFile(join(dist, path)));
     results.push({ page: "/" + relative(dist, file).replace(/index\.html$/, ""), htmlGzip: gz(html), cssGzip, jsGzip, lazyJsGzip });

@@ -42,6 +42,35 @@ describe.each(["light", "dark"] as const)("accessibility in the %s theme", (sche
     await page.close();
   });
 
+  it("has no axe violations on lessons 4 and 5, idle and with the inspector and stepper in use", async () => {
+    for (const path of ["/lessons/upgrade-handshake/", "/lessons/frames/"]) {
+      const page = await browser.context.newPage();
+      await page.emulateMedia({ colorScheme: scheme });
+      await page.goto(`${baseUrl}${path}`);
+      expect(await axeViolations(page), `${path} idle`).toEqual([]);
+
+      const inspector = page.locator("sp-frame-inspector");
+      await inspector.scrollIntoViewIfNeeded();
+      await page.locator('sp-frame-inspector[data-ready][data-state="OPEN"]').waitFor();
+      await inspector.locator("details").evaluateAll((all) => all.forEach((d) => ((d as HTMLDetailsElement).open = true)));
+      await inspector.getByRole("button", { name: "Send text" }).click();
+      await inspector.getByRole("button", { name: "Fragmented message" }).click();
+      await inspector.locator(".sequence li.message").first().waitFor();
+      await inspector.locator('.sequence li.dir-in button[data-opcode="1"]').first().click();
+      await inspector.locator('[data-part=accept-check][data-result="match"]').waitFor();
+      await inspector.getByRole("button", { name: "Pause" }).click();
+      await inspector.getByRole("button", { name: "Step back" }).click();
+      if (path === "/lessons/upgrade-handshake/") {
+        const stepper = page.locator("sp-handshake-stepper");
+        await stepper.scrollIntoViewIfNeeded();
+        await page.locator('sp-handshake-stepper[data-ready][data-source="live"]').waitFor();
+        await stepper.locator("[data-part=last]").click();
+      }
+      expect(await axeViolations(page), `${path} in use`).toEqual([]);
+      await page.close();
+    }
+  });
+
   it("has no axe violations on the 404 page", async () => {
     const page = await browser.context.newPage();
     await page.emulateMedia({ colorScheme: scheme });

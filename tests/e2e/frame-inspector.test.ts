@@ -1,0 +1,208 @@
+// Browser tests for lessons 4 and 5: the frame inspector on the reader's own connection (real
+// Chromium, real production server, real lab tap), stepping and deep links, the handshake
+// stepper, and a recorded session replayed after the lab was stopped.
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import type { Locator, Page } from "playwright-core";
+import { foreignRequests, launchBrowser, watchPage, type Browser, type PageWatch } from "./browser.ts";
+
+const baseUrl = inject("baseUrl");
+let browser: Browser;
+let page: Page;
+let watch: PageWatch;
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+afterEach(async () => {
+  expect(watch.pageErrors).toEqual([]);
+  expect(foreignRequests(watch, baseUrl)).toEqual([]);
+  await page?.close();
+});
+
+async function openLesson(path: string): Promise<Locator> {
+  page = await browser.context.newPage();
+  watch = watchPage(page);
+  await page.goto(`${baseUrl}${path}`);
+  const inspector = page.locator("sp-frame-inspector");
+  await inspector.scrollIntoViewIfNeeded();
+  await page.locator('sp-frame-inspector[data-ready][data-state="OPEN"]').waitFor();
+  return inspector;
+}
+
+const frameRow = (inspector: Locator, dir: "in" | "out", opcode: number) => inspector.locator(`.sequence li.dir-${dir} button[data-opcode="${opcode}"]`);
+
+async function gridBytes(inspector: Locator): Promise<string[]> {
+  return inspector.locator("[data-part=bytes] [role=option]").allInnerTexts();
+}
+
+describe("lesson 5: the frame inspector on your own connection", () => {
+  it("shows your masked Hello frame, unmasks it with your browser's key, and shows the lab's echo", async () => {
+    const inspector = await openLesson("/lessons/frames/");
+    await inspector.getByRole("button", { name: "Send text" }).click();
+    await frameRow(inspector, "out", 1).first().waitFor();
+
+    await frameRow(inspector, "in", 1).first().click();
+    const mine = await gridBytes(inspector);
+    expect(mine.slice(0, 2)).toEqual(["81", "85"]);
+    expect(mine).toHaveLength(2 + 4 + 5);
+    const key = mine.slice(2, 6).map((b) => parseInt(b, 16));
+    const unmasked = mine.slice(6).map((b, i) => String.fromCharCode(parseInt(b, 16) ^ key[i % 4]!)).join("");
+    expect(unmasked).toBe("Hello");
+    const unmaskChars = await inspector.locator("[data-part=unmask] tr td:nth-child(5)").allInnerTexts();
+    expect(unmaskChars.join("")).toBe("Hello");
+    expect(await inspector.locator("[data-part=unmask-summary]").innerText()).toContain(mine.slice(2, 6).join(" "));
+
+    await frameRow(inspector, "out", 1).first().click();
+    expect((await gridBytes(inspector)).join(" ")).toBe("81 05 48 65 6c 6c 6f");
+
+    // Every byte explains itself on keyboard focus.
+    await inspector.locator("[data-part=bytes]").focus();
+    await page.keyboard.press("ArrowRight");
+    expect(await inspector.locator("[data-part=byte-explanation]").innerText()).toMatch(/^Byte 1: 0x05[\s\S]*MASK[\s\S]*RFC 6455 §5\.2/);
+  });
+
+  it("shows the browser's automatic pong to a server ping, and a fragmented message with its text", async () => {
+    const inspector = await openLesson("/lessons/frames/");
+    await inspector.getByRole("button", { name: "Ping me" }).click();
+    await frameRow(inspector, "out", 9).first().waitFor();
+    await frameRow(inspector, "in", 10).first().waitFor();
+    expect(await frameRow(inspector, "in", 10).first().innerText()).toContain("Are you there?");
+
+    await inspector.getByRole("button", { name: "Fragmented message" }).click();
+    await inspector.locator(".sequence li.message").first().waitFor();
+    const rows = await inspector.locator(".sequence li.dir-out button").evaluateAll((buttons) => buttons.map((b) => (b as HTMLElement).dataset.opcode));
+    expect(rows.slice(-3)).toEqual(["1", "0", "0"]);
+    expect(await inspector.locator(".sequence li.message").last().innerText()).toMatch(/3 frames[\s\S]*A message sent in three fragments/);
+  });
+
+  it("checks the accept value of your real handshake in the browser", async () => {
+    const inspector = await openLesson("/lessons/upgrade-handshake/");
+    await inspector.locator('[data-part=accept-check][data-result="match"]').waitFor();
+    expect(await inspector.locator("[data-part=request]").innerText()).toMatch(/^GET \/lab\/echo\?watch=[\w-]+ HTTP\/1\.1[\s\S]*Sec-WebSocket-Key: /);
+    expect(await inspector.locator("[data-part=response]").innerText()).toMatch(/^HTTP\/1\.1 101 Switching Protocols/);
+  });
+
+  it("steps back and forward by keyboard, and a deep link reopens the same step", async () => {
+    const inspector = await openLesson("/lessons/frames/");
+    await inspector.getByRole("button", { name: "Send text" }).click();
+    await frameRow(inspector, "out", 1).first().waitFor();
+    const total = Number(await inspector.getAttribute("data-step"));
+    expect(total).toBeGreaterThan(4);
+
+    await inspector.getByRole("button", { name: "Pause" }).focus();
+    await page.keyboard.press("ArrowLeft");
+    await page.keyboard.press("ArrowLeft");
+    expect(await inspector.getAttribute("data-mode")).toBe("stopped");
+    expect(Number(await inspector.getAttribute("data-step"))).toBe(total - 2);
+    await page.keyboard.press("ArrowRight");
+    expect(Number(await inspector.getAttribute("data-step"))).toBe(total - 1);
+    await page.keyboard.press("Home");
+    expect(await inspector.getAttribute("data-step")).toBe("0");
+    expect(await inspector.locator(".sequence li").count()).toBe(0);
+    for (let i = 0; i < 4; i++) await page.keyboard.press("ArrowRight");
+    expect(new URL(page.url()).hash).toBe("#inspector-step=4");
+    const framesAtStep = await inspector.locator(".sequence li").count();
+
+    const link = page.url();
+    await page.waitForTimeout(400); // the recording is saved for deep links shortly after it changes
+    const second = await browser.context.newPage();
+    const secondWatch = watchPage(second);
+    await second.goto(link);
+    const reopened = second.locator("sp-frame-inspector");
+    await second.locator("sp-frame-inspector[data-ready]").waitFor();
+    expect(await reopened.getAttribute("data-step")).toBe("4");
+    expect(await reopened.getAttribute("data-source")).toBe("file");
+    expect(await reopened.locator(".sequence li").count()).toBe(framesAtStep);
+    expect(secondWatch.pageErrors).toEqual([]);
+    await second.close();
+  });
+});
+
+describe("replaying a recording with the lab stopped", () => {
+  it("saves a session, and replays it after the server is gone", async () => {
+    // A production server of our own, so stopping it does not disturb the other tests.
+    const root = resolve(import.meta.dirname, "..", "..");
+    const server: ChildProcess = spawn(process.execPath, [join(root, "src", "server", "start.ts"), "--port", "0"], { cwd: root, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ASTRO_TELEMETRY_DISABLED: "1" } });
+    const url = await new Promise<string>((resolvePromise, reject) => {
+      let out = "";
+      server.stdout!.on("data", (chunk: Buffer) => {
+        out += chunk.toString();
+        const match = /running at (http:\/\/\S+?)\/?\s/.exec(out);
+        if (match) resolvePromise(match[1]!);
+      });
+      server.once("exit", (code) => reject(new Error(`server exited with ${code}: ${out}`)));
+    });
+    const downloads = await mkdtemp(join(tmpdir(), "sp-recording-"));
+    try {
+      page = await browser.context.newPage();
+      watch = watchPage(page);
+      await page.goto(`${url}/lessons/frames/`);
+      const inspector = page.locator("sp-frame-inspector");
+      await inspector.scrollIntoViewIfNeeded();
+      await page.locator('sp-frame-inspector[data-ready][data-state="OPEN"]').waitFor();
+      await inspector.getByRole("button", { name: "Send text" }).click();
+      await frameRow(inspector, "out", 1).first().waitFor();
+      const recorded = Number(await inspector.getAttribute("data-step"));
+
+      const [download] = await Promise.all([page.waitForEvent("download"), inspector.getByRole("button", { name: "Save recording" }).click()]);
+      const file = join(downloads, "capture.json");
+      await download.saveAs(file);
+
+      const exited = new Promise((r) => server.once("exit", r));
+      server.kill("SIGKILL");
+      await exited;
+      await page.locator('sp-frame-inspector[data-state="CLOSED"]').waitFor();
+
+      await inspector.locator("input[type=file]").setInputFiles(file);
+      await page.locator('sp-frame-inspector[data-source="file"]').waitFor();
+      expect(await inspector.getAttribute("data-step")).toBe("0");
+      await inspector.getByRole("button", { name: "Last event" }).click();
+      expect(Number(await inspector.getAttribute("data-step"))).toBe(recorded);
+      await frameRow(inspector, "in", 1).first().click();
+      expect((await gridBytes(inspector)).slice(0, 2)).toEqual(["81", "85"]);
+      expect(await inspector.locator("[data-part=problem]").innerText()).toMatch(/Replaying “capture\.json”/);
+      // The lab is gone, so Chromium logs the failed reconnects of other widgets; ignore those.
+      watch.consoleErrors.length = 0;
+    } finally {
+      if (server.exitCode === null) server.kill("SIGKILL");
+      await rm(downloads, { recursive: true, force: true });
+      // This page's requests went to its own server, not the shared one.
+      watch.requests = watch.requests.filter((r) => !r.startsWith(url.replace("http", "ws")) && !r.startsWith(url));
+    }
+  });
+});
+
+describe("lesson 4: the handshake stepper", () => {
+  it("steps through your real handshake by keyboard, and a deep link opens a step", async () => {
+    page = await browser.context.newPage();
+    watch = watchPage(page);
+    await page.goto(`${baseUrl}/lessons/upgrade-handshake/`);
+    const stepper = page.locator("sp-handshake-stepper");
+    await stepper.scrollIntoViewIfNeeded();
+    await page.locator('sp-handshake-stepper[data-ready][data-source="live"]').waitFor();
+    expect(await stepper.getAttribute("data-step")).toBe("1");
+    await stepper.locator("[data-part=next]").focus();
+    for (let i = 0; i < 4; i++) await page.keyboard.press("ArrowRight");
+    expect(await stepper.getAttribute("data-step")).toBe("5");
+    await stepper.locator('[data-part=accept-check][data-match="true"]').waitFor();
+    expect(await stepper.locator("[data-part=accept-check]").innerText()).toMatch(/^✓ Match/);
+    await page.keyboard.press("ArrowLeft");
+    expect(await stepper.getAttribute("data-step")).toBe("4");
+    expect(page.url()).toMatch(/#handshake-step=4$/);
+    expect(await stepper.locator("[data-part=step-title]").innerText()).toMatch(/accept/i);
+
+    await page.goto(`${baseUrl}/lessons/upgrade-handshake/#handshake-step=5`);
+    await page.reload();
+    await stepper.scrollIntoViewIfNeeded();
+    await page.locator("sp-handshake-stepper[data-ready]").waitFor();
+    expect(await stepper.getAttribute("data-step")).toBe("5");
+    expect(await stepper.locator("[data-part=step-title]").innerText()).toMatch(/101/);
+  });
+});
