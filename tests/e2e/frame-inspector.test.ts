@@ -82,6 +82,22 @@ describe("lesson 5: the frame inspector on your own connection", () => {
     expect(await inspector.locator(".sequence li.message").last().innerText()).toMatch(/3 frames[\s\S]*A message sent in three fragments/);
   });
 
+  it("lets the lab close with a chosen code, or drop the connection so the page sees 1006", async () => {
+    const inspector = await openLesson("/lessons/frames/");
+    await inspector.getByRole("button", { name: "Close with 4001" }).click();
+    await page.locator('sp-frame-inspector[data-state="CLOSED"]').waitFor();
+    expect(await inspector.locator("[data-part=close-report]").innerText()).toMatch(/Closed with 4001 .*“Closed by the lab on request”/);
+    await frameRow(inspector, "out", 8).first().waitFor();
+
+    await inspector.getByRole("button", { name: "Reconnect" }).click();
+    await page.locator('sp-frame-inspector[data-state="OPEN"]').waitFor();
+    await inspector.getByRole("button", { name: "Drop the connection" }).click();
+    await page.locator('sp-frame-inspector[data-state="CLOSED"]').waitFor();
+    expect(await inspector.locator("[data-part=close-report]").innerText()).toMatch(/Closed with 1006 Abnormal Closure/);
+    // The lab's own account, in the (collapsed) event log: it cut the connection, no close frame.
+    await inspector.locator("[data-part=log] li", { hasText: "started by the lab: 1006" }).waitFor({ state: "attached" });
+  });
+
   it("checks the accept value of your real handshake in the browser", async () => {
     const inspector = await openLesson("/lessons/upgrade-handshake/");
     await inspector.locator('[data-part=accept-check][data-result="match"]').waitFor();

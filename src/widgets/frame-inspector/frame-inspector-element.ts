@@ -16,6 +16,7 @@ import { bytesLabel, describeEvent, describeFrame, formatMs, frameLabel, payload
 import { parseRecording, serializeRecording } from "./recording-file.ts";
 import { hashForStep, stepFromHash } from "./step-link.ts";
 import { createTappedSocket, type TappedSocket } from "./tapped-socket.ts";
+import { describeClose } from "../echo-console/describe-entry.ts";
 
 type Recorder = ActorRefFrom<typeof captureRecorderMachine>;
 
@@ -252,6 +253,11 @@ export default class FrameInspectorElement extends HTMLElement {
     this.dataset.step = String(cursor);
 
     part(this, "state").textContent = readyState ?? "not connected";
+    // What the page itself was told, next to what the lab saw: they differ for 1005 and 1006.
+    const lastClose = connection.context.lastClose;
+    const closeReport = part(this, "close-report");
+    closeReport.hidden = lastClose === null || source !== "live";
+    if (lastClose) closeReport.textContent = `Your page's close event: ${describeClose(lastClose.code, lastClose.reason, lastClose.wasClean)}`;
     const live = source === "live";
     part<HTMLButtonElement>(this, "connect").disabled = !live || readyState === "CONNECTING" || readyState === "OPEN" || readyState === "CLOSING";
     part<HTMLButtonElement>(this, "connect").textContent = connection.context.connection > 0 ? "Reconnect" : "Connect";
