@@ -31,6 +31,7 @@
 //   { cmd: "close", code, reason }    the server closes with that code (1000–4999, allowed on the wire) and reason
 //   { cmd: "drop" }                   the server destroys the TCP connection without a close frame (page sees 1006)
 //   { cmd: "burst", count }           the server sends `count` (2–50) small text messages at once
+//   { cmd: "push", text }             the server sends `text` (≤ 1024 bytes) as one text message, unasked
 
 export const TAP_FORMAT_VERSION = 1;
 
@@ -67,7 +68,8 @@ export type TapCommand =
   | { cmd: "binary"; length: number }
   | { cmd: "close"; code: number; reason: string }
   | { cmd: "drop" }
-  | { cmd: "burst"; count: number };
+  | { cmd: "burst"; count: number }
+  | { cmd: "push"; text: string };
 
 /** Tokens are 22–64 characters of base64url: 128 bits or more from a cryptographic source. */
 export const TOKEN_PATTERN = /^[A-Za-z0-9_-]{22,64}$/;

@@ -9,7 +9,10 @@ import { utf8ByteLength } from "../../protocol/utf8-length.ts";
 /** Commands are a few dozen bytes; ws closes a monitor that sends a bigger message with 1009. */
 export const MONITOR_MAX_MESSAGE_BYTES = 4 * 1024;
 
-export const COMMAND_NAMES = ["ping", "fragmented", "binary", "close", "drop", "burst"] as const;
+export const COMMAND_NAMES = ["ping", "fragmented", "binary", "close", "drop", "burst", "push"] as const;
+
+/** A pushed event is a short notification, not a file: the same ceiling as a control frame's text keeps the log readable. */
+export const MAX_PUSH_BYTES = 1024;
 
 export type CommandParse = { ok: true; command: TapCommand } | { ok: false; error: string };
 
@@ -53,6 +56,10 @@ export function parseCommand(text: string): CommandParse {
     case "burst":
       if (!isInt(v.count, 2, 50)) return fail("burst needs count, a whole number from 2 to 50.");
       return { ok: true, command: { cmd: "burst", count: v.count } };
+    case "push":
+      if (typeof v.text !== "string" || v.text === "") return fail("push needs a non-empty text string.");
+      if (utf8ByteLength(v.text) > MAX_PUSH_BYTES) return fail(`A pushed event may be at most ${MAX_PUSH_BYTES} bytes of UTF-8.`);
+      return { ok: true, command: { cmd: "push", text: v.text } };
     default:
       return fail(`Unknown request ${JSON.stringify(String(v.cmd)).slice(0, 40)}; the monitor understands ${COMMAND_NAMES.join(", ")}.`);
   }
@@ -96,5 +103,9 @@ export function runCommand(ws: WebSocket, command: TapCommand): { ok: boolean; d
     case "burst":
       for (let i = 1; i <= command.count; i++) ws.send(`burst ${i} of ${command.count}`);
       return { ok: true, detail: `sent ${command.count} text messages at once` };
+    case "push":
+      // The server speaks first, unasked: the one thing plain HTTP cannot do.
+      ws.send(command.text);
+      return { ok: true, detail: `pushed a text message of ${utf8ByteLength(command.text)} bytes without being asked` };
   }
 }

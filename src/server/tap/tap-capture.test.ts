@@ -323,7 +323,7 @@ describe("limits", () => {
     const info = await (await fetch(`${running.origin}/lab/info`)).json();
     expect(info).toMatchObject({
       endpoints: ["/lab/echo"],
-      monitor: { path: "/lab/monitor", maxMessageBytes: 4096, commands: ["ping", "fragmented", "binary", "close", "drop", "burst"] },
+      monitor: { path: "/lab/monitor", maxMessageBytes: 4096, commands: ["ping", "fragmented", "binary", "close", "drop", "burst", "push"] },
       tap: { captureBytes: 4096, eventsPerSecond: 500, monitorBufferBytes: 1024 * 1024 },
     });
   });

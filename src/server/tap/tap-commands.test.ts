@@ -76,6 +76,16 @@ describe("monitor commands", () => {
     expect(frames(m, "out").map((f) => f.opcode)).toEqual([OPCODE.binary, ...Array(5).fill(OPCODE.text)]);
   });
 
+  it("push: the server sends a text message unasked", async () => {
+    const { m, specimen } = await session();
+    const pushed = nextMessage(specimen);
+    m.command({ cmd: "push", text: "news: the server spoke first" });
+    const got = await pushed;
+    expect(got.isBinary).toBe(false);
+    expect(got.data.toString()).toBe("news: the server spoke first");
+    expect((await m.find("command", (c) => c.command === "push")).ok).toBe(true);
+  });
+
   it("close: the page sees the code and reason; the tap says the server started it", async () => {
     const { m, specimen } = await session();
     const closed = closeOf(specimen);
@@ -121,6 +131,8 @@ describe("monitor commands", () => {
       { cmd: "close", code: "9".repeat(3000) },
       { cmd: "burst", count: 1 },
       { cmd: "burst", count: 51 },
+      { cmd: "push", text: "" },
+      { cmd: "push", text: "x".repeat(1025) },
     ];
     for (const request of bad) m.command(request);
     m.ws.send(Buffer.from([1, 2, 3]));
