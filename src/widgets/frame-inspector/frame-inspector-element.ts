@@ -15,7 +15,7 @@ import { renderByteGrid, renderLegend, renderUnmask } from "./byte-grid.ts";
 import { bytesLabel, describeEvent, describeFrame, formatMs, frameLabel, payloadPreview, side } from "./describe-capture.ts";
 import { parseRecording, serializeRecording } from "./recording-file.ts";
 import { hashForStep, stepFromHash } from "./step-link.ts";
-import { createTappedSocket, type TappedSocket } from "./tapped-socket.ts";
+import { createTappedSocket, type TappedSocket } from "../shared/tapped-socket.ts";
 import { describeClose } from "../echo-console/describe-entry.ts";
 
 type Recorder = ActorRefFrom<typeof captureRecorderMachine>;

@@ -1,12 +1,12 @@
-// The inspector's specimen connection as a `socket` actor for the echo connection machine:
+// A tapped specimen connection as a `socket` actor for the echo connection machine:
 // the same lifecycle as the echo console, but opened through the wire tap. The monitor is
 // opened on first use and kept across reconnects, so one recording follows every connection
 // the reader makes; if the lab restarted, a new monitor is opened.
 import { fromCallback } from "xstate";
 import type { EchoEvent, SocketCommand } from "../../machines/echo-connection.ts";
 import type { TapEvent } from "../../protocol/tap-events.ts";
-import { openMonitor, type TapMonitor } from "../shared/tap-client.ts";
-import { bridgeWebSocket } from "../shared/websocket-actor.ts";
+import { openMonitor, type TapMonitor } from "./tap-client.ts";
+import { bridgeWebSocket } from "./websocket-actor.ts";
 
 export interface TapHooks {
   onEvent(event: TapEvent): void;
