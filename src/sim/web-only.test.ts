@@ -1,0 +1,57 @@
+// src/sim and the simulation machines must run unchanged in a browser (Vite), in Node and in
+// Vitest (DESIGN.md, "Layers"): Web APIs only, imports of xstate and relative .ts files only,
+// and syntax that plain `node` can load by stripping types. The runner (scenarios.ts) imports
+// the machines, so loading it in plain node checks them too.
+import { spawnSync } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import ts from "typescript";
+import { describe, expect, it } from "vitest";
+
+const simFolder = dirname(fileURLToPath(import.meta.url));
+const machineFolder = join(simFolder, "..", "machines");
+const simulationMachines = ["tcp-connection.ts", "http10-exchange.ts", "http11-exchange.ts", "short-polling.ts", "long-polling.ts", "server-sent-events.ts", "websocket-session.ts"];
+const files = [
+  ...readdirSync(simFolder).filter((f) => f.endsWith(".ts") && !f.endsWith(".test.ts")).map((f) => join(simFolder, f)),
+  ...simulationMachines.map((f) => join(machineFolder, f)),
+];
+
+const forbiddenGlobals = new Set([
+  "Buffer", "process", "require", "module", "exports", "__dirname", "__filename", "global", "setImmediate", "clearImmediate",
+  "document", "window", "navigator", "location", "localStorage", "sessionStorage", "customElements", "HTMLElement", "Element",
+]);
+
+function violations(source: string): string[] {
+  const found: string[] = [];
+  for (const { fileName: spec } of ts.preProcessFile(source, true, true).importedFiles) {
+    if (spec === "xstate") continue;
+    if (!spec.startsWith("./") && !spec.startsWith("../")) found.push(`imports "${spec}"`);
+    else if (!spec.endsWith(".ts")) found.push(`imports "${spec}" without .ts`);
+  }
+  const scanner = ts.createScanner(ts.ScriptTarget.Latest, true, ts.LanguageVariant.Standard, source);
+  let previous = ts.SyntaxKind.Unknown;
+  for (let token = scanner.scan(); token !== ts.SyntaxKind.EndOfFileToken; token = scanner.scan()) {
+    const isName = token === ts.SyntaxKind.Identifier || (token >= ts.SyntaxKind.FirstKeyword && token <= ts.SyntaxKind.LastKeyword);
+    if (isName && previous !== ts.SyntaxKind.DotToken && previous !== ts.SyntaxKind.QuestionDotToken && forbiddenGlobals.has(scanner.getTokenText())) {
+      found.push(`uses ${scanner.getTokenText()}`);
+    }
+    if (token === ts.SyntaxKind.EnumKeyword || token === ts.SyntaxKind.NamespaceKeyword) found.push(`uses ${scanner.getTokenText()}`);
+    previous = token;
+  }
+  return found;
+}
+
+describe("simulations are portable", () => {
+  it.each(files.map((f) => [f.slice(f.lastIndexOf("src/")), f]))("%s uses Web APIs and allowed imports only", (_, file) => {
+    expect(violations(readFileSync(file, "utf8"))).toEqual([]);
+  });
+
+  it("the runner loads and runs in plain node by type stripping", () => {
+    const url = pathToFileURL(join(simFolder, "scenarios.ts")).href;
+    const script = `const { runScenario, defaultLink } = await import(${JSON.stringify(url)}); console.log(runScenario({ kind: "websocket", link: defaultLink }).messages.length);`;
+    const run = spawnSync(process.execPath, ["--no-warnings", "--experimental-strip-types", "--input-type=module", "-e", script], { encoding: "utf8", timeout: 20_000 });
+    expect(run.stderr).toBe("");
+    expect(Number(run.stdout)).toBeGreaterThan(10);
+  });
+});
