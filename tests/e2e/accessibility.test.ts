@@ -71,6 +71,33 @@ describe.each(["light", "dark"] as const)("accessibility in the %s theme", (sche
     }
   });
 
+  it("has no axe violations on lesson 2, idle and with the timeline, inspector and side-by-side in use", async () => {
+    const page = await browser.context.newPage();
+    await page.emulateMedia({ colorScheme: scheme });
+    await page.goto(`${baseUrl}/lessons/tcp-underneath/`);
+    expect(await axeViolations(page), "idle").toEqual([]);
+
+    const timeline = page.locator("sp-timeline").first();
+    await timeline.scrollIntoViewIfNeeded();
+    await page.locator("sp-timeline[data-ready]").first().waitFor();
+    for (let i = 0; i < 6; i++) await timeline.locator("[data-part=next]").click();
+    await timeline.locator("details").evaluateAll((all) => all.forEach((d) => ((d as HTMLDetailsElement).open = true)));
+    const view = page.locator("sp-side-by-side");
+    await view.scrollIntoViewIfNeeded();
+    await page.locator('sp-side-by-side[data-ready][data-state="OPEN"]').waitFor();
+    await view.getByRole("button", { name: "Send", exact: true }).click();
+    await view.getByRole("button", { name: "Lab pushes an event" }).click();
+    await page.locator('sp-side-by-side[data-real-messages="3"]').waitFor();
+    await view.locator("details").evaluateAll((all) => all.forEach((d) => ((d as HTMLDetailsElement).open = true)));
+    const inspector = page.locator("sp-frame-inspector");
+    await inspector.scrollIntoViewIfNeeded();
+    await page.locator('sp-frame-inspector[data-ready][data-state="OPEN"]').waitFor();
+    await inspector.getByRole("button", { name: "Burst of 5" }).click();
+    await inspector.locator(".sequence li.dir-out button").nth(4).waitFor();
+    expect(await axeViolations(page), "in use").toEqual([]);
+    await page.close();
+  });
+
   it("has no axe violations on the 404 page", async () => {
     const page = await browser.context.newPage();
     await page.emulateMedia({ colorScheme: scheme });
