@@ -167,7 +167,9 @@ export default class TimelineElement extends HTMLElement {
     try {
       // Only the TCP timeline has a "which segment is lost" choice.
       const drop = this.querySelector<HTMLSelectElement>('[data-part="drop"]');
-      const chosen = drop ? { dropSegment: drop.value === "" ? null : Number(drop.value) } : {};
+      const chosen: Partial<ScenarioRequest> = drop ? { dropSegment: drop.value === "" ? null : Number(drop.value) } : {};
+      // A lesson may ask for a number of requests (validated at build time in Timeline.astro).
+      if (this.dataset.requests) chosen.requests = Number(this.dataset.requests);
       const request: ScenarioRequest = { ...(this.#engine.defaultScenario?.[this.#kind] ?? {}), ...chosen, kind: this.#kind, link };
       const trace = this.#engine.runScenario!(request);
       if (!trace || !Array.isArray(trace.messages) || !Number.isFinite(trace.duration)) throw new Error("it returned no trace");
