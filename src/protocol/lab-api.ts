@@ -13,7 +13,7 @@
 //
 // The push race
 //   POST /lab/race?events=N&spacingMs=MS[&delay=MS]     N 1–20, spacing 100–5000
-//     → 201 RaceCreated: the lab will produce N events, the first `firstAtMs` after creation,
+//     → 201 RaceCreated: the lab will produce N events, the first about a second after creation,
 //       then one every spacingMs (with a little seeded irregularity), the same events for all
 //       four transports.
 //   GET /lab/race/ID/poll?after=K            short polling: answers at once with events > K

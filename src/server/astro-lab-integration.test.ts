@@ -7,6 +7,9 @@ import { dev } from "astro";
 import { WebSocket } from "ws";
 import { closeOf, nextMessage, openClient, rawExchange, upgradeRequest } from "./test-helpers.ts";
 import { generateToken, openMonitor } from "./tap/tap-test-helpers.ts";
+import { RawHttpClient } from "./http-lab/raw-http-client.ts";
+import { parseWhoAmI } from "../protocol/lab-api.ts";
+import { createRace, driveSse, driveWebSocket, results } from "./race/race-test-helpers.ts";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 let server: Awaited<ReturnType<typeof dev>>;
@@ -70,5 +73,25 @@ describe("the lab attached to astro dev", () => {
     expect(await monitor.find("close")).toMatchObject({ initiator: "client", wasClean: true });
     expect(monitor.invalid).toEqual([]);
     monitor.ws.close();
+  });
+
+  it("reports connections and runs the push race through the dev server's middleware", async () => {
+    const origin = `http://127.0.0.1:${port}`;
+    const client = await RawHttpClient.open(port);
+    client.request("GET", "/lab/http/whoami", { Host: `127.0.0.1:${port}` });
+    const first = parseWhoAmI(JSON.parse((await client.response()).body))!;
+    client.request("GET", "/lab/http/whoami?close=1", { Host: `127.0.0.1:${port}` });
+    const second = await client.response();
+    expect(second.headers.connection).toBe("close");
+    expect(parseWhoAmI(JSON.parse(second.body))).toMatchObject({ connection: first.connection, request: first.request + 1, closing: true });
+    await client.whenClosed;
+
+    const race = await createRace({ port, origin }, "events=2&spacingMs=100");
+    const [sse, ws] = await Promise.all([driveSse({ port, origin }, race), driveWebSocket({ port, origin }, race)]);
+    expect(sse.arrivals.map((a) => a.event.id)).toEqual([1, 2]);
+    expect(ws.arrivals.map((a) => a.event.id)).toEqual([1, 2]);
+    const counts = (await results({ port, origin }, race.race)).transports;
+    expect(counts.sse).toEqual({ requests: 1, bytesIn: sse.bytesWritten, bytesOut: sse.bytesRead, eventsSent: 2 });
+    expect(counts.websocket).toEqual({ requests: 1, bytesIn: ws.bytesWritten, bytesOut: ws.bytesRead, eventsSent: 2 });
   });
 });

@@ -1,13 +1,17 @@
-// The lab: WebSocket endpoints under /lab/ that the lesson widgets connect to, plus a small
-// JSON description of its limits at GET /lab/info. The same module serves the Astro dev server
-// (src/server/astro-lab-integration.ts) and the production server (src/server/site-server.ts).
+// The lab: WebSocket endpoints under /lab/ that the lesson widgets connect to, plain-HTTP
+// endpoints for the lessons on HTTP and server push (http-lab/http-lab.ts: /lab/http/whoami and
+// the push race under /lab/race), and a small JSON description of its limits at GET /lab/info.
+// The same module serves the Astro dev server (src/server/astro-lab-integration.ts) and the
+// production server (src/server/site-server.ts).
 //
 // Every upgrade goes through the same gate, in this order:
-//   unknown /lab/ path → 404 · foreign or missing Origin → 403 (RFC 6455 §10.2)
-//   too many sockets from one address → 429 · a malformed watch token → 400, a token whose
-//   monitor is missing or busy → 409 (tap/tap-hub.ts) · not GET → 405, version not 13 → 426,
-//   no websocket Upgrade token or a bad key → 400 (handshake-gate.ts) · otherwise `ws`
-//   completes the handshake (§4.2.2). Plain HTTP to an endpoint gets 426 Upgrade Required.
+//   unknown /lab/ path or unknown race → 404 · foreign or missing Origin → 403 (RFC 6455 §10.2)
+//   too many sockets from one address → 429 · a race socket with a bad delay/after → 400, or
+//   whose race has no room for another waiting connection → 429 (race/race-websocket.ts) · a
+//   malformed watch token → 400, a token whose monitor is missing or busy → 409
+//   (tap/tap-hub.ts) · not GET → 405, version not 13 → 426, no websocket Upgrade token or a bad
+//   key → 400 (handshake-gate.ts) · otherwise `ws` completes the handshake (§4.2.2). Plain HTTP
+//   to an endpoint gets 426 Upgrade Required.
 // Compression is off (no permessage-deflate) so frames stay readable and compression side
 // channels stay closed. Messages above maxMessageBytes close with 1009; a connection sending
 // faster than maxMessagesPerSecond closes with 1008; a peer that stops answering pings is
@@ -30,6 +34,7 @@ import { defaultLabSettings, type LabSettings } from "./settings.ts";
 import { echo } from "./endpoints/echo.ts";
 import { COMMAND_NAMES, MONITOR_MAX_MESSAGE_BYTES } from "./tap/commands.ts";
 import { createTapHub, MONITOR_PATH, type TapHub } from "./tap/tap-hub.ts";
+import { createHttpLab, type HttpLab } from "./http-lab/http-lab.ts";
 
 export const LAB_PREFIX = "/lab/";
 
@@ -43,7 +48,7 @@ export interface Lab {
   readonly settings: LabSettings;
   /** Handles an upgrade under /lab/ and returns true; returns false for any other path. */
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): boolean;
-  /** Handles plain HTTP under /lab/ (GET /lab/info) and returns true; false otherwise. */
+  /** Handles plain HTTP under /lab/ (GET /lab/info, whoami, the push race) and returns true; false otherwise. */
   handleHttp(request: IncomingMessage, response: ServerResponse): boolean;
   /** Watches an HTTP server's new connections for stalled handshakes. */
   watch(server: Server): void;
@@ -53,14 +58,20 @@ export interface Lab {
   connectionCount(): number;
   /** Open monitors, the most bytes one has queued, and events dropped but not yet reported. */
   tapStats(): ReturnType<TapHub["stats"]>;
+  /** Plain-HTTP exchanges still open (held polls, streams, delayed answers) and races held. */
+  httpStats(): ReturnType<HttpLab["stats"]>;
+}
+
+function urlOf(request: IncomingMessage): URL {
+  try {
+    return new URL(request.url ?? "/", "http://lab.invalid");
+  } catch {
+    return new URL("http://lab.invalid/");
+  }
 }
 
 function pathOf(request: IncomingMessage): string {
-  try {
-    return new URL(request.url ?? "/", "http://lab.invalid").pathname;
-  } catch {
-    return "/";
-  }
+  return urlOf(request).pathname;
 }
 
 export function createLab(overrides: Partial<LabSettings> = {}): Lab {
@@ -79,6 +90,7 @@ export function createLab(overrides: Partial<LabSettings> = {}): Lab {
     clientTracking: true,
   });
   const tap = createTapHub(settings);
+  const httpLab = createHttpLab(settings);
   const perAddress = new Map<string, number>();
   const stopHeartbeats = [startHeartbeat(wss, settings.heartbeatIntervalMs), startHeartbeat(monitorWss, settings.heartbeatIntervalMs)];
   const unwatchers: Array<() => void> = [];
@@ -116,12 +128,18 @@ export function createLab(overrides: Partial<LabSettings> = {}): Lab {
     settings,
 
     handleUpgrade(request, socket, head) {
-      const path = pathOf(request);
+      const url = urlOf(request);
+      const path = url.pathname;
       if (!path.startsWith(LAB_PREFIX)) return false;
       const isMonitor = path === MONITOR_PATH;
-      const endpoint = endpoints[path];
-      if (!endpoint && !isMonitor) {
-        rejectUpgrade(socket, 404, `There is no lab endpoint at ${path}. Known endpoints: ${[...Object.keys(endpoints), MONITOR_PATH].join(", ")}.`);
+      const fixed = endpoints[path];
+      const race = fixed || isMonitor ? null : httpLab.raceUpgrade(path, url.searchParams);
+      if (race && !race.ok) {
+        rejectUpgrade(socket, race.status, race.message);
+        return true;
+      }
+      if (!fixed && !isMonitor && !race) {
+        rejectUpgrade(socket, 404, `There is no lab endpoint at ${path}. Known endpoints: ${[...Object.keys(endpoints), MONITOR_PATH, "/lab/race/ID/ws"].join(", ")}.`);
         return true;
       }
       const verdict = checkOrigin(request.headers.origin, request.headers.host, settings.allowedOrigins);
@@ -134,7 +152,12 @@ export function createLab(overrides: Partial<LabSettings> = {}): Lab {
         rejectUpgrade(socket, 429, `This address already has ${settings.maxConnectionsPerAddress} lab connections open; close some and try again.`, { "Retry-After": "5" });
         return true;
       }
-      if (isMonitor || !endpoint) {
+      const raceRefusal = race?.upgrade.refusal();
+      if (raceRefusal) {
+        rejectUpgrade(socket, raceRefusal.status, raceRefusal.message, raceRefusal.status === 429 ? { "Retry-After": "1" } : {});
+        return true;
+      }
+      if (isMonitor) {
         const wrong = handshakeRefusal(request);
         if (wrong) {
           rejectUpgrade(socket, wrong.status, wrong.message, wrong.headers);
@@ -165,6 +188,12 @@ export function createLab(overrides: Partial<LabSettings> = {}): Lab {
         tapped?.refused();
         return true;
       }
+      // A race socket's bytes are counted from here on, so its 101 is counted too.
+      const endpoint: Endpoint | null = fixed ?? race?.upgrade.begin(request, socket, head) ?? null;
+      if (!endpoint) {
+        rejectUpgrade(socket, 404, `There is no lab endpoint at ${path}.`);
+        return true;
+      }
       let upgraded = false;
       wss.handleUpgrade(request, socket, head, (ws) => {
         upgraded = true;
@@ -178,6 +207,7 @@ export function createLab(overrides: Partial<LabSettings> = {}): Lab {
     },
 
     handleHttp(request, response) {
+      if (httpLab.handle(request, response)) return true;
       const path = pathOf(request);
       if (endpoints[path] || path === MONITOR_PATH) {
         // Plain HTTP to an address that only speaks WebSocket (RFC 9110 §15.5.22: 426 names the protocol to upgrade to).
@@ -200,6 +230,7 @@ export function createLab(overrides: Partial<LabSettings> = {}): Lab {
         handshakeTimeoutMs: settings.handshakeTimeoutMs,
         heartbeatIntervalMs: settings.heartbeatIntervalMs,
         compression: false,
+        ...httpLab.info(),
       });
       response.writeHead(200, {
         "Content-Type": "application/json; charset=utf-8",
@@ -211,12 +242,13 @@ export function createLab(overrides: Partial<LabSettings> = {}): Lab {
     },
 
     watch(server) {
-      unwatchers.push(watchHandshakes(server, settings.handshakeTimeoutMs), tap.watch(server));
+      unwatchers.push(watchHandshakes(server, settings.handshakeTimeoutMs), tap.watch(server), httpLab.watch(server));
     },
 
     async close(reason = "The lab server is shutting down") {
       for (const stop of stopHeartbeats) stop();
       for (const unwatch of unwatchers.splice(0)) unwatch();
+      httpLab.close(reason);
       const closing = [...wss.clients, ...monitorWss.clients].map(
         (client) =>
           new Promise<void>((resolve) => {
@@ -238,5 +270,7 @@ export function createLab(overrides: Partial<LabSettings> = {}): Lab {
     },
 
     tapStats: () => tap.stats(),
+
+    httpStats: () => httpLab.stats(),
   };
 }

@@ -34,6 +34,12 @@ describe("lab settings", () => {
     expect(settings).toMatchObject({ tapCaptureBytes: 0, tapEventsPerSecond: 100, tapMonitorBufferBytes: 65536 });
     expect(() => labSettingsFromEnv({ LAB_TAP_MONITOR_BUFFER_BYTES: "100" })).toThrow(/LAB_TAP_MONITOR_BUFFER_BYTES must be a whole number of at least 16384/);
   });
+  it("reads the HTTP lab's and the push race's limits", () => {
+    expect(defaultLabSettings).toMatchObject({ maxLabDelayMs: 2000, raceLeadMs: 1000, maxRacesPerAddress: 20, maxRaces: 200, raceLingerMs: 60000, longPollTimeoutMs: 20000 });
+    const settings = labSettingsFromEnv({ LAB_MAX_DELAY_MS: "500", LAB_MAX_RACES: "10", LAB_MAX_RACES_PER_ADDRESS: "3", LAB_MAX_RACE_LISTENERS: "8", LAB_RACE_LINGER_MS: "1000", LAB_LONG_POLL_TIMEOUT_MS: "5000", LAB_RACE_LEAD_MS: "0" });
+    expect(settings).toMatchObject({ maxLabDelayMs: 500, maxRaces: 10, maxRacesPerAddress: 3, maxRaceListeners: 8, raceLingerMs: 1000, longPollTimeoutMs: 5000, raceLeadMs: 0 });
+    expect(() => labSettingsFromEnv({ LAB_MAX_RACES: "0" })).toThrow(/LAB_MAX_RACES must be a whole number of at least 1/);
+  });
   it("refuses malformed values with a reason", () => {
     expect(() => labSettingsFromEnv({ LAB_MAX_MESSAGE_BYTES: "12" })).toThrow(/at least 125/);
     expect(() => labSettingsFromEnv({ LAB_ALLOWED_ORIGINS: "http://a.example/path" })).toThrow(/origin only: http:\/\/a\.example/);

@@ -21,6 +21,22 @@ export interface LabSettings {
   tapEventsPerSecond: number;
   /** Unsent bytes a monitor may have queued; while over it, events are dropped and counted. */
   tapMonitorBufferBytes: number;
+  /** Largest `delay=MS` a plain-HTTP lab request may ask for (the lab's added latency per write). */
+  maxLabDelayMs: number;
+  /** Time from creating a push race to its first event, so every transport can connect first. */
+  raceLeadMs: number;
+  /** Races one client address may hold at once (running or lingering); more get 429. */
+  maxRacesPerAddress: number;
+  /** Races the whole lab holds at once; more get 429. */
+  maxRaces: number;
+  /** Held long polls, open event streams and race WebSockets one race may have at once. */
+  maxRaceListeners: number;
+  /** How long a race's results stay readable after its last event, before it is deleted. */
+  raceLingerMs: number;
+  /** A long poll with no new event is answered with no events after this long. */
+  longPollTimeoutMs: number;
+  /** Lab HTTP requests one connection may have waiting at once (held or delayed, pipelined); more get 429. */
+  maxOpenRequestsPerConnection: number;
 }
 
 export const defaultLabSettings: LabSettings = {
@@ -33,6 +49,14 @@ export const defaultLabSettings: LabSettings = {
   tapCaptureBytes: 1024 * 1024,
   tapEventsPerSecond: 500,
   tapMonitorBufferBytes: 1024 * 1024,
+  maxLabDelayMs: 2000,
+  raceLeadMs: 1000,
+  maxRacesPerAddress: 20,
+  maxRaces: 200,
+  maxRaceListeners: 16,
+  raceLingerMs: 60_000,
+  longPollTimeoutMs: 20_000,
+  maxOpenRequestsPerConnection: 32,
 };
 
 export interface ServerSettings {
@@ -81,6 +105,14 @@ export function labSettingsFromEnv(env: Env): LabSettings {
     tapCaptureBytes: positiveInteger("LAB_TAP_CAPTURE_BYTES", env.LAB_TAP_CAPTURE_BYTES, defaultLabSettings.tapCaptureBytes, 0),
     tapEventsPerSecond: positiveInteger("LAB_TAP_EVENTS_PER_SECOND", env.LAB_TAP_EVENTS_PER_SECOND, defaultLabSettings.tapEventsPerSecond, 10),
     tapMonitorBufferBytes: positiveInteger("LAB_TAP_MONITOR_BUFFER_BYTES", env.LAB_TAP_MONITOR_BUFFER_BYTES, defaultLabSettings.tapMonitorBufferBytes, 16 * 1024),
+    maxLabDelayMs: positiveInteger("LAB_MAX_DELAY_MS", env.LAB_MAX_DELAY_MS, defaultLabSettings.maxLabDelayMs, 0),
+    raceLeadMs: positiveInteger("LAB_RACE_LEAD_MS", env.LAB_RACE_LEAD_MS, defaultLabSettings.raceLeadMs, 0),
+    maxRacesPerAddress: positiveInteger("LAB_MAX_RACES_PER_ADDRESS", env.LAB_MAX_RACES_PER_ADDRESS, defaultLabSettings.maxRacesPerAddress),
+    maxRaces: positiveInteger("LAB_MAX_RACES", env.LAB_MAX_RACES, defaultLabSettings.maxRaces),
+    maxRaceListeners: positiveInteger("LAB_MAX_RACE_LISTENERS", env.LAB_MAX_RACE_LISTENERS, defaultLabSettings.maxRaceListeners, 4),
+    raceLingerMs: positiveInteger("LAB_RACE_LINGER_MS", env.LAB_RACE_LINGER_MS, defaultLabSettings.raceLingerMs, 0),
+    longPollTimeoutMs: positiveInteger("LAB_LONG_POLL_TIMEOUT_MS", env.LAB_LONG_POLL_TIMEOUT_MS, defaultLabSettings.longPollTimeoutMs, 50),
+    maxOpenRequestsPerConnection: positiveInteger("LAB_MAX_OPEN_REQUESTS_PER_CONNECTION", env.LAB_MAX_OPEN_REQUESTS_PER_CONNECTION, defaultLabSettings.maxOpenRequestsPerConnection),
   };
 }
 

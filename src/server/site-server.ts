@@ -1,6 +1,7 @@
 // The production server: one Node process that serves the static build and the lab. Plain
-// HTTP requests go to the lab (/lab/info) or to the static files; upgrades under /lab/ go to
-// the lab, and any other upgrade is answered with 404 instead of being left hanging.
+// HTTP requests go to the lab (/lab/info, /lab/http/whoami, the push race under /lab/race) or
+// to the static files; upgrades under /lab/ go to the lab, and any other upgrade is answered
+// with 404 instead of being left hanging.
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createLab, type Lab } from "./lab.ts";
