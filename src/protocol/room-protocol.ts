@@ -1,0 +1,173 @@
+// The classroom room protocol: JSON text messages on a WebSocket to /lab/room (which the wire
+// tap can watch like any lab endpoint, so a student can inspect their own room connection).
+// Shared by the lab (src/server/room/) and the <sp-classroom> widget; parse functions check
+// everything that arrives, in both directions, so neither side trusts the other.
+//
+// Client → lab
+//   { type: "create" }                                   become the teacher of a new room
+//   { type: "teach", code, teacherKey }                  take the teacher's place again (reconnect)
+//   { type: "join", code, nickname, resume? }            join as a student; `resume` (from `joined`)
+//                                                        restores membership and nickname after a blip
+//   { type: "say", text }                                a message to everyone in the room
+//   { type: "follow", lesson, hash }                     teacher only: followers go to this lesson/step
+//   { type: "remove", participant }                      teacher only: remove a student
+//   { type: "close-room", reason }                       teacher only: end the room for everyone
+// Lab → client
+//   { type: "created", code, teacherKey, you }           the room exists; keep the key to reconnect
+//   { type: "joined", you, resume, participants, history }
+//   { type: "presence", participants }                   whenever someone joins, leaves or reconnects
+//   { type: "message", id, from, text, at }              `text` is shown as text, never as HTML
+//   { type: "follow", lesson, hash, at }
+//   { type: "stats", messages, framesIn, framesOut, bytesIn, bytesOut }   room traffic, at most once a second
+//   { type: "room-closed", reason }                      then the lab closes with 1000
+//   { type: "error", code, message }                     a refused request (the socket stays open
+//                                                        unless the close code below says otherwise)
+// Close codes the lab uses: 1008 a student tried a teacher-only action or broke the protocol;
+// 1009 a message over the size limit; 1013 sending too fast or reading too slowly (try again
+// later); 4001 removed by the teacher; 4002 replaced by a newer connection of the same person.
+
+export type Role = "teacher" | "student";
+
+export interface Participant {
+  id: string;
+  nickname: string;
+  role: Role;
+  connected: boolean;
+}
+
+export interface RoomMessage {
+  id: number;
+  from: { id: string; nickname: string; role: Role };
+  text: string;
+  at: number;
+}
+
+export type ErrorCode = "bad-code" | "bad-key" | "nickname-taken" | "invalid-nickname" | "room-full" | "rate-limited" | "not-in-room" | "invalid-message" | "too-many-rooms";
+
+export type ClientMessage =
+  | { type: "create" }
+  | { type: "teach"; code: string; teacherKey: string }
+  | { type: "join"; code: string; nickname: string; resume?: string }
+  | { type: "say"; text: string }
+  | { type: "follow"; lesson: string; hash: string }
+  | { type: "remove"; participant: string }
+  | { type: "close-room"; reason: string };
+
+export type ServerMessage =
+  | { type: "created"; code: string; teacherKey: string; you: Participant }
+  | { type: "joined"; you: Participant; resume: string; participants: Participant[]; history: RoomMessage[] }
+  | { type: "presence"; participants: Participant[] }
+  | { type: "message"; id: number; from: RoomMessage["from"]; text: string; at: number }
+  | { type: "follow"; lesson: string; hash: string; at: number }
+  | { type: "stats"; messages: number; framesIn: number; framesOut: number; bytesIn: number; bytesOut: number }
+  | { type: "room-closed"; reason: string }
+  | { type: "error"; code: ErrorCode; message: string };
+
+/** Join codes: 6 characters from an alphabet without look-alikes (no 0/O, 1/I/L). */
+export const CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789";
+export const CODE_PATTERN = /^[ABCDEFGHJKMNPQRSTUVWXYZ23456789]{6}$/;
+export const MAX_TEXT_CHARS = 500;
+export const MAX_NICKNAME_CHARS = 24;
+const NICKNAME_PATTERN = /^[\p{L}\p{N}][\p{L}\p{N} ._-]*$/u;
+
+/** Normalises what a reader typed as a code: upper case, no spaces or dashes. */
+export function normaliseCode(text: string): string {
+  return text.toUpperCase().replace(/[\s-]/g, "");
+}
+
+export type NicknameCheck = { ok: true; nickname: string } | { ok: false; reason: string };
+
+export function checkNickname(raw: string): NicknameCheck {
+  const nickname = raw.normalize("NFC").trim().replace(/\s+/g, " ");
+  if (nickname.length === 0) return { ok: false, reason: "Choose a nickname." };
+  if ([...nickname].length > MAX_NICKNAME_CHARS) return { ok: false, reason: `A nickname has at most ${MAX_NICKNAME_CHARS} characters.` };
+  if (!NICKNAME_PATTERN.test(nickname)) return { ok: false, reason: "Use letters, digits, spaces, dots, dashes and underscores, starting with a letter or digit." };
+  return { ok: true, nickname };
+}
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
+const str = (v: unknown, max: number): v is string => typeof v === "string" && v.length <= max;
+
+export function parseClientMessage(text: string): ClientMessage | null {
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (!isObj(v)) return null;
+  switch (v.type) {
+    case "create":
+      return { type: "create" };
+    case "teach":
+      return str(v.code, 16) && str(v.teacherKey, 64) ? { type: "teach", code: v.code, teacherKey: v.teacherKey } : null;
+    case "join":
+      if (!str(v.code, 16) || !str(v.nickname, 100)) return null;
+      if (v.resume !== undefined && !str(v.resume, 64)) return null;
+      return v.resume === undefined ? { type: "join", code: v.code, nickname: v.nickname } : { type: "join", code: v.code, nickname: v.nickname, resume: v.resume as string };
+    case "say":
+      return str(v.text, MAX_TEXT_CHARS) && v.text.trim() !== "" ? { type: "say", text: v.text } : null;
+    case "follow":
+      return str(v.lesson, 80) && /^[a-z0-9-]+$/.test(v.lesson) && str(v.hash, 200) && (v.hash === "" || v.hash.startsWith("#")) ? { type: "follow", lesson: v.lesson, hash: v.hash } : null;
+    case "remove":
+      return str(v.participant, 64) ? { type: "remove", participant: v.participant } : null;
+    case "close-room":
+      return str(v.reason, 123) ? { type: "close-room", reason: v.reason } : null;
+    default:
+      return null;
+  }
+}
+
+function isParticipant(v: unknown): v is Participant {
+  return isObj(v) && str(v.id, 64) && str(v.nickname, 100) && (v.role === "teacher" || v.role === "student") && typeof v.connected === "boolean";
+}
+
+const count = (v: unknown): v is number => typeof v === "number" && Number.isInteger(v) && v >= 0;
+
+export function parseServerMessage(text: string): ServerMessage | null {
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (!isObj(v)) return null;
+  const participants = (list: unknown): Participant[] | null => (Array.isArray(list) && list.every(isParticipant) ? (list as Participant[]) : null);
+  const from = (f: unknown): RoomMessage["from"] | null => (isObj(f) && str(f.id, 64) && str(f.nickname, 100) && (f.role === "teacher" || f.role === "student") ? { id: f.id, nickname: f.nickname, role: f.role } : null);
+  switch (v.type) {
+    case "created":
+      return str(v.code, 16) && str(v.teacherKey, 64) && isParticipant(v.you) ? { type: "created", code: v.code, teacherKey: v.teacherKey, you: v.you } : null;
+    case "joined": {
+      const list = participants(v.participants);
+      if (!isParticipant(v.you) || !str(v.resume, 64) || !list || !Array.isArray(v.history)) return null;
+      const history: RoomMessage[] = [];
+      for (const m of v.history) {
+        const f = isObj(m) ? from(m.from) : null;
+        if (!isObj(m) || !f || !count(m.id) || !str(m.text, MAX_TEXT_CHARS) || typeof m.at !== "number") return null;
+        history.push({ id: m.id, from: f, text: m.text, at: m.at });
+      }
+      return { type: "joined", you: v.you, resume: v.resume, participants: list, history };
+    }
+    case "presence": {
+      const list = participants(v.participants);
+      return list ? { type: "presence", participants: list } : null;
+    }
+    case "message": {
+      const f = from(v.from);
+      return f && count(v.id) && str(v.text, MAX_TEXT_CHARS) && typeof v.at === "number" ? { type: "message", id: v.id, from: f, text: v.text, at: v.at } : null;
+    }
+    case "follow":
+      return str(v.lesson, 80) && str(v.hash, 200) && typeof v.at === "number" ? { type: "follow", lesson: v.lesson, hash: v.hash, at: v.at } : null;
+    case "stats":
+      return count(v.messages) && count(v.framesIn) && count(v.framesOut) && count(v.bytesIn) && count(v.bytesOut)
+        ? { type: "stats", messages: v.messages, framesIn: v.framesIn, framesOut: v.framesOut, bytesIn: v.bytesIn, bytesOut: v.bytesOut }
+        : null;
+    case "room-closed":
+      return str(v.reason, 200) ? { type: "room-closed", reason: v.reason } : null;
+    case "error":
+      return str(v.code, 32) && str(v.message, 500) ? { type: "error", code: v.code as ErrorCode, message: v.message } : null;
+    default:
+      return null;
+  }
+}
