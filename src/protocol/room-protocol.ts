@@ -15,6 +15,8 @@
 // Lab → client
 //   { type: "created", code, teacherKey, you }           the room exists; keep the key to reconnect
 //   { type: "joined", you, resume, participants, history }
+//                                                        also the answer to `teach` (you.role "teacher",
+//                                                        resume = the teacher key)
 //   { type: "presence", participants }                   whenever someone joins, leaves or reconnects
 //   { type: "message", id, from, text, at }              `text` is shown as text, never as HTML
 //   { type: "follow", lesson, hash, at }

@@ -21,6 +21,9 @@
 // with ?watch=TOKEN is captured byte for byte and reported to the monitor holding that token.
 // Monitors pass the same gate, get their own small message limit (their requests are tiny)
 // and the same message rate limit, and are never tapped themselves.
+//
+// /lab/room is the classroom (src/server/room/): it is an endpoint like echo, so it gets the
+// whole gate and can be tapped; its rooms belong to this lab instance and close with it.
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
 import { WebSocketServer, type WebSocket } from "ws";
@@ -35,12 +38,14 @@ import { echo } from "./endpoints/echo.ts";
 import { COMMAND_NAMES, MONITOR_MAX_MESSAGE_BYTES } from "./tap/commands.ts";
 import { createTapHub, MONITOR_PATH, type TapHub } from "./tap/tap-hub.ts";
 import { createHttpLab, type HttpLab } from "./http-lab/http-lab.ts";
+import { createRooms, ROOM_PATH, type Rooms } from "./room/rooms.ts";
 
 export const LAB_PREFIX = "/lab/";
 
 type Endpoint = (socket: WebSocket, request: IncomingMessage) => void;
 
-const endpoints: Record<string, Endpoint> = {
+/** Endpoints that keep no state between connections; stateful ones are added per lab in createLab. */
+const statelessEndpoints: Record<string, Endpoint> = {
   "/lab/echo": echo,
 };
 
@@ -60,6 +65,8 @@ export interface Lab {
   tapStats(): ReturnType<TapHub["stats"]>;
   /** Plain-HTTP exchanges still open (held polls, streams, delayed answers) and races held. */
   httpStats(): ReturnType<HttpLab["stats"]>;
+  /** Classroom rooms held, their members (connected or within the grace period) and connected ones. */
+  roomStats(): ReturnType<Rooms["stats"]>;
 }
 
 function urlOf(request: IncomingMessage): URL {
@@ -91,6 +98,8 @@ export function createLab(overrides: Partial<LabSettings> = {}): Lab {
   });
   const tap = createTapHub(settings);
   const httpLab = createHttpLab(settings);
+  const rooms = createRooms(settings);
+  const endpoints: Record<string, Endpoint> = { ...statelessEndpoints, [ROOM_PATH]: rooms.endpoint };
   const perAddress = new Map<string, number>();
   const stopHeartbeats = [startHeartbeat(wss, settings.heartbeatIntervalMs), startHeartbeat(monitorWss, settings.heartbeatIntervalMs)];
   const unwatchers: Array<() => void> = [];
@@ -230,6 +239,7 @@ export function createLab(overrides: Partial<LabSettings> = {}): Lab {
         handshakeTimeoutMs: settings.handshakeTimeoutMs,
         heartbeatIntervalMs: settings.heartbeatIntervalMs,
         compression: false,
+        room: rooms.info(),
         ...httpLab.info(),
       });
       response.writeHead(200, {
@@ -249,6 +259,8 @@ export function createLab(overrides: Partial<LabSettings> = {}): Lab {
       for (const stop of stopHeartbeats) stop();
       for (const unwatch of unwatchers.splice(0)) unwatch();
       httpLab.close(reason);
+      // Rooms are forgotten quietly; every socket then gets 1001 below, so pages offer to reconnect.
+      rooms.close();
       const closing = [...wss.clients, ...monitorWss.clients].map(
         (client) =>
           new Promise<void>((resolve) => {
@@ -272,5 +284,7 @@ export function createLab(overrides: Partial<LabSettings> = {}): Lab {
     tapStats: () => tap.stats(),
 
     httpStats: () => httpLab.stats(),
+
+    roomStats: () => rooms.stats(),
   };
 }

@@ -4,18 +4,21 @@ import { checkOrigin } from "./origin.ts";
 
 describe("server settings", () => {
   it("defaults to this machine only, port 4321", () => {
-    expect(serverSettingsFrom([], {})).toEqual({ host: "127.0.0.1", port: 4321, lan: false });
+    expect(serverSettingsFrom([], {})).toEqual({ host: "127.0.0.1", port: 4321, lan: false, qr: false });
   });
   it("serves the LAN with --host, or a chosen address", () => {
-    expect(serverSettingsFrom(["--host"], {})).toEqual({ host: "0.0.0.0", port: 4321, lan: true });
-    expect(serverSettingsFrom(["--host", "192.168.1.20", "--port", "8080"], {})).toEqual({ host: "192.168.1.20", port: 8080, lan: true });
-    expect(serverSettingsFrom(["--port=0"], { HOST: "127.0.0.2" })).toEqual({ host: "127.0.0.2", port: 0, lan: false });
+    expect(serverSettingsFrom(["--host"], {})).toEqual({ host: "0.0.0.0", port: 4321, lan: true, qr: false });
+    expect(serverSettingsFrom(["--host", "192.168.1.20", "--port", "8080"], {})).toEqual({ host: "192.168.1.20", port: 8080, lan: true, qr: false });
+    expect(serverSettingsFrom(["--port=0"], { HOST: "127.0.0.2" })).toEqual({ host: "127.0.0.2", port: 0, lan: false, qr: false });
   });
   it("reads PORT and HOST and rejects nonsense", () => {
     expect(serverSettingsFrom([], { PORT: "9000", HOST: "0.0.0.0" })).toMatchObject({ port: 9000, lan: true });
     expect(() => serverSettingsFrom([], { PORT: "abc" })).toThrow(/PORT must be a whole number/);
     expect(() => serverSettingsFrom(["--port", "70000"], {})).toThrow(/at most 65535/);
     expect(() => serverSettingsFrom(["--bogus"], {})).toThrow(/Unknown option/);
+  });
+  it("prints the join QR code on request with --qr", () => {
+    expect(serverSettingsFrom(["--host", "--qr"], {})).toEqual({ host: "0.0.0.0", port: 4321, lan: true, qr: true });
   });
 });
 
@@ -39,6 +42,12 @@ describe("lab settings", () => {
     const settings = labSettingsFromEnv({ LAB_MAX_DELAY_MS: "500", LAB_MAX_RACES: "10", LAB_MAX_RACES_PER_ADDRESS: "3", LAB_MAX_RACE_LISTENERS: "8", LAB_RACE_LINGER_MS: "1000", LAB_LONG_POLL_TIMEOUT_MS: "5000", LAB_RACE_LEAD_MS: "0" });
     expect(settings).toMatchObject({ maxLabDelayMs: 500, maxRaces: 10, maxRacesPerAddress: 3, maxRaceListeners: 8, raceLingerMs: 1000, longPollTimeoutMs: 5000, raceLeadMs: 0 });
     expect(() => labSettingsFromEnv({ LAB_MAX_RACES: "0" })).toThrow(/LAB_MAX_RACES must be a whole number of at least 1/);
+  });
+  it("reads the classroom room's limits", () => {
+    expect(defaultLabSettings).toMatchObject({ roomMaxParticipants: 60, maxRoomsPerAddress: 5, maxRooms: 100, roomSayPerSecond: 5, roomJoinFailuresPerMinute: 5, roomGraceMs: 120000, roomSendBufferBytes: 262144 });
+    const settings = labSettingsFromEnv({ LAB_ROOM_MAX_PARTICIPANTS: "120", LAB_MAX_ROOMS_PER_ADDRESS: "2", LAB_MAX_ROOMS: "10", LAB_ROOM_SAY_PER_SECOND: "2", LAB_ROOM_JOIN_FAILURES_PER_MINUTE: "3", LAB_ROOM_GRACE_MS: "60000", LAB_ROOM_SEND_BUFFER_BYTES: "65536" });
+    expect(settings).toMatchObject({ roomMaxParticipants: 120, maxRoomsPerAddress: 2, maxRooms: 10, roomSayPerSecond: 2, roomJoinFailuresPerMinute: 3, roomGraceMs: 60000, roomSendBufferBytes: 65536 });
+    expect(() => labSettingsFromEnv({ LAB_ROOM_SEND_BUFFER_BYTES: "100" })).toThrow(/LAB_ROOM_SEND_BUFFER_BYTES must be a whole number of at least 16384/);
   });
   it("refuses malformed values with a reason", () => {
     expect(() => labSettingsFromEnv({ LAB_MAX_MESSAGE_BYTES: "12" })).toThrow(/at least 125/);

@@ -37,6 +37,20 @@ export interface LabSettings {
   longPollTimeoutMs: number;
   /** Lab HTTP requests one connection may have waiting at once (held or delayed, pipelined); more get 429. */
   maxOpenRequestsPerConnection: number;
+  /** Students one classroom room holds (the teacher is not counted); more get `room-full`. */
+  roomMaxParticipants: number;
+  /** Rooms one client address may hold open at once; more get `too-many-rooms`. */
+  maxRoomsPerAddress: number;
+  /** Rooms the whole lab holds at once; more get `too-many-rooms`. */
+  maxRooms: number;
+  /** Sustained `say` messages per second one room connection may send (burst twice that); over it closes with 1013. */
+  roomSayPerSecond: number;
+  /** Wrong join codes or teacher keys one address may send in a minute before it is slowed down (growing waits). */
+  roomJoinFailuresPerMinute: number;
+  /** How long a disconnected participant keeps their place (and an absent teacher their room). */
+  roomGraceMs: number;
+  /** Unsent bytes a room participant may have queued; over it they are dropped as a slow reader. */
+  roomSendBufferBytes: number;
 }
 
 export const defaultLabSettings: LabSettings = {
@@ -57,6 +71,13 @@ export const defaultLabSettings: LabSettings = {
   raceLingerMs: 60_000,
   longPollTimeoutMs: 20_000,
   maxOpenRequestsPerConnection: 32,
+  roomMaxParticipants: 60,
+  maxRoomsPerAddress: 5,
+  maxRooms: 100,
+  roomSayPerSecond: 5,
+  roomJoinFailuresPerMinute: 5,
+  roomGraceMs: 120_000,
+  roomSendBufferBytes: 256 * 1024,
 };
 
 export interface ServerSettings {
@@ -64,9 +85,11 @@ export interface ServerSettings {
   port: number;
   /** True when the operator asked to serve the local network (`--host`). */
   lan: boolean;
+  /** `--qr`: print the join page's QR code even when the output is not a terminal. */
+  qr: boolean;
 }
 
-export const defaultServerSettings: ServerSettings = { host: "127.0.0.1", port: 4321, lan: false };
+export const defaultServerSettings: ServerSettings = { host: "127.0.0.1", port: 4321, lan: false, qr: false };
 
 type Env = Record<string, string | undefined>;
 
@@ -113,6 +136,13 @@ export function labSettingsFromEnv(env: Env): LabSettings {
     raceLingerMs: positiveInteger("LAB_RACE_LINGER_MS", env.LAB_RACE_LINGER_MS, defaultLabSettings.raceLingerMs, 0),
     longPollTimeoutMs: positiveInteger("LAB_LONG_POLL_TIMEOUT_MS", env.LAB_LONG_POLL_TIMEOUT_MS, defaultLabSettings.longPollTimeoutMs, 50),
     maxOpenRequestsPerConnection: positiveInteger("LAB_MAX_OPEN_REQUESTS_PER_CONNECTION", env.LAB_MAX_OPEN_REQUESTS_PER_CONNECTION, defaultLabSettings.maxOpenRequestsPerConnection),
+    roomMaxParticipants: positiveInteger("LAB_ROOM_MAX_PARTICIPANTS", env.LAB_ROOM_MAX_PARTICIPANTS, defaultLabSettings.roomMaxParticipants),
+    maxRoomsPerAddress: positiveInteger("LAB_MAX_ROOMS_PER_ADDRESS", env.LAB_MAX_ROOMS_PER_ADDRESS, defaultLabSettings.maxRoomsPerAddress),
+    maxRooms: positiveInteger("LAB_MAX_ROOMS", env.LAB_MAX_ROOMS, defaultLabSettings.maxRooms),
+    roomSayPerSecond: positiveInteger("LAB_ROOM_SAY_PER_SECOND", env.LAB_ROOM_SAY_PER_SECOND, defaultLabSettings.roomSayPerSecond),
+    roomJoinFailuresPerMinute: positiveInteger("LAB_ROOM_JOIN_FAILURES_PER_MINUTE", env.LAB_ROOM_JOIN_FAILURES_PER_MINUTE, defaultLabSettings.roomJoinFailuresPerMinute),
+    roomGraceMs: positiveInteger("LAB_ROOM_GRACE_MS", env.LAB_ROOM_GRACE_MS, defaultLabSettings.roomGraceMs, 1000),
+    roomSendBufferBytes: positiveInteger("LAB_ROOM_SEND_BUFFER_BYTES", env.LAB_ROOM_SEND_BUFFER_BYTES, defaultLabSettings.roomSendBufferBytes, 16 * 1024),
   };
 }
 
@@ -122,11 +152,13 @@ function isLoopback(host: string): boolean {
 
 /**
  * `npm start -- --host` serves the LAN (0.0.0.0); `--host ADDR` picks an address; `--port N`
- * or PORT picks the port (0 asks the OS for a free one, which tests use).
+ * or PORT picks the port (0 asks the OS for a free one, which tests use); `--qr` prints the join
+ * page's QR code even when stdout is not a terminal (it is printed on a terminal anyway).
  */
 export function serverSettingsFrom(argv: readonly string[], env: Env): ServerSettings {
   let host = env.HOST || defaultServerSettings.host;
   let port = positiveInteger("PORT", env.PORT, defaultServerSettings.port, 0);
+  let qr = defaultServerSettings.qr;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === "--host") {
@@ -144,10 +176,12 @@ export function serverSettingsFrom(argv: readonly string[], env: Env): ServerSet
       i++;
     } else if (arg.startsWith("--port=")) {
       port = positiveInteger("--port", arg.slice("--port=".length), port, 0);
+    } else if (arg === "--qr") {
+      qr = true;
     } else {
-      throw new Error(`Unknown option "${arg}". Use --host [ADDRESS] and --port NUMBER.`);
+      throw new Error(`Unknown option "${arg}". Use --host [ADDRESS], --port NUMBER and --qr.`);
     }
   }
   if (port > 65535) throw new Error(`--port must be at most 65535, got ${port}`);
-  return { host, port, lan: !isLoopback(host) };
+  return { host, port, lan: !isLoopback(host), qr };
 }

@@ -1,6 +1,7 @@
 // `npm start`: build if needed, then serve the site and the lab from one process.
 //   npm start                  → http://127.0.0.1:4321 (this machine only)
 //   npm start -- --host        → every network interface; prints the addresses students open
+//                                and, on a terminal (or with --qr), a QR code for the join page
 //   npm start -- --port 8080   → another port (PORT and HOST environment variables work too)
 import { networkInterfaces } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -8,6 +9,7 @@ import { fileURLToPath } from "node:url";
 import { isBuildStale, runAstroBuild } from "./build-if-needed.ts";
 import { labSettingsFromEnv, serverSettingsFrom } from "./settings.ts";
 import { createSiteServer } from "./site-server.ts";
+import { terminalQr } from "./terminal-qr.ts";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const distDir = join(root, "dist");
@@ -53,6 +55,13 @@ async function main(): Promise<void> {
     else {
       console.log("Students on the same network can open:");
       for (const ip of addresses) console.log(`  http://${ip}:${port}/`);
+      // Piped output (a log file, a test) gets no block art unless asked for with --qr.
+      if (process.stdout.isTTY || server.qr) {
+        const join = `http://${addresses[0]}:${port}/join/`;
+        console.log(`\nStudents can scan this to open ${join}`);
+        for (const row of terminalQr(join)) console.log(`  ${row}`);
+        console.log("");
+      }
     }
   }
   console.log("Press Ctrl+C to stop.");
