@@ -15,6 +15,7 @@ import { renderByteGrid, renderLegend, renderUnmask } from "./byte-grid.ts";
 import { bytesLabel, describeEvent, describeFrame, formatMs, frameLabel, payloadPreview, side } from "./describe-capture.ts";
 import { parseRecording, serializeRecording } from "./recording-file.ts";
 import { hashForStep, stepFromHash } from "./step-link.ts";
+import { DEEP_LINK_EVENT, type DeepLinkDetail } from "../shared/classroom-session.ts";
 import { createTappedSocket, type TappedSocket } from "../shared/tapped-socket.ts";
 import { describeClose } from "../echo-console/describe-entry.ts";
 
@@ -40,6 +41,11 @@ function part<T extends Element = HTMLElement>(root: Element, name: string): T {
 }
 
 const frameKey = (f: CapturedFrame): string => `${f.dir}:${f.start}`;
+
+/** Tells the page (the classroom bar) that the address now names another step. */
+const announceDeepLink = (): void => {
+  document.dispatchEvent(new CustomEvent<DeepLinkDetail>(DEEP_LINK_EVENT, { detail: { hash: location.hash } }));
+};
 
 export default class FrameInspectorElement extends HTMLElement {
   #abort = new AbortController();
@@ -97,6 +103,7 @@ export default class FrameInspectorElement extends HTMLElement {
     }, { signal });
     part(this, "go-live").addEventListener("click", () => {
       history.replaceState(null, "", location.pathname + location.search);
+      announceDeepLink();
       this.#startRecorder();
       this.#connect();
     }, { signal });
@@ -110,6 +117,12 @@ export default class FrameInspectorElement extends HTMLElement {
       }
     }, { signal });
     this.addEventListener("keydown", (event) => this.#onKey(event), { signal });
+    // A deep link applied in place (a teacher's step reaching a student): go to that step of
+    // whatever this inspector holds, the reader's own live recording included.
+    window.addEventListener("hashchange", () => {
+      const step = stepFromHash(location.hash);
+      if (step !== null) this.#recorder?.send({ type: "step.goto", cursor: step });
+    }, { signal });
 
     part(this, "loading-note").hidden = true;
     this.toggleAttribute("data-ready", true);
@@ -282,6 +295,7 @@ export default class FrameInspectorElement extends HTMLElement {
     const hash = mode === "live" ? "" : hashForStep(cursor);
     if (location.hash !== hash && (hash !== "" || stepFromHash(location.hash) !== null)) {
       history.replaceState(null, "", `${location.pathname}${location.search}${hash}`);
+      announceDeepLink();
     }
     this.#renderView(false);
   }

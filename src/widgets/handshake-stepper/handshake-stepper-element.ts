@@ -23,6 +23,7 @@ import { tokenizeHttp, type ThemedToken } from "../shared/highlight-http.ts";
 import { captureHandshake } from "./capture-handshake.ts";
 import { renderExplanation } from "./render-explanation.ts";
 import { readTokens, renderWire } from "./wire-lines.ts";
+import { DEEP_LINK_EVENT, type DeepLinkDetail } from "../shared/classroom-session.ts";
 
 type Tokens = Record<MessageName, (ThemedToken[] | null)[]>;
 
@@ -221,5 +222,7 @@ export default class HandshakeStepperElement extends HTMLElement {
     const url = new URL(location.href);
     url.hash = hash;
     history.replaceState(history.state, "", url);
+    // The classroom bar passes a teacher's steps on to the students who follow.
+    document.dispatchEvent(new CustomEvent<DeepLinkDetail>(DEEP_LINK_EVENT, { detail: { hash: location.hash } }));
   }
 }

@@ -32,6 +32,7 @@ import {
   traceMoments,
   transcript,
 } from "./trace-view.ts";
+import { DEEP_LINK_EVENT, type DeepLinkDetail } from "../shared/classroom-session.ts";
 
 const SVG = "http://www.w3.org/2000/svg";
 
@@ -503,5 +504,7 @@ export default class TimelineElement extends HTMLElement {
     const url = new URL(location.href);
     url.hash = hash;
     history.replaceState(history.state, "", url);
+    // The classroom bar passes a teacher's steps on to the students who follow.
+    document.dispatchEvent(new CustomEvent<DeepLinkDetail>(DEEP_LINK_EVENT, { detail: { hash: location.hash } }));
   }
 }

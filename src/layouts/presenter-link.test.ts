@@ -1,0 +1,82 @@
+import { describe, expect, it } from "vitest";
+import { hashForSection, hashWithoutSection, presenterKeyAction, sectionFromHash, type KeyFacts } from "./presenter-link.ts";
+
+describe("presenter deep link", () => {
+  it("reads a 1-based section as a 0-based index", () => {
+    expect(sectionFromHash("#present=1")).toBe(0);
+    expect(sectionFromHash("#present=3")).toBe(2);
+  });
+
+  it("finds the parameter among others", () => {
+    expect(sectionFromHash("#timeline-tcp=120&present=4")).toBe(3);
+    expect(sectionFromHash("#present=2&inspector-step=5")).toBe(1);
+  });
+
+  it("names no section for other hashes and nonsense", () => {
+    for (const hash of ["", "#", "#present", "#present=", "#present=0", "#present=-1", "#present=2x", "#present=1.5", "#represent=2", "#present=99999", "#handshake-step=3"]) {
+      expect(sectionFromHash(hash), hash).toBeNull();
+    }
+  });
+
+  it("clamps to the number of sections when it is known", () => {
+    expect(sectionFromHash("#present=40", 9)).toBe(8);
+    expect(sectionFromHash("#present=9", 9)).toBe(8);
+    expect(sectionFromHash("#present=2", 9)).toBe(1);
+  });
+
+  it("writes the hash a deep link reads back", () => {
+    expect(hashForSection(0)).toBe("#present=1");
+    expect(hashForSection(2)).toBe("#present=3");
+    expect(hashForSection(-4)).toBe("#present=1");
+    for (const index of [0, 1, 7, 41]) expect(sectionFromHash(hashForSection(index))).toBe(index);
+  });
+
+  it("removes only its own parameter when leaving", () => {
+    expect(hashWithoutSection("#present=3")).toBe("");
+    expect(hashWithoutSection("#present=3&timeline-tcp=120")).toBe("#timeline-tcp=120");
+    expect(hashWithoutSection("#timeline-tcp=120&present=3")).toBe("#timeline-tcp=120");
+    expect(hashWithoutSection("")).toBe("");
+  });
+});
+
+describe("presenter keys", () => {
+  const facts = (key: string, more: Partial<KeyFacts> = {}): KeyFacts => ({ key, inField: false, inWidget: false, presenting: true, ...more });
+
+  it("enters with P outside fields and widgets", () => {
+    expect(presenterKeyAction(facts("p", { presenting: false }))).toBe("enter");
+    expect(presenterKeyAction(facts("P", { presenting: false }))).toBe("enter");
+    expect(presenterKeyAction(facts("p", { presenting: false, inField: true }))).toBeNull();
+    expect(presenterKeyAction(facts("p", { presenting: false, inWidget: true }))).toBeNull();
+    expect(presenterKeyAction(facts("p", { presenting: false, ctrlKey: true }))).toBeNull();
+    expect(presenterKeyAction(facts("ArrowRight", { presenting: false }))).toBeNull();
+    expect(presenterKeyAction(facts("Escape", { presenting: false }))).toBeNull();
+  });
+
+  it("steps with arrows, space, page keys, Home and End while presenting", () => {
+    expect(presenterKeyAction(facts("ArrowRight"))).toBe("step.next");
+    expect(presenterKeyAction(facts(" "))).toBe("step.next");
+    expect(presenterKeyAction(facts("PageDown"))).toBe("step.next");
+    expect(presenterKeyAction(facts("ArrowLeft"))).toBe("step.previous");
+    expect(presenterKeyAction(facts("PageUp"))).toBe("step.previous");
+    expect(presenterKeyAction(facts(" ", { shiftKey: true }))).toBe("step.previous");
+    expect(presenterKeyAction(facts("Home"))).toBe("step.first");
+    expect(presenterKeyAction(facts("End"))).toBe("step.last");
+    expect(presenterKeyAction(facts("Escape"))).toBe("exit");
+    expect(presenterKeyAction(facts("x"))).toBeNull();
+  });
+
+  it("leaves keys inside widgets and fields to them, except Escape outside fields", () => {
+    for (const key of ["ArrowRight", "ArrowLeft", " ", "Home", "End", "PageDown"]) {
+      expect(presenterKeyAction(facts(key, { inWidget: true })), key).toBeNull();
+      expect(presenterKeyAction(facts(key, { inField: true })), key).toBeNull();
+    }
+    expect(presenterKeyAction(facts("Escape", { inWidget: true }))).toBe("exit");
+    expect(presenterKeyAction(facts("Escape", { inField: true }))).toBeNull();
+    expect(presenterKeyAction(facts("ArrowRight", { altKey: true }))).toBeNull();
+  });
+
+  it("lets Space press a focused button instead of stepping twice", () => {
+    expect(presenterKeyAction(facts(" ", { onControl: true }))).toBeNull();
+    expect(presenterKeyAction(facts("ArrowRight", { onControl: true }))).toBe("step.next");
+  });
+});

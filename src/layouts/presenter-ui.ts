@@ -1,0 +1,125 @@
+// Presenter mode, loaded on first use (see presenter-trigger.ts): the lesson one section at a
+// time at projector size. Sections are marked in place with data attributes and shown or
+// hidden by presenter.css; nothing is moved, so widgets are never disconnected and a live
+// connection survives every step. The presenter machine decides which section is shown; this
+// module draws it (the trigger passes on "#present=N" links as `enter`), keeps "#present=N" in the address bar (replaceState: stepping adds no
+// history entries) and announces each deep-link change for the classroom bar.
+import { createActor } from "xstate";
+import { presenterMachine } from "../machines/presenter.ts";
+import { DEEP_LINK_EVENT, type DeepLinkDetail } from "../widgets/shared/classroom-session.ts";
+import { hashForSection, hashWithoutSection, presenterKeyAction } from "./presenter-link.ts";
+import { keyFacts, type PresenterController } from "./presenter-trigger.ts";
+
+/** Section 0 is the header (title, summary, objectives, and anything before the first h2); then one per h2. */
+function collectSections(article: HTMLElement): HTMLElement[][] {
+  const sections: HTMLElement[][] = [];
+  const header = article.querySelector<HTMLElement>(".lesson-header");
+  sections.push(header ? [header] : []);
+  const prose = article.querySelector<HTMLElement>(".prose");
+  for (const child of prose ? Array.from(prose.children) : []) {
+    if (!(child instanceof HTMLElement) || child.localName === "script" || child.localName === "style") continue;
+    if (child.localName === "h2") sections.push([child]);
+    else sections[sections.length - 1]!.push(child);
+  }
+  sections.forEach((elements, index) => elements.forEach((element) => (element.dataset.presenterSection = String(index))));
+  return sections;
+}
+
+function titleOf(section: HTMLElement[]): string {
+  const heading = section.find((e) => /^h[12]$/.test(e.localName)) ?? section[0]?.querySelector("h1, h2");
+  return heading?.textContent?.trim() ?? "";
+}
+
+export function createPresenter(article: HTMLElement, presentButton: HTMLButtonElement | null): PresenterController {
+  const sections = collectSections(article);
+  const actor = createActor(presenterMachine, { input: { count: sections.length } }).start();
+  const root = document.documentElement;
+  const announcer = document.querySelector<HTMLElement>("[data-part=presenter-announcer]");
+
+  // The controls are in the page already (LessonLayout.astro), hidden until presenting.
+  const bar = document.querySelector<HTMLElement>(".presenter-bar")!;
+  const find = (name: string): HTMLElement => bar.querySelector<HTMLElement>(`[data-part="${name}"]`)!;
+  const previous = find("presenter-previous");
+  const counter = find("presenter-counter");
+  const next = find("presenter-next");
+  const fullscreen = find("fullscreen");
+  const exit = find("exit-presenter");
+
+  const say = (text: string): void => {
+    if (announcer) announcer.textContent = text;
+  };
+  const writeHash = (hash: string): void => {
+    if (location.hash === hash) return;
+    const url = new URL(location.href);
+    url.hash = hash;
+    history.replaceState(history.state, "", url);
+    document.dispatchEvent(new CustomEvent<DeepLinkDetail>(DEEP_LINK_EVENT, { detail: { hash: location.hash } }));
+  };
+
+  let shown: { on: boolean; section: number } = { on: false, section: -1 };
+  const render = (): void => {
+    const snapshot = actor.getSnapshot();
+    const on = snapshot.value === "on";
+    const { section, count } = snapshot.context;
+    if (on === shown.on && section === shown.section) return;
+    const wasOn = shown.on;
+    shown = { on, section };
+    bar.hidden = !on;
+    if (!on) {
+      root.removeAttribute("data-presenter");
+      for (const element of article.querySelectorAll("[data-presenter-current]")) element.removeAttribute("data-presenter-current");
+      if (wasOn) {
+        writeHash(hashWithoutSection(location.hash));
+        if (document.fullscreenElement) document.exitFullscreen().catch(() => undefined);
+        say("Presenter mode off.");
+        // Back in the page, at the section that was on the screen.
+        sections[section]?.[0]?.scrollIntoView({ block: "start" });
+      }
+      return;
+    }
+    root.setAttribute("data-presenter", "");
+    sections.forEach((elements, index) => elements.forEach((element) => element.toggleAttribute("data-presenter-current", index === section)));
+    counter.textContent = `${section + 1} / ${count}`;
+    previous.setAttribute("aria-disabled", String(section === 0));
+    next.setAttribute("aria-disabled", String(section === count - 1));
+    // A new slide starts at its top; "instant" so nothing animates, whatever the motion preference.
+    window.scrollTo({ top: 0, left: 0, behavior: "instant" });
+    writeHash(hashForSection(section));
+    const title = titleOf(sections[section] ?? []);
+    say(`${wasOn ? "" : "Presenter mode. "}Section ${section + 1} of ${count}${title ? `: ${title}` : ""}.`);
+  };
+  actor.subscribe(render);
+
+  const presenting = (): boolean => actor.getSnapshot().value === "on";
+  previous.addEventListener("click", () => actor.send({ type: "step.previous" }));
+  next.addEventListener("click", () => actor.send({ type: "step.next" }));
+  exit.addEventListener("click", () => {
+    actor.send({ type: "presenter.exit" });
+    presentButton?.focus({ preventScroll: true });
+  });
+  const fullscreenLabel = (): void => {
+    fullscreen.textContent = document.fullscreenElement ? "Leave full screen" : "Full screen";
+  };
+  fullscreen.addEventListener("click", () => {
+    const request = document.fullscreenElement ? document.exitFullscreen?.() : root.requestFullscreen?.();
+    if (!request) return say("Full screen is not available in this browser.");
+    request.catch(() => say("The browser refused full screen here. Use its own full screen key (often F11) instead."));
+  });
+  document.addEventListener("fullscreenchange", fullscreenLabel);
+
+  document.addEventListener("keydown", (event) => {
+    if (event.defaultPrevented || !presenting()) return;
+    const action = presenterKeyAction(keyFacts(event, true));
+    if (!action || action === "enter") return;
+    event.preventDefault();
+    actor.send(action === "exit" ? { type: "presenter.exit" } : { type: action });
+  });
+  return {
+    get presenting() {
+      return presenting();
+    },
+    enter(section?: number) {
+      actor.send({ type: "presenter.enter", section });
+    },
+  };
+}

@@ -1,0 +1,14 @@
+// The one check every page makes up front: does this tab have a classroom session at all?
+// Deliberately tiny and free of imports, so pages outside a classroom load no room code; the
+// bar itself validates the session properly (loadClassroomSession) once it has loaded.
+// SESSION_KEY must equal CLASSROOM_SESSION_KEY (a unit test checks).
+
+export const SESSION_KEY = "sp:classroom";
+
+export function hasClassroomSession(): boolean {
+  try {
+    return Boolean(sessionStorage.getItem(SESSION_KEY));
+  } catch {
+    return false;
+  }
+}
