@@ -5,7 +5,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { chromium, type BrowserContext, type Page } from "playwright-core";
+import { chromium, type Browser as PlaywrightBrowser, type BrowserContext, type Page } from "playwright-core";
 
 export const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
@@ -13,6 +13,16 @@ export interface Browser {
   context: BrowserContext;
   close(): Promise<void>;
 }
+
+const chromiumArgs = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
 
 export async function launchBrowser(options: { reducedMotion?: "reduce" | "no-preference"; colorScheme?: "light" | "dark" } = {}): Promise<Browser> {
   if (!existsSync(chromiumPath)) {
@@ -25,15 +35,7 @@ export async function launchBrowser(options: { reducedMotion?: "reduce" | "no-pr
     viewport: { width: 1280, height: 900 },
     reducedMotion: options.reducedMotion ?? "no-preference",
     colorScheme: options.colorScheme ?? "light",
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
+    args: chromiumArgs,
   });
   return {
     context,
@@ -70,4 +72,18 @@ export function foreignRequests(watch: PageWatch, baseUrl: string): string[] {
     if (parsed.protocol === "data:" || parsed.protocol === "blob:") return false;
     return parsed.host !== own;
   });
+}
+
+/** One Chromium with several isolated contexts (separate storage and cookies), for the classroom. */
+export async function launchContexts(count: number): Promise<{ contexts: BrowserContext[]; close(): Promise<void> }> {
+  if (!existsSync(chromiumPath)) throw new Error(`Chromium not found at ${chromiumPath}.`);
+  const browser: PlaywrightBrowser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: chromiumArgs });
+  const contexts: BrowserContext[] = [];
+  for (let i = 0; i < count; i++) contexts.push(await browser.newContext({ viewport: { width: 1200, height: 900 } }));
+  return {
+    contexts,
+    async close() {
+      await browser.close();
+    },
+  };
 }

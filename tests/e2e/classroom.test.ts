@@ -1,0 +1,186 @@
+// The classroom in one Chromium with three isolated contexts (teacher, two students) against
+// the production server: joining, messages reaching everyone as text, the teacher leading a
+// widget step, the teacher closing the room, and accessibility of the classroom pages.
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import type { Locator, Page } from "playwright-core";
+import { foreignRequests, launchContexts, watchPage, type PageWatch } from "./browser.ts";
+import { axeViolations } from "./axe.ts";
+
+const baseUrl = inject("baseUrl");
+let close: () => Promise<void>;
+let teacher: Page;
+let ada: Page;
+let bob: Page;
+const watches: PageWatch[] = [];
+const dialogs: string[] = [];
+let code = "";
+
+beforeAll(async () => {
+  const browser = await launchContexts(3);
+  close = browser.close;
+  const pages = await Promise.all(browser.contexts.map((c) => c.newPage()));
+  [teacher, ada, bob] = [pages[0]!, pages[1]!, pages[2]!];
+  for (const page of [teacher, ada, bob]) {
+    watches.push(watchPage(page));
+    page.on("dialog", (dialog) => {
+      dialogs.push(dialog.message());
+      void dialog.dismiss();
+    });
+  }
+});
+
+afterAll(async () => {
+  await close?.();
+});
+
+const room = (page: Page): Locator => page.locator("sp-classroom");
+
+async function ready(page: Page): Promise<Locator> {
+  const widget = room(page);
+  await widget.scrollIntoViewIfNeeded();
+  await page.locator("sp-classroom[data-ready]").waitFor();
+  return widget;
+}
+
+async function join(page: Page, nickname: string): Promise<void> {
+  await page.goto(`${baseUrl}/join/?code=${code}`);
+  const widget = await ready(page);
+  await widget.locator("[data-part=nickname]").fill(nickname);
+  await widget.locator("[data-part=join]").click();
+  await page.locator('sp-classroom[data-state="in-room"]').waitFor();
+}
+
+const messageTexts = (page: Page) => room(page).locator("[data-part=messages] [data-part=message-text]").allTextContents();
+
+describe("the classroom", () => {
+  it("the teacher opens a room and two students join it with the code", async () => {
+    await teacher.goto(`${baseUrl}/join/`);
+    const widget = await ready(teacher);
+    await widget.locator("[data-part=create]").click();
+    await teacher.locator('sp-classroom[data-state="in-room"][data-role="teacher"]').waitFor();
+    code = (await widget.locator("[data-part=room-code]").textContent())!.replace(/\s/g, "");
+    expect(code).toMatch(/^[A-Z2-9]{6}$/);
+    await join(ada, "Ada");
+    await join(bob, "Bob");
+    await teacher.locator('sp-classroom [data-part=participants] [data-nickname="Bob"]').waitFor();
+    expect(await room(teacher).locator("[data-part=participants] [data-nickname]").count()).toBe(3);
+  });
+
+  it("a message from one student reaches all three", async () => {
+    await room(ada).locator("[data-part=message]").fill("hello class");
+    await room(ada).locator("[data-part=send]").click();
+    for (const page of [teacher, ada, bob]) {
+      await page.locator("sp-classroom [data-part=message-text]", { hasText: "hello class" }).waitFor();
+    }
+  });
+
+  it("a message with HTML in it shows as text and runs nothing", async () => {
+    const hostile = "<img src=x onerror=alert(1)>";
+    await room(bob).locator("[data-part=message]").fill(hostile);
+    await room(bob).locator("[data-part=send]").click();
+    for (const page of [teacher, ada, bob]) {
+      await page.locator("sp-classroom [data-part=message-text]", { hasText: "onerror" }).waitFor();
+      expect(await messageTexts(page)).toContain(hostile);
+      expect(await room(page).locator("[data-part=messages] img").count()).toBe(0);
+    }
+    expect(dialogs).toEqual([]);
+  });
+
+  it("the teacher steps a widget and a following student's copy moves to the same step", async () => {
+    await room(ada).locator("[data-part=follow]").check();
+    // The teacher and the follower both go to lesson 4; the classroom bar reconnects each of them.
+    await teacher.goto(`${baseUrl}/lessons/upgrade-handshake/`);
+    await ada.goto(`${baseUrl}/lessons/upgrade-handshake/`);
+    await teacher.locator('sp-classroom-bar[data-state="connected"][data-role="teacher"]').waitFor();
+    await ada.locator('sp-classroom-bar[data-state="connected"][data-following="true"]').waitFor();
+    const stepper = teacher.locator("sp-handshake-stepper");
+    await stepper.scrollIntoViewIfNeeded();
+    await teacher.locator("sp-handshake-stepper[data-ready]").waitFor();
+    const follower = ada.locator("sp-handshake-stepper");
+    await follower.scrollIntoViewIfNeeded();
+    await ada.locator("sp-handshake-stepper[data-ready]").waitFor();
+    for (let i = 0; i < 3; i++) await stepper.locator("[data-part=next]").click();
+    expect(await stepper.getAttribute("data-step")).toBe("4");
+    await ada.locator('sp-handshake-stepper[data-step="4"]').waitFor();
+    // Bob did not choose to follow: his page stays where it was.
+    expect(new URL(bob.url()).pathname).toBe("/join/");
+  });
+
+  it("the teacher closes the room and the students see why", async () => {
+    await teacher.goto(`${baseUrl}/join/`);
+    const widget = await ready(teacher);
+    await teacher.locator('sp-classroom[data-state="in-room"][data-role="teacher"]').waitFor();
+    await widget.locator("[data-part=close-reason]").fill("Class is over, thank you!");
+    await widget.locator("[data-part=close-room]").click();
+    const confirm = widget.locator("[data-part=close-room-confirm]");
+    if (await confirm.count()) await confirm.click();
+    await bob.locator("sp-classroom [data-part=status]", { hasText: "Class is over, thank you!" }).waitFor();
+    expect(await room(bob).getAttribute("data-state")).toBe("closed");
+  });
+
+  it("made no request to any other host and logged no errors", () => {
+    for (const watch of watches) {
+      expect(watch.pageErrors).toEqual([]);
+      expect(foreignRequests(watch, baseUrl)).toEqual([]);
+    }
+  });
+});
+
+describe("presenter mode", () => {
+  it("steps a lesson by keyboard at projector size, and a deep link reopens the same section", async () => {
+    const { contexts, close: done } = await launchContexts(1);
+    const page = await contexts[0]!.newPage();
+    const watch = watchPage(page);
+    await page.goto(`${baseUrl}/lessons/frames/`);
+    await page.locator("[data-part=present]").click();
+    await page.locator("html[data-presenter]").waitFor({ state: "attached" });
+    const counter = page.locator("[data-part=presenter-counter]");
+    expect(await counter.textContent()).toMatch(/^1 \/ \d+$/);
+    await page.keyboard.press("ArrowRight");
+    await page.keyboard.press("ArrowRight");
+    expect(await counter.textContent()).toMatch(/^3 \/ /);
+    expect(new URL(page.url()).hash).toBe("#present=3");
+    await page.keyboard.press("End");
+    const total = (await counter.textContent())!.split(" / ")[1];
+    expect(await counter.textContent()).toBe(`${total} / ${total}`);
+
+    await page.goto(`${baseUrl}/lessons/frames/#present=2`);
+    await page.reload();
+    await page.locator("html[data-presenter]").waitFor({ state: "attached" });
+    expect(await page.locator("[data-part=presenter-counter]").textContent()).toMatch(/^2 \/ /);
+    await page.keyboard.press("Escape");
+    await page.waitForFunction(() => !document.documentElement.hasAttribute("data-presenter"));
+    expect(watch.pageErrors).toEqual([]);
+    await done();
+  });
+});
+
+describe.each(["light", "dark"] as const)("accessibility of the classroom pages in the %s theme", (scheme) => {
+  it("the join page has no axe violations, before and inside a room", async () => {
+    const { contexts, close: done } = await launchContexts(1);
+    const page = await contexts[0]!.newPage();
+    await page.emulateMedia({ colorScheme: scheme });
+    await page.goto(`${baseUrl}/join/`);
+    await ready(page);
+    expect(await axeViolations(page), "before").toEqual([]);
+    await room(page).locator("[data-part=create]").click();
+    await page.locator('sp-classroom[data-state="in-room"]').waitFor();
+    await room(page).locator("[data-part=message]").fill("testing the room");
+    await room(page).locator("[data-part=send]").click();
+    await page.locator("sp-classroom [data-part=message-text]", { hasText: "testing the room" }).waitFor();
+    expect(await axeViolations(page), "in a room").toEqual([]);
+    await room(page).locator("[data-part=projector]").click();
+    expect(await axeViolations(page), "projector view").toEqual([]);
+    await done();
+  });
+
+  it("lesson 10 has no axe violations", async () => {
+    const { contexts, close: done } = await launchContexts(1);
+    const page = await contexts[0]!.newPage();
+    await page.emulateMedia({ colorScheme: scheme });
+    await page.goto(`${baseUrl}/lessons/classroom/`);
+    await ready(page);
+    expect(await axeViolations(page)).toEqual([]);
+    await done();
+  });
+});
