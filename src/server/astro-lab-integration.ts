@@ -16,7 +16,8 @@ export function labIntegration(): AstroIntegration {
         }
         const lab = createLab(labSettingsFromEnv(process.env));
         httpServer.on("upgrade", (request, socket, head) => {
-          lab.handleUpgrade(request, socket, head);
+          // A client resetting a refused upgrade must not take the dev server down.
+          if (lab.handleUpgrade(request, socket, head)) socket.on("error", () => socket.destroy());
         });
         server.middlewares.use((request, response, next) => {
           if (!lab.handleHttp(request, response)) next();

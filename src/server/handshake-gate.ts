@@ -29,7 +29,8 @@ export function handshakeRefusal(request: IncomingMessage): Refusal | null {
     return {
       status: 426,
       message: `${version === undefined ? "The request has no Sec-WebSocket-Version" : `Sec-WebSocket-Version ${version} is not supported`}; this lab speaks version 13 (RFC 6455 §4.4).`,
-      headers: { "Sec-WebSocket-Version": "13" },
+      // 426 must name the protocol to upgrade to (RFC 9110 §15.5.22), and §4.4 the version.
+      headers: { Upgrade: "websocket", "Sec-WebSocket-Version": "13" },
     };
   }
   const key = request.headers["sec-websocket-key"];

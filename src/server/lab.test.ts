@@ -194,3 +194,49 @@ describe("handshake refusals", () => {
     expect(response.headers.get("upgrade")).toBe("websocket");
   });
 });
+
+describe("slow readers", () => {
+  async function flood(budget: number): Promise<{ stillOpenAfterMs: (ms: number) => Promise<boolean>; done: () => void }> {
+    running = await startSite({ maxSendBufferBytes: budget, maxMessagesPerSecond: 100_000, maxMessageBytes: 32 * 1024 });
+    const port = running.port;
+    const origin = running.origin;
+    const { encodeFrame } = await import("../protocol/frame-encode.ts");
+    const frame = encodeFrame({ opcode: 2, payload: new Uint8Array(16 * 1024), maskingKey: new Uint8Array([1, 2, 3, 4]) });
+    if (!frame.ok) throw new Error(frame.error);
+    let upgraded = 0;
+    running.site.server.on("upgrade", () => upgraded++);
+    // A raw client that completes the handshake, writes masked frames, and never reads a byte.
+    const socket = connect(port, "127.0.0.1", () => {
+      socket.write(upgradeRequest("/lab/echo", { Host: `127.0.0.1:${port}`, Origin: origin }));
+      // Far more than loopback's socket buffers hold, so the lab's queue for this reader must grow.
+      for (let i = 0; i < 2000; i++) socket.write(frame.bytes);
+    });
+    socket.pause();
+    socket.on("error", () => {});
+    await vi.waitFor(() => expect(upgraded).toBe(1));
+    const lab = running.site.lab;
+    return {
+      async stillOpenAfterMs(ms: number) {
+        const deadline = Date.now() + ms;
+        while (Date.now() < deadline) {
+          if (lab.connectionCount() === 0) return false;
+          await new Promise((r) => setTimeout(r, 50));
+        }
+        return true;
+      },
+      done: () => socket.destroy(),
+    };
+  }
+
+  it("drops an echo client that stops reading instead of buffering for it", async () => {
+    const run = await flood(64 * 1024);
+    expect(await run.stillOpenAfterMs(15_000)).toBe(false);
+    run.done();
+  }, 30_000);
+
+  it("keeps the same client while its queue is within the budget", async () => {
+    const run = await flood(512 * 1024 * 1024);
+    expect(await run.stillOpenAfterMs(1500)).toBe(true);
+    run.done();
+  }, 30_000);
+});

@@ -29,6 +29,7 @@ import type { Duplex } from "node:stream";
 import { WebSocketServer, type WebSocket } from "ws";
 import { checkOrigin } from "./origin.ts";
 import { handshakeRefusal } from "./handshake-gate.ts";
+import { boundSends } from "./send-budget.ts";
 import { rejectUpgrade } from "./reject-upgrade.ts";
 import { createTokenBucket } from "./rate-limit.ts";
 import { watchHandshakes } from "./handshake-timeout.ts";
@@ -128,6 +129,8 @@ export function createLab(overrides: Partial<LabSettings> = {}): Lab {
     // 'error' and closes with the matching code itself; without a listener the error
     // would be thrown and take the whole server down for everyone.
     ws.on("error", () => {});
+    // Monitors have their own bounded outbox (tap/event-outbox.ts); every other socket gets this.
+    if (server === wss) boundSends(ws, settings.maxSendBufferBytes);
     track(address, ws);
     server.emit("connection", ws, request);
     limitRate(ws);

@@ -51,6 +51,8 @@ export interface LabSettings {
   roomGraceMs: number;
   /** Unsent bytes a room participant may have queued; over it they are dropped as a slow reader. */
   roomSendBufferBytes: number;
+  /** Bytes a lab socket may have queued for a client before it is dropped as a non-reader. */
+  maxSendBufferBytes: number;
 }
 
 export const defaultLabSettings: LabSettings = {
@@ -78,6 +80,7 @@ export const defaultLabSettings: LabSettings = {
   roomJoinFailuresPerMinute: 5,
   roomGraceMs: 120_000,
   roomSendBufferBytes: 256 * 1024,
+  maxSendBufferBytes: 1024 * 1024,
 };
 
 export interface ServerSettings {
@@ -143,6 +146,7 @@ export function labSettingsFromEnv(env: Env): LabSettings {
     roomJoinFailuresPerMinute: positiveInteger("LAB_ROOM_JOIN_FAILURES_PER_MINUTE", env.LAB_ROOM_JOIN_FAILURES_PER_MINUTE, defaultLabSettings.roomJoinFailuresPerMinute),
     roomGraceMs: positiveInteger("LAB_ROOM_GRACE_MS", env.LAB_ROOM_GRACE_MS, defaultLabSettings.roomGraceMs, 1000),
     roomSendBufferBytes: positiveInteger("LAB_ROOM_SEND_BUFFER_BYTES", env.LAB_ROOM_SEND_BUFFER_BYTES, defaultLabSettings.roomSendBufferBytes, 16 * 1024),
+    maxSendBufferBytes: positiveInteger("LAB_MAX_SEND_BUFFER_BYTES", env.LAB_MAX_SEND_BUFFER_BYTES, defaultLabSettings.maxSendBufferBytes, 64 * 1024),
   };
 }
 

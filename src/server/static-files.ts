@@ -59,7 +59,9 @@ export function createStaticHandler(root: string): (request: IncomingMessage, re
     const page = await fileAt(join(root, "404.html"));
     response.writeHead(404, { ...securityHeaders, "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-cache" });
     if (request.method === "HEAD" || !page) return void response.end(page ? undefined : "Not found\n");
-    createReadStream(page.path).pipe(response);
+    const stream = createReadStream(page.path);
+    stream.on("error", () => response.destroy());
+    stream.pipe(response);
   };
 
   return async (request, response) => {

@@ -2,9 +2,11 @@
 //
 // In: the request head and every later read come from connection-capture.ts. Out: `write` and
 // `end` are wrapped before ws completes the upgrade, so its 101 response (one write of the
-// head) and every frame it writes afterwards (a header write and a payload write inside
-// cork/uncork, or one write) are seen in the order they are handed to the socket, which is the
-// order they go on the wire. Each write becomes one "out" chunk, whatever TCP later does.
+// head) and every frame it writes afterwards are seen in the order they are handed to the
+// socket, which is the order they go on the wire. ws writes a frame's header and payload as two
+// writes inside cork/uncork, which Node hands to the kernel as one; so writes made while the
+// socket is corked are joined into one "out" chunk at uncork, and every other write is a chunk
+// of its own, whatever TCP later does with it.
 //
 // Offsets count each direction from the connection's first byte, so the request occupies "in"
 // 0..n and the first read after it starts at n. Bytes kept (request, response, chunk data)
@@ -44,6 +46,7 @@ export interface SpecimenTap {
 
 type WriteFn = (chunk: unknown, encoding?: unknown, callback?: unknown) => boolean;
 type EndFn = (chunk?: unknown, encoding?: unknown, callback?: unknown) => unknown;
+type CorkFn = () => void;
 
 function toBytes(chunk: unknown, encoding: unknown): Buffer | null {
   if (typeof chunk === "string") return Buffer.from(chunk, typeof encoding === "string" ? (encoding as BufferEncoding) : "utf8");
@@ -110,20 +113,46 @@ export function startSpecimenTap(socket: Duplex, request: IncomingMessage, claim
     chunk("out", t, sofar.subarray(end + 4));
   }
 
-  const target = socket as unknown as { write: WriteFn; end: EndFn; destroyed: boolean; writableEnded: boolean };
+  const target = socket as unknown as { write: WriteFn; end: EndFn; cork: CorkFn; uncork: CorkFn; destroyed: boolean; writableEnded: boolean };
   const originalWrite = target.write;
   const originalEnd = target.end;
-  const ownWrite = Object.prototype.hasOwnProperty.call(target, "write");
-  const ownEnd = Object.prototype.hasOwnProperty.call(target, "end");
+  const originalCork = target.cork;
+  const originalUncork = target.uncork;
+  const own = (name: string): boolean => Object.prototype.hasOwnProperty.call(target, name);
+  const ownWrite = own("write");
+  const ownEnd = own("end");
+  const ownCork = own("cork");
+  const ownUncork = own("uncork");
+  let corkDepth = 0;
+  let corked: Buffer[] = [];
+  const flushCorked = (): void => {
+    if (corked.length === 0) return;
+    const joined = corked.length === 1 ? corked[0]! : Buffer.concat(corked);
+    corked = [];
+    wrote(joined);
+  };
   target.write = function (this: unknown, data, encoding, callback) {
     const bytes = !target.destroyed && !target.writableEnded ? toBytes(data, encoding) : null;
-    if (bytes) wrote(bytes);
+    if (bytes) {
+      if (corkDepth > 0) corked.push(bytes);
+      else wrote(bytes);
+    }
     return originalWrite.call(this, data, encoding, callback);
   };
   target.end = function (this: unknown, data, encoding, callback) {
+    flushCorked();
     const bytes = typeof data !== "function" && !target.destroyed && !target.writableEnded ? toBytes(data, encoding) : null;
     if (bytes) wrote(bytes);
     return originalEnd.call(this, data, encoding, callback);
+  };
+  target.cork = function (this: unknown) {
+    corkDepth++;
+    return originalCork.call(this);
+  };
+  target.uncork = function (this: unknown) {
+    if (corkDepth > 0) corkDepth--;
+    if (corkDepth === 0) flushCorked();
+    return originalUncork.call(this);
   };
 
   const unfollow = claimed.follow((read) => {
@@ -137,10 +166,15 @@ export function startSpecimenTap(socket: Duplex, request: IncomingMessage, claim
     pendingIn = [];
     unfollow();
     // The wrappers are own properties: put back what was there, or uncover the prototype's.
+    flushCorked();
     if (ownWrite) target.write = originalWrite;
     else delete (target as { write?: unknown }).write;
     if (ownEnd) target.end = originalEnd;
     else delete (target as { end?: unknown }).end;
+    if (ownCork) target.cork = originalCork;
+    else delete (target as { cork?: unknown }).cork;
+    if (ownUncork) target.uncork = originalUncork;
+    else delete (target as { uncork?: unknown }).uncork;
   }
 
   function fail(message: string): void {
