@@ -18,13 +18,19 @@ export interface RoomSocketHooks {
 export function createRoomSocket(hooks: RoomSocketHooks) {
   let monitor: TapMonitor | null = null;
   let opening: Promise<TapMonitor> | null = null;
+  // Set by dispose(): a monitor whose handshake finishes afterwards is closed at once, not leaked.
+  let disposed = false;
 
   const ensureMonitor = (): Promise<TapMonitor> => {
     if (monitor?.isOpen()) return Promise.resolve(monitor);
     opening ??= openMonitor({ onEvent: hooks.onEvent }).then(
       (m) => {
-        monitor = m;
         opening = null;
+        if (disposed) {
+          m.close();
+          throw new Error("the widget was removed");
+        }
+        monitor = m;
         return m;
       },
       (error: unknown) => {
@@ -69,6 +75,7 @@ export function createRoomSocket(hooks: RoomSocketHooks) {
   return {
     actor,
     dispose(): void {
+      disposed = true;
       monitor?.close();
       monitor = null;
     },

@@ -474,7 +474,7 @@ export default class FrameInspectorElement extends HTMLElement {
       note.className = "hint";
       note.textContent = layout.misaligned
         ? "Frame edges and TCP edges differ here: TCP carries a byte stream, so one read can hold several frames or part of one."
-        : "Here every TCP read or write happens to hold exactly one frame; send a burst or a large message to see them part.";
+        : "Here every TCP read or write happens to hold exactly one frame; send a long message to see them part.";
       holder.append(note);
     }
   }

@@ -23,13 +23,19 @@ export interface TappedSocket {
 export function createTappedSocket(hooks: TapHooks): TappedSocket {
   let monitor: TapMonitor | null = null;
   let opening: Promise<TapMonitor> | null = null;
+  // Set by dispose(): a monitor whose handshake finishes afterwards is closed at once, not leaked.
+  let disposed = false;
 
   const ensureMonitor = (): Promise<TapMonitor> => {
     if (monitor?.isOpen()) return Promise.resolve(monitor);
     opening ??= openMonitor({ onEvent: hooks.onEvent, onProblem: hooks.onProblem }).then(
       (m) => {
-        monitor = m;
         opening = null;
+        if (disposed) {
+          m.close();
+          throw new Error("the widget was removed");
+        }
+        monitor = m;
         return m;
       },
       (error: unknown) => {
@@ -72,6 +78,7 @@ export function createTappedSocket(hooks: TapHooks): TappedSocket {
     actor,
     monitor: () => (monitor?.isOpen() ? monitor : null),
     dispose() {
+      disposed = true;
       monitor?.close();
       monitor = null;
     },
