@@ -1,5 +1,5 @@
 // <sp-classroom>: the classroom room. The markup comes from Classroom.astro; this class runs the
-// room connection machine (room-connection.ts) over a tapped WebSocket (room-socket.ts), renders
+// room connection machine (room-connection.ts) over a tapped WebSocket (shared/tapped-socket.ts), renders
 // every snapshot, keeps the per-tab classroom session in step (so the classroom bar on lesson
 // pages reconnects as the same person), and turns clicks and key presses into machine events.
 // Everything a participant typed is put on the page with textContent, never as HTML.
@@ -13,7 +13,7 @@ import { describeRow, frameRows, ownTraffic, type FrameRow } from "./own-frames.
 import { drawQr } from "./qr-svg.ts";
 import { phaseOf, roomConnectionMachine, type Intent, type RoomConnectionActor, type RoomContext, type RoomSnapshot } from "./room-connection.ts";
 import { bytesText, countText, describeEnd, describeRefusal, messageItems, participantItems, presenceChanges, presenceCounts, presenceSummary, roleLabel } from "./room-view.ts";
-import { createRoomSocket } from "./room-socket.ts";
+import { createTappedSocket } from "../shared/tapped-socket.ts";
 
 function part<T extends Element>(root: Element, name: string): T {
   const found = root.querySelector<T>(`[data-part="${name}"]`);
@@ -33,7 +33,7 @@ const MAX_TAP_EVENTS = 20_000;
 
 export default class ClassroomElement extends HTMLElement {
   #actor: RoomConnectionActor | null = null;
-  #socket: ReturnType<typeof createRoomSocket> | null = null;
+  #socket: ReturnType<typeof createTappedSocket> | null = null;
   #abort = new AbortController();
   #renderedMessages = new Set<number>();
   #lastParticipants: RoomContext["participants"] = [];
@@ -56,8 +56,12 @@ export default class ClassroomElement extends HTMLElement {
   connectedCallback(): void {
     this.#abort = new AbortController();
     const signal = this.#abort.signal;
-    this.#socket = createRoomSocket({
+    // The room socket goes through the wire tap so the reader can see its frames; without the
+    // tap the room still opens, untapped, and the widget says why the frames are missing.
+    this.#socket = createTappedSocket({
       onEvent: (event) => this.#tapEvent(event),
+      onProblem: () => {},
+      whenUntappable: "open-untapped",
       onTap: (tapped, problem) => {
         this.#tapped = tapped;
         this.#tapProblem = problem;

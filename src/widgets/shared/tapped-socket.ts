@@ -6,11 +6,19 @@ import { fromCallback } from "xstate";
 import type { EchoEvent, SocketCommand } from "../../machines/echo-connection.ts";
 import type { TapEvent } from "../../protocol/tap-events.ts";
 import { openMonitor, type TapMonitor } from "./tap-client.ts";
-import { bridgeWebSocket } from "./websocket-actor.ts";
+import { bridgeWebSocket, labUrl } from "./websocket-actor.ts";
 
 export interface TapHooks {
   onEvent(event: TapEvent): void;
   onProblem(message: string): void;
+  /**
+   * When the monitor cannot be opened: "fail" reports the connection closed (1006), as an
+   * inspector with nothing to show should; "open-untapped" opens it anyway without the tap,
+   * as a chat room that is more useful than its frames should.
+   */
+  whenUntappable?: "fail" | "open-untapped";
+  /** Told, for every connection, whether it is tapped and if not, why. */
+  onTap?(tapped: boolean, problem: string | null): void;
 }
 
 export interface TappedSocket {
@@ -53,18 +61,25 @@ export function createTappedSocket(hooks: TapHooks): TappedSocket {
     const queued: SocketCommand[] = [];
     let forward: ((command: SocketCommand) => void) | null = null;
     receive((command) => (forward ? forward(command) : queued.push(command)));
+    const attach = (socket: WebSocket): void => {
+      cleanup = bridgeWebSocket(socket, report, (listener) => {
+        forward = listener;
+        for (const command of queued.splice(0)) listener(command);
+      });
+    };
 
     ensureMonitor().then(
       (m) => {
         if (stopped) return;
-        cleanup = bridgeWebSocket(m.openSpecimen(input.url), report, (listener) => {
-          forward = listener;
-          for (const command of queued.splice(0)) listener(command);
-        });
+        hooks.onTap?.(true, null);
+        attach(m.openSpecimen(input.url));
       },
       (error: unknown) => {
         if (stopped) return;
-        hooks.onProblem(`The lab is not reachable: ${(error as Error).message}.`);
+        const problem = (error as Error).message;
+        hooks.onTap?.(false, problem);
+        if (hooks.whenUntappable === "open-untapped") return attach(new WebSocket(labUrl(input.url)));
+        hooks.onProblem(`The lab is not reachable: ${problem}.`);
         report({ type: "socket.closed", code: 1006, reason: "", wasClean: false, at: performance.now() });
       },
     );
