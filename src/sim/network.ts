@@ -2,7 +2,8 @@
 // Everything that crosses the link goes through `send`, which records the message (lost or
 // not) and schedules its arrival; everything worth annotating goes through `note`. Server
 // events' lives (when they happened, when the client had them) are kept here too, so the
-// trace's deliveries are filled in the same way by every scenario.
+// trace's deliveries are filled in the same way by every scenario. An observer, if set, hears
+// of each message and each delivery as it happens, so a live view can keep running totals.
 
 import { VirtualClock } from "./clock.ts";
 import { Link, backedOff, retransmissionTimeout, roundTime } from "./link.ts";
@@ -11,6 +12,11 @@ import type { Random } from "./random.ts";
 import type { Delivery, LinkSettings, Peer, ScenarioKind, Trace, TraceMessage, TraceNote } from "./trace.ts";
 
 export type Outgoing = Omit<TraceMessage, "id" | "sentAt" | "arrivesAt">;
+
+export interface NetworkObserver {
+  message(message: TraceMessage): void;
+  delivered(delivery: Delivery): void;
+}
 
 export class Network {
   readonly clock = new VirtualClock();
@@ -21,7 +27,10 @@ export class Network {
   readonly rto: number;
   readonly messages: TraceMessage[] = [];
   readonly notes: TraceNote[] = [];
-  #deliveries = new Map<number, Delivery>();
+  /** Server events' lives in the order they happened; a live view reads this array as it grows. */
+  readonly deliveries: Delivery[] = [];
+  #deliveryById = new Map<number, Delivery>();
+  observer: NetworkObserver | null = null;
 
   constructor(settings: LinkSettings) {
     this.settings = settings;
@@ -40,6 +49,7 @@ export class Network {
     const result = this.link.transmit(message.from, message.bytes, sentAt, options);
     const recorded: TraceMessage = { id: this.messages.length + 1, sentAt, arrivesAt: result.arrivesAt, ...dropUndefined(message) };
     this.messages.push(recorded);
+    this.observer?.message(recorded);
     if (result.arrivesAt !== null && onArrive) this.clock.at(result.arrivesAt, () => onArrive(recorded));
     return recorded;
   }
@@ -55,23 +65,27 @@ export class Network {
 
   /** A server event happens now. */
   eventOccurred(eventId: number): void {
-    this.#deliveries.set(eventId, { eventId, occurredAt: this.now(), deliveredAt: null });
+    if (this.#deliveryById.has(eventId)) return; // an event happens once
+    const delivery: Delivery = { eventId, occurredAt: this.now(), deliveredAt: null };
+    this.#deliveryById.set(eventId, delivery);
+    this.deliveries.push(delivery);
     this.note("server", "app-event", `event ${eventId} happens on the server`, { eventId });
   }
 
   /** The client's application has these events now (only the first delivery of each counts). */
   eventsDelivered(eventIds: readonly number[]): void {
     for (const eventId of eventIds) {
-      const delivery = this.#deliveries.get(eventId);
+      const delivery = this.#deliveryById.get(eventId);
       if (!delivery || delivery.deliveredAt !== null) continue;
       delivery.deliveredAt = this.now();
+      this.observer?.delivered(delivery);
       this.note("client", "delivered", `event ${eventId} reaches the client, ${roundTime(delivery.deliveredAt - delivery.occurredAt)} ms after it happened`, { eventId });
     }
   }
 
   trace(scenario: ScenarioKind, title: string, horizon: number): Trace {
     const lastMoment = this.messages.reduce((t, m) => Math.max(t, m.arrivesAt ?? m.sentAt), 0);
-    const deliveries = [...this.#deliveries.values()].sort((a, b) => a.eventId - b.eventId);
+    const deliveries = [...this.deliveries].sort((a, b) => a.eventId - b.eventId);
     return { scenario, title, link: { ...this.settings }, messages: this.messages, notes: this.notes, deliveries, duration: roundTime(Math.max(horizon, lastMoment)) };
   }
 }

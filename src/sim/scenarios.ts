@@ -1,4 +1,5 @@
-// The scenario runner: the one entry point the timeline and side-by-side widgets call.
+// The scenario runner: the one entry point the timeline widget calls (the wire stage runs
+// the same machines incrementally, through live-scenario.ts).
 // `runScenario` builds a world (virtual clock, seeded link, trace), starts the scenario's
 // machine from src/machines on that clock, schedules the world's events (server events,
 // client messages, the reader leaving), runs the clock until nothing is left to do, and

@@ -16,7 +16,12 @@
 //   so the byte counts are those of any real handshake. Client frames are masked with the key
 //   of the RFC 6455 §5.7 example; any key gives the same size.
 // - A server event's payload is the same small JSON object in every transport, so the race
-//   between transports compares only what each wraps around it.
+//   between transports compares only what each wraps around it. A live view may give an
+//   event the size of the reader's real message instead (EventSizes): its data is then text of
+//   that many bytes, again the same in every transport (a poll's JSON array carries it as a
+//   JSON string, so the poll pays two quote bytes more).
+// - Requests that carry the page's own messages (POST /echo, POST /messages) are what fetch()
+//   sends for a string body; their answers are a 200 echo or a 204 (see postRequest).
 
 import { encodeFrame, OPCODE } from "../protocol/frame.ts";
 import { buildClientRequest } from "../protocol/handshake.ts";
@@ -54,6 +59,21 @@ export function eventPayload(id: number): string {
   return JSON.stringify({ id, text: `update ${id}` });
 }
 
+/** Sizes of events' data in bytes, by event id; undefined keeps the default eventPayload. */
+export type EventSizes = (eventId: number) => number | undefined;
+
+/**
+ * The most bytes of data one event or one posted message is built with. The lab refuses
+ * messages over 64 KiB by default, so real sizes fit; a bigger or bad number must not make a
+ * page build megabytes of text per event.
+ */
+export const MAX_SIMULATED_DATA_BYTES = 1024 * 1024;
+
+/** Event `id`'s data: `bytes` bytes of text when a size is given, else eventPayload. */
+export function eventData(id: number, bytes?: number): string {
+  return bytes === undefined ? eventPayload(id) : filler(dataBytes(bytes));
+}
+
 export function pageRequest(index: number, version: "HTTP/1.0" | "HTTP/1.1"): Unit {
   const page = resource(index);
   const written = serializeRequest({ method: "GET", target: page.target, version, headers: [["Host", SITE_HOST], ...BROWSER_FIELDS.slice(0, 1), ["Accept", page.accept], ...BROWSER_FIELDS.slice(1)] });
@@ -75,8 +95,13 @@ export function pollRequest(target: "/poll" | "/poll?wait=1"): Unit {
 }
 
 /** The answer to a poll: a JSON array of the events (empty when nothing happened). */
-export function pollResponse(eventIds: readonly number[]): Unit {
-  const body = `[${eventIds.map(eventPayload).join(",")}]`;
+export function pollResponse(eventIds: readonly number[], sizeOf?: EventSizes): Unit {
+  const element = (id: number) => {
+    const bytes = sizeOf?.(id);
+    // Sized data is plain text, which a JSON array can only carry as a string.
+    return bytes === undefined ? eventPayload(id) : JSON.stringify(eventData(id, bytes));
+  };
+  const body = `[${eventIds.map(element).join(",")}]`;
   const written = serializeResponse({
     status: 200,
     headers: [["Date", SAMPLE_DATE], ["Content-Type", "application/json"], ["Content-Length", String(new TextEncoder().encode(body).length)], ["Cache-Control", "no-store"]],
@@ -106,14 +131,59 @@ export function sseResponseHead(): Unit {
 }
 
 /** One event block of the stream, as one HTTP chunk: the chunk framing and the `id:`/`data:` syntax are overhead. */
-export function sseEventBlock(eventIds: readonly number[]): Unit {
+export function sseEventBlock(eventIds: readonly number[], sizeOf?: EventSizes): Unit {
   const encoder = new TextEncoder();
-  const data = eventIds.map(eventPayload);
+  const data = eventIds.map((id) => eventData(id, sizeOf?.(id)));
   const block = eventIds.map((id, i) => `id: ${id}\ndata: ${data[i]}\n\n`).join("");
   const blockBytes = encoder.encode(block).length;
   const chunkBytes = encoder.encode(`${blockBytes.toString(16)}\r\n`).length + blockBytes + 2;
   const dataBytes = data.reduce((sum, d) => sum + encoder.encode(d).length, 0);
   return { kind: "event", layer: "sse", label: `data: event ${eventIds.join(", ")}`, bytes: chunkBytes, headerBytes: chunkBytes - dataBytes, carriesEvents: [...eventIds] };
+}
+
+// A message the page sends over plain HTTP, as fetch(target, { method: "POST", body: text })
+// writes it. (Line comments: the Accept value below would end a block comment.) Beside Host
+// and the browser's usual fields:
+// - Accept: */*, because fetch() asks for anything unless the page says otherwise (Fetch
+//   Standard, "fetching").
+// - Content-Type: text/plain;charset=UTF-8, the type fetch() gives a string body (Fetch
+//   Standard, "extract a body").
+// - Content-Length, because a body needs its length up front unless it is chunked
+//   (RFC 9112 §6.2), and a browser always knows a string's length.
+// - Origin, which browsers send on every request that is not GET or HEAD, same origin
+//   included (Fetch Standard, "append a request Origin header").
+export function postRequest(target: "/echo" | "/messages", bodyBytes: number): Unit {
+  const body = filler(dataBytes(bodyBytes));
+  const written = serializeRequest({
+    method: "POST",
+    target,
+    headers: [
+      ["Host", SITE_HOST], ...BROWSER_FIELDS.slice(0, 1), ["Accept", "*/*"], ...BROWSER_FIELDS.slice(1),
+      ["Content-Type", "text/plain;charset=UTF-8"], ["Content-Length", String(body.length)], ["Origin", SITE_ORIGIN],
+    ],
+    body,
+  });
+  return http("request", written, { opensRoundTrip: true, label: `POST ${target} (${body.length} B body)` });
+}
+
+/** The echo server's answer: the same text back, so its Content-Type and Content-Length match the request's. */
+export function echoResponse(bodyBytes: number): Unit {
+  const body = filler(dataBytes(bodyBytes));
+  const written = serializeResponse({
+    status: 200,
+    headers: [["Date", SAMPLE_DATE], ["Content-Type", "text/plain;charset=UTF-8"], ["Content-Length", String(body.length)]],
+    body,
+  });
+  return http("response", written, { label: `200 OK (echo, ${body.length} B body)` });
+}
+
+/**
+ * A chat server's answer to a posted message: stored, nothing to say. Date only: a 204 has no
+ * body and must not carry Content-Length (RFC 9110 §8.6), and an origin server with a clock
+ * sends Date on every 2xx (RFC 9110 §6.6.1).
+ */
+export function noContentResponse(): Unit {
+  return http("response", serializeResponse({ status: 204, headers: [["Date", SAMPLE_DATE]] }), { label: "204 No Content" });
 }
 
 export function upgradeRequest(): Unit {
@@ -152,6 +222,27 @@ export function wsFrame(from: Peer, opcode: number, payload: string | Uint8Array
   };
 }
 
+/** Server event `id` as a WebSocket text frame, the way the websocket scenario pushes it. */
+export function eventFrame(id: number, sizeOf?: EventSizes): Unit {
+  return wsFrame("server", OPCODE.text, eventData(id, sizeOf?.(id)), { label: `text frame: event ${id}`, carriesEvents: [id] });
+}
+
+/**
+ * The same message with its events' data at the sizes `sizeOf` gives, for the machines that
+ * build poll answers, event blocks and event frames with the default payload. Only those
+ * messages carry events, so the layer says which one to rebuild.
+ */
+export function withEventSizes(unit: Unit, sizeOf: EventSizes): Unit {
+  const ids = unit.carriesEvents;
+  if (!ids?.length || ids.every((id) => sizeOf(id) === undefined)) return unit;
+  switch (unit.layer) {
+    case "http": return pollResponse(ids, sizeOf);
+    case "sse": return sseEventBlock(ids, sizeOf);
+    case "websocket": return ids.length === 1 ? eventFrame(ids[0]!, sizeOf) : unit;
+    case "tcp": return unit;
+  }
+}
+
 function http(kind: Unit["kind"], written: SerializeResult, extra: { label?: string; opensRoundTrip?: boolean; carriesEvents?: number[] } = {}): Unit {
   if (!written.ok) throw new Error(`wire-messages: ${written.error.error}`); // only fixed, valid messages are built here
   const startLine = written.text.slice(0, written.text.indexOf("\r\n"));
@@ -170,7 +261,12 @@ function resource(index: number) {
   return PAGE_RESOURCES[index % PAGE_RESOURCES.length]!;
 }
 
-/** Body text of a given size: the size matters, not the words. */
+/** A whole number of bytes in range; a size that is not a number means no data. */
+function dataBytes(bytes: number): number {
+  return Number.isFinite(bytes) ? Math.min(MAX_SIMULATED_DATA_BYTES, Math.max(0, Math.floor(bytes))) : 0;
+}
+
+/** Body text of a given size: the size matters, not the words. ASCII without quotes or line breaks, so it fits a JSON string or an SSE data line as it is. */
 function filler(bytes: number): string {
   const text = "Switching Protocols: what HTTP, TCP and WebSockets put on the wire. ";
   return text.repeat(Math.ceil(bytes / text.length)).slice(0, bytes);
