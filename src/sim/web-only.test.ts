@@ -11,7 +11,7 @@ import { describe, expect, it } from "vitest";
 
 const simFolder = dirname(fileURLToPath(import.meta.url));
 const machineFolder = join(simFolder, "..", "machines");
-const simulationMachines = ["tcp-connection.ts", "http10-exchange.ts", "http11-exchange.ts", "short-polling.ts", "long-polling.ts", "server-sent-events.ts", "websocket-session.ts"];
+const simulationMachines = ["tcp-connection.ts", "http10-exchange.ts", "http11-exchange.ts", "short-polling.ts", "long-polling.ts", "server-sent-events.ts", "websocket-session.ts", "http-request-response.ts", "polling-chat.ts", "wire-stage-player.ts"];
 const files = [
   ...readdirSync(simFolder).filter((f) => f.endsWith(".ts") && !f.endsWith(".test.ts")).map((f) => join(simFolder, f)),
   ...simulationMachines.map((f) => join(machineFolder, f)),

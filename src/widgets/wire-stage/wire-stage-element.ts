@@ -1,0 +1,532 @@
+// <sp-wire-stage>: the reader's real WebSocket (left) beside the same conversation over HTTP
+// (right, simulated), on one clock, following time. The specimen connection runs on the echo
+// connection machine through the wire tap; the stage's clock runs on the wire stage player
+// machine; the conversation is a StageSession (pure); each side is drawn by a SideView.
+//
+// Per tap event the work is the frames it completes (a few DOM nodes each). Per animation frame
+// it is the visible window: move the viewBox, draw what entered it, drop what left, move the
+// markers in flight. Nothing grows with the length of the session except the recording kept
+// for links, which is bounded.
+import { createActor } from "xstate";
+import { echoConnectionMachine, readyStateOf, type EchoConnectionActor } from "../../machines/echo-connection.ts";
+import { wireStagePlayerMachine, type WireStagePlayerActor } from "../../machines/wire-stage-player.ts";
+import type { TapCommand, TapEvent } from "../../protocol/tap-events.ts";
+import { DEEP_LINK_EVENT, type DeepLinkDetail } from "../shared/classroom-session.ts";
+import { FlightAnimator } from "../shared/flight.ts";
+import { createTappedSocket, type TappedSocket } from "../shared/tapped-socket.ts";
+import { SideView } from "./side-view.ts";
+import { decodeRecording, encodeRecording, hashFor, recordingFromHash, recordingFromJson, recordingToJson, STORAGE_KEY, stepFromHash, type StageRecording } from "./stage-link.ts";
+import { formatBytes, formatStageTime, type StageItem, type StageSide } from "./stage-items.ts";
+import { pxPerMs, windowMs } from "./stage-layout.ts";
+import { TimeAxis } from "./time-axis.ts";
+import { DELIVERS_PUSHES, isHttpModel, POSTS_MESSAGES, replaySession, StageSession, type HttpModel, type StageSettings } from "./stage-session.ts";
+
+const MAX_TRANSCRIPT_ROWS = 300;
+const MAX_LINKED_EVENTS = 6000;
+const ANNOUNCE_EVERY_MS = 1500;
+const SIDES: readonly StageSide[] = ["ws", "http"];
+const PUSH_TEXTS = ["Score: 1–0", "New message from Ada", "Price changed: 42.10", "Build finished", "Someone joined the room"];
+
+const commands: Record<string, () => TapCommand> = {
+  burst: () => ({ cmd: "burst", count: 5 }),
+  ping: () => ({ cmd: "ping", payload: "Are you there?" }),
+};
+
+function part<T extends Element = HTMLElement>(root: Element, name: string): T {
+  const found = root.querySelector<T>(`[data-part="${name}"]`);
+  if (!found) throw new Error(`sp-wire-stage is missing its "${name}" part`);
+  return found;
+}
+
+const announceDeepLink = (): void => {
+  document.dispatchEvent(new CustomEvent<DeepLinkDetail>(DEEP_LINK_EVENT, { detail: { hash: location.hash } }));
+};
+
+const stat = (mean: number | null, max: number | null, count: number): string =>
+  mean === null || max === null ? "—" : `${formatStageTime(mean)} mean, ${formatStageTime(max)} worst (${count})`;
+
+export default class WireStageElement extends HTMLElement {
+  #abort = new AbortController();
+  #tapped: TappedSocket | null = null;
+  #connection: EchoConnectionActor | null = null;
+  #player: WireStagePlayerActor | null = null;
+  #session: StageSession | null = null;
+  #views: Record<StageSide, SideView> | null = null;
+  #animator: FlightAnimator | null = null;
+  #frame = 0;
+  #lastFrameAt = 0;
+  #clockOffset = -Infinity;
+  #frozenLive: number | null = null;
+  #visible = true;
+  #reducedMotion: MediaQueryList | null = null;
+  #resize: ResizeObserver | null = null;
+  #intersection: IntersectionObserver | null = null;
+  #widths: Record<StageSide, number> = { ws: 0, http: 0 };
+  #drawnUpTo = -1;
+  #lastAnnounceAt = 0;
+  #pendingAnnouncement = "";
+  #pushCount = 0;
+  #recorded = false;
+  #hashTimer: ReturnType<typeof setTimeout> | null = null;
+  #lastScrubUpdate = 0;
+  #idPrefix = `ws-${Math.random().toString(36).slice(2, 8)}`;
+
+  connectedCallback(): void {
+    this.#abort = new AbortController();
+    const signal = this.#abort.signal;
+    this.#reducedMotion = matchMedia("(prefers-reduced-motion: reduce)");
+    this.#animator = new FlightAnimator({ now: () => this.#displayTime(), reducedMotion: () => this.#stepwise() });
+    const axis = (): TimeAxis => this.#session?.axis ?? new TimeAxis();
+    this.#views = {
+      ws: new SideView(part<SVGSVGElement>(this, "svg-ws"), this.#animator, `${this.#idPrefix}-ws`, axis),
+      http: new SideView(part<SVGSVGElement>(this, "svg-http"), this.#animator, `${this.#idPrefix}-http`, axis),
+    };
+    const player = createActor(wireStagePlayerMachine, { input: { speed: Number(part<HTMLSelectElement>(this, "speed").value), stepwise: this.#reducedMotion.matches } });
+    player.subscribe(() => this.#renderPlayer());
+    player.start();
+    this.#player = player;
+    this.#reducedMotion.addEventListener("change", () => player.send({ type: "motion.set", stepwise: this.#stepwise() }), { signal });
+
+    this.#startConnection();
+    this.#wireControls(signal);
+    this.#resize = new ResizeObserver(() => this.#measure());
+    for (const side of SIDES) this.#resize.observe(part(this, `side-${side}`));
+    this.#intersection = new IntersectionObserver((entries) => {
+      this.#visible = entries.some((e) => e.isIntersecting);
+      if (this.#visible) this.#schedule();
+    });
+    this.#intersection.observe(this);
+    document.addEventListener("visibilitychange", () => this.#schedule(), { signal });
+
+    part(this, "loading-note").hidden = true;
+    this.toggleAttribute("data-ready", true);
+    this.#newSession();
+    this.#measure();
+    void this.#openFromLinkOrConnect();
+  }
+
+  disconnectedCallback(): void {
+    this.#abort.abort();
+    cancelAnimationFrame(this.#frame);
+    this.#frame = 0;
+    this.#resize?.disconnect();
+    this.#intersection?.disconnect();
+    this.#animator?.clear();
+    this.#session?.stop();
+    this.#connection?.stop();
+    this.#player?.stop();
+    this.#tapped?.dispose();
+    if (this.#hashTimer) clearTimeout(this.#hashTimer);
+  }
+
+  // ── settings ───────────────────────────────────────────────────────────────
+
+  #settings(): StageSettings {
+    const chosen = part<HTMLSelectElement>(this, "http").value;
+    const http: HttpModel = isHttpModel(chosen) ? chosen : "request-response";
+    return { http, rttMs: Number(part<HTMLSelectElement>(this, "rtt").value), pollIntervalMs: Number(part<HTMLSelectElement>(this, "interval").value) };
+  }
+
+  #stepwise(): boolean {
+    return this.#reducedMotion?.matches ?? false;
+  }
+
+  #newSession(events: readonly TapEvent[] = []): void {
+    this.#session?.stop();
+    const settings = this.#settings();
+    this.#session = events.length > 0 ? replaySession(settings, events) : new StageSession(settings);
+    this.#player?.send({ type: "session.started" });
+    part(this, "interval-field").hidden = !(settings.http === "short-polling" || settings.http === "polling-chat");
+    part(this, "http-model-note").textContent = modelNote(settings.http);
+    part(this, "http-caption").textContent = `The same conversation over HTTP (simulated, round trip ${settings.rttMs} ms)`;
+    part(this, "ws-caption").textContent = `Your WebSocket (real bytes, drawn on a ${settings.rttMs} ms round trip)`;
+    part(this, "transcript").replaceChildren();
+    this.#drawnUpTo = -1;
+    this.#layout();
+    for (const side of SIDES) for (const item of this.#session.items[side]) this.#transcribe(item);
+    this.#renderTotals();
+  }
+
+  #measure(): void {
+    for (const side of SIDES) this.#widths[side] = part(this, `side-${side}`).clientWidth;
+    this.#layout();
+  }
+
+  #layout(): void {
+    if (!this.#views || !this.#session) return;
+    const settings = this.#session.settings;
+    const interval = settings.http === "short-polling" || settings.http === "polling-chat" ? settings.pollIntervalMs : null;
+    const heightPx = part(this, "side-ws").dataset.height === "short" || this.#widths.ws < 360 ? 260 : 340;
+    const scale = pxPerMs(windowMs(settings.rttMs / 2, interval), heightPx);
+    this.#animator?.clear();
+    for (const side of SIDES) this.#views[side].reset(this.#widths[side] || 300, heightPx, scale);
+    this.#paint(true);
+  }
+
+  // ── the connection ─────────────────────────────────────────────────────────
+
+  #startConnection(): void {
+    this.#tapped = createTappedSocket({
+      onEvent: (event) => this.#onTap(event),
+      onProblem: (message) => this.#setProblem(message),
+    });
+    const actor = createActor(echoConnectionMachine.provide({ actors: { socket: this.#tapped.actor } }), { input: { url: "/lab/echo" } });
+    actor.subscribe(() => this.#renderConnection());
+    actor.start();
+    this.#connection = actor;
+  }
+
+  #connect(): void {
+    const state = readyStateOf(this.#connection?.getSnapshot().value);
+    if (state !== null && state !== "CLOSED") return;
+    this.#setProblem("");
+    this.#frozenLive = null;
+    this.#connection?.send({ type: "connect.requested", at: performance.now() });
+  }
+
+  #onTap(event: TapEvent): void {
+    if (this.#recorded) return;
+    if ("t" in event) this.#clockOffset = Math.max(this.#clockOffset, event.t - (performance.timeOrigin + performance.now()));
+    if (event.type === "open") {
+      // A new connection is a new conversation: the stage starts over, live.
+      this.#frozenLive = null;
+      this.#newSession();
+    }
+    const session = this.#session;
+    if (!session) return;
+    const change = session.pushTap(event);
+    for (const note of change.notes) this.#setProblem(note);
+    if (session.events.length > MAX_LINKED_EVENTS) this.dataset.linkable = "false";
+    for (const item of change.items) {
+      this.#transcribe(item);
+      if (item.side === "ws" && item.kind === "data") this.#announce(item);
+    }
+    this.#renderTotals();
+    this.#schedule();
+  }
+
+  #liveTime(): number {
+    if (this.#frozenLive !== null) return this.#frozenLive;
+    const now = performance.timeOrigin + performance.now() + (Number.isFinite(this.#clockOffset) ? this.#clockOffset : 0);
+    return Math.max(0, this.#session?.stageTimeAt(now) ?? 0);
+  }
+
+  // ── controls ───────────────────────────────────────────────────────────────
+
+  #wireControls(signal: AbortSignal): void {
+    part(this, "connect").addEventListener("click", () => (this.#recorded ? this.#goLive() : this.#connect()), { signal });
+    part<HTMLFormElement>(this, "send-form").addEventListener("submit", (event) => {
+      event.preventDefault();
+      const submitter = (event as SubmitEvent).submitter as HTMLButtonElement | null;
+      const text = part<HTMLInputElement>(this, "message").value;
+      if (text === "") return;
+      const data = submitter?.value === "binary" ? new TextEncoder().encode(text) : text;
+      this.#connection?.send({ type: "message.send", data, at: performance.now() });
+    }, { signal });
+    this.querySelector("[data-action=push]")?.addEventListener("click", () => {
+      this.#tapped?.monitor()?.command({ cmd: "push", text: PUSH_TEXTS[this.#pushCount++ % PUSH_TEXTS.length]! });
+    }, { signal });
+    for (const button of this.querySelectorAll<HTMLButtonElement>("[data-command]")) {
+      button.addEventListener("click", () => {
+        const make = commands[button.dataset.command ?? ""];
+        if (make) this.#tapped?.monitor()?.command(make());
+      }, { signal });
+    }
+    for (const name of ["http", "rtt", "interval"]) {
+      part(this, name).addEventListener("change", () => this.#newSession(this.#session?.events ?? []), { signal });
+    }
+    part(this, "speed").addEventListener("change", () => this.#player?.send({ type: "speed.set", speed: Number(part<HTMLSelectElement>(this, "speed").value) }), { signal });
+    part(this, "pause").addEventListener("click", () => {
+      const paused = this.#player?.getSnapshot().matches("paused");
+      if (paused && this.#recorded) return;
+      this.#player?.send({ type: paused ? "view.live" : "view.pause" });
+    }, { signal });
+    part(this, "previous").addEventListener("click", () => this.#step(-1), { signal });
+    part(this, "next").addEventListener("click", () => this.#step(1), { signal });
+    part<HTMLInputElement>(this, "scrub").addEventListener("input", (event) => {
+      this.#player?.send({ type: "seek", time: Number((event.target as HTMLInputElement).value) });
+    }, { signal });
+    this.addEventListener("keydown", (event) => {
+      if ((event.target as HTMLElement).closest("input, select, textarea")) return;
+      if (event.key === "ArrowRight") this.#step(1);
+      else if (event.key === "ArrowLeft") this.#step(-1);
+      else if (event.key === "End" && !this.#recorded) this.#player?.send({ type: "view.live" });
+      else return;
+      event.preventDefault();
+    }, { signal });
+    window.addEventListener("hashchange", () => {
+      const step = stepFromHash(location.hash);
+      if (step !== null && this.#session) this.#player?.send({ type: "step.to", time: this.#session.moments.timeOf(step) });
+    }, { signal });
+  }
+
+  #step(direction: 1 | -1): void {
+    const session = this.#session;
+    const player = this.#player?.getSnapshot();
+    if (!session || !player) return;
+    const now = player.context.time;
+    const target = direction > 0 ? session.moments.after(now) : session.moments.before(now);
+    if (target === null) return;
+    if (direction > 0 && target > player.context.liveTime) return;
+    this.#player?.send({ type: "step.to", time: target });
+  }
+
+  // ── drawing ────────────────────────────────────────────────────────────────
+
+  #displayTime(): number {
+    return this.#player?.getSnapshot().context.time ?? 0;
+  }
+
+  #schedule(): void {
+    if (this.#frame !== 0 || !this.#visible || document.hidden) return;
+    this.#lastFrameAt = performance.now();
+    this.#frame = requestAnimationFrame((at) => this.#tick(at));
+  }
+
+  #tick(at: number): void {
+    this.#frame = 0;
+    const elapsed = Math.min(250, Math.max(0, at - this.#lastFrameAt));
+    this.#lastFrameAt = at;
+    const session = this.#session;
+    const player = this.#player;
+    if (!session || !player) return;
+    const live = this.#liveTime();
+    for (const item of session.advance(live)) this.#transcribe(item);
+    if (session.items.http.length > 0) this.#renderTotals();
+    const busy = (this.#animator?.active ?? 0) > 0;
+    player.send({ type: "clock.tick", liveTime: live, elapsedMs: elapsed, busy });
+    const open = readyStateOf(this.#connection?.getSnapshot().value) === "OPEN";
+    if (this.#visible && !document.hidden && (open || player.getSnapshot().matches("live") || busy)) {
+      this.#lastFrameAt = at;
+      this.#frame = requestAnimationFrame((next) => this.#tick(next));
+    }
+  }
+
+  /** Brings both sides to the display time: moves the window, adds and drops items. */
+  #paint(full: boolean): void {
+    const session = this.#session;
+    const views = this.#views;
+    if (!session || !views) return;
+    const now = this.#displayTime();
+    const label = this.#player?.getSnapshot().matches("live") ? "now" : formatStageTime(now);
+    const movedBack = now < this.#drawnUpTo;
+    if (full || movedBack) {
+      this.#animator?.clear();
+      for (const side of SIDES) views[side].clearItems();
+    }
+    for (const side of SIDES) {
+      const view = views[side];
+      view.moveTo(now, label);
+      const from = view.windowStart(now);
+      const [lo, hi] = session.windowRange(side, from, now);
+      const list = session.items[side];
+      for (let i = lo; i < hi; i++) view.draw(list[i]!, now);
+      if (view.drawnCount > hi - lo) {
+        const byId = new Map<number, StageItem>();
+        for (let i = lo; i < hi; i++) byId.set(list[i]!.id, list[i]!);
+        view.removeBefore(from, (id) => byId.get(id));
+      }
+    }
+    this.#animator?.update();
+    this.#drawnUpTo = now;
+  }
+
+  #renderPlayer(): void {
+    const snapshot = this.#player?.getSnapshot();
+    const session = this.#session;
+    if (!snapshot || !session) return;
+    const live = snapshot.matches("live");
+    const { time, liveTime } = snapshot.context;
+    this.#paint(false);
+    const step = session.moments.indexAt(time);
+    this.dataset.mode = live ? "live" : "paused";
+    this.dataset.time = time.toFixed(1);
+    this.dataset.step = String(step);
+    const pause = part<HTMLButtonElement>(this, "pause");
+    pause.textContent = live ? "Pause" : this.#recorded ? "Recorded session" : "Back to live";
+    pause.setAttribute("aria-pressed", String(!live));
+    pause.disabled = !live && this.#recorded;
+    part<HTMLButtonElement>(this, "previous").disabled = session.moments.before(time) === null;
+    const next = session.moments.after(time);
+    part<HTMLButtonElement>(this, "next").disabled = next === null || next > liveTime;
+    const performanceNow = performance.now();
+    if (!live || performanceNow - this.#lastScrubUpdate > 250) {
+      this.#lastScrubUpdate = performanceNow;
+      const scrub = part<HTMLInputElement>(this, "scrub");
+      scrub.max = String(Math.max(1, Math.ceil(liveTime)));
+      scrub.value = String(Math.round(time));
+      scrub.setAttribute("aria-valuetext", `${formatStageTime(time)} of ${formatStageTime(liveTime)}`);
+      part(this, "position").textContent = live
+        ? `Live · ${formatStageTime(time)}${liveTime - time > 50 ? ` (catching up, ${formatStageTime(liveTime - time)} behind)` : ""}`
+        : `${this.#recorded ? "Recorded session" : "Paused"} at ${formatStageTime(time)} · step ${step} of ${session.moments.length}`;
+    }
+    this.#syncHash(live, step);
+  }
+
+  #renderConnection(): void {
+    const snapshot = this.#connection?.getSnapshot();
+    if (!snapshot) return;
+    const state = readyStateOf(snapshot.value);
+    this.dataset.state = state ?? "none";
+    part(this, "state").textContent = this.#recorded ? "recording" : state ?? "not connected";
+    const open = state === "OPEN" && !this.#recorded;
+    const connect = part<HTMLButtonElement>(this, "connect");
+    connect.disabled = !this.#recorded && (open || state === "CONNECTING" || state === "CLOSING");
+    connect.textContent = this.#recorded ? "Go live" : snapshot.context.connection > 0 ? "Reconnect" : "Connect";
+    for (const control of this.querySelectorAll<HTMLButtonElement>("[data-needs-open]")) control.disabled = !open;
+    if (state === "CLOSED" && this.#frozenLive === null && this.#session?.started) this.#frozenLive = this.#liveTime() + this.#session.settings.rttMs;
+    this.#schedule();
+  }
+
+  #renderTotals(): void {
+    const session = this.#session;
+    if (!session) return;
+    const ws = session.wsTotals();
+    const http = session.httpTotals();
+    const echo = session.httpEcho();
+    const http11 = session.settings.http;
+    const set = (name: string, text: string): void => {
+      const cell = part(this, name);
+      if (cell.textContent !== text) cell.textContent = text;
+    };
+    set("ws-count", `${ws.messages} message${ws.messages === 1 ? "" : "s"} in ${ws.frames} frame${ws.frames === 1 ? "" : "s"}`);
+    set("http-count", `${http.requests} request${http.requests === 1 ? "" : "s"} (${http.messages} messages and TCP segments)`);
+    set("ws-bytes", formatBytes(ws.bytes));
+    set("http-bytes", formatBytes(http.bytes));
+    set("ws-headers", `${formatBytes(ws.headerBytes)} (${formatBytes(ws.handshakeBytes)} handshake, ${formatBytes(ws.headerBytes - ws.handshakeBytes)} frame headers)`);
+    set("http-headers", formatBytes(http.headerBytes));
+    set("ws-connections", ws.bytes > 0 ? "1 (upgraded once)" : "0");
+    set("http-connections", String(http.tcpConnections));
+    set("ws-echo", stat(ws.echo.mean, ws.echo.max, ws.echo.count));
+    set("http-echo", POSTS_MESSAGES[http11] ? stat(echo.mean, echo.max, echo.count) : "not sent (this model only fetches)");
+    set("ws-delivery", stat(ws.delivery.mean, ws.delivery.max, ws.delivery.count));
+    set("http-delivery", DELIVERS_PUSHES[http11] ? stat(http.meanDeliveryMs, http.maxDeliveryMs, http.delivered) : "cannot: HTTP only answers");
+    this.dataset.realMessages = String(ws.messages);
+    this.dataset.httpRequests = String(http.requests);
+    this.dataset.httpDelivered = String(http.delivered);
+    this.dataset.wsItems = String(session.items.ws.length);
+    this.dataset.httpItems = String(session.items.http.length);
+    this.dataset.wsBytes = String(ws.bytes);
+    this.dataset.httpBytes = String(http.bytes);
+  }
+
+  #transcribe(item: StageItem): void {
+    const list = part(this, "transcript");
+    const row = document.createElement("li");
+    row.textContent = item.full;
+    row.className = `side-${item.side}`;
+    list.append(row);
+    while (list.childElementCount > MAX_TRANSCRIPT_ROWS) list.firstElementChild?.remove();
+  }
+
+  #announce(item: StageItem): void {
+    const session = this.#session;
+    if (!session) return;
+    const http = session.httpTotals();
+    this.#pendingAnnouncement = `${item.from === "client" ? "You sent" : "The lab sent"} ${item.label}, ${formatBytes(item.bytes)} on the wire. Over HTTP so far: ${http.requests} requests, ${formatBytes(http.bytes)}.`;
+    const now = performance.now();
+    if (now - this.#lastAnnounceAt < ANNOUNCE_EVERY_MS) return;
+    this.#lastAnnounceAt = now;
+    part(this, "announcer").textContent = this.#pendingAnnouncement;
+  }
+
+  #setProblem(message: string): void {
+    const out = part(this, "problem");
+    out.textContent = message;
+    out.hidden = message === "";
+  }
+
+  // ── links and recordings ───────────────────────────────────────────────────
+
+  #syncHash(live: boolean, step: number): void {
+    if (live && !this.#recorded) {
+      if (stepFromHash(location.hash) !== null) {
+        history.replaceState(null, "", location.pathname + location.search);
+        announceDeepLink();
+      }
+      return;
+    }
+    if (this.#recorded && stepFromHash(location.hash) === step) return;
+    if (this.#hashTimer) clearTimeout(this.#hashTimer);
+    this.#hashTimer = setTimeout(() => void this.#writeHash(step), 200);
+  }
+
+  async #writeHash(step: number): Promise<void> {
+    const session = this.#session;
+    if (!session || session.events.length === 0) return;
+    const recording: StageRecording = { settings: session.settings, events: session.events.slice(0, MAX_LINKED_EVENTS) };
+    try {
+      localStorage.setItem(STORAGE_KEY, recordingToJson(recording));
+    } catch {
+      /* storage full or blocked: the link may still carry the recording */
+    }
+    const encoded = session.events.length <= MAX_LINKED_EVENTS ? await encodeRecording(recording).catch(() => null) : null;
+    if (this.#player?.getSnapshot().matches("live") && !this.#recorded) return;
+    const hash = hashFor(step, encoded);
+    if (location.hash !== hash) {
+      history.replaceState(null, "", `${location.pathname}${location.search}${hash}`);
+      announceDeepLink();
+    }
+  }
+
+  async #openFromLinkOrConnect(): Promise<void> {
+    const step = stepFromHash(location.hash);
+    if (step === null) return this.#connect();
+    const encoded = recordingFromHash(location.hash);
+    let read = encoded ? await decodeRecording(encoded) : null;
+    if (!read) {
+      let stored: string | null = null;
+      try {
+        stored = localStorage.getItem(STORAGE_KEY);
+      } catch {
+        stored = null;
+      }
+      read = stored ? recordingFromJson(stored) : { ok: false, error: "this browser has no saved session for that link" };
+    }
+    if (!read.ok) {
+      this.#setProblem(`The linked session could not be opened (${read.error}), so the stage starts a new one.`);
+      return this.#connect();
+    }
+    this.#openRecording(read.recording, step);
+  }
+
+  #openRecording(recording: StageRecording, step: number): void {
+    this.#recorded = true;
+    part<HTMLSelectElement>(this, "http").value = recording.settings.http;
+    part<HTMLSelectElement>(this, "rtt").value = String(recording.settings.rttMs);
+    part<HTMLSelectElement>(this, "interval").value = String(recording.settings.pollIntervalMs);
+    this.#newSession(recording.events);
+    const session = this.#session!;
+    this.#player?.send({ type: "recording.opened", liveTime: session.end, time: session.moments.timeOf(step) });
+    this.#setProblem(`Showing a recorded session at step ${step}. Step with the arrow keys or the buttons; press “Go live” to start your own connection.`);
+    this.#renderConnection();
+    this.scrollIntoView({ block: "start" });
+  }
+
+  #goLive(): void {
+    this.#recorded = false;
+    history.replaceState(null, "", location.pathname + location.search);
+    announceDeepLink();
+    this.#setProblem("");
+    this.#newSession();
+    this.#player?.send({ type: "view.live" });
+    this.#connect();
+    this.#renderConnection();
+  }
+}
+
+function modelNote(http: HttpModel): string {
+  switch (http) {
+    case "request-response":
+      return "Each message you send is a POST; its echo comes back as the response. HTTP has no way to send the lab's unasked messages.";
+    case "short-polling":
+      return "The page asks “anything new?” on a schedule; each lab message waits for the next poll. Your own messages would be requests too; they are left out so you see what push costs.";
+    case "long-polling":
+      return "Each poll is held open until the lab has news, then answered; the page asks again at once. Your own messages are left out.";
+    case "sse":
+      return "One response that never ends (text/event-stream): each lab message is a chunk of it. Your own messages would need separate requests; they are left out.";
+    case "polling-chat":
+      return "A chat page over HTTP: your messages are POSTs on one connection, and what others write is fetched by polling on another.";
+  }
+}
+
