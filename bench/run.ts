@@ -6,6 +6,7 @@ import { isBuildStale, runAstroBuild } from "../src/server/build-if-needed.ts";
 import { measurePages } from "./page-weight.ts";
 import { measureEchoLatency } from "./echo-latency.ts";
 import { measureRoomBroadcast } from "./room-broadcast.ts";
+import { measureWireStage } from "./wire-stage.ts";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const dist = join(root, "dist");
@@ -29,6 +30,12 @@ const budgets = {
   roomBroadcastP95Ms: 50,
   /** Server heap per room connection (socket, ws state, membership), measured on the server's thread. */
   roomHeapPerConnection: 200 * 1024,
+  /** No task on the main thread longer than this (the RAIL budget for a response to input). */
+  longTaskMs: 50,
+  /** Busy time per message at the end of a long session over its start: flat, not growing with the recording. */
+  busyGrowth: 1.5,
+  /** Cumulative layout shift while the stage and inspector run. */
+  cls: 0.01,
 };
 
 const kb = (bytes: number): string => `${(bytes / 1024).toFixed(1)} KiB`;
@@ -60,6 +67,14 @@ console.log(`  median ${ms(room.medianMs)} · p95 ${check("room broadcast p95", 
 console.log(
   `  server heap per connection ${check("room heap per connection", room.heapPerConnectionBytes, budgets.roomHeapPerConnection, kb)}${room.collected ? "" : " (no forced collection: run node --expose-gc bench/run.ts for a steadier figure)"}`,
 );
+
+const stageMinutes = Number(process.env.BENCH_STAGE_MINUTES ?? 3);
+const stage = await measureWireStage(dist, { minutes: stageMinutes });
+console.log(`Wire stage and inspector in Chromium (${stage.messages} messages over ${stageMinutes} min at 10/s per widget, CPU throttled 4×; ${stage.inspectorEvents} events recorded by the inspector)`);
+console.log(`  start-up of lesson 2's widgets, longest task ${check("start-up long task", stage.startupLongestTaskMs, budgets.longTaskMs, ms)}`);
+console.log(`  under load, longest task ${check("load long task", stage.loadLongestTaskMs, budgets.longTaskMs, ms)} (${stage.loadLongTasksOver50} over 50 ms) · CLS ${check("CLS", stage.cls, budgets.cls, (n) => n.toFixed(3))}`);
+console.log(`  main-thread busy time per message, by tenth of the run: ${stage.busyPerMessageMs.map((n) => n.toFixed(2)).join(" · ")} ms`);
+console.log(`  growth, last tenth over the second ${check("busy time growth", stage.busyGrowth, budgets.busyGrowth, (n) => `${n.toFixed(2)}×`)}`);
 
 if (failures.length > 0) {
   console.error(`\nOver budget:\n  ${failures.join("\n  ")}`);

@@ -1,5 +1,5 @@
-// Regenerates docs/screenshot.png for the README: lesson 0 in real Chromium against the
-// production server, with the echo console connected and a few messages exchanged.
+// Regenerates docs/screenshot.png for the README: lesson 2's wire stage in real Chromium against
+// the production server, after a message, its echo and a push, paused.
 //   node docs/take-screenshot.ts
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -16,20 +16,20 @@ const { port } = await site.listen(0, "127.0.0.1");
 const browser = await launchBrowser({ colorScheme: "light" });
 try {
   const page = await browser.context.newPage();
-  await page.setViewportSize({ width: 1360, height: 860 });
-  await page.goto(`http://127.0.0.1:${port}/lessons/start-here/`);
-  const widget = page.locator("sp-echo-console");
-  await widget.scrollIntoViewIfNeeded();
-  await page.locator("sp-echo-console[data-ready]").waitFor();
-  await widget.getByRole("button", { name: "Connect" }).click();
-  await page.locator('sp-echo-console[data-state="OPEN"]').waitFor();
-  await widget.getByRole("button", { name: "Send", exact: true }).click();
-  await widget.getByLabel("Message", { exact: true }).fill("héllo");
-  await widget.getByRole("button", { name: "Send", exact: true }).click();
-  await widget.getByRole("radio", { name: /Binary/ }).check();
-  await widget.getByRole("button", { name: "Send", exact: true }).click();
-  await widget.locator('tr[data-direction="received"]').nth(2).waitFor();
-  await page.evaluate(() => document.querySelector("sp-echo-console")?.scrollIntoView({ block: "center" }));
+  await page.setViewportSize({ width: 1360, height: 1000 });
+  await page.goto(`http://127.0.0.1:${port}/lessons/tcp-underneath/`);
+  const stage = page.locator("sp-wire-stage");
+  await stage.scrollIntoViewIfNeeded();
+  await page.locator('sp-wire-stage[data-ready][data-state="OPEN"]').waitFor();
+  // A message and its echo, then a push: the real frames on the left, long polling on the right.
+  await stage.getByRole("button", { name: "Send", exact: true }).click();
+  await page.locator('sp-wire-stage[data-real-messages="2"]').waitFor();
+  await page.waitForTimeout(400);
+  await stage.getByRole("button", { name: "Lab pushes a message" }).click();
+  await page.locator('sp-wire-stage[data-real-messages="3"][data-http-delivered="2"]').waitFor();
+  await page.waitForTimeout(1200);
+  await stage.getByRole("button", { name: "Pause" }).click();
+  await page.evaluate(() => document.querySelector("sp-wire-stage .sides")?.scrollIntoView({ block: "center" }));
   await page.screenshot({ path: join(root, "docs", "screenshot.png") });
   console.log("Wrote docs/screenshot.png");
 } finally {

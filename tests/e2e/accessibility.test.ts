@@ -71,7 +71,7 @@ describe.each(["light", "dark"] as const)("accessibility in the %s theme", (sche
     }
   });
 
-  it("has no axe violations on lesson 2, idle and with the timeline, inspector and side-by-side in use", async () => {
+  it("has no axe violations on lesson 2, idle and with the timeline, inspector and wire stage in use", async () => {
     const page = await browser.context.newPage();
     await page.emulateMedia({ colorScheme: scheme });
     await page.goto(`${baseUrl}/lessons/tcp-underneath/`);
@@ -82,12 +82,12 @@ describe.each(["light", "dark"] as const)("accessibility in the %s theme", (sche
     await page.locator("sp-timeline[data-ready]").first().waitFor();
     for (let i = 0; i < 6; i++) await timeline.locator("[data-part=next]").click();
     await timeline.locator("details").evaluateAll((all) => all.forEach((d) => ((d as HTMLDetailsElement).open = true)));
-    const view = page.locator("sp-side-by-side");
+    const view = page.locator("sp-wire-stage");
     await view.scrollIntoViewIfNeeded();
-    await page.locator('sp-side-by-side[data-ready][data-state="OPEN"]').waitFor();
+    await page.locator('sp-wire-stage[data-ready][data-state="OPEN"]').waitFor();
     await view.getByRole("button", { name: "Send", exact: true }).click();
-    await view.getByRole("button", { name: "Lab pushes an event" }).click();
-    await page.locator('sp-side-by-side[data-real-messages="3"]').waitFor();
+    await view.getByRole("button", { name: "Lab pushes a message" }).click();
+    await page.locator('sp-wire-stage[data-real-messages="3"]').waitFor();
     await view.locator("details").evaluateAll((all) => all.forEach((d) => ((d as HTMLDetailsElement).open = true)));
     const inspector = page.locator("sp-frame-inspector");
     await inspector.scrollIntoViewIfNeeded();

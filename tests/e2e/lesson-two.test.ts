@@ -1,5 +1,5 @@
 // Browser tests for lesson 2: the simulated timeline (stepping by keyboard, deep links), the
-// side-by-side view growing with each real message, and the real TCP reads under the frames.
+// wire stage growing with each real message, and the real TCP reads under the frames.
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
 import type { Locator, Page } from "playwright-core";
 import { foreignRequests, launchBrowser, watchPage, type Browser, type PageWatch } from "./browser.ts";
@@ -94,30 +94,31 @@ describe("lesson 2: the TCP timeline", () => {
   });
 });
 
-describe("lesson 2: the side-by-side view", () => {
-  it("adds a simulated HTTP exchange for each real message sent", async () => {
+describe("lesson 2: the wire stage and the inspector", () => {
+  it("adds a simulated HTTP exchange for each real message the lab sends", async () => {
     await open("/lessons/tcp-underneath/");
-    const view = page.locator("sp-side-by-side");
+    const view = page.locator("sp-wire-stage");
     await view.scrollIntoViewIfNeeded();
-    await page.locator('sp-side-by-side[data-ready][data-state="OPEN"]').waitFor();
+    await page.locator('sp-wire-stage[data-ready][data-state="OPEN"]').waitFor();
     const requests = async (): Promise<number> => Number(await view.getAttribute("data-http-requests"));
     const send = view.getByRole("button", { name: "Send", exact: true });
 
     // Each message the lab sends back (an echo, a push) is delivered over HTTP by a response of
     // its own to a poll: the simulated side grows by one delivered exchange per real message.
     await send.click();
-    await page.locator('sp-side-by-side[data-real-messages="2"][data-http-delivered="1"]').waitFor();
+    await page.locator('sp-wire-stage[data-real-messages="2"][data-http-delivered="1"]').waitFor();
     const afterOne = await requests();
     expect(afterOne).toBeGreaterThanOrEqual(1);
 
     await send.click();
-    await page.locator('sp-side-by-side[data-real-messages="4"][data-http-delivered="2"]').waitFor();
-    await view.getByRole("button", { name: "Lab pushes an event" }).click();
-    await page.locator('sp-side-by-side[data-real-messages="5"][data-http-delivered="3"]').waitFor();
+    await page.locator('sp-wire-stage[data-real-messages="4"][data-http-delivered="2"]').waitFor();
+    await view.getByRole("button", { name: "Lab pushes a message" }).click();
+    await page.locator('sp-wire-stage[data-real-messages="5"][data-http-delivered="3"]').waitFor();
     expect(await requests()).toBeGreaterThan(afterOne);
-    expect(await view.locator("[data-part=transcript]").textContent()).toMatch(/HTTP \(simulated\): browser → server/);
-    expect(await view.locator(".diagram .arrow.real").count()).toBe(5);
-    expect(await view.locator(".diagram .arrow.http").count()).toBeGreaterThan(5);
+    expect(await view.locator("[data-part=transcript]").textContent()).toMatch(/HTTP \(simulated\), [^:]+: browser → server/);
+    // Two handshake heads and five data frames on the real side; more than that over HTTP.
+    expect(Number(await view.getAttribute("data-ws-items"))).toBe(7);
+    expect(Number(await view.getAttribute("data-http-items"))).toBeGreaterThan(5);
   });
 
   it("shows the real TCP reads of your connection under the frames", async () => {

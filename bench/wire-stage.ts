@@ -1,0 +1,141 @@
+// The wire stage and the frame inspector under a steady load, in Debian's Chromium driven by
+// playwright-core against the real production server:
+//   - start-up: the heaviest lesson (lesson 2: timeline, inspector, stage) loaded and scrolled
+//     through so every widget starts, unthrottled; the longest task afterwards.
+//   - load: lesson 5 (inspector and stage on one page) with the CPU throttled 4×, a message
+//     sent through each of them every 100 ms (10 messages/s per widget) for `minutes`; long
+//     tasks after start-up, the main thread's busy time per message in each tenth of the run
+//     (it must stay flat as the recording grows), and the layout shift score.
+// Bounded: the load stops by itself; the server and the browser are closed at the end.
+import { existsSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { chromium, type Page } from "playwright-core";
+import { createSiteServer } from "../src/server/site-server.ts";
+
+export interface StageBenchResult {
+  startupLongestTaskMs: number;
+  loadLongestTaskMs: number;
+  loadLongTasksOver50: number;
+  /** Main-thread busy ms per message sent, in each tenth of the run. */
+  busyPerMessageMs: number[];
+  /** Busy time per message in the last tenth over the second tenth (the first holds start-up). */
+  busyGrowth: number;
+  cls: number;
+  messages: number;
+  inspectorEvents: number;
+}
+
+const chromiumArgs = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+
+/** Records long tasks and layout shifts from page load on. */
+const OBSERVE = `
+  window.__longTasks = [];
+  window.__cls = 0;
+  new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__longTasks.push({ start: e.startTime, duration: e.duration }); }).observe({ type: "longtask", buffered: true });
+  new PerformanceObserver((list) => { for (const e of list.getEntries()) if (!e.hadRecentInput) window.__cls += e.value; }).observe({ type: "layout-shift", buffered: true });
+`;
+
+async function longestTaskSince(page: Page, since: number): Promise<{ longest: number; over50: number }> {
+  return page.evaluate((from) => {
+    const tasks = ((window as unknown as { __longTasks: { start: number; duration: number }[] }).__longTasks).filter((t) => t.start >= from);
+    return { longest: Math.max(0, ...tasks.map((t) => t.duration)), over50: tasks.filter((t) => t.duration > 50).length };
+  }, since);
+}
+
+async function busyMs(cdp: { send(method: string): Promise<unknown> }): Promise<number> {
+  const { metrics } = (await cdp.send("Performance.getMetrics")) as { metrics: { name: string; value: number }[] };
+  return (metrics.find((m) => m.name === "TaskDuration")?.value ?? 0) * 1000;
+}
+
+export async function measureWireStage(distDir: string, options: { minutes?: number; chromiumPath?: string } = {}): Promise<StageBenchResult> {
+  const minutes = options.minutes ?? 3;
+  const executablePath = options.chromiumPath ?? process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+  if (!existsSync(executablePath)) throw new Error(`Chromium not found at ${executablePath}`);
+  const site = createSiteServer({ distDir });
+  const { port } = await site.listen(0, "127.0.0.1");
+  const base = `http://127.0.0.1:${port}`;
+  const profile = await mkdtemp(join(tmpdir(), "sp-bench-"));
+  const context = await chromium.launchPersistentContext(profile, { executablePath, headless: true, viewport: { width: 1280, height: 900 }, args: chromiumArgs });
+  try {
+    await context.addInitScript(OBSERVE);
+
+    // Start-up, unthrottled: scroll through the heaviest lesson so every widget starts.
+    const startup = await context.newPage();
+    await startup.goto(`${base}/lessons/tcp-underneath/`, { waitUntil: "load" });
+    const loadedAt = await startup.evaluate(() => performance.now());
+    const height = await startup.evaluate(() => document.documentElement.scrollHeight);
+    for (let y = 0; y < height; y += 600) {
+      await startup.evaluate((top) => window.scrollTo(0, top), y);
+      await startup.waitForTimeout(150);
+    }
+    await startup.locator('sp-wire-stage[data-state="OPEN"]').waitFor();
+    await startup.locator('sp-frame-inspector[data-state="OPEN"]').waitFor();
+    await startup.waitForTimeout(1000);
+    const startupTasks = await longestTaskSince(startup, loadedAt);
+    await startup.close();
+
+    // Load, 4× throttled.
+    const page = await context.newPage();
+    const cdp = await context.newCDPSession(page);
+    await cdp.send("Performance.enable");
+    await cdp.send("Emulation.setCPUThrottlingRate", { rate: 4 });
+    await page.goto(`${base}/lessons/frames/`, { waitUntil: "load" });
+    for (const tag of ["sp-frame-inspector", "sp-wire-stage"]) {
+      await page.locator(tag).scrollIntoViewIfNeeded();
+      await page.locator(`${tag}[data-state="OPEN"]`).waitFor({ timeout: 60_000 });
+    }
+    // Both widgets in view at once, as a reader with a tall screen would have them.
+    await page.setViewportSize({ width: 1280, height: 2400 });
+    await page.locator("sp-frame-inspector").evaluate((el) => el.scrollIntoView({ block: "start" }));
+    await page.waitForTimeout(2000);
+    const started = await page.evaluate(() => performance.now());
+    const runMs = minutes * 60_000;
+    const tenth = runMs / 10;
+    const busyPerMessageMs: number[] = [];
+    // The page sends by itself, as a reader's clicks would: one message per widget every 100 ms.
+    await page.evaluate((duration) => {
+      const forms = [document.querySelector("sp-frame-inspector form[data-part=send-form]"), document.querySelector("sp-wire-stage form[data-part=send-form]")] as HTMLFormElement[];
+      let n = 0;
+      const timer = setInterval(() => {
+        n++;
+        for (const form of forms) {
+          const input = form.querySelector<HTMLInputElement>("[data-part=message]")!;
+          input.value = `bench ${n}`;
+          form.requestSubmit(form.querySelector<HTMLButtonElement>("button[type=submit]"));
+        }
+      }, 100);
+      (window as unknown as { __sent: () => number }).__sent = () => n;
+      setTimeout(() => clearInterval(timer), duration);
+    }, runMs);
+    let lastBusy = await busyMs(cdp);
+    let lastSent = 0;
+    for (let i = 0; i < 10; i++) {
+      await page.waitForTimeout(tenth);
+      const busy = await busyMs(cdp);
+      const sent = await page.evaluate(() => (window as unknown as { __sent: () => number }).__sent());
+      busyPerMessageMs.push((busy - lastBusy) / Math.max(1, (sent - lastSent) * 2));
+      lastBusy = busy;
+      lastSent = sent;
+    }
+    const loadTasks = await longestTaskSince(page, started);
+    const cls = await page.evaluate(() => (window as unknown as { __cls: number }).__cls);
+    const inspectorEvents = Number((await page.locator("sp-frame-inspector [data-part=step-label]").textContent())?.match(/(\d+) events/)?.[1] ?? 0);
+    await page.close();
+    return {
+      startupLongestTaskMs: startupTasks.longest,
+      loadLongestTaskMs: loadTasks.longest,
+      loadLongTasksOver50: loadTasks.over50,
+      busyPerMessageMs,
+      busyGrowth: busyPerMessageMs[9]! / Math.max(1e-6, busyPerMessageMs[1]!),
+      cls,
+      messages: lastSent * 2,
+      inspectorEvents,
+    };
+  } finally {
+    await context.close();
+    await rm(profile, { recursive: true, force: true });
+    await site.close();
+  }
+}
