@@ -22,6 +22,7 @@ const FOLLOW_INTERVAL_MS = 250;
 const WIDGET_FOR_HASH: [RegExp, (match: RegExpExecArray) => string][] = [
   [/^#handshake-step=/, () => "sp-handshake-stepper"],
   [/^#inspector-step=/, () => "sp-frame-inspector"],
+  [/^#wire-step=/, () => "sp-wire-stage"],
   [/(?:^#|&)timeline-([A-Za-z0-9_-]+)=/, (m) => `sp-timeline[data-id="${CSS.escape(m[1]!)}"]`],
 ];
 

@@ -64,6 +64,7 @@ describe("follow notes and endings in words", () => {
     expect(describeFollowTarget("#present=3")).toBe("section 3");
     expect(describeFollowTarget("#handshake-step=2")).toBe("handshake step 2");
     expect(describeFollowTarget("#inspector-step=12")).toBe("inspector step 12");
+    expect(describeFollowTarget("#wire-step=4")).toBe("wire stage step 4");
     expect(describeFollowTarget("#timeline-tcp=40&timeline-http=5")).toBe("timeline at 40 ms, timeline at 5 ms");
     expect(describeFollowTarget("")).toBe("");
     expect(followNote("#present=3")).toBe("Following the teacher: section 3.");

@@ -46,6 +46,7 @@ export function describeFollowTarget(hash: string): string {
     if (key === "present") said.push(`section ${value}`);
     else if (key === "handshake-step") said.push(`handshake step ${value}`);
     else if (key === "inspector-step") said.push(`inspector step ${value}`);
+    else if (key === "wire-step") said.push(`wire stage step ${value}`);
     else if (key.startsWith("timeline-")) said.push(`timeline at ${value} ms`);
   }
   return said.join(", ");

@@ -38,8 +38,14 @@ function part<T extends Element = HTMLElement>(root: Element, name: string): T {
   return found;
 }
 
+/**
+ * Tells the page (the classroom bar) that the address names another step. Only the step is
+ * passed on: a teacher's students step their own stage to it, and the recording in the
+ * address is far longer than a room message may be.
+ */
 const announceDeepLink = (): void => {
-  document.dispatchEvent(new CustomEvent<DeepLinkDetail>(DEEP_LINK_EVENT, { detail: { hash: location.hash } }));
+  const step = stepFromHash(location.hash);
+  document.dispatchEvent(new CustomEvent<DeepLinkDetail>(DEEP_LINK_EVENT, { detail: { hash: step === null ? "" : hashFor(step, null) } }));
 };
 
 const stat = (mean: number | null, max: number | null, count: number): string =>
