@@ -58,7 +58,9 @@ describe("the wire stage", () => {
     expect(new Set(positions).size).toBeGreaterThan(1);
     await stage.locator('[data-part=svg-ws] .item.from-client.kind-data.landed').first().waitFor({ state: "attached" });
     await stage.locator('[data-part=svg-ws] .item.from-server.kind-data.landed').first().waitFor({ state: "attached" });
-    expect(await stage.locator("[data-part=svg-http] .item.kind-http").count()).toBeGreaterThanOrEqual(1);
+    // The HTTP side's POST follows its TCP handshake, a round trip later (slowed 10×).
+    await stage.locator("[data-part=svg-http] .item.kind-tcp").first().waitFor({ state: "attached" });
+    await stage.locator("[data-part=svg-http] .item.kind-http").first().waitFor({ state: "attached" });
     expect(await stage.locator("[data-part=transcript]").textContent()).toMatch(/WebSocket \(real\).*11 B on the wire/);
     expect(await stage.locator("[data-part=ws-bytes]").textContent()).toMatch(/\d+ B/);
   });
@@ -79,7 +81,7 @@ describe("the wire stage", () => {
     expect(backTwice).toBeLessThan(back);
     await page.keyboard.press("ArrowRight");
     expect(await number(stage, "time")).toBe(back);
-    expect(page.url()).toMatch(/#wire-step=\d+/);
+    await expect.poll(() => page.url()).toMatch(/#wire-step=\d+&wire-rec=/);
     await stage.getByRole("button", { name: "Back to live" }).click();
     expect(await stage.getAttribute("data-mode")).toBe("live");
     await expect.poll(async () => number(stage, "time")).toBeGreaterThan(pausedAt);

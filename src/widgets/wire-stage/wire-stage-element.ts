@@ -74,12 +74,16 @@ export default class WireStageElement extends HTMLElement {
   #pushCount = 0;
   #recorded = false;
   #hashTimer: ReturnType<typeof setTimeout> | null = null;
+  #linkedStep: number | null = null;
   #lastScrubUpdate = 0;
   #idPrefix = `ws-${Math.random().toString(36).slice(2, 8)}`;
 
   connectedCallback(): void {
     this.#abort = new AbortController();
     const signal = this.#abort.signal;
+    // A link to a step is read before anything renders: a live render would clear the address.
+    const linked = stepFromHash(location.hash);
+    this.#recorded = linked !== null;
     this.#reducedMotion = matchMedia("(prefers-reduced-motion: reduce)");
     this.#animator = new FlightAnimator({ now: () => this.#displayTime(), reducedMotion: () => this.#stepwise() });
     const axis = (): TimeAxis => this.#session?.axis ?? new TimeAxis();
@@ -108,7 +112,7 @@ export default class WireStageElement extends HTMLElement {
     this.toggleAttribute("data-ready", true);
     this.#newSession();
     this.#measure();
-    void this.#openFromLinkOrConnect();
+    void this.#openFromLinkOrConnect(linked);
   }
 
   disconnectedCallback(): void {
@@ -352,9 +356,18 @@ export default class WireStageElement extends HTMLElement {
     pause.textContent = live ? "Pause" : this.#recorded ? "Recorded session" : "Back to live";
     pause.setAttribute("aria-pressed", String(!live));
     pause.disabled = !live && this.#recorded;
-    part<HTMLButtonElement>(this, "previous").disabled = session.moments.before(time) === null;
+    const previous = part<HTMLButtonElement>(this, "previous");
+    const nextButton = part<HTMLButtonElement>(this, "next");
+    previous.disabled = session.moments.before(time) === null;
     const next = session.moments.after(time);
-    part<HTMLButtonElement>(this, "next").disabled = next === null || next > liveTime;
+    nextButton.disabled = next === null || next > liveTime;
+    // A step button that disables itself under the keyboard focus would drop the focus to the
+    // page, and the arrow keys would stop stepping: hand the focus to its partner instead.
+    const focused = document.activeElement;
+    if ((focused === previous || focused === nextButton) && (focused as HTMLButtonElement).disabled) {
+      const partner = focused === previous ? nextButton : previous;
+      (partner.disabled ? pause : partner).focus();
+    }
     const performanceNow = performance.now();
     if (!live || performanceNow - this.#lastScrubUpdate > 250) {
       this.#lastScrubUpdate = performanceNow;
@@ -446,12 +459,16 @@ export default class WireStageElement extends HTMLElement {
 
   #syncHash(live: boolean, step: number): void {
     if (live && !this.#recorded) {
+      this.#linkedStep = null;
       if (stepFromHash(location.hash) !== null) {
         history.replaceState(null, "", location.pathname + location.search);
         announceDeepLink();
       }
       return;
     }
+    // Clock ticks re-render many times a second while paused; only a new step rewrites the link.
+    if (step === this.#linkedStep) return;
+    this.#linkedStep = step;
     if (this.#recorded && stepFromHash(location.hash) === step) return;
     if (this.#hashTimer) clearTimeout(this.#hashTimer);
     this.#hashTimer = setTimeout(() => void this.#writeHash(step), 200);
@@ -475,8 +492,7 @@ export default class WireStageElement extends HTMLElement {
     }
   }
 
-  async #openFromLinkOrConnect(): Promise<void> {
-    const step = stepFromHash(location.hash);
+  async #openFromLinkOrConnect(step: number | null): Promise<void> {
     if (step === null) return this.#connect();
     const encoded = recordingFromHash(location.hash);
     let read = encoded ? await decodeRecording(encoded) : null;
@@ -490,7 +506,10 @@ export default class WireStageElement extends HTMLElement {
       read = stored ? recordingFromJson(stored) : { ok: false, error: "this browser has no saved session for that link" };
     }
     if (!read.ok) {
+      this.#recorded = false;
+      history.replaceState(null, "", location.pathname + location.search);
       this.#setProblem(`The linked session could not be opened (${read.error}), so the stage starts a new one.`);
+      this.#renderConnection();
       return this.#connect();
     }
     this.#openRecording(read.recording, step);
