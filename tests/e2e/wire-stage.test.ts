@@ -65,6 +65,25 @@ describe("the wire stage", () => {
     expect(await stage.locator("[data-part=ws-bytes]").textContent()).toMatch(/\d+ B/);
   });
 
+  it("with reduced motion, frames appear where they land and the view holds still between events", async () => {
+    const reduced = await launchBrowser({ reducedMotion: "reduce" });
+    try {
+      const stage = await openStage("/lessons/start-here/", reduced);
+      await stage.getByRole("button", { name: "Send", exact: true }).click();
+      const frame = stage.locator("[data-part=svg-ws] .item.from-client.kind-data").first();
+      await frame.waitFor({ state: "attached" });
+      expect(await frame.getAttribute("class")).toContain("landed");
+      await page.waitForTimeout(1500);
+      const svg = stage.locator("[data-part=svg-ws]");
+      const before = await svg.getAttribute("viewBox");
+      await page.waitForTimeout(1000);
+      expect(await svg.getAttribute("viewBox")).toBe(before);
+      await page.close();
+    } finally {
+      await reduced.close();
+    }
+  });
+
   it("pauses, steps back and forward through events, and resumes live", async () => {
     const stage = await openStage("/lessons/frames/");
     await stage.getByRole("button", { name: "Send", exact: true }).click();

@@ -24,6 +24,7 @@ import { DELIVERS_PUSHES, isHttpModel, POSTS_MESSAGES, replaySession, StageSessi
 const MAX_TRANSCRIPT_ROWS = 300;
 const MAX_LINKED_EVENTS = 6000;
 const ANNOUNCE_EVERY_MS = 1500;
+const REDUCED_MOTION_JUMP_MS = 3000;
 const SIDES: readonly StageSide[] = ["ws", "http"];
 const PUSH_TEXTS = ["Score: 1–0", "New message from Ada", "Price changed: 42.10", "Build finished", "Someone joined the room"];
 
@@ -75,6 +76,8 @@ export default class WireStageElement extends HTMLElement {
   #recorded = false;
   #hashTimer: ReturnType<typeof setTimeout> | null = null;
   #linkedStep: number | null = null;
+  #itemsAtLastJump = 0;
+  #lastJumpAt = 0;
   #lastScrubUpdate = 0;
   #idPrefix = `ws-${Math.random().toString(36).slice(2, 8)}`;
 
@@ -304,7 +307,15 @@ export default class WireStageElement extends HTMLElement {
     for (const item of session.advance(live)) this.#transcribe(item);
     if (session.items.http.length > 0) this.#renderTotals();
     const busy = (this.#animator?.active ?? 0) > 0;
-    player.send({ type: "clock.tick", liveTime: live, elapsedMs: elapsed, busy });
+    // With reduced motion the view jumps to now only when something new happened (or every few
+    // seconds, so the clock still reads true), instead of gliding every frame.
+    const itemCount = session.items.ws.length + session.items.http.length;
+    const jumpDue = itemCount !== this.#itemsAtLastJump || at - this.#lastJumpAt > REDUCED_MOTION_JUMP_MS;
+    if (!this.#stepwise() || jumpDue) {
+      this.#itemsAtLastJump = itemCount;
+      this.#lastJumpAt = at;
+      player.send({ type: "clock.tick", liveTime: live, elapsedMs: elapsed, busy });
+    }
     const open = readyStateOf(this.#connection?.getSnapshot().value) === "OPEN";
     if (this.#visible && !document.hidden && (open || player.getSnapshot().matches("live") || busy)) {
       this.#lastFrameAt = at;
