@@ -16,6 +16,9 @@ import { TimeAxis } from "./time-axis.ts";
 
 export type HttpModel = LiveKind;
 
+/** Tap events kept for a link or a saved session (a few minutes of steady sending). */
+export const MAX_RECORDED_EVENTS = 6000;
+
 export const HTTP_MODELS: readonly HttpModel[] = ["request-response", "short-polling", "long-polling", "sse", "polling-chat"];
 
 export function isHttpModel(value: unknown): value is HttpModel {
@@ -78,6 +81,8 @@ export class StageSession {
   maxFlightMs = 0;
   /** Tap events of the current conversation, for a saved or linked recording. */
   readonly events: TapEvent[] = [];
+  /** False once the conversation outgrew MAX_RECORDED_EVENTS. */
+  recordingComplete = true;
   #real: RealProjection;
   #sim: LiveScenario;
   #simSeen = 0;
@@ -129,7 +134,11 @@ export class StageSession {
   pushTap(event: TapEvent): StageChange {
     const update = this.#real.push(event);
     if (update.reset) this.#restart();
-    if (event.type !== "hello" && event.type !== "dropped") this.events.push(event);
+    // The recording for links is bounded; past it the session still runs, it just cannot be linked.
+    if (event.type !== "hello" && event.type !== "dropped") {
+      if (this.events.length < MAX_RECORDED_EVENTS) this.events.push(event);
+      else this.recordingComplete = false;
+    }
     for (const item of update.items) this.#add(item);
     for (const message of update.pageMessages) {
       this.#waitingEcho.push(message.at);
@@ -203,6 +212,7 @@ export class StageSession {
     this.items.ws = [];
     this.items.http = [];
     this.events.length = 0;
+    this.recordingComplete = true;
     this.maxFlightMs = 0;
     this.#ws = this.#emptyWsTotals();
     this.#waitingEcho = [];

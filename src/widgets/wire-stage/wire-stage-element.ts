@@ -22,7 +22,6 @@ import { TimeAxis } from "./time-axis.ts";
 import { DELIVERS_PUSHES, isHttpModel, POSTS_MESSAGES, replaySession, StageSession, type HttpModel, type StageSettings } from "./stage-session.ts";
 
 const MAX_TRANSCRIPT_ROWS = 300;
-const MAX_LINKED_EVENTS = 6000;
 const ANNOUNCE_EVERY_MS = 1500;
 const REDUCED_MOTION_JUMP_MS = 3000;
 const SIDES: readonly StageSide[] = ["ws", "http"];
@@ -209,7 +208,6 @@ export default class WireStageElement extends HTMLElement {
     if (!session) return;
     const change = session.pushTap(event);
     for (const note of change.notes) this.#setProblem(note);
-    if (session.events.length > MAX_LINKED_EVENTS) this.dataset.linkable = "false";
     for (const item of change.items) {
       this.#transcribe(item);
       if (item.side === "ws" && item.kind === "data") this.#announce(item);
@@ -488,13 +486,16 @@ export default class WireStageElement extends HTMLElement {
   async #writeHash(step: number): Promise<void> {
     const session = this.#session;
     if (!session || session.events.length === 0) return;
-    const recording: StageRecording = { settings: session.settings, events: session.events.slice(0, MAX_LINKED_EVENTS) };
+    if (!session.recordingComplete) {
+      this.#setProblem("This session is too long to save or link; the step is still in the address for this page.");
+    }
+    const recording: StageRecording = { settings: session.settings, events: session.events };
     try {
-      localStorage.setItem(STORAGE_KEY, recordingToJson(recording));
+      if (session.recordingComplete) localStorage.setItem(STORAGE_KEY, recordingToJson(recording));
     } catch {
       /* storage full or blocked: the link may still carry the recording */
     }
-    const encoded = session.events.length <= MAX_LINKED_EVENTS ? await encodeRecording(recording).catch(() => null) : null;
+    const encoded = session.recordingComplete ? await encodeRecording(recording).catch(() => null) : null;
     if (this.#player?.getSnapshot().matches("live") && !this.#recorded) return;
     const hash = hashFor(step, encoded);
     if (location.hash !== hash) {
