@@ -88,4 +88,34 @@ describe("capture recorder", () => {
     expect(ctx().events).toHaveLength(MAX_RECORDED_EVENTS);
     expect(ctx().overflow).toBe(7);
   });
+
+  it("appends to one shared log instead of copying it for every event", () => {
+    const { actor, feed, ctx } = start();
+    const log = ctx().events;
+    feed(3);
+    actor.send({ type: "view.pause" });
+    feed(2, 3);
+    expect(ctx().events).toBe(log);
+    expect(log.map((e) => (e.type === "error" ? e.t : -1))).toEqual([0, 1, 2, 3, 4]);
+  });
+
+  it("gives every recorder a log of its own", () => {
+    const first = start();
+    const second = start();
+    first.feed(2);
+    expect(second.ctx().events).toHaveLength(0);
+    expect(second.ctx().events).not.toBe(first.ctx().events);
+  });
+
+  it("replaces the log when a recording is loaded, without touching the loaded array", () => {
+    const { actor, feed, ctx } = start();
+    feed(2);
+    const live = ctx().events;
+    const file = [note(1), note(2), note(3)];
+    actor.send({ type: "recording.loaded", events: file });
+    expect(ctx().events).not.toBe(live);
+    expect(ctx().events).not.toBe(file);
+    expect(ctx().events).toEqual(file);
+    expect(live).toHaveLength(2);
+  });
 });

@@ -8,6 +8,14 @@
 // A recording loaded from a file (source "file") has no live connection, so it can be stepped
 // and played but never goes live. The log is bounded: past MAX_RECORDED_EVENTS, new events are
 // counted in `overflow` and not kept, so a long session cannot exhaust the page's memory.
+//
+// The log is append-only and shared by reference: recording an event pushes it onto the same
+// array instead of copying the log, because a copy per event makes a long session quadratic
+// (thousands of events, ten or more a second). Sharing is safe because nothing is ever removed
+// or changed: the first `cursor` events a snapshot describes are the same in every later
+// snapshot, so a reader of an older snapshot still sees what it was told about. The array is
+// replaced only when the recording is (a file loaded, or a new recorder), so a view can tell
+// "the same log, grown" (same array) from "another log" (another array).
 import { assign, setup } from "xstate";
 import type { TapEvent } from "../protocol/tap-events.ts";
 
@@ -16,6 +24,7 @@ export const MAX_RECORDED_EVENTS = 5000;
 export type RecordingSource = "live" | "file";
 
 export interface RecorderContext {
+  /** Append-only and shared between snapshots (see above): read it, never change it. */
   events: TapEvent[];
   cursor: number;
   source: RecordingSource;
@@ -36,9 +45,11 @@ export type RecorderEvent =
 
 const clamp = (n: number, max: number): number => Math.max(0, Math.min(Math.trunc(n), max));
 
-function recorded(context: RecorderContext, event: TapEvent): Pick<RecorderContext, "events" | "overflow"> {
-  if (context.events.length >= MAX_RECORDED_EVENTS) return { events: context.events, overflow: context.overflow + 1 };
-  return { events: [...context.events, event], overflow: context.overflow };
+/** Appends to the shared log in place (see above); past the bound, only counts. */
+function recorded(context: RecorderContext, event: TapEvent): Pick<RecorderContext, "overflow"> {
+  if (context.events.length >= MAX_RECORDED_EVENTS) return { overflow: context.overflow + 1 };
+  context.events.push(event);
+  return { overflow: context.overflow };
 }
 
 export const captureRecorderMachine = setup({
@@ -58,7 +69,7 @@ export const captureRecorderMachine = setup({
     recordAndFollow: assign(({ context, event }) => {
       if (event.type !== "tap.event") return {};
       const next = recorded(context, event.event);
-      return { ...next, cursor: next.events.length };
+      return { ...next, cursor: context.events.length };
     }),
     record: assign(({ context, event }) => (event.type === "tap.event" ? recorded(context, event.event) : {})),
     stepNext: assign(({ context }) => ({ cursor: clamp(context.cursor + 1, context.events.length) })),
@@ -69,13 +80,15 @@ export const captureRecorderMachine = setup({
     followEnd: assign(({ context }) => ({ cursor: context.events.length })),
     load: assign(({ event }) => {
       if (event.type !== "recording.loaded") return {};
+      // A copy, once: the recorder owns its log, so the caller's array is never appended to.
       const events = event.events.slice(0, MAX_RECORDED_EVENTS);
       return { events, cursor: 0, source: "file" as const, overflow: event.events.length - events.length };
     }),
   },
 }).createMachine({
   id: "captureRecorder",
-  context: { events: [], cursor: 0, source: "live", overflow: 0 },
+  // A factory, so every actor gets a log of its own to append to.
+  context: () => ({ events: [], cursor: 0, source: "live", overflow: 0 }),
   initial: "live",
   on: {
     "recording.loaded": { target: ".stopped", actions: "load" },

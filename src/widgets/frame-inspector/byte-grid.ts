@@ -4,6 +4,7 @@
 // its bits, value, meaning and RFC section, as dissectFrame reports them. For a masked frame
 // the unmasking is shown byte by byte with the key the browser chose (RFC 6455 §5.3).
 import type { FrameDissection, FrameField } from "../../protocol/frame-dissect.ts";
+import { formatCount } from "./describe-capture.ts";
 
 /** Bytes shown in the grid; the rest of a large payload is summarised. */
 export const MAX_GRID_BYTES = 192;
@@ -57,7 +58,7 @@ export function renderByteGrid(container: HTMLElement, explanation: HTMLElement,
   if (raw.length > shown) {
     const more = document.createElement("span");
     more.className = "more";
-    more.textContent = `… ${raw.length - shown} more bytes`;
+    more.textContent = `… first ${shown} of ${formatCount(raw.length)} bytes shown; the other ${formatCount(raw.length - shown)} are left out here.`;
     container.append(more);
   }
   const select = (index: number): void => {

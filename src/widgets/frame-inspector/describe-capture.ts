@@ -12,8 +12,17 @@ export function formatMs(ms: number): string {
   return ms < 1000 ? `${ms.toFixed(1)} ms` : `${(ms / 1000).toFixed(2)} s`;
 }
 
+// One formatter for every count: toLocaleString builds a new one per call, which adds up when a
+// grid of spans is labelled after every event.
+const counts = new Intl.NumberFormat("en");
+
+/** A whole number with thousands separators: 65,536. */
+export function formatCount(n: number): string {
+  return counts.format(n);
+}
+
 export function bytesLabel(n: number): string {
-  return n === 1 ? "1 byte" : `${n.toLocaleString("en")} bytes`;
+  return n === 1 ? "1 byte" : `${formatCount(n)} bytes`;
 }
 
 export function frameLabel(f: CapturedFrame): string {
@@ -54,7 +63,7 @@ export function describeEvent(event: TapEvent): string {
     case "chunk": {
       const verb = event.dir === "in" ? "read" : "wrote";
       const kept = event.truncated ? " (not kept: capture limit reached)" : "";
-      return `TCP: the lab ${verb} ${bytesLabel(event.length)} at stream offset ${event.offset.toLocaleString("en")}${kept}.`;
+      return `TCP: the lab ${verb} ${bytesLabel(event.length)} at stream offset ${formatCount(event.offset)}${kept}.`;
     }
     case "close": {
       const info = describeCloseCode(event.code);

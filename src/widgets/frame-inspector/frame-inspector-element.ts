@@ -1,18 +1,29 @@
 // <sp-frame-inspector>: the reader's own WebSocket, as the lab saw it. The specimen connection
 // runs on the echo connection machine (through the wire tap); every tap event goes into the
-// capture recorder machine; the views are drawn from buildCaptureView(events, cursor), so a
-// live view, a paused step and a replayed file all render the same way.
+// capture recorder machine; the views are drawn from a CaptureBuilder fed the first `cursor`
+// events, so a live view, a paused step and a replayed file all render the same way.
+//
+// While the view follows the live connection, each new event is pushed onto the same builder and
+// only what it added is drawn: new rows appended to the frame lane (bounded), the boundary grid of
+// the direction that changed (from a bounded tail), the byte detail when the frame it shows
+// changes. A new event therefore costs the same after thousands as after ten. Stepping back,
+// loading a file or starting again rebuilds from the first event: that is the reader's action,
+// not a cost paid per event.
 import { createActor, type ActorRefFrom } from "xstate";
 import { echoConnectionMachine, readyStateOf, type EchoConnectionActor } from "../../machines/echo-connection.ts";
 import { captureRecorderMachine } from "../../machines/capture-recorder.ts";
-import { buildCaptureView, type CapturedFrame, type CaptureView } from "../../protocol/capture.ts";
+import { CaptureBuilder, type CapturedFrame, type CapturedMessage, type CaptureView } from "../../protocol/capture.ts";
 import { dissectFrame } from "../../protocol/frame-dissect.ts";
-import type { TapCommand, TapEvent } from "../../protocol/tap-events.ts";
+import type { Direction, TapCommand, TapEvent } from "../../protocol/tap-events.ts";
 import { tokenizeHttp, renderTokens } from "../shared/highlight-http.ts";
+import { FlightAnimator } from "../shared/flight.ts";
 import { checkAccept } from "./accept-check.ts";
-import { layoutBoundaries } from "./boundaries.ts";
+import { renderBoundaryGrid } from "./boundary-grid.ts";
+import { BoundaryTail } from "./boundary-tail.ts";
 import { renderByteGrid, renderLegend, renderUnmask } from "./byte-grid.ts";
-import { bytesLabel, describeEvent, describeFrame, formatMs, frameLabel, payloadPreview, side } from "./describe-capture.ts";
+import { bytesLabel, describeEvent, describeFrame, formatMs } from "./describe-capture.ts";
+import { flightHint } from "./flight-pace.ts";
+import { FrameLane, frameKey, MAX_SEQUENCE_ROWS } from "./frame-lane.ts";
 import { parseRecording, serializeRecording } from "./recording-file.ts";
 import { hashForStep, stepFromHash } from "./step-link.ts";
 import { DEEP_LINK_EVENT, type DeepLinkDetail } from "../shared/classroom-session.ts";
@@ -23,7 +34,7 @@ type Recorder = ActorRefFrom<typeof captureRecorderMachine>;
 
 const STORAGE_KEY = "sp:inspector-recording";
 const MAX_STORED_CHARS = 2 * 1024 * 1024;
-const MAX_SEQUENCE_ROWS = 200;
+const DIRECTIONS = ["in", "out"] as const;
 
 const commands: Record<string, TapCommand> = {
   ping: { cmd: "ping", payload: "Are you there?" },
@@ -34,18 +45,37 @@ const commands: Record<string, TapCommand> = {
   drop: { cmd: "drop" },
 };
 
-function part<T extends Element = HTMLElement>(root: Element, name: string): T {
-  const found = root.querySelector<T>(`[data-part="${name}"]`);
-  if (!found) throw new Error(`sp-frame-inspector is missing its "${name}" part`);
-  return found;
-}
-
-const frameKey = (f: CapturedFrame): string => `${f.dir}:${f.start}`;
-
 /** Tells the page (the classroom bar) that the address now names another step. */
 const announceDeepLink = (): void => {
   document.dispatchEvent(new CustomEvent<DeepLinkDetail>(DEEP_LINK_EVENT, { detail: { hash: location.hash } }));
 };
+
+// Every tap event renders the status; writing only what changed keeps a render with nothing new
+// from invalidating styles or layout.
+function setData(element: HTMLElement, key: string, value: string): void {
+  if (element.dataset[key] !== value) element.dataset[key] = value;
+}
+
+function setText(element: HTMLElement, text: string): void {
+  if (element.textContent !== text) element.textContent = text;
+}
+
+/** Multi-frame messages among `messages[from…]`, by the frame they end with (RFC 6455 §5.4). */
+function reassembledByLastFrame(messages: readonly CapturedMessage[], from: number): Map<string, CapturedMessage> {
+  const byEnd = new Map<string, CapturedMessage>();
+  for (let i = from; i < messages.length; i++) {
+    const m = messages[i]!;
+    if (m.frames > 1) byEnd.set(`${m.dir}:${m.end}`, m);
+  }
+  return byEnd;
+}
+
+/** How far into the view's lists the inspector has drawn. */
+interface Drawn {
+  frames: number;
+  chunks: number;
+  messages: number;
+}
 
 export default class FrameInspectorElement extends HTMLElement {
   #abort = new AbortController();
@@ -53,29 +83,51 @@ export default class FrameInspectorElement extends HTMLElement {
   #connection: EchoConnectionActor | null = null;
   #recorder: Recorder | null = null;
   #recorderSubscription: { unsubscribe(): void } | null = null;
-  #view: CaptureView | null = null;
-  #viewKey = "";
+  #parts = new Map<string, HTMLElement>();
+  #needsOpen: (HTMLButtonElement | HTMLInputElement)[] = [];
+  #reducedMotion: MediaQueryList | null = null;
+  #animator: FlightAnimator | null = null;
+  #lane: FrameLane | null = null;
+
+  /** The recorder's log the builder was fed from, and whether the view followed it live. */
+  #shownLog: readonly TapEvent[] | null = null;
+  #followingLive = false;
+  #builder = new CaptureBuilder();
+  #drawn: Drawn = { frames: 0, chunks: 0, messages: 0 };
+  #tails: Record<Direction, BoundaryTail> = { in: new BoundaryTail(), out: new BoundaryTail() };
   #handshakeKey = "";
+  /** The frame the reader picked (by key), or null to show the newest. */
   #selected: string | null = null;
+  #detailFrame: CapturedFrame | null = null;
+  #detailResize: ResizeObserver | null = null;
+  #heldDetailHeight = 0;
+
   #renderedLog = 0;
-  #renderedFrames = new Set<string>();
+  #currentLogItem: Element | null = null;
+  #logOrigin: number | null = null;
   #persistTimer: ReturnType<typeof setTimeout> | null = null;
+  #persistedStep = "";
+  #scrollTargets = new Set<HTMLElement>();
+  #scrollFrame = 0;
   #idPrefix = `fi-${Math.random().toString(36).slice(2, 8)}`;
 
   connectedCallback(): void {
     this.#abort = new AbortController();
     const signal = this.#abort.signal;
+    this.#parts.clear();
+    this.#needsOpen = [...this.querySelectorAll<HTMLButtonElement | HTMLInputElement>("[data-needs-open]")];
+    this.#startMotion(signal);
     this.#startRecorder();
     this.#startConnection();
 
-    part<HTMLButtonElement>(this, "connect").addEventListener("click", () => this.#connect(), { signal });
-    part<HTMLButtonElement>(this, "close").addEventListener("click", () => this.#connection?.send({ type: "close.requested", code: 1000, reason: "Closed from the inspector", at: performance.now() }), { signal });
-    part<HTMLFormElement>(this, "send-form").addEventListener(
+    this.#part<HTMLButtonElement>("connect").addEventListener("click", () => this.#connect(), { signal });
+    this.#part<HTMLButtonElement>("close").addEventListener("click", () => this.#connection?.send({ type: "close.requested", code: 1000, reason: "Closed from the inspector", at: performance.now() }), { signal });
+    this.#part<HTMLFormElement>("send-form").addEventListener(
       "submit",
       (event) => {
         event.preventDefault();
         const submitter = (event as SubmitEvent).submitter as HTMLButtonElement | null;
-        const text = part<HTMLInputElement>(this, "message").value;
+        const text = this.#part<HTMLInputElement>("message").value;
         const data = submitter?.value === "binary" ? new TextEncoder().encode(text) : text;
         this.#connection?.send({ type: "message.send", data, at: performance.now() });
       },
@@ -89,32 +141,29 @@ export default class FrameInspectorElement extends HTMLElement {
       }, { signal });
     }
     const step = (type: "step.next" | "step.previous" | "step.first" | "step.last") => () => this.#recorder?.send({ type });
-    part(this, "first").addEventListener("click", step("step.first"), { signal });
-    part(this, "previous").addEventListener("click", step("step.previous"), { signal });
-    part(this, "next").addEventListener("click", step("step.next"), { signal });
-    part(this, "last").addEventListener("click", step("step.last"), { signal });
-    part(this, "pause").addEventListener("click", () => {
+    this.#part("first").addEventListener("click", step("step.first"), { signal });
+    this.#part("previous").addEventListener("click", step("step.previous"), { signal });
+    this.#part("next").addEventListener("click", step("step.next"), { signal });
+    this.#part("last").addEventListener("click", step("step.last"), { signal });
+    this.#part("pause").addEventListener("click", () => {
       const state = this.#recorder?.getSnapshot().value;
       this.#recorder?.send({ type: state === "live" ? "view.pause" : "view.live" });
     }, { signal });
-    part(this, "play").addEventListener("click", () => {
+    this.#part("play").addEventListener("click", () => {
       const state = this.#recorder?.getSnapshot().value;
       this.#recorder?.send({ type: state === "playing" ? "view.pause" : "view.play" });
     }, { signal });
-    part(this, "go-live").addEventListener("click", () => {
+    this.#part("go-live").addEventListener("click", () => {
       history.replaceState(null, "", location.pathname + location.search);
       announceDeepLink();
       this.#startRecorder();
       this.#connect();
     }, { signal });
-    part(this, "export").addEventListener("click", () => this.#export(), { signal });
-    part<HTMLInputElement>(this, "load").addEventListener("change", (event) => void this.#load(event.target as HTMLInputElement), { signal });
-    part(this, "sequence").addEventListener("click", (event) => {
-      const row = (event.target as HTMLElement).closest<HTMLElement>("[data-frame]");
-      if (row?.dataset.frame) {
-        this.#selected = row.dataset.frame;
-        this.#renderView(true);
-      }
+    this.#part("export").addEventListener("click", () => this.#export(), { signal });
+    this.#part<HTMLInputElement>("load").addEventListener("change", (event) => void this.#load(event.target as HTMLInputElement), { signal });
+    this.#part("sequence").addEventListener("click", (event) => {
+      const button = (event.target as HTMLElement).closest<HTMLButtonElement>("[data-frame]");
+      if (button) this.#select(button);
     }, { signal });
     this.addEventListener("keydown", (event) => this.#onKey(event), { signal });
     // A deep link applied in place (a teacher's step reaching a student): go to that step of
@@ -124,7 +173,12 @@ export default class FrameInspectorElement extends HTMLElement {
       if (step !== null) this.#recorder?.send({ type: "step.goto", cursor: step });
     }, { signal });
 
-    part(this, "loading-note").hidden = true;
+    this.#detailResize = new ResizeObserver(([entry]) => entry && this.#holdDetailHeight(entry));
+    this.#detailResize.observe(this.#part("detail"));
+    const logScroller = this.#part("log-scroller");
+    logScroller.closest("details")?.addEventListener("toggle", () => this.#scrollToEnd(logScroller), { signal });
+
+    this.#part("loading-note").hidden = true;
     this.toggleAttribute("data-ready", true);
 
     const linked = stepFromHash(location.hash);
@@ -146,8 +200,37 @@ export default class FrameInspectorElement extends HTMLElement {
     this.#connection?.stop();
     this.#recorder?.stop();
     this.#tapped?.dispose();
+    this.#animator?.clear();
+    this.#detailResize?.disconnect();
+    cancelAnimationFrame(this.#scrollFrame);
+    this.#scrollFrame = 0;
     this.#connection = null;
     this.#recorder = null;
+  }
+
+  /** The inspector's own markup never changes, so each part is looked up once, not per event. */
+  #part<T extends HTMLElement = HTMLElement>(name: string): T {
+    let found = this.#parts.get(name);
+    if (!found) {
+      found = this.querySelector<HTMLElement>(`[data-part="${name}"]`) ?? undefined;
+      if (!found) throw new Error(`sp-frame-inspector is missing its "${name}" part`);
+      this.#parts.set(name, found);
+    }
+    return found as T;
+  }
+
+  #startMotion(signal: AbortSignal): void {
+    const reducedMotion = matchMedia("(prefers-reduced-motion: reduce)");
+    this.#reducedMotion = reducedMotion;
+    // A hidden page draws no animation frames, so markers there would only pile up: they land at once.
+    this.#animator = new FlightAnimator({ now: () => performance.now(), reducedMotion: () => reducedMotion.matches || document.hidden });
+    this.#lane = new FrameLane(this.#part<HTMLOListElement>("sequence"), this.#animator, () => performance.now());
+    this.#describeMotion();
+    reducedMotion.addEventListener("change", () => this.#describeMotion(), { signal });
+  }
+
+  #describeMotion(): void {
+    setText(this.#part("flight-hint"), flightHint(this.#reducedMotion?.matches ?? false));
   }
 
   #startRecorder(): void {
@@ -178,7 +261,7 @@ export default class FrameInspectorElement extends HTMLElement {
   }
 
   #setProblem(message: string): void {
-    const out = part(this, "problem");
+    const out = this.#part("problem");
     out.textContent = message;
     out.hidden = message === "";
   }
@@ -204,7 +287,14 @@ export default class FrameInspectorElement extends HTMLElement {
     }
   }
 
-  #persist(events: readonly TapEvent[]): void {
+  /**
+   * Saves the live recording for deep links to a step. A step only gets an address once the
+   * reader pauses or steps, so that is when it is saved: saving while the view follows the
+   * connection would serialise the whole, growing log again after every burst of events.
+   */
+  #persistStep(events: readonly TapEvent[], step: string): void {
+    if (step === this.#persistedStep) return;
+    this.#persistedStep = step;
     if (this.#persistTimer) clearTimeout(this.#persistTimer);
     this.#persistTimer = setTimeout(() => {
       const text = serializeRecording(events, new Date());
@@ -243,13 +333,16 @@ export default class FrameInspectorElement extends HTMLElement {
     this.#setProblem(`Replaying “${file.name}” (${parsed.events.length} events${parsed.savedAt ? `, saved ${parsed.savedAt.slice(0, 16).replace("T", " ")}` : ""}). No server is needed; press Play or step with the arrow keys.`);
   }
 
+  /** Forgets everything drawn, so the next render starts from the first event of the log. */
   #resetViews(): void {
-    this.#view = null;
-    this.#viewKey = "";
+    this.#shownLog = null;
     this.#handshakeKey = "";
     this.#selected = null;
+    this.#persistedStep = "";
+    this.#releaseDetailHeight();
     this.#renderedLog = 0;
-    this.#renderedFrames.clear();
+    this.#currentLogItem = null;
+    this.#logOrigin = null;
     this.querySelector("[data-part=log]")?.replaceChildren();
   }
 
@@ -260,68 +353,147 @@ export default class FrameInspectorElement extends HTMLElement {
     const readyState = readyStateOf(connection.value);
     const { events, cursor, source, overflow } = recorder.context;
     const mode = String(recorder.value);
-    this.dataset.state = readyState ?? "none";
-    this.dataset.mode = mode;
-    this.dataset.source = source;
-    this.dataset.step = String(cursor);
+    setData(this, "state", readyState ?? "none");
+    setData(this, "mode", mode);
+    setData(this, "source", source);
+    setData(this, "step", String(cursor));
 
-    part(this, "state").textContent = readyState ?? "not connected";
+    setText(this.#part("state"), readyState ?? "not connected");
     // What the page itself was told, next to what the lab saw: they differ for 1005 and 1006.
     const lastClose = connection.context.lastClose;
-    const closeReport = part(this, "close-report");
+    const closeReport = this.#part("close-report");
     closeReport.hidden = lastClose === null || source !== "live";
-    if (lastClose) closeReport.textContent = `Your page's close event: ${describeClose(lastClose.code, lastClose.reason, lastClose.wasClean)}`;
+    if (lastClose) setText(closeReport, `Your page's close event: ${describeClose(lastClose.code, lastClose.reason, lastClose.wasClean)}`);
     const live = source === "live";
-    part<HTMLButtonElement>(this, "connect").disabled = !live || readyState === "CONNECTING" || readyState === "OPEN" || readyState === "CLOSING";
-    part<HTMLButtonElement>(this, "connect").textContent = connection.context.connection > 0 ? "Reconnect" : "Connect";
+    const connectButton = this.#part<HTMLButtonElement>("connect");
+    connectButton.disabled = !live || readyState === "CONNECTING" || readyState === "OPEN" || readyState === "CLOSING";
+    setText(connectButton, connection.context.connection > 0 ? "Reconnect" : "Connect");
     const open = live && readyState === "OPEN";
-    for (const control of this.querySelectorAll<HTMLButtonElement | HTMLInputElement>("[data-needs-open]")) control.disabled = !open;
-    part<HTMLButtonElement>(this, "first").disabled = cursor === 0;
-    part<HTMLButtonElement>(this, "previous").disabled = cursor === 0;
-    part<HTMLButtonElement>(this, "next").disabled = cursor >= events.length;
-    part<HTMLButtonElement>(this, "last").disabled = cursor >= events.length;
-    part<HTMLButtonElement>(this, "play").disabled = cursor >= events.length && mode !== "playing";
-    part(this, "play").textContent = mode === "playing" ? "Stop playing" : "Play";
-    const pause = part<HTMLButtonElement>(this, "pause");
+    for (const control of this.#needsOpen) control.disabled = !open;
+    this.#part<HTMLButtonElement>("first").disabled = cursor === 0;
+    this.#part<HTMLButtonElement>("previous").disabled = cursor === 0;
+    this.#part<HTMLButtonElement>("next").disabled = cursor >= events.length;
+    this.#part<HTMLButtonElement>("last").disabled = cursor >= events.length;
+    this.#part<HTMLButtonElement>("play").disabled = cursor >= events.length && mode !== "playing";
+    setText(this.#part("play"), mode === "playing" ? "Stop playing" : "Play");
+    const pause = this.#part<HTMLButtonElement>("pause");
     pause.hidden = !live;
-    pause.textContent = mode === "live" ? "Pause" : "Back to live";
+    setText(pause, mode === "live" ? "Pause" : "Back to live");
     pause.setAttribute("aria-pressed", String(mode !== "live"));
-    part(this, "go-live").hidden = live;
-    part<HTMLButtonElement>(this, "export").disabled = events.length === 0;
+    this.#part("go-live").hidden = live;
+    this.#part<HTMLButtonElement>("export").disabled = events.length === 0;
     const where = mode === "live" ? `Live · ${events.length} events recorded` : `Event ${cursor} of ${events.length}${source === "file" ? " · saved recording" : " · paused"}`;
-    part(this, "step-label").textContent = overflow > 0 ? `${where} (${overflow} more not kept)` : where;
+    setText(this.#part("step-label"), overflow > 0 ? `${where} (${overflow} more not kept)` : where);
 
-    if (live && events.length > 0) this.#persist(events);
+    if (live && mode !== "live" && events.length > 0) this.#persistStep(events, `${mode}:${cursor}`);
     const hash = mode === "live" ? "" : hashForStep(cursor);
     if (location.hash !== hash && (hash !== "" || stepFromHash(location.hash) !== null)) {
       history.replaceState(null, "", `${location.pathname}${location.search}${hash}`);
       announceDeepLink();
     }
-    this.#renderView(false);
+    this.#renderView(events, cursor, mode === "live");
   }
 
-  #renderView(force: boolean): void {
-    const recorder = this.#recorder?.getSnapshot();
-    if (!recorder) return;
-    const { events, cursor } = recorder.context;
-    const key = `${events.length}:${cursor}:${recorder.context.source}`;
-    if (key !== this.#viewKey || !this.#view) {
-      this.#viewKey = key;
-      this.#view = buildCaptureView(events, cursor);
-      force = true;
+  /**
+   * Brings the views to `cursor`. The same log, grown, is drawn forward from where it was (and
+   * its new frames fly when the view was already following live); anything else, such as a
+   * step back or another log, is drawn again from the first event.
+   */
+  #renderView(events: readonly TapEvent[], cursor: number, live: boolean): void {
+    const sameLog = events === this.#shownLog;
+    const drawnTo = this.#builder.count;
+    if (!live) this.#releaseDetailHeight();
+    if (sameLog && cursor === drawnTo) {
+      this.#followingLive = live;
+      return;
     }
-    if (!force) return;
-    const view = this.#view;
-    this.#renderLog(events, cursor, recorder.value === "live");
+    if (sameLog && cursor > drawnTo) this.#drawForward(events, cursor, live && this.#followingLive);
+    else this.#redraw(events, cursor);
+    this.#followingLive = live;
+    this.#renderLog(events, cursor, live);
+    if (live) this.#scrollToEnd(this.#part("sequence-scroller"));
+  }
+
+  #redraw(events: readonly TapEvent[], cursor: number): void {
+    if (events !== this.#shownLog) this.#clearLog();
+    this.#shownLog = events;
+    this.#builder = new CaptureBuilder();
+    this.#startView(false);
+    this.#drawForward(events, cursor, false);
+  }
+
+  /** A new view starts: a redraw, or a newer connection opened while the reader watched. */
+  #startView(forgetPick: boolean): void {
+    this.#drawn = { frames: 0, chunks: 0, messages: 0 };
+    this.#lane?.clear();
+    for (const dir of DIRECTIONS) {
+      this.#tails[dir].clear();
+      this.#part(`boundaries-${dir}`).replaceChildren();
+    }
+    // A frame picked on the previous connection means nothing on the new one.
+    if (forgetPick) this.#selected = null;
+    this.#detailFrame = null;
+    this.#part("detail").hidden = true;
+  }
+
+  #drawForward(events: readonly TapEvent[], cursor: number, arriving: boolean): void {
+    const builder = this.#builder;
+    const before = builder.view;
+    while (builder.count < cursor) builder.push(events[builder.count]!);
+    const view = builder.view;
+    if (view !== before) this.#startView(arriving);
+    const shown = this.#shownFrame(view);
+    const changed = new Set<Direction>();
     this.#renderHandshake(view);
-    this.#renderSequence(view, recorder.value === "live");
-    this.#renderBoundaries(view);
-    this.#renderDetail(view);
+    this.#appendFrames(view, shown, arriving);
+    this.#extendTails(view, changed);
+    for (const dir of changed) this.#renderBoundaries(dir);
+    this.#drawn = { frames: view.frames.length, chunks: view.chunks.length, messages: view.messages.length };
+    if (shown !== this.#detailFrame && shown !== null) this.#showDetail(shown);
+  }
+
+  /** New frames become rows; only the newest MAX_SEQUENCE_ROWS of a long batch are ever drawn. */
+  #appendFrames(view: CaptureView, shown: CapturedFrame | null, arriving: boolean): void {
+    const lane = this.#lane;
+    if (!lane) return;
+    const { frames, messages } = view;
+    const first = Math.max(this.#drawn.frames, frames.length - MAX_SEQUENCE_ROWS);
+    // Each message ends on its own frame, so the rows drawn need at most as many of the newest messages.
+    const reassembled = reassembledByLastFrame(messages, Math.max(this.#drawn.messages, messages.length - MAX_SEQUENCE_ROWS));
+    const origin = view.openedAt ?? 0;
+    for (let i = first; i < frames.length; i++) {
+      const frame = frames[i]!;
+      lane.append({ frame, origin, reassembled: reassembled.get(`${frame.dir}:${frame.end}`) ?? null, pressed: frame === shown, fly: arriving });
+    }
+    this.#part("sequence-empty").hidden = frames.length > 0;
+  }
+
+  #extendTails(view: CaptureView, changed: Set<Direction>): void {
+    for (let i = this.#drawn.frames; i < view.frames.length; i++) {
+      const frame = view.frames[i]!;
+      this.#tails[frame.dir].addFrame(frame, i);
+      changed.add(frame.dir);
+    }
+    for (let i = this.#drawn.chunks; i < view.chunks.length; i++) {
+      const chunk = view.chunks[i]!;
+      this.#tails[chunk.dir].addChunk(chunk);
+      changed.add(chunk.dir);
+    }
+  }
+
+  #select(button: HTMLButtonElement): void {
+    const frame = this.#lane?.frameOf(button);
+    if (!frame) return;
+    this.#releaseDetailHeight();
+    this.#selected = frameKey(frame);
+    this.#lane?.press(button);
+    this.#showDetail(frame);
   }
 
   #renderLog(events: readonly TapEvent[], cursor: number, live: boolean): void {
-    const log = part<HTMLOListElement>(this, "log");
-    const origin = events.find((e) => "t" in e) as { t: number } | undefined;
+    const log = this.#part<HTMLOListElement>("log");
+    this.#logOrigin ??= (events.find((e) => "t" in e) as { t: number } | undefined)?.t ?? null;
+    const origin = this.#logOrigin;
     while (this.#renderedLog > cursor) {
       log.lastElementChild?.remove();
       this.#renderedLog--;
@@ -330,35 +502,59 @@ export default class FrameInspectorElement extends HTMLElement {
     for (; this.#renderedLog < cursor; this.#renderedLog++) {
       const event = events[this.#renderedLog]!;
       const item = document.createElement("li");
-      const at = "t" in event && origin ? `+${formatMs(event.t - origin.t)} ` : "";
+      const at = "t" in event && origin !== null ? `+${formatMs(event.t - origin)} ` : "";
       const sentence = describeEvent(event);
       item.textContent = `${at}${sentence}`;
       item.dataset.type = event.type;
       log.append(item);
       announcements.push(sentence);
     }
-    for (const item of log.querySelectorAll("[aria-current]")) item.removeAttribute("aria-current");
-    log.lastElementChild?.setAttribute("aria-current", "step");
-    const announcer = part(this, "announcer");
+    this.#currentLogItem?.removeAttribute("aria-current");
+    this.#currentLogItem = log.lastElementChild;
+    this.#currentLogItem?.setAttribute("aria-current", "step");
+    const announcer = this.#part("announcer");
     if (announcements.length > 0) {
       const latest = announcements.slice(-2).join(" ");
       announcer.textContent = live ? latest : `Event ${cursor} of ${events.length}: ${announcements.at(-1)}`;
     } else if (!live) {
       announcer.textContent = cursor === 0 ? `Back at the start: no events shown.` : `Event ${cursor} of ${events.length}: ${describeEvent(events[cursor - 1]!)}`;
     }
-    const scroller = part(this, "log-scroller");
-    scroller.scrollTop = scroller.scrollHeight;
+    this.#scrollToEnd(this.#part("log-scroller"));
+  }
+
+  #clearLog(): void {
+    this.#part("log").replaceChildren();
+    this.#renderedLog = 0;
+    this.#currentLogItem = null;
+    this.#logOrigin = null;
+  }
+
+  /**
+   * Scrolls once per animation frame however many events arrived, so no event forces a layout.
+   * A scroller in a closed panel is left alone (and scrolled when the panel opens): asking for
+   * its scrollHeight would make the browser lay out the hidden content, thousands of log lines.
+   */
+  #scrollToEnd(scroller: HTMLElement): void {
+    this.#scrollTargets.add(scroller);
+    if (this.#scrollFrame !== 0) return;
+    this.#scrollFrame = requestAnimationFrame(() => {
+      this.#scrollFrame = 0;
+      for (const target of this.#scrollTargets) {
+        if (!target.closest("details:not([open])")) target.scrollTop = target.scrollHeight;
+      }
+      this.#scrollTargets.clear();
+    });
   }
 
   #renderHandshake(view: CaptureView): void {
     const key = `${view.request?.event ?? "-"}:${view.response?.event ?? "-"}`;
     if (key === this.#handshakeKey) return;
     this.#handshakeKey = key;
-    const request = part(this, "request");
-    const response = part(this, "response");
-    const acceptOut = part(this, "accept-check");
-    part(this, "request-size").textContent = view.request ? `${bytesLabel(view.request.bytes.length)}, exactly as the lab received them` : "not captured yet";
-    part(this, "response-size").textContent = view.response ? `${bytesLabel(view.response.bytes.length)}, exactly as the lab wrote them` : "not captured yet";
+    const request = this.#part("request");
+    const response = this.#part("response");
+    const acceptOut = this.#part("accept-check");
+    this.#part("request-size").textContent = view.request ? `${bytesLabel(view.request.bytes.length)}, exactly as the lab received them` : "not captured yet";
+    this.#part("response-size").textContent = view.response ? `${bytesLabel(view.response.bytes.length)}, exactly as the lab wrote them` : "not captured yet";
     const show = async (target: HTMLElement, text: string | undefined): Promise<void> => {
       if (text === undefined) return void target.replaceChildren();
       target.textContent = text.replace(/\r\n/g, "\n");
@@ -395,106 +591,48 @@ export default class FrameInspectorElement extends HTMLElement {
     }
   }
 
-  #renderSequence(view: CaptureView, live: boolean): void {
-    const list = part<HTMLOListElement>(this, "sequence");
-    const frames = view.frames.slice(-MAX_SEQUENCE_ROWS);
-    const origin = view.openedAt ?? frames[0]?.t ?? 0;
-    // Messages that took several frames get a line of their own after their last frame (RFC 6455 §5.4).
-    const reassembled = new Map(view.messages.filter((m) => m.frames > 1).map((m) => [`${m.dir}:${m.end}`, m]));
-    list.replaceChildren();
-    for (const f of frames) {
-      const item = document.createElement("li");
-      item.className = `dir-${f.dir}`;
-      const button = document.createElement("button");
-      button.type = "button";
-      button.dataset.frame = frameKey(f);
-      button.dataset.opcode = String(f.frame.opcode);
-      button.dataset.masked = String(f.frame.masked);
-      button.setAttribute("aria-pressed", String(this.#selectedFrame(view) === f));
-      const arrow = document.createElement("span");
-      arrow.className = "arrow";
-      arrow.textContent = f.dir === "in" ? "→" : "←";
-      arrow.setAttribute("aria-hidden", "true");
-      const label = document.createElement("span");
-      label.className = "label";
-      label.textContent = `${frameLabel(f)} ${payloadPreview(f, 24)}`;
-      const time = document.createElement("span");
-      time.className = "time";
-      time.textContent = `+${formatMs(f.t - origin)}`;
-      const hidden = document.createElement("span");
-      hidden.className = "visually-hidden";
-      hidden.textContent = `${side[f.dir]}, `;
-      button.append(hidden, arrow, label, time);
-      const isNew = live && !this.#renderedFrames.has(frameKey(f));
-      if (isNew) item.classList.add("arriving");
-      this.#renderedFrames.add(frameKey(f));
-      item.append(button);
-      list.append(item);
-      const message = reassembled.get(`${f.dir}:${f.end}`);
-      if (message) {
-        const row = document.createElement("li");
-        row.className = `message dir-${f.dir}`;
-        const text = message.text === null ? bytesLabel(message.data.length) : `“${message.text}”`;
-        row.textContent = `⤷ one ${message.type} message reassembled from ${message.frames} frames: ${text}`;
-        list.append(row);
-      }
-    }
-    if (frames.length > 0) requestAnimationFrame(() => list.querySelectorAll(".arriving").forEach((el) => el.classList.remove("arriving")));
-    part(this, "sequence-empty").hidden = frames.length > 0;
-    if (live) {
-      const scroller = part(this, "sequence-scroller");
-      scroller.scrollTop = scroller.scrollHeight;
-    }
+  #renderBoundaries(dir: Direction): void {
+    renderBoundaryGrid(this.#part(`boundaries-${dir}`), dir, this.#tails[dir].window());
   }
 
-  #renderBoundaries(view: CaptureView): void {
-    for (const dir of ["in", "out"] as const) {
-      const holder = part(this, `boundaries-${dir}`);
-      const layout = layoutBoundaries(view.frames, view.chunks, dir);
-      holder.replaceChildren();
-      if (layout.widths.length === 0) continue;
-      const grid = document.createElement("div");
-      grid.className = "boundary-grid";
-      grid.style.gridTemplateColumns = layout.widths.map((w) => `minmax(0.9rem, ${Math.sqrt(w).toFixed(2)}fr)`).join(" ");
-      const row = (spans: typeof layout.frames, kind: "frame" | "chunk", line: number): void => {
-        spans.forEach((span, i) => {
-          const box = document.createElement("span");
-          box.className = `span ${kind}`;
-          box.style.gridColumn = `${span.column[0]} / ${span.column[1]}`;
-          box.style.gridRow = String(line);
-          box.textContent = kind === "frame" ? `F${(span.frameIndex ?? i) + 1}` : `${span.label} ${bytesLabel(span.end - span.start)}`;
-          box.title = `${kind === "frame" ? "Frame" : dir === "in" ? "TCP read" : "Write"}: bytes ${span.start}–${span.end - 1} (${bytesLabel(span.end - span.start)})`;
-          grid.append(box);
-        });
-      };
-      row(layout.frames, "frame", 1);
-      row(layout.chunks, "chunk", 2);
-      holder.append(grid);
-      const note = document.createElement("p");
-      note.className = "hint";
-      note.textContent = layout.misaligned
-        ? "Frame edges and TCP edges differ here: TCP carries a byte stream, so one read can hold several frames or part of one."
-        : "Here every TCP read or write happens to hold exactly one frame; send a long message to see them part.";
-      holder.append(note);
-    }
+  /** The reader's pick if there is one in this view, else the newest frame. */
+  #shownFrame(view: CaptureView): CapturedFrame | null {
+    const newest = view.frames.at(-1) ?? null;
+    if (this.#selected === null) return newest;
+    if (this.#detailFrame && frameKey(this.#detailFrame) === this.#selected) return this.#detailFrame;
+    // Only after a redraw: the pick is looked for among all frames, newest first.
+    return view.frames.findLast((f) => frameKey(f) === this.#selected) ?? newest;
   }
 
-  #selectedFrame(view: CaptureView): CapturedFrame | null {
-    if (view.frames.length === 0) return null;
-    return view.frames.find((f) => frameKey(f) === this.#selected) ?? view.frames.at(-1) ?? null;
+  /**
+   * While the view follows live with no frame picked, the newest frame replaces the detail
+   * several times a second, and frames differ in shape (a masked one brings its unmasking table,
+   * a long one more rows of bytes). The panel keeps the tallest height it has had, so the page
+   * below does not jump with every frame; it fits its content again once the reader acts.
+   */
+  #holdDetailHeight(entry: ResizeObserverEntry): void {
+    if (!this.#followingLive || this.#selected !== null) return;
+    const height = entry.borderBoxSize[0]?.blockSize ?? 0;
+    if (height <= this.#heldDetailHeight) return;
+    this.#heldDetailHeight = height;
+    this.#part("detail").style.minHeight = `${height}px`;
   }
 
-  #renderDetail(view: CaptureView): void {
-    const frame = this.#selectedFrame(view);
-    const detail = part(this, "detail");
-    detail.hidden = frame === null;
-    if (!frame) return;
-    part(this, "detail-title").textContent = describeFrame(frame);
+  #releaseDetailHeight(): void {
+    if (this.#heldDetailHeight === 0) return;
+    this.#heldDetailHeight = 0;
+    this.#part("detail").style.minHeight = "";
+  }
+
+  #showDetail(frame: CapturedFrame): void {
+    this.#detailFrame = frame;
+    this.#part("detail").hidden = false;
+    this.#part("detail-title").textContent = describeFrame(frame);
     const dissection = dissectFrame(frame.frame.raw, { direction: frame.dir === "in" ? "client-to-server" : "server-to-client" });
-    renderByteGrid(part(this, "bytes"), part(this, "byte-explanation"), frame.frame.raw, dissection, this.#idPrefix);
-    renderLegend(part(this, "fields"), dissection);
-    renderUnmask(part<HTMLTableSectionElement>(this, "unmask"), part(this, "unmask-summary"), dissection);
-    part(this, "unmask-table").hidden = !dissection.masked;
+    renderByteGrid(this.#part("bytes"), this.#part("byte-explanation"), frame.frame.raw, dissection, this.#idPrefix);
+    renderLegend(this.#part("fields"), dissection);
+    renderUnmask(this.#part<HTMLTableSectionElement>("unmask"), this.#part("unmask-summary"), dissection);
+    this.#part("unmask-table").hidden = !dissection.masked;
     this.dataset.selectedFrame = frameKey(frame);
   }
 }

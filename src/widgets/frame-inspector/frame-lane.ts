@@ -1,0 +1,148 @@
+// The "Frames on the wire" list: one row per frame, at the side of the peer that sent it, with a
+// line after the last frame of a message that took several (RFC 6455 §5.4). Rows are only ever
+// appended, and the list keeps the newest MAX_SEQUENCE_ROWS frames, so a new frame costs the same
+// in the first second of a session as after an hour.
+//
+// A row that arrives while the reader watches live gets a marker that crosses the lane from the
+// sender's side to the receiver's, then the row settles. The real trip is far too fast to see, so
+// every marker takes FLIGHT_MS. The FlightAnimator lands markers at once under reduced motion, and
+// rows drawn by stepping or replaying appear already landed.
+import type { CapturedFrame, CapturedMessage } from "../../protocol/capture.ts";
+import type { FlightAnimator } from "../shared/flight.ts";
+import { bytesLabel, formatMs, frameLabel, payloadPreview, side } from "./describe-capture.ts";
+import { FLIGHT_MS } from "./flight-pace.ts";
+
+export const MAX_SEQUENCE_ROWS = 200;
+
+export const frameKey = (f: CapturedFrame): string => `${f.dir}:${f.start}`;
+
+export interface NewRow {
+  frame: CapturedFrame;
+  /** Time zero for the row's timestamp (when the connection opened). */
+  origin: number;
+  /** The message this frame completes, when it took several frames. */
+  reassembled: CapturedMessage | null;
+  pressed: boolean;
+  /** True for a frame arriving live: its marker travels. */
+  fly: boolean;
+}
+
+function frameButton(frame: CapturedFrame, origin: number, pressed: boolean): HTMLButtonElement {
+  const button = document.createElement("button");
+  button.type = "button";
+  button.dataset.frame = frameKey(frame);
+  button.dataset.opcode = String(frame.frame.opcode);
+  button.dataset.masked = String(frame.frame.masked);
+  button.setAttribute("aria-pressed", String(pressed));
+  const arrow = document.createElement("span");
+  arrow.className = "arrow";
+  arrow.textContent = frame.dir === "in" ? "→" : "←";
+  arrow.setAttribute("aria-hidden", "true");
+  const label = document.createElement("span");
+  label.className = "label";
+  label.textContent = `${frameLabel(frame)} ${payloadPreview(frame, 24)}`;
+  const time = document.createElement("span");
+  time.className = "time";
+  time.textContent = `+${formatMs(frame.t - origin)}`;
+  const hidden = document.createElement("span");
+  hidden.className = "visually-hidden";
+  hidden.textContent = `${side[frame.dir]}, `;
+  button.append(hidden, arrow, label, time);
+  return button;
+}
+
+function messageRow(message: CapturedMessage): HTMLLIElement {
+  const row = document.createElement("li");
+  row.className = `message dir-${message.dir}`;
+  const text = message.text === null ? bytesLabel(message.data.length) : `“${message.text}”`;
+  row.textContent = `⤷ one ${message.type} message reassembled from ${message.frames} frames: ${text}`;
+  return row;
+}
+
+/** The marker's lane: decoration only, hidden from assistive technology and from the pointer. */
+function flightLane(): { lane: HTMLElement; carrier: HTMLElement } {
+  const lane = document.createElement("span");
+  lane.className = "flight";
+  lane.setAttribute("aria-hidden", "true");
+  const carrier = document.createElement("span");
+  carrier.className = "flight-carrier";
+  const marker = document.createElement("span");
+  marker.className = "flight-marker";
+  carrier.append(marker);
+  lane.append(carrier);
+  return { lane, carrier };
+}
+
+export class FrameLane {
+  readonly #list: HTMLOListElement;
+  readonly #animator: FlightAnimator;
+  readonly #now: () => number;
+  readonly #frames = new WeakMap<Element, CapturedFrame>();
+  #rows = 0;
+  #pressed: HTMLButtonElement | null = null;
+
+  constructor(list: HTMLOListElement, animator: FlightAnimator, now: () => number) {
+    this.#list = list;
+    this.#animator = animator;
+    this.#now = now;
+  }
+
+  /** Empties the list; markers still travelling land where they were going. */
+  clear(): void {
+    this.#animator.clear();
+    this.#list.replaceChildren();
+    this.#rows = 0;
+    this.#pressed = null;
+  }
+
+  append({ frame, origin, reassembled, pressed, fly }: NewRow): void {
+    const item = document.createElement("li");
+    item.className = `dir-${frame.dir}`;
+    const button = frameButton(frame, origin, pressed);
+    this.#frames.set(button, frame);
+    item.append(button);
+    this.#list.append(item);
+    if (reassembled) this.#list.append(messageRow(reassembled));
+    if (pressed) this.press(button);
+    this.#rows++;
+    if (this.#rows > MAX_SEQUENCE_ROWS) this.#dropOldest();
+    if (fly) this.#fly(item, frame);
+  }
+
+  /** The frame a row's button stands for. */
+  frameOf(button: Element): CapturedFrame | undefined {
+    return this.#frames.get(button);
+  }
+
+  /** Marks one row as the frame shown in detail (aria-pressed), and only that one. */
+  press(button: HTMLButtonElement | null): void {
+    if (this.#pressed === button) return;
+    this.#pressed?.setAttribute("aria-pressed", "false");
+    button?.setAttribute("aria-pressed", "true");
+    this.#pressed = button;
+  }
+
+  #dropOldest(): void {
+    this.#list.firstElementChild?.remove();
+    // The oldest frame's "reassembled" line goes with it.
+    if (this.#list.firstElementChild?.classList.contains("message")) this.#list.firstElementChild.remove();
+    this.#rows--;
+  }
+
+  #fly(item: HTMLLIElement, frame: CapturedFrame): void {
+    const { lane, carrier } = flightLane();
+    item.dataset.flight = "travelling";
+    item.append(lane);
+    const departAt = this.#now();
+    // From the Browser side (left) to the Lab side (right) for the client's frames, back for the lab's.
+    const place = (progress: number): void => {
+      const along = frame.dir === "in" ? progress : 1 - progress;
+      carrier.style.transform = `translateX(${(along * 100).toFixed(2)}%)`;
+    };
+    const landed = (): void => {
+      lane.remove();
+      delete item.dataset.flight;
+    };
+    this.#animator.add({ departAt, arriveAt: departAt + FLIGHT_MS, place, landed });
+  }
+}
