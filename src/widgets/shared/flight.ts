@@ -28,6 +28,11 @@ export interface FlightAnimatorOptions {
   /** The clock the flights' times are on (a widget's display time, or performance.now()). */
   now(): number;
   reducedMotion(): boolean;
+  /**
+   * True when the widget calls update() from its own frame loop (as the wire stage does, at its
+   * own pace): the animator then runs no loop of its own, so no frame is drawn twice.
+   */
+  driven?: boolean;
 }
 
 export class FlightAnimator {
@@ -83,7 +88,7 @@ export class FlightAnimator {
   }
 
   #schedule(): void {
-    if (this.#frame !== 0 || this.#flights.size === 0) return;
+    if (this.#options.driven || this.#frame !== 0 || this.#flights.size === 0) return;
     this.#frame = requestAnimationFrame(() => {
       this.#frame = 0;
       this.update();

@@ -11,6 +11,8 @@ import type { TimeAxis } from "./time-axis.ts";
 const SVG = "http://www.w3.org/2000/svg";
 const TICK_POOL = 24;
 const FOLD_POOL = 8;
+/** The SVG track is this many view heights tall. */
+const TRACK_FACTOR = 4;
 /** Time labels closer than this (across linear stretches) are skipped. */
 const TICK_GAP_PX = 40;
 
@@ -18,6 +20,17 @@ function svg<K extends keyof SVGElementTagNameMap>(name: K, attributes: Record<s
   const element = document.createElementNS(SVG, name);
   for (const [key, value] of Object.entries(attributes)) element.setAttribute(key, String(value));
   return element;
+}
+
+/** A filled triangle at (x2, y2) pointing along the arrow from (x1, y1). */
+export function arrowHead(x1: number, y1: number, x2: number, y2: number, length = 9, halfWidth = 4): string {
+  const angle = Math.atan2(y2 - y1, x2 - x1);
+  const bx = x2 - length * Math.cos(angle);
+  const by = y2 - length * Math.sin(angle);
+  const px = halfWidth * Math.sin(angle);
+  const py = -halfWidth * Math.cos(angle);
+  const f = (n: number): string => n.toFixed(2);
+  return `M${f(x2)},${f(y2)} L${f(bx + px)},${f(by + py)} L${f(bx - px)},${f(by - py)} Z`;
 }
 
 interface Drawn {
@@ -43,23 +56,23 @@ export class SideView {
   /** Labels sit above every arrow, so a later arrow never crosses out an earlier label. */
   #labelLayer = svg("g", { class: "labels" });
   #ticks: { line: SVGLineElement; text: SVGTextElement }[] = [];
-  #folds: { rect: SVGRectElement; text: SVGTextElement }[] = [];
+  #folds: { rect: SVGRectElement; text: SVGTextElement; key: string }[] = [];
+  #lastTop: number | null = null;
+  /** The content y at the top of the SVG track. */
+  #base: number | null = null;
+  #tickKey = "";
   #axis: () => TimeAxis;
-  #nowLine = svg("line", { class: "now" });
-  #nowText = svg("text", { class: "now-label", "text-anchor": "end" });
   #drawn = new Map<number, Drawn>();
   #placer = new LabelPlacer();
   /** Where each item's label went (placed once, when first drawn, so labels never move). */
   #placed = new Map<number, { y: number; owner: number }>();
   #labels = new Map<number, LabelState>();
   #animator: FlightAnimator;
-  #markerId: string;
 
-  constructor(svgElement: SVGSVGElement, animator: FlightAnimator, markerId: string, axis: () => TimeAxis) {
+  constructor(svgElement: SVGSVGElement, animator: FlightAnimator, axis: () => TimeAxis) {
     this.svg = svgElement;
     this.#axis = axis;
     this.#animator = animator;
-    this.#markerId = markerId;
     this.#geometry = laneGeometry(300);
     this.#heightPx = 300;
   }
@@ -76,12 +89,6 @@ export class SideView {
     this.#items = svg("g", { class: "items" });
     this.#labelLayer = svg("g", { class: "labels" });
     const g = this.#geometry;
-    const defs = svg("defs");
-    for (const peer of ["client", "server"] as const) {
-      const marker = svg("marker", { id: `${this.#markerId}-${peer}`, viewBox: "0 0 10 10", refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: "auto-start-reverse" });
-      marker.append(svg("path", { d: "M0,0 L10,5 L0,10 z", class: `head from-${peer}` }));
-      defs.append(marker);
-    }
     const lanes = svg("g", { class: "lanes" });
     for (const x of [g.clientX, g.serverX]) lanes.append(svg("line", { x1: x, x2: x, y1: -1e7, y2: 1e9, class: "lane" }));
     const tickGroup = svg("g", { class: "ticks" });
@@ -98,14 +105,14 @@ export class SideView {
       const rect = svg("rect", { x: 0, width: g.width, class: "fold", visibility: "hidden" });
       const text = svg("text", { x: 4, class: "fold-label", visibility: "hidden" });
       foldGroup.append(rect, text);
-      this.#folds.push({ rect, text });
+      this.#folds.push({ rect, text, key: "" });
     }
-    this.#nowLine.setAttribute("x1", "0");
-    this.#nowLine.setAttribute("x2", String(g.width));
-    this.#nowText.setAttribute("x", String(g.width - 4));
+    this.#lastTop = null;
+    this.#base = null;
+    this.#tickKey = "";
     this.svg.setAttribute("width", String(g.width));
-    this.svg.setAttribute("height", String(heightPx));
-    this.svg.replaceChildren(defs, foldGroup, tickGroup, lanes, this.#items, this.#labelLayer, this.#nowLine, this.#nowText);
+    this.svg.setAttribute("height", String(heightPx * TRACK_FACTOR));
+    this.svg.replaceChildren(foldGroup, tickGroup, lanes, this.#items, this.#labelLayer);
   }
 
   get drawnCount(): number {
@@ -120,15 +127,24 @@ export class SideView {
     return this.#y(now) - (this.#heightPx - HEAD_PX - 6);
   }
 
-  /** Moves the window so `now` sits at the bottom; places time labels and folded stretches. */
-  moveTo(now: number, nowLabel: string): void {
-    const top = this.#top(now);
-    this.svg.setAttribute("viewBox", `0 ${top.toFixed(2)} ${this.#geometry.width} ${this.#heightPx}`);
-    const y = this.#y(now);
-    this.#nowLine.setAttribute("y1", y.toFixed(2));
-    this.#nowLine.setAttribute("y2", y.toFixed(2));
-    this.#nowText.setAttribute("y", (y - 4).toFixed(2));
-    this.#nowText.textContent = nowLabel;
+  /**
+   * Moves the window so `now` sits at the bottom (where the page draws the "now" line), and
+   * places the time labels and folded stretches. Only what changed is written: a frame whose
+   * window did not move by a quarter pixel writes nothing at all.
+   */
+  moveTo(now: number): void {
+    const top = Math.round(this.#top(now) * 4) / 4;
+    if (top === this.#lastTop) return;
+    this.#lastTop = top;
+    // The SVG is a track taller than the view, slid under it with a compositor transform: moving
+    // it repaints nothing. Only when the window nears an end of the track is the track moved
+    // (a new viewBox, one repaint every few seconds of motion).
+    const track = this.#heightPx * TRACK_FACTOR;
+    if (this.#base === null || top < this.#base || top + this.#heightPx > this.#base + track) {
+      this.#base = top - this.#heightPx * 0.25;
+      this.svg.setAttribute("viewBox", `0 ${this.#base} ${this.#geometry.width} ${track}`);
+    }
+    this.svg.style.transform = `translateY(${-(top - this.#base)}px)`;
     const from = this.windowStart(now);
     const axis = this.#axis();
     const times: number[] = [];
@@ -136,37 +152,44 @@ export class SideView {
     for (const stretch of axis.linear(from, now)) {
       for (const t of ticks(stretch.t0, stretch.t1, this.#scale)) {
         const ty = this.#y(t);
-        if (ty - lastY < TICK_GAP_PX || now - t < 0) continue;
+        if (ty - lastY < TICK_GAP_PX || t > now) continue;
         times.push(t);
         lastY = ty;
       }
     }
-    this.#ticks.forEach((tick, i) => {
-      const t = times[i];
-      const visible = t !== undefined;
-      tick.line.setAttribute("visibility", visible ? "visible" : "hidden");
-      tick.text.setAttribute("visibility", visible ? "visible" : "hidden");
-      if (!visible) return;
-      const ty = this.#y(t);
-      tick.line.setAttribute("y1", ty.toFixed(2));
-      tick.line.setAttribute("y2", ty.toFixed(2));
-      tick.text.setAttribute("y", (ty - 3).toFixed(2));
-      tick.text.textContent = formatStageTime(t);
-    });
+    const tickKey = times.join(",");
+    if (tickKey !== this.#tickKey) {
+      this.#tickKey = tickKey;
+      this.#ticks.forEach((tick, i) => {
+        const t = times[i];
+        const visible = t !== undefined;
+        tick.line.setAttribute("visibility", visible ? "visible" : "hidden");
+        tick.text.setAttribute("visibility", visible ? "visible" : "hidden");
+        if (!visible) return;
+        const ty = this.#y(t);
+        tick.line.setAttribute("y1", ty.toFixed(2));
+        tick.line.setAttribute("y2", ty.toFixed(2));
+        tick.text.setAttribute("y", (ty - 3).toFixed(2));
+        tick.text.textContent = formatStageTime(t);
+      });
+    }
     const folds = axis.folds(from, now).slice(-FOLD_POOL);
     this.#folds.forEach((fold, i) => {
       const stretch = folds[i];
-      const visible = stretch !== undefined;
-      fold.rect.setAttribute("visibility", visible ? "visible" : "hidden");
-      fold.text.setAttribute("visibility", visible ? "visible" : "hidden");
-      if (!visible) return;
-      const end = Math.min(stretch.t1 === axis.frontier ? now : stretch.t1, now);
-      const y0 = this.#y(stretch.t0);
-      const y1 = this.#y(Math.max(stretch.t0, end));
+      const end = stretch ? Math.min(stretch.t1, now) : 0;
+      const y0 = stretch ? this.#y(stretch.t0) : 0;
+      const y1 = stretch ? this.#y(Math.max(stretch.t0, end)) : 0;
+      const label = stretch && y1 - y0 >= 14 ? `⋯ ${formatStageTime(end - stretch.t0)}` : "";
+      const key = stretch ? `${y0.toFixed(1)}:${y1.toFixed(1)}:${label}` : "";
+      if (key === fold.key) return;
+      fold.key = key;
+      fold.rect.setAttribute("visibility", stretch ? "visible" : "hidden");
+      fold.text.setAttribute("visibility", stretch ? "visible" : "hidden");
+      if (!stretch) return;
       fold.rect.setAttribute("y", y0.toFixed(2));
       fold.rect.setAttribute("height", Math.max(0, y1 - y0).toFixed(2));
       fold.text.setAttribute("y", ((y0 + y1) / 2 + 4).toFixed(2));
-      fold.text.textContent = y1 - y0 >= 14 ? `⋯ ${formatStageTime(end - stretch.t0)}` : "";
+      fold.text.textContent = label;
     });
   }
 
@@ -217,7 +240,9 @@ export class SideView {
         if (!this.#drawn.has(item.id)) return;
         drawn.flying = false;
         group.classList.add("landed");
-        if (!lost) line.setAttribute("marker-end", `url(#${this.#markerId}-${item.from})`);
+        // A drawn head, not an SVG <marker>: each marker instance gets transform and clip nodes
+        // of its own, and a page full of them makes every frame's compositing update slower.
+        if (!lost) group.append(svg("path", { d: arrowHead(x1, y1, x2, y2), class: "head" }));
       },
     });
   }

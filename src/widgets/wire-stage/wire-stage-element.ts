@@ -9,7 +9,7 @@
 // for links, which is bounded.
 import { createActor } from "xstate";
 import { echoConnectionMachine, readyStateOf, type EchoConnectionActor } from "../../machines/echo-connection.ts";
-import { wireStagePlayerMachine, type WireStagePlayerActor } from "../../machines/wire-stage-player.ts";
+import { advanceLive, wireStagePlayerMachine, type WireStagePlayerActor } from "../../machines/wire-stage-player.ts";
 import type { TapCommand, TapEvent } from "../../protocol/tap-events.ts";
 import { DEEP_LINK_EVENT, type DeepLinkDetail } from "../shared/classroom-session.ts";
 import { FlightAnimator } from "../shared/flight.ts";
@@ -24,6 +24,12 @@ import { DELIVERS_PUSHES, isHttpModel, POSTS_MESSAGES, replaySession, StageSessi
 const MAX_TRANSCRIPT_ROWS = 300;
 const ANNOUNCE_EVERY_MS = 1500;
 const REDUCED_MOTION_JUMP_MS = 3000;
+/** At most this often (ms) is a frame drawn: 20 a second moves a dot smoothly enough, and each frame's repaint is the costly part. */
+const FRAME_MS = 48;
+/** While paused, the live edge is still recorded, a few times a second. */
+const PAUSED_TICK_MS = 250;
+/** While live, the scrubber and the position text are refreshed this often (ms). */
+const STATUS_EVERY_MS = 250;
 const SIDES: readonly StageSide[] = ["ws", "http"];
 const PUSH_TEXTS = ["Score: 1–0", "New message from Ada", "Price changed: 42.10", "Build finished", "Someone joined the room"];
 
@@ -47,6 +53,15 @@ const announceDeepLink = (): void => {
   const step = stepFromHash(location.hash);
   document.dispatchEvent(new CustomEvent<DeepLinkDetail>(DEEP_LINK_EVENT, { detail: { hash: step === null ? "" : hashFor(step, null) } }));
 };
+
+/** Writes a data attribute only when it changes: every write invalidates the element's styles. */
+function setData(element: HTMLElement, name: string, value: string): void {
+  if (element.dataset[name] !== value) element.dataset[name] = value;
+}
+
+function setText(element: HTMLElement, text: string): void {
+  if (element.textContent !== text) element.textContent = text;
+}
 
 const stat = (mean: number | null, max: number | null, count: number): string =>
   mean === null || max === null ? "—" : `${formatStageTime(mean)} mean, ${formatStageTime(max)} worst (${count})`;
@@ -76,9 +91,14 @@ export default class WireStageElement extends HTMLElement {
   #hashTimer: ReturnType<typeof setTimeout> | null = null;
   #linkedStep: number | null = null;
   #itemsAtLastJump = 0;
+  #pendingTranscript: StageItem[] = [];
+  #totalsDirty = false;
+  #controlsOpen: boolean | null = null;
+  #scale = 1;
+  #lastPainted: number | null = null;
+  #lastPaintLabel = "";
   #lastJumpAt = 0;
   #lastScrubUpdate = 0;
-  #idPrefix = `ws-${Math.random().toString(36).slice(2, 8)}`;
 
   connectedCallback(): void {
     this.#abort = new AbortController();
@@ -87,11 +107,11 @@ export default class WireStageElement extends HTMLElement {
     const linked = stepFromHash(location.hash);
     this.#recorded = linked !== null;
     this.#reducedMotion = matchMedia("(prefers-reduced-motion: reduce)");
-    this.#animator = new FlightAnimator({ now: () => this.#displayTime(), reducedMotion: () => this.#stepwise() });
+    this.#animator = new FlightAnimator({ now: () => this.#displayTime(), reducedMotion: () => this.#stepwise(), driven: true });
     const axis = (): TimeAxis => this.#session?.axis ?? new TimeAxis();
     this.#views = {
-      ws: new SideView(part<SVGSVGElement>(this, "svg-ws"), this.#animator, `${this.#idPrefix}-ws`, axis),
-      http: new SideView(part<SVGSVGElement>(this, "svg-http"), this.#animator, `${this.#idPrefix}-http`, axis),
+      ws: new SideView(part<SVGSVGElement>(this, "svg-ws"), this.#animator, axis),
+      http: new SideView(part<SVGSVGElement>(this, "svg-http"), this.#animator, axis),
     };
     const player = createActor(wireStagePlayerMachine, { input: { speed: Number(part<HTMLSelectElement>(this, "speed").value), stepwise: this.#reducedMotion.matches } });
     player.subscribe(() => this.#renderPlayer());
@@ -155,7 +175,9 @@ export default class WireStageElement extends HTMLElement {
     part(this, "transcript").replaceChildren();
     this.#drawnUpTo = -1;
     this.#layout();
-    for (const side of SIDES) for (const item of this.#session.items[side]) this.#transcribe(item);
+    this.#pendingTranscript = [];
+    const replayed = [...this.#session.items.ws, ...this.#session.items.http].sort((a, b) => a.id - b.id);
+    for (const item of replayed.slice(-MAX_TRANSCRIPT_ROWS)) this.#transcribe(item);
     this.#renderTotals();
   }
 
@@ -170,6 +192,8 @@ export default class WireStageElement extends HTMLElement {
     const interval = settings.http === "short-polling" || settings.http === "polling-chat" ? settings.pollIntervalMs : null;
     const heightPx = part(this, "side-ws").dataset.height === "short" || this.#widths.ws < 360 ? 260 : 340;
     const scale = pxPerMs(windowMs(settings.rttMs / 2, interval), heightPx);
+    this.#scale = scale;
+    this.#lastPainted = null;
     this.#animator?.clear();
     for (const side of SIDES) this.#views[side].reset(this.#widths[side] || 300, heightPx, scale);
     this.#paint(true);
@@ -208,11 +232,13 @@ export default class WireStageElement extends HTMLElement {
     if (!session) return;
     const change = session.pushTap(event);
     for (const note of change.notes) this.#setProblem(note);
+    // Drawn in the next frame with everything else that changed, so a burst of events costs
+    // one repaint, not one per event.
     for (const item of change.items) {
-      this.#transcribe(item);
+      this.#pendingTranscript.push(item);
       if (item.side === "ws" && item.kind === "data") this.#announce(item);
     }
-    this.#renderTotals();
+    this.#totalsDirty = true;
     this.#schedule();
   }
 
@@ -296,29 +322,51 @@ export default class WireStageElement extends HTMLElement {
 
   #tick(at: number): void {
     this.#frame = 0;
-    const elapsed = Math.min(250, Math.max(0, at - this.#lastFrameAt));
-    this.#lastFrameAt = at;
     const session = this.#session;
     const player = this.#player;
     if (!session || !player) return;
     const live = this.#liveTime();
-    for (const item of session.advance(live)) this.#transcribe(item);
-    if (session.items.http.length > 0) this.#renderTotals();
-    const busy = (this.#animator?.active ?? 0) > 0;
-    // With reduced motion the view jumps to now only when something new happened (or every few
-    // seconds, so the clock still reads true), instead of gliding every frame.
-    const itemCount = session.items.ws.length + session.items.http.length;
-    const jumpDue = itemCount !== this.#itemsAtLastJump || at - this.#lastJumpAt > REDUCED_MOTION_JUMP_MS;
-    if (!this.#stepwise() || jumpDue) {
-      this.#itemsAtLastJump = itemCount;
-      this.#lastJumpAt = at;
-      player.send({ type: "clock.tick", liveTime: live, elapsedMs: elapsed, busy });
+    const elapsed = Math.min(250, Math.max(0, at - this.#lastFrameAt));
+    if (elapsed >= FRAME_MS) {
+      const fresh = session.advance(live);
+      this.#pendingTranscript.push(...fresh);
+      if (fresh.length > 0) this.#totalsDirty = true;
+      this.#flushText();
+      const busy = (this.#animator?.active ?? 0) > 0;
+      if (this.#viewWouldMove(live, elapsed, busy, fresh.length > 0, at)) {
+        this.#lastFrameAt = at;
+        player.send({ type: "clock.tick", liveTime: live, elapsedMs: elapsed, busy });
+      }
     }
+    const busy = (this.#animator?.active ?? 0) > 0;
     const open = readyStateOf(this.#connection?.getSnapshot().value) === "OPEN";
     if (this.#visible && !document.hidden && (open || player.getSnapshot().matches("live") || busy)) {
-      this.#lastFrameAt = at;
       this.#frame = requestAnimationFrame((next) => this.#tick(next));
     }
+  }
+
+  /**
+   * Whether a frame would change what the reader sees. Repainting the diagrams is the costly
+   * part of a frame, so a frame is drawn only when the view would move by a pixel or more,
+   * something is in flight, or something new arrived; a quiet, folded stretch then costs a few
+   * frames a second instead of sixty. With reduced motion the view jumps to now only when
+   * something new happened (or every few seconds, so the clock still reads true).
+   */
+  #viewWouldMove(live: number, elapsed: number, busy: boolean, fresh: boolean, at: number): boolean {
+    const player = this.#player!.getSnapshot();
+    const session = this.#session!;
+    if (!player.matches("live")) return at - this.#lastFrameAt > PAUSED_TICK_MS;
+    const itemCount = session.items.ws.length + session.items.http.length;
+    const arrived = fresh || itemCount !== this.#itemsAtLastJump;
+    this.#itemsAtLastJump = itemCount;
+    if (this.#stepwise()) {
+      const due = arrived || at - this.#lastJumpAt > REDUCED_MOTION_JUMP_MS;
+      if (due) this.#lastJumpAt = at;
+      return due;
+    }
+    if (busy || arrived) return true;
+    const next = advanceLive(player.context, live, elapsed, busy);
+    return Math.abs(session.axis.y(next) - session.axis.y(player.context.time)) * this.#scale >= 1;
   }
 
   /** Brings both sides to the display time: moves the window, adds and drops items. */
@@ -328,6 +376,12 @@ export default class WireStageElement extends HTMLElement {
     if (!session || !views) return;
     const now = this.#displayTime();
     const label = this.#player?.getSnapshot().matches("live") ? "now" : formatStageTime(now);
+    if (!full && now === this.#lastPainted && label === this.#lastPaintLabel) return;
+    this.#lastPainted = now;
+    if (label !== this.#lastPaintLabel) {
+      this.#lastPaintLabel = label;
+      for (const side of SIDES) part(this, `now-${side}`).textContent = label;
+    }
     const movedBack = now < this.#drawnUpTo;
     if (full || movedBack) {
       this.#animator?.clear();
@@ -335,7 +389,7 @@ export default class WireStageElement extends HTMLElement {
     }
     for (const side of SIDES) {
       const view = views[side];
-      view.moveTo(now, label);
+      view.moveTo(now);
       const from = view.windowStart(now);
       const [lo, hi] = session.windowRange(side, from, now);
       const list = session.items[side];
@@ -358,12 +412,15 @@ export default class WireStageElement extends HTMLElement {
     const { time, liveTime } = snapshot.context;
     this.#paint(false);
     const step = session.moments.indexAt(time);
-    this.dataset.mode = live ? "live" : "paused";
-    this.dataset.time = time.toFixed(1);
-    this.dataset.step = String(step);
+    const performanceNow = performance.now();
+    const statusDue = !live || performanceNow - this.#lastScrubUpdate > STATUS_EVERY_MS;
+    setData(this, "mode", live ? "live" : "paused");
+    // Attributes on the element invalidate its styles: while live, the time is written a few times a second.
+    if (statusDue) setData(this, "time", time.toFixed(1));
+    setData(this, "step", String(step));
     const pause = part<HTMLButtonElement>(this, "pause");
-    pause.textContent = live ? "Pause" : this.#recorded ? "Recorded session" : "Back to live";
-    pause.setAttribute("aria-pressed", String(!live));
+    setText(pause, live ? "Pause" : this.#recorded ? "Recorded session" : "Back to live");
+    if (pause.getAttribute("aria-pressed") !== String(!live)) pause.setAttribute("aria-pressed", String(!live));
     pause.disabled = !live && this.#recorded;
     const previous = part<HTMLButtonElement>(this, "previous");
     const nextButton = part<HTMLButtonElement>(this, "next");
@@ -377,16 +434,15 @@ export default class WireStageElement extends HTMLElement {
       const partner = focused === previous ? nextButton : previous;
       (partner.disabled ? pause : partner).focus();
     }
-    const performanceNow = performance.now();
-    if (!live || performanceNow - this.#lastScrubUpdate > 250) {
+    if (statusDue) {
       this.#lastScrubUpdate = performanceNow;
       const scrub = part<HTMLInputElement>(this, "scrub");
       scrub.max = String(Math.max(1, Math.ceil(liveTime)));
       scrub.value = String(Math.round(time));
       scrub.setAttribute("aria-valuetext", `${formatStageTime(time)} of ${formatStageTime(liveTime)}`);
-      part(this, "position").textContent = live
+      setText(part(this, "position"), live
         ? `Live · ${formatStageTime(time)}${liveTime - time > 50 ? ` (catching up, ${formatStageTime(liveTime - time)} behind)` : ""}`
-        : `${this.#recorded ? "Recorded session" : "Paused"} at ${formatStageTime(time)} · step ${step} of ${session.moments.length}`;
+        : `${this.#recorded ? "Recorded session" : "Paused"} at ${formatStageTime(time)} · step ${step} of ${session.moments.length}`);
     }
     this.#syncHash(live, step);
   }
@@ -395,13 +451,18 @@ export default class WireStageElement extends HTMLElement {
     const snapshot = this.#connection?.getSnapshot();
     if (!snapshot) return;
     const state = readyStateOf(snapshot.value);
-    this.dataset.state = state ?? "none";
-    part(this, "state").textContent = this.#recorded ? "recording" : state ?? "not connected";
+    // Runs for every message sent or received: write only what changed.
+    setData(this, "state", state ?? "none");
+    setText(part(this, "state"), this.#recorded ? "recording" : state ?? "not connected");
     const open = state === "OPEN" && !this.#recorded;
     const connect = part<HTMLButtonElement>(this, "connect");
-    connect.disabled = !this.#recorded && (open || state === "CONNECTING" || state === "CLOSING");
-    connect.textContent = this.#recorded ? "Go live" : snapshot.context.connection > 0 ? "Reconnect" : "Connect";
-    for (const control of this.querySelectorAll<HTMLButtonElement>("[data-needs-open]")) control.disabled = !open;
+    const connectDisabled = !this.#recorded && (open || state === "CONNECTING" || state === "CLOSING");
+    if (connect.disabled !== connectDisabled) connect.disabled = connectDisabled;
+    setText(connect, this.#recorded ? "Go live" : snapshot.context.connection > 0 ? "Reconnect" : "Connect");
+    if (open !== this.#controlsOpen) {
+      this.#controlsOpen = open;
+      for (const control of this.querySelectorAll<HTMLButtonElement>("[data-needs-open]")) control.disabled = !open;
+    }
     if (state === "CLOSED" && this.#frozenLive === null && this.#session?.started) this.#frozenLive = this.#liveTime() + this.#session.settings.rttMs;
     this.#schedule();
   }
@@ -429,13 +490,25 @@ export default class WireStageElement extends HTMLElement {
     set("http-echo", POSTS_MESSAGES[http11] ? stat(echo.mean, echo.max, echo.count) : "not sent (this model only fetches)");
     set("ws-delivery", stat(ws.delivery.mean, ws.delivery.max, ws.delivery.count));
     set("http-delivery", DELIVERS_PUSHES[http11] ? stat(http.meanDeliveryMs, http.maxDeliveryMs, http.delivered) : "cannot: HTTP only answers");
-    this.dataset.realMessages = String(ws.messages);
-    this.dataset.httpRequests = String(http.requests);
-    this.dataset.httpDelivered = String(http.delivered);
-    this.dataset.wsItems = String(session.items.ws.length);
-    this.dataset.httpItems = String(session.items.http.length);
-    this.dataset.wsBytes = String(ws.bytes);
-    this.dataset.httpBytes = String(http.bytes);
+    setData(this, "realMessages", String(ws.messages));
+    setData(this, "httpRequests", String(http.requests));
+    setData(this, "httpDelivered", String(http.delivered));
+    setData(this, "wsItems", String(session.items.ws.length));
+    setData(this, "httpItems", String(session.items.http.length));
+    setData(this, "wsBytes", String(ws.bytes));
+    setData(this, "httpBytes", String(http.bytes));
+  }
+
+  /** Writes what events changed since the last frame: transcript rows and totals. */
+  #flushText(): void {
+    if (this.#pendingTranscript.length > 0) {
+      const items = this.#pendingTranscript.splice(0);
+      for (const item of items.slice(-MAX_TRANSCRIPT_ROWS)) this.#transcribe(item);
+    }
+    if (this.#totalsDirty) {
+      this.#totalsDirty = false;
+      this.#renderTotals();
+    }
   }
 
   #transcribe(item: StageItem): void {
