@@ -19,7 +19,7 @@ import { serverSentEventsMachine } from "../machines/server-sent-events.ts";
 import { shortPollingMachine } from "../machines/short-polling.ts";
 import { Connections, type Unit } from "./connection.ts";
 import { Network, type NetworkObserver } from "./network.ts";
-import { CLOSE_GRACE_MS, defaultLink } from "./scenarios.ts";
+import { CLOSE_GRACE_MS, sanitizeLink } from "./scenarios.ts";
 import type { Delivery, LinkSettings, Peer, TraceMessage, TraceNote, Totals } from "./trace.ts";
 import { MAX_SIMULATED_DATA_BYTES, withEventSizes, type EventSizes } from "./wire-messages.ts";
 import type { WorldEvent } from "./world-events.ts";
@@ -217,18 +217,6 @@ class RunningTotals implements NetworkObserver {
       maxDeliveryMs: n ? this.#maxDelay : null,
     };
   }
-}
-
-/** The same rules as runScenario's: out-of-range or missing settings become sensible ones. */
-function sanitizeLink(link: LinkSettings): LinkSettings {
-  const bandwidth = link.bandwidthBytesPerSecond;
-  return {
-    oneWayMs: Math.max(0, finite(link.oneWayMs, defaultLink.oneWayMs)),
-    jitterMs: Math.max(0, finite(link.jitterMs, 0)),
-    lossRate: Math.min(1, Math.max(0, finite(link.lossRate, 0))),
-    bandwidthBytesPerSecond: bandwidth !== null && Number.isFinite(bandwidth) && bandwidth > 0 ? bandwidth : null,
-    seed: finite(link.seed, 1),
-  };
 }
 
 const finite = (x: number | undefined, fallback: number): number => (x !== undefined && Number.isFinite(x) ? x : fallback);

@@ -136,7 +136,8 @@ function settings(request: ScenarioRequest, link: LinkSettings) {
   };
 }
 
-function sanitizeLink(link: LinkSettings): LinkSettings {
+/** Out-of-range or missing link settings become sensible ones (shared with live-scenario.ts). */
+export function sanitizeLink(link: LinkSettings): LinkSettings {
   const bandwidth = link.bandwidthBytesPerSecond;
   return {
     oneWayMs: Math.max(0, finite(link.oneWayMs, defaultLink.oneWayMs)),

@@ -15,6 +15,13 @@ describe("moments of the stage", () => {
     expect(moments.timeOf(0)).toBe(0);
     expect(moments.timeOf(99)).toBe(100);
   });
+
+  it("treats instants within a millisecond as one step", () => {
+    const moments = new MomentList();
+    for (const t of [10, 10.03, 9.99, 11.5]) moments.add(t);
+    expect(moments.length).toBe(2);
+    expect(moments.before(11.5)).toBe(10);
+  });
 });
 
 describe("HTTP items from the simulation", () => {

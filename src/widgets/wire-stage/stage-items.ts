@@ -54,9 +54,13 @@ export function itemFromTraceMessage(id: number, message: TraceMessage): StageIt
   };
 }
 
+/** Instants closer than this are one step: a step the eye cannot see is no step at all. */
+export const MOMENT_RESOLUTION_MS = 1;
+
 /**
  * Every instant worth stopping at (departures and arrivals), kept sorted as items come in.
- * Items arrive almost in time order, so an insertion is a short search from the end.
+ * Items arrive almost in time order, so an insertion is a short search from the end. An echo
+ * leaves the lab a few microseconds after its message arrived: such near-twins are one moment.
  */
 export class MomentList {
   #times: number[] = [];
@@ -65,7 +69,8 @@ export class MomentList {
     const times = this.#times;
     let i = times.length;
     while (i > 0 && times[i - 1]! > time) i--;
-    if (times[i - 1] === time) return;
+    const near = (j: number): boolean => j >= 0 && j < times.length && Math.abs(times[j]! - time) < MOMENT_RESOLUTION_MS;
+    if (near(i - 1) || near(i)) return;
     times.splice(i, 0, time);
   }
 
