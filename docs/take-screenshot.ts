@@ -29,6 +29,8 @@ try {
   await page.locator('sp-wire-stage[data-real-messages="3"][data-http-delivered="2"]').waitFor();
   await page.waitForTimeout(1200);
   await stage.getByRole("button", { name: "Pause" }).click();
+  // Back to the moment the HTTP side delivered the push, so the echo above it is in view too.
+  for (let i = 0; i < 2; i++) await stage.getByRole("button", { name: "Step back one event" }).click();
   await page.evaluate(() => document.querySelector("sp-wire-stage .sides")?.scrollIntoView({ block: "center" }));
   await page.screenshot({ path: join(root, "docs", "screenshot.png") });
   console.log("Wrote docs/screenshot.png");
