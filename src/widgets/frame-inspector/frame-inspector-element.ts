@@ -433,7 +433,8 @@ export default class FrameInspectorElement extends HTMLElement {
     // A frame picked on the previous connection means nothing on the new one.
     if (forgetPick) this.#selected = null;
     this.#detailFrame = null;
-    this.#part("detail").hidden = true;
+    // Hidden but still taking its place: the page below does not jump when the first frame arrives.
+    this.#part("detail").toggleAttribute("data-empty", true);
   }
 
   #drawForward(events: readonly TapEvent[], cursor: number, arriving: boolean): void {
@@ -626,7 +627,7 @@ export default class FrameInspectorElement extends HTMLElement {
 
   #showDetail(frame: CapturedFrame): void {
     this.#detailFrame = frame;
-    this.#part("detail").hidden = false;
+    this.#part("detail").toggleAttribute("data-empty", false);
     this.#part("detail-title").textContent = describeFrame(frame);
     const dissection = dissectFrame(frame.frame.raw, { direction: frame.dir === "in" ? "client-to-server" : "server-to-client" });
     renderByteGrid(this.#part("bytes"), this.#part("byte-explanation"), frame.frame.raw, dissection, this.#idPrefix);
