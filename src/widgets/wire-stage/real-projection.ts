@@ -18,7 +18,7 @@
 import { base64ToBytes } from "../../protocol/base64.ts";
 import { FrameDecoder } from "../../protocol/frame-decoder.ts";
 import type { DecodedFrame } from "../../protocol/frame-types.ts";
-import { OPCODE } from "../../protocol/opcodes.ts";
+import { describeOpcode, OPCODE } from "../../protocol/opcodes.ts";
 import type { Direction, TapEvent } from "../../protocol/tap-events.ts";
 import { formatBytes, formatStageTime, type StageItem } from "./stage-items.ts";
 
@@ -42,10 +42,9 @@ export interface RealUpdate {
 }
 
 const textDecoder = new TextDecoder("utf-8", { fatal: false });
-const OPCODE_NAMES: Record<number, string> = { 0: "continuation", 1: "text", 2: "binary", 8: "close", 9: "ping", 10: "pong" };
 
 export function frameLabel(frame: DecodedFrame, maxChars = 24): string {
-  const name = OPCODE_NAMES[frame.opcode] ?? `opcode ${frame.opcode}`;
+  const name = describeOpcode(frame.opcode).name;
   if (frame.opcode === OPCODE.text && frame.fin) {
     const text = textDecoder.decode(frame.payload);
     return `“${text.length > maxChars ? `${text.slice(0, maxChars - 1)}…` : text}”`;

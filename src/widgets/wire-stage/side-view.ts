@@ -36,9 +36,6 @@ export function arrowHead(x1: number, y1: number, x2: number, y2: number, length
 interface Drawn {
   group: SVGGElement;
   label: SVGTextElement | null;
-  line: SVGLineElement;
-  marker: SVGCircleElement;
-  flying: boolean;
 }
 
 interface LabelState {
@@ -198,10 +195,6 @@ export class SideView {
     return this.#axis().timeAt((this.#top(now) + HEAD_PX) / this.#scale);
   }
 
-  isDrawn(id: number): boolean {
-    return this.#drawn.has(id);
-  }
-
   /** Draws an item as of display time `now` (its marker then moves with the animator). */
   draw(item: StageItem, now: number): void {
     if (this.#drawn.has(item.id) || item.departAt > now) return;
@@ -222,7 +215,7 @@ export class SideView {
     group.append(title, line, marker);
     const label = this.#label(item, y1, y2);
     this.#items.append(group);
-    const drawn: Drawn = { group, label, line, marker, flying: true };
+    const drawn: Drawn = { group, label };
     this.#drawn.set(item.id, drawn);
     this.#animator.add({
       departAt: item.departAt,
@@ -238,7 +231,6 @@ export class SideView {
       },
       landed: () => {
         if (!this.#drawn.has(item.id)) return;
-        drawn.flying = false;
         group.classList.add("landed");
         // A drawn head, not an SVG <marker>: each marker instance gets transform and clip nodes
         // of its own, and a page full of them makes every frame's compositing update slower.
@@ -269,9 +261,6 @@ export class SideView {
     for (const id of [...this.#drawn.keys()]) this.remove(id);
   }
 
-  drawnIds(): IterableIterator<number> {
-    return this.#drawn.keys();
-  }
 
   /** Draws the item's label, unless it joined another item's label (then that one says "+N more"). */
   #label(item: StageItem, y1: number, y2: number): SVGTextElement | null {

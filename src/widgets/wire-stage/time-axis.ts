@@ -49,10 +49,6 @@ export class TimeAxis {
     }
   }
 
-  get frontier(): number {
-    return this.#frontier;
-  }
-
   /** Where stage time `t` goes. Beyond the frontier: linear while busy, then folded, as it will be. */
   y(t: number): number {
     if (t <= this.#frontier) return this.#place(t);

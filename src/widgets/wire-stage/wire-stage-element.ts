@@ -473,7 +473,7 @@ export default class WireStageElement extends HTMLElement {
     const ws = session.wsTotals();
     const http = session.httpTotals();
     const echo = session.httpEcho();
-    const http11 = session.settings.http;
+    const model = session.settings.http;
     const set = (name: string, text: string): void => {
       const cell = part(this, name);
       if (cell.textContent !== text) cell.textContent = text;
@@ -487,9 +487,9 @@ export default class WireStageElement extends HTMLElement {
     set("ws-connections", ws.bytes > 0 ? "1 (upgraded once)" : "0");
     set("http-connections", String(http.tcpConnections));
     set("ws-echo", stat(ws.echo.mean, ws.echo.max, ws.echo.count));
-    set("http-echo", POSTS_MESSAGES[http11] ? stat(echo.mean, echo.max, echo.count) : "not sent (this model only fetches)");
+    set("http-echo", POSTS_MESSAGES[model] ? stat(echo.mean, echo.max, echo.count) : "not sent (this model only fetches)");
     set("ws-delivery", stat(ws.delivery.mean, ws.delivery.max, ws.delivery.count));
-    set("http-delivery", DELIVERS_PUSHES[http11] ? stat(http.meanDeliveryMs, http.maxDeliveryMs, http.delivered) : "cannot: HTTP only answers");
+    set("http-delivery", DELIVERS_PUSHES[model] ? stat(http.meanDeliveryMs, http.maxDeliveryMs, http.delivered) : "cannot: HTTP only answers");
     setData(this, "realMessages", String(ws.messages));
     setData(this, "httpRequests", String(http.requests));
     setData(this, "httpDelivered", String(http.delivered));
