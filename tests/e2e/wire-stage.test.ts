@@ -143,6 +143,9 @@ describe("the wire stage", () => {
     await page.waitForFunction(() => /wire-rec=/.test(location.hash));
     const link = page.url();
     const step = await number(stage, "step");
+    // "Paused at 409 ms · step 7 of 8": the same instant must come back, not just the same number.
+    const instant = /at (.+) · step \d+/.exec((await stage.locator("[data-part=position]").textContent()) ?? "")?.[1];
+    expect(instant).toBeTruthy();
     const fresh = await launchBrowser();
     try {
       const other = await fresh.context.newPage();
@@ -151,6 +154,7 @@ describe("the wire stage", () => {
       const reopened = other.locator('sp-wire-stage[data-mode="paused"]');
       await reopened.waitFor();
       await expect.poll(async () => Number(await reopened.getAttribute("data-step"))).toBe(step);
+      expect(await reopened.locator("[data-part=position]").textContent()).toContain(`at ${instant} · step ${step} of`);
       expect(await reopened.locator("[data-part=state]").textContent()).toBe("recording");
       expect(await reopened.locator("[data-part=svg-ws] .item.kind-handshake").count()).toBeGreaterThanOrEqual(1);
       expect(otherWatch.pageErrors).toEqual([]);

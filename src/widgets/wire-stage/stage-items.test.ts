@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import fc from "fast-check";
 import { itemFromTraceMessage, MomentList, formatStageTime } from "./stage-items.ts";
 
 describe("moments of the stage", () => {
@@ -20,7 +21,30 @@ describe("moments of the stage", () => {
     const moments = new MomentList();
     for (const t of [10, 10.03, 9.99, 11.5]) moments.add(t);
     expect(moments.length).toBe(2);
-    expect(moments.before(11.5)).toBe(10);
+    // A moment is stopped at its last instant, so everything in it has happened.
+    expect(moments.before(11.5)).toBe(10.03);
+    expect(moments.indexAt(10)).toBe(0);
+    expect(moments.indexAt(10.03)).toBe(1);
+  });
+
+  it("numbers the same instants alike whatever order they come in (a live session and its replay)", () => {
+    const numbering = (times: number[]) => {
+      const moments = new MomentList();
+      for (const t of times) moments.add(t);
+      return Array.from({ length: moments.length }, (_, i) => moments.timeOf(i + 1));
+    };
+    // 0.6 joins 0 and 1.2 into one moment whether it comes first, last or between them.
+    expect(numbering([0, 1.2, 0.6])).toEqual([1.2]);
+    expect(numbering([0.6, 0, 1.2])).toEqual([1.2]);
+    const instants = fc.array(fc.double({ min: 0, max: 50, noNaN: true }), { maxLength: 40 });
+    fc.assert(fc.property(instants, fc.infiniteStream(fc.nat()), (times, picks) => {
+      const shuffled = [...times];
+      for (let i = shuffled.length - 1; i > 0; i--) {
+        const j = picks.next().value % (i + 1);
+        [shuffled[i], shuffled[j]] = [shuffled[j]!, shuffled[i]!];
+      }
+      expect(numbering(shuffled)).toEqual(numbering([...times].sort((a, b) => a - b)));
+    }));
   });
 });
 

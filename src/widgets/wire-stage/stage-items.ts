@@ -59,41 +59,60 @@ export const MOMENT_RESOLUTION_MS = 1;
 
 /**
  * Every instant worth stopping at (departures and arrivals), kept sorted as items come in.
- * Items arrive almost in time order, so an insertion is a short search from the end. An echo
- * leaves the lab a few microseconds after its message arrived: such near-twins are one moment.
+ * An echo leaves the lab a few microseconds after its message arrived: instants that follow one
+ * another by less than MOMENT_RESOLUTION_MS are one moment, stopped at its last instant so that
+ * everything in it has happened. Which instants form a moment depends only on the instants, not
+ * on the order they were added in: a session fed live (HTTP items interleaved with real ones)
+ * and the same session replayed from a link number their steps alike.
+ * Items arrive almost in time order, so an insertion is a short search from the end.
  */
 export class MomentList {
-  #times: number[] = [];
+  /** Each moment's first and last instant, sorted; moments never overlap. */
+  #starts: number[] = [];
+  #ends: number[] = [];
 
   add(time: number): void {
-    const times = this.#times;
-    let i = times.length;
-    while (i > 0 && times[i - 1]! > time) i--;
-    const near = (j: number): boolean => j >= 0 && j < times.length && Math.abs(times[j]! - time) < MOMENT_RESOLUTION_MS;
-    if (near(i - 1) || near(i)) return;
-    times.splice(i, 0, time);
+    const starts = this.#starts;
+    const ends = this.#ends;
+    let i = starts.length;
+    while (i > 0 && starts[i - 1]! > time) i--;
+    if (i > 0 && time <= ends[i - 1]!) return;
+    const joinsPrevious = i > 0 && time - ends[i - 1]! < MOMENT_RESOLUTION_MS;
+    const joinsNext = i < starts.length && starts[i]! - time < MOMENT_RESOLUTION_MS;
+    if (joinsPrevious && joinsNext) {
+      ends[i - 1] = ends[i]!;
+      starts.splice(i, 1);
+      ends.splice(i, 1);
+    } else if (joinsPrevious) {
+      ends[i - 1] = time;
+    } else if (joinsNext) {
+      starts[i] = time;
+    } else {
+      starts.splice(i, 0, time);
+      ends.splice(i, 0, time);
+    }
   }
 
   get length(): number {
-    return this.#times.length;
+    return this.#ends.length;
   }
 
   /** The first moment strictly after `time`, or null. */
   after(time: number): number | null {
     const i = this.#firstAbove(time);
-    return i < this.#times.length ? this.#times[i]! : null;
+    return i < this.#ends.length ? this.#ends[i]! : null;
   }
 
   /** The last moment strictly before `time`, or null. */
   before(time: number): number | null {
     let lo = 0;
-    let hi = this.#times.length;
+    let hi = this.#ends.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (this.#times[mid]! < time) lo = mid + 1;
+      if (this.#ends[mid]! < time) lo = mid + 1;
       else hi = mid;
     }
-    return lo > 0 ? this.#times[lo - 1]! : null;
+    return lo > 0 ? this.#ends[lo - 1]! : null;
   }
 
   /** How many moments are at or before `time` (the step number a deep link names). */
@@ -103,16 +122,16 @@ export class MomentList {
 
   /** The time of step `index` (1-based: step 1 is the first moment); 0 for step 0. */
   timeOf(index: number): number {
-    if (index <= 0 || this.#times.length === 0) return 0;
-    return this.#times[Math.min(index, this.#times.length) - 1]!;
+    if (index <= 0 || this.#ends.length === 0) return 0;
+    return this.#ends[Math.min(index, this.#ends.length) - 1]!;
   }
 
   #firstAbove(time: number): number {
     let lo = 0;
-    let hi = this.#times.length;
+    let hi = this.#ends.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (this.#times[mid]! <= time) lo = mid + 1;
+      if (this.#ends[mid]! <= time) lo = mid + 1;
       else hi = mid;
     }
     return lo;

@@ -96,6 +96,25 @@ describe("a wire stage session", () => {
     expect(live.httpTotals().requests).toBeGreaterThanOrEqual(4);
   });
 
+  it("numbers its steps as a replay does when each event reaches it before its moment (what a deep link relies on)", () => {
+    const events = conversation(3);
+    const http = settings("request-response");
+    const live = new StageSession(http);
+    // The element keeps its live edge a playout delay behind the lab's clock, so the HTTP side
+    // has not yet run past the moment an arriving event names.
+    for (const event of events) {
+      const at = "t" in event ? live.stageTimeAt(event.t) : null;
+      if (at !== null) live.advance(Math.max(0, at - 50));
+      live.pushTap(event);
+    }
+    live.advance(live.end + 1000 + 200);
+    const replay = replaySession(http, events);
+    const steps = (s: StageSession) => Array.from({ length: s.moments.length }, (_, i) => s.moments.timeOf(i + 1));
+    const httpItems = (s: StageSession) => s.items.http.map(({ id: _id, ...rest }) => rest);
+    expect(httpItems(live)).toEqual(httpItems(replay));
+    expect(steps(live)).toEqual(steps(replay));
+  });
+
   it("starts over when a new connection opens", () => {
     const session = replaySession(settings("request-response"), conversation(1));
     session.pushTap({ type: "open", t: T0 + 9000, specimen: 2, path: "/lab/echo", tuple });

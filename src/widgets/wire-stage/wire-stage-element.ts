@@ -59,6 +59,9 @@ function setData(element: HTMLElement, name: string, value: string): void {
   if (element.dataset[name] !== value) element.dataset[name] = value;
 }
 
+/** How far the live edge trails the lab's clock, so tap events arrive before their moment is drawn. */
+const TAP_PLAYOUT_DELAY_MS = 150;
+
 function setText(element: HTMLElement, text: string): void {
   if (element.textContent !== text) element.textContent = text;
 }
@@ -242,10 +245,17 @@ export default class WireStageElement extends HTMLElement {
     this.#schedule();
   }
 
+  /**
+   * The live edge: the lab's clock, read on this page, less a short playout delay. A tap event
+   * reaches the page some milliseconds after the lab saw it; without the delay the simulation
+   * would already have run past the moment the event names and would have to start the HTTP
+   * request late (so a link reopening the same events would show other moments), and a
+   * frame would appear already part-way across.
+   */
   #liveTime(): number {
     if (this.#frozenLive !== null) return this.#frozenLive;
     const now = performance.timeOrigin + performance.now() + (Number.isFinite(this.#clockOffset) ? this.#clockOffset : 0);
-    return Math.max(0, this.#session?.stageTimeAt(now) ?? 0);
+    return Math.max(0, (this.#session?.stageTimeAt(now) ?? 0) - TAP_PLAYOUT_DELAY_MS);
   }
 
   // ── controls ───────────────────────────────────────────────────────────────
@@ -463,7 +473,7 @@ export default class WireStageElement extends HTMLElement {
       this.#controlsOpen = open;
       for (const control of this.querySelectorAll<HTMLButtonElement>("[data-needs-open]")) control.disabled = !open;
     }
-    if (state === "CLOSED" && this.#frozenLive === null && this.#session?.started) this.#frozenLive = this.#liveTime() + this.#session.settings.rttMs;
+    if (state === "CLOSED" && this.#frozenLive === null && this.#session?.started) this.#frozenLive = this.#liveTime() + TAP_PLAYOUT_DELAY_MS + this.#session.settings.rttMs;
     this.#schedule();
   }
 
