@@ -14,6 +14,7 @@ import { drawQr } from "./qr-svg.ts";
 import { phaseOf, roomConnectionMachine, type Intent, type RoomConnectionActor, type RoomContext, type RoomSnapshot } from "./room-connection.ts";
 import { bytesText, countText, describeEnd, describeRefusal, messageItems, participantItems, presenceChanges, presenceCounts, presenceSummary, roleLabel } from "./room-view.ts";
 import { createTappedSocket } from "../shared/tapped-socket.ts";
+import { formatCount } from "../shared/format-count.ts";
 
 function part<T extends Element>(root: Element, name: string): T {
   const found = root.querySelector<T>(`[data-part="${name}"]`);
@@ -588,16 +589,16 @@ export default class ClassroomElement extends HTMLElement {
     const rows: [string, string][] = [];
     if (context.stats) {
       const s = context.stats;
-      rows.push(["Room messages relayed", s.messages.toLocaleString("en")]);
-      rows.push(["Frames into the lab (all connections)", `${s.framesIn.toLocaleString("en")} · ${bytesText(s.bytesIn)}`]);
-      rows.push(["Frames out of the lab (all connections)", `${s.framesOut.toLocaleString("en")} · ${bytesText(s.bytesOut)}`]);
+      rows.push(["Room messages relayed", formatCount(s.messages)]);
+      rows.push(["Frames into the lab (all connections)", `${formatCount(s.framesIn)} · ${bytesText(s.bytesIn)}`]);
+      rows.push(["Frames out of the lab (all connections)", `${formatCount(s.framesOut)} · ${bytesText(s.bytesOut)}`]);
     }
     if (this.#tapped) {
-      rows.push(["This connection: frames up (masked)", `${own.framesUp.toLocaleString("en")} · ${bytesText(own.bytesUp)}`]);
-      rows.push(["This connection: frames down (unmasked)", `${own.framesDown.toLocaleString("en")} · ${bytesText(own.bytesDown)}`]);
+      rows.push(["This connection: frames up (masked)", `${formatCount(own.framesUp)} · ${bytesText(own.bytesUp)}`]);
+      rows.push(["This connection: frames down (unmasked)", `${formatCount(own.framesDown)} · ${bytesText(own.bytesDown)}`]);
     }
     const t = context.traffic;
-    rows.push(["This page: room messages sent / received", `${t.sent.toLocaleString("en")} / ${t.received.toLocaleString("en")}`]);
+    rows.push(["This page: room messages sent / received", `${formatCount(t.sent)} / ${formatCount(t.received)}`]);
     const list = part<HTMLDListElement>(this, "stats-list");
     list.replaceChildren(
       ...rows.map(([term, value]) => {

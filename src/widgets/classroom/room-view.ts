@@ -4,6 +4,7 @@
 import { describeCloseCode } from "../../protocol/close-codes.ts";
 import type { ErrorCode, Participant, Role, RoomMessage } from "../../protocol/room-protocol.ts";
 import type { EndReason, Refusal } from "./room-connection.ts";
+import { formatCount } from "../shared/format-count.ts";
 
 export const roleLabel: Record<Role, string> = { teacher: "teacher", student: "student" };
 
@@ -181,9 +182,9 @@ export function describeEnd(end: EndReason, role: Role | null): EndView {
 }
 
 export function bytesText(n: number): string {
-  return n === 1 ? "1 byte" : `${n.toLocaleString("en")} bytes`;
+  return n === 1 ? "1 byte" : `${formatCount(n)} bytes`;
 }
 
 export function countText(n: number, one: string, many = `${one}s`): string {
-  return `${n.toLocaleString("en")} ${n === 1 ? one : many}`;
+  return `${formatCount(n)} ${n === 1 ? one : many}`;
 }

@@ -7,6 +7,7 @@
 // request is #3 was already open (the page, or an earlier run, used it) and was kept alive
 // between them, which is HTTP/1.1's default (RFC 9112 §9.3).
 import type { WhoAmI } from "../../protocol/lab-api.ts";
+import { formatCount } from "../shared/format-count.ts";
 
 export type RunMode = "sequential" | "parallel";
 
@@ -145,5 +146,5 @@ export function addRun<T>(history: readonly T[], run: T, limit = 10): T[] {
 /** A duration as the widget shows it: tenths of a millisecond below 100 ms, whole ms above. */
 export function formatMs(ms: number): string {
   if (!Number.isFinite(ms) || ms < 0) return "? ms";
-  return ms < 100 ? `${ms.toFixed(1)} ms` : `${Math.round(ms).toLocaleString("en")} ms`;
+  return ms < 100 ? `${ms.toFixed(1)} ms` : `${formatCount(Math.round(ms))} ms`;
 }

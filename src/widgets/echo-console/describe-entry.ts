@@ -2,6 +2,7 @@
 // live region, so what a screen reader hears is what a sighted reader sees.
 import { describeCloseCode } from "../../protocol/close-codes.ts";
 import type { LogEntry, ReadyStateName } from "../../machines/echo-connection.ts";
+import { formatCount } from "../shared/format-count.ts";
 
 export const readyStateNumbers: Record<ReadyStateName, number> = { CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3 };
 
@@ -23,7 +24,7 @@ export function formatElapsed(ms: number): string {
 }
 
 export function formatBytes(bytes: number): string {
-  return bytes === 1 ? "1 byte" : `${bytes.toLocaleString("en")} bytes`;
+  return bytes === 1 ? "1 byte" : `${formatCount(bytes)} bytes`;
 }
 
 /** "1000 Normal Closure: the conversation is finished…" */

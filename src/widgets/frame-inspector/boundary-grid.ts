@@ -5,7 +5,8 @@
 import type { Direction } from "../../protocol/tap-events.ts";
 import { layoutBoundaries, type Span } from "./boundaries.ts";
 import type { BoundaryWindow } from "./boundary-tail.ts";
-import { bytesLabel, formatCount } from "./describe-capture.ts";
+import { bytesLabel } from "./describe-capture.ts";
+import { formatCount } from "../shared/format-count.ts";
 
 export function renderBoundaryGrid(holder: HTMLElement, dir: Direction, tail: BoundaryWindow): void {
   const layout = layoutBoundaries(tail.frames.map((f) => f.frame), tail.chunks, dir);

@@ -4,7 +4,7 @@
 // its bits, value, meaning and RFC section, as dissectFrame reports them. For a masked frame
 // the unmasking is shown byte by byte with the key the browser chose (RFC 6455 §5.3).
 import type { FrameDissection, FrameField } from "../../protocol/frame-dissect.ts";
-import { formatCount } from "./describe-capture.ts";
+import { formatCount } from "../shared/format-count.ts";
 
 /** Bytes shown in the grid; the rest of a large payload is summarised. */
 export const MAX_GRID_BYTES = 192;
@@ -70,7 +70,8 @@ export function renderByteGrid(container: HTMLElement, explanation: HTMLElement,
   };
   container.onkeydown = (event) => {
     const current = Number(container.dataset.active ?? 0);
-    const columns = 16;
+    // 16 bytes a row, 8 on a narrow screen (the stylesheet decides): up and down move by a row.
+    const columns = Math.max(1, getComputedStyle(container).gridTemplateColumns.split(" ").length);
     const moves: Record<string, number> = { ArrowRight: 1, ArrowLeft: -1, ArrowDown: columns, ArrowUp: -columns };
     if (event.key in moves) select(current + moves[event.key]!);
     else if (event.key === "Home") select(0);

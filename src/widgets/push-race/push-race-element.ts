@@ -7,6 +7,7 @@ import { pushRaceMachine, type RaceSettings } from "../../machines/push-race.ts"
 import { TRANSPORTS, type Transport } from "../../protocol/lab-api.ts";
 import { prepareRace, raceResults, raceTransport } from "./race-actors.ts";
 import { scheduleOffsets, simulateRace, transportNames, transportStats } from "./race-stats.ts";
+import { formatCount } from "../shared/format-count.ts";
 
 type RaceActor = ActorRefFrom<typeof pushRaceMachine>;
 const SVG = "http://www.w3.org/2000/svg";
@@ -25,7 +26,7 @@ function svg<K extends keyof SVGElementTagNameMap>(name: K, attributes: Record<s
 }
 
 const ms = (n: number | null): string => (n === null ? "—" : `${n.toFixed(0)} ms`);
-const bytes = (n: number | null): string => (n === null ? "—" : `${Math.round(n).toLocaleString("en")} B`);
+const bytes = (n: number | null): string => (n === null ? "—" : `${formatCount(Math.round(n))} B`);
 
 export default class PushRaceElement extends HTMLElement {
   #actor: RaceActor | null = null;

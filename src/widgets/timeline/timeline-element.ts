@@ -33,6 +33,7 @@ import {
   transcript,
 } from "./trace-view.ts";
 import { DEEP_LINK_EVENT, type DeepLinkDetail } from "../shared/classroom-session.ts";
+import { formatCount } from "../shared/format-count.ts";
 
 const SVG = "http://www.w3.org/2000/svg";
 
@@ -429,7 +430,7 @@ export default class TimelineElement extends HTMLElement {
 
   #renderTotals(trace: Trace): void {
     const t: Totals = totals(trace);
-    const number = (n: number): string => n.toLocaleString("en");
+    const number = (n: number): string => formatCount(n);
     const values: Record<string, string | null> = {
       requests: number(t.requests),
       roundTrips: number(t.roundTrips),

@@ -12,6 +12,7 @@
 // than seconds of empty lanes; no arrow ever crosses a fold, so every slope stays true.
 import type { Peer, Trace } from "../../sim/trace.ts";
 import { endsAt, formatBytes, formatTime, LOST_FRACTION, traceMoments } from "./trace-view.ts";
+import { formatCount } from "../shared/format-count.ts";
 
 export const LABEL_FONT_PX = 12;
 /** Average advance of a monospace character at LABEL_FONT_PX (0.6 em). */
@@ -106,7 +107,7 @@ export function ellipsize(text: string, maxChars: number): string {
 
 /** An arrow's label: what it carries and its size; only the "what" is shortened to fit. */
 export function arrowLabel(label: string, bytes: number, maxChars: number, retransmission = false): string {
-  const size = ` · ${bytes === 1 ? "1 B" : `${bytes.toLocaleString("en")} B`}${retransmission ? " · again" : ""}`;
+  const size = ` · ${bytes === 1 ? "1 B" : `${formatCount(bytes)} B`}${retransmission ? " · again" : ""}`;
   return `${ellipsize(label, Math.max(maxChars - size.length, 4))}${size}`;
 }
 

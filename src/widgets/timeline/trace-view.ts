@@ -3,6 +3,7 @@
 // transcript a screen reader follows, and the deep link that reopens an instant. No DOM here,
 // so every rule the diagram follows is tested on plain traces.
 import type { LinkSettings, Peer, ScenarioKind, Trace, TraceMessage, TraceNote } from "../../sim/trace.ts";
+import { formatCount } from "../shared/format-count.ts";
 
 /**
  * A lost message is drawn travelling this fraction of the way across before its ✗, at the
@@ -40,7 +41,7 @@ export function formatTime(ms: number): string {
 }
 
 export function formatBytes(bytes: number): string {
-  return bytes === 1 ? "1 byte" : `${bytes.toLocaleString("en")} bytes`;
+  return bytes === 1 ? "1 byte" : `${formatCount(bytes)} bytes`;
 }
 
 /** Virtual time at which a lost message's ✗ appears. */

@@ -7,6 +7,7 @@ import type { FlightAnimator } from "../shared/flight.ts";
 import { HEAD_PX, joinedLabel, LabelPlacer, laneGeometry, LABEL_FONT_PX, ticks, truncate, type LaneGeometry } from "./stage-layout.ts";
 import { formatStageTime, type StageItem } from "./stage-items.ts";
 import type { TimeAxis } from "./time-axis.ts";
+import { formatCount } from "../shared/format-count.ts";
 
 const SVG = "http://www.w3.org/2000/svg";
 const TICK_POOL = 24;
@@ -282,7 +283,7 @@ export class SideView {
     if (placed.owner !== item.id) return null;
     const state = this.#labels.get(item.id)!;
     const text = svg("text", { x: g.labelX, y: placed.y.toFixed(2), "text-anchor": "middle", class: "label", "font-size": LABEL_FONT_PX });
-    text.textContent = state.more > 0 ? joinedLabel(item.label, item.bytes, state.more, g.labelChars) : `${truncate(item.label, Math.max(4, g.labelChars - 8))} ${item.bytes.toLocaleString("en")} B`;
+    text.textContent = state.more > 0 ? joinedLabel(item.label, item.bytes, state.more, g.labelChars) : `${truncate(item.label, Math.max(4, g.labelChars - 8))} ${formatCount(item.bytes)} B`;
     state.text = text;
     text.dataset.item = String(item.id);
     this.#labelLayer.append(text);

@@ -4,6 +4,7 @@
 // the live simulation (src/sim/live-scenario.ts). Items are append-only: once made, an item
 // never changes, so a drawn item never needs redrawing.
 import type { TraceMessage } from "../../sim/trace.ts";
+import { formatCount } from "../shared/format-count.ts";
 
 export type StageSide = "ws" | "http";
 export type StagePeer = "client" | "server";
@@ -32,7 +33,7 @@ export function formatStageTime(ms: number): string {
 }
 
 export function formatBytes(bytes: number): string {
-  return `${bytes.toLocaleString("en")} B`;
+  return `${formatCount(bytes)} B`;
 }
 
 /** An HTTP-side item for a simulated message: a TCP segment or an HTTP message. */

@@ -10,6 +10,7 @@
 // Labels never overlap: a label that would sit within a line's height of the previous one on its
 // side joins it instead ("“Hello” 11 B · +2 more"), and the full text of every item stays in the
 // transcript and in the arrow's accessible name.
+import { formatCount } from "../shared/format-count.ts";
 
 export const LABEL_FONT_PX = 13;
 /** Average advance of a character of the label font (proportional UI font, ~0.55 em). */
@@ -99,7 +100,7 @@ export class LabelPlacer {
 /** The text of a label that others joined: the first item's label and how many more. */
 export function joinedLabel(first: string, bytes: number, more: number, chars: number): string {
   const tail = more > 0 ? ` · +${more} more` : "";
-  const size = ` ${bytes.toLocaleString("en")} B`;
+  const size = ` ${formatCount(bytes)} B`;
   return `${truncate(first, Math.max(4, chars - size.length - tail.length))}${size}${tail}`;
 }
 
