@@ -26,6 +26,7 @@ export default defineConfig({
   vite: {
     // Never inline scripts into pages: the Content-Security-Policy allows only script files
     // from this origin (script-src 'self'), which keeps injected markup from running code.
-    build: { assetsInlineLimit: 0 },
+    // SP_NO_MINIFY=1 keeps function names readable in a browser profile (bench investigations).
+    build: { assetsInlineLimit: 0, minify: process.env.SP_NO_MINIFY ? false : "esbuild" },
   },
 });

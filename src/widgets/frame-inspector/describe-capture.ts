@@ -5,6 +5,7 @@ import { describeOpcode } from "../../protocol/opcodes.ts";
 import { describeCloseCode } from "../../protocol/close-codes.ts";
 import { base64ToBytes } from "../../protocol/base64.ts";
 import type { TapEvent } from "../../protocol/tap-events.ts";
+import { formatCount } from "../shared/format-count.ts";
 
 export const side = { in: "client → server", out: "server → client" } as const;
 
@@ -12,14 +13,6 @@ export function formatMs(ms: number): string {
   return ms < 1000 ? `${ms.toFixed(1)} ms` : `${(ms / 1000).toFixed(2)} s`;
 }
 
-// One formatter for every count: toLocaleString builds a new one per call, which adds up when a
-// grid of spans is labelled after every event.
-const counts = new Intl.NumberFormat("en");
-
-/** A whole number with thousands separators: 65,536. */
-export function formatCount(n: number): string {
-  return counts.format(n);
-}
 
 export function bytesLabel(n: number): string {
   return n === 1 ? "1 byte" : `${formatCount(n)} bytes`;
@@ -45,8 +38,8 @@ export function payloadPreview(f: CapturedFrame, max = 40): string {
 
 export function describeFrame(f: CapturedFrame): string {
   const who = f.dir === "in" ? "The client sent" : "The server sent";
-  const masked = f.frame.masked ? "masked" : "unmasked";
-  return `${who} a ${masked} ${describeOpcode(f.frame.opcode).name} frame (${frameLabel(f)}): ${payloadPreview(f)}.`;
+  const masked = f.frame.masked ? "a masked" : "an unmasked";
+  return `${who} ${masked} ${describeOpcode(f.frame.opcode).name} frame (${frameLabel(f)}): ${payloadPreview(f)}.`;
 }
 
 /** One sentence per event, in the words the log shows. `origin` is the time of the first event. */

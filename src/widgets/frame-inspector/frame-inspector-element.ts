@@ -24,6 +24,8 @@ import { renderByteGrid, renderLegend, renderUnmask } from "./byte-grid.ts";
 import { bytesLabel, describeEvent, describeFrame, formatMs } from "./describe-capture.ts";
 import { flightHint } from "./flight-pace.ts";
 import { FrameLane, frameKey, MAX_SEQUENCE_ROWS } from "./frame-lane.ts";
+import { formatCount } from "../shared/format-count.ts";
+import { pinToEnd } from "../shared/pin-to-end.ts";
 import { parseRecording, serializeRecording } from "./recording-file.ts";
 import { hashForStep, stepFromHash } from "./step-link.ts";
 import { DEEP_LINK_EVENT, type DeepLinkDetail } from "../shared/classroom-session.ts";
@@ -35,6 +37,8 @@ type Recorder = ActorRefFrom<typeof captureRecorderMachine>;
 const STORAGE_KEY = "sp:inspector-recording";
 const MAX_STORED_CHARS = 2 * 1024 * 1024;
 const DIRECTIONS = ["in", "out"] as const;
+/** How often the byte views may be redrawn while frames arrive live. */
+const BYTE_VIEWS_EVERY_MS = 250;
 
 const commands: Record<string, TapCommand> = {
   ping: { cmd: "ping", payload: "Are you there?" },
@@ -99,16 +103,19 @@ export default class FrameInspectorElement extends HTMLElement {
   /** The frame the reader picked (by key), or null to show the newest. */
   #selected: string | null = null;
   #detailFrame: CapturedFrame | null = null;
-  #detailResize: ResizeObserver | null = null;
-  #heldDetailHeight = 0;
 
   #renderedLog = 0;
   #currentLogItem: Element | null = null;
   #logOrigin: number | null = null;
   #persistTimer: ReturnType<typeof setTimeout> | null = null;
   #persistedStep = "";
-  #scrollTargets = new Set<HTMLElement>();
-  #scrollFrame = 0;
+  #renderFrame = 0;
+  #unpin: (() => void)[] = [];
+  /** Byte views waiting for a calm moment while frames arrive live (see #paceByteViews). */
+  #pendingBoundaries = new Set<Direction>();
+  #pendingDetail: CapturedFrame | null = null;
+  #byteViewsAt = -Infinity;
+  #byteViewsTimer: ReturnType<typeof setTimeout> | null = null;
   #idPrefix = `fi-${Math.random().toString(36).slice(2, 8)}`;
 
   connectedCallback(): void {
@@ -173,10 +180,11 @@ export default class FrameInspectorElement extends HTMLElement {
       if (step !== null) this.#recorder?.send({ type: "step.goto", cursor: step });
     }, { signal });
 
-    this.#detailResize = new ResizeObserver(([entry]) => entry && this.#holdDetailHeight(entry));
-    this.#detailResize.observe(this.#part("detail"));
-    const logScroller = this.#part("log-scroller");
-    logScroller.closest("details")?.addEventListener("toggle", () => this.#scrollToEnd(logScroller), { signal });
+    // The lane follows the newest frame while live; the event log always ends on the current event.
+    this.#unpin = [
+      pinToEnd(this.#part("sequence-scroller"), this.#part("sequence"), () => this.#followingLive),
+      pinToEnd(this.#part("log-scroller"), this.#part("log")),
+    ];
 
     this.#part("loading-note").hidden = true;
     this.toggleAttribute("data-ready", true);
@@ -201,9 +209,11 @@ export default class FrameInspectorElement extends HTMLElement {
     this.#recorder?.stop();
     this.#tapped?.dispose();
     this.#animator?.clear();
-    this.#detailResize?.disconnect();
-    cancelAnimationFrame(this.#scrollFrame);
-    this.#scrollFrame = 0;
+    for (const unpin of this.#unpin) unpin();
+    this.#unpin = [];
+    cancelAnimationFrame(this.#renderFrame);
+    this.#renderFrame = 0;
+    this.#cancelByteViews();
     this.#connection = null;
     this.#recorder = null;
   }
@@ -224,7 +234,7 @@ export default class FrameInspectorElement extends HTMLElement {
     this.#reducedMotion = reducedMotion;
     // A hidden page draws no animation frames, so markers there would only pile up: they land at once.
     this.#animator = new FlightAnimator({ now: () => performance.now(), reducedMotion: () => reducedMotion.matches || document.hidden });
-    this.#lane = new FrameLane(this.#part<HTMLOListElement>("sequence"), this.#animator, () => performance.now());
+    this.#lane = new FrameLane(this.#part<HTMLOListElement>("sequence"), this.#animator);
     this.#describeMotion();
     reducedMotion.addEventListener("change", () => this.#describeMotion(), { signal });
   }
@@ -237,7 +247,7 @@ export default class FrameInspectorElement extends HTMLElement {
     this.#recorderSubscription?.unsubscribe();
     this.#recorder?.stop();
     const recorder = createActor(captureRecorderMachine);
-    this.#recorderSubscription = recorder.subscribe(() => this.#render());
+    this.#recorderSubscription = recorder.subscribe(() => this.#onRecorderChange());
     recorder.start();
     this.#recorder = recorder;
     this.#resetViews();
@@ -339,14 +349,25 @@ export default class FrameInspectorElement extends HTMLElement {
     this.#handshakeKey = "";
     this.#selected = null;
     this.#persistedStep = "";
-    this.#releaseDetailHeight();
     this.#renderedLog = 0;
     this.#currentLogItem = null;
     this.#logOrigin = null;
     this.querySelector("[data-part=log]")?.replaceChildren();
   }
 
+  /**
+   * Live tap events come in bursts (a frame, its echo, the TCP reads under them): they are drawn
+   * together, once per animation frame. Anything the reader did (pause, step, load) is drawn at once.
+   */
+  #onRecorderChange(): void {
+    const recorder = this.#recorder?.getSnapshot();
+    if (recorder?.value !== "live" || recorder.context.source !== "live") return this.#render();
+    if (this.#renderFrame === 0) this.#renderFrame = requestAnimationFrame(() => this.#render());
+  }
+
   #render(): void {
+    cancelAnimationFrame(this.#renderFrame);
+    this.#renderFrame = 0;
     const connection = this.#connection?.getSnapshot();
     const recorder = this.#recorder?.getSnapshot();
     if (!connection || !recorder) return;
@@ -402,7 +423,6 @@ export default class FrameInspectorElement extends HTMLElement {
   #renderView(events: readonly TapEvent[], cursor: number, live: boolean): void {
     const sameLog = events === this.#shownLog;
     const drawnTo = this.#builder.count;
-    if (!live) this.#releaseDetailHeight();
     if (sameLog && cursor === drawnTo) {
       this.#followingLive = live;
       return;
@@ -411,7 +431,6 @@ export default class FrameInspectorElement extends HTMLElement {
     else this.#redraw(events, cursor);
     this.#followingLive = live;
     this.#renderLog(events, cursor, live);
-    if (live) this.#scrollToEnd(this.#part("sequence-scroller"));
   }
 
   #redraw(events: readonly TapEvent[], cursor: number): void {
@@ -430,6 +449,8 @@ export default class FrameInspectorElement extends HTMLElement {
       this.#tails[dir].clear();
       this.#part(`boundaries-${dir}`).replaceChildren();
     }
+    this.#pendingBoundaries.clear();
+    this.#pendingDetail = null;
     // A frame picked on the previous connection means nothing on the new one.
     if (forgetPick) this.#selected = null;
     this.#detailFrame = null;
@@ -444,13 +465,44 @@ export default class FrameInspectorElement extends HTMLElement {
     const view = builder.view;
     if (view !== before) this.#startView(arriving);
     const shown = this.#shownFrame(view);
-    const changed = new Set<Direction>();
     this.#renderHandshake(view);
     this.#appendFrames(view, shown, arriving);
-    this.#extendTails(view, changed);
-    for (const dir of changed) this.#renderBoundaries(dir);
+    this.#extendTails(view, this.#pendingBoundaries);
     this.#drawn = { frames: view.frames.length, chunks: view.chunks.length, messages: view.messages.length };
-    if (shown !== this.#detailFrame && shown !== null) this.#showDetail(shown);
+    if (shown !== this.#detailFrame && shown !== null) this.#pendingDetail = shown;
+    if (arriving) this.#paceByteViews();
+    else this.#renderByteViews();
+  }
+
+  /**
+   * The byte-by-byte views (the stream boundaries and the selected frame's bytes) are the
+   * costliest to draw and nobody can read them at ten frames a second. While frames arrive
+   * live they are redrawn at most every BYTE_VIEWS_EVERY_MS, always ending on the newest state;
+   * stepping, replaying and picking a frame draw them at once.
+   */
+  #paceByteViews(): void {
+    if (this.#byteViewsTimer !== null) return;
+    const wait = this.#byteViewsAt + BYTE_VIEWS_EVERY_MS - performance.now();
+    if (wait <= 0) return this.#renderByteViews();
+    this.#byteViewsTimer = setTimeout(() => {
+      this.#byteViewsTimer = null;
+      this.#renderByteViews();
+    }, wait);
+  }
+
+  #renderByteViews(): void {
+    this.#cancelByteViews();
+    this.#byteViewsAt = performance.now();
+    for (const dir of this.#pendingBoundaries) this.#renderBoundaries(dir);
+    this.#pendingBoundaries.clear();
+    const frame = this.#pendingDetail;
+    this.#pendingDetail = null;
+    if (frame !== null && frame !== this.#detailFrame) this.#showDetail(frame);
+  }
+
+  #cancelByteViews(): void {
+    if (this.#byteViewsTimer !== null) clearTimeout(this.#byteViewsTimer);
+    this.#byteViewsTimer = null;
   }
 
   /** New frames become rows; only the newest MAX_SEQUENCE_ROWS of a long batch are ever drawn. */
@@ -467,6 +519,7 @@ export default class FrameInspectorElement extends HTMLElement {
       lane.append({ frame, origin, reassembled: reassembled.get(`${frame.dir}:${frame.end}`) ?? null, pressed: frame === shown, fly: arriving });
     }
     this.#part("sequence-empty").hidden = frames.length > 0;
+    setText(this.#part("lane-count"), frames.length > lane.rows ? `newest ${lane.rows} of ${formatCount(frames.length)} frames; step back for older ones` : "");
   }
 
   #extendTails(view: CaptureView, changed: Set<Direction>): void {
@@ -485,8 +538,8 @@ export default class FrameInspectorElement extends HTMLElement {
   #select(button: HTMLButtonElement): void {
     const frame = this.#lane?.frameOf(button);
     if (!frame) return;
-    this.#releaseDetailHeight();
     this.#selected = frameKey(frame);
+    this.#pendingDetail = null;
     this.#lane?.press(button);
     this.#showDetail(frame);
   }
@@ -520,7 +573,6 @@ export default class FrameInspectorElement extends HTMLElement {
     } else if (!live) {
       announcer.textContent = cursor === 0 ? `Back at the start: no events shown.` : `Event ${cursor} of ${events.length}: ${describeEvent(events[cursor - 1]!)}`;
     }
-    this.#scrollToEnd(this.#part("log-scroller"));
   }
 
   #clearLog(): void {
@@ -528,23 +580,6 @@ export default class FrameInspectorElement extends HTMLElement {
     this.#renderedLog = 0;
     this.#currentLogItem = null;
     this.#logOrigin = null;
-  }
-
-  /**
-   * Scrolls once per animation frame however many events arrived, so no event forces a layout.
-   * A scroller in a closed panel is left alone (and scrolled when the panel opens): asking for
-   * its scrollHeight would make the browser lay out the hidden content, thousands of log lines.
-   */
-  #scrollToEnd(scroller: HTMLElement): void {
-    this.#scrollTargets.add(scroller);
-    if (this.#scrollFrame !== 0) return;
-    this.#scrollFrame = requestAnimationFrame(() => {
-      this.#scrollFrame = 0;
-      for (const target of this.#scrollTargets) {
-        if (!target.closest("details:not([open])")) target.scrollTop = target.scrollHeight;
-      }
-      this.#scrollTargets.clear();
-    });
   }
 
   #renderHandshake(view: CaptureView): void {
@@ -603,26 +638,6 @@ export default class FrameInspectorElement extends HTMLElement {
     if (this.#detailFrame && frameKey(this.#detailFrame) === this.#selected) return this.#detailFrame;
     // Only after a redraw: the pick is looked for among all frames, newest first.
     return view.frames.findLast((f) => frameKey(f) === this.#selected) ?? newest;
-  }
-
-  /**
-   * While the view follows live with no frame picked, the newest frame replaces the detail
-   * several times a second, and frames differ in shape (a masked one brings its unmasking table,
-   * a long one more rows of bytes). The panel keeps the tallest height it has had, so the page
-   * below does not jump with every frame; it fits its content again once the reader acts.
-   */
-  #holdDetailHeight(entry: ResizeObserverEntry): void {
-    if (!this.#followingLive || this.#selected !== null) return;
-    const height = entry.borderBoxSize[0]?.blockSize ?? 0;
-    if (height <= this.#heldDetailHeight) return;
-    this.#heldDetailHeight = height;
-    this.#part("detail").style.minHeight = `${height}px`;
-  }
-
-  #releaseDetailHeight(): void {
-    if (this.#heldDetailHeight === 0) return;
-    this.#heldDetailHeight = 0;
-    this.#part("detail").style.minHeight = "";
   }
 
   #showDetail(frame: CapturedFrame): void {

@@ -1,18 +1,22 @@
 // The "Frames on the wire" list: one row per frame, at the side of the peer that sent it, with a
 // line after the last frame of a message that took several (RFC 6455 §5.4). Rows are only ever
-// appended, and the list keeps the newest MAX_SEQUENCE_ROWS frames, so a new frame costs the same
-// in the first second of a session as after an hour.
+// appended, and the list keeps the newest MAX_SEQUENCE_ROWS frames (plus at most DROP_BATCH more),
+// so a new frame costs the same in the first second of a session as after an hour; older frames
+// are reached by stepping back. The oldest rows leave DROP_BATCH at a time: removing one with
+// every new row would move every other row up, and the browser would repaint them all each time.
 //
 // A row that arrives while the reader watches live gets a marker that crosses the lane from the
 // sender's side to the receiver's, then the row settles. The real trip is far too fast to see, so
-// every marker takes FLIGHT_MS. The FlightAnimator lands markers at once under reduced motion, and
-// rows drawn by stepping or replaying appear already landed.
+// every marker takes FLIGHT_MS, moved by the compositor (a glide: nothing here runs per animation
+// frame). The FlightAnimator lands markers at once under reduced motion, and rows drawn by
+// stepping or replaying appear already landed.
 import type { CapturedFrame, CapturedMessage } from "../../protocol/capture.ts";
 import type { FlightAnimator } from "../shared/flight.ts";
 import { bytesLabel, formatMs, frameLabel, payloadPreview, side } from "./describe-capture.ts";
 import { FLIGHT_MS } from "./flight-pace.ts";
 
-export const MAX_SEQUENCE_ROWS = 200;
+export const MAX_SEQUENCE_ROWS = 60;
+const DROP_BATCH = 30;
 
 export const frameKey = (f: CapturedFrame): string => `${f.dir}:${f.start}`;
 
@@ -76,15 +80,13 @@ function flightLane(): { lane: HTMLElement; carrier: HTMLElement } {
 export class FrameLane {
   readonly #list: HTMLOListElement;
   readonly #animator: FlightAnimator;
-  readonly #now: () => number;
   readonly #frames = new WeakMap<Element, CapturedFrame>();
   #rows = 0;
   #pressed: HTMLButtonElement | null = null;
 
-  constructor(list: HTMLOListElement, animator: FlightAnimator, now: () => number) {
+  constructor(list: HTMLOListElement, animator: FlightAnimator) {
     this.#list = list;
     this.#animator = animator;
-    this.#now = now;
   }
 
   /** Empties the list; markers still travelling land where they were going. */
@@ -105,8 +107,15 @@ export class FrameLane {
     if (reassembled) this.#list.append(messageRow(reassembled));
     if (pressed) this.press(button);
     this.#rows++;
-    if (this.#rows > MAX_SEQUENCE_ROWS) this.#dropOldest();
+    if (this.#rows > MAX_SEQUENCE_ROWS + DROP_BATCH) {
+      while (this.#rows > MAX_SEQUENCE_ROWS) this.#dropOldest();
+    }
     if (fly) this.#fly(item, frame);
+  }
+
+  /** Frames listed now. */
+  get rows(): number {
+    return this.#rows;
   }
 
   /** The frame a row's button stands for. */
@@ -133,16 +142,13 @@ export class FrameLane {
     const { lane, carrier } = flightLane();
     item.dataset.flight = "travelling";
     item.append(lane);
-    const departAt = this.#now();
-    // From the Browser side (left) to the Lab side (right) for the client's frames, back for the lab's.
-    const place = (progress: number): void => {
-      const along = frame.dir === "in" ? progress : 1 - progress;
-      carrier.style.transform = `translateX(${(along * 100).toFixed(2)}%)`;
-    };
+    // From the Browser side (left) to the Lab side (right) for the client's frames, back for the
+    // lab's: the carrier moves by 0–100 % of its own width, which takes the marker edge to edge.
+    const [from, to] = frame.dir === "in" ? ["0%", "100%"] : ["100%", "0%"];
     const landed = (): void => {
       lane.remove();
       delete item.dataset.flight;
     };
-    this.#animator.add({ departAt, arriveAt: departAt + FLIGHT_MS, place, landed });
+    this.#animator.glide({ element: carrier, keyframes: [{ transform: `translateX(${from})` }, { transform: `translateX(${to})` }], durationMs: FLIGHT_MS, landed });
   }
 }
