@@ -114,6 +114,7 @@ export default class FrameInspectorElement extends HTMLElement {
   /** Byte views waiting for a calm moment while frames arrive live (see #paceByteViews). */
   #pendingBoundaries = new Set<Direction>();
   #pendingDetail: CapturedFrame | null = null;
+  #pendingStepLabel: string | null = null;
   #byteViewsAt = -Infinity;
   #byteViewsTimer: ReturnType<typeof setTimeout> | null = null;
   #idPrefix = `fi-${Math.random().toString(36).slice(2, 8)}`;
@@ -404,7 +405,13 @@ export default class FrameInspectorElement extends HTMLElement {
     this.#part("go-live").hidden = live;
     this.#part<HTMLButtonElement>("export").disabled = events.length === 0;
     const where = mode === "live" ? `Live · ${events.length} events recorded` : `Event ${cursor} of ${events.length}${source === "file" ? " · saved recording" : " · paused"}`;
-    setText(this.#part("step-label"), overflow > 0 ? `${where} (${overflow} more not kept)` : where);
+    const stepLabel = overflow > 0 ? `${where} (${overflow} more not kept)` : where;
+    // While live, the count changes with every event: it is written with the byte views, a few times a second.
+    if (mode === "live") this.#pendingStepLabel = stepLabel;
+    else {
+      this.#pendingStepLabel = null;
+      setText(this.#part("step-label"), stepLabel);
+    }
 
     if (live && mode !== "live" && events.length > 0) this.#persistStep(events, `${mode}:${cursor}`);
     const hash = mode === "live" ? "" : hashForStep(cursor);
@@ -413,6 +420,7 @@ export default class FrameInspectorElement extends HTMLElement {
       announceDeepLink();
     }
     this.#renderView(events, cursor, mode === "live");
+    if (this.#pendingStepLabel !== null) this.#paceByteViews();
   }
 
   /**
@@ -493,6 +501,8 @@ export default class FrameInspectorElement extends HTMLElement {
   #renderByteViews(): void {
     this.#cancelByteViews();
     this.#byteViewsAt = performance.now();
+    if (this.#pendingStepLabel !== null) setText(this.#part("step-label"), this.#pendingStepLabel);
+    this.#pendingStepLabel = null;
     for (const dir of this.#pendingBoundaries) this.#renderBoundaries(dir);
     this.#pendingBoundaries.clear();
     const frame = this.#pendingDetail;

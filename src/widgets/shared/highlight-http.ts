@@ -17,9 +17,11 @@ let highlighter: Promise<HighlighterCore> | null = null;
 
 function load(): Promise<HighlighterCore> {
   highlighter ??= (async () => {
-    const [{ createHighlighterCore }, { createJavaScriptRegexEngine }, light, dark] = await Promise.all([
-      import("shiki/core"),
-      import("shiki/engine/javascript"),
+    // One after the other, not all at once: each module then runs in a task of its own, and no
+    // single task holds the page still for the whole of Shiki's start-up.
+    const { createHighlighterCore } = await import("shiki/core");
+    const { createJavaScriptRegexEngine } = await import("shiki/engine/javascript");
+    const [light, dark] = await Promise.all([
       import("shiki/dist/themes/github-light-high-contrast.mjs"),
       import("shiki/dist/themes/github-dark-high-contrast.mjs"),
     ]);

@@ -1,6 +1,28 @@
 // Widgets ship their code only when they are about to be seen: the custom element is defined
 // (and its module, with XState and the protocol code, downloaded) the first time any instance
 // comes within a screen of the viewport. Until then the server-rendered markup shows.
+//
+// Several widgets often come into view together (a fast scroll, a tall screen). Each is defined
+// in a task of its own, one after the other, so their start-ups never add up to one long task
+// that would hold the page still.
+
+const waitingToDefine: (() => void)[] = [];
+let defining = false;
+
+function defineInTurn(define: () => void): void {
+  waitingToDefine.push(define);
+  if (!defining) nextDefinition();
+}
+
+function nextDefinition(): void {
+  const next = waitingToDefine.shift();
+  defining = next !== undefined;
+  if (!next) return;
+  setTimeout(() => {
+    next();
+    nextDefinition();
+  }, 0);
+}
 
 export function defineWhenVisible(tag: string, load: () => Promise<{ default: CustomElementConstructor }>): void {
   const elements = document.querySelectorAll(tag);
@@ -11,9 +33,9 @@ export function defineWhenVisible(tag: string, load: () => Promise<{ default: Cu
     started = true;
     observer?.disconnect();
     load().then(
-      (module) => {
+      (module) => defineInTurn(() => {
         if (!customElements.get(tag)) customElements.define(tag, module.default);
-      },
+      }),
       (error: unknown) => {
         for (const element of document.querySelectorAll(tag)) {
           element.setAttribute("data-load-error", "");

@@ -102,6 +102,7 @@ export default class WireStageElement extends HTMLElement {
   #lastPaintLabel = "";
   #lastJumpAt = 0;
   #lastScrubUpdate = 0;
+  #lastTotalsAt = -Infinity;
 
   connectedCallback(): void {
     this.#abort = new AbortController();
@@ -509,14 +510,19 @@ export default class WireStageElement extends HTMLElement {
     setData(this, "httpBytes", String(http.bytes));
   }
 
-  /** Writes what events changed since the last frame: transcript rows and totals. */
+  /**
+   * Writes what events changed since the last frame: transcript rows, and the totals at most every
+   * STATUS_EVERY_MS (a table laid out again with every frame was the costliest text on the page).
+   */
   #flushText(): void {
     if (this.#pendingTranscript.length > 0) {
       const items = this.#pendingTranscript.splice(0);
       for (const item of items.slice(-MAX_TRANSCRIPT_ROWS)) this.#transcribe(item);
     }
-    if (this.#totalsDirty) {
+    const now = performance.now();
+    if (this.#totalsDirty && now - this.#lastTotalsAt >= STATUS_EVERY_MS) {
       this.#totalsDirty = false;
+      this.#lastTotalsAt = now;
       this.#renderTotals();
     }
   }
