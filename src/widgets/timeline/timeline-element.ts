@@ -140,10 +140,9 @@ export default class TimelineElement extends HTMLElement {
       control.disabled = false;
     }
     this.querySelector("[data-part=placeholder]")?.remove();
-    this.#watchWidth(signal);
     this.#renderTotals(trace);
-    this.toggleAttribute("data-ready", true);
-    this.#render();
+    // The diagram is drawn once its width is known, after the browser's own layout.
+    this.#watchWidth(signal);
   }
 
   disconnectedCallback(): void {
@@ -276,16 +275,28 @@ export default class TimelineElement extends HTMLElement {
       `${link.jitterMs ? ` and ± ${round1(link.jitterMs)} ms jitter` : ""}: ${t.messages} messages, ${t.lost} lost, ending at ${formatTime(trace.duration)}.`;
   }
 
+  /**
+   * Draws the diagram at its box's width, and again whenever that changes. The first width comes
+   * from the ResizeObserver, after the browser has laid the page out: reading it during start-up
+   * would force that layout early, inside the same long task as the simulation.
+   */
   #watchWidth(signal: AbortSignal): void {
     const box = part(this, "diagram");
-    this.#width = box.clientWidth;
-    if (!("ResizeObserver" in window)) return;
+    const ready = (): void => {
+      this.toggleAttribute("data-ready", true);
+      this.#render();
+    };
+    if (!("ResizeObserver" in window)) {
+      this.#width = box.clientWidth;
+      return ready();
+    }
     this.#resize = new ResizeObserver(() => {
       const width = box.clientWidth;
-      if (Math.abs(width - this.#width) < 2) return;
+      if (this.hasAttribute("data-ready") && Math.abs(width - this.#width) < 2) return;
       this.#width = width;
       this.#drawn = null;
-      this.#render();
+      if (this.hasAttribute("data-ready")) this.#render();
+      else ready();
     });
     this.#resize.observe(box);
     signal.addEventListener("abort", () => this.#resize?.disconnect());
@@ -457,7 +468,8 @@ export default class TimelineElement extends HTMLElement {
   #render(): void {
     const actor = this.#actor;
     const trace = this.#trace;
-    if (!actor || !trace) return;
+    // Before the first width is known there is nothing to draw at (see #watchWidth).
+    if (!actor || !trace || !this.hasAttribute("data-ready")) return;
     const snapshot = actor.getSnapshot();
     const { time, duration, moments } = snapshot.context;
     const state = playerState(snapshot);
