@@ -38,7 +38,7 @@ const STORAGE_KEY = "sp:inspector-recording";
 const MAX_STORED_CHARS = 2 * 1024 * 1024;
 const DIRECTIONS = ["in", "out"] as const;
 /** How often the byte views may be redrawn while frames arrive live. */
-const BYTE_VIEWS_EVERY_MS = 250;
+const BYTE_VIEWS_EVERY_MS = 1000;
 
 const commands: Record<string, TapCommand> = {
   ping: { cmd: "ping", payload: "Are you there?" },
