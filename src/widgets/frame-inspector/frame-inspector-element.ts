@@ -37,7 +37,7 @@ type Recorder = ActorRefFrom<typeof captureRecorderMachine>;
 const STORAGE_KEY = "sp:inspector-recording";
 const MAX_STORED_CHARS = 2 * 1024 * 1024;
 const DIRECTIONS = ["in", "out"] as const;
-/** How often the byte views may be redrawn while frames arrive live. */
+/** How often the byte views (and the event count) may be redrawn while frames arrive live. */
 const BYTE_VIEWS_EVERY_MS = 1000;
 
 const commands: Record<string, TapCommand> = {
@@ -406,7 +406,7 @@ export default class FrameInspectorElement extends HTMLElement {
     this.#part<HTMLButtonElement>("export").disabled = events.length === 0;
     const where = mode === "live" ? `Live · ${events.length} events recorded` : `Event ${cursor} of ${events.length}${source === "file" ? " · saved recording" : " · paused"}`;
     const stepLabel = overflow > 0 ? `${where} (${overflow} more not kept)` : where;
-    // While live, the count changes with every event: it is written with the byte views, a few times a second.
+    // While live, the count changes with every event: it is written with the byte views (see #paceByteViews).
     if (mode === "live") this.#pendingStepLabel = stepLabel;
     else {
       this.#pendingStepLabel = null;

@@ -19,8 +19,12 @@ function nextDefinition(): void {
   defining = next !== undefined;
   if (!next) return;
   setTimeout(() => {
-    next();
-    nextDefinition();
+    // A widget that fails to start must not keep the ones after it waiting.
+    try {
+      next();
+    } finally {
+      nextDefinition();
+    }
   }, 0);
 }
 

@@ -300,6 +300,14 @@ export default class TimelineElement extends HTMLElement {
     });
     this.#resize.observe(box);
     signal.addEventListener("abort", () => this.#resize?.disconnect());
+    // A box that is not rendered (inside a hidden slide, say) gets no first observation: it is
+    // drawn at its fallback width instead, and redrawn by the observer once it shows.
+    const fallback = setTimeout(() => {
+      if (this.hasAttribute("data-ready")) return;
+      this.#width = box.clientWidth;
+      ready();
+    }, 500);
+    signal.addEventListener("abort", () => clearTimeout(fallback));
   }
 
   // ── drawing ────────────────────────────────────────────────────────────────────────────
@@ -441,7 +449,7 @@ export default class TimelineElement extends HTMLElement {
 
   #renderTotals(trace: Trace): void {
     const t: Totals = totals(trace);
-    const number = (n: number): string => formatCount(n);
+    const number = formatCount;
     const values: Record<string, string | null> = {
       requests: number(t.requests),
       roundTrips: number(t.roundTrips),
