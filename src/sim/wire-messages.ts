@@ -27,7 +27,7 @@ import { encodeFrame, OPCODE } from "../protocol/frame.ts";
 import { buildClientRequest } from "../protocol/handshake.ts";
 import { serializeRequest, serializeResponse } from "../protocol/http1.ts";
 import type { HeaderPair, SerializeResult } from "../protocol/http1.ts";
-import { handshakeExample } from "../protocol/rfc-examples.ts";
+import { handshakeExample } from "../protocol/handshake-example.ts";
 import type { Unit } from "./connection.ts";
 import type { Peer } from "./trace.ts";
 
