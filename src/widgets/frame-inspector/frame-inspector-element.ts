@@ -37,8 +37,19 @@ type Recorder = ActorRefFrom<typeof captureRecorderMachine>;
 const STORAGE_KEY = "sp:inspector-recording";
 const MAX_STORED_CHARS = 2 * 1024 * 1024;
 const DIRECTIONS = ["in", "out"] as const;
-/** How often the byte views (and the event count) may be redrawn while frames arrive live. */
-const BYTE_VIEWS_EVERY_MS = 1000;
+/**
+ * How often the paced views may be redrawn while frames arrive live: the byte views, and the
+ * running text (the event count, the lane's count, the event log and its announcements).
+ */
+const PACED_VIEWS_EVERY_MS = 1000;
+/**
+ * How often the view is drawn at most while it follows the live connection. A message brings
+ * several changes (the page's send, the frame the lab read, its echo, the page's receipt, each
+ * marker landing) a few milliseconds apart; drawn as they come, each would cost the browser a
+ * whole frame of style, layout and paint. Drawn together, eight times a second, the lane still
+ * looks immediate and the markers (moved by the compositor) glide on in between.
+ */
+const LIVE_DRAW_EVERY_MS = 125;
 
 const commands: Record<string, TapCommand> = {
   ping: { cmd: "ping", payload: "Are you there?" },
@@ -62,6 +73,16 @@ function setData(element: HTMLElement, key: string, value: string): void {
 
 function setText(element: HTMLElement, text: string): void {
   if (element.textContent !== text) element.textContent = text;
+}
+
+// Writing a boolean attribute, even to the value it already has, makes the browser match styles
+// again for that element: the controls are written on every render, so only a change is written.
+function setFlag(element: HTMLElement, flag: "hidden" | "disabled", on: boolean): void {
+  if (element.hasAttribute(flag) !== on) element.toggleAttribute(flag, on);
+}
+
+function setAttr(element: HTMLElement, name: string, value: string): void {
+  if (element.getAttribute(name) !== value) element.setAttribute(name, value);
 }
 
 /** Multi-frame messages among `messages[from…]`, by the frame they end with (RFC 6455 §5.4). */
@@ -110,13 +131,17 @@ export default class FrameInspectorElement extends HTMLElement {
   #persistTimer: ReturnType<typeof setTimeout> | null = null;
   #persistedStep = "";
   #renderFrame = 0;
+  #liveDrawAt = -Infinity;
+  #liveDrawTimer: ReturnType<typeof setTimeout> | null = null;
   #unpin: (() => void)[] = [];
-  /** Byte views waiting for a calm moment while frames arrive live (see #paceByteViews). */
+  /** Views waiting for a calm moment while frames arrive live (see #pace). */
   #pendingBoundaries = new Set<Direction>();
   #pendingDetail: CapturedFrame | null = null;
   #pendingStepLabel: string | null = null;
-  #byteViewsAt = -Infinity;
-  #byteViewsTimer: ReturnType<typeof setTimeout> | null = null;
+  #pendingLaneCount: string | null = null;
+  #pendingLog: { events: readonly TapEvent[]; cursor: number } | null = null;
+  #pacedAt = -Infinity;
+  #pacedTimer: ReturnType<typeof setTimeout> | null = null;
   #idPrefix = `fi-${Math.random().toString(36).slice(2, 8)}`;
 
   connectedCallback(): void {
@@ -212,9 +237,8 @@ export default class FrameInspectorElement extends HTMLElement {
     this.#animator?.clear();
     for (const unpin of this.#unpin) unpin();
     this.#unpin = [];
-    cancelAnimationFrame(this.#renderFrame);
-    this.#renderFrame = 0;
-    this.#cancelByteViews();
+    this.#cancelLiveDraw();
+    this.#cancelPaced();
     this.#connection = null;
     this.#recorder = null;
   }
@@ -235,7 +259,8 @@ export default class FrameInspectorElement extends HTMLElement {
     this.#reducedMotion = reducedMotion;
     // A hidden page draws no animation frames, so markers there would only pile up: they land at once.
     this.#animator = new FlightAnimator({ now: () => performance.now(), reducedMotion: () => reducedMotion.matches || document.hidden });
-    this.#lane = new FrameLane(this.#part<HTMLOListElement>("sequence"), this.#animator);
+    // A marker that lands settles its row at the next draw, not in a frame of its own.
+    this.#lane = new FrameLane(this.#part<HTMLOListElement>("sequence"), this.#animator, () => this.#scheduleRender());
     this.#describeMotion();
     reducedMotion.addEventListener("change", () => this.#describeMotion(), { signal });
   }
@@ -260,7 +285,7 @@ export default class FrameInspectorElement extends HTMLElement {
       onProblem: (message) => this.#setProblem(message),
     });
     const actor = createActor(echoConnectionMachine.provide({ actors: { socket: this.#tapped.actor } }), { input: { url: this.dataset.path ?? "/lab/echo" } });
-    actor.subscribe(() => this.#render());
+    actor.subscribe(() => this.#scheduleRender());
     actor.start();
     this.#connection = actor;
   }
@@ -353,22 +378,42 @@ export default class FrameInspectorElement extends HTMLElement {
     this.#renderedLog = 0;
     this.#currentLogItem = null;
     this.#logOrigin = null;
+    this.#pendingLog = null;
     this.querySelector("[data-part=log]")?.replaceChildren();
   }
 
-  /**
-   * Live tap events come in bursts (a frame, its echo, the TCP reads under them): they are drawn
-   * together, once per animation frame. Anything the reader did (pause, step, load) is drawn at once.
-   */
   #onRecorderChange(): void {
+    this.#scheduleRender();
+  }
+
+  /**
+   * While the view follows the live connection, what changed is drawn together at most every
+   * LIVE_DRAW_EVERY_MS, in an animation frame. Anything the reader did (pause, step, load) is
+   * drawn at once.
+   */
+  #scheduleRender(): void {
     const recorder = this.#recorder?.getSnapshot();
     if (recorder?.value !== "live" || recorder.context.source !== "live") return this.#render();
-    if (this.#renderFrame === 0) this.#renderFrame = requestAnimationFrame(() => this.#render());
+    if (this.#renderFrame !== 0 || this.#liveDrawTimer !== null) return;
+    const wait = this.#liveDrawAt + LIVE_DRAW_EVERY_MS - performance.now();
+    const draw = (): void => {
+      this.#liveDrawTimer = null;
+      this.#renderFrame = requestAnimationFrame(() => this.#render());
+    };
+    if (wait <= 0) draw();
+    else this.#liveDrawTimer = setTimeout(draw, wait);
+  }
+
+  #cancelLiveDraw(): void {
+    cancelAnimationFrame(this.#renderFrame);
+    this.#renderFrame = 0;
+    if (this.#liveDrawTimer !== null) clearTimeout(this.#liveDrawTimer);
+    this.#liveDrawTimer = null;
   }
 
   #render(): void {
-    cancelAnimationFrame(this.#renderFrame);
-    this.#renderFrame = 0;
+    this.#cancelLiveDraw();
+    this.#liveDrawAt = performance.now();
     const connection = this.#connection?.getSnapshot();
     const recorder = this.#recorder?.getSnapshot();
     if (!connection || !recorder) return;
@@ -384,29 +429,29 @@ export default class FrameInspectorElement extends HTMLElement {
     // What the page itself was told, next to what the lab saw: they differ for 1005 and 1006.
     const lastClose = connection.context.lastClose;
     const closeReport = this.#part("close-report");
-    closeReport.hidden = lastClose === null || source !== "live";
+    setFlag(closeReport, "hidden", lastClose === null || source !== "live");
     if (lastClose) setText(closeReport, `Your page's close event: ${describeClose(lastClose.code, lastClose.reason, lastClose.wasClean)}`);
     const live = source === "live";
-    const connectButton = this.#part<HTMLButtonElement>("connect");
-    connectButton.disabled = !live || readyState === "CONNECTING" || readyState === "OPEN" || readyState === "CLOSING";
+    const connectButton = this.#part("connect");
+    setFlag(connectButton, "disabled", !live || readyState === "CONNECTING" || readyState === "OPEN" || readyState === "CLOSING");
     setText(connectButton, connection.context.connection > 0 ? "Reconnect" : "Connect");
     const open = live && readyState === "OPEN";
-    for (const control of this.#needsOpen) control.disabled = !open;
-    this.#part<HTMLButtonElement>("first").disabled = cursor === 0;
-    this.#part<HTMLButtonElement>("previous").disabled = cursor === 0;
-    this.#part<HTMLButtonElement>("next").disabled = cursor >= events.length;
-    this.#part<HTMLButtonElement>("last").disabled = cursor >= events.length;
-    this.#part<HTMLButtonElement>("play").disabled = cursor >= events.length && mode !== "playing";
+    for (const control of this.#needsOpen) setFlag(control, "disabled", !open);
+    setFlag(this.#part("first"), "disabled", cursor === 0);
+    setFlag(this.#part("previous"), "disabled", cursor === 0);
+    setFlag(this.#part("next"), "disabled", cursor >= events.length);
+    setFlag(this.#part("last"), "disabled", cursor >= events.length);
+    setFlag(this.#part("play"), "disabled", cursor >= events.length && mode !== "playing");
     setText(this.#part("play"), mode === "playing" ? "Stop playing" : "Play");
-    const pause = this.#part<HTMLButtonElement>("pause");
-    pause.hidden = !live;
+    const pause = this.#part("pause");
+    setFlag(pause, "hidden", !live);
     setText(pause, mode === "live" ? "Pause" : "Back to live");
-    pause.setAttribute("aria-pressed", String(mode !== "live"));
-    this.#part("go-live").hidden = live;
-    this.#part<HTMLButtonElement>("export").disabled = events.length === 0;
+    setAttr(pause, "aria-pressed", String(mode !== "live"));
+    setFlag(this.#part("go-live"), "hidden", live);
+    setFlag(this.#part("export"), "disabled", events.length === 0);
     const where = mode === "live" ? `Live · ${events.length} events recorded` : `Event ${cursor} of ${events.length}${source === "file" ? " · saved recording" : " · paused"}`;
     const stepLabel = overflow > 0 ? `${where} (${overflow} more not kept)` : where;
-    // While live, the count changes with every event: it is written with the byte views (see #paceByteViews).
+    // While live, the count changes with every event: it is written with the paced views (see #pace).
     if (mode === "live") this.#pendingStepLabel = stepLabel;
     else {
       this.#pendingStepLabel = null;
@@ -419,8 +464,9 @@ export default class FrameInspectorElement extends HTMLElement {
       history.replaceState(null, "", `${location.pathname}${location.search}${hash}`);
       announceDeepLink();
     }
+    this.#lane?.settle();
     this.#renderView(events, cursor, mode === "live");
-    if (this.#pendingStepLabel !== null) this.#paceByteViews();
+    if (this.#pendingStepLabel !== null) this.#pace();
   }
 
   /**
@@ -435,10 +481,15 @@ export default class FrameInspectorElement extends HTMLElement {
       this.#followingLive = live;
       return;
     }
+    // While live, the log and its announcements follow at the pace of the other running text (a
+    // screen reader cannot speak ten events a second, nor can anyone read them); anything else
+    // is drawn at once, and a log still waiting from before is forgotten.
+    this.#pendingLog = live ? { events, cursor } : null;
     if (sameLog && cursor > drawnTo) this.#drawForward(events, cursor, live && this.#followingLive);
     else this.#redraw(events, cursor);
     this.#followingLive = live;
-    this.#renderLog(events, cursor, live);
+    if (live) this.#pace();
+    else this.#renderLog(events, cursor, false);
   }
 
   #redraw(events: readonly TapEvent[], cursor: number): void {
@@ -459,6 +510,7 @@ export default class FrameInspectorElement extends HTMLElement {
     }
     this.#pendingBoundaries.clear();
     this.#pendingDetail = null;
+    this.#pendingLaneCount = null;
     // A frame picked on the previous connection means nothing on the new one.
     if (forgetPick) this.#selected = null;
     this.#detailFrame = null;
@@ -478,31 +530,37 @@ export default class FrameInspectorElement extends HTMLElement {
     this.#extendTails(view, this.#pendingBoundaries);
     this.#drawn = { frames: view.frames.length, chunks: view.chunks.length, messages: view.messages.length };
     if (shown !== this.#detailFrame && shown !== null) this.#pendingDetail = shown;
-    if (arriving) this.#paceByteViews();
-    else this.#renderByteViews();
+    if (arriving) this.#pace();
+    else this.#renderPaced();
   }
 
   /**
    * The byte-by-byte views (the stream boundaries and the selected frame's bytes) are the
-   * costliest to draw and nobody can read them at ten frames a second. While frames arrive
-   * live they are redrawn at most every BYTE_VIEWS_EVERY_MS, always ending on the newest state;
-   * stepping, replaying and picking a frame draw them at once.
+   * costliest to draw, and nobody can read them, or the counts and the log, at ten frames a
+   * second. While frames arrive live these are redrawn at most every PACED_VIEWS_EVERY_MS,
+   * always ending on the newest state; between them, only the frame lane changes, inside its
+   * own fixed box, so the rest of the page is neither laid out nor painted again. Stepping,
+   * replaying and picking a frame draw them at once.
    */
-  #paceByteViews(): void {
-    if (this.#byteViewsTimer !== null) return;
-    const wait = this.#byteViewsAt + BYTE_VIEWS_EVERY_MS - performance.now();
-    if (wait <= 0) return this.#renderByteViews();
-    this.#byteViewsTimer = setTimeout(() => {
-      this.#byteViewsTimer = null;
-      this.#renderByteViews();
+  #pace(): void {
+    if (this.#pacedTimer !== null) return;
+    const wait = this.#pacedAt + PACED_VIEWS_EVERY_MS - performance.now();
+    if (wait <= 0) return this.#renderPaced();
+    this.#pacedTimer = setTimeout(() => {
+      this.#pacedTimer = null;
+      this.#renderPaced();
     }, wait);
   }
 
-  #renderByteViews(): void {
-    this.#cancelByteViews();
-    this.#byteViewsAt = performance.now();
+  #renderPaced(): void {
+    this.#cancelPaced();
+    this.#pacedAt = performance.now();
     if (this.#pendingStepLabel !== null) setText(this.#part("step-label"), this.#pendingStepLabel);
     this.#pendingStepLabel = null;
+    if (this.#pendingLaneCount !== null) setText(this.#part("lane-count"), this.#pendingLaneCount);
+    this.#pendingLaneCount = null;
+    if (this.#pendingLog !== null) this.#renderLog(this.#pendingLog.events, this.#pendingLog.cursor, true);
+    this.#pendingLog = null;
     for (const dir of this.#pendingBoundaries) this.#renderBoundaries(dir);
     this.#pendingBoundaries.clear();
     const frame = this.#pendingDetail;
@@ -510,9 +568,9 @@ export default class FrameInspectorElement extends HTMLElement {
     if (frame !== null && frame !== this.#detailFrame) this.#showDetail(frame);
   }
 
-  #cancelByteViews(): void {
-    if (this.#byteViewsTimer !== null) clearTimeout(this.#byteViewsTimer);
-    this.#byteViewsTimer = null;
+  #cancelPaced(): void {
+    if (this.#pacedTimer !== null) clearTimeout(this.#pacedTimer);
+    this.#pacedTimer = null;
   }
 
   /** New frames become rows; only the newest MAX_SEQUENCE_ROWS of a long batch are ever drawn. */
@@ -528,8 +586,8 @@ export default class FrameInspectorElement extends HTMLElement {
       const frame = frames[i]!;
       lane.append({ frame, origin, reassembled: reassembled.get(`${frame.dir}:${frame.end}`) ?? null, pressed: frame === shown, fly: arriving });
     }
-    this.#part("sequence-empty").hidden = frames.length > 0;
-    setText(this.#part("lane-count"), frames.length > lane.rows ? `newest ${lane.rows} of ${formatCount(frames.length)} frames; step back for older ones` : "");
+    setFlag(this.#part("sequence-empty"), "hidden", frames.length > 0);
+    this.#pendingLaneCount = frames.length > lane.rows ? `newest ${lane.rows} of ${formatCount(frames.length)} frames; step back for older ones` : "";
   }
 
   #extendTails(view: CaptureView, changed: Set<Direction>): void {

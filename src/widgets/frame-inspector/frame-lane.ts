@@ -8,15 +8,18 @@
 // A row that arrives while the reader watches live gets a marker that crosses the lane from the
 // sender's side to the receiver's, then the row settles. The real trip is far too fast to see, so
 // every marker takes FLIGHT_MS, moved by the compositor (a glide: nothing here runs per animation
-// frame). The FlightAnimator lands markers at once under reduced motion, and rows drawn by
-// stepping or replaying appear already landed.
+// frame). A landed marker waits at its receiver's side until the widget's next draw settles its
+// row (`settle`), so landing costs no frame of its own. The FlightAnimator lands markers at once
+// under reduced motion, and rows drawn by stepping or replaying appear already landed.
 import type { CapturedFrame, CapturedMessage } from "../../protocol/capture.ts";
 import type { FlightAnimator } from "../shared/flight.ts";
 import { bytesLabel, formatMs, frameLabel, payloadPreview, side } from "./describe-capture.ts";
-import { FLIGHT_MS } from "./flight-pace.ts";
+import { FLIGHT_MS, MAX_MARKERS_IN_FLIGHT } from "./flight-pace.ts";
 
-export const MAX_SEQUENCE_ROWS = 60;
-const DROP_BATCH = 30;
+// The lane's box shows about ten rows; the newest 24 (up to 36) leave a little to scroll back
+// through, and every row kept costs paint in every frame that changes the lane.
+export const MAX_SEQUENCE_ROWS = 24;
+const DROP_BATCH = 12;
 
 export const frameKey = (f: CapturedFrame): string => `${f.dir}:${f.start}`;
 
@@ -81,20 +84,37 @@ export class FrameLane {
   readonly #list: HTMLOListElement;
   readonly #animator: FlightAnimator;
   readonly #frames = new WeakMap<Element, CapturedFrame>();
+  readonly #onLanded: () => void;
+  /** Rows whose marker has landed, waiting for the next draw to settle. */
+  #landed: { item: HTMLLIElement; lane: HTMLElement }[] = [];
   #rows = 0;
+  #inFlight = 0;
   #pressed: HTMLButtonElement | null = null;
 
-  constructor(list: HTMLOListElement, animator: FlightAnimator) {
+  /** `onLanded` asks the widget for a draw, in which it calls `settle`. */
+  constructor(list: HTMLOListElement, animator: FlightAnimator, onLanded: () => void) {
     this.#list = list;
     this.#animator = animator;
+    this.#onLanded = onLanded;
   }
 
   /** Empties the list; markers still travelling land where they were going. */
   clear(): void {
     this.#animator.clear();
     this.#list.replaceChildren();
+    this.#landed = [];
+    this.#inFlight = 0;
     this.#rows = 0;
     this.#pressed = null;
+  }
+
+  /** Settles the rows whose marker has landed: the marker and the row's in-flight ring go. */
+  settle(): void {
+    for (const { item, lane } of this.#landed) {
+      lane.remove();
+      delete item.dataset.flight;
+    }
+    this.#landed = [];
   }
 
   append({ frame, origin, reassembled, pressed, fly }: NewRow): void {
@@ -110,7 +130,9 @@ export class FrameLane {
     if (this.#rows > MAX_SEQUENCE_ROWS + DROP_BATCH) {
       while (this.#rows > MAX_SEQUENCE_ROWS) this.#dropOldest();
     }
-    if (fly) this.#fly(item, frame);
+    // When frames come faster than the eye can follow, the rows in between appear landed: each
+    // travelling marker is also a compositor layer the browser updates in every frame.
+    if (fly && this.#inFlight < MAX_MARKERS_IN_FLIGHT) this.#fly(item, frame);
   }
 
   /** Frames listed now. */
@@ -145,10 +167,20 @@ export class FrameLane {
     // From the Browser side (left) to the Lab side (right) for the client's frames, back for the
     // lab's: the carrier moves by 0–100 % of its own width, which takes the marker edge to edge.
     const [from, to] = frame.dir === "in" ? ["0%", "100%"] : ["100%", "0%"];
+    let gliding = false;
+    this.#inFlight++;
     const landed = (): void => {
+      this.#inFlight--;
+      if (gliding) {
+        this.#landed.push({ item, lane });
+        this.#onLanded();
+        return;
+      }
+      // Landed at once (reduced motion): the row settles in the draw that is adding it.
       lane.remove();
       delete item.dataset.flight;
     };
     this.#animator.glide({ element: carrier, keyframes: [{ transform: `translateX(${from})` }, { transform: `translateX(${to})` }], durationMs: FLIGHT_MS, landed });
+    gliding = true;
   }
 }

@@ -81,7 +81,9 @@ export class FlightAnimator {
       glide.landed?.();
       return;
     }
-    const animation = glide.element.animate(glide.keyframes, { duration: glide.durationMs, easing: "linear" });
+    // Held at its last keyframe once finished: the marker waits where it landed until the widget
+    // removes it, rather than jumping back to where it left.
+    const animation = glide.element.animate(glide.keyframes, { duration: glide.durationMs, easing: "linear", fill: "forwards" });
     this.#glides.set(animation, glide);
     animation.addEventListener("finish", () => {
       if (this.#glides.delete(animation)) glide.landed?.();
