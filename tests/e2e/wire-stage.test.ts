@@ -62,7 +62,8 @@ describe("the wire stage", () => {
     // The HTTP side's POST follows its TCP handshake, a round trip later (slowed 10×).
     await stage.locator("[data-part=svg-http] .item.kind-tcp").first().waitFor({ state: "attached" });
     await stage.locator("[data-part=svg-http] .item.kind-http").first().waitFor({ state: "attached" });
-    expect(await stage.locator("[data-part=transcript]").textContent()).toMatch(/WebSocket \(real\).*11 B on the wire/);
+    await stage.getByText("Transcript (both sides, every item)").click();
+    await expect.poll(() => stage.locator("[data-part=transcript]").textContent()).toMatch(/WebSocket \(real\).*11 B on the wire/);
     expect(await stage.locator("[data-part=ws-bytes]").textContent()).toMatch(/\d+ B/);
   });
 

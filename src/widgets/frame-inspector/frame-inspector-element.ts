@@ -26,6 +26,7 @@ import { flightHint } from "./flight-pace.ts";
 import { FrameLane, frameKey, MAX_SEQUENCE_ROWS } from "./frame-lane.ts";
 import { formatCount } from "../shared/format-count.ts";
 import { pinToEnd } from "../shared/pin-to-end.ts";
+import { setAttr, setData, setFlag, setText } from "../shared/dom-writes.ts";
 import { parseRecording, serializeRecording } from "./recording-file.ts";
 import { hashForStep, stepFromHash } from "./step-link.ts";
 import { DEEP_LINK_EVENT, type DeepLinkDetail } from "../shared/classroom-session.ts";
@@ -64,26 +65,6 @@ const commands: Record<string, TapCommand> = {
 const announceDeepLink = (): void => {
   document.dispatchEvent(new CustomEvent<DeepLinkDetail>(DEEP_LINK_EVENT, { detail: { hash: location.hash } }));
 };
-
-// Every tap event renders the status; writing only what changed keeps a render with nothing new
-// from invalidating styles or layout.
-function setData(element: HTMLElement, key: string, value: string): void {
-  if (element.dataset[key] !== value) element.dataset[key] = value;
-}
-
-function setText(element: HTMLElement, text: string): void {
-  if (element.textContent !== text) element.textContent = text;
-}
-
-// Writing a boolean attribute, even to the value it already has, makes the browser match styles
-// again for that element: the controls are written on every render, so only a change is written.
-function setFlag(element: HTMLElement, flag: "hidden" | "disabled", on: boolean): void {
-  if (element.hasAttribute(flag) !== on) element.toggleAttribute(flag, on);
-}
-
-function setAttr(element: HTMLElement, name: string, value: string): void {
-  if (element.getAttribute(name) !== value) element.setAttribute(name, value);
-}
 
 /** Multi-frame messages among `messages[from…]`, by the frame they end with (RFC 6455 §5.4). */
 function reassembledByLastFrame(messages: readonly CapturedMessage[], from: number): Map<string, CapturedMessage> {
@@ -260,7 +241,7 @@ export default class FrameInspectorElement extends HTMLElement {
     // A hidden page draws no animation frames, so markers there would only pile up: they land at once.
     this.#animator = new FlightAnimator({ now: () => performance.now(), reducedMotion: () => reducedMotion.matches || document.hidden });
     // A marker that lands settles its row at the next draw, not in a frame of its own.
-    this.#lane = new FrameLane(this.#part<HTMLOListElement>("sequence"), this.#animator, () => this.#scheduleRender());
+    this.#lane = new FrameLane(this.#part<HTMLOListElement>("sequence"), this.#part("lane-wire"), this.#animator, () => this.#scheduleRender());
     this.#describeMotion();
     reducedMotion.addEventListener("change", () => this.#describeMotion(), { signal });
   }

@@ -5,16 +5,20 @@
 // are reached by stepping back. The oldest rows leave DROP_BATCH at a time: removing one with
 // every new row would move every other row up, and the browser would repaint them all each time.
 //
-// A row that arrives while the reader watches live gets a marker that crosses the lane from the
-// sender's side to the receiver's, then the row settles. The real trip is far too fast to see, so
-// every marker takes FLIGHT_MS, moved by the compositor (a glide: nothing here runs per animation
-// frame). A landed marker waits at its receiver's side until the widget's next draw settles its
-// row (`settle`), so landing costs no frame of its own. The FlightAnimator lands markers at once
-// under reduced motion, and rows drawn by stepping or replaying appear already landed.
+// A row that arrives while the reader watches live is ringed in its sender's colour while a
+// marker crosses the wire under the list, from the sender's side to the receiver's; then the row
+// settles. The real trip is far too fast to see, so every marker takes FLIGHT_MS, moved by the
+// compositor (a glide: nothing here runs per animation frame). The markers travel on the wire,
+// outside the scrolled list: a moving marker inside the list would make the browser paint the
+// whole list again in every frame it draws. A landed marker waits at its receiver's side until
+// the widget's next draw settles its row (`settle`), so landing costs no frame of its own. The
+// FlightAnimator lands markers at once under reduced motion, and rows drawn by stepping or
+// replaying appear already landed.
 import type { CapturedFrame, CapturedMessage } from "../../protocol/capture.ts";
 import type { FlightAnimator } from "../shared/flight.ts";
 import { bytesLabel, formatMs, frameLabel, payloadPreview, side } from "./describe-capture.ts";
 import { FLIGHT_MS, MAX_MARKERS_IN_FLIGHT } from "./flight-pace.ts";
+import { setData } from "../shared/dom-writes.ts";
 
 // The lane's box shows about ten rows; the newest 24 (up to 36) leave a little to scroll back
 // through, and every row kept costs paint in every frame that changes the lane.
@@ -66,34 +70,41 @@ function messageRow(message: CapturedMessage): HTMLLIElement {
   return row;
 }
 
-/** The marker's lane: decoration only, hidden from assistive technology and from the pointer. */
-function flightLane(): { lane: HTMLElement; carrier: HTMLElement } {
-  const lane = document.createElement("span");
-  lane.className = "flight";
-  lane.setAttribute("aria-hidden", "true");
+/** A marker on the wire (itself hidden from assistive technology and from the pointer), idle until it flies. */
+function flightCarrier(): HTMLElement {
   const carrier = document.createElement("span");
   carrier.className = "flight-carrier";
+  carrier.dataset.idle = "";
   const marker = document.createElement("span");
   marker.className = "flight-marker";
   carrier.append(marker);
-  lane.append(carrier);
-  return { lane, carrier };
+  return carrier;
 }
 
 export class FrameLane {
   readonly #list: HTMLOListElement;
+  readonly #wire: HTMLElement;
   readonly #animator: FlightAnimator;
   readonly #frames = new WeakMap<Element, CapturedFrame>();
   readonly #onLanded: () => void;
   /** Rows whose marker has landed, waiting for the next draw to settle. */
-  #landed: { item: HTMLLIElement; lane: HTMLElement }[] = [];
+  #landed: { item: HTMLLIElement; carrier: HTMLElement }[] = [];
+  /**
+   * The wire's markers, made once and used again: a marker added to the page and removed again
+   * for every frame would have the browser lay the whole page out again each time. An idle
+   * marker is only invisible.
+   */
+  #idle: HTMLElement[] = [];
+  /** The last trip of each marker, which holds it where it landed. */
+  #trips = new WeakMap<HTMLElement, Animation>();
   #rows = 0;
   #inFlight = 0;
   #pressed: HTMLButtonElement | null = null;
 
-  /** `onLanded` asks the widget for a draw, in which it calls `settle`. */
-  constructor(list: HTMLOListElement, animator: FlightAnimator, onLanded: () => void) {
+  /** `wire` is where markers travel; `onLanded` asks the widget for a draw, in which it calls `settle`. */
+  constructor(list: HTMLOListElement, wire: HTMLElement, animator: FlightAnimator, onLanded: () => void) {
     this.#list = list;
+    this.#wire = wire;
     this.#animator = animator;
     this.#onLanded = onLanded;
   }
@@ -102,7 +113,7 @@ export class FrameLane {
   clear(): void {
     this.#animator.clear();
     this.#list.replaceChildren();
-    this.#landed = [];
+    this.settle();
     this.#inFlight = 0;
     this.#rows = 0;
     this.#pressed = null;
@@ -110,8 +121,9 @@ export class FrameLane {
 
   /** Settles the rows whose marker has landed: the marker and the row's in-flight ring go. */
   settle(): void {
-    for (const { item, lane } of this.#landed) {
-      lane.remove();
+    for (const { item, carrier } of this.#landed) {
+      carrier.dataset.idle = "";
+      this.#idle.push(carrier);
       delete item.dataset.flight;
     }
     this.#landed = [];
@@ -161,9 +173,13 @@ export class FrameLane {
   }
 
   #fly(item: HTMLLIElement, frame: CapturedFrame): void {
-    const { lane, carrier } = flightLane();
+    const carrier = this.#idle.pop() ?? this.#wire.appendChild(flightCarrier());
+    // The marker held where it last landed lets go of it before it leaves again (asking the
+    // element for its animations instead would make the browser match styles at once).
+    this.#trips.get(carrier)?.cancel();
+    setData(carrier, "dir", frame.dir);
+    delete carrier.dataset.idle;
     item.dataset.flight = "travelling";
-    item.append(lane);
     // From the Browser side (left) to the Lab side (right) for the client's frames, back for the
     // lab's: the carrier moves by 0–100 % of its own width, which takes the marker edge to edge.
     const [from, to] = frame.dir === "in" ? ["0%", "100%"] : ["100%", "0%"];
@@ -172,15 +188,17 @@ export class FrameLane {
     const landed = (): void => {
       this.#inFlight--;
       if (gliding) {
-        this.#landed.push({ item, lane });
+        this.#landed.push({ item, carrier });
         this.#onLanded();
         return;
       }
       // Landed at once (reduced motion): the row settles in the draw that is adding it.
-      lane.remove();
+      carrier.dataset.idle = "";
+      this.#idle.push(carrier);
       delete item.dataset.flight;
     };
-    this.#animator.glide({ element: carrier, keyframes: [{ transform: `translateX(${from})` }, { transform: `translateX(${to})` }], durationMs: FLIGHT_MS, landed });
+    const trip = this.#animator.glide({ element: carrier, keyframes: [{ transform: `translateX(${from})` }, { transform: `translateX(${to})` }], durationMs: FLIGHT_MS, landed });
+    if (trip) this.#trips.set(carrier, trip);
     gliding = true;
   }
 }

@@ -75,11 +75,15 @@ export class FlightAnimator {
     return this.#flights.size + this.#glides.size;
   }
 
-  /** Starts a compositor-driven trip; under reduced motion it lands at once. */
-  glide(glide: Glide): void {
+  /**
+   * Starts a compositor-driven trip; under reduced motion it lands at once. Returns the animation
+   * (null when it landed at once): once finished it holds the marker where it landed, until
+   * cancelled.
+   */
+  glide(glide: Glide): Animation | null {
     if (this.#options.reducedMotion() || typeof glide.element.animate !== "function") {
       glide.landed?.();
-      return;
+      return null;
     }
     // Held at its last keyframe once finished: the marker waits where it landed until the widget
     // removes it, rather than jumping back to where it left.
@@ -88,6 +92,7 @@ export class FlightAnimator {
     animation.addEventListener("finish", () => {
       if (this.#glides.delete(animation)) glide.landed?.();
     });
+    return animation;
   }
 
   /** Moves every marker to where the clock says it is now (also used after a seek). */

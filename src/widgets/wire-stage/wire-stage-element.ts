@@ -13,6 +13,7 @@ import { advanceLive, wireStagePlayerMachine, type WireStagePlayerActor } from "
 import type { TapCommand, TapEvent } from "../../protocol/tap-events.ts";
 import { DEEP_LINK_EVENT, type DeepLinkDetail } from "../shared/classroom-session.ts";
 import { FlightAnimator } from "../shared/flight.ts";
+import { setAttr, setData, setFlag, setText } from "../shared/dom-writes.ts";
 import { createTappedSocket, type TappedSocket } from "../shared/tapped-socket.ts";
 import { SideView } from "./side-view.ts";
 import { decodeRecording, encodeRecording, hashFor, recordingFromHash, recordingFromJson, recordingToJson, STORAGE_KEY, stepFromHash, type StageRecording } from "./stage-link.ts";
@@ -28,8 +29,11 @@ const REDUCED_MOTION_JUMP_MS = 3000;
 const FRAME_MS = 48;
 /** While paused, the live edge is still recorded, a few times a second. */
 const PAUSED_TICK_MS = 250;
-/** While live, the scrubber and the position text are refreshed this often (ms). */
-const STATUS_EVERY_MS = 250;
+/**
+ * While live, the scrubber, the position text and the totals are refreshed this often (ms): each
+ * refresh lays out the page around them again, and a number read once a second reads as well.
+ */
+const STATUS_EVERY_MS = 1000;
 const SIDES: readonly StageSide[] = ["ws", "http"];
 const PUSH_TEXTS = ["Score: 1–0", "New message from Ada", "Price changed: 42.10", "Build finished", "Someone joined the room"];
 
@@ -54,17 +58,8 @@ const announceDeepLink = (): void => {
   document.dispatchEvent(new CustomEvent<DeepLinkDetail>(DEEP_LINK_EVENT, { detail: { hash: step === null ? "" : hashFor(step, null) } }));
 };
 
-/** Writes a data attribute only when it changes: every write invalidates the element's styles. */
-function setData(element: HTMLElement, name: string, value: string): void {
-  if (element.dataset[name] !== value) element.dataset[name] = value;
-}
-
 /** How far the live edge trails the lab's clock, so tap events arrive before their moment is drawn. */
 const TAP_PLAYOUT_DELAY_MS = 150;
-
-function setText(element: HTMLElement, text: string): void {
-  if (element.textContent !== text) element.textContent = text;
-}
 
 const stat = (mean: number | null, max: number | null, count: number): string =>
   mean === null || max === null ? "—" : `${formatStageTime(mean)} mean, ${formatStageTime(max)} worst (${count})`;
@@ -125,6 +120,7 @@ export default class WireStageElement extends HTMLElement {
 
     this.#startConnection();
     this.#wireControls(signal);
+    part(this, "transcript-panel").addEventListener("toggle", () => this.#writeTranscript(), { signal });
     this.#resize = new ResizeObserver(() => this.#measure());
     for (const side of SIDES) this.#resize.observe(part(this, `side-${side}`));
     this.#intersection = new IntersectionObserver((entries) => {
@@ -179,9 +175,9 @@ export default class WireStageElement extends HTMLElement {
     part(this, "transcript").replaceChildren();
     this.#drawnUpTo = -1;
     this.#layout();
-    this.#pendingTranscript = [];
     const replayed = [...this.#session.items.ws, ...this.#session.items.http].sort((a, b) => a.id - b.id);
-    for (const item of replayed.slice(-MAX_TRANSCRIPT_ROWS)) this.#transcribe(item);
+    this.#pendingTranscript = replayed.slice(-MAX_TRANSCRIPT_ROWS);
+    this.#writeTranscript();
     this.#renderTotals();
   }
 
@@ -431,13 +427,14 @@ export default class WireStageElement extends HTMLElement {
     setData(this, "step", String(step));
     const pause = part<HTMLButtonElement>(this, "pause");
     setText(pause, live ? "Pause" : this.#recorded ? "Recorded session" : "Back to live");
-    if (pause.getAttribute("aria-pressed") !== String(!live)) pause.setAttribute("aria-pressed", String(!live));
-    pause.disabled = !live && this.#recorded;
+    setAttr(pause, "aria-pressed", String(!live));
+    // Written only when they change (this runs in every frame).
+    setFlag(pause, "disabled", !live && this.#recorded);
     const previous = part<HTMLButtonElement>(this, "previous");
     const nextButton = part<HTMLButtonElement>(this, "next");
-    previous.disabled = session.moments.before(time) === null;
+    setFlag(previous, "disabled", session.moments.before(time) === null);
     const next = session.moments.after(time);
-    nextButton.disabled = next === null || next > liveTime;
+    setFlag(nextButton, "disabled", next === null || next > liveTime);
     // A step button that disables itself under the keyboard focus would drop the focus to the
     // page, and the arrow keys would stop stepping: hand the focus to its partner instead.
     const focused = document.activeElement;
@@ -485,10 +482,7 @@ export default class WireStageElement extends HTMLElement {
     const http = session.httpTotals();
     const echo = session.httpEcho();
     const model = session.settings.http;
-    const set = (name: string, text: string): void => {
-      const cell = part(this, name);
-      if (cell.textContent !== text) cell.textContent = text;
-    };
+    const set = (name: string, text: string): void => setText(part(this, name), text);
     set("ws-count", `${ws.messages} message${ws.messages === 1 ? "" : "s"} in ${ws.frames} frame${ws.frames === 1 ? "" : "s"}`);
     set("http-count", `${http.requests} request${http.requests === 1 ? "" : "s"} (${http.messages} messages and TCP segments)`);
     set("ws-bytes", formatBytes(ws.bytes));
@@ -515,16 +509,28 @@ export default class WireStageElement extends HTMLElement {
    * STATUS_EVERY_MS (a table laid out again with every frame was the costliest text on the page).
    */
   #flushText(): void {
-    if (this.#pendingTranscript.length > 0) {
-      const items = this.#pendingTranscript.splice(0);
-      for (const item of items.slice(-MAX_TRANSCRIPT_ROWS)) this.#transcribe(item);
-    }
+    this.#writeTranscript();
     const now = performance.now();
     if (this.#totalsDirty && now - this.#lastTotalsAt >= STATUS_EVERY_MS) {
       this.#totalsDirty = false;
       this.#lastTotalsAt = now;
       this.#renderTotals();
     }
+  }
+
+  /**
+   * Writes the rows waiting for the transcript, while it is open. Closed, nobody can see or hear
+   * it, and rows written into it would still have the page laid out again several times a second:
+   * they wait (the newest MAX_TRANSCRIPT_ROWS of them) until the reader opens it.
+   */
+  #writeTranscript(): void {
+    if (this.#pendingTranscript.length === 0) return;
+    if (!part<HTMLDetailsElement>(this, "transcript-panel").open) {
+      if (this.#pendingTranscript.length > 2 * MAX_TRANSCRIPT_ROWS) this.#pendingTranscript = this.#pendingTranscript.slice(-MAX_TRANSCRIPT_ROWS);
+      return;
+    }
+    const items = this.#pendingTranscript.splice(0);
+    for (const item of items.slice(-MAX_TRANSCRIPT_ROWS)) this.#transcribe(item);
   }
 
   #transcribe(item: StageItem): void {
