@@ -40,6 +40,11 @@ export function explainByte(dissection: FrameDissection, raw: Uint8Array, index:
   return `Byte ${index}: 0x${hex(b)} = ${b.toString(2).padStart(8, "0")} in binary. ${parts.join(" ")}`;
 }
 
+/** Rows the byte grid takes for a frame of `length` bytes at `columns` bytes a row (the "more" line included). */
+export function byteGridRows(length: number, columns: number): number {
+  return Math.ceil(Math.min(length, MAX_GRID_BYTES) / columns) + (length > MAX_GRID_BYTES ? 1 : 0);
+}
+
 export function renderByteGrid(container: HTMLElement, explanation: HTMLElement, raw: Uint8Array, dissection: FrameDissection, idPrefix: string): void {
   container.replaceChildren();
   const shown = Math.min(raw.length, MAX_GRID_BYTES);

@@ -20,7 +20,7 @@ import { FlightAnimator } from "../shared/flight.ts";
 import { checkAccept } from "./accept-check.ts";
 import { renderBoundaryGrid } from "./boundary-grid.ts";
 import { BoundaryTail } from "./boundary-tail.ts";
-import { renderByteGrid, renderLegend, renderUnmask } from "./byte-grid.ts";
+import { byteGridRows, renderByteGrid, renderLegend, renderUnmask } from "./byte-grid.ts";
 import { bytesLabel, describeEvent, describeFrame, formatMs } from "./describe-capture.ts";
 import { flightHint } from "./flight-pace.ts";
 import { FrameLane, frameKey, MAX_SEQUENCE_ROWS } from "./frame-lane.ts";
@@ -122,6 +122,13 @@ export default class FrameInspectorElement extends HTMLElement {
   #pendingLaneCount: string | null = null;
   #pendingLog: { events: readonly TapEvent[]; cursor: number } | null = null;
   #pacedAt = -Infinity;
+  /**
+   * Rows the byte grid keeps room for (16 and 8 bytes a row), while the view follows live: the
+   * newest frame alternates between the page's and the lab's, often a row apart, and the views
+   * under the grid would move up and down each time. The room only grows, until the view starts
+   * again; stepping and picking a frame are the reader's own moves and fit the frame shown.
+   */
+  #byteRoom = { wide: 0, narrow: 0 };
   #pacedTimer: ReturnType<typeof setTimeout> | null = null;
   #idPrefix = `fi-${Math.random().toString(36).slice(2, 8)}`;
 
@@ -492,6 +499,7 @@ export default class FrameInspectorElement extends HTMLElement {
     this.#pendingBoundaries.clear();
     this.#pendingDetail = null;
     this.#pendingLaneCount = null;
+    this.#byteRoom = { wide: 0, narrow: 0 };
     // A frame picked on the previous connection means nothing on the new one.
     if (forgetPick) this.#selected = null;
     this.#detailFrame = null;
@@ -694,7 +702,13 @@ export default class FrameInspectorElement extends HTMLElement {
     this.#part("detail").toggleAttribute("data-empty", false);
     this.#part("detail-title").textContent = describeFrame(frame);
     const dissection = dissectFrame(frame.frame.raw, { direction: frame.dir === "in" ? "client-to-server" : "server-to-client" });
-    renderByteGrid(this.#part("bytes"), this.#part("byte-explanation"), frame.frame.raw, dissection, this.#idPrefix);
+    const bytes = this.#part("bytes");
+    const length = frame.frame.raw.length;
+    const grow = (room: number, columns: number): number => (this.#followingLive ? Math.max(room, byteGridRows(length, columns)) : byteGridRows(length, columns));
+    this.#byteRoom = { wide: grow(this.#byteRoom.wide, 16), narrow: grow(this.#byteRoom.narrow, 8) };
+    bytes.style.setProperty("--rows-wide", String(this.#byteRoom.wide));
+    bytes.style.setProperty("--rows-narrow", String(this.#byteRoom.narrow));
+    renderByteGrid(bytes, this.#part("byte-explanation"), frame.frame.raw, dissection, this.#idPrefix);
     renderLegend(this.#part("fields"), dissection);
     renderUnmask(this.#part<HTMLTableSectionElement>("unmask"), this.#part("unmask-summary"), dissection);
     this.#part("unmask-table").hidden = !dissection.masked;
