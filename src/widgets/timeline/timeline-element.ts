@@ -122,6 +122,15 @@ export default class TimelineElement extends HTMLElement {
     }
     this.#link = { ...(this.#engine.defaultLink ?? FALLBACK_LINK) };
     this.#prepareSettings();
+    // The first run of the simulation is the costliest part of a timeline's start (the state
+    // machines' code runs for the first time): it gets a task of its own, apart from the
+    // definition of the element, so that neither holds the page up for long.
+    setTimeout(() => {
+      if (!signal.aborted) this.#start(signal);
+    }, 0);
+  }
+
+  #start(signal: AbortSignal): void {
     const trace = this.#run(this.#link);
     if (!trace) return;
 
