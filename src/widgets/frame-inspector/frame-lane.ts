@@ -20,7 +20,7 @@ import { bytesLabel, formatMs, frameLabel, payloadPreview, side } from "./descri
 import { FLIGHT_MS, MAX_MARKERS_IN_FLIGHT } from "./flight-pace.ts";
 import { setData } from "../shared/dom-writes.ts";
 
-// The lane's box shows about ten rows; the newest 24 (up to 36) leave a little to scroll back
+// The lane's box shows about seven rows; the newest 24 (up to 36) leave a little to scroll back
 // through, and every row kept costs paint in every frame that changes the lane.
 export const MAX_SEQUENCE_ROWS = 24;
 const DROP_BATCH = 12;
