@@ -26,6 +26,7 @@ import { flightHint } from "./flight-pace.ts";
 import { FrameLane, frameKey, MAX_SEQUENCE_ROWS } from "./frame-lane.ts";
 import { formatCount } from "../shared/format-count.ts";
 import { pinToEnd } from "../shared/pin-to-end.ts";
+import { Pacer } from "../shared/pacer.ts";
 import { setAttr, setData, setFlag, setText } from "../shared/dom-writes.ts";
 import { parseRecording, serializeRecording } from "./recording-file.ts";
 import { hashForStep, stepFromHash } from "./step-link.ts";
@@ -112,16 +113,18 @@ export default class FrameInspectorElement extends HTMLElement {
   #persistTimer: ReturnType<typeof setTimeout> | null = null;
   #persistedStep = "";
   #renderFrame = 0;
-  #liveDrawAt = -Infinity;
-  #liveDrawTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Draws of the live view, in an animation frame, at most every LIVE_DRAW_EVERY_MS. */
+  #liveDraw = new Pacer(LIVE_DRAW_EVERY_MS, () => {
+    this.#renderFrame = requestAnimationFrame(() => this.#render());
+  });
   #unpin: (() => void)[] = [];
-  /** Views waiting for a calm moment while frames arrive live (see #pace). */
+  /** Views waiting for a calm moment while frames arrive live (see #renderPaced). */
   #pendingBoundaries = new Set<Direction>();
   #pendingDetail: CapturedFrame | null = null;
   #pendingStepLabel: string | null = null;
   #pendingLaneCount: string | null = null;
   #pendingLog: { events: readonly TapEvent[]; cursor: number } | null = null;
-  #pacedAt = -Infinity;
+  #paced = new Pacer(PACED_VIEWS_EVERY_MS, () => this.#renderPaced());
   /**
    * Rows the byte grid keeps room for (16 and 8 bytes a row), while the view follows live: the
    * newest frame alternates between the page's and the lab's, often a row apart, and the views
@@ -129,7 +132,6 @@ export default class FrameInspectorElement extends HTMLElement {
    * again; stepping and picking a frame are the reader's own moves and fit the frame shown.
    */
   #byteRoom = { wide: 0, narrow: 0 };
-  #pacedTimer: ReturnType<typeof setTimeout> | null = null;
   #idPrefix = `fi-${Math.random().toString(36).slice(2, 8)}`;
 
   connectedCallback(): void {
@@ -226,7 +228,7 @@ export default class FrameInspectorElement extends HTMLElement {
     for (const unpin of this.#unpin) unpin();
     this.#unpin = [];
     this.#cancelLiveDraw();
-    this.#cancelPaced();
+    this.#paced.cancel();
     this.#connection = null;
     this.#recorder = null;
   }
@@ -261,7 +263,7 @@ export default class FrameInspectorElement extends HTMLElement {
     this.#recorderSubscription?.unsubscribe();
     this.#recorder?.stop();
     const recorder = createActor(captureRecorderMachine);
-    this.#recorderSubscription = recorder.subscribe(() => this.#onRecorderChange());
+    this.#recorderSubscription = recorder.subscribe(() => this.#scheduleRender());
     recorder.start();
     this.#recorder = recorder;
     this.#resetViews();
@@ -370,10 +372,6 @@ export default class FrameInspectorElement extends HTMLElement {
     this.querySelector("[data-part=log]")?.replaceChildren();
   }
 
-  #onRecorderChange(): void {
-    this.#scheduleRender();
-  }
-
   /**
    * While the view follows the live connection, what changed is drawn together at most every
    * LIVE_DRAW_EVERY_MS, in an animation frame. Anything the reader did (pause, step, load) is
@@ -382,26 +380,19 @@ export default class FrameInspectorElement extends HTMLElement {
   #scheduleRender(): void {
     const recorder = this.#recorder?.getSnapshot();
     if (recorder?.value !== "live" || recorder.context.source !== "live") return this.#render();
-    if (this.#renderFrame !== 0 || this.#liveDrawTimer !== null) return;
-    const wait = this.#liveDrawAt + LIVE_DRAW_EVERY_MS - performance.now();
-    const draw = (): void => {
-      this.#liveDrawTimer = null;
-      this.#renderFrame = requestAnimationFrame(() => this.#render());
-    };
-    if (wait <= 0) draw();
-    else this.#liveDrawTimer = setTimeout(draw, wait);
+    if (this.#renderFrame === 0) this.#liveDraw.request();
   }
 
   #cancelLiveDraw(): void {
     cancelAnimationFrame(this.#renderFrame);
     this.#renderFrame = 0;
-    if (this.#liveDrawTimer !== null) clearTimeout(this.#liveDrawTimer);
-    this.#liveDrawTimer = null;
+    this.#liveDraw.cancel();
   }
 
   #render(): void {
-    this.#cancelLiveDraw();
-    this.#liveDrawAt = performance.now();
+    cancelAnimationFrame(this.#renderFrame);
+    this.#renderFrame = 0;
+    this.#liveDraw.ran();
     const connection = this.#connection?.getSnapshot();
     const recorder = this.#recorder?.getSnapshot();
     if (!connection || !recorder) return;
@@ -439,7 +430,7 @@ export default class FrameInspectorElement extends HTMLElement {
     setFlag(this.#part("export"), "disabled", events.length === 0);
     const where = mode === "live" ? `Live · ${events.length} events recorded` : `Event ${cursor} of ${events.length}${source === "file" ? " · saved recording" : " · paused"}`;
     const stepLabel = overflow > 0 ? `${where} (${overflow} more not kept)` : where;
-    // While live, the count changes with every event: it is written with the paced views (see #pace).
+    // While live, the count changes with every event: it is written with the paced views (see #renderPaced).
     if (mode === "live") this.#pendingStepLabel = stepLabel;
     else {
       this.#pendingStepLabel = null;
@@ -454,7 +445,7 @@ export default class FrameInspectorElement extends HTMLElement {
     }
     this.#lane?.settle();
     this.#renderView(events, cursor, mode === "live");
-    if (this.#pendingStepLabel !== null) this.#pace();
+    if (this.#pendingStepLabel !== null) this.#paced.request();
   }
 
   /**
@@ -476,7 +467,7 @@ export default class FrameInspectorElement extends HTMLElement {
     if (sameLog && cursor > drawnTo) this.#drawForward(events, cursor, live && this.#followingLive);
     else this.#redraw(events, cursor);
     this.#followingLive = live;
-    if (live) this.#pace();
+    if (live) this.#paced.request();
     else this.#renderLog(events, cursor, false);
   }
 
@@ -519,7 +510,7 @@ export default class FrameInspectorElement extends HTMLElement {
     this.#extendTails(view, this.#pendingBoundaries);
     this.#drawn = { frames: view.frames.length, chunks: view.chunks.length, messages: view.messages.length };
     if (shown !== this.#detailFrame && shown !== null) this.#pendingDetail = shown;
-    if (arriving) this.#pace();
+    if (arriving) this.#paced.request();
     else this.#renderPaced();
   }
 
@@ -531,19 +522,8 @@ export default class FrameInspectorElement extends HTMLElement {
    * own fixed box, so the rest of the page is neither laid out nor painted again. Stepping,
    * replaying and picking a frame draw them at once.
    */
-  #pace(): void {
-    if (this.#pacedTimer !== null) return;
-    const wait = this.#pacedAt + PACED_VIEWS_EVERY_MS - performance.now();
-    if (wait <= 0) return this.#renderPaced();
-    this.#pacedTimer = setTimeout(() => {
-      this.#pacedTimer = null;
-      this.#renderPaced();
-    }, wait);
-  }
-
   #renderPaced(): void {
-    this.#cancelPaced();
-    this.#pacedAt = performance.now();
+    this.#paced.ran();
     if (this.#pendingStepLabel !== null) setText(this.#part("step-label"), this.#pendingStepLabel);
     this.#pendingStepLabel = null;
     if (this.#pendingLaneCount !== null) setText(this.#part("lane-count"), this.#pendingLaneCount);
@@ -555,11 +535,6 @@ export default class FrameInspectorElement extends HTMLElement {
     const frame = this.#pendingDetail;
     this.#pendingDetail = null;
     if (frame !== null && frame !== this.#detailFrame) this.#showDetail(frame);
-  }
-
-  #cancelPaced(): void {
-    if (this.#pacedTimer !== null) clearTimeout(this.#pacedTimer);
-    this.#pacedTimer = null;
   }
 
   /** New frames become rows; only the newest MAX_SEQUENCE_ROWS of a long batch are ever drawn. */
