@@ -27,6 +27,7 @@ import { FrameLane, frameKey, MAX_SEQUENCE_ROWS } from "./frame-lane.ts";
 import { formatCount } from "../shared/format-count.ts";
 import { pinToEnd } from "../shared/pin-to-end.ts";
 import { Pacer } from "../shared/pacer.ts";
+import { afterNextFrame } from "../shared/after-next-frame.ts";
 import { setAttr, setData, setFlag, setText } from "../shared/dom-writes.ts";
 import { parseRecording, serializeRecording } from "./recording-file.ts";
 import { hashForStep, stepFromHash } from "./step-link.ts";
@@ -112,10 +113,10 @@ export default class FrameInspectorElement extends HTMLElement {
   #logOrigin: number | null = null;
   #persistTimer: ReturnType<typeof setTimeout> | null = null;
   #persistedStep = "";
-  #renderFrame = 0;
-  /** Draws of the live view, in an animation frame, at most every LIVE_DRAW_EVERY_MS. */
+  #renderTask: ReturnType<typeof setTimeout> | null = null;
+  /** Draws of the live view, in a task of their own, at most every LIVE_DRAW_EVERY_MS. */
   #liveDraw = new Pacer(LIVE_DRAW_EVERY_MS, () => {
-    this.#renderFrame = requestAnimationFrame(() => this.#render());
+    this.#renderTask = setTimeout(() => this.#render(), 0);
   });
   #unpin: (() => void)[] = [];
   /** Views waiting for a calm moment while frames arrive live (see #renderPaced). */
@@ -124,7 +125,9 @@ export default class FrameInspectorElement extends HTMLElement {
   #pendingStepLabel: string | null = null;
   #pendingLaneCount: string | null = null;
   #pendingLog: { events: readonly TapEvent[]; cursor: number } | null = null;
-  #paced = new Pacer(PACED_VIEWS_EVERY_MS, () => this.#renderPaced());
+  #paced = new Pacer(PACED_VIEWS_EVERY_MS, () => this.#renderPacedInTurns());
+  /** Cancels the paced views still waiting for their turn (see #renderPacedInTurns). */
+  #cancelTurn: (() => void) | null = null;
   /**
    * Rows the byte grid keeps room for (16 and 8 bytes a row), while the view follows live: the
    * newest frame alternates between the page's and the lab's, often a row apart, and the views
@@ -229,6 +232,7 @@ export default class FrameInspectorElement extends HTMLElement {
     this.#unpin = [];
     this.#cancelLiveDraw();
     this.#paced.cancel();
+    this.#cancelTurn?.();
     this.#connection = null;
     this.#recorder = null;
   }
@@ -374,24 +378,26 @@ export default class FrameInspectorElement extends HTMLElement {
 
   /**
    * While the view follows the live connection, what changed is drawn together at most every
-   * LIVE_DRAW_EVERY_MS, in an animation frame. Anything the reader did (pause, step, load) is
-   * drawn at once.
+   * LIVE_DRAW_EVERY_MS, in a task of its own: written inside an animation frame, the changes'
+   * script ran in the same task as the frame's style, layout and paint (and the stage's motion),
+   * and together they made the page's longest tasks. Anything the reader did (pause, step, load)
+   * is drawn at once.
    */
   #scheduleRender(): void {
     const recorder = this.#recorder?.getSnapshot();
     if (recorder?.value !== "live" || recorder.context.source !== "live") return this.#render();
-    if (this.#renderFrame === 0) this.#liveDraw.request();
+    if (this.#renderTask === null) this.#liveDraw.request();
   }
 
   #cancelLiveDraw(): void {
-    cancelAnimationFrame(this.#renderFrame);
-    this.#renderFrame = 0;
+    if (this.#renderTask !== null) clearTimeout(this.#renderTask);
+    this.#renderTask = null;
     this.#liveDraw.cancel();
   }
 
   #render(): void {
-    cancelAnimationFrame(this.#renderFrame);
-    this.#renderFrame = 0;
+    if (this.#renderTask !== null) clearTimeout(this.#renderTask);
+    this.#renderTask = null;
     this.#liveDraw.ran();
     const connection = this.#connection?.getSnapshot();
     const recorder = this.#recorder?.getSnapshot();
@@ -523,15 +529,47 @@ export default class FrameInspectorElement extends HTMLElement {
    * replaying and picking a frame draw them at once.
    */
   #renderPaced(): void {
+    this.#cancelTurn?.();
+    this.#cancelTurn = null;
     this.#paced.ran();
+    this.#renderPacedText();
+    this.#renderPendingBoundaries();
+    this.#renderPendingDetail();
+  }
+
+  /**
+   * The paced views while frames arrive live, each in a frame of its own: the running text, then
+   * the stream boundaries, then the frame's bytes. Drawn in one frame, with the lane's newest
+   * rows and the stage's motion, their style, layout and paint added up to one of the page's
+   * longest tasks. A turn finds nothing to do when a direct draw has been made in between.
+   */
+  #renderPacedInTurns(): void {
+    this.#cancelTurn?.();
+    this.#renderPacedText();
+    this.#cancelTurn = afterNextFrame(() => {
+      this.#renderPendingBoundaries();
+      this.#cancelTurn = afterNextFrame(() => {
+        this.#cancelTurn = null;
+        this.#renderPendingDetail();
+      });
+    });
+  }
+
+  #renderPacedText(): void {
     if (this.#pendingStepLabel !== null) setText(this.#part("step-label"), this.#pendingStepLabel);
     this.#pendingStepLabel = null;
     if (this.#pendingLaneCount !== null) setText(this.#part("lane-count"), this.#pendingLaneCount);
     this.#pendingLaneCount = null;
     if (this.#pendingLog !== null) this.#renderLog(this.#pendingLog.events, this.#pendingLog.cursor, true);
     this.#pendingLog = null;
+  }
+
+  #renderPendingBoundaries(): void {
     for (const dir of this.#pendingBoundaries) this.#renderBoundaries(dir);
     this.#pendingBoundaries.clear();
+  }
+
+  #renderPendingDetail(): void {
     const frame = this.#pendingDetail;
     this.#pendingDetail = null;
     if (frame !== null && frame !== this.#detailFrame) this.#showDetail(frame);
