@@ -127,7 +127,7 @@ export async function measureWireStage(distDir: string, options: { minutes?: num
     }
     const loadTasks = await longestTaskSince(page, started);
     const cls = await page.evaluate(() => (window as unknown as { __cls: number }).__cls);
-    const inspectorEvents = Number((await page.locator("sp-frame-inspector [data-part=step-label]").textContent())?.match(/(\d+) events/)?.[1] ?? 0);
+    const inspectorEvents = Number((await page.locator("sp-frame-inspector [data-part=step-label]").textContent())?.match(/([\d,]+) events/)?.[1]?.replaceAll(",", "") ?? 0);
     await page.close();
     return {
       startupLongestTaskMs: startupTasks.longest,

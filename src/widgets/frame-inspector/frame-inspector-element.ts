@@ -131,7 +131,9 @@ export default class FrameInspectorElement extends HTMLElement {
   /**
    * Rows the byte grid keeps room for (16 and 8 bytes a row), while the view follows live: the
    * newest frame alternates between the page's and the lab's, often a row apart, and the views
-   * under the grid would move up and down each time. The room only grows, until the view starts
+   * under the grid would move up and down each time. The room grows with every frame that
+   * arrives (not only the ones shown: the first frame shown is often the lab's short echo, and
+   * the page's longer frame next to it would then push the views down), until the view starts
    * again; stepping and picking a frame are the reader's own moves and fit the frame shown.
    */
   #byteRoom = { wide: 0, narrow: 0 };
@@ -434,8 +436,8 @@ export default class FrameInspectorElement extends HTMLElement {
     setAttr(pause, "aria-pressed", String(mode !== "live"));
     setFlag(this.#part("go-live"), "hidden", live);
     setFlag(this.#part("export"), "disabled", events.length === 0);
-    const where = mode === "live" ? `Live · ${events.length} events recorded` : `Event ${cursor} of ${events.length}${source === "file" ? " · saved recording" : " · paused"}`;
-    const stepLabel = overflow > 0 ? `${where} (${overflow} more not kept)` : where;
+    const where = mode === "live" ? `Live · ${formatCount(events.length)} events recorded` : `Event ${formatCount(cursor)} of ${formatCount(events.length)}${source === "file" ? " · saved recording" : " · paused"}`;
+    const stepLabel = overflow > 0 ? `${where} (${formatCount(overflow)} more not kept)` : where;
     // While live, the count changes with every event: it is written with the paced views (see #renderPaced).
     if (mode === "live") this.#pendingStepLabel = stepLabel;
     else {
@@ -586,6 +588,7 @@ export default class FrameInspectorElement extends HTMLElement {
     const origin = view.openedAt ?? 0;
     for (let i = first; i < frames.length; i++) {
       const frame = frames[i]!;
+      if (arriving) this.#keepByteRoom(frame.frame.raw.length, true);
       lane.append({ frame, origin, reassembled: reassembled.get(`${frame.dir}:${frame.end}`) ?? null, pressed: frame === shown, fly: arriving });
     }
     setFlag(this.#part("sequence-empty"), "hidden", frames.length > 0);
@@ -710,17 +713,24 @@ export default class FrameInspectorElement extends HTMLElement {
     return view.frames.findLast((f) => frameKey(f) === this.#selected) ?? newest;
   }
 
+  /** Room in the byte grid for a frame of `length` bytes: added to the room kept, or just this frame's. */
+  #keepByteRoom(length: number, grow: boolean): void {
+    const rows = (room: number, columns: number): number => (grow ? Math.max(room, byteGridRows(length, columns)) : byteGridRows(length, columns));
+    const room = { wide: rows(this.#byteRoom.wide, 16), narrow: rows(this.#byteRoom.narrow, 8) };
+    if (room.wide === this.#byteRoom.wide && room.narrow === this.#byteRoom.narrow) return;
+    this.#byteRoom = room;
+    const bytes = this.#part("bytes");
+    bytes.style.setProperty("--rows-wide", String(room.wide));
+    bytes.style.setProperty("--rows-narrow", String(room.narrow));
+  }
+
   #showDetail(frame: CapturedFrame): void {
     this.#detailFrame = frame;
     this.#part("detail").toggleAttribute("data-empty", false);
     this.#part("detail-title").textContent = describeFrame(frame);
     const dissection = dissectFrame(frame.frame.raw, { direction: frame.dir === "in" ? "client-to-server" : "server-to-client" });
     const bytes = this.#part("bytes");
-    const length = frame.frame.raw.length;
-    const grow = (room: number, columns: number): number => (this.#followingLive ? Math.max(room, byteGridRows(length, columns)) : byteGridRows(length, columns));
-    this.#byteRoom = { wide: grow(this.#byteRoom.wide, 16), narrow: grow(this.#byteRoom.narrow, 8) };
-    bytes.style.setProperty("--rows-wide", String(this.#byteRoom.wide));
-    bytes.style.setProperty("--rows-narrow", String(this.#byteRoom.narrow));
+    this.#keepByteRoom(frame.frame.raw.length, this.#followingLive);
     renderByteGrid(bytes, this.#part("byte-explanation"), frame.frame.raw, dissection, this.#idPrefix);
     renderLegend(this.#part("fields"), dissection);
     renderUnmask(this.#part<HTMLTableSectionElement>("unmask"), this.#part("unmask-summary"), dissection);
