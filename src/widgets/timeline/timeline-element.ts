@@ -299,13 +299,24 @@ export default class TimelineElement extends HTMLElement {
       this.#width = box.clientWidth;
       return ready();
     }
+    // The observer reports inside the browser's frame, after its layout: the diagram is drawn in
+    // a task of its own after that frame, so building it and laying the page out again are not
+    // added to the frame's own layout and paint in one long task.
+    let drawTask: ReturnType<typeof setTimeout> | null = null;
+    signal.addEventListener("abort", () => {
+      if (drawTask !== null) clearTimeout(drawTask);
+    });
     this.#resize = new ResizeObserver(() => {
       const width = box.clientWidth;
       if (this.hasAttribute("data-ready") && Math.abs(width - this.#width) < 2) return;
       this.#width = width;
-      this.#drawn = null;
-      if (this.hasAttribute("data-ready")) this.#render();
-      else ready();
+      if (drawTask !== null) return;
+      drawTask = setTimeout(() => {
+        drawTask = null;
+        this.#drawn = null;
+        if (this.hasAttribute("data-ready")) this.#render();
+        else ready();
+      }, 0);
     });
     this.#resize.observe(box);
     signal.addEventListener("abort", () => this.#resize?.disconnect());
