@@ -123,6 +123,30 @@ describe("limits", () => {
     await vi.waitFor(() => expect(lab.connectionCount()).toBe(0));
   });
 
+  it("pings each peer first one interval after it opened, not on a tick shared with the others", async () => {
+    running = await startSite({ heartbeatIntervalMs: 300 });
+    const first = await openClient(`ws://127.0.0.1:${running.port}/lab/echo`, running.origin);
+    const firstPings: number[] = [];
+    const firstOpened = Date.now();
+    first.on("ping", () => firstPings.push(Date.now() - firstOpened));
+    await new Promise((r) => setTimeout(r, 200));
+    // The second peer opens 200 ms into the first one's interval: a shared tick would ping it
+    // about 100 ms after its opening.
+    const second = await openClient(`ws://127.0.0.1:${running.port}/lab/echo`, running.origin);
+    const secondPings: number[] = [];
+    const secondOpened = Date.now();
+    second.on("ping", () => secondPings.push(Date.now() - secondOpened));
+    await new Promise((r) => setTimeout(r, 450));
+    expect(firstPings.length).toBeGreaterThanOrEqual(2);
+    expect(secondPings.length).toBeGreaterThanOrEqual(1);
+    // Timers may fire late on a busy machine, never early; the openings' own round trips make
+    // the measured figures a few milliseconds shorter than the interval at most.
+    expect(firstPings[0]).toBeGreaterThanOrEqual(250);
+    expect(secondPings[0]).toBeGreaterThanOrEqual(250);
+    first.close();
+    second.close();
+  });
+
   it("keeps a peer that answers pings", async () => {
     running = await startSite({ heartbeatIntervalMs: 50 });
     const client = await openClient(`ws://127.0.0.1:${running.port}/lab/echo`, running.origin);
