@@ -49,10 +49,10 @@ const PACED_VIEWS_EVERY_MS = 1000;
  * How often the view is drawn at most while it follows the live connection. A message brings
  * several changes (the page's send, the frame the lab read, its echo, the page's receipt, each
  * marker landing) a few milliseconds apart; drawn as they come, each would cost the browser a
- * whole frame of style, layout and paint. Drawn together, eight times a second, the lane still
+ * whole frame of style, layout and paint. Drawn together, five times a second, the lane still
  * looks immediate and the markers (moved by the compositor) glide on in between.
  */
-const LIVE_DRAW_EVERY_MS = 125;
+const LIVE_DRAW_EVERY_MS = 200;
 
 const commands: Record<string, TapCommand> = {
   ping: { cmd: "ping", payload: "Are you there?" },
