@@ -113,11 +113,8 @@ export default class FrameInspectorElement extends HTMLElement {
   #logOrigin: number | null = null;
   #persistTimer: ReturnType<typeof setTimeout> | null = null;
   #persistedStep = "";
-  #renderTask: ReturnType<typeof setTimeout> | null = null;
-  /** Draws of the live view, in a task of their own, at most every LIVE_DRAW_EVERY_MS. */
-  #liveDraw = new Pacer(LIVE_DRAW_EVERY_MS, () => {
-    this.#renderTask = setTimeout(() => this.#render(), 0);
-  });
+  /** Draws of the live view, at most every LIVE_DRAW_EVERY_MS (see #scheduleRender). */
+  #liveDraw = new Pacer(LIVE_DRAW_EVERY_MS, () => this.#render());
   #unpin: (() => void)[] = [];
   /** Views waiting for a calm moment while frames arrive live (see #renderPaced). */
   #pendingBoundaries = new Set<Direction>();
@@ -380,26 +377,23 @@ export default class FrameInspectorElement extends HTMLElement {
 
   /**
    * While the view follows the live connection, what changed is drawn together at most every
-   * LIVE_DRAW_EVERY_MS, in a task of its own: written inside an animation frame, the changes'
-   * script ran in the same task as the frame's style, layout and paint (and the stage's motion),
-   * and together they made the page's longest tasks. Anything the reader did (pause, step, load)
-   * is drawn at once.
+   * LIVE_DRAW_EVERY_MS, outside the browser's animation frames: in the task of the event that
+   * asked, or in the pacer's own at the end of its period. (Written inside an animation frame, the
+   * changes' script ran in the same task as the frame's style, layout and paint and the stage's
+   * motion, and together they made the page's longest tasks.) Anything the reader did (pause,
+   * step, load) is drawn at once.
    */
   #scheduleRender(): void {
     const recorder = this.#recorder?.getSnapshot();
     if (recorder?.value !== "live" || recorder.context.source !== "live") return this.#render();
-    if (this.#renderTask === null) this.#liveDraw.request();
+    this.#liveDraw.request();
   }
 
   #cancelLiveDraw(): void {
-    if (this.#renderTask !== null) clearTimeout(this.#renderTask);
-    this.#renderTask = null;
     this.#liveDraw.cancel();
   }
 
   #render(): void {
-    if (this.#renderTask !== null) clearTimeout(this.#renderTask);
-    this.#renderTask = null;
     this.#liveDraw.ran();
     const connection = this.#connection?.getSnapshot();
     const recorder = this.#recorder?.getSnapshot();
