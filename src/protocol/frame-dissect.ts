@@ -122,7 +122,12 @@ export function dissectFrame(bytes: Uint8Array, rules: FrameRules = {}): FrameDi
   }
   field("opcode", "opcode", 0, 1, 4, 4, opcode, `0x${opcode.toString(16)} ${op.name}: ${op.meaning}`, op.rfc);
   d.length = 1;
-  if (n < 2) return d;
+  if (n < 2) {
+    // The first byte alone can already break a rule (a reserved opcode, an RSV bit, a fragmented
+    // control frame); a receiver fails the connection as soon as it has read it.
+    addProblems(d, bytes.subarray(0, 1), rules);
+    return d;
+  }
 
   const b1 = bytes[1]!;
   const masked = (b1 & 0x80) !== 0;

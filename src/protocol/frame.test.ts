@@ -203,6 +203,20 @@ describe("dissectFrame", () => {
     expect(d.complete).toBe(true);
   });
 
+  it("reports what the first byte alone already breaks, as FrameDecoder does", () => {
+    expect(dissectFrame(hex("8d")).problems).toMatchObject([{ reason: "reserved-opcode", offset: 0, closeCode: 1002 }]);
+    expect(dissectFrame(hex("c1")).problems).toMatchObject([{ reason: "rsv-without-extension", offset: 0 }]);
+    expect(dissectFrame(hex("09")).problems).toMatchObject([{ reason: "control-frame-fragmented", offset: 0 }]);
+    const fine = dissectFrame(hex("81"));
+    expect(fine.problems).toEqual([]);
+    expect(fine.needed).toBe(1);
+    for (const first of [0x8d, 0xc1, 0x09, 0x81]) {
+      const decoder = new FrameDecoder();
+      const reported = decoder.push(Uint8Array.of(first));
+      expect(dissectFrame(Uint8Array.of(first)).problems.map((p) => p.reason)).toEqual(reported.filter((r) => r.kind === "error").map((r) => r.error.reason));
+    }
+  });
+
   it("flags invalid UTF-8 in a text frame", () => {
     const d = dissectFrame(hex("81 02 c3 28"));
     expect(d.problems).toMatchObject([{ reason: "text-invalid-utf8", offset: 3, closeCode: 1007 }]);
