@@ -1,5 +1,7 @@
 // The lab's own check of an opening handshake, before `ws` sees it, so every refusal is the
-// answer RFC 6455 asks for and says in words what was wrong: a method other than GET gets 405
+// answer RFC 6455 asks for and says in words what was wrong: a request older than HTTP/1.1 gets
+// 400 (§4.1 requires "HTTP/1.1 or higher": an HTTP/1.0 client knows neither Upgrade nor 101
+// Switching Protocols, RFC 9110 §7.8, so 400 with the reason is what it can act on), a method other than GET gets 405
 // (§4.1 requires GET), a version other than 13 gets 426 Upgrade Required with the version the
 // lab speaks (§4.4), and an Upgrade without the websocket token or a key that is not base64 of
 // 16 bytes gets 400 (§4.2.1). `ws` alone would answer 400 to a wrong version and advertise
@@ -18,6 +20,9 @@ function tokens(value: string | undefined): string[] {
 }
 
 export function handshakeRefusal(request: IncomingMessage): Refusal | null {
+  if (request.httpVersionMajor < 1 || (request.httpVersionMajor === 1 && request.httpVersionMinor < 1)) {
+    return { status: 400, message: `A WebSocket handshake needs HTTP/1.1 or higher; this request is HTTP/${request.httpVersion} (RFC 6455 §4.1). Send it again as HTTP/1.1.` };
+  }
   if (request.method !== "GET") {
     return { status: 405, message: `A WebSocket handshake must use GET, not ${request.method} (RFC 6455 §4.1).`, headers: { Allow: "GET" } };
   }
