@@ -33,6 +33,12 @@ describe("the lab attached to astro dev", () => {
     client.close();
   });
 
+  it("checks Host on the dev server's lab upgrades too (DNS rebinding)", async () => {
+    const { response } = await rawExchange(port, upgradeRequest("/lab/echo", { Host: `attacker.example:${port}`, Origin: `http://attacker.example:${port}` }));
+    expect(response).toMatch(/^HTTP\/1\.1 421 Misdirected Request\r\n/);
+    expect(response).not.toContain(" 101 ");
+  });
+
   it("checks Origin on the dev server too", async () => {
     const { response } = await rawExchange(port, upgradeRequest("/lab/echo", { Host: `127.0.0.1:${port}`, Origin: "http://evil.example" }));
     expect(response).toMatch(/^HTTP\/1\.1 403/);

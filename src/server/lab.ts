@@ -219,8 +219,10 @@ export function createLab(overrides: Partial<LabSettings> = {}): Lab {
     },
 
     handleHttp(request, response) {
-      if (httpLab.handle(request, response)) return true;
       const path = pathOf(request);
+      // Every lab answer, under the dev server too (the production server sets it for every response).
+      if (path.startsWith(LAB_PREFIX)) response.setHeader("X-Content-Type-Options", "nosniff");
+      if (httpLab.handle(request, response)) return true;
       if (endpoints[path] || path === MONITOR_PATH) {
         // Plain HTTP to an address that only speaks WebSocket (RFC 9110 §15.5.22: 426 names the protocol to upgrade to).
         const body = `${path} speaks WebSocket only: send an opening handshake (GET with Upgrade: websocket and Connection: Upgrade, RFC 6455 §4.1).\n`;

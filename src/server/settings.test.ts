@@ -49,6 +49,25 @@ describe("lab settings", () => {
     expect(settings).toMatchObject({ roomMaxParticipants: 120, maxRoomsPerAddress: 2, maxRooms: 10, roomSayPerSecond: 2, roomJoinFailuresPerMinute: 3, roomGraceMs: 60000, roomSendBufferBytes: 65536 });
     expect(() => labSettingsFromEnv({ LAB_ROOM_SEND_BUFFER_BYTES: "100" })).toThrow(/LAB_ROOM_SEND_BUFFER_BYTES must be a whole number of at least 16384/);
   });
+  it("reads the HTTP server's host allow-list, request timeout and connection caps", () => {
+    expect(defaultLabSettings).toMatchObject({ allowedHosts: [], httpRequestTimeoutMs: 10000, maxHttpConnectionsPerAddress: 256 });
+    expect(defaultLabSettings.maxHttpConnections).toBeGreaterThanOrEqual(64);
+    const settings = labSettingsFromEnv({ LAB_ALLOWED_HOSTS: "Classroom.lan, [fe80::1]", LAB_HTTP_REQUEST_TIMEOUT_MS: "20000", LAB_MAX_HTTP_CONNECTIONS_PER_ADDRESS: "40", LAB_MAX_HTTP_CONNECTIONS: "900" });
+    expect(settings).toMatchObject({ allowedHosts: ["classroom.lan", "fe80::1"], httpRequestTimeoutMs: 20000, maxHttpConnectionsPerAddress: 40, maxHttpConnections: 900 });
+    expect(() => labSettingsFromEnv({ LAB_ALLOWED_HOSTS: "http://classroom.lan" })).toThrow(/host names only/);
+    expect(() => labSettingsFromEnv({ LAB_HTTP_REQUEST_TIMEOUT_MS: "5000" })).toThrow(/at least LAB_HANDSHAKE_TIMEOUT_MS/);
+  });
+  it("takes the server-wide connection cap from the process's descriptor limit, less a reserve", async () => {
+    const { defaultConnectionCap } = await import("./connection-limits.ts");
+    const { mkdtemp, writeFile } = await import("node:fs/promises");
+    const { join } = await import("node:path");
+    const { tmpdir } = await import("node:os");
+    const dir = await mkdtemp(join(tmpdir(), "sp-limits-"));
+    const file = join(dir, "limits");
+    await writeFile(file, "Limit                     Soft Limit           Hard Limit           Units     \nMax open files            1024                 1024                 files     \n");
+    expect(defaultConnectionCap(file)).toBe(960);
+    expect(defaultConnectionCap(join(dir, "missing"))).toBe(4096);
+  });
   it("refuses malformed values with a reason", () => {
     expect(() => labSettingsFromEnv({ LAB_MAX_MESSAGE_BYTES: "12" })).toThrow(/at least 125/);
     expect(() => labSettingsFromEnv({ LAB_ALLOWED_ORIGINS: "http://a.example/path" })).toThrow(/origin only: http:\/\/a\.example/);

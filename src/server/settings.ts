@@ -1,10 +1,19 @@
 // The lab's limits and the production server's address, each a named setting with a default.
 // Operators set them with environment variables (LAB_* , PORT, HOST) or command-line flags;
 // a malformed value is reported as an error instead of silently falling back.
+import { defaultConnectionCap } from "./connection-limits.ts";
 
 export interface LabSettings {
   /** Origins allowed besides the page's own (for a site served elsewhere). Exact matches. */
   allowedOrigins: readonly string[];
+  /** Host names the server answers for besides its own names and addresses (host-check.ts). */
+  allowedHosts: readonly string[];
+  /** Time a plain HTTP request has to arrive whole, head and body; a slower one gets 408 and is closed. */
+  httpRequestTimeoutMs: number;
+  /** TCP connections (plain HTTP and upgraded) one client address may hold open; more are refused with 429. */
+  maxHttpConnectionsPerAddress: number;
+  /** TCP connections the whole server holds open; more are refused with 503 (default: the descriptor limit less a reserve). */
+  maxHttpConnections: number;
   /** Largest message the lab accepts; a bigger one is closed with 1009 (RFC 6455 §7.4.1). */
   maxMessageBytes: number;
   /** Time a new TCP connection has to send a complete request head (stalled handshakes). */
@@ -57,6 +66,10 @@ export interface LabSettings {
 
 export const defaultLabSettings: LabSettings = {
   allowedOrigins: [],
+  allowedHosts: [],
+  httpRequestTimeoutMs: 10_000,
+  maxHttpConnectionsPerAddress: 256,
+  maxHttpConnections: defaultConnectionCap(),
   maxMessageBytes: 64 * 1024,
   handshakeTimeoutMs: 10_000,
   heartbeatIntervalMs: 30_000,
@@ -121,10 +134,28 @@ export function labSettingsFromEnv(env: Env): LabSettings {
       throw new Error(`LAB_ALLOWED_ORIGINS has "${origin}"; write it as an origin only: ${parsed.origin}`);
     }
   }
+  const hosts = (env.LAB_ALLOWED_HOSTS ?? "")
+    .split(",")
+    .map((h) => h.trim().toLowerCase())
+    .filter(Boolean);
+  for (const host of hosts) {
+    if (!/^[a-z0-9.-]+$/.test(host) && !/^\[[0-9a-f:.]+\]$/.test(host)) {
+      throw new Error(`LAB_ALLOWED_HOSTS has "${host}"; write host names only (no scheme or port), like classroom.lan`);
+    }
+  }
+  const handshakeTimeoutMs = positiveInteger("LAB_HANDSHAKE_TIMEOUT_MS", env.LAB_HANDSHAKE_TIMEOUT_MS, defaultLabSettings.handshakeTimeoutMs, 50);
+  const httpRequestTimeoutMs = positiveInteger("LAB_HTTP_REQUEST_TIMEOUT_MS", env.LAB_HTTP_REQUEST_TIMEOUT_MS, defaultLabSettings.httpRequestTimeoutMs, 50);
+  if (httpRequestTimeoutMs < handshakeTimeoutMs) {
+    throw new Error(`LAB_HTTP_REQUEST_TIMEOUT_MS (${httpRequestTimeoutMs}) must be at least LAB_HANDSHAKE_TIMEOUT_MS (${handshakeTimeoutMs}): a request's head is part of the request`);
+  }
   return {
     allowedOrigins: origins,
+    allowedHosts: hosts.map((h) => h.replace(/^\[|\]$/g, "")),
+    httpRequestTimeoutMs,
+    maxHttpConnectionsPerAddress: positiveInteger("LAB_MAX_HTTP_CONNECTIONS_PER_ADDRESS", env.LAB_MAX_HTTP_CONNECTIONS_PER_ADDRESS, defaultLabSettings.maxHttpConnectionsPerAddress),
+    maxHttpConnections: positiveInteger("LAB_MAX_HTTP_CONNECTIONS", env.LAB_MAX_HTTP_CONNECTIONS, defaultLabSettings.maxHttpConnections),
     maxMessageBytes: positiveInteger("LAB_MAX_MESSAGE_BYTES", env.LAB_MAX_MESSAGE_BYTES, defaultLabSettings.maxMessageBytes, 125),
-    handshakeTimeoutMs: positiveInteger("LAB_HANDSHAKE_TIMEOUT_MS", env.LAB_HANDSHAKE_TIMEOUT_MS, defaultLabSettings.handshakeTimeoutMs, 50),
+    handshakeTimeoutMs,
     heartbeatIntervalMs: positiveInteger("LAB_HEARTBEAT_INTERVAL_MS", env.LAB_HEARTBEAT_INTERVAL_MS, defaultLabSettings.heartbeatIntervalMs, 50),
     maxConnectionsPerAddress: positiveInteger("LAB_MAX_CONNECTIONS_PER_ADDRESS", env.LAB_MAX_CONNECTIONS_PER_ADDRESS, defaultLabSettings.maxConnectionsPerAddress),
     maxMessagesPerSecond: positiveInteger("LAB_MAX_MESSAGES_PER_SECOND", env.LAB_MAX_MESSAGES_PER_SECOND, defaultLabSettings.maxMessagesPerSecond),

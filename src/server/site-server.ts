@@ -2,12 +2,21 @@
 // HTTP requests go to the lab (/lab/info, /lab/http/whoami, the push race under /lab/race) or
 // to the static files; upgrades under /lab/ go to the lab, and any other upgrade is answered
 // with 404 instead of being left hanging.
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+//
+// Before any of that, every request and upgrade passes the same two checks: its connection is
+// within the connection caps (connection-limits.ts: 429 or 503), and its Host is a name this
+// server answers for (host-check.ts: 421, the DNS rebinding defence). A request must arrive
+// whole within httpRequestTimeoutMs (a body trickled a byte at a time gets 408), its head within
+// handshakeTimeoutMs. Every response says X-Content-Type-Options: nosniff.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo, Socket } from "node:net";
+import { limitConnections } from "./connection-limits.ts";
+import { createHostPolicy } from "./host-check.ts";
 import { createLab, type Lab } from "./lab.ts";
 import { rejectUpgrade } from "./reject-upgrade.ts";
 import type { LabSettings } from "./settings.ts";
 import { createStaticHandler } from "./static-files.ts";
+import { securityHeaders } from "./security-headers.ts";
 
 export interface SiteServer {
   server: Server;
@@ -18,16 +27,46 @@ export interface SiteServer {
 
 export function createSiteServer(options: { distDir: string; lab?: Partial<LabSettings> }): SiteServer {
   const lab = createLab(options.lab);
+  const settings = lab.settings;
   const serveStatic = createStaticHandler(options.distDir);
-  const server = createServer({ connectionsCheckingInterval: 1000, headersTimeout: lab.settings.handshakeTimeoutMs }, (request, response) => {
-    if (lab.handleHttp(request, response)) return;
-    serveStatic(request, response).catch(() => {
-      if (!response.headersSent) response.writeHead(500, { "Content-Type": "text/plain; charset=utf-8" });
-      response.end("The server could not read this file.\n");
-    });
-  });
+  // Replaced by listen() with the address actually listened on.
+  let checkHost = createHostPolicy({ listenHost: "127.0.0.1", allowedHosts: settings.allowedHosts });
+
+  /** The refusal a request gets before anything else looks at it, or null. */
+  const gate = (request: IncomingMessage): { status: number; message: string } | null => {
+    const overCap = limiter.refusalOf(request.socket as Socket);
+    if (overCap) return overCap;
+    const host = checkHost(request.headers.host);
+    return host.ok ? null : host;
+  };
+
+  const server = createServer(
+    {
+      connectionsCheckingInterval: 1000,
+      headersTimeout: settings.handshakeTimeoutMs,
+      requestTimeout: Math.max(settings.httpRequestTimeoutMs, settings.handshakeTimeoutMs),
+    },
+    (request: IncomingMessage, response: ServerResponse) => {
+      response.setHeader("X-Content-Type-Options", "nosniff");
+      const refusal = gate(request);
+      if (refusal) {
+        const body = `${refusal.message}\n`;
+        response.writeHead(refusal.status, { ...securityHeaders, "Content-Type": "text/plain; charset=utf-8", "Content-Length": Buffer.byteLength(body), Connection: "close" });
+        response.end(request.method === "HEAD" ? undefined : body);
+        return;
+      }
+      if (lab.handleHttp(request, response)) return;
+      serveStatic(request, response).catch(() => {
+        if (!response.headersSent) response.writeHead(500, { "Content-Type": "text/plain; charset=utf-8" });
+        response.end("The server could not read this file.\n");
+      });
+    },
+  );
+  const limiter = limitConnections(server, { perAddress: settings.maxHttpConnectionsPerAddress, total: settings.maxHttpConnections });
   server.on("upgrade", (request, socket, head) => {
     socket.on("error", () => socket.destroy());
+    const refusal = gate(request);
+    if (refusal) return rejectUpgrade(socket, refusal.status, refusal.message);
     if (lab.handleUpgrade(request, socket, head)) return;
     rejectUpgrade(socket, 404, "Only /lab/ endpoints accept WebSocket upgrades on this server.");
   });
@@ -39,6 +78,7 @@ export function createSiteServer(options: { distDir: string; lab?: Partial<LabSe
     listen(port, host) {
       return new Promise((resolve, reject) => {
         server.once("error", reject);
+        checkHost = createHostPolicy({ listenHost: host, allowedHosts: settings.allowedHosts });
         server.listen(port, host, () => {
           server.off("error", reject);
           resolve(server.address() as AddressInfo);
@@ -46,6 +86,7 @@ export function createSiteServer(options: { distDir: string; lab?: Partial<LabSe
       });
     },
     async close() {
+      limiter.stop();
       await lab.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -31,7 +31,7 @@ describe("static files", () => {
 
   it("never serves a file outside the build", async () => {
     running = await startSite();
-    const { response } = await rawExchange(running.port, `GET /../../../../etc/passwd HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
+    const { response } = await rawExchange(running.port, `GET /../../../../etc/passwd HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`);
     expect(response).toMatch(/^HTTP\/1\.1 404/);
     const encoded = await fetch(`${running.origin}/%2e%2e/%2e%2e/etc/passwd`);
     expect(encoded.status).toBe(404);

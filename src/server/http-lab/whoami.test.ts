@@ -129,9 +129,9 @@ describe("the lab's added latency", () => {
     running = await startSite();
     const client = await RawHttpClient.open(running.port);
     const t0 = performance.timeOrigin + performance.now();
-    client.request("GET", "/lab/http/whoami?delay=120", { Host: "x" });
+    client.request("GET", "/lab/http/whoami?delay=120", { Host: "127.0.0.1" });
     const first = await client.response();
-    client.request("GET", "/lab/http/whoami?delay=120", { Host: "x" });
+    client.request("GET", "/lab/http/whoami?delay=120", { Host: "127.0.0.1" });
     const second = await client.response();
     expect(first.at - t0).toBeGreaterThanOrEqual(120);
     expect(second.at - first.at).toBeGreaterThanOrEqual(120);
@@ -142,7 +142,7 @@ describe("the lab's added latency", () => {
   it("answers a delayed request with 503 when the server shuts down, leaving no timer behind", async () => {
     running = await startSite();
     const client = await RawHttpClient.open(running.port);
-    client.request("GET", "/lab/http/whoami?delay=2000", { Host: "x" });
+    client.request("GET", "/lab/http/whoami?delay=2000", { Host: "127.0.0.1" });
     const lab = running.site.lab;
     await vi.waitFor(() => expect(lab.httpStats().exchanges).toBe(1));
     const answer = client.response();
@@ -172,12 +172,12 @@ describe("bounds", () => {
   it("answers 429 to a connection that pipelines more waiting requests than allowed", async () => {
     running = await startSite({ maxOpenRequestsPerConnection: 2 });
     const client = await RawHttpClient.open(running.port);
-    for (let i = 0; i < 3; i++) client.request("GET", "/lab/http/whoami?delay=100", { Host: "x" });
+    for (let i = 0; i < 3; i++) client.request("GET", "/lab/http/whoami?delay=100", { Host: "127.0.0.1" });
     const statuses = [];
     for (let i = 0; i < 3; i++) statuses.push((await client.response()).status);
     // Node answers pipelined requests in order, so the refusal waits its turn behind the two delayed answers.
     expect(statuses).toEqual([200, 200, 429]);
-    client.request("GET", "/lab/http/whoami", { Host: "x" });
+    client.request("GET", "/lab/http/whoami", { Host: "127.0.0.1" });
     expect((await client.response()).status).toBe(200);
     await client.close();
   });

@@ -109,8 +109,8 @@ describe("race addresses", () => {
     running = await startSite({ raceLeadMs: 5000, maxRaceListeners: 2 });
     const race = await createRace(running, "events=1&spacingMs=100");
     const held = await Promise.all([RawHttpClient.open(running.port), RawHttpClient.open(running.port)]);
-    held[0]!.request("GET", `/lab/race/${race.race}/long-poll`, { Host: "x" });
-    held[1]!.request("GET", `/lab/race/${race.race}/sse`, { Host: "x" });
+    held[0]!.request("GET", `/lab/race/${race.race}/long-poll`, { Host: "127.0.0.1" });
+    held[1]!.request("GET", `/lab/race/${race.race}/sse`, { Host: "127.0.0.1" });
     const lab = running.site.lab;
     await vi.waitFor(() => expect(lab.httpStats().exchanges).toBe(2));
     const third = await fetch(`${running.origin}/lab/race/${race.race}/long-poll`);
@@ -129,9 +129,9 @@ describe("shutdown", () => {
     running = await startSite({ raceLeadMs: 5000 });
     const race = await createRace(running, "events=3&spacingMs=100");
     const long = await RawHttpClient.open(running.port);
-    long.request("GET", `/lab/race/${race.race}/long-poll`, { Host: "x" });
+    long.request("GET", `/lab/race/${race.race}/long-poll`, { Host: "127.0.0.1" });
     const sse = await RawHttpClient.open(running.port);
-    sse.request("GET", `/lab/race/${race.race}/sse`, { Host: "x" });
+    sse.request("GET", `/lab/race/${race.race}/sse`, { Host: "127.0.0.1" });
     const ws = await RawHttpClient.open(running.port);
     ws.request("GET", `/lab/race/${race.race}/ws`, { Host: `127.0.0.1:${running.port}`, Origin: running.origin, Upgrade: "websocket", Connection: "Upgrade", "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==", "Sec-WebSocket-Version": "13" });
     expect((await ws.response()).status).toBe(101);

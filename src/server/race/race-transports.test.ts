@@ -120,10 +120,10 @@ describe("the push race", () => {
     const all = await driveSse(running, race);
     expect(all.arrivals).toHaveLength(2);
     const client = await RawHttpClient.open(running.port);
-    client.request("GET", `/lab/race/${race.race}/sse`, { Host: "x", "Last-Event-ID": "1" });
+    client.request("GET", `/lab/race/${race.race}/sse`, { Host: "127.0.0.1", "Last-Event-ID": "1" });
     const rest = await client.response();
     expect(rest.body).toBe(`id: 2\ndata: ${JSON.stringify(all.arrivals[1]!.event)}\n\n`);
-    client.request("GET", `/lab/race/${race.race}/sse`, { Host: "x", "Last-Event-ID": "2" });
+    client.request("GET", `/lab/race/${race.race}/sse`, { Host: "127.0.0.1", "Last-Event-ID": "2" });
     expect((await client.response()).status).toBe(204);
     await client.close();
   });
