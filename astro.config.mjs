@@ -2,6 +2,7 @@
 import { defineConfig } from "astro/config";
 import mdx from "@astrojs/mdx";
 import { labIntegration } from "./src/server/astro-lab-integration.ts";
+import { precompressIntegration } from "./src/server/precompress-integration.ts";
 import { codeThemes } from "./src/layouts/code-themes.ts";
 
 export default defineConfig({
@@ -14,7 +15,8 @@ export default defineConfig({
     // Stylesheets stay files so the Content-Security-Policy can forbid inline <style>.
     inlineStylesheets: "never",
   },
-  integrations: [mdx(), labIntegration()],
+  // precompressIntegration writes brotli and gzip copies of the build's text files (src/server/precompress.ts).
+  integrations: [mdx(), labIntegration(), precompressIntegration()],
   markdown: {
     shikiConfig: {
       themes: codeThemes,

@@ -1,10 +1,15 @@
 // Serves the static build (dist/). Paths are decoded and resolved inside the root, so no
 // request can read outside it; directories serve their index.html; hashed assets under
-// /_astro/ are cached for a year, everything else is revalidated with an ETag.
+// /_astro/ are cached for a year, everything else is revalidated with an ETag. A text file
+// with precompressed copies (precompress.ts) is sent as brotli or gzip when the request's
+// Accept-Encoding allows (accept-encoding.ts), with Vary: Accept-Encoding so caches keep the
+// copies apart, and an ETag of its own per encoding.
 import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { extname, join, normalize, sep } from "node:path";
+import { chooseEncoding, type StoredEncoding } from "./accept-encoding.ts";
+import { COMPRESSIBLE_EXTENSIONS } from "./precompress.ts";
 import { securityHeaders } from "./security-headers.ts";
 
 const contentTypes: Record<string, string> = {
@@ -39,6 +44,49 @@ async function fileAt(path: string): Promise<Resolved> {
   return null;
 }
 
+const suffix: Record<StoredEncoding, string> = { br: ".br", gzip: ".gz" };
+
+/** The copies of `file` stored compressed, each with its size. */
+async function storedCopies(file: NonNullable<Resolved>): Promise<Map<StoredEncoding, number>> {
+  const copies = new Map<StoredEncoding, number>();
+  if (!COMPRESSIBLE_EXTENSIONS.has(extname(file.path).toLowerCase())) return copies;
+  await Promise.all(
+    (["br", "gzip"] as const).map(async (encoding) => {
+      try {
+        const info = await stat(file.path + suffix[encoding]);
+        // A copy older than its file belongs to an earlier build: never send it.
+        if (info.isFile() && info.mtimeMs >= file.mtimeMs) copies.set(encoding, info.size);
+      } catch {
+        /* no such copy */
+      }
+    }),
+  );
+  return copies;
+}
+
+/**
+ * Sends `file` (or its compressed copy the client accepts) with `headers`; answers 304 when the
+ * client's If-None-Match names this very representation.
+ */
+async function sendFile(request: IncomingMessage, response: ServerResponse, file: NonNullable<Resolved>, status: number, headers: Record<string, string>): Promise<void> {
+  const copies = await storedCopies(file);
+  const encoding = chooseEncoding(request.headers["accept-encoding"], [...copies.keys()]);
+  const size = encoding ? copies.get(encoding)! : file.size;
+  const etag = `W/"${file.size.toString(16)}-${Math.floor(file.mtimeMs).toString(16)}${encoding ? `-${encoding}` : ""}"`;
+  const all: Record<string, string> = { ...headers, ETag: etag };
+  if (copies.size > 0) all.Vary = "Accept-Encoding";
+  if (encoding) all["Content-Encoding"] = encoding;
+  if (status === 200 && request.headers["if-none-match"] === etag) {
+    response.writeHead(304, all).end();
+    return;
+  }
+  response.writeHead(status, { ...all, "Content-Length": String(size) });
+  if (request.method === "HEAD") return void response.end();
+  const stream = createReadStream(encoding ? file.path + suffix[encoding] : file.path);
+  stream.on("error", () => response.destroy());
+  stream.pipe(response);
+}
+
 /** Maps a URL path to a file path inside `root`, or null when it would escape or is malformed. */
 export function resolveInside(root: string, urlPath: string): string | null {
   let decoded: string;
@@ -57,11 +105,9 @@ export function resolveInside(root: string, urlPath: string): string | null {
 export function createStaticHandler(root: string): (request: IncomingMessage, response: ServerResponse) => Promise<void> {
   const send404 = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const page = await fileAt(join(root, "404.html"));
-    response.writeHead(404, { ...securityHeaders, "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-cache" });
-    if (request.method === "HEAD" || !page) return void response.end(page ? undefined : "Not found\n");
-    const stream = createReadStream(page.path);
-    stream.on("error", () => response.destroy());
-    stream.pipe(response);
+    const headers = { ...securityHeaders, "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-cache" };
+    if (page) return sendFile(request, response, page, 404, headers);
+    response.writeHead(404, headers).end(request.method === "HEAD" ? undefined : "Not found\n");
   };
 
   return async (request, response) => {
@@ -80,22 +126,11 @@ export function createStaticHandler(root: string): (request: IncomingMessage, re
     const file = target ? await fileAt(target) : null;
     if (!file) return send404(request, response);
 
-    const etag = `W/"${file.size.toString(16)}-${Math.floor(file.mtimeMs).toString(16)}"`;
     const immutable = pathname.startsWith("/_astro/");
-    const headers: Record<string, string> = {
+    await sendFile(request, response, file, 200, {
       ...securityHeaders,
       "Content-Type": contentTypes[extname(file.path).toLowerCase()] ?? "application/octet-stream",
       "Cache-Control": immutable ? "public, max-age=31536000, immutable" : "no-cache",
-      ETag: etag,
-    };
-    if (request.headers["if-none-match"] === etag) {
-      response.writeHead(304, headers).end();
-      return;
-    }
-    response.writeHead(200, { ...headers, "Content-Length": String(file.size) });
-    if (request.method === "HEAD") return void response.end();
-    const stream = createReadStream(file.path);
-    stream.on("error", () => response.destroy());
-    stream.pipe(response);
+    });
   };
 }
