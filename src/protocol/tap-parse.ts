@@ -72,3 +72,31 @@ export function parseTapEvent(text: string): TapParseResult {
   }
   return toTapEvent(value);
 }
+
+/** The events of one monitor message, which holds a batch (an array); and what was wrong with any that could not be read. */
+export interface TapMessage {
+  events: TapEvent[];
+  errors: string[];
+}
+
+/** Most events one message may hold: far more than a turn of the lab's event loop produces, far fewer than would hurt. */
+const MAX_BATCH = 10_000;
+
+export function parseTapMessage(text: string): TapMessage {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return { events: [], errors: ["not JSON"] };
+  }
+  // A single event (the format before batches) is read as a batch of one.
+  const items = Array.isArray(value) ? value : [value];
+  if (items.length > MAX_BATCH) return { events: [], errors: [`a batch of ${items.length} events is more than ${MAX_BATCH}`] };
+  const message: TapMessage = { events: [], errors: [] };
+  for (const item of items) {
+    const parsed = toTapEvent(item);
+    if (parsed.ok) message.events.push(parsed.event);
+    else message.errors.push(parsed.error);
+  }
+  return message;
+}

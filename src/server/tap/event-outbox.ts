@@ -2,10 +2,16 @@
 // costing the server memory: a rate (tapEventsPerSecond, a token bucket with a burst of two
 // seconds' worth) that applies to chunk events, and a cap on the bytes ws still has queued for
 // the monitor (tapMonitorBufferBytes) that applies to every event. An event over either limit
-// is not queued anywhere: it is counted and forgotten. Once the monitor has caught up (its
-// queue is under the cap and the rate allows one more event), a `dropped` event reports how
-// many events were left out and how many bytes of the specimen's traffic they described
-// (request, response and chunk lengths; 0 for the others).
+// is never built: a chunk is offered with its length and a function that would build it, and
+// one that is refused costs a count and nothing else (no base64, no JSON, no queue). Once the
+// monitor has caught up (its queue is under the cap and the rate allows one more event), a
+// `dropped` event reports how many events were left out and how many bytes of the specimen's
+// traffic they described (request, response and chunk lengths; 0 for the others).
+//
+// Events are batched: every event accepted in one turn of the event loop goes out in one
+// message, a JSON array (tap-events.ts), sent when the turn ends (setImmediate) or as soon as
+// the batch holds BATCH_BYTES. A burst of reads and writes on a specimen then costs the monitor
+// one frame and one send instead of one per chunk, and its page one message event.
 //
 // Rare events that explain the connection (open, request, response, close, command, error) are
 // not rate-limited: a burst of chunks must not hide how the connection ended.
@@ -20,18 +26,26 @@ export interface OutboxLimits {
 }
 
 export interface Outbox {
+  /** An event that is never rate-limited (only the buffer cap applies). */
   send(event: TapEvent): void;
+  /** A chunk event of `length` specimen bytes, built by `build` only if it will be sent. */
+  offerChunk(length: number, build: () => TapEvent): void;
   /** Events counted as dropped and not yet reported. */
   readonly pending: { events: number; bytes: number };
+  /** Sends what is batched now (the end of the turn does this by itself). */
+  flush(): void;
   close(): void;
 }
 
 /** How often a monitor with unreported drops is checked for having caught up. */
 const CATCH_UP_CHECK_MS = 50;
+/** A batch this big goes out at once rather than at the end of the turn. */
+export const BATCH_BYTES = 64 * 1024;
 
 function describedBytes(event: TapEvent): number {
   if (event.type === "chunk") return event.length;
-  if (event.type === "request" || event.type === "response") return Buffer.byteLength(event.data, "base64");
+  // Base64 holds 3 bytes in every 4 characters; close enough for a count of what was left out.
+  if (event.type === "request" || event.type === "response") return Math.floor((event.data.length * 3) / 4);
   return 0;
 }
 
@@ -39,9 +53,30 @@ export function createOutbox(ws: WebSocket, limits: OutboxLimits): Outbox {
   const bucket = createTokenBucket(limits.eventsPerSecond);
   const pending = { events: 0, bytes: 0 };
   let timer: NodeJS.Timeout | null = null;
+  let batch: string[] = [];
+  let batchBytes = 0;
+  let flushScheduled: NodeJS.Immediate | null = null;
 
   const open = (): boolean => ws.readyState === ws.OPEN;
-  const backedUp = (): boolean => ws.bufferedAmount > limits.bufferBytes;
+  // What ws has queued plus what waits in the batch: both are memory spent on this monitor.
+  const backedUp = (): boolean => ws.bufferedAmount + batchBytes > limits.bufferBytes;
+
+  function flush(): void {
+    if (flushScheduled) clearImmediate(flushScheduled);
+    flushScheduled = null;
+    if (batch.length === 0) return;
+    const message = `[${batch.join(",")}]`;
+    batch = [];
+    batchBytes = 0;
+    if (open()) ws.send(message);
+  }
+
+  function enqueue(json: string): void {
+    batch.push(json);
+    batchBytes += json.length + 1;
+    if (batchBytes >= BATCH_BYTES) flush();
+    else flushScheduled ??= setImmediate(flush);
+  }
 
   function stopTimer(): void {
     if (timer) clearInterval(timer);
@@ -51,10 +86,19 @@ export function createOutbox(ws: WebSocket, limits: OutboxLimits): Outbox {
   function report(): void {
     if (pending.events === 0 || !open()) return stopTimer();
     if (backedUp() || !bucket.take(performance.now())) return;
-    ws.send(JSON.stringify({ type: "dropped", t: serverNow(), events: pending.events, bytes: pending.bytes } satisfies TapEvent));
+    enqueue(JSON.stringify({ type: "dropped", t: serverNow(), events: pending.events, bytes: pending.bytes } satisfies TapEvent));
     pending.events = 0;
     pending.bytes = 0;
     stopTimer();
+  }
+
+  function drop(bytes: number): void {
+    pending.events++;
+    pending.bytes += bytes;
+    if (!timer) {
+      timer = setInterval(report, CATCH_UP_CHECK_MS);
+      timer.unref();
+    }
   }
 
   return {
@@ -62,18 +106,22 @@ export function createOutbox(ws: WebSocket, limits: OutboxLimits): Outbox {
     send(event) {
       if (!open()) return;
       if (pending.events > 0) report();
-      const over = backedUp() || (event.type === "chunk" && !bucket.take(performance.now()));
-      if (over) {
-        pending.events++;
-        pending.bytes += describedBytes(event);
-        if (!timer) {
-          timer = setInterval(report, CATCH_UP_CHECK_MS);
-          timer.unref();
-        }
-        return;
-      }
-      ws.send(JSON.stringify(event));
+      if (backedUp()) return drop(describedBytes(event));
+      enqueue(JSON.stringify(event));
     },
-    close: stopTimer,
+    offerChunk(length, build) {
+      if (!open()) return;
+      if (pending.events > 0) report();
+      if (backedUp() || !bucket.take(performance.now())) return drop(length);
+      enqueue(JSON.stringify(build()));
+    },
+    flush,
+    close() {
+      stopTimer();
+      if (flushScheduled) clearImmediate(flushScheduled);
+      flushScheduled = null;
+      batch = [];
+      batchBytes = 0;
+    },
   };
 }

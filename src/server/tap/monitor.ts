@@ -92,6 +92,7 @@ export function startMonitor(ws: WebSocket, token: string, limits: MonitorLimits
           path,
           captureBytes: limits.captureBytes,
           emit,
+          offerChunk: outbox.offerChunk,
           fail: (message) => {
             error(`Specimen ${specimen}: the tap stopped: ${message}.`);
           },

@@ -33,6 +33,8 @@ export interface SpecimenTapOptions {
   path: string;
   captureBytes: number;
   emit(event: TapEvent): void;
+  /** A chunk of `length` bytes: `build` makes its event, and is only called if the event will be sent. */
+  offerChunk(length: number, build: () => TapEvent): void;
   /** Called once if the tap cannot continue (it has already stopped itself). */
   fail(message: string): void;
 }
@@ -85,7 +87,8 @@ export function startSpecimenTap(socket: Duplex, request: IncomingMessage, claim
     if (!exhausted && used + bytes.length > options.captureBytes) exhausted = true;
     const keep = !exhausted && bytes.length <= MAX_CHUNK_DATA_BYTES;
     if (keep) used += bytes.length;
-    options.emit(
+    // The base64 is only made for a chunk the monitor will be sent (event-outbox.ts).
+    options.offerChunk(bytes.length, () =>
       keep
         ? { type: "chunk", t, specimen, dir, offset, length: bytes.length, data: bytes.toString("base64") }
         : { type: "chunk", t, specimen, dir, offset, length: bytes.length, truncated: true },

@@ -41,7 +41,7 @@ describe("the wire tap reports the exact bytes", () => {
     running = await startSite({ maxMessageBytes: 256 * 1024 });
     const m = await monitor();
     const hello = await m.find("hello");
-    expect(hello).toMatchObject({ v: 1, token: m.token, limits: { captureBytes: 1024 * 1024, eventsPerSecond: 500, monitorBufferBytes: 1024 * 1024 } });
+    expect(hello).toMatchObject({ v: 2, token: m.token, limits: { captureBytes: 1024 * 1024, eventsPerSecond: 500, monitorBufferBytes: 1024 * 1024 } });
 
     const client = await openRecordedClient(running.port, `/lab/echo?watch=${m.token}`, running.origin);
     const clientPort = client.socket.localPort;
@@ -316,6 +316,27 @@ describe("limits", () => {
     // The command's own answer is never rate-limited away.
     expect((await m.find("command")).ok).toBe(true);
     specimen.close();
+  });
+
+  it("batches a burst's events into few monitor messages, and the capture stays byte-exact", async () => {
+    running = await startSite();
+    const m = await monitor();
+    const specimen = await openRecordedClient(running.port, `/lab/echo?watch=${m.token}`, running.origin);
+    const texts: string[] = [];
+    specimen.ws.on("message", (data) => texts.push(data.toString()));
+    m.command({ cmd: "burst", count: 50 });
+    await vi.waitFor(() => expect(texts).toHaveLength(50));
+    await m.find("command");
+    const response = b64((await m.find("response")).data);
+    // Everything the client read, in order, from the capture alone.
+    await vi.waitFor(() => expect(expectContiguous(chunkEvents(m.events, 1, "out"), response.length)).toBe(Buffer.concat(specimen.reads).length));
+    const frames = decodeAll(concatChunks(chunkEvents(m.events, 1, "out")), "server-to-client");
+    expect(frames.map((f) => Buffer.from(f.payload).toString())).toEqual(texts);
+    // Far fewer monitor messages than events: the burst's writes went out together.
+    expect(m.invalid).toEqual([]);
+    expect(m.events.length).toBeGreaterThan(m.batches.length);
+    expect(Math.max(...m.batches)).toBeGreaterThan(1);
+    specimen.ws.close();
   });
 
   it("describes the monitor and the tap limits at /lab/info", async () => {

@@ -7,7 +7,7 @@ import { WebSocket } from "ws";
 import { encodeFrame } from "../../protocol/frame.ts";
 import { FrameDecoder, type DecodedFrame } from "../../protocol/frame.ts";
 import { generateToken, type TapEvent } from "../../protocol/tap-events.ts";
-import { parseTapEvent } from "../../protocol/tap-parse.ts";
+import { parseTapMessage } from "../../protocol/tap-parse.ts";
 import { upgradeRequest } from "../test-helpers.ts";
 
 export { generateToken };
@@ -17,6 +17,8 @@ export interface MonitorClient {
   events: TapEvent[];
   /** Messages that did not parse as tap events (must stay empty). */
   invalid: string[];
+  /** How many events each monitor message held, in arrival order. */
+  batches: number[];
   /** The first event (in arrival order) matching `match`, waiting for it if need be. */
   find<T extends TapEvent["type"]>(type: T, match?: (e: Extract<TapEvent, { type: T }>) => boolean, timeoutMs?: number): Promise<Extract<TapEvent, { type: T }>>;
   of<T extends TapEvent["type"]>(type: T): Array<Extract<TapEvent, { type: T }>>;
@@ -28,18 +30,26 @@ export function openMonitor(port: number, origin: string, token: string): Promis
     const ws = new WebSocket(`ws://127.0.0.1:${port}/lab/monitor?watch=${token}`, { origin });
     const events: TapEvent[] = [];
     const invalid: string[] = [];
+    /** Events per monitor message, in order: shows how the lab batched them. */
+    const batches: number[] = [];
     const waiters = new Set<() => void>();
     ws.on("message", (data, isBinary) => {
       const text = data.toString();
-      const parsed = isBinary ? { ok: false as const, error: "binary" } : parseTapEvent(text);
-      if (parsed.ok) events.push(parsed.event);
-      else invalid.push(`${parsed.error}: ${text.slice(0, 200)}`);
+      if (isBinary) invalid.push(`binary: ${text.slice(0, 200)}`);
+      else {
+        const parsed = parseTapMessage(text);
+        if (!text.startsWith("[")) invalid.push(`not a batch: ${text.slice(0, 200)}`);
+        events.push(...parsed.events);
+        batches.push(parsed.events.length);
+        for (const error of parsed.errors) invalid.push(`${error}: ${text.slice(0, 200)}`);
+      }
       for (const wake of [...waiters]) wake();
     });
     const client: MonitorClient = {
       ws,
       events,
       invalid,
+      batches,
       of: (type) => events.filter((e) => e.type === type) as never,
       find(type, match = () => true, timeoutMs = 5000) {
         type E = Extract<TapEvent, { type: typeof type }>;

@@ -4,7 +4,7 @@
 // ordinary browser WebSockets: what the page does with them shows up in the events because
 // the server saw it happen. `openTap` is the one-shot form: a monitor and one specimen.
 import { generateToken, type TapCommand, type TapEvent } from "../../protocol/tap-events.ts";
-import { parseTapEvent } from "../../protocol/tap-parse.ts";
+import { parseTapMessage } from "../../protocol/tap-parse.ts";
 import { labUrl } from "./websocket-actor.ts";
 
 export interface TapMonitor {
@@ -36,9 +36,10 @@ export async function openMonitor(options: MonitorOptions): Promise<TapMonitor> 
   const socket = new WebSocket(labUrl(`/lab/monitor?watch=${token}`));
   socket.addEventListener("message", (message: MessageEvent<unknown>) => {
     if (typeof message.data !== "string") return;
-    const parsed = parseTapEvent(message.data);
-    if (parsed.ok) options.onEvent(parsed.event);
-    else options.onProblem?.(`The lab sent an event this page cannot read: ${parsed.error}`);
+    // One message holds every event of one turn of the lab's event loop (a batch).
+    const { events, errors } = parseTapMessage(message.data);
+    for (const event of events) options.onEvent(event);
+    for (const error of errors) options.onProblem?.(`The lab sent an event this page cannot read: ${error}`);
   });
   try {
     await opened(socket);
