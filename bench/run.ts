@@ -7,6 +7,7 @@ import { measurePages } from "./page-weight.ts";
 import { measureEchoLatency } from "./echo-latency.ts";
 import { measureRoomBroadcast } from "./room-broadcast.ts";
 import { measureWireStage } from "./wire-stage.ts";
+import { measureLabVsWs } from "./lab-vs-ws.ts";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const dist = join(root, "dist");
@@ -38,6 +39,14 @@ const budgets = {
   busyGrowth: 1.5,
   /** Cumulative layout shift while the stage and inspector run: none at all (the issue asks for CLS 0). */
   cls: 0,
+  /** Echo messages per second with every client tapped, over a plain `ws` echo server's: at least this. */
+  tapEchoThroughputRatio: 0.8,
+  /** Echo round trip p99 with every client tapped, over a plain `ws` echo server's. */
+  tapEchoP99Ratio: 1.5,
+  /** Resident memory of the server holding 10,000 idle lab sockets. */
+  idleRssBytes: 150 * 1024 * 1024,
+  /** The same, over a plain `ws` server holding as many. */
+  idleRssRatio: 1.2,
 };
 
 const kb = (bytes: number): string => `${(bytes / 1024).toFixed(1)} KiB`;
@@ -46,6 +55,11 @@ const check = (label: string, value: number, budget: number, show: (n: number) =
   const ok = value <= budget;
   if (!ok) failures.push(`${label}: ${show(value)} > ${show(budget)}`);
   return `${show(value)} ${ok ? "≤" : "OVER"} ${show(budget)}`;
+};
+const checkAtLeast = (label: string, value: number, budget: number, show: (n: number) => string): string => {
+  const ok = value >= budget;
+  if (!ok) failures.push(`${label}: ${show(value)} < ${show(budget)}`);
+  return `${show(value)} ${ok ? "≥" : "UNDER"} ${show(budget)}`;
 };
 
 if (await isBuildStale(root, dist)) await runAstroBuild(root);
@@ -69,6 +83,14 @@ console.log(`  median ${ms(room.medianMs)} · p95 ${check("room broadcast p95", 
 console.log(
   `  server heap per connection ${check("room heap per connection", room.heapPerConnectionBytes, budgets.roomHeapPerConnection, kb)}${room.collected ? "" : " (no forced collection: run node --expose-gc bench/run.ts for a steadier figure)"}`,
 );
+
+const versus = await measureLabVsWs(dist, { clients: 100, seconds: 5, idle: 10_000 });
+const ratio = (n: number): string => `${n.toFixed(2)}×`;
+const mb = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(0)} MiB`;
+console.log(`The lab beside a plain ws echo server started by this benchmark (each in its own process; ${versus.clients} closed-loop echo clients for ${versus.seconds} s, every lab client watched by its own monitor)`);
+console.log(`  messages/s: lab ${versus.lab.messagesPerSecond.toFixed(0)} · ws ${versus.ws.messagesPerSecond.toFixed(0)} · ratio ${checkAtLeast("tapped echo throughput ratio", versus.lab.messagesPerSecond / versus.ws.messagesPerSecond, budgets.tapEchoThroughputRatio, ratio)}`);
+console.log(`  round trip p50: lab ${ms(versus.lab.p50Ms)} · ws ${ms(versus.ws.p50Ms)} (${ratio(versus.lab.p50Ms / versus.ws.p50Ms)}) · p99: lab ${ms(versus.lab.p99Ms)} · ws ${ms(versus.ws.p99Ms)} · ratio ${check("tapped echo p99 ratio", versus.lab.p99Ms / versus.ws.p99Ms, budgets.tapEchoP99Ratio, ratio)}`);
+console.log(`  ${versus.idle} idle sockets, resident memory: lab ${check("idle sockets resident memory", versus.labIdleRssBytes, budgets.idleRssBytes, mb)} · ws ${mb(versus.wsIdleRssBytes)} · ratio ${check("idle sockets memory ratio", versus.labIdleRssBytes / versus.wsIdleRssBytes, budgets.idleRssRatio, ratio)}${versus.collected ? "" : " (no forced collection)"}`);
 
 const stageMinutes = Number(process.env.BENCH_STAGE_MINUTES ?? 3);
 const stage = await measureWireStage(dist, { minutes: stageMinutes });

@@ -2,16 +2,18 @@
 // costing the server memory: a rate (tapEventsPerSecond, a token bucket with a burst of two
 // seconds' worth) that applies to chunk events, and a cap on the bytes ws still has queued for
 // the monitor (tapMonitorBufferBytes) that applies to every event. An event over either limit
-// is never built: a chunk is offered with its length and a function that would build it, and
+// is never built: a chunk is offered with its length and a function that would write it, and
 // one that is refused costs a count and nothing else (no base64, no JSON, no queue). Once the
 // monitor has caught up (its queue is under the cap and the rate allows one more event), a
 // `dropped` event reports how many events were left out and how many bytes of the specimen's
 // traffic they described (request, response and chunk lengths; 0 for the others).
 //
-// Events are batched: every event accepted in one turn of the event loop goes out in one
-// message, a JSON array (tap-events.ts), sent when the turn ends (setImmediate) or as soon as
-// the batch holds BATCH_BYTES. A burst of reads and writes on a specimen then costs the monitor
-// one frame and one send instead of one per chunk, and its page one message event.
+// Events are batched: the events accepted within FLUSH_MS of the first one go out together in
+// one message, a JSON array (tap-events.ts), or sooner once the batch holds BATCH_BYTES. Each
+// send to a monitor is a write to its socket; without batching, every message a tapped reader
+// sent would cost the lab three writes (the echo and two events) instead of one, and the page
+// one message event per read and write. FLUSH_MS is far below what a reader can see (the
+// events carry the lab's own timestamps, so nothing is drawn late).
 //
 // Rare events that explain the connection (open, request, response, close, command, error) are
 // not rate-limited: a burst of chunks must not hide how the connection ended.
@@ -28,8 +30,8 @@ export interface OutboxLimits {
 export interface Outbox {
   /** An event that is never rate-limited (only the buffer cap applies). */
   send(event: TapEvent): void;
-  /** A chunk event of `length` specimen bytes, built by `build` only if it will be sent. */
-  offerChunk(length: number, build: () => TapEvent): void;
+  /** A chunk event of `length` specimen bytes, its text written by `json` only if it will be sent. */
+  offerChunk(length: number, json: () => string): void;
   /** Events counted as dropped and not yet reported. */
   readonly pending: { events: number; bytes: number };
   /** Sends what is batched now (the end of the turn does this by itself). */
@@ -39,8 +41,10 @@ export interface Outbox {
 
 /** How often a monitor with unreported drops is checked for having caught up. */
 const CATCH_UP_CHECK_MS = 50;
-/** A batch this big goes out at once rather than at the end of the turn. */
+/** A batch this big goes out at once rather than when FLUSH_MS is up. */
 export const BATCH_BYTES = 64 * 1024;
+/** The longest an accepted event waits in its batch. */
+export const FLUSH_MS = 15;
 
 function describedBytes(event: TapEvent): number {
   if (event.type === "chunk") return event.length;
@@ -55,14 +59,14 @@ export function createOutbox(ws: WebSocket, limits: OutboxLimits): Outbox {
   let timer: NodeJS.Timeout | null = null;
   let batch: string[] = [];
   let batchBytes = 0;
-  let flushScheduled: NodeJS.Immediate | null = null;
+  let flushScheduled: NodeJS.Timeout | null = null;
 
   const open = (): boolean => ws.readyState === ws.OPEN;
   // What ws has queued plus what waits in the batch: both are memory spent on this monitor.
   const backedUp = (): boolean => ws.bufferedAmount + batchBytes > limits.bufferBytes;
 
   function flush(): void {
-    if (flushScheduled) clearImmediate(flushScheduled);
+    if (flushScheduled) clearTimeout(flushScheduled);
     flushScheduled = null;
     if (batch.length === 0) return;
     const message = `[${batch.join(",")}]`;
@@ -75,7 +79,7 @@ export function createOutbox(ws: WebSocket, limits: OutboxLimits): Outbox {
     batch.push(json);
     batchBytes += json.length + 1;
     if (batchBytes >= BATCH_BYTES) flush();
-    else flushScheduled ??= setImmediate(flush);
+    else flushScheduled ??= setTimeout(flush, FLUSH_MS);
   }
 
   function stopTimer(): void {
@@ -109,16 +113,16 @@ export function createOutbox(ws: WebSocket, limits: OutboxLimits): Outbox {
       if (backedUp()) return drop(describedBytes(event));
       enqueue(JSON.stringify(event));
     },
-    offerChunk(length, build) {
+    offerChunk(length, json) {
       if (!open()) return;
       if (pending.events > 0) report();
       if (backedUp() || !bucket.take(performance.now())) return drop(length);
-      enqueue(JSON.stringify(build()));
+      enqueue(json());
     },
     flush,
     close() {
       stopTimer();
-      if (flushScheduled) clearImmediate(flushScheduled);
+      if (flushScheduled) clearTimeout(flushScheduled);
       flushScheduled = null;
       batch = [];
       batchBytes = 0;

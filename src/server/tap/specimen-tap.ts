@@ -21,6 +21,7 @@ import type { Duplex } from "node:stream";
 import type { WebSocket } from "ws";
 import type { Direction, Initiator, TapEvent } from "../../protocol/tap-events.ts";
 import type { ClaimedConnection, InboundChunk } from "./connection-capture.ts";
+import { chunkJson } from "./chunk-json.ts";
 import { serverNow } from "./server-clock.ts";
 
 /** A chunk's base64 must stay under the 4 Mi-character string cap in tap-parse.ts. */
@@ -33,8 +34,8 @@ export interface SpecimenTapOptions {
   path: string;
   captureBytes: number;
   emit(event: TapEvent): void;
-  /** A chunk of `length` bytes: `build` makes its event, and is only called if the event will be sent. */
-  offerChunk(length: number, build: () => TapEvent): void;
+  /** A chunk of `length` bytes: `json` writes its event's text, and is only called if the event will be sent. */
+  offerChunk(length: number, json: () => string): void;
   /** Called once if the tap cannot continue (it has already stopped itself). */
   fail(message: string): void;
 }
@@ -80,26 +81,28 @@ export function startSpecimenTap(socket: Duplex, request: IncomingMessage, claim
   options.emit({ type: "open", t: serverNow(), specimen, path: options.path, tuple });
   options.emit({ type: "request", t: claimed.request.t, specimen, offset: 0, data: claimed.request.bytes.toString("base64") });
 
-  function chunk(dir: Direction, t: number, bytes: Buffer): void {
-    if (stopped || bytes.length === 0) return;
+  /** One read, or one write (given as the pieces written while the socket was corked). */
+  function chunk(dir: Direction, t: number, pieces: Buffer | Buffer[]): void {
+    const length = Array.isArray(pieces) ? pieces.reduce((n, p) => n + p.length, 0) : pieces.length;
+    if (stopped || length === 0) return;
     const offset = offsets[dir];
-    offsets[dir] += bytes.length;
-    if (!exhausted && used + bytes.length > options.captureBytes) exhausted = true;
-    const keep = !exhausted && bytes.length <= MAX_CHUNK_DATA_BYTES;
-    if (keep) used += bytes.length;
-    // The base64 is only made for a chunk the monitor will be sent (event-outbox.ts).
-    options.offerChunk(bytes.length, () =>
-      keep
-        ? { type: "chunk", t, specimen, dir, offset, length: bytes.length, data: bytes.toString("base64") }
-        : { type: "chunk", t, specimen, dir, offset, length: bytes.length, truncated: true },
-    );
+    offsets[dir] += length;
+    if (!exhausted && used + length > options.captureBytes) exhausted = true;
+    const keep = !exhausted && length <= MAX_CHUNK_DATA_BYTES;
+    if (keep) used += length;
+    // The pieces are joined and turned into base64 only for a chunk the monitor will be sent
+    // (event-outbox.ts): a dropped one costs its count.
+    options.offerChunk(length, () => {
+      const bytes = Array.isArray(pieces) ? (pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces, length)) : pieces;
+      return chunkJson(t, specimen, dir, offset, length, keep ? bytes.toString("base64") : null);
+    });
   }
 
-  function wrote(bytes: Buffer): void {
+  function wrote(pieces: Buffer | Buffer[]): void {
     const t = serverNow();
-    if (responseHead === null) return chunk("out", t, bytes);
+    if (responseHead === null) return chunk("out", t, pieces);
     // Until the blank line that ends the 101 head, writes belong to the response.
-    const sofar = Buffer.concat([responseHead, bytes]);
+    const sofar = Buffer.concat([responseHead, ...(Array.isArray(pieces) ? pieces : [pieces])]);
     const end = sofar.indexOf("\r\n\r\n");
     if (end < 0) {
       if (sofar.length > MAX_RESPONSE_HEAD) fail("the server's response head was too long to capture");
@@ -130,9 +133,9 @@ export function startSpecimenTap(socket: Duplex, request: IncomingMessage, claim
   let corked: Buffer[] = [];
   const flushCorked = (): void => {
     if (corked.length === 0) return;
-    const joined = corked.length === 1 ? corked[0]! : Buffer.concat(corked);
+    const pieces = corked;
     corked = [];
-    wrote(joined);
+    wrote(pieces);
   };
   target.write = function (this: unknown, data, encoding, callback) {
     const bytes = !target.destroyed && !target.writableEnded ? toBytes(data, encoding) : null;

@@ -1,0 +1,50 @@
+// One server for bench/lab-vs-ws.ts, in a process of its own so its memory and CPU are its
+// own: `node --expose-gc bench/reference-server.ts ws` runs a plain `ws` echo server (the
+// reference: what any WebSocket server built on the same library costs), `... lab DIST` the
+// production server with the lab, its per-address limits raised because every benchmark client
+// comes from 127.0.0.1 (a real class comes from many addresses); the rate limits are raised so
+// the benchmark measures work, not refusals. It prints its port as a JSON line, then answers
+// each "measure" line on stdin with its resident memory and heap after a full collection.
+import { createInterface } from "node:readline";
+import { WebSocketServer } from "ws";
+
+const [kind, distDir] = process.argv.slice(2);
+const gc = (globalThis as { gc?: () => void }).gc;
+
+async function start(): Promise<number> {
+  if (kind === "ws") {
+    const wss = new WebSocketServer({ host: "127.0.0.1", port: 0, perMessageDeflate: false });
+    wss.on("connection", (ws) => {
+      ws.on("error", () => {});
+      ws.on("message", (data, isBinary) => ws.send(data, { binary: isBinary }));
+    });
+    await new Promise((resolve) => wss.once("listening", resolve));
+    return (wss.address() as { port: number }).port;
+  }
+  if (kind === "lab" && distDir) {
+    // Loaded only here, so the reference process holds nothing of the lab.
+    const { createSiteServer } = await import("../src/server/site-server.ts");
+    const site = createSiteServer({
+      distDir,
+      lab: {
+        maxConnectionsPerAddress: 1_000_000,
+        maxHttpConnectionsPerAddress: 1_000_000,
+        maxMessagesPerSecond: 1_000_000,
+        tapEventsPerSecond: 1_000_000,
+      },
+    });
+    return (await site.listen(0, "127.0.0.1")).port;
+  }
+  throw new Error("usage: reference-server.ts ws | lab DIST");
+}
+
+// An orderly exit on SIGTERM, so `node --cpu-prof` can write its profile when asked to stop.
+process.once("SIGTERM", () => process.exit(0));
+const port = await start();
+console.log(JSON.stringify({ port }));
+for await (const line of createInterface({ input: process.stdin })) {
+  if (line.trim() !== "measure") continue;
+  for (let i = 0; i < 3; i++) gc?.();
+  const { rss, heapUsed } = process.memoryUsage();
+  console.log(JSON.stringify({ rss, heapUsed, collected: gc !== undefined }));
+}
