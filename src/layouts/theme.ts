@@ -1,5 +1,5 @@
 // The reader's theme choice: "system" follows the OS; "light" and "dark" are remembered in
-// localStorage under THEME_KEY. public/theme-init.js applies the same rule before first paint.
+// localStorage under THEME_KEY. theme-init-script.ts applies the same rule before first paint.
 
 export type ThemeChoice = "system" | "light" | "dark";
 export type Theme = "light" | "dark";

@@ -2,10 +2,12 @@
 // styles, fonts, images and connections (fetch and WebSocket) from this origin only: a lesson
 // never loads anything from elsewhere, which a classroom without internet depends on.
 // Shiki colours tokens with style attributes, hence 'unsafe-inline' for style attributes only.
+// The one inline script, which sets the theme before first paint, is allowed by its hash.
+import { THEME_INIT_HASH } from "../layouts/theme-init-script.ts";
 
 export const contentSecurityPolicy = [
   "default-src 'self'",
-  "script-src 'self'",
+  `script-src 'self' ${THEME_INIT_HASH}`,
   "style-src 'self'",
   "style-src-attr 'unsafe-inline'",
   "img-src 'self' data:",

@@ -219,7 +219,15 @@ describe("site chrome", () => {
   it("serves pages with a Content-Security-Policy and a skip link to the content", async () => {
     await openPage("/lessons/start-here/");
     const response = await page.request.get(`${baseUrl}/lessons/start-here/`);
-    expect(response.headers()["content-security-policy"]).toContain("script-src 'self'");
+    const csp = response.headers()["content-security-policy"]!;
+    expect(csp).toContain("script-src 'self' 'sha256-");
+    // The one inline script is the theme's, allowed by the hash of its exact text: it ran (the
+    // page has a theme) and the policy refused nothing.
+    const inline = await page.evaluate(() => [...document.querySelectorAll("script:not([src])")].map((s) => s.textContent ?? ""));
+    expect(inline).toHaveLength(1);
+    const { createHash } = await import("node:crypto");
+    expect(csp).toContain(`'sha256-${createHash("sha256").update(inline[0]!).digest("base64")}'`);
+    expect(await page.evaluate(() => document.documentElement.dataset.theme)).toMatch(/^(light|dark)$/);
     await page.keyboard.press("Tab");
     const skip = page.getByRole("link", { name: "Skip to content" });
     expect(await skip.evaluate((el) => el === document.activeElement)).toBe(true);
