@@ -29,6 +29,6 @@ export default defineConfig({
     // Never inline scripts into pages: the Content-Security-Policy allows only script files
     // from this origin (script-src 'self'), which keeps injected markup from running code.
     // SP_NO_MINIFY=1 keeps function names readable in a browser profile (bench investigations).
-    build: { assetsInlineLimit: 0, minify: process.env.SP_NO_MINIFY ? false : "esbuild" },
+    build: { assetsInlineLimit: 0, cssCodeSplit: false, minify: process.env.SP_NO_MINIFY ? false : "esbuild" },
   },
 });
