@@ -8,6 +8,7 @@ import { measureEchoLatency } from "./echo-latency.ts";
 import { measureRoomBroadcast } from "./room-broadcast.ts";
 import { measureWireStage } from "./wire-stage.ts";
 import { measureLabVsWs } from "./lab-vs-ws.ts";
+import { measureLighthouse } from "./lighthouse.ts";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const dist = join(root, "dist");
@@ -47,6 +48,8 @@ const budgets = {
   idleRssBytes: 150 * 1024 * 1024,
   /** The same, over a plain `ws` server holding as many. */
   idleRssRatio: 1.2,
+  /** Lighthouse (mobile) category scores on the home page, the join page and every lesson: each at least this. */
+  lighthouseScore: 100,
 };
 
 const kb = (bytes: number): string => `${(bytes / 1024).toFixed(1)} KiB`;
@@ -91,6 +94,14 @@ console.log(`The lab beside a plain ws echo server started by this benchmark (ea
 console.log(`  messages/s: lab ${versus.lab.messagesPerSecond.toFixed(0)} · ws ${versus.ws.messagesPerSecond.toFixed(0)} · ratio ${checkAtLeast("tapped echo throughput ratio", versus.lab.messagesPerSecond / versus.ws.messagesPerSecond, budgets.tapEchoThroughputRatio, ratio)}`);
 console.log(`  round trip p50: lab ${ms(versus.lab.p50Ms)} · ws ${ms(versus.ws.p50Ms)} (${ratio(versus.lab.p50Ms / versus.ws.p50Ms)}) · p99: lab ${ms(versus.lab.p99Ms)} · ws ${ms(versus.ws.p99Ms)} · ratio ${check("tapped echo p99 ratio", versus.lab.p99Ms / versus.ws.p99Ms, budgets.tapEchoP99Ratio, ratio)}`);
 console.log(`  ${versus.idle} idle sockets, resident memory: lab ${check("idle sockets resident memory", versus.labIdleRssBytes, budgets.idleRssBytes, mb)} · ws ${mb(versus.wsIdleRssBytes)} · ratio ${check("idle sockets memory ratio", versus.labIdleRssBytes / versus.wsIdleRssBytes, budgets.idleRssRatio, ratio)}${versus.collected ? "" : " (no forced collection)"}`);
+
+console.log("Lighthouse, mobile (simulated slow 4G and a 4× slower CPU), in Debian's Chromium against the production server");
+for (const page of await measureLighthouse(dist)) {
+  const score = (name: string, value: number): string => `${name} ${checkAtLeast(`${page.path} ${name}`, value, budgets.lighthouseScore, (n) => String(n))}`;
+  const { performance, accessibility, bestPractices, seo } = page.scores;
+  console.log(`  ${page.path.padEnd(28)} ${score("performance", performance)} · ${score("accessibility", accessibility)} · ${score("best practices", bestPractices)} · ${score("SEO", seo)}`);
+  console.log(`  ${"".padEnd(28)} LCP ${page.lcpMs.toFixed(0)} ms · TBT ${page.tbtMs.toFixed(0)} ms · CLS ${page.cls.toFixed(3)} · JavaScript transferred ${kb(page.jsTransferBytes)}`);
+}
 
 const stageMinutes = Number(process.env.BENCH_STAGE_MINUTES ?? 3);
 const stage = await measureWireStage(dist, { minutes: stageMinutes });

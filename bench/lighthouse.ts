@@ -1,0 +1,82 @@
+// Lighthouse (npm) on the home page, the join page and every lesson, served by the real
+// production server, in Debian's Chromium (never a downloaded browser): its default mobile
+// run (a mid-range phone on a slow 4G link, simulated), the four category scores, LCP, TBT, CLS
+// and the bytes of JavaScript a page transfers. One Chromium for all pages, closed at the end.
+import { readdir } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { join, relative } from "node:path";
+import * as chromeLauncher from "chrome-launcher";
+import lighthouse from "lighthouse";
+import { createSiteServer } from "../src/server/site-server.ts";
+
+export interface LighthousePage {
+  path: string;
+  scores: { performance: number; accessibility: number; bestPractices: number; seo: number };
+  lcpMs: number;
+  tbtMs: number;
+  cls: number;
+  jsTransferBytes: number;
+}
+
+const CATEGORIES = ["performance", "accessibility", "best-practices", "seo"] as const;
+
+/** Every page of the build, as a URL path: /, /join/, /lessons/…/. */
+async function pagesIn(dist: string): Promise<string[]> {
+  const found: string[] = [];
+  const walk = async (dir: string): Promise<void> => {
+    for (const entry of await readdir(dir, { withFileTypes: true })) {
+      if (entry.isDirectory() && entry.name !== "_astro") await walk(join(dir, entry.name));
+      else if (entry.name === "index.html") found.push(`/${relative(dist, dir)}/`.replace(/\/+/g, "/"));
+    }
+  };
+  await walk(dist);
+  return found.sort();
+}
+
+interface NetworkItem {
+  resourceType?: string;
+  transferSize?: number;
+}
+
+/** Tries a page up to three times: Lighthouse now and then loses its own trace of a load (NO_NAVSTART, NO_FCP), which says nothing about the page. */
+async function audit(url: string, port: number): Promise<NonNullable<Awaited<ReturnType<typeof lighthouse>>>["lhr"]> {
+  let last = "";
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const result = await lighthouse(url, { port, output: "json", logLevel: "error", onlyCategories: [...CATEGORIES] });
+    if (result && !result.lhr.runtimeError) return result.lhr;
+    last = result?.lhr.runtimeError?.message ?? "no result";
+  }
+  throw new Error(`Lighthouse failed on ${url} three times: ${last}`);
+}
+
+export async function measureLighthouse(distDir: string, options: { chromiumPath?: string } = {}): Promise<LighthousePage[]> {
+  const chromePath = options.chromiumPath ?? process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+  if (!existsSync(chromePath)) throw new Error(`Chromium not found at ${chromePath}`);
+  const site = createSiteServer({ distDir });
+  const { port } = await site.listen(0, "127.0.0.1");
+  const chrome = await chromeLauncher.launch({
+    chromePath,
+    chromeFlags: ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+  const pages: LighthousePage[] = [];
+  try {
+    for (const path of await pagesIn(distDir)) {
+      const lhr = await audit(`http://127.0.0.1:${port}${path}`, chrome.port);
+      const score = (id: (typeof CATEGORIES)[number]): number => Math.round((lhr.categories[id]?.score ?? 0) * 100);
+      const numeric = (id: string): number => lhr.audits[id]?.numericValue ?? Number.NaN;
+      const requests = ((lhr.audits["network-requests"]?.details as { items?: NetworkItem[] } | undefined)?.items ?? []);
+      pages.push({
+        path,
+        scores: { performance: score("performance"), accessibility: score("accessibility"), bestPractices: score("best-practices"), seo: score("seo") },
+        lcpMs: numeric("largest-contentful-paint"),
+        tbtMs: numeric("total-blocking-time"),
+        cls: numeric("cumulative-layout-shift"),
+        jsTransferBytes: requests.filter((r) => r.resourceType === "Script").reduce((sum, r) => sum + (r.transferSize ?? 0), 0),
+      });
+    }
+  } finally {
+    chrome.kill();
+    await site.close();
+  }
+  return pages;
+}
