@@ -70,13 +70,17 @@ export function limitConnections(server: Server, caps: ConnectionCaps): Connecti
     }
     total++;
     perAddress.set(address, held + 1);
-    socket.once("close", () => {
-      total--;
-      const left = (perAddress.get(address) ?? 1) - 1;
-      if (left <= 0) perAddress.delete(address);
-      else perAddress.set(address, left);
-    });
+    socket.on("close", onClose);
   };
+  // Shared (`this` is the socket): Node keeps the peer's address once it has been read, so the
+  // socket needs no closure of its own to be counted out.
+  function onClose(this: Socket): void {
+    total--;
+    const address = this.remoteAddress ?? "unknown";
+    const left = (perAddress.get(address) ?? 1) - 1;
+    if (left <= 0) perAddress.delete(address);
+    else perAddress.set(address, left);
+  }
   server.prependListener("connection", onConnection);
   return {
     refusalOf: (socket) => refused.get(socket) ?? null,

@@ -13,14 +13,20 @@ export function watchHandshakes(server: Server, timeoutMs: number): () => void {
     if (timer === undefined) return;
     clearTimeout(timer);
     pending.delete(socket);
+    socket.off("close", onClose);
   };
+  // Shared (`this` is the socket) and removed once the head arrived: a connection that lives on
+  // as a WebSocket keeps nothing of this watch.
+  function onClose(this: Socket): void {
+    settle(this);
+  }
   const onConnection = (socket: Socket): void => {
     const timer = setTimeout(() => {
       pending.delete(socket);
       socket.destroy();
     }, timeoutMs);
     pending.set(socket, timer);
-    socket.once("close", () => settle(socket));
+    socket.on("close", onClose);
   };
   const onRequest = (request: IncomingMessage): void => settle(request.socket);
 

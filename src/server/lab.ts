@@ -29,9 +29,9 @@ import type { Duplex } from "node:stream";
 import { WebSocketServer, type WebSocket } from "ws";
 import { checkOrigin } from "./origin.ts";
 import { handshakeRefusal } from "./handshake-gate.ts";
-import { boundSends } from "./send-budget.ts";
+import { boundedSocketClass } from "./send-budget.ts";
 import { rejectUpgrade } from "./reject-upgrade.ts";
-import { createTokenBucket } from "./rate-limit.ts";
+import { createTokenBucket, type TokenBucket } from "./rate-limit.ts";
 import { watchHandshakes } from "./handshake-timeout.ts";
 import { startHeartbeat } from "./heartbeat.ts";
 import { defaultLabSettings, type LabSettings } from "./settings.ts";
@@ -78,6 +78,8 @@ function urlOf(request: IncomingMessage): URL {
   }
 }
 
+function ignore(): void {}
+
 function pathOf(request: IncomingMessage): string {
   return urlOf(request).pathname;
 }
@@ -89,6 +91,9 @@ export function createLab(overrides: Partial<LabSettings> = {}): Lab {
     perMessageDeflate: false,
     maxPayload: settings.maxMessageBytes,
     clientTracking: true,
+    // Every endpoint socket's sends are bounded (send-budget.ts); monitors have their own
+    // bounded outbox (tap/event-outbox.ts) and use ws's plain class.
+    WebSocket: boundedSocketClass(settings.maxSendBufferBytes),
   });
   // Monitors get a server of their own only for its smaller maxPayload.
   const monitorWss = new WebSocketServer({
@@ -105,35 +110,40 @@ export function createLab(overrides: Partial<LabSettings> = {}): Lab {
   const stopHeartbeats = [startHeartbeat(wss, settings.heartbeatIntervalMs), startHeartbeat(monitorWss, settings.heartbeatIntervalMs)];
   const unwatchers: Array<() => void> = [];
 
-  function track(address: string, socket: WebSocket): void {
-    perAddress.set(address, (perAddress.get(address) ?? 0) + 1);
-    socket.once("close", () => {
-      const left = (perAddress.get(address) ?? 1) - 1;
-      if (left <= 0) perAddress.delete(address);
-      else perAddress.set(address, left);
-    });
+  // Per-socket state lives in weak maps and is made when first needed, and the listeners below
+  // are shared (`this` is the socket): an idle lab socket costs little more than ws's own
+  // (bench/lab-vs-ws.ts measures it beside a plain ws server).
+  const addressOf = new WeakMap<WebSocket, string>();
+  const buckets = new WeakMap<WebSocket, TokenBucket>();
+
+  function untrack(this: WebSocket): void {
+    const address = addressOf.get(this);
+    if (address === undefined) return;
+    const left = (perAddress.get(address) ?? 1) - 1;
+    if (left <= 0) perAddress.delete(address);
+    else perAddress.set(address, left);
   }
 
-  function limitRate(socket: WebSocket): void {
-    const bucket = createTokenBucket(settings.maxMessagesPerSecond);
-    // Registered before the endpoint's own listener, so an over-rate message is never handled.
-    socket.on("message", () => {
-      if (!bucket.take(performance.now()) && socket.readyState === socket.OPEN) {
-        socket.close(1008, `More than ${settings.maxMessagesPerSecond} messages per second`);
-      }
-    });
+  // Registered before the endpoint's own listener, so an over-rate message is never handled.
+  // A socket's bucket is made with its first message: one that never speaks needs none.
+  function limitRate(this: WebSocket): void {
+    let bucket = buckets.get(this);
+    if (!bucket) buckets.set(this, (bucket = createTokenBucket(settings.maxMessagesPerSecond)));
+    if (!bucket.take(performance.now()) && this.readyState === this.OPEN) {
+      this.close(1008, `More than ${settings.maxMessagesPerSecond} messages per second`);
+    }
   }
 
   function accept(server: WebSocketServer, ws: WebSocket, request: IncomingMessage, address: string): void {
     // ws reports protocol violations (oversized or malformed frames, bad UTF-8) as an
     // 'error' and closes with the matching code itself; without a listener the error
     // would be thrown and take the whole server down for everyone.
-    ws.on("error", () => {});
-    // Monitors have their own bounded outbox (tap/event-outbox.ts); every other socket gets this.
-    if (server === wss) boundSends(ws, settings.maxSendBufferBytes);
-    track(address, ws);
+    ws.on("error", ignore);
+    addressOf.set(ws, address);
+    perAddress.set(address, (perAddress.get(address) ?? 0) + 1);
+    ws.on("close", untrack);
     server.emit("connection", ws, request);
-    limitRate(ws);
+    ws.on("message", limitRate);
   }
 
   return {

@@ -2,15 +2,19 @@
 // reader is dropped rather than buffered"). Every send on a lab socket first looks at what is
 // still queued for it; past the budget the socket is terminated instead of queueing more, so
 // one sleeping laptop costs at most the budget, and nobody else waits for it.
-import type { WebSocket } from "ws";
+//
+// A subclass of ws's WebSocket that the lab's WebSocketServer makes its sockets from (its
+// `WebSocket` option): the check lives on the prototype, so a socket carries no wrapper of its own.
+import { WebSocket } from "ws";
 
-export function boundSends(ws: WebSocket, budgetBytes: number): void {
-  const send = ws.send.bind(ws) as (...args: unknown[]) => void;
-  ws.send = ((...args: unknown[]) => {
-    if (ws.bufferedAmount > budgetBytes) {
-      ws.terminate();
-      return;
+export function boundedSocketClass(budgetBytes: number): typeof WebSocket {
+  return class BoundedWebSocket extends WebSocket {
+    override send(data: unknown, optionsOrCallback?: unknown, callback?: unknown): void {
+      if (this.bufferedAmount > budgetBytes) {
+        this.terminate();
+        return;
+      }
+      (super.send as (...args: unknown[]) => void)(data, optionsOrCallback, callback);
     }
-    send(...args);
-  }) as WebSocket["send"];
+  };
 }

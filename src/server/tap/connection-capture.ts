@@ -61,6 +61,8 @@ function endsWithBlankLine(bytes: Buffer): boolean {
   return (n >= 4 && bytes[n - 4] === 13 && bytes[n - 3] === 10 && bytes[n - 2] === 13 && bytes[n - 1] === 10) || (n >= 2 && bytes[n - 2] === 10 && bytes[n - 1] === 10);
 }
 
+function noop(): void {}
+
 export function createConnectionCapture(): ConnectionCapture {
   const states = new WeakMap<object, State>();
 
@@ -70,6 +72,10 @@ export function createConnectionCapture(): ConnectionCapture {
     state.why = why;
     state.chunks = [];
     state.socket.removeListener("data", state.listener);
+    // The state stays (a later claim is told why), but not the listener's closure: most
+    // connections are released and live on, as pages' keep-alive connections or untapped
+    // WebSockets.
+    state.listener = noop;
   }
 
   function onConnection(socket: Socket): void {
