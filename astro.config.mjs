@@ -12,10 +12,13 @@ export default defineConfig({
   trailingSlash: "ignore",
   build: {
     format: "directory",
-    // Stylesheets stay files so the Content-Security-Policy can forbid inline <style>.
-    inlineStylesheets: "never",
+    // The site's one stylesheet (cssCodeSplit off, below) is inlined into every page: a
+    // stylesheet file is a render-blocking request, a round trip or two on a phone before the
+    // first paint. The Content-Security-Policy allows it by its hash (src/server/inline-style-hashes.ts).
+    inlineStylesheets: "always",
   },
-  // precompressIntegration writes brotli and gzip copies of the build's text files (src/server/precompress.ts).
+  // precompressIntegration writes the inline styles' hashes for the CSP, and brotli and gzip
+  // copies of the build's text files (src/server/precompress-integration.ts).
   integrations: [mdx(), labIntegration(), precompressIntegration()],
   markdown: {
     shikiConfig: {
@@ -26,8 +29,9 @@ export default defineConfig({
   },
   devToolbar: { enabled: false },
   vite: {
-    // Never inline scripts into pages: the Content-Security-Policy allows only script files
-    // from this origin (script-src 'self'), which keeps injected markup from running code.
+    // Never inline scripts into pages: the Content-Security-Policy allows script files from this
+    // origin and the one inline theme script by its hash, which keeps injected markup from
+    // running code. One stylesheet for the whole site (cssCodeSplit off), inlined above.
     // SP_NO_MINIFY=1 keeps function names readable in a browser profile (bench investigations).
     build: { assetsInlineLimit: 0, cssCodeSplit: false, minify: process.env.SP_NO_MINIFY ? false : "esbuild" },
   },

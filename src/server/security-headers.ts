@@ -2,28 +2,38 @@
 // styles, fonts, images and connections (fetch and WebSocket) from this origin only: a lesson
 // never loads anything from elsewhere, which a classroom without internet depends on.
 // Shiki colours tokens with style attributes, hence 'unsafe-inline' for style attributes only.
-// The one inline script, which sets the theme before first paint, is allowed by its hash.
+// The one inline script, which sets the theme before first paint, and the inline stylesheet the
+// build puts in every page are allowed by their hashes.
 import { THEME_INIT_HASH } from "../layouts/theme-init-script.ts";
 
-export const contentSecurityPolicy = [
-  "default-src 'self'",
-  `script-src 'self' ${THEME_INIT_HASH}`,
-  "style-src 'self'",
-  "style-src-attr 'unsafe-inline'",
-  "img-src 'self' data:",
-  "font-src 'self'",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'self'",
-  "form-action 'self'",
-  "frame-ancestors 'self'",
-].join("; ");
+/** The policy, with the hashes of the inline styles the build wrote (inline-style-hashes.ts). */
+export function contentSecurityPolicy(styleHashes: readonly string[] = []): string {
+  return [
+    "default-src 'self'",
+    `script-src 'self' ${THEME_INIT_HASH}`,
+    ["style-src 'self'", ...styleHashes].join(" "),
+    "style-src-attr 'unsafe-inline'",
+    "img-src 'self' data:",
+    "font-src 'self'",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'self'",
+  ].join("; ");
+}
 
-export const securityHeaders: Readonly<Record<string, string>> = {
-  "Content-Security-Policy": contentSecurityPolicy,
-  "X-Content-Type-Options": "nosniff",
-  "Referrer-Policy": "no-referrer",
-  "Cross-Origin-Opener-Policy": "same-origin",
-  "Cross-Origin-Resource-Policy": "same-origin",
-  "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
-};
+/** The headers every page and asset gets; `styleHashes` as for contentSecurityPolicy. */
+export function securityHeadersWith(styleHashes: readonly string[]): Readonly<Record<string, string>> {
+  return {
+    "Content-Security-Policy": contentSecurityPolicy(styleHashes),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Cross-Origin-Resource-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+  };
+}
+
+/** For answers that are not pages (plain-text refusals): no inline style to allow. */
+export const securityHeaders = securityHeadersWith([]);

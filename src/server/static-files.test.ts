@@ -56,3 +56,36 @@ describe("static files", () => {
     expect(second.status).toBe(304);
   });
 });
+
+describe("inline styles and the Content-Security-Policy", () => {
+  it("allows exactly the inline styles the build recorded, by hash", async () => {
+    const { inlineStyleHashes, writeInlineStyleHashes, readInlineStyleHashes } = await import("./inline-style-hashes.ts");
+    const { createHash } = await import("node:crypto");
+    const { mkdtemp, writeFile, mkdir, rm } = await import("node:fs/promises");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const { createSiteServer } = await import("./site-server.ts");
+    const css = "body{margin:0}.a>.b{color:red}";
+    const sha = `'sha256-${createHash("sha256").update(css).digest("base64")}'`;
+    expect(inlineStyleHashes(`<head><style>${css}</style><style media="print">p{}</style></head>`)).toEqual([sha, `'sha256-${createHash("sha256").update("p{}").digest("base64")}'`]);
+    const dist = await mkdtemp(join(tmpdir(), "sp-csp-"));
+    await mkdir(join(dist, "lessons", "a"), { recursive: true });
+    await writeFile(join(dist, "index.html"), `<!doctype html><style>${css}</style><title>home</title>`);
+    await writeFile(join(dist, "lessons", "a", "index.html"), `<!doctype html><style>${css}</style><title>a</title>`);
+    expect(await writeInlineStyleHashes(dist)).toEqual([sha]);
+    expect(readInlineStyleHashes(dist)).toEqual([sha]);
+    const site = createSiteServer({ distDir: dist });
+    const { port } = await site.listen(0, "127.0.0.1");
+    try {
+      const csp = (await fetch(`http://127.0.0.1:${port}/lessons/a/`)).headers.get("content-security-policy") ?? "";
+      const directives = csp.split(";").map((d) => d.trim());
+      expect(directives).toContain(`style-src 'self' ${sha}`);
+      expect(directives).toContain("style-src-attr 'unsafe-inline'");
+    } finally {
+      await site.close();
+      await rm(dist, { recursive: true, force: true });
+    }
+    // A root without the file (a build from before) allows no inline style at all.
+    expect(readInlineStyleHashes(join(tmpdir(), "sp-no-such-build"))).toEqual([]);
+  });
+});

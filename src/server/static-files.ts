@@ -10,7 +10,8 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { extname, join, normalize, sep } from "node:path";
 import { chooseEncoding, type StoredEncoding } from "./accept-encoding.ts";
 import { COMPRESSIBLE_EXTENSIONS } from "./precompress.ts";
-import { securityHeaders } from "./security-headers.ts";
+import { readInlineStyleHashes } from "./inline-style-hashes.ts";
+import { securityHeadersWith } from "./security-headers.ts";
 
 const contentTypes: Record<string, string> = {
   ".html": "text/html; charset=utf-8",
@@ -103,6 +104,8 @@ export function resolveInside(root: string, urlPath: string): string | null {
 }
 
 export function createStaticHandler(root: string): (request: IncomingMessage, response: ServerResponse) => Promise<void> {
+  // Read once: the build that wrote these pages wrote their styles' hashes.
+  const securityHeaders = securityHeadersWith(readInlineStyleHashes(root));
   const send404 = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const page = await fileAt(join(root, "404.html"));
     const headers = { ...securityHeaders, "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-cache" };

@@ -228,6 +228,14 @@ describe("site chrome", () => {
     const { createHash } = await import("node:crypto");
     expect(csp).toContain(`'sha256-${createHash("sha256").update(inline[0]!).digest("base64")}'`);
     expect(await page.evaluate(() => document.documentElement.dataset.theme)).toMatch(/^(light|dark)$/);
+    // The site's stylesheet is inlined (no render-blocking request) and allowed by its hash alone:
+    // the policy has no 'unsafe-inline' for style elements, and the page is styled.
+    const styles = await page.evaluate(() => [...document.querySelectorAll("style")].map((s) => s.textContent ?? ""));
+    expect(styles.length).toBeGreaterThanOrEqual(1);
+    const styleSrc = csp.split(";").map((d) => d.trim()).find((d) => d.startsWith("style-src "))!;
+    expect(styleSrc).not.toContain("unsafe-inline");
+    for (const text of styles) expect(styleSrc).toContain(`'sha256-${createHash("sha256").update(text).digest("base64")}'`);
+    expect(await page.evaluate(() => getComputedStyle(document.querySelector(".skip-link")!).position)).not.toBe("static");
     await page.keyboard.press("Tab");
     const skip = page.getByRole("link", { name: "Skip to content" });
     expect(await skip.evaluate((el) => el === document.activeElement)).toBe(true);
