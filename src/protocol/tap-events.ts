@@ -3,8 +3,8 @@
 // by the server (which writes it) and the widgets (which read it, or load it from an exported
 // recording), so it lives here, free of Node and the DOM.
 //
-// Each monitor message is one JSON text holding an array of events: a batch, every event the
-// lab had for the monitor in one turn of its event loop (at most 64 KiB of them), in order.
+// Each monitor message is one JSON text holding an array of events: a batch, in order, of the
+// events the lab had for the monitor within 15 ms of the first (at most 64 KiB of them).
 // Times `t` are the server's clock in milliseconds since
 // the Unix epoch, with sub-millisecond precision. Bytes travel as base64 (`data`). Offsets
 // count bytes in one direction of the specimen's TCP stream from the connection's first byte,

@@ -34,8 +34,6 @@ export interface Outbox {
   offerChunk(length: number, json: () => string): void;
   /** Events counted as dropped and not yet reported. */
   readonly pending: { events: number; bytes: number };
-  /** Sends what is batched now (the end of the turn does this by itself). */
-  flush(): void;
   close(): void;
 }
 
@@ -119,7 +117,6 @@ export function createOutbox(ws: WebSocket, limits: OutboxLimits): Outbox {
       if (backedUp() || !bucket.take(performance.now())) return drop(length);
       enqueue(json());
     },
-    flush,
     close() {
       stopTimer();
       if (flushScheduled) clearTimeout(flushScheduled);

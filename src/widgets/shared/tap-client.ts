@@ -36,7 +36,7 @@ export async function openMonitor(options: MonitorOptions): Promise<TapMonitor> 
   const socket = new WebSocket(labUrl(`/lab/monitor?watch=${token}`));
   socket.addEventListener("message", (message: MessageEvent<unknown>) => {
     if (typeof message.data !== "string") return;
-    // One message holds every event of one turn of the lab's event loop (a batch).
+    // One message holds a batch: the events of a few milliseconds, in order.
     const { events, errors } = parseTapMessage(message.data);
     for (const event of events) options.onEvent(event);
     for (const error of errors) options.onProblem?.(`The lab sent an event this page cannot read: ${error}`);
