@@ -2,11 +2,11 @@
 // production server, in Debian's Chromium (never a downloaded browser): its default mobile
 // run (a mid-range phone on a slow 4G link, simulated), the four category scores, LCP, TBT, CLS
 // and the bytes of JavaScript a page transfers. One Chromium for all pages, closed at the end.
-import { readdir } from "node:fs/promises";
 import { existsSync } from "node:fs";
-import { join, relative } from "node:path";
+import { basename, dirname, relative } from "node:path";
 import * as chromeLauncher from "chrome-launcher";
 import lighthouse from "lighthouse";
+import { filesUnder } from "../src/server/files-under.ts";
 import { createSiteServer } from "../src/server/site-server.ts";
 
 export interface LighthousePage {
@@ -22,15 +22,10 @@ const CATEGORIES = ["performance", "accessibility", "best-practices", "seo"] as 
 
 /** Every page of the build, as a URL path: /, /join/, /lessons/…/. */
 async function pagesIn(dist: string): Promise<string[]> {
-  const found: string[] = [];
-  const walk = async (dir: string): Promise<void> => {
-    for (const entry of await readdir(dir, { withFileTypes: true })) {
-      if (entry.isDirectory() && entry.name !== "_astro") await walk(join(dir, entry.name));
-      else if (entry.name === "index.html") found.push(`/${relative(dist, dir)}/`.replace(/\/+/g, "/"));
-    }
-  };
-  await walk(dist);
-  return found.sort();
+  return (await filesUnder(dist))
+    .filter((file) => basename(file) === "index.html")
+    .map((file) => `/${relative(dist, dirname(file))}/`.replace(/\/+/g, "/"))
+    .sort();
 }
 
 interface NetworkItem {

@@ -2,9 +2,10 @@
 // fetch before the page works (HTML, stylesheets, and scripts with their static imports).
 // Widget code loaded on demand (dynamic import when a widget scrolls into view) and fonts
 // (fetched only for the characters in use) are reported separately.
-import { readFile, readdir } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { gzipSync } from "node:zlib";
 import { join, relative, dirname } from "node:path";
+import { filesUnder } from "../src/server/files-under.ts";
 
 export interface PageWeight {
   page: string;
@@ -15,13 +16,7 @@ export interface PageWeight {
 }
 
 async function htmlFiles(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  for (const entry of await readdir(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...(await htmlFiles(path)));
-    else if (entry.name.endsWith(".html")) out.push(path);
-  }
-  return out;
+  return (await filesUnder(dir)).filter((f) => f.endsWith(".html"));
 }
 
 const gz = (text: string | Buffer): number => gzipSync(text).byteLength;

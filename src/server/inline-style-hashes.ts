@@ -5,10 +5,11 @@
 // hashes (CSP Level 3 'sha256-…'). At the end of `astro build` the hashes of every inline
 // <style> in the output are written to INLINE_STYLE_HASHES_FILE, which the production server
 // reads when it starts (static-files.ts).
-import { readdir, readFile, writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { readFileSync } from "node:fs";
 import { createHash } from "node:crypto";
 import { join } from "node:path";
+import { filesUnder } from "./files-under.ts";
 
 export const INLINE_STYLE_HASHES_FILE = "inline-style-hashes.json";
 
@@ -21,20 +22,10 @@ export function inlineStyleHashes(html: string): string[] {
   return hashes;
 }
 
-async function htmlFilesUnder(dir: string): Promise<string[]> {
-  const found: string[] = [];
-  for (const entry of await readdir(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) found.push(...(await htmlFilesUnder(path)));
-    else if (entry.name.endsWith(".html")) found.push(path);
-  }
-  return found;
-}
-
 /** Writes the distinct hashes of every page's inline styles under `dir`; returns them. */
 export async function writeInlineStyleHashes(dir: string): Promise<string[]> {
   const all = new Set<string>();
-  for (const file of await htmlFilesUnder(dir)) for (const hash of inlineStyleHashes(await readFile(file, "utf8"))) all.add(hash);
+  for (const file of (await filesUnder(dir)).filter((f) => f.endsWith(".html"))) for (const hash of inlineStyleHashes(await readFile(file, "utf8"))) all.add(hash);
   const hashes = [...all].sort();
   await writeFile(join(dir, INLINE_STYLE_HASHES_FILE), `${JSON.stringify(hashes)}\n`);
   return hashes;

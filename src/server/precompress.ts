@@ -3,9 +3,10 @@
 // gain, a brotli copy at its highest quality (FILE.br) and a gzip copy (FILE.gz), each kept only
 // when smaller than the file. static-files.ts sends whichever the client accepts
 // (accept-encoding.ts). Fonts and images are already compressed and are left alone.
-import { readdir, readFile, writeFile } from "node:fs/promises";
-import { extname, join } from "node:path";
+import { readFile, writeFile } from "node:fs/promises";
+import { extname } from "node:path";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
+import { filesUnder } from "./files-under.ts";
 
 export const COMPRESSIBLE_EXTENSIONS: ReadonlySet<string> = new Set([".html", ".js", ".mjs", ".css", ".svg", ".json", ".xml", ".txt", ".webmanifest"]);
 
@@ -17,14 +18,6 @@ export interface PrecompressSummary {
   bytes: number;
   brotliBytes: number;
   gzipBytes: number;
-}
-
-async function* filesUnder(dir: string): AsyncGenerator<string> {
-  for (const entry of await readdir(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) yield* filesUnder(path);
-    else if (entry.isFile()) yield path;
-  }
 }
 
 export function compressBoth(data: Buffer): { br: Buffer; gzip: Buffer } {
@@ -41,7 +34,7 @@ export function compressBoth(data: Buffer): { br: Buffer; gzip: Buffer } {
 /** Writes FILE.br and FILE.gz next to every compressible file under `dir`. */
 export async function precompressDirectory(dir: string): Promise<PrecompressSummary> {
   const summary: PrecompressSummary = { files: 0, bytes: 0, brotliBytes: 0, gzipBytes: 0 };
-  for await (const path of filesUnder(dir)) {
+  for (const path of await filesUnder(dir)) {
     if (!COMPRESSIBLE_EXTENSIONS.has(extname(path).toLowerCase())) continue;
     const data = await readFile(path);
     if (data.length < MIN_BYTES) continue;
