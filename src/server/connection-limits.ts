@@ -9,6 +9,7 @@
 import { readFileSync } from "node:fs";
 import type { Server } from "node:http";
 import type { Socket } from "node:net";
+import { createAddressCount } from "./address-count.ts";
 
 export interface ConnectionCaps {
   perAddress: number;
@@ -49,12 +50,12 @@ const REFUSED_GRACE_MS = 2000;
 
 /** Counts `server`'s connections per client address and marks those over the caps. */
 export function limitConnections(server: Server, caps: ConnectionCaps): ConnectionLimiter {
-  const perAddress = new Map<string, number>();
+  const perAddress = createAddressCount();
   const refused = new WeakMap<Socket, ConnectionRefusal>();
   let total = 0;
   const onConnection = (socket: Socket): void => {
     const address = socket.remoteAddress ?? "unknown";
-    const held = perAddress.get(address) ?? 0;
+    const held = perAddress.of(address);
     const refusal: ConnectionRefusal | null =
       held >= caps.perAddress
         ? { status: 429, message: `This address already has ${caps.perAddress} connections open to this server; close some (other tabs, other programs) and try again.` }
@@ -69,17 +70,14 @@ export function limitConnections(server: Server, caps: ConnectionCaps): Connecti
       return;
     }
     total++;
-    perAddress.set(address, held + 1);
+    perAddress.add(address);
     socket.on("close", onClose);
   };
   // Shared (`this` is the socket): Node keeps the peer's address once it has been read, so the
   // socket needs no closure of its own to be counted out.
   function onClose(this: Socket): void {
     total--;
-    const address = this.remoteAddress ?? "unknown";
-    const left = (perAddress.get(address) ?? 1) - 1;
-    if (left <= 0) perAddress.delete(address);
-    else perAddress.set(address, left);
+    perAddress.remove(this.remoteAddress ?? "unknown");
   }
   server.prependListener("connection", onConnection);
   return {

@@ -27,6 +27,7 @@
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
 import { WebSocketServer, type WebSocket } from "ws";
+import { createAddressCount } from "./address-count.ts";
 import { checkOrigin } from "./origin.ts";
 import { handshakeRefusal } from "./handshake-gate.ts";
 import { boundedSocketClass } from "./send-budget.ts";
@@ -106,7 +107,7 @@ export function createLab(overrides: Partial<LabSettings> = {}): Lab {
   const httpLab = createHttpLab(settings);
   const rooms = createRooms(settings);
   const endpoints: Record<string, Endpoint> = { ...statelessEndpoints, [ROOM_PATH]: rooms.endpoint };
-  const perAddress = new Map<string, number>();
+  const perAddress = createAddressCount();
   const stopHeartbeats = [startHeartbeat(wss, settings.heartbeatIntervalMs), startHeartbeat(monitorWss, settings.heartbeatIntervalMs)];
   const unwatchers: Array<() => void> = [];
 
@@ -118,10 +119,7 @@ export function createLab(overrides: Partial<LabSettings> = {}): Lab {
 
   function untrack(this: WebSocket): void {
     const address = addressOf.get(this);
-    if (address === undefined) return;
-    const left = (perAddress.get(address) ?? 1) - 1;
-    if (left <= 0) perAddress.delete(address);
-    else perAddress.set(address, left);
+    if (address !== undefined) perAddress.remove(address);
   }
 
   // Registered before the endpoint's own listener, so an over-rate message is never handled.
@@ -140,7 +138,7 @@ export function createLab(overrides: Partial<LabSettings> = {}): Lab {
     // would be thrown and take the whole server down for everyone.
     ws.on("error", ignore);
     addressOf.set(ws, address);
-    perAddress.set(address, (perAddress.get(address) ?? 0) + 1);
+    perAddress.add(address);
     ws.on("close", untrack);
     server.emit("connection", ws, request);
     ws.on("message", limitRate);
@@ -170,7 +168,7 @@ export function createLab(overrides: Partial<LabSettings> = {}): Lab {
         return true;
       }
       const address = request.socket.remoteAddress ?? "unknown";
-      if ((perAddress.get(address) ?? 0) >= settings.maxConnectionsPerAddress) {
+      if (perAddress.of(address) >= settings.maxConnectionsPerAddress) {
         rejectUpgrade(socket, 429, `This address already has ${settings.maxConnectionsPerAddress} lab connections open; close some and try again.`, { "Retry-After": "5" });
         return true;
       }
