@@ -2,8 +2,11 @@
 // itself (bench/reference-server.ts), each in its own process, in one run:
 //   - echo with the tap: `clients` echo clients, each watched by its own monitor (the lab's wire
 //     tap reporting every read and write), each sending its next message as soon as the last
-//     one came back, for `seconds`; messages per second and round-trip percentiles. The plain
-//     server has no tap: the ratio is what the lab's gate, limits and tap cost.
+//     one came back; messages per second and round-trip percentiles. The plain server has no
+//     tap: the ratio is what the lab's gate, limits and tap cost. Both servers run side by side
+//     and are measured in alternating rounds of `seconds` each (ws, lab, lab, ws, ...), the
+//     figures pooled over the rounds: a machine whose speed drifts (a shared VM does, by a
+//     quarter within a minute) then weighs on both alike instead of on whichever ran second.
 //   - idle sockets: `idle` open WebSockets held idle; the server's resident memory (after a full
 //     collection) with all of them open.
 // Bounded: fixed durations; every server process is killed at the end (its own PID).
@@ -20,7 +23,9 @@ export interface EchoFigures {
 
 export interface LabVsWsResult {
   clients: number;
+  /** Seconds of each round; `rounds` rounds per server. */
   seconds: number;
+  rounds: number;
   lab: EchoFigures;
   ws: EchoFigures;
   idle: number;
@@ -69,8 +74,14 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 }
 
+interface EchoRound {
+  /** Round-trip times in milliseconds, one per message echoed. */
+  times: number[];
+  seconds: number;
+}
+
 /** `clients` closed-loop echo clients for `seconds`; with `tap`, each watched by its own monitor. */
-async function echoLoad(port: number, clients: number, seconds: number, tap: boolean): Promise<EchoFigures> {
+async function echoLoad(port: number, clients: number, seconds: number, tap: boolean): Promise<EchoRound> {
   const origin = `http://127.0.0.1:${port}`;
   const sockets: WebSocket[] = [];
   for (let i = 0; i < clients; i++) {
@@ -112,7 +123,12 @@ async function echoLoad(port: number, clients: number, seconds: number, tap: boo
     ws.on("error", () => {});
     ws.terminate();
   }
-  times.sort((a, b) => a - b);
+  return { times, seconds };
+}
+
+function pooled(rounds: EchoRound[]): EchoFigures {
+  const times = rounds.flatMap((round) => round.times).sort((a, b) => a - b);
+  const seconds = rounds.reduce((sum, round) => sum + round.seconds, 0);
   return { messagesPerSecond: times.length / seconds, p50Ms: percentile(times, 50), p99Ms: percentile(times, 99) };
 }
 
@@ -136,19 +152,33 @@ async function idleSockets(server: ServerProcess, count: number): Promise<{ rss:
   }
 }
 
-export async function measureLabVsWs(distDir: string, options: { clients?: number; seconds?: number; idle?: number } = {}): Promise<LabVsWsResult> {
+export async function measureLabVsWs(distDir: string, options: { clients?: number; seconds?: number; rounds?: number; idle?: number } = {}): Promise<LabVsWsResult> {
   const clients = options.clients ?? 100;
-  const seconds = options.seconds ?? 5;
+  const seconds = options.seconds ?? 3;
+  const rounds = options.rounds ?? 4;
   const idle = options.idle ?? 10_000;
-  const figures: Partial<LabVsWsResult> = { clients, seconds, idle, collected: true };
-  for (const kind of ["ws", "lab"] as const) {
-    let server = await startServer(kind, distDir);
-    try {
-      figures[kind] = await echoLoad(server.port, clients, seconds, kind === "lab");
-    } finally {
-      server.stop();
+  const figures: Partial<LabVsWsResult> = { clients, seconds, rounds, idle, collected: true };
+  const servers = { ws: await startServer("ws", distDir), lab: await startServer("lab", distDir) };
+  const echoRounds: Record<"ws" | "lab", EchoRound[]> = { ws: [], lab: [] };
+  try {
+    for (let round = 0; round < rounds; round++) {
+      // ws, lab, then lab, ws: each server runs first as often as second.
+      const order = round % 2 === 0 ? (["ws", "lab"] as const) : (["lab", "ws"] as const);
+      for (const kind of order) {
+        echoRounds[kind].push(await echoLoad(servers[kind].port, clients, seconds, kind === "lab"));
+        // The server just dropped `clients` connections (and the lab as many monitors): let it
+        // finish with them before the next round measures the other one.
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
     }
-    server = await startServer(kind, distDir);
+  } finally {
+    servers.ws.stop();
+    servers.lab.stop();
+  }
+  figures.ws = pooled(echoRounds.ws);
+  figures.lab = pooled(echoRounds.lab);
+  for (const kind of ["ws", "lab"] as const) {
+    const server = await startServer(kind, distDir);
     try {
       const { rss, collected } = await idleSockets(server, idle);
       figures[kind === "lab" ? "labIdleRssBytes" : "wsIdleRssBytes"] = rss;

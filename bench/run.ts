@@ -87,10 +87,10 @@ console.log(
   `  server heap per connection ${check("room heap per connection", room.heapPerConnectionBytes, budgets.roomHeapPerConnection, kb)}${room.collected ? "" : " (no forced collection: run node --expose-gc bench/run.ts for a steadier figure)"}`,
 );
 
-const versus = await measureLabVsWs(dist, { clients: 100, seconds: 5, idle: 10_000 });
+const versus = await measureLabVsWs(dist, { clients: 100, seconds: 3, rounds: 4, idle: 10_000 });
 const ratio = (n: number): string => `${n.toFixed(2)}×`;
 const mb = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(0)} MiB`;
-console.log(`The lab beside a plain ws echo server started by this benchmark (each in its own process; ${versus.clients} closed-loop echo clients for ${versus.seconds} s, every lab client watched by its own monitor)`);
+console.log(`The lab beside a plain ws echo server started by this benchmark (each in its own process; ${versus.clients} closed-loop echo clients, every lab client watched by its own monitor; ${versus.rounds} alternating rounds of ${versus.seconds} s each, pooled)`);
 console.log(`  messages/s: lab ${versus.lab.messagesPerSecond.toFixed(0)} · ws ${versus.ws.messagesPerSecond.toFixed(0)} · ratio ${checkAtLeast("tapped echo throughput ratio", versus.lab.messagesPerSecond / versus.ws.messagesPerSecond, budgets.tapEchoThroughputRatio, ratio)}`);
 console.log(`  round trip p50: lab ${ms(versus.lab.p50Ms)} · ws ${ms(versus.ws.p50Ms)} (${ratio(versus.lab.p50Ms / versus.ws.p50Ms)}) · p99: lab ${ms(versus.lab.p99Ms)} · ws ${ms(versus.ws.p99Ms)} · ratio ${check("tapped echo p99 ratio", versus.lab.p99Ms / versus.ws.p99Ms, budgets.tapEchoP99Ratio, ratio)}`);
 console.log(`  ${versus.idle} idle sockets, resident memory: lab ${check("idle sockets resident memory", versus.labIdleRssBytes, budgets.idleRssBytes, mb)} · ws ${mb(versus.wsIdleRssBytes)} · ratio ${check("idle sockets memory ratio", versus.labIdleRssBytes / versus.wsIdleRssBytes, budgets.idleRssRatio, ratio)}${versus.collected ? "" : " (no forced collection)"}`);

@@ -3,14 +3,16 @@
 // by the server (which writes it) and the widgets (which read it, or load it from an exported
 // recording), so it lives here, free of Node and the DOM.
 //
-// Each monitor message is one JSON text holding an array of events: a batch, in order, of the
-// events the lab had for the monitor within 15 ms of the first (at most 64 KiB of them).
-// Times `t` are the server's clock in milliseconds since
-// the Unix epoch, with sub-millisecond precision. Bytes travel as base64 (`data`). Offsets
+// Each monitor message is one binary message holding a batch, in order, of the events the lab
+// had for the monitor within 15 ms of the first (at most 64 KiB of them), laid out as in
+// tap-batch.ts: chunks with their bytes raw, every other event as the JSON below. (Format v2
+// sent the batch as a JSON array, v1 one event per text message; a reader still takes both.)
+// Read, every event is the object below. Times `t` are the server's clock in milliseconds since
+// the Unix epoch, with sub-millisecond precision. Bytes are base64 (`data`). Offsets
 // count bytes in one direction of the specimen's TCP stream from the connection's first byte,
 // so the upgrade request starts at "in" offset 0 and the 101 response at "out" offset 0.
 //
-//   hello     { type: "hello", v: 2, token, limits }              first event on the monitor (v1 sent one event per message)
+//   hello     { type: "hello", v: 3, token, limits }              first event on the monitor
 //   open      { type: "open", t, specimen, path, tuple }          a specimen connected with the token
 //   request   { type: "request", t, specimen, offset: 0, data }   the upgrade request head exactly as received
 //   response  { type: "response", t, specimen, offset: 0, data }  the 101 response head exactly as written
@@ -35,7 +37,7 @@
 //   { cmd: "burst", count }           the server sends `count` (2–50) small text messages at once
 //   { cmd: "push", text }             the server sends `text` (≤ 1024 bytes) as one text message, unasked
 
-export const TAP_FORMAT_VERSION = 2;
+export const TAP_FORMAT_VERSION = 3;
 
 export type Direction = "in" | "out";
 export type Initiator = "client" | "server" | "network";

@@ -80,7 +80,7 @@ export interface TapMessage {
 }
 
 /** Most events one message may hold: far more than a turn of the lab's event loop produces, far fewer than would hurt. */
-const MAX_BATCH = 10_000;
+export const MAX_BATCH_EVENTS = 10_000;
 
 export function parseTapMessage(text: string): TapMessage {
   let value: unknown;
@@ -91,7 +91,7 @@ export function parseTapMessage(text: string): TapMessage {
   }
   // A single event (the format before batches) is read as a batch of one.
   const items = Array.isArray(value) ? value : [value];
-  if (items.length > MAX_BATCH) return { events: [], errors: [`a batch of ${items.length} events is more than ${MAX_BATCH}`] };
+  if (items.length > MAX_BATCH_EVENTS) return { events: [], errors: [`a batch of ${items.length} events is more than ${MAX_BATCH_EVENTS}`] };
   const message: TapMessage = { events: [], errors: [] };
   for (const item of items) {
     const parsed = toTapEvent(item);

@@ -2,14 +2,15 @@
 // costing the server memory: a rate (tapEventsPerSecond, a token bucket with a burst of two
 // seconds' worth) that applies to chunk events, and a cap on the bytes ws still has queued for
 // the monitor (tapMonitorBufferBytes) that applies to every event. An event over either limit
-// is never built: a chunk is offered with its length and a function that would write it, and
-// one that is refused costs a count and nothing else (no base64, no JSON, no queue). Once the
+// is never written: a chunk is offered as a record pointing at its bytes, and one that is refused
+// costs a count and nothing else (no copy, no queue). Once the
 // monitor has caught up (its queue is under the cap and the rate allows one more event), a
 // `dropped` event reports how many events were left out and how many bytes of the specimen's
 // traffic they described (request, response and chunk lengths; 0 for the others).
 //
 // Events are batched: the events accepted within FLUSH_MS of the first one go out together in
-// one message, a JSON array (tap-events.ts), or sooner once the batch holds BATCH_BYTES. Each
+// one binary message (protocol/tap-batch.ts: chunks' bytes copied raw behind a fixed header,
+// other events as JSON), or sooner once the batch holds BATCH_BYTES. Each
 // send to a monitor is a write to its socket; without batching, every message a tapped reader
 // sent would cost the lab three writes (the echo and two events) instead of one, and the page
 // one message event per read and write. FLUSH_MS is far below what a reader can see (the
@@ -18,6 +19,7 @@
 // Rare events that explain the connection (open, request, response, close, command, error) are
 // not rate-limited: a burst of chunks must not hide how the connection ended.
 import type { WebSocket } from "ws";
+import { createTapBatchWriter, type ChunkRecord } from "../../protocol/tap-batch.ts";
 import type { TapEvent } from "../../protocol/tap-events.ts";
 import { createTokenBucket } from "../rate-limit.ts";
 import { serverNow } from "./server-clock.ts";
@@ -30,8 +32,8 @@ export interface OutboxLimits {
 export interface Outbox {
   /** An event that is never rate-limited (only the buffer cap applies). */
   send(event: TapEvent): void;
-  /** A chunk event of `length` specimen bytes, its text written by `json` only if it will be sent. */
-  offerChunk(length: number, json: () => string): void;
+  /** A chunk event, its bytes copied into the batch only if it will be sent. */
+  offerChunk(chunk: ChunkRecord): void;
   /** Events counted as dropped and not yet reported. */
   readonly pending: { events: number; bytes: number };
   close(): void;
@@ -55,28 +57,23 @@ export function createOutbox(ws: WebSocket, limits: OutboxLimits): Outbox {
   const bucket = createTokenBucket(limits.eventsPerSecond);
   const pending = { events: 0, bytes: 0 };
   let timer: NodeJS.Timeout | null = null;
-  let batch: string[] = [];
-  let batchBytes = 0;
+  let batch = createTapBatchWriter();
   let flushScheduled: NodeJS.Timeout | null = null;
 
   const open = (): boolean => ws.readyState === ws.OPEN;
   // What ws has queued plus what waits in the batch: both are memory spent on this monitor.
-  const backedUp = (): boolean => ws.bufferedAmount + batchBytes > limits.bufferBytes;
+  const backedUp = (): boolean => ws.bufferedAmount + batch.size > limits.bufferBytes;
 
   function flush(): void {
     if (flushScheduled) clearTimeout(flushScheduled);
     flushScheduled = null;
-    if (batch.length === 0) return;
-    const message = `[${batch.join(",")}]`;
-    batch = [];
-    batchBytes = 0;
-    if (open()) ws.send(message);
+    const message = batch.take();
+    if (message && open()) ws.send(message, { binary: true });
   }
 
-  function enqueue(json: string): void {
-    batch.push(json);
-    batchBytes += json.length + 1;
-    if (batchBytes >= BATCH_BYTES) flush();
+  /** After an event went into the batch. */
+  function batched(): void {
+    if (batch.size >= BATCH_BYTES) flush();
     else flushScheduled ??= setTimeout(flush, FLUSH_MS);
   }
 
@@ -88,7 +85,8 @@ export function createOutbox(ws: WebSocket, limits: OutboxLimits): Outbox {
   function report(): void {
     if (pending.events === 0 || !open()) return stopTimer();
     if (backedUp() || !bucket.take(performance.now())) return;
-    enqueue(JSON.stringify({ type: "dropped", t: serverNow(), events: pending.events, bytes: pending.bytes } satisfies TapEvent));
+    batch.event(JSON.stringify({ type: "dropped", t: serverNow(), events: pending.events, bytes: pending.bytes } satisfies TapEvent));
+    batched();
     pending.events = 0;
     pending.bytes = 0;
     stopTimer();
@@ -109,20 +107,21 @@ export function createOutbox(ws: WebSocket, limits: OutboxLimits): Outbox {
       if (!open()) return;
       if (pending.events > 0) report();
       if (backedUp()) return drop(describedBytes(event));
-      enqueue(JSON.stringify(event));
+      batch.event(JSON.stringify(event));
+      batched();
     },
-    offerChunk(length, json) {
+    offerChunk(chunk) {
       if (!open()) return;
       if (pending.events > 0) report();
-      if (backedUp() || !bucket.take(performance.now())) return drop(length);
-      enqueue(json());
+      if (backedUp() || !bucket.take(performance.now())) return drop(chunk.length);
+      batch.chunk(chunk);
+      batched();
     },
     close() {
       stopTimer();
       if (flushScheduled) clearTimeout(flushScheduled);
       flushScheduled = null;
-      batch = [];
-      batchBytes = 0;
+      batch = createTapBatchWriter();
     },
   };
 }

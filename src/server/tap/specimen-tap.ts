@@ -19,12 +19,12 @@
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import type { WebSocket } from "ws";
+import type { ChunkRecord } from "../../protocol/tap-batch.ts";
 import type { Direction, Initiator, TapEvent } from "../../protocol/tap-events.ts";
 import type { ClaimedConnection, InboundChunk } from "./connection-capture.ts";
-import { chunkJson } from "./chunk-json.ts";
 import { serverNow } from "./server-clock.ts";
 
-/** A chunk's base64 must stay under the 4 Mi-character string cap in tap-parse.ts. */
+/** A chunk's base64 in a saved recording must stay under the 4 Mi-character string cap in tap-parse.ts. */
 export const MAX_CHUNK_DATA_BYTES = 3 * 1024 * 1024;
 /** A response head longer than this is not a head ws wrote; give up rather than buffer. */
 const MAX_RESPONSE_HEAD = 16 * 1024;
@@ -34,8 +34,8 @@ export interface SpecimenTapOptions {
   path: string;
   captureBytes: number;
   emit(event: TapEvent): void;
-  /** A chunk of `length` bytes: `json` writes its event's text, and is only called if the event will be sent. */
-  offerChunk(length: number, json: () => string): void;
+  /** A chunk: its bytes are copied only if the event will be sent. */
+  offerChunk(chunk: ChunkRecord): void;
   /** Called once if the tap cannot continue (it has already stopped itself). */
   fail(message: string): void;
 }
@@ -55,6 +55,16 @@ function toBytes(chunk: unknown, encoding: unknown): Buffer | null {
   if (typeof chunk === "string") return Buffer.from(chunk, typeof encoding === "string" ? (encoding as BufferEncoding) : "utf8");
   if (chunk instanceof Uint8Array) return Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
   return null;
+}
+
+/** ws's frame writer (internal): every frame of an open connection is written by sendFrame. */
+interface FrameSender {
+  /** An unmasked frame's payload may still be a string, which the socket encodes as UTF-8. */
+  sendFrame(list: (Buffer | string)[], cb?: unknown): void;
+}
+
+function frameBytes(piece: Buffer | string): Buffer {
+  return typeof piece === "string" ? Buffer.from(piece, "utf8") : piece;
 }
 
 /** The ws internals that say which close frames crossed (ws has no public API for it). */
@@ -90,12 +100,9 @@ export function startSpecimenTap(socket: Duplex, request: IncomingMessage, claim
     if (!exhausted && used + length > options.captureBytes) exhausted = true;
     const keep = !exhausted && length <= MAX_CHUNK_DATA_BYTES;
     if (keep) used += length;
-    // The pieces are joined and turned into base64 only for a chunk the monitor will be sent
-    // (event-outbox.ts): a dropped one costs its count.
-    options.offerChunk(length, () => {
-      const bytes = Array.isArray(pieces) ? (pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces, length)) : pieces;
-      return chunkJson(t, specimen, dir, offset, length, keep ? bytes.toString("base64") : null);
-    });
+    // The pieces are copied into the monitor's batch only if it will be sent (event-outbox.ts),
+    // at once: ws unmasks a read's payload in place right after this listener has run.
+    options.offerChunk({ t, specimen, dir, offset, length, data: keep ? pieces : null });
   }
 
   function wrote(pieces: Buffer | Buffer[]): void {
@@ -119,6 +126,10 @@ export function startSpecimenTap(socket: Duplex, request: IncomingMessage, claim
     chunk("out", t, sofar.subarray(end + 4));
   }
 
+  function wroteFrame(list: (Buffer | string)[]): void {
+    wrote(list.length === 1 ? frameBytes(list[0]!) : list.map(frameBytes));
+  }
+
   const target = socket as unknown as { write: WriteFn; end: EndFn; cork: CorkFn; uncork: CorkFn; destroyed: boolean; writableEnded: boolean };
   const originalWrite = target.write;
   const originalEnd = target.end;
@@ -131,6 +142,20 @@ export function startSpecimenTap(socket: Duplex, request: IncomingMessage, claim
   const ownUncork = own("uncork");
   let corkDepth = 0;
   let corked: Buffer[] = [];
+  let socketWrapped = true;
+  // The wrappers are own properties: put back what was there. A wrapper that was not an own
+  // property is replaced by the prototype's function rather than deleted: deleting a property
+  // would leave the socket a slow dictionary-mode object for the rest of its life.
+  function unwrapSocket(): void {
+    if (!socketWrapped) return;
+    socketWrapped = false;
+    flushCorked();
+    target.write = ownWrite ? originalWrite : Object.getPrototypeOf(target).write;
+    target.end = ownEnd ? originalEnd : Object.getPrototypeOf(target).end;
+    target.cork = ownCork ? originalCork : Object.getPrototypeOf(target).cork;
+    target.uncork = ownUncork ? originalUncork : Object.getPrototypeOf(target).uncork;
+  }
+  let unwrapSender = (): void => {};
   const flushCorked = (): void => {
     if (corked.length === 0) return;
     const pieces = corked;
@@ -171,16 +196,8 @@ export function startSpecimenTap(socket: Duplex, request: IncomingMessage, claim
     stopped = true;
     pendingIn = [];
     unfollow();
-    // The wrappers are own properties: put back what was there, or uncover the prototype's.
-    flushCorked();
-    if (ownWrite) target.write = originalWrite;
-    else delete (target as { write?: unknown }).write;
-    if (ownEnd) target.end = originalEnd;
-    else delete (target as { end?: unknown }).end;
-    if (ownCork) target.cork = originalCork;
-    else delete (target as { cork?: unknown }).cork;
-    if (ownUncork) target.uncork = originalUncork;
-    else delete (target as { uncork?: unknown }).uncork;
+    unwrapSocket();
+    unwrapSender();
   }
 
   function fail(message: string): void {
@@ -190,6 +207,23 @@ export function startSpecimenTap(socket: Duplex, request: IncomingMessage, claim
 
   return {
     attach(ws) {
+      if (stopped) return;
+      // From here on every byte the server writes is a frame ws's Sender writes, all through
+      // its sendFrame (one piece, or header and payload): capturing there instead of at the
+      // socket leaves the socket's own write path untouched for the life of the connection.
+      const sender = (ws as unknown as { _sender?: FrameSender })._sender;
+      if (sender && typeof sender.sendFrame === "function" && responseHead === null) {
+        unwrapSocket();
+        const originalSendFrame = sender.sendFrame;
+        sender.sendFrame = function (this: FrameSender, list: (Buffer | string)[], cb?: unknown) {
+          if (!target.destroyed && !target.writableEnded) wroteFrame(list);
+          return originalSendFrame.call(this, list, cb);
+        };
+        unwrapSender = () => {
+          sender.sendFrame = originalSendFrame;
+          unwrapSender = () => {};
+        };
+      }
       // Who closed first: ws calls its own close() when a client's close frame arrives (and
       // then the frame has been received), and when the server closes (a command, a limit, a
       // protocol error). terminate() is always the server's doing. Nothing at all: the network.

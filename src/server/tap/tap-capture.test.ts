@@ -41,7 +41,7 @@ describe("the wire tap reports the exact bytes", () => {
     running = await startSite({ maxMessageBytes: 256 * 1024 });
     const m = await monitor();
     const hello = await m.find("hello");
-    expect(hello).toMatchObject({ v: 2, token: m.token, limits: { captureBytes: 1024 * 1024, eventsPerSecond: 500, monitorBufferBytes: 1024 * 1024 } });
+    expect(hello).toMatchObject({ v: 3, token: m.token, limits: { captureBytes: 1024 * 1024, eventsPerSecond: 500, monitorBufferBytes: 1024 * 1024 } });
 
     const client = await openRecordedClient(running.port, `/lab/echo?watch=${m.token}`, running.origin);
     const clientPort = client.socket.localPort;

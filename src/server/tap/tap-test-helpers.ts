@@ -7,7 +7,7 @@ import { WebSocket } from "ws";
 import { encodeFrame } from "../../protocol/frame.ts";
 import { FrameDecoder, type DecodedFrame } from "../../protocol/frame.ts";
 import { generateToken, type TapEvent } from "../../protocol/tap-events.ts";
-import { parseTapMessage } from "../../protocol/tap-parse.ts";
+import { readTapBatch } from "../../protocol/tap-batch.ts";
 import { upgradeRequest } from "../test-helpers.ts";
 
 export { generateToken };
@@ -34,14 +34,13 @@ export function openMonitor(port: number, origin: string, token: string): Promis
     const batches: number[] = [];
     const waiters = new Set<() => void>();
     ws.on("message", (data, isBinary) => {
-      const text = data.toString();
-      if (isBinary) invalid.push(`binary: ${text.slice(0, 200)}`);
+      if (!isBinary) invalid.push(`text, not a binary batch: ${data.toString().slice(0, 200)}`);
       else {
-        const parsed = parseTapMessage(text);
-        if (!text.startsWith("[")) invalid.push(`not a batch: ${text.slice(0, 200)}`);
+        const bytes = Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
+        const parsed = readTapBatch(bytes);
         events.push(...parsed.events);
         batches.push(parsed.events.length);
-        for (const error of parsed.errors) invalid.push(`${error}: ${text.slice(0, 200)}`);
+        for (const error of parsed.errors) invalid.push(`${error}: ${bytes.toString("hex").slice(0, 200)}`);
       }
       for (const wake of [...waiters]) wake();
     });

@@ -4,6 +4,7 @@
 // ordinary browser WebSockets: what the page does with them shows up in the events because
 // the server saw it happen. `openTap` is the one-shot form: a monitor and one specimen.
 import { generateToken, type TapCommand, type TapEvent } from "../../protocol/tap-events.ts";
+import { readTapBatch } from "../../protocol/tap-batch.ts";
 import { parseTapMessage } from "../../protocol/tap-parse.ts";
 import { labUrl } from "./websocket-actor.ts";
 
@@ -34,10 +35,11 @@ function opened(socket: WebSocket): Promise<void> {
 export async function openMonitor(options: MonitorOptions): Promise<TapMonitor> {
   const token = generateToken();
   const socket = new WebSocket(labUrl(`/lab/monitor?watch=${token}`));
+  socket.binaryType = "arraybuffer";
   socket.addEventListener("message", (message: MessageEvent<unknown>) => {
-    if (typeof message.data !== "string") return;
-    // One message holds a batch: the events of a few milliseconds, in order.
-    const { events, errors } = parseTapMessage(message.data);
+    // One message holds a batch: the events of a few milliseconds, in order. Binary is the
+    // lab's format (v3); text is an older lab's JSON.
+    const { events, errors } = message.data instanceof ArrayBuffer ? readTapBatch(new Uint8Array(message.data)) : typeof message.data === "string" ? parseTapMessage(message.data) : { events: [], errors: ["a message that is neither binary nor text"] };
     for (const event of events) options.onEvent(event);
     for (const error of errors) options.onProblem?.(`The lab sent an event this page cannot read: ${error}`);
   });
