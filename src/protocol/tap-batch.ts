@@ -69,19 +69,24 @@ export function createTapBatchWriter(slabBytes = 64 * 1024): TapBatchWriter {
     chunk(record) {
       const keep = record.data !== null;
       reserve(CHUNK_HEADER_BYTES + (keep ? record.length : 0));
-      view.setUint8(end, keep ? CHUNK_WITH_DATA : CHUNK_TRUNCATED);
-      view.setUint8(end + 1, record.dir === "in" ? 0 : 1);
+      slab[end] = keep ? CHUNK_WITH_DATA : CHUNK_TRUNCATED;
+      slab[end + 1] = record.dir === "in" ? 0 : 1;
       view.setFloat64(end + 2, record.t, true);
       view.setUint32(end + 10, record.specimen, true);
       view.setFloat64(end + 14, record.offset, true);
       view.setUint32(end + 22, record.length, true);
       end += CHUNK_HEADER_BYTES;
-      if (record.data === null) return;
-      const pieces = record.data instanceof Uint8Array ? [record.data] : record.data;
+      const data = record.data;
+      if (data === null) return;
       let written = 0;
-      for (const piece of pieces) {
-        slab.set(piece, end + written);
-        written += piece.length;
+      if (data instanceof Uint8Array) {
+        slab.set(data, end);
+        written = data.length;
+      } else {
+        for (const piece of data) {
+          slab.set(piece, end + written);
+          written += piece.length;
+        }
       }
       if (written !== record.length) throw new Error(`a chunk of length ${record.length} was given ${written} bytes`);
       end += written;

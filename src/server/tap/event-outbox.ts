@@ -84,7 +84,7 @@ export function createOutbox(ws: WebSocket, limits: OutboxLimits): Outbox {
 
   function report(): void {
     if (pending.events === 0 || !open()) return stopTimer();
-    if (backedUp() || !bucket.take(performance.now())) return;
+    if (backedUp() || !bucket.take(serverNow())) return;
     batch.event(JSON.stringify({ type: "dropped", t: serverNow(), events: pending.events, bytes: pending.bytes } satisfies TapEvent));
     batched();
     pending.events = 0;
@@ -113,7 +113,8 @@ export function createOutbox(ws: WebSocket, limits: OutboxLimits): Outbox {
     offerChunk(chunk) {
       if (!open()) return;
       if (pending.events > 0) report();
-      if (backedUp() || !bucket.take(performance.now())) return drop(chunk.length);
+      // The chunk's own time serves the bucket (the lab's clock, serverNow(), as in report()).
+      if (backedUp() || !bucket.take(chunk.t)) return drop(chunk.length);
       batch.chunk(chunk);
       batched();
     },
