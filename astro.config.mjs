@@ -6,7 +6,7 @@ import { precompressIntegration } from "./src/server/precompress-integration.ts"
 import { codeThemes } from "./src/layouts/code-themes.ts";
 
 export default defineConfig({
-  // The production server (src/server/start.ts) serves the static build; the lab is attached to
+  // The production server (src/server/serve.ts) serves the static build; the lab is attached to
   // it there, and to the dev server by the integration below.
   output: "static",
   trailingSlash: "ignore",

@@ -7,10 +7,15 @@
 //     and are measured in alternating rounds of `seconds` each (ws, lab, lab, ws, ...), the
 //     figures pooled over the rounds: a machine whose speed drifts (a shared VM does, by a
 //     quarter within a minute) then weighs on both alike instead of on whichever ran second.
-//   - idle sockets: `idle` open WebSockets held idle; the server's resident memory (after a full
-//     collection) with all of them open.
+//   - idle sockets: `idle` open WebSockets held idle; the server's resident memory (after V8's
+//     last-resort collection, see reference-server.ts) with all of them open.
 // Bounded: fixed durations; every server process is killed at the end (its own PID).
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
+import { access } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
+import { SERVER_BUNDLE_DIR } from "../src/server/server-bundle.ts";
 import { createInterface } from "node:readline";
 import { WebSocket } from "ws";
 import { generateToken } from "../src/protocol/tap-events.ts";
@@ -41,8 +46,28 @@ interface ServerProcess {
   stop(): void;
 }
 
-async function startServer(kind: "ws" | "lab", distDir: string): Promise<ServerProcess> {
-  const child: ChildProcessWithoutNullStreams = spawn(process.execPath, ["--expose-gc", new URL("./reference-server.ts", import.meta.url).pathname, kind, distDir], { stdio: "pipe" });
+interface Programs {
+  /** bench/reference-server.ts as plain JavaScript. */
+  referenceServer: string;
+  /** The production server's bundle (dist-server/site-server.mjs). */
+  siteServer: string;
+}
+
+/** Both servers as plain JavaScript: the reference server bundled here, the lab as `astro build` bundled it. */
+async function programs(distDir: string): Promise<Programs> {
+  const root = dirname(distDir);
+  const referenceServer = join(root, ".tmp", "reference-server.mjs");
+  await build({ entryPoints: [fileURLToPath(new URL("./reference-server.ts", import.meta.url))], outfile: referenceServer, bundle: true, packages: "external", platform: "node", format: "esm", target: "node22", logLevel: "warning" });
+  const siteServer = join(root, SERVER_BUNDLE_DIR, "site-server.mjs");
+  await access(siteServer).catch(() => {
+    throw new Error(`${siteServer} is missing: run npm run build first`);
+  });
+  return { referenceServer, siteServer };
+}
+
+async function startServer(kind: "ws" | "lab", distDir: string, run: Programs): Promise<ServerProcess> {
+  // Started from the project's root, so the bundles' imports of packages find node_modules.
+  const child: ChildProcessWithoutNullStreams = spawn(process.execPath, ["--expose-gc", run.referenceServer, kind, distDir, run.siteServer], { stdio: "pipe", cwd: dirname(distDir) });
   const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
   let stderr = "";
   child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
@@ -158,7 +183,8 @@ export async function measureLabVsWs(distDir: string, options: { clients?: numbe
   const rounds = options.rounds ?? 4;
   const idle = options.idle ?? 10_000;
   const figures: Partial<LabVsWsResult> = { clients, seconds, rounds, idle, collected: true };
-  const servers = { ws: await startServer("ws", distDir), lab: await startServer("lab", distDir) };
+  const run = await programs(distDir);
+  const servers = { ws: await startServer("ws", distDir, run), lab: await startServer("lab", distDir, run) };
   const echoRounds: Record<"ws" | "lab", EchoRound[]> = { ws: [], lab: [] };
   try {
     for (let round = 0; round < rounds; round++) {
@@ -178,7 +204,7 @@ export async function measureLabVsWs(distDir: string, options: { clients?: numbe
   figures.ws = pooled(echoRounds.ws);
   figures.lab = pooled(echoRounds.lab);
   for (const kind of ["ws", "lab"] as const) {
-    const server = await startServer(kind, distDir);
+    const server = await startServer(kind, distDir, run);
     try {
       const { rss, collected } = await idleSockets(server, idle);
       figures[kind === "lab" ? "labIdleRssBytes" : "wsIdleRssBytes"] = rss;

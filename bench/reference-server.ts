@@ -1,15 +1,22 @@
 // One server for bench/lab-vs-ws.ts, in a process of its own so its memory and CPU are its
-// own: `node --expose-gc bench/reference-server.ts ws` runs a plain `ws` echo server (the
-// reference: what any WebSocket server built on the same library costs), `... lab DIST` the
-// production server with the lab, its per-address limits raised because every benchmark client
+// own. It runs as plain JavaScript, bundled by lab-vs-ws.ts, as the production server does
+// (src/server/server-bundle.ts), so neither process carries Node's TypeScript stripper:
+// `node --expose-gc reference-server.mjs ws` runs a plain `ws` echo server (the reference: what
+// any WebSocket server built on the same library costs), `... lab DIST SITE_SERVER_MJS` the
+// production server's bundle with the lab, its per-address limits raised because every benchmark client
 // comes from 127.0.0.1 (a real class comes from many addresses); the rate limits are raised so
 // the benchmark measures work, not refusals. It prints its port as a JSON line, then answers
-// each "measure" line on stdin with its resident memory and heap after a full collection.
+// each "measure" line on stdin with its resident memory and heap after V8's last-resort
+// collection, the one it runs under memory pressure: it also hands back the young generation's
+// unused room, which a burst of 10,000 connections grows to tens of MiB and which would
+// otherwise be counted as the sockets' memory.
 import { createInterface } from "node:readline";
+import { pathToFileURL } from "node:url";
 import { WebSocketServer } from "ws";
 
-const [kind, distDir] = process.argv.slice(2);
-const gc = (globalThis as { gc?: () => void }).gc;
+const [kind, distDir, siteServerModule] = process.argv.slice(2);
+type CollectGarbage = (options: { type: "major"; execution: "sync"; flavor: "last-resort" }) => void;
+const gc = (globalThis as { gc?: CollectGarbage }).gc;
 
 async function start(): Promise<number> {
   if (kind === "ws") {
@@ -21,9 +28,9 @@ async function start(): Promise<number> {
     await new Promise((resolve) => wss.once("listening", resolve));
     return (wss.address() as { port: number }).port;
   }
-  if (kind === "lab" && distDir) {
+  if (kind === "lab" && distDir && siteServerModule) {
     // Loaded only here, so the reference process holds nothing of the lab.
-    const { createSiteServer } = await import("../src/server/site-server.ts");
+    const { createSiteServer } = (await import(pathToFileURL(siteServerModule).href)) as typeof import("../src/server/site-server.ts");
     const site = createSiteServer({
       distDir,
       lab: {
@@ -35,7 +42,7 @@ async function start(): Promise<number> {
     });
     return (await site.listen(0, "127.0.0.1")).port;
   }
-  throw new Error("usage: reference-server.ts ws | lab DIST");
+  throw new Error("usage: reference-server.mjs ws | lab DIST SITE_SERVER_MJS");
 }
 
 // An orderly exit on SIGTERM, so `node --cpu-prof` can write its profile when asked to stop.
@@ -44,7 +51,7 @@ const port = await start();
 console.log(JSON.stringify({ port }));
 for await (const line of createInterface({ input: process.stdin })) {
   if (line.trim() !== "measure") continue;
-  for (let i = 0; i < 3; i++) gc?.();
+  for (let i = 0; i < 3; i++) gc?.({ type: "major", execution: "sync", flavor: "last-resort" });
   const { rss, heapUsed } = process.memoryUsage();
   console.log(JSON.stringify({ rss, heapUsed, collected: gc !== undefined }));
 }

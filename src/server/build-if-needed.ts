@@ -1,9 +1,11 @@
 // `npm start` builds the site first when dist/ is missing or older than any source file, so a
 // fresh clone needs one command. The newest modification time under the sources is compared
-// with dist/index.html.
+// with dist/index.html; the build also writes the server bundle, so a missing bundle means a
+// build is due too.
 import { spawn } from "node:child_process";
 import { readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
+import { SERVE_BUNDLE, SERVER_BUNDLE_DIR } from "./server-bundle.ts";
 
 const sourcePaths = ["src", "content", "public", "astro.config.mjs", "package.json", "package-lock.json", "tsconfig.json"];
 
@@ -23,10 +25,11 @@ async function newestMtime(path: string): Promise<number> {
   return newest;
 }
 
-export async function isBuildStale(root: string, distDir: string): Promise<boolean> {
+export async function isBuildStale(root: string, distDir: string, serverBundle = join(root, SERVER_BUNDLE_DIR, SERVE_BUNDLE)): Promise<boolean> {
   let built: number;
   try {
     built = (await stat(join(distDir, "index.html"))).mtimeMs;
+    await stat(serverBundle);
   } catch {
     return true;
   }

@@ -1,21 +1,30 @@
 // When `astro build` finishes: writes the hashes of the pages' inline styles for the
-// Content-Security-Policy (inline-style-hashes.ts), then runs precompress.ts over the output,
-// so every build (`npm run build`, and `npm start` building a stale site) ships both.
+// Content-Security-Policy (inline-style-hashes.ts), runs precompress.ts over the output, and
+// bundles the production server (server-bundle.ts), so every build (`npm run build`, and
+// `npm start` building a stale site) ships all three.
 import type { AstroIntegration } from "astro";
+import { relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { writeInlineStyleHashes } from "./inline-style-hashes.ts";
 import { precompressDirectory } from "./precompress.ts";
+import { bundleServer } from "./server-bundle.ts";
 
 export function precompressIntegration(): AstroIntegration {
+  let root = process.cwd();
   return {
     name: "switching-protocols-build-output",
     hooks: {
+      "astro:config:done": ({ config }) => {
+        root = fileURLToPath(config.root);
+      },
       "astro:build:done": async ({ dir, logger }) => {
         const hashes = await writeInlineStyleHashes(fileURLToPath(dir));
         logger.info(`Inline styles allowed by the Content-Security-Policy: ${hashes.length}`);
         const s = await precompressDirectory(fileURLToPath(dir));
         const kib = (n: number): string => `${(n / 1024).toFixed(0)} KiB`;
         logger.info(`Precompressed ${s.files} files, ${kib(s.bytes)}: brotli ${kib(s.brotliBytes)}, gzip ${kib(s.gzipBytes)}`);
+        const bundles = await bundleServer(root);
+        logger.info(`Production server bundled: ${bundles.map((path) => relative(root, path)).join(", ")}`);
       },
     },
   };

@@ -145,7 +145,7 @@ describe("replaying a recording with the lab stopped", () => {
   it("saves a session, and replays it after the server is gone", async () => {
     // A production server of our own, so stopping it does not disturb the other tests.
     const root = resolve(import.meta.dirname, "..", "..");
-    const server: ChildProcess = spawn(process.execPath, [join(root, "src", "server", "start.ts"), "--port", "0"], { cwd: root, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ASTRO_TELEMETRY_DISABLED: "1" } });
+    const server: ChildProcess = spawn(process.execPath, [join(root, "src", "server", "start.mjs"), "--port", "0"], { cwd: root, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ASTRO_TELEMETRY_DISABLED: "1" } });
     const url = await new Promise<string>((resolvePromise, reject) => {
       let out = "";
       server.stdout!.on("data", (chunk: Buffer) => {

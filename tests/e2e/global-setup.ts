@@ -1,4 +1,4 @@
-// Starts the real production server the way a user does (`node src/server/start.ts`, which
+// Starts the real production server the way a user does (`node src/server/start.mjs`, which
 // builds the site when dist/ is stale) on a free port, and hands its URL to the browser tests.
 import { spawn, type ChildProcess } from "node:child_process";
 import { dirname, join, resolve } from "node:path";
@@ -15,7 +15,7 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 let server: ChildProcess | null = null;
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  server = spawn(process.execPath, [join(root, "src", "server", "start.ts"), "--port", "0"], {
+  server = spawn(process.execPath, [join(root, "src", "server", "start.mjs"), "--port", "0"], {
     cwd: root,
     env: { ...process.env, ASTRO_TELEMETRY_DISABLED: "1" },
     stdio: ["ignore", "pipe", "pipe"],

@@ -1,18 +1,15 @@
-// `npm start`: build if needed, then serve the site and the lab from one process.
+// The production server, bundled at build time into dist-server/serve.mjs (server-bundle.ts) and
+// run by `npm start` (start.mjs), which has already built the site if it was stale: serves the
+// site and the lab from one process.
 //   npm start                  → http://127.0.0.1:4321 (this machine only)
 //   npm start -- --host        → every network interface; prints the addresses students open
 //                                and, on a terminal (or with --qr), a QR code for the join page
-//   npm start -- --port 8080   → another port (PORT and HOST environment variables work too)
+//   npm start -- --port 3000   → another port (PORT and HOST environment variables work too)
 import { networkInterfaces } from "node:os";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
-import { isBuildStale, runAstroBuild } from "./build-if-needed.ts";
+import { join } from "node:path";
 import { labSettingsFromEnv, serverSettingsFrom } from "./settings.ts";
 import { createSiteServer } from "./site-server.ts";
 import { terminalQr } from "./terminal-qr.ts";
-
-const root = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
-const distDir = join(root, "dist");
 
 function lanAddresses(): string[] {
   const found: string[] = [];
@@ -24,7 +21,9 @@ function lanAddresses(): string[] {
   return found;
 }
 
-async function main(): Promise<void> {
+/** Serves `root`/dist with the arguments and environment this process was started with. */
+export async function serve(root: string): Promise<void> {
+  const distDir = join(root, "dist");
   let server, lab;
   try {
     server = serverSettingsFrom(process.argv.slice(2), process.env);
@@ -32,10 +31,6 @@ async function main(): Promise<void> {
   } catch (error) {
     console.error(`Cannot start: ${(error as Error).message}`);
     process.exit(2);
-  }
-  if (await isBuildStale(root, distDir)) {
-    console.log("Building the site (dist/ is missing or older than the sources)…");
-    await runAstroBuild(root);
   }
   const site = createSiteServer({ distDir, lab });
   let address;
@@ -74,8 +69,3 @@ async function main(): Promise<void> {
   process.once("SIGINT", () => stop("SIGINT"));
   process.once("SIGTERM", () => stop("SIGTERM"));
 }
-
-main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
-  process.exit(1);
-});
