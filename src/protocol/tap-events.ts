@@ -4,7 +4,8 @@
 // recording), so it lives here, free of Node and the DOM.
 //
 // Each monitor message is one binary message holding a batch, in order, of the events the lab
-// had for the monitor within 15 ms of the first (at most 64 KiB of them), laid out as in
+// had for the monitor within 15 ms of the first (50 ms while the monitor is busy; at most
+// 64 KiB of them: server/tap/event-outbox.ts), laid out as in
 // tap-batch.ts: chunks with their bytes raw, every other event as the JSON below. (Format v2
 // sent the batch as a JSON array, v1 one event per text message; a reader still takes both.)
 // Read, every event is the object below. Times `t` are the server's clock in milliseconds since

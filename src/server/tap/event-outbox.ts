@@ -10,7 +10,10 @@
 //
 // Events are batched: the events accepted within FLUSH_MS of the first one go out together in
 // one binary message (protocol/tap-batch.ts: chunks' bytes copied raw behind a fixed header,
-// other events as JSON), or sooner once the batch holds BATCH_BYTES. Each
+// other events as JSON), or sooner once the batch holds BATCH_BYTES. A busy monitor (its last
+// batch, sent within the last BUSY_FLUSH_MS, held BUSY_BATCH_EVENTS or more) waits BUSY_FLUSH_MS instead: nobody follows hundreds
+// of events a second one by one, and fewer, larger messages cost the lab and the page less,
+// while a reader sending a message now and then still sees it within FLUSH_MS. Each
 // send to a monitor is a write to its socket; without batching, every message a tapped reader
 // sent would cost the lab three writes (the echo and two events) instead of one, and the page
 // one message event per read and write. FLUSH_MS is far below what a reader can see (the
@@ -45,6 +48,10 @@ const CATCH_UP_CHECK_MS = 50;
 export const BATCH_BYTES = 64 * 1024;
 /** The longest an accepted event waits in its batch. */
 export const FLUSH_MS = 15;
+/** A monitor whose last batch held this many events or more is busy... */
+export const BUSY_BATCH_EVENTS = 8;
+/** ...and its next batch waits this long. */
+export const BUSY_FLUSH_MS = 50;
 
 function describedBytes(event: TapEvent): number {
   if (event.type === "chunk") return event.length;
@@ -58,6 +65,9 @@ export function createOutbox(ws: WebSocket, limits: OutboxLimits): Outbox {
   const pending = { events: 0, bytes: 0 };
   let timer: NodeJS.Timeout | null = null;
   let batch = createTapBatchWriter();
+  let batchEvents = 0;
+  let lastBatchEvents = 0;
+  let lastFlushAt = 0;
   let flushScheduled: NodeJS.Timeout | null = null;
 
   const open = (): boolean => ws.readyState === ws.OPEN;
@@ -67,14 +77,20 @@ export function createOutbox(ws: WebSocket, limits: OutboxLimits): Outbox {
   function flush(): void {
     if (flushScheduled) clearTimeout(flushScheduled);
     flushScheduled = null;
+    lastBatchEvents = batchEvents;
+    lastFlushAt = performance.now();
+    batchEvents = 0;
     const message = batch.take();
     if (message && open()) ws.send(message, { binary: true });
   }
 
+  const busy = (): boolean => lastBatchEvents >= BUSY_BATCH_EVENTS && performance.now() - lastFlushAt < BUSY_FLUSH_MS;
+
   /** After an event went into the batch. */
   function batched(): void {
+    batchEvents++;
     if (batch.size >= BATCH_BYTES) flush();
-    else flushScheduled ??= setTimeout(flush, FLUSH_MS);
+    else flushScheduled ??= setTimeout(flush, busy() ? BUSY_FLUSH_MS : FLUSH_MS);
   }
 
   function stopTimer(): void {
