@@ -1,12 +1,13 @@
 // One tapped specimen connection: turns what crossed its socket into tap events.
 //
-// In: the request head and every later read come from connection-capture.ts. Out: `write` and
-// `end` are wrapped before ws completes the upgrade, so its 101 response (one write of the
-// head) and every frame it writes afterwards are seen in the order they are handed to the
-// socket, which is the order they go on the wire. ws writes a frame's header and payload as two
-// writes inside cork/uncork, which Node hands to the kernel as one; so writes made while the
-// socket is corked are joined into one "out" chunk at uncork, and every other write is a chunk
-// of its own, whatever TCP later does with it.
+// In: the request head and every later read come from connection-capture.ts. Out: the socket's
+// `write`, `end`, `cork` and `uncork` are wrapped before ws completes the upgrade, so its 101
+// response (one write of the head), or the refusal, is seen as written; writes made while the
+// socket is corked are joined into one "out" chunk at uncork. Once the connection is open
+// (attach), the socket gets its own functions back and writes are seen one level up, at ws's
+// Sender.sendFrame, through which every frame passes (its header and payload, which Node hands
+// to the kernel as one write): one "out" chunk per frame written, in the order they go on the
+// wire, whatever TCP later does with them; and the socket's write path costs nothing extra.
 //
 // Offsets count each direction from the connection's first byte, so the request occupies "in"
 // 0..n and the first read after it starts at n. Bytes kept (request, response, chunk data)
@@ -135,25 +136,20 @@ export function startSpecimenTap(socket: Duplex, request: IncomingMessage, claim
   const originalEnd = target.end;
   const originalCork = target.cork;
   const originalUncork = target.uncork;
-  const own = (name: string): boolean => Object.prototype.hasOwnProperty.call(target, name);
-  const ownWrite = own("write");
-  const ownEnd = own("end");
-  const ownCork = own("cork");
-  const ownUncork = own("uncork");
   let corkDepth = 0;
   let corked: Buffer[] = [];
   let socketWrapped = true;
-  // The wrappers are own properties: put back what was there. A wrapper that was not an own
-  // property is replaced by the prototype's function rather than deleted: deleting a property
-  // would leave the socket a slow dictionary-mode object for the rest of its life.
+  // The socket's own functions go back as own properties (whether they were own or inherited
+  // before): deleting the wrappers instead would leave the socket a slow dictionary-mode
+  // object for the rest of its life.
   function unwrapSocket(): void {
     if (!socketWrapped) return;
     socketWrapped = false;
     flushCorked();
-    target.write = ownWrite ? originalWrite : Object.getPrototypeOf(target).write;
-    target.end = ownEnd ? originalEnd : Object.getPrototypeOf(target).end;
-    target.cork = ownCork ? originalCork : Object.getPrototypeOf(target).cork;
-    target.uncork = ownUncork ? originalUncork : Object.getPrototypeOf(target).uncork;
+    target.write = originalWrite;
+    target.end = originalEnd;
+    target.cork = originalCork;
+    target.uncork = originalUncork;
   }
   let unwrapSender = (): void => {};
   const flushCorked = (): void => {
