@@ -13,11 +13,21 @@
 // timer and its closures (thousands of idle sockets are what a classroom leaves behind). A
 // socket joins the slot the timer visits next, after that visit, so its first ping comes between
 // one interval and one interval plus a slot (1/SLOTS of it) after it opened: never early.
+//
+// The owner calls forget() when a socket closes (the lab does it from the one close listener it
+// gives each socket, since every extra listener on an event costs each socket an array); a
+// socket found closed on a visit is dropped too.
 import type { WebSocket, WebSocketServer } from "ws";
 
 const SLOTS = 32;
 
-export function startHeartbeat(wss: WebSocketServer, intervalMs: number): () => void {
+export interface Heartbeat {
+  /** A socket that closed: no more pings, and no reference kept. */
+  forget(socket: WebSocket): void;
+  stop(): void;
+}
+
+export function startHeartbeat(wss: WebSocketServer, intervalMs: number): Heartbeat {
   const slots = Array.from({ length: SLOTS }, () => new Set<WebSocket>());
   /** Sockets waiting to join each slot once the timer's next visit to it is over. */
   const joining = Array.from({ length: SLOTS }, () => new Set<WebSocket>());
@@ -38,6 +48,10 @@ export function startHeartbeat(wss: WebSocketServer, intervalMs: number): () => 
     visits++;
     const slot = slots[next]!;
     for (const socket of slot) {
+      if (socket.readyState !== socket.OPEN) {
+        slot.delete(socket);
+        continue;
+      }
       if (awaitingPong.has(socket)) {
         socket.terminate();
         continue;
@@ -52,25 +66,26 @@ export function startHeartbeat(wss: WebSocketServer, intervalMs: number): () => 
   };
   schedule();
 
-  // Shared listeners (`this` is the socket), so a socket adds no closures of its own.
+  // A shared listener (`this` is the socket), so a socket adds no closure of its own.
   function onPong(this: WebSocket): void {
     awaitingPong.delete(this);
-  }
-  function onClose(this: WebSocket): void {
-    for (let i = 0; i < SLOTS; i++) {
-      slots[i]!.delete(this);
-      joining[i]!.delete(this);
-    }
   }
   const onConnection = (socket: WebSocket): void => {
     joining[next]!.add(socket);
     socket.on("pong", onPong);
-    socket.on("close", onClose);
   };
   wss.on("connection", onConnection);
-  return () => {
-    wss.off("connection", onConnection);
-    clearTimeout(timer);
-    for (const set of [...slots, ...joining]) set.clear();
+  return {
+    forget(socket) {
+      for (let i = 0; i < SLOTS; i++) {
+        slots[i]!.delete(socket);
+        joining[i]!.delete(socket);
+      }
+    },
+    stop() {
+      wss.off("connection", onConnection);
+      clearTimeout(timer);
+      for (const set of [...slots, ...joining]) set.clear();
+    },
   };
 }

@@ -34,7 +34,7 @@ import { boundedSocketClass } from "./send-budget.ts";
 import { rejectUpgrade } from "./reject-upgrade.ts";
 import { createTokenBucket, type TokenBucket } from "./rate-limit.ts";
 import { watchHandshakes } from "./handshake-timeout.ts";
-import { startHeartbeat } from "./heartbeat.ts";
+import { startHeartbeat, type Heartbeat } from "./heartbeat.ts";
 import { defaultLabSettings, type LabSettings } from "./settings.ts";
 import { echo } from "./endpoints/echo.ts";
 import { COMMAND_NAMES, MONITOR_MAX_MESSAGE_BYTES } from "./tap/commands.ts";
@@ -91,7 +91,9 @@ export function createLab(overrides: Partial<LabSettings> = {}): Lab {
     noServer: true,
     perMessageDeflate: false,
     maxPayload: settings.maxMessageBytes,
-    clientTracking: true,
+    // The lab tracks its sockets itself (`open` below): ws's tracking would give each socket a
+    // close listener and a closure of its own.
+    clientTracking: false,
     // Every endpoint socket's sends are bounded (send-budget.ts); monitors have their own
     // bounded outbox (tap/event-outbox.ts) and use ws's plain class.
     WebSocket: boundedSocketClass(settings.maxSendBufferBytes),
@@ -101,14 +103,16 @@ export function createLab(overrides: Partial<LabSettings> = {}): Lab {
     noServer: true,
     perMessageDeflate: false,
     maxPayload: MONITOR_MAX_MESSAGE_BYTES,
-    clientTracking: true,
+    clientTracking: false,
   });
   const tap = createTapHub(settings);
   const httpLab = createHttpLab(settings);
   const rooms = createRooms(settings);
   const endpoints: Record<string, Endpoint> = { ...statelessEndpoints, [ROOM_PATH]: rooms.endpoint };
   const perAddress = createAddressCount();
-  const stopHeartbeats = [startHeartbeat(wss, settings.heartbeatIntervalMs), startHeartbeat(monitorWss, settings.heartbeatIntervalMs)];
+  const heartbeats = new Map([wss, monitorWss].map((server) => [server, startHeartbeat(server, settings.heartbeatIntervalMs)]));
+  /** Every open lab socket (endpoints and monitors), and the heartbeat that pings it. */
+  const open = new Map<WebSocket, Heartbeat>();
   const unwatchers: Array<() => void> = [];
 
   // Per-socket state lives in weak maps and is made when first needed, and the listeners below
@@ -117,9 +121,13 @@ export function createLab(overrides: Partial<LabSettings> = {}): Lab {
   const addressOf = new WeakMap<WebSocket, string>();
   const buckets = new WeakMap<WebSocket, TokenBucket>();
 
+  // The one close listener a lab socket has: a second one on the same event would cost each
+  // socket an array of listeners.
   function untrack(this: WebSocket): void {
     const address = addressOf.get(this);
     if (address !== undefined) perAddress.remove(address);
+    open.get(this)?.forget(this);
+    open.delete(this);
   }
 
   // Registered before the endpoint's own listener, so an over-rate message is never handled.
@@ -139,6 +147,7 @@ export function createLab(overrides: Partial<LabSettings> = {}): Lab {
     ws.on("error", ignore);
     addressOf.set(ws, address);
     perAddress.add(address);
+    open.set(ws, heartbeats.get(server)!);
     ws.on("close", untrack);
     server.emit("connection", ws, request);
     ws.on("message", limitRate);
@@ -269,12 +278,12 @@ export function createLab(overrides: Partial<LabSettings> = {}): Lab {
     },
 
     async close(reason = "The lab server is shutting down") {
-      for (const stop of stopHeartbeats) stop();
+      for (const heartbeat of heartbeats.values()) heartbeat.stop();
       for (const unwatch of unwatchers.splice(0)) unwatch();
       httpLab.close(reason);
       // Rooms are forgotten quietly; every socket then gets 1001 below, so pages offer to reconnect.
       rooms.close();
-      const closing = [...wss.clients, ...monitorWss.clients].map(
+      const closing = [...open.keys()].map(
         (client) =>
           new Promise<void>((resolve) => {
             if (client.readyState === client.CLOSED) return resolve();
@@ -291,7 +300,7 @@ export function createLab(overrides: Partial<LabSettings> = {}): Lab {
     },
 
     connectionCount() {
-      return wss.clients.size + monitorWss.clients.size;
+      return open.size;
     },
 
     tapStats: () => tap.stats(),

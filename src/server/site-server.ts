@@ -10,6 +10,7 @@
 // handshakeTimeoutMs. Every response says X-Content-Type-Options: nosniff.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
+import type { Duplex } from "node:stream";
 import { limitConnections } from "./connection-limits.ts";
 import { createHostPolicy } from "./host-check.ts";
 import { createLab, type Lab } from "./lab.ts";
@@ -23,6 +24,11 @@ export interface SiteServer {
   lab: Lab;
   listen(port: number, host: string): Promise<AddressInfo>;
   close(): Promise<void>;
+}
+
+/** Shared by every upgrade request's socket (`this` is the socket): no closure per socket. */
+function destroyOnError(this: Duplex): void {
+  this.destroy();
 }
 
 export function createSiteServer(options: { distDir: string; lab?: Partial<LabSettings> }): SiteServer {
@@ -64,10 +70,16 @@ export function createSiteServer(options: { distDir: string; lab?: Partial<LabSe
   );
   const limiter = limitConnections(server, { perAddress: settings.maxHttpConnectionsPerAddress, total: settings.maxHttpConnections });
   server.on("upgrade", (request, socket, head) => {
-    socket.on("error", () => socket.destroy());
+    socket.on("error", destroyOnError);
     const refusal = gate(request);
     if (refusal) return rejectUpgrade(socket, refusal.status, refusal.message);
-    if (lab.handleUpgrade(request, socket, head)) return;
+    if (lab.handleUpgrade(request, socket, head)) {
+      // An upgraded socket's errors are ws's to handle (it adds its listener during the
+      // upgrade, which completes synchronously): a second listener would cost every open
+      // WebSocket an array of listeners for as long as it lives.
+      if (socket.listenerCount("error") > 1) socket.off("error", destroyOnError);
+      return;
+    }
     rejectUpgrade(socket, 404, "Only /lab/ endpoints accept WebSocket upgrades on this server.");
   });
   lab.watch(server);
