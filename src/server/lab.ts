@@ -30,9 +30,8 @@ import { WebSocketServer, type WebSocket } from "ws";
 import { createAddressCount } from "./address-count.ts";
 import { checkOrigin } from "./origin.ts";
 import { handshakeRefusal } from "./handshake-gate.ts";
-import { boundedSocketClass } from "./send-budget.ts";
+import { labSocketClass } from "./lab-socket.ts";
 import { rejectUpgrade } from "./reject-upgrade.ts";
-import { createTokenBucket, type TokenBucket } from "./rate-limit.ts";
 import { watchHandshakes } from "./handshake-timeout.ts";
 import { startHeartbeat, type Heartbeat } from "./heartbeat.ts";
 import { defaultLabSettings, type LabSettings } from "./settings.ts";
@@ -94,9 +93,8 @@ export function createLab(overrides: Partial<LabSettings> = {}): Lab {
     // The lab tracks its sockets itself (`open` below): ws's tracking would give each socket a
     // close listener and a closure of its own.
     clientTracking: false,
-    // Every endpoint socket's sends are bounded (send-budget.ts); monitors have their own
-    // bounded outbox (tap/event-outbox.ts) and use ws's plain class.
-    WebSocket: boundedSocketClass(settings.maxSendBufferBytes),
+    // Message rate and send budget (lab-socket.ts).
+    WebSocket: labSocketClass({ messagesPerSecond: settings.maxMessagesPerSecond, sendBudgetBytes: settings.maxSendBufferBytes }),
   });
   // Monitors get a server of their own only for its smaller maxPayload.
   const monitorWss = new WebSocketServer({
@@ -104,6 +102,8 @@ export function createLab(overrides: Partial<LabSettings> = {}): Lab {
     perMessageDeflate: false,
     maxPayload: MONITOR_MAX_MESSAGE_BYTES,
     clientTracking: false,
+    // The same message rate; a monitor's sends are bounded by its outbox (tap/event-outbox.ts).
+    WebSocket: labSocketClass({ messagesPerSecond: settings.maxMessagesPerSecond, sendBudgetBytes: null }),
   });
   const tap = createTapHub(settings);
   const httpLab = createHttpLab(settings);
@@ -115,11 +115,10 @@ export function createLab(overrides: Partial<LabSettings> = {}): Lab {
   const open = new Map<WebSocket, Heartbeat>();
   const unwatchers: Array<() => void> = [];
 
-  // Per-socket state lives in weak maps and is made when first needed, and the listeners below
-  // are shared (`this` is the socket): an idle lab socket costs little more than ws's own
-  // (bench/lab-vs-ws.ts measures it beside a plain ws server).
+  // Per-socket state lives in a weak map or on the socket's class (lab-socket.ts) and is made
+  // when first needed, and the listeners below are shared (`this` is the socket): an idle lab
+  // socket costs little more than ws's own (bench/lab-vs-ws.ts measures it beside a plain ws server).
   const addressOf = new WeakMap<WebSocket, string>();
-  const buckets = new WeakMap<WebSocket, TokenBucket>();
 
   // The one close listener a lab socket has: a second one on the same event would cost each
   // socket an array of listeners.
@@ -128,16 +127,6 @@ export function createLab(overrides: Partial<LabSettings> = {}): Lab {
     if (address !== undefined) perAddress.remove(address);
     open.get(this)?.forget(this);
     open.delete(this);
-  }
-
-  // Registered before the endpoint's own listener, so an over-rate message is never handled.
-  // A socket's bucket is made with its first message: one that never speaks needs none.
-  function limitRate(this: WebSocket): void {
-    let bucket = buckets.get(this);
-    if (!bucket) buckets.set(this, (bucket = createTokenBucket(settings.maxMessagesPerSecond)));
-    if (!bucket.take(performance.now()) && this.readyState === this.OPEN) {
-      this.close(1008, `More than ${settings.maxMessagesPerSecond} messages per second`);
-    }
   }
 
   function accept(server: WebSocketServer, ws: WebSocket, request: IncomingMessage, address: string): void {
@@ -150,7 +139,6 @@ export function createLab(overrides: Partial<LabSettings> = {}): Lab {
     open.set(ws, heartbeats.get(server)!);
     ws.on("close", untrack);
     server.emit("connection", ws, request);
-    ws.on("message", limitRate);
   }
 
   return {
