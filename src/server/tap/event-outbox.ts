@@ -2,18 +2,19 @@
 // costing the server memory: a rate (tapEventsPerSecond, a token bucket with a burst of two
 // seconds' worth) that applies to chunk events, and a cap on the bytes ws still has queued for
 // the monitor (tapMonitorBufferBytes) that applies to every event. An event over either limit
-// is never written: a chunk is offered as a record pointing at its bytes, and one that is refused
-// costs a count and nothing else (no copy, no queue). Once the
-// monitor has caught up (its queue is under the cap and the rate allows one more event), a
+// is never written: a chunk is offered as a record pointing at its bytes, and one that is
+// refused costs a count and nothing else (no copy, no queue). Once the monitor has caught up
+// (its queue is under the cap and the rate allows one more event), a
 // `dropped` event reports how many events were left out and how many bytes of the specimen's
 // traffic they described (request, response and chunk lengths; 0 for the others).
 //
 // Events are batched: the events accepted within FLUSH_MS of the first one go out together in
 // one binary message (protocol/tap-batch.ts: chunks' bytes copied raw behind a fixed header,
 // other events as JSON), or sooner once the batch holds BATCH_BYTES. A busy monitor (its last
-// batch, sent within the last BUSY_FLUSH_MS, held BUSY_BATCH_EVENTS or more) waits BUSY_FLUSH_MS instead: nobody follows hundreds
-// of events a second one by one, and fewer, larger messages cost the lab and the page less,
-// while a reader sending a message now and then still sees it within FLUSH_MS. Each
+// batch, sent within the last BUSY_FLUSH_MS, held BUSY_BATCH_EVENTS or more) waits
+// BUSY_FLUSH_MS instead: nobody follows hundreds of events a second one by one, and fewer,
+// larger messages cost the lab and the page less, while a reader sending a message now and
+// then still sees it within FLUSH_MS. Each
 // send to a monitor is a write to its socket; without batching, every message a tapped reader
 // sent would cost the lab three writes (the echo and two events) instead of one, and the page
 // one message event per read and write. FLUSH_MS is far below what a reader can see (the
