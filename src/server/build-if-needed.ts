@@ -25,11 +25,11 @@ async function newestMtime(path: string): Promise<number> {
   return newest;
 }
 
-export async function isBuildStale(root: string, distDir: string, serverBundle = join(root, SERVER_BUNDLE_DIR, SERVE_BUNDLE)): Promise<boolean> {
+export async function isBuildStale(root: string, distDir: string): Promise<boolean> {
   let built: number;
   try {
     built = (await stat(join(distDir, "index.html"))).mtimeMs;
-    await stat(serverBundle);
+    await stat(join(root, SERVER_BUNDLE_DIR, SERVE_BUNDLE));
   } catch {
     return true;
   }

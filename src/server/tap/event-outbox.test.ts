@@ -22,6 +22,15 @@ function fakeMonitor(): { ws: WebSocket; sent: number[] } {
 
 const chunk = (i: number, length = 38) => ({ t: performance.now(), specimen: 1, dir: "in" as const, offset: i * length, length, data: new Uint8Array(length) });
 
+/** An outbox that has just sent a batch of BUSY_BATCH_EVENTS events. */
+function afterLargeBatch(): { outbox: ReturnType<typeof createOutbox>; sent: number[] } {
+  const { ws, sent } = fakeMonitor();
+  const outbox = createOutbox(ws, { eventsPerSecond: 10_000, bufferBytes: 1 << 20 });
+  for (let i = 0; i < BUSY_BATCH_EVENTS; i++) outbox.offerChunk(chunk(i));
+  vi.advanceTimersByTime(FLUSH_MS);
+  return { outbox, sent };
+}
+
 beforeEach(() => {
   vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "setInterval", "clearInterval", "performance"] });
 });
@@ -43,10 +52,7 @@ describe("a monitor's batches", () => {
   });
 
   it("wait BUSY_FLUSH_MS after a large batch, and FLUSH_MS again once the monitor is quiet", () => {
-    const { ws, sent } = fakeMonitor();
-    const outbox = createOutbox(ws, { eventsPerSecond: 10_000, bufferBytes: 1 << 20 });
-    for (let i = 0; i < BUSY_BATCH_EVENTS; i++) outbox.offerChunk(chunk(i));
-    vi.advanceTimersByTime(FLUSH_MS);
+    const { outbox, sent } = afterLargeBatch();
     expect(sent).toEqual([BUSY_BATCH_EVENTS]);
     // Busy: the next batch waits longer.
     outbox.offerChunk(chunk(100));
@@ -62,10 +68,7 @@ describe("a monitor's batches", () => {
   });
 
   it("count a large batch as busy only for a while: a lone event long after it waits FLUSH_MS", () => {
-    const { ws, sent } = fakeMonitor();
-    const outbox = createOutbox(ws, { eventsPerSecond: 10_000, bufferBytes: 1 << 20 });
-    for (let i = 0; i < BUSY_BATCH_EVENTS; i++) outbox.offerChunk(chunk(i));
-    vi.advanceTimersByTime(FLUSH_MS);
+    const { outbox, sent } = afterLargeBatch();
     vi.advanceTimersByTime(10_000);
     outbox.offerChunk(chunk(100));
     vi.advanceTimersByTime(FLUSH_MS);
