@@ -10,14 +10,23 @@
 //                                                        restores membership and nickname after a blip
 //   { type: "say", text }                                a message to everyone in the room
 //   { type: "follow", lesson, hash }                     teacher only: followers go to this lesson/step
-//   { type: "remove", participant }                      teacher only: remove a student
+//   { type: "remove", participant }                      teacher only: remove a student, who is then
+//                                                        barred from the room (resume token and name)
+//   { type: "readmit", participant }                     teacher only: lift a removed student's bar
+//   { type: "lock", locked }                             teacher only: refuse (or accept again) new joins
 //   { type: "close-room", reason }                       teacher only: end the room for everyone
 // Lab → client
 //   { type: "created", code, teacherKey, you }           the room exists; keep the key to reconnect
 //   { type: "joined", you, resume, participants, history }
 //                                                        also the answer to `teach` (you.role "teacher",
 //                                                        resume = the teacher key)
-//   { type: "presence", participants }                   whenever someone joins, leaves or reconnects
+//   { type: "presence", change, participant }            a delta, to everyone else: "joined" (new),
+//                                                        "away" (connection lost, seat kept), "back",
+//                                                        "left" (gone: removed or grace over). Only a
+//                                                        newcomer gets the whole list (in `joined`), so
+//                                                        filling a room costs O(n) bytes per join
+//   { type: "room-state", locked, barred }               to the teacher only: whether new joins are
+//                                                        refused, and who was removed (can be readmitted)
 //   { type: "message", id, from, text, at }              `text` is shown as text, never as HTML
 //   { type: "follow", lesson, hash, at }
 //   { type: "stats", messages, framesIn, framesOut, bytesIn, bytesOut }   room traffic, at most once a second
@@ -44,7 +53,28 @@ export interface RoomMessage {
   at: number;
 }
 
-export type ErrorCode = "bad-code" | "bad-key" | "nickname-taken" | "invalid-nickname" | "room-full" | "rate-limited" | "not-in-room" | "invalid-message" | "too-many-rooms";
+export type ErrorCode =
+  | "bad-code"
+  | "bad-key"
+  | "nickname-taken"
+  | "invalid-nickname"
+  | "room-full"
+  | "room-locked"
+  | "removed"
+  | "seats-per-address"
+  | "rate-limited"
+  | "not-in-room"
+  | "invalid-message"
+  | "too-many-rooms";
+
+export type PresenceChange = "joined" | "away" | "back" | "left";
+const PRESENCE_CHANGES: readonly string[] = ["joined", "away", "back", "left"] satisfies PresenceChange[];
+
+/** A removed student, as the teacher's "let back in" list shows them. */
+export interface BarredParticipant {
+  id: string;
+  nickname: string;
+}
 
 export type ClientMessage =
   | { type: "create" }
@@ -53,12 +83,15 @@ export type ClientMessage =
   | { type: "say"; text: string }
   | { type: "follow"; lesson: string; hash: string }
   | { type: "remove"; participant: string }
+  | { type: "readmit"; participant: string }
+  | { type: "lock"; locked: boolean }
   | { type: "close-room"; reason: string };
 
 export type ServerMessage =
   | { type: "created"; code: string; teacherKey: string; you: Participant }
   | { type: "joined"; you: Participant; resume: string; participants: Participant[]; history: RoomMessage[] }
-  | { type: "presence"; participants: Participant[] }
+  | { type: "presence"; change: PresenceChange; participant: Participant }
+  | { type: "room-state"; locked: boolean; barred: BarredParticipant[] }
   | { type: "message"; id: number; from: RoomMessage["from"]; text: string; at: number }
   | { type: "follow"; lesson: string; hash: string; at: number }
   | { type: "stats"; messages: number; framesIn: number; framesOut: number; bytesIn: number; bytesOut: number }
@@ -79,8 +112,12 @@ export function normaliseCode(text: string): string {
 
 export type NicknameCheck = { ok: true; nickname: string } | { ok: false; reason: string };
 
+/**
+ * Checks a nickname's form (the room checks it against the others, by skeleton). NFKC, so the
+ * name shown is the plain form of full-width or other compatibility letters.
+ */
 export function checkNickname(raw: string): NicknameCheck {
-  const nickname = raw.normalize("NFC").trim().replace(/\s+/g, " ");
+  const nickname = raw.normalize("NFKC").trim().replace(/\s+/g, " ");
   if (nickname.length === 0) return { ok: false, reason: "Choose a nickname." };
   if ([...nickname].length > MAX_NICKNAME_CHARS) return { ok: false, reason: `A nickname has at most ${MAX_NICKNAME_CHARS} characters.` };
   if (!NICKNAME_PATTERN.test(nickname)) return { ok: false, reason: "Use letters, digits, spaces, dots, dashes and underscores, starting with a letter or digit." };
@@ -114,6 +151,10 @@ export function parseClientMessage(text: string): ClientMessage | null {
       return str(v.lesson, 80) && /^[a-z0-9-]+$/.test(v.lesson) && str(v.hash, 200) && (v.hash === "" || v.hash.startsWith("#")) ? { type: "follow", lesson: v.lesson, hash: v.hash } : null;
     case "remove":
       return str(v.participant, 64) ? { type: "remove", participant: v.participant } : null;
+    case "readmit":
+      return str(v.participant, 64) ? { type: "readmit", participant: v.participant } : null;
+    case "lock":
+      return typeof v.locked === "boolean" ? { type: "lock", locked: v.locked } : null;
     case "close-room":
       return str(v.reason, 123) ? { type: "close-room", reason: v.reason } : null;
     default:
@@ -151,9 +192,11 @@ export function parseServerMessage(text: string): ServerMessage | null {
       }
       return { type: "joined", you: v.you, resume: v.resume, participants: list, history };
     }
-    case "presence": {
-      const list = participants(v.participants);
-      return list ? { type: "presence", participants: list } : null;
+    case "presence":
+      return typeof v.change === "string" && PRESENCE_CHANGES.includes(v.change) && isParticipant(v.participant) ? { type: "presence", change: v.change as PresenceChange, participant: v.participant } : null;
+    case "room-state": {
+      const barred = Array.isArray(v.barred) && v.barred.every((b) => isObj(b) && str(b.id, 64) && str(b.nickname, 100)) ? (v.barred as Obj[]).map((b) => ({ id: b.id as string, nickname: b.nickname as string })) : null;
+      return typeof v.locked === "boolean" && barred ? { type: "room-state", locked: v.locked, barred } : null;
     }
     case "message": {
       const f = from(v.from);
@@ -172,4 +215,18 @@ export function parseServerMessage(text: string): ServerMessage | null {
     default:
       return null;
   }
+}
+
+/**
+ * The participant list after a presence delta. Someone new goes last (the lab's order: by
+ * arrival); an unknown id that is "away" or "back" is added too, so a list that missed a delta
+ * heals instead of staying wrong.
+ */
+export function applyPresence(participants: readonly Participant[], change: PresenceChange, participant: Participant): Participant[] {
+  if (change === "left") return participants.filter((p) => p.id !== participant.id);
+  const index = participants.findIndex((p) => p.id === participant.id);
+  if (index < 0) return [...participants, participant];
+  const next = [...participants];
+  next[index] = participant;
+  return next;
 }

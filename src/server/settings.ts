@@ -54,6 +54,12 @@ export interface LabSettings {
   maxRooms: number;
   /** Sustained `say` messages per second one room connection may send (burst twice that); over it closes with 1013. */
   roomSayPerSecond: number;
+  /** Student seats (connected or keeping their place) one client address may hold in one room; a school network behind one NAT address counts once. */
+  roomSeatsPerAddress: number;
+  /** Sustained `say` messages per second from one client address across all its room connections (burst twice that); over it gets `rate-limited`. */
+  roomSayPerAddressPerSecond: number;
+  /** Sustained joins and comebacks (the changes everyone's member list shows) per second from one address; the burst is `roomSeatsPerAddress`, so a class can join at once. */
+  roomJoinsPerAddressPerSecond: number;
   /** Wrong join codes or teacher keys one address may send in a minute before it is slowed down (growing waits). */
   roomJoinFailuresPerMinute: number;
   /** How long a disconnected participant keeps their place (and an absent teacher their room). */
@@ -90,6 +96,9 @@ export const defaultLabSettings: LabSettings = {
   maxRoomsPerAddress: 5,
   maxRooms: 100,
   roomSayPerSecond: 5,
+  roomSeatsPerAddress: 40,
+  roomSayPerAddressPerSecond: 10,
+  roomJoinsPerAddressPerSecond: 2,
   roomJoinFailuresPerMinute: 5,
   roomGraceMs: 120_000,
   roomSendBufferBytes: 256 * 1024,
@@ -174,6 +183,9 @@ export function labSettingsFromEnv(env: Env): LabSettings {
     maxRoomsPerAddress: positiveInteger("LAB_MAX_ROOMS_PER_ADDRESS", env.LAB_MAX_ROOMS_PER_ADDRESS, defaultLabSettings.maxRoomsPerAddress),
     maxRooms: positiveInteger("LAB_MAX_ROOMS", env.LAB_MAX_ROOMS, defaultLabSettings.maxRooms),
     roomSayPerSecond: positiveInteger("LAB_ROOM_SAY_PER_SECOND", env.LAB_ROOM_SAY_PER_SECOND, defaultLabSettings.roomSayPerSecond),
+    roomSeatsPerAddress: positiveInteger("LAB_ROOM_SEATS_PER_ADDRESS", env.LAB_ROOM_SEATS_PER_ADDRESS, defaultLabSettings.roomSeatsPerAddress),
+    roomSayPerAddressPerSecond: positiveInteger("LAB_ROOM_SAY_PER_ADDRESS_PER_SECOND", env.LAB_ROOM_SAY_PER_ADDRESS_PER_SECOND, defaultLabSettings.roomSayPerAddressPerSecond),
+    roomJoinsPerAddressPerSecond: positiveInteger("LAB_ROOM_JOINS_PER_ADDRESS_PER_SECOND", env.LAB_ROOM_JOINS_PER_ADDRESS_PER_SECOND, defaultLabSettings.roomJoinsPerAddressPerSecond),
     roomJoinFailuresPerMinute: positiveInteger("LAB_ROOM_JOIN_FAILURES_PER_MINUTE", env.LAB_ROOM_JOIN_FAILURES_PER_MINUTE, defaultLabSettings.roomJoinFailuresPerMinute),
     roomGraceMs: positiveInteger("LAB_ROOM_GRACE_MS", env.LAB_ROOM_GRACE_MS, defaultLabSettings.roomGraceMs, 1000),
     roomSendBufferBytes: positiveInteger("LAB_ROOM_SEND_BUFFER_BYTES", env.LAB_ROOM_SEND_BUFFER_BYTES, defaultLabSettings.roomSendBufferBytes, 16 * 1024),

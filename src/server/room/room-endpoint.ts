@@ -9,6 +9,10 @@
 //   - wrong codes and keys are counted per address and slowed down (join-limiter.ts);
 //   - `say` has its own, stricter rate (roomSayPerSecond, burst twice that): over it closes
 //     with 1013 Try Again Later;
+//   - limits per client address, across all its sockets (one student with thirty tabs is one
+//     student): `say` messages (roomSayPerAddressPerSecond) and joins or comebacks, the changes
+//     every member's list shows (roomJoinsPerAddressPerSecond); over either gets
+//     `error rate-limited` and the socket stays open. Seats per address are the room's rule;
 //   - teacher-only messages from a student close with 1008 and say why.
 // A connection holds at most one seat (teacher or student) for its whole life.
 import type { IncomingMessage } from "node:http";
@@ -16,6 +20,7 @@ import type { WebSocket } from "ws";
 import { checkNickname, CODE_PATTERN, MAX_TEXT_CHARS, normaliseCode, parseClientMessage, type ClientMessage, type ErrorCode, type ServerMessage } from "../../protocol/room-protocol.ts";
 import type { LabSettings } from "../settings.ts";
 import { createTokenBucket } from "../rate-limit.ts";
+import type { AddressBuckets } from "../address-buckets.ts";
 import type { JoinLimiter } from "./join-limiter.ts";
 import type { Member, Room } from "./room.ts";
 import type { RoomRegistry } from "./room-registry.ts";
@@ -30,6 +35,8 @@ export const ROOM_MAX_MESSAGE_BYTES = 4096;
 const TEACHER_ONLY: Partial<Record<ClientMessage["type"], string>> = {
   follow: "lead the room",
   remove: "remove participants",
+  readmit: "let removed participants back in",
+  lock: "lock the room",
   "close-room": "close the room",
 };
 
@@ -46,12 +53,18 @@ function explainInvalid(text: string): string {
     if (o.text.trim() === "") return "A message cannot be blank.";
     if (o.text.length > MAX_TEXT_CHARS) return `A message has at most ${MAX_TEXT_CHARS} characters; this one has ${o.text.length}.`;
   }
-  const known = ["create", "teach", "join", "say", "follow", "remove", "close-room"];
+  const known = ["create", "teach", "join", "say", "follow", "remove", "readmit", "lock", "close-room"];
   if (typeof o.type !== "string" || !known.includes(o.type)) return `Unknown message type; the room understands ${known.join(", ")}.`;
   return `This "${o.type}" message is missing a field or has one of the wrong kind or length.`;
 }
 
-export function createRoomEndpoint(settings: LabSettings, registry: RoomRegistry, limiter: JoinLimiter): (ws: WebSocket, request: IncomingMessage) => void {
+/** The lab-wide, per-address buckets every room connection shares. */
+export interface AddressLimits {
+  say: AddressBuckets;
+  joins: AddressBuckets;
+}
+
+export function createRoomEndpoint(settings: LabSettings, registry: RoomRegistry, limiter: JoinLimiter, perAddress: AddressLimits): (ws: WebSocket, request: IncomingMessage) => void {
   return (ws, request) => {
     const address = request.socket.remoteAddress ?? "unknown";
     // The TCP socket's own counters: the room's byte figures are what really crossed the wire.
@@ -117,7 +130,10 @@ export function createRoomEndpoint(settings: LabSettings, registry: RoomRegistry
           if (!room) return;
           const nickname = checkNickname(message.nickname);
           if (!nickname.ok) return refuse("invalid-nickname", nickname.reason);
-          const joined = room.join(nickname.nickname, message.resume, ws, raw);
+          if (!perAddress.joins.take(address, performance.now())) {
+            return refuse("rate-limited", `Too many joins from this network address in a short time (at most ${settings.roomJoinsPerAddressPerSecond} a second after the first ${settings.roomSeatsPerAddress}); try again in 1 s.`);
+          }
+          const joined = room.join(nickname.nickname, message.resume, address, ws, raw);
           if (!joined.ok) return refuse(joined.code, joined.message);
           seat = { room, member: joined.member };
           return;
@@ -127,6 +143,9 @@ export function createRoomEndpoint(settings: LabSettings, registry: RoomRegistry
             ws.close(1013, `Sending too fast: at most ${settings.roomSayPerSecond} messages a second`);
             return;
           }
+          if (!perAddress.say.take(address, performance.now())) {
+            return refuse("rate-limited", `Too many messages from this network address, across all its connections (at most ${settings.roomSayPerAddressPerSecond} a second); this one was not sent. Try again in 1 s.`);
+          }
           seat!.room.say(seat!.member, message.text);
           return;
         case "follow":
@@ -134,6 +153,12 @@ export function createRoomEndpoint(settings: LabSettings, registry: RoomRegistry
           return;
         case "remove":
           if (!seat!.room.remove(message.participant)) refuse("not-in-room", "No student with that id is in this room.");
+          return;
+        case "readmit":
+          if (!seat!.room.readmit(message.participant)) refuse("not-in-room", "Nobody removed from this room has that id.");
+          return;
+        case "lock":
+          seat!.room.lock(message.locked);
           return;
         case "close-room":
           seat!.room.close(message.reason.trim() === "" ? "The teacher closed the room." : message.reason);

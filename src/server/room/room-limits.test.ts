@@ -67,7 +67,7 @@ describe("what the room sends", () => {
   });
 
   it("numbers messages, stamps them with the server's time, and keeps the last 50 as history", async () => {
-    running = await startSite({ roomSayPerSecond: 1000 });
+    running = await startSite({ roomSayPerSecond: 1000, roomSayPerAddressPerSecond: 1000 });
     const { teacher, code } = await createRoomAsTeacher(running);
     const before = Date.now();
     for (let i = 1; i <= 55; i++) teacher.send({ type: "say", text: `m${i}` });
@@ -82,7 +82,7 @@ describe("what the room sends", () => {
   });
 
   it("sends the room's traffic figures at most once a second, counted from the sockets", async () => {
-    running = await startSite({ roomSayPerSecond: 1000 });
+    running = await startSite({ roomSayPerSecond: 1000, roomSayPerAddressPerSecond: 1000 });
     const { teacher, code } = await createRoomAsTeacher(running);
     const arrivals: number[] = [];
     teacher.ws.on("message", (data) => {
@@ -119,15 +119,15 @@ describe("what the room sends", () => {
 
 describe("a participant who stops reading", () => {
   it("is dropped while everyone else receives every message promptly", async () => {
-    running = await startSite({ roomSayPerSecond: 100_000, maxMessagesPerSecond: 100_000, roomSendBufferBytes: 64 * 1024 });
+    running = await startSite({ roomSayPerSecond: 100_000, roomSayPerAddressPerSecond: 100_000, maxMessagesPerSecond: 100_000, roomSendBufferBytes: 64 * 1024 });
     const { teacher, code } = await createRoomAsTeacher(running);
     const { student: sender } = await joinAsStudent(running, code, "Sender");
     const { student: reader } = await joinAsStudent(running, code, "Reader");
 
     // A raw TCP client completes the handshake, joins, and then stops reading from its socket.
     const slow = await openRaw(running.port, "/lab/room", running.origin, maskedFrame(1, JSON.stringify({ type: "join", code, nickname: "Sleepy" })));
-    const sleepy = await teacher.take("presence", (p) => p.participants.some((x) => x.nickname === "Sleepy" && x.connected));
-    const sleepyId = sleepy.participants.find((x) => x.nickname === "Sleepy")!.id;
+    const sleepy = await teacher.take("presence", (p) => p.change === "joined" && p.participant.nickname === "Sleepy");
+    const sleepyId = sleepy.participant.id;
     slow.socket.pause();
 
     // 3 bytes a character: each message is about 1.5 KB, so 4000 of them are about 6 MB for
@@ -152,7 +152,7 @@ describe("a participant who stops reading", () => {
     // "Promptly": the whole run is a few hundred milliseconds on a laptop; a lab that waited
     // for the sleeper would never finish.
     expect(elapsed).toBeLessThan(15_000);
-    await teacher.take("presence", (p) => p.participants.some((x) => x.id === sleepyId && !x.connected));
+    await teacher.take("presence", (p) => p.change === "away" && p.participant.id === sleepyId);
     expect(running.site.lab.roomStats().connected).toBe(3);
     slow.socket.destroy();
   }, 30_000);

@@ -43,7 +43,7 @@ export function createRoomRegistry(settings: LabSettings): RoomRegistry {
       const room = createRoom({
         code: newJoinCode((code) => rooms.has(code)),
         owner,
-        limits: { maxParticipants: settings.roomMaxParticipants, graceMs: settings.roomGraceMs, sendBufferBytes: settings.roomSendBufferBytes },
+        limits: { maxParticipants: settings.roomMaxParticipants, seatsPerAddress: settings.roomSeatsPerAddress, graceMs: settings.roomGraceMs, sendBufferBytes: settings.roomSendBufferBytes },
         onClosed: forget,
       });
       rooms.set(room.code, room);

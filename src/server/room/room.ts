@@ -1,8 +1,14 @@
 // One classroom room: who is in it (the teacher and the students, connected or within their
 // grace period), the last HISTORY_LENGTH messages, the room's traffic figures, and every frame
 // the room sends to its members. It does not parse anything (room-endpoint.ts does) and does
-// not decide who may do what (also the endpoint); it keeps the membership rules: unique
-// nicknames (case-insensitive), the room size, resuming a place with the resume token.
+// not decide who may do what (also the endpoint); it keeps the membership rules: nicknames that
+// look alike are one name (compared by skeleton, nickname-skeleton.ts), none may look like
+// "Teacher"; the room size and seats per client address; resuming a place with the resume
+// token; a removed student stays barred (by resume token and by name) until the teacher lets
+// them back in; a locked room takes no newcomers (its members can still come back).
+//
+// Presence goes out as deltas (joined, away, back, left) to everyone but the person concerned;
+// only a newcomer gets the whole list, so a join costs O(n) bytes in all, not O(n) per member.
 //
 // Sending never waits for a socket. Each broadcast is serialised once and handed to every
 // member's socket; a member whose socket has more than `sendBufferBytes` unsent (a laptop that
@@ -10,7 +16,8 @@
 // nor make the lab buffer without bound. Like any disconnected member, they keep their place
 // for `graceMs` and can come back with their resume token.
 import type { WebSocket } from "ws";
-import type { ErrorCode, Participant, Role, RoomMessage, ServerMessage } from "../../protocol/room-protocol.ts";
+import { nicknameSkeleton, TEACHER_SKELETON } from "../../protocol/nickname-skeleton.ts";
+import type { BarredParticipant, ErrorCode, Participant, PresenceChange, Role, RoomMessage, ServerMessage } from "../../protocol/room-protocol.ts";
 import { newParticipantId, newSecret, sameSecret } from "./room-ids.ts";
 
 export const HISTORY_LENGTH = 50;
@@ -19,6 +26,8 @@ export const TEACHER_NICKNAME = "Teacher";
 
 export interface RoomLimits {
   maxParticipants: number;
+  /** Student seats one client address may hold (connected or within their grace period). */
+  seatsPerAddress: number;
   graceMs: number;
   sendBufferBytes: number;
 }
@@ -40,6 +49,10 @@ export interface Member {
   readonly id: string;
   readonly nickname: string;
   readonly role: Role;
+  /** What the nickname looks like (for comparing; never shown). */
+  readonly skeleton: string;
+  /** The client address that took the seat (seats per address are counted by it). */
+  readonly address: string;
   /** A student's resume token (the teacher's proof is the room's teacher key). */
   readonly resume: string;
   conn: Connection | null;
@@ -54,13 +67,18 @@ export interface Room {
   /** The address that created the room (rooms per address are counted by it). */
   readonly owner: string;
   readonly closed: boolean;
+  readonly locked: boolean;
   /** Seats the teacher on `ws` (replacing an older connection with 4002) and greets them. */
   seatTeacher(ws: WebSocket, raw: ByteCounters, greeting: "created" | "joined"): Member;
-  join(nickname: string, resume: string | undefined, ws: WebSocket, raw: ByteCounters): JoinResult;
+  join(nickname: string, resume: string | undefined, address: string, ws: WebSocket, raw: ByteCounters): JoinResult;
   say(member: Member, text: string): void;
   follow(lesson: string, hash: string): void;
-  /** Removes a student (4001); false when no student has that id. */
+  /** Removes a student (4001) and bars them; false when no student has that id. */
   remove(participantId: string): boolean;
+  /** Lifts a removed student's bar; false when nobody barred has that id. */
+  readmit(participantId: string): boolean;
+  /** Refuses new joins (members keep their seats and may come back) or accepts them again. */
+  lock(locked: boolean): void;
   /** A member's socket closed: they keep their place for the grace period. */
   disconnected(member: Member, ws: WebSocket): void;
   /** Sends room-closed to everyone, then closes every socket with 1000. */
@@ -79,13 +97,14 @@ export interface RoomOptions {
   onClosed: (room: Room) => void;
 }
 
-const foldNickname = (nickname: string): string => nickname.toLowerCase();
-
 export function createRoom(options: RoomOptions): Room {
   const { code, owner, limits } = options;
   const teacherKey = newSecret();
   const members = new Map<string, Member>();
+  /** Members by nickname skeleton: one name per look. */
   const byNickname = new Map<string, Member>();
+  const barred = new Map<string, BarredParticipant & { skeleton: string; resume: string }>();
+  let locked = false;
   const history: RoomMessage[] = [];
   let lastMessageId = 0;
   let closed = false;
@@ -97,10 +116,9 @@ export function createRoom(options: RoomOptions): Room {
   let statsDirty = false;
   let lastStatsAt = -Infinity;
 
-  const teacher: Member = { id: newParticipantId(), nickname: TEACHER_NICKNAME, role: "teacher", resume: "", conn: null, expiry: null };
+  const teacher: Member = { id: newParticipantId(), nickname: TEACHER_NICKNAME, skeleton: TEACHER_SKELETON, role: "teacher", address: owner, resume: "", conn: null, expiry: null };
   members.set(teacher.id, teacher);
-  // The teacher's name is taken like any other, so no student can call themselves "Teacher".
-  byNickname.set(foldNickname(teacher.nickname), teacher);
+  byNickname.set(teacher.skeleton, teacher);
 
   const participantOf = (m: Member): Participant => ({ id: m.id, nickname: m.nickname, role: m.role, connected: m.conn !== null });
 
@@ -157,9 +175,36 @@ export function createRoom(options: RoomOptions): Room {
     broadcast(statsMessage());
   }
 
-  function presence(): void {
-    broadcast({ type: "presence", participants: room.participants() });
+  function presence(change: PresenceChange, member: Member): void {
+    broadcast({ type: "presence", change, participant: participantOf(member) }, (m) => m !== member);
     touch();
+  }
+
+  function sendRoomState(): void {
+    sendTo(teacher, { type: "room-state", locked, barred: [...barred.values()].map(({ id, nickname }) => ({ id, nickname })) });
+  }
+
+  /** Why a nickname with this skeleton (and `resume`, from `address`) may not take a new seat, or null. */
+  function refusal(skeleton: string, resume: string | undefined, address: string): Extract<JoinResult, { ok: false }> | null {
+    if (skeleton.includes(TEACHER_SKELETON)) return { ok: false, code: "invalid-nickname", message: `A nickname that looks like “${TEACHER_NICKNAME}” would let you pass for the teacher; choose another.` };
+    for (const bar of barred.values()) {
+      if ((resume !== undefined && sameSecret(resume, bar.resume)) || bar.skeleton === skeleton) {
+        return { ok: false, code: "removed", message: `The teacher removed ${bar.nickname} from this room; only the teacher can let them back in.` };
+      }
+    }
+    if (locked) return { ok: false, code: "room-locked", message: "The teacher has locked this room: nobody new can join. Ask the teacher to unlock it." };
+    let students = 0;
+    let fromAddress = 0;
+    for (const m of members.values()) {
+      if (m.role !== "student") continue;
+      students++;
+      if (m.address === address) fromAddress++;
+    }
+    if (students >= limits.maxParticipants) return { ok: false, code: "room-full", message: `This room is full: it holds ${limits.maxParticipants} students.` };
+    if (fromAddress >= limits.seatsPerAddress) {
+      return { ok: false, code: "seats-per-address", message: `This network address already holds ${limits.seatsPerAddress} seats in this room, the most one address may hold. Seats of people who left are freed ${Math.round(limits.graceMs / 1000)} s after they go.` };
+    }
+    return null;
   }
 
   /** Stops counting a connection: its bytes so far join the room's totals. */
@@ -192,7 +237,7 @@ export function createRoom(options: RoomOptions): Room {
     if (member.expiry) clearTimeout(member.expiry);
     member.expiry = null;
     members.delete(member.id);
-    if (byNickname.get(foldNickname(member.nickname)) === member) byNickname.delete(foldNickname(member.nickname));
+    if (byNickname.get(member.skeleton) === member) byNickname.delete(member.skeleton);
   }
 
   function stopTimers(): void {
@@ -213,6 +258,9 @@ export function createRoom(options: RoomOptions): Room {
     get closed() {
       return closed;
     },
+    get locked() {
+      return locked;
+    },
 
     seatTeacher(ws, raw, greeting) {
       if (teacherAway) clearTimeout(teacherAway);
@@ -225,34 +273,34 @@ export function createRoom(options: RoomOptions): Room {
         // A teacher coming back gets what a student gets: who is here and what was said. Their
         // "resume" is the teacher key, the thing they send to come back again.
         sendTo(teacher, { type: "joined", you: participantOf(teacher), resume: teacherKey, participants: room.participants(), history: [...history] });
-        presence();
+        presence("back", teacher);
       }
+      sendRoomState();
       return teacher;
     },
 
-    join(nickname, resume, ws, raw) {
-      const existing = byNickname.get(foldNickname(nickname));
+    join(nickname, resume, address, ws, raw) {
+      const skeleton = nicknameSkeleton(nickname);
+      const existing = byNickname.get(skeleton);
       let member: Member;
       let resumed = false;
-      if (existing) {
-        if (existing.role !== "student" || resume === undefined || !sameSecret(resume, existing.resume)) {
-          return { ok: false, code: "nickname-taken", message: `Someone in this room is already called ${existing.nickname}; choose another nickname.` };
-        }
+      if (existing && existing.role === "student" && resume !== undefined && sameSecret(resume, existing.resume)) {
         member = existing;
         resumed = true;
       } else {
-        let students = 0;
-        for (const m of members.values()) if (m.role === "student") students++;
-        if (students >= limits.maxParticipants) {
-          return { ok: false, code: "room-full", message: `This room is full: it holds ${limits.maxParticipants} students.` };
+        const refused = refusal(skeleton, resume, address);
+        if (refused) return refused;
+        if (existing) {
+          const same = existing.nickname.toLowerCase() === nickname.toLowerCase();
+          return { ok: false, code: "nickname-taken", message: same ? `Someone in this room is already called ${existing.nickname}; choose another nickname.` : `“${nickname}” looks too much like ${existing.nickname}, who is already in this room; choose a nickname nobody could mistake.` };
         }
-        member = { id: newParticipantId(), nickname, role: "student", resume: newSecret(), conn: null, expiry: null };
+        member = { id: newParticipantId(), nickname, skeleton, role: "student", address, resume: newSecret(), conn: null, expiry: null };
         members.set(member.id, member);
-        byNickname.set(foldNickname(nickname), member);
+        byNickname.set(skeleton, member);
       }
       attach(member, ws, raw);
       sendTo(member, { type: "joined", you: participantOf(member), resume: member.resume, participants: room.participants(), history: [...history] });
-      presence();
+      presence(resumed ? "back" : "joined", member);
       return { ok: true, member, resumed };
     },
 
@@ -273,14 +321,28 @@ export function createRoom(options: RoomOptions): Room {
       const member = members.get(participantId);
       if (!member || member.role !== "student") return false;
       forget(member);
+      barred.set(member.id, { id: member.id, nickname: member.nickname, skeleton: member.skeleton, resume: member.resume });
       const conn = member.conn;
       member.conn = null;
       if (conn) {
         retire(conn);
         if (conn.ws.readyState === conn.ws.OPEN) conn.ws.close(4001, "Removed from the room by the teacher");
       }
-      presence();
+      presence("left", member);
+      sendRoomState();
       return true;
+    },
+
+    readmit(participantId) {
+      if (!barred.delete(participantId)) return false;
+      sendRoomState();
+      return true;
+    },
+
+    lock(value) {
+      locked = value;
+      sendRoomState();
+      touch();
     },
 
     disconnected(member, ws) {
@@ -294,11 +356,11 @@ export function createRoom(options: RoomOptions): Room {
       } else {
         member.expiry = setTimeout(() => {
           forget(member);
-          presence();
+          presence("left", member);
         }, limits.graceMs);
         member.expiry.unref();
       }
-      presence();
+      presence("away", member);
     },
 
     close(reason) {

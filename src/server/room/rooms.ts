@@ -5,6 +5,7 @@ import type { IncomingMessage } from "node:http";
 import type { WebSocket } from "ws";
 import { MAX_NICKNAME_CHARS, MAX_TEXT_CHARS } from "../../protocol/room-protocol.ts";
 import type { LabSettings } from "../settings.ts";
+import { createAddressBuckets } from "../address-buckets.ts";
 import { createJoinLimiter } from "./join-limiter.ts";
 import { HISTORY_LENGTH } from "./room.ts";
 import { createRoomEndpoint, ROOM_MAX_MESSAGE_BYTES } from "./room-endpoint.ts";
@@ -24,10 +25,16 @@ export function createRooms(settings: LabSettings): Rooms {
   const registry = createRoomRegistry(settings);
   const limiter = createJoinLimiter(settings.roomJoinFailuresPerMinute);
   return {
-    endpoint: createRoomEndpoint(settings, registry, limiter),
+    endpoint: createRoomEndpoint(settings, registry, limiter, {
+      say: createAddressBuckets(settings.roomSayPerAddressPerSecond, settings.roomSayPerAddressPerSecond * 2),
+      joins: createAddressBuckets(settings.roomJoinsPerAddressPerSecond, settings.roomSeatsPerAddress),
+    }),
     info: () => ({
       maxParticipants: settings.roomMaxParticipants,
       sayPerSecond: settings.roomSayPerSecond,
+      seatsPerAddress: settings.roomSeatsPerAddress,
+      sayPerAddressPerSecond: settings.roomSayPerAddressPerSecond,
+      joinsPerAddressPerSecond: settings.roomJoinsPerAddressPerSecond,
       graceMs: settings.roomGraceMs,
       maxTextChars: MAX_TEXT_CHARS,
       maxNicknameChars: MAX_NICKNAME_CHARS,

@@ -73,16 +73,17 @@ describe("room connection machine", () => {
     expect(phase()).toBe("in-room");
     expect(context()).toMatchObject({ role: "student", code: "ABC234", resume: "resume-1", you: ada });
     expect(context().messages.map((m) => m.text)).toEqual(["Welcome"]);
-    socket.server({ type: "presence", participants: [teacher, ada, bob] });
+    socket.server({ type: "presence", change: "joined", participant: bob });
+    socket.server({ type: "presence", change: "away", participant: { ...bob, connected: false } });
     socket.server({ type: "message", id: 2, from: { id: "s2", nickname: "Bob", role: "student" }, text: "<b>hi</b>", at: 2000 });
     socket.server({ type: "message", id: 2, from: { id: "s2", nickname: "Bob", role: "student" }, text: "<b>hi</b>", at: 2000 });
     socket.server({ type: "stats", messages: 2, framesIn: 3, framesOut: 7, bytesIn: 90, bytesOut: 300 });
     socket.raw("not json");
-    expect(context().participants).toHaveLength(3);
+    expect(context().participants).toEqual([teacher, ada, { ...bob, connected: false }]);
     expect(context().messages.map((m) => m.text)).toEqual(["Welcome", "<b>hi</b>"]);
     expect(context().stats).toEqual({ messages: 2, framesIn: 3, framesOut: 7, bytesIn: 90, bytesOut: 300 });
     expect(context().unreadable).toBe(1);
-    expect(context().traffic.received).toBe(6);
+    expect(context().traffic.received).toBe(7);
   });
 
   it("sends what is said; teacher-only requests are not sent by a student", () => {
@@ -220,7 +221,7 @@ describe("room connection machine, comebacks", () => {
     clock.increment(250);
     socket.open();
     expect(phase()).toBe("connecting");
-    socket.server({ type: "presence", participants: [teacher, ada] });
+    socket.server({ type: "presence", change: "back", participant: teacher });
     expect(phase()).toBe("connecting");
     socket.server({ type: "joined", you: ada, resume: "resume-2", participants: [teacher, ada], history: [] });
     expect(phase()).toBe("in-room");

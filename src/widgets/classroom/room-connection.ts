@@ -17,7 +17,7 @@
 // the lab's traffic figures, and what this page itself sent and received.
 import { assign, fromCallback, sendTo, setup, type ActorRefFrom, type SnapshotFrom } from "xstate";
 import type { EchoEvent, SocketCommand } from "../../machines/echo-connection.ts";
-import { parseServerMessage, type ClientMessage, type ErrorCode, type Participant, type Role, type RoomMessage, type ServerMessage } from "../../protocol/room-protocol.ts";
+import { applyPresence, parseServerMessage, type BarredParticipant, type ClientMessage, type ErrorCode, type Participant, type Role, type RoomMessage, type ServerMessage } from "../../protocol/room-protocol.ts";
 import { utf8ByteLength } from "../../protocol/utf8-length.ts";
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffSettings } from "./backoff.ts";
 
@@ -67,6 +67,8 @@ export interface RoomContext {
   droppedMessages: number;
   stats: RoomStats | null;
   follow: { lesson: string; hash: string; at: number } | null;
+  /** The teacher's view of the room's door: locked to newcomers, and who was removed. */
+  roomState: { locked: boolean; barred: BarredParticipant[] } | null;
   /** Reconnect attempts in the current outage (0 while connected). */
   attempt: number;
   /** The wait before the pending attempt, for the status line. */
@@ -90,6 +92,8 @@ export type RoomEvent =
   | { type: "room.resume"; intent: Intent }
   | { type: "room.say"; text: string }
   | { type: "room.remove"; participant: string }
+  | { type: "room.readmit"; participant: string }
+  | { type: "room.lock"; locked: boolean }
   | { type: "room.close"; reason: string }
   | { type: "room.follow"; lesson: string; hash: string }
   | { type: "room.leave" }
@@ -128,6 +132,7 @@ function fresh(context: RoomContext): RoomContext {
     droppedMessages: 0,
     stats: null,
     follow: null,
+    roomState: null,
     attempt: 0,
     nextDelayMs: 0,
     refusal: null,
@@ -181,10 +186,10 @@ export function applyServerMessage(context: RoomContext, message: ServerMessage,
         refusal: null,
       };
     }
-    case "presence": {
-      const you = context.you ? (message.participants.find((p) => p.id === context.you!.id) ?? context.you) : null;
-      return { participants: message.participants, you };
-    }
+    case "presence":
+      return { participants: applyPresence(context.participants, message.change, message.participant) };
+    case "room-state":
+      return { roomState: { locked: message.locked, barred: message.barred } };
     case "message":
       return withMessages(context, [{ id: message.id, from: message.from, text: message.text, at: message.at }]);
     case "follow":
@@ -326,6 +331,20 @@ export const roomConnectionMachine = setup({
               actions: [
                 assign(({ context, event }) => sent(context, { type: "remove", participant: event.participant })),
                 sendTo("socket", ({ event }) => sendCommand({ type: "remove", participant: event.participant })),
+              ],
+            },
+            "room.readmit": {
+              guard: "isTeacher",
+              actions: [
+                assign(({ context, event }) => sent(context, { type: "readmit", participant: event.participant })),
+                sendTo("socket", ({ event }) => sendCommand({ type: "readmit", participant: event.participant })),
+              ],
+            },
+            "room.lock": {
+              guard: "isTeacher",
+              actions: [
+                assign(({ context, event }) => sent(context, { type: "lock", locked: event.locked })),
+                sendTo("socket", ({ event }) => sendCommand({ type: "lock", locked: event.locked })),
               ],
             },
             "room.close": {
