@@ -50,6 +50,26 @@ async function join(page: Page, nickname: string): Promise<void> {
   await page.locator('sp-classroom[data-state="in-room"]').waitFor();
 }
 
+/** This tab's room secret (teacher key or resume token), from its own session storage. */
+async function secretOf(page: Page): Promise<string> {
+  const session = await page.evaluate(() => JSON.parse(sessionStorage.getItem("sp:classroom") ?? "null") as { teacherKey?: string; resume?: string } | null);
+  const secret = session?.teacherKey ?? session?.resume;
+  if (!secret) throw new Error("this tab holds no room secret");
+  return secret;
+}
+
+/** Everything the page renders: markup with every attribute, text, and the values typed into fields. */
+const renderedText = (page: Page): Promise<string> =>
+  page.evaluate(() => [document.documentElement.outerHTML, document.body.innerText, ...[...document.querySelectorAll("input, textarea")].map((f) => (f as HTMLInputElement).value)].join("\n"));
+
+async function expectSecretsHidden(pages: Page[]): Promise<void> {
+  for (const page of pages) {
+    const secret = await secretOf(page);
+    const rendered = await renderedText(page);
+    expect(rendered.includes(secret), `${page.url()} renders its room secret`).toBe(false);
+  }
+}
+
 const messageTexts = (page: Page) => room(page).locator("[data-part=messages] [data-part=message-text]").allTextContents();
 
 describe("the classroom", () => {
@@ -64,6 +84,49 @@ describe("the classroom", () => {
     await join(bob, "Bob");
     await teacher.locator('sp-classroom [data-part=participants] [data-nickname="Bob"]').waitFor();
     expect(await room(teacher).locator("[data-part=participants] [data-nickname]").count()).toBe(3);
+  });
+
+  it("shows no teacher key or resume token anywhere, though the frames panel shows the messages that carry them", async () => {
+    // The teacher's "created" and each student's "joined" crossed their tapped connections.
+    for (const page of [teacher, ada]) await room(page).locator("[data-part=frames] .frame").first().waitFor();
+    await teacher.locator("sp-classroom [data-part=frames] .payload", { hasText: '"teacherKey":"••••"' }).waitFor();
+    await ada.locator("sp-classroom [data-part=frames] .payload", { hasText: '"resume":"••••"' }).waitFor();
+    expect(await room(teacher).locator("[data-part=secrets-note]").textContent()).toMatch(/hides the teacher key/);
+    await expectSecretsHidden([teacher, ada, bob]);
+    // In projector view too (the view a class reads).
+    await room(teacher).locator("[data-part=projector]").click();
+    await expectSecretsHidden([teacher]);
+    await teacher.keyboard.press("Escape");
+  });
+
+  it("a removed student is kept out, under a look-alike name too, until the teacher lets them back in; a locked room takes nobody new", async () => {
+    const widget = room(teacher);
+    const row = widget.locator('[data-part=participants] [data-nickname="Bob"]');
+    await row.locator("[data-part=remove]").click();
+    await row.locator("[data-part=remove-confirm]").click();
+    await bob.locator('sp-classroom[data-state="closed"]').waitFor();
+    await widget.locator('[data-part=barred] [data-nickname="Bob"]').waitFor();
+    await bob.goto(`${baseUrl}/join/?code=${code}`);
+    const bobs = await ready(bob);
+    for (const name of ["Bob", "B0b"]) {
+      await bobs.locator("[data-part=nickname]").fill(name);
+      await bobs.locator("[data-part=join]").click();
+      await bob.locator("sp-classroom [data-part=join-error]", { hasText: "removed Bob" }).waitFor();
+      await bobs.locator("[data-part=nickname]").fill("");
+    }
+    await widget.locator('[data-part=barred] [data-nickname="Bob"] [data-part=readmit]').click();
+    await widget.locator("[data-part=barred] li").waitFor({ state: "detached" });
+
+    await widget.locator("[data-part=lock]").click();
+    await teacher.locator('sp-classroom [data-part=lock][aria-pressed="true"]').waitFor();
+    await bobs.locator("[data-part=nickname]").fill("Bob");
+    await bobs.locator("[data-part=join]").click();
+    await bob.locator("sp-classroom [data-part=join-error]", { hasText: "locked" }).waitFor();
+    await widget.locator("[data-part=lock]").click();
+    await teacher.locator('sp-classroom [data-part=lock][aria-pressed="false"]').waitFor();
+    await bobs.locator("[data-part=join]").click();
+    await bob.locator('sp-classroom[data-state="in-room"]').waitFor();
+    await expectSecretsHidden([teacher, ada, bob]);
   });
 
   it("a message from one student reaches all three", async () => {
@@ -110,6 +173,9 @@ describe("the classroom", () => {
     await teacher.goto(`${baseUrl}/join/`);
     const widget = await ready(teacher);
     await teacher.locator('sp-classroom[data-state="in-room"][data-role="teacher"]').waitFor();
+    // Coming back sent the teacher key in a "teach" frame, shown masked.
+    await teacher.locator("sp-classroom [data-part=frames] .payload", { hasText: '"type":"teach"' }).waitFor();
+    await expectSecretsHidden([teacher, ada]);
     await widget.locator("[data-part=close-reason]").fill("Class is over, thank you!");
     await widget.locator("[data-part=close-room]").click();
     const confirm = widget.locator("[data-part=close-room-confirm]");

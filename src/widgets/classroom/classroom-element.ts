@@ -10,9 +10,10 @@ import { loadClassroomSession, saveClassroomSession, type ClassroomSession } fro
 import { checkCloseReason, checkJoin, checkMessage, counterText } from "./forms.ts";
 import { codeFromSearch, joinAddress, joinUrlWithCode, spacedCode, START_FOR_LAN } from "./join-address.ts";
 import { describeRow, frameRows, ownTraffic, type FrameRow } from "./own-frames.ts";
+import { SECRET_NOTE } from "../../protocol/room-secrets.ts";
 import { drawQr } from "./qr-svg.ts";
 import { phaseOf, roomConnectionMachine, type Intent, type RoomConnectionActor, type RoomContext, type RoomSnapshot } from "./room-connection.ts";
-import { bytesText, countText, describeEnd, describeRefusal, messageItems, participantItems, presenceChanges, presenceCounts, presenceSummary, roleLabel } from "./room-view.ts";
+import { bytesText, countText, describeEnd, describeRefusal, doorView, messageItems, participantItems, presenceChanges, presenceCounts, presenceSummary, roleLabel } from "./room-view.ts";
 import { createTappedSocket } from "../shared/tapped-socket.ts";
 import { formatCount } from "../shared/format-count.ts";
 
@@ -148,6 +149,28 @@ export default class ClassroomElement extends HTMLElement {
           this.#render();
           item.querySelector<HTMLButtonElement>('[data-part="remove"]')?.focus();
         }
+      },
+      { signal },
+    );
+
+    part<HTMLButtonElement>(this, "lock").addEventListener(
+      "click",
+      () => {
+        const locked = !(actor.getSnapshot().context.roomState?.locked ?? false);
+        actor.send({ type: "room.lock", locked });
+        this.#announce(locked ? "Locking the room." : "Unlocking the room.");
+      },
+      { signal },
+    );
+    part<HTMLElement>(this, "barred").addEventListener(
+      "click",
+      (event) => {
+        const button = (event.target as Element).closest<HTMLButtonElement>('button[data-part="readmit"]');
+        const item = button?.closest<HTMLElement>("[data-participant-id]");
+        if (!button || !item) return;
+        actor.send({ type: "room.readmit", participant: item.dataset.participantId! });
+        this.#announce(`Letting ${item.dataset.nickname ?? "the student"} back in.`);
+        part<HTMLButtonElement>(this, "lock").focus();
       },
       { signal },
     );
@@ -376,6 +399,7 @@ export default class ClassroomElement extends HTMLElement {
     this.#renderMessages(context);
     this.#renderParticipants(context, phase === "in-room");
     this.#renderTeacherTools(context, phase === "in-room");
+    this.#renderDoor(context, phase === "in-room");
     this.#renderStats(context);
     part<HTMLButtonElement>(this, "send").disabled = phase !== "in-room";
     part<HTMLButtonElement>(this, "leave").hidden = context.role !== "student";
@@ -574,6 +598,37 @@ export default class ClassroomElement extends HTMLElement {
     for (const stale of existing.values()) stale.remove();
   }
 
+  #renderDoor(context: RoomContext, live: boolean): void {
+    part<HTMLElement>(this, "door-tools").hidden = context.role !== "teacher";
+    if (context.role !== "teacher") return;
+    const view = doorView(context.roomState);
+    const lock = part<HTMLButtonElement>(this, "lock");
+    lock.textContent = view.lockLabel;
+    lock.setAttribute("aria-pressed", String(context.roomState?.locked ?? false));
+    lock.disabled = !live || !context.roomState;
+    part<HTMLElement>(this, "lock-note").textContent = view.lockNote;
+    part<HTMLElement>(this, "barred-note").textContent = view.barredNote;
+    const barred = context.roomState?.barred ?? [];
+    const list = part<HTMLUListElement>(this, "barred");
+    const shown = [...list.children].map((li) => (li as HTMLElement).dataset.participantId).join("|");
+    if (shown !== barred.map((b) => b.id).join("|")) {
+      list.replaceChildren(
+        ...barred.map((b) => {
+          const li = el("li", "barred-item");
+          li.dataset.participantId = b.id;
+          li.dataset.nickname = b.nickname;
+          const button = el("button", undefined, "Let back in");
+          button.type = "button";
+          button.dataset.part = "readmit";
+          button.setAttribute("aria-label", `Let ${b.nickname} back in`);
+          li.append(el("span", "nick", b.nickname), " ", button);
+          return li;
+        }),
+      );
+    }
+    for (const button of list.querySelectorAll("button")) button.disabled = !live;
+  }
+
   #renderTeacherTools(context: RoomContext, live: boolean): void {
     const tools = part<HTMLElement>(this, "teacher-tools");
     tools.hidden = context.role !== "teacher";
@@ -628,6 +683,9 @@ export default class ClassroomElement extends HTMLElement {
       note.textContent = `Connection #${view.specimen} to ${view.path ?? "/lab/room"}${tuple}: ${countText(view.frames.length, "frame")} so far; the newest are last.${extra}`;
     }
     const rows = frameRows(view);
+    const secrets = part<HTMLElement>(this, "secrets-note");
+    secrets.hidden = !rows.some((r) => r.redacted);
+    secrets.textContent = secrets.hidden ? "" : SECRET_NOTE;
     const keys = rows.map((r) => r.key);
     if (keys.join("|") !== this.#renderedFrameKeys.join("|")) {
       this.#renderedFrameKeys = keys;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { bytesToBase64 } from "../../protocol/base64.ts";
 import { buildCaptureView } from "../../protocol/capture.ts";
+import { encodeFrame } from "../../protocol/frame-encode.ts";
 import type { TapEvent } from "../../protocol/tap-events.ts";
 import { describeRow, frameRows, ownTraffic } from "./own-frames.ts";
 
@@ -25,10 +26,10 @@ const events: TapEvent[] = [
 describe("own room frames", () => {
   it("lists each frame with direction, opcode, size, mask and payload text", () => {
     const rows = frameRows(buildCaptureView(events));
-    expect(rows.map(({ dir, opcode, size, payload, masked, maskingKey, text }) => ({ dir, opcode, size, payload, masked, maskingKey, text }))).toEqual([
-      { dir: "in", opcode: "text", size: 11, payload: 5, masked: true, maskingKey: "37 fa 21 3d", text: "Hello" },
-      { dir: "out", opcode: "text", size: 7, payload: 5, masked: false, maskingKey: null, text: "Hello" },
-      { dir: "out", opcode: "close", size: 4, payload: 2, masked: false, maskingKey: null, text: "1000" },
+    expect(rows.map(({ dir, opcode, size, payload, masked, maskingKey, text, redacted }) => ({ dir, opcode, size, payload, masked, maskingKey, text, redacted }))).toEqual([
+      { dir: "in", opcode: "text", size: 11, payload: 5, masked: true, maskingKey: "37 fa 21 3d", text: "Hello", redacted: false },
+      { dir: "out", opcode: "text", size: 7, payload: 5, masked: false, maskingKey: null, text: "Hello", redacted: false },
+      { dir: "out", opcode: "close", size: 4, payload: 2, masked: false, maskingKey: null, text: "1000", redacted: false },
     ]);
     expect(new Set(rows.map((r) => r.key)).size).toBe(3);
     expect(describeRow(rows[0]!)).toBe("you → lab: masked text frame, 11 bytes on the wire: Hello");
@@ -38,6 +39,35 @@ describe("own room frames", () => {
     const view = buildCaptureView(events);
     expect(frameRows(view, 1).map((r) => r.opcode)).toEqual(["close"]);
     expect(frameRows(view, 60, 3)[0]!.text).toBe("Hel…");
+  });
+
+  it("masks the teacher key and resume tokens, whichever way they travel and however the frame is cut", () => {
+    const key = "Zq3vR8kLm2Xw9TnB4yHcPa";
+    const frame = (text: string, fin: boolean, opcode: number, masked: boolean): Uint8Array => {
+      const encoded = encodeFrame({ opcode, fin, payload: enc.encode(text), maskingKey: masked ? new Uint8Array([1, 2, 3, 4]) : null });
+      if (!encoded.ok) throw new Error(encoded.error);
+      return encoded.bytes;
+    };
+    const teach = frame(JSON.stringify({ type: "teach", code: "ABC234", teacherKey: key }), true, 1, true);
+    const created = JSON.stringify({ type: "created", code: "ABC234", teacherKey: key, you: { id: "t" } });
+    // The lab's welcome split in two fragments inside the key.
+    const cut = created.indexOf(key) + 5;
+    const down = new Uint8Array([...frame(created.slice(0, cut), false, 1, false), ...frame(created.slice(cut), true, 0, false)]);
+    const secretEvents: TapEvent[] = [
+      ...events.slice(0, 4),
+      { type: "chunk", t: 4, specimen: 3, dir: "in", offset: request.length, length: teach.length, data: bytesToBase64(teach) },
+      { type: "chunk", t: 5, specimen: 3, dir: "out", offset: response.length, length: down.length, data: bytesToBase64(down) },
+    ];
+    const rows = frameRows(buildCaptureView(secretEvents));
+    expect(rows).toHaveLength(3);
+    for (const row of rows) {
+      for (let i = 0; i + 4 <= key.length; i++) expect(describeRow(row)).not.toContain(key.slice(i, i + 4));
+    }
+    expect(rows.map((r) => r.redacted)).toEqual([true, true, true]);
+    expect(rows[2]!.text).toBe(`••••","you":{"id":"t"}}`);
+    // Only the newest row shown: the fragment before it is still read to find the secret.
+    expect(frameRows(buildCaptureView(secretEvents), 1)[0]!.text).toBe(`••••","you":{"id":"t"}}`);
+    expect(rows[0]!.text).toContain('"teacherKey":"••••"');
   });
 
   it("totals this connection's frames and bytes each way", () => {

@@ -97,6 +97,12 @@ export function describeRefusal(refusal: Pick<Refusal, "code" | "message">): str
       return `The lab refused that nickname.${plus}`;
     case "room-full":
       return `This room is full. Ask the teacher to raise the limit or open another room.${plus}`;
+    case "room-locked":
+      return `The teacher has locked this room, so nobody new can join. Ask the teacher to unlock it.${plus}`;
+    case "removed":
+      return `The teacher removed this person from the room. Only the teacher can let them back in.${plus}`;
+    case "seats-per-address":
+      return `Too many seats in this room are held from this network. Seats of people who left free up after a while; the teacher can also raise the limit when starting the lab.${plus}`;
     case "rate-limited": {
       const wait = waitSeconds(lab);
       const when = wait === null ? "Wait a moment" : `Wait ${wait === 1 ? "1 second" : `${wait} seconds`}`;
@@ -187,4 +193,20 @@ export function bytesText(n: number): string {
 
 export function countText(n: number, one: string, many = `${one}s`): string {
   return `${formatCount(n)} ${n === 1 ? one : many}`;
+}
+
+/** The teacher's door controls: the lock button's words and what being locked means. */
+export function doorView(state: { locked: boolean; barred: readonly { id: string; nickname: string }[] } | null): { lockLabel: string; lockNote: string; barredNote: string } {
+  const locked = state?.locked ?? false;
+  const barred = state?.barred.length ?? 0;
+  return {
+    lockLabel: locked ? "Unlock the room" : "Lock the room",
+    lockNote: locked
+      ? "Locked: nobody new can join. Students already in the room can still come back after a dropped connection."
+      : "Open: anyone with the code can join. Lock the room once the class is in.",
+    barredNote:
+      barred === 0
+        ? "Nobody has been removed. A removed student cannot come back, under that name, a name that looks like it, or from that browser, until you let them back in."
+        : `${countText(barred, "removed student")}, kept out until you let them back in:`,
+  };
 }
