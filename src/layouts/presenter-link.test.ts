@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { hashForSection, hashWithoutSection, presenterKeyAction, sectionFromHash, type KeyFacts } from "./presenter-link.ts";
+import { hashForSection, hashWithoutSection, hashWithSection, presenterKeyAction, sectionFromHash, type KeyFacts } from "./presenter-link.ts";
 
 describe("presenter deep link", () => {
   it("reads a 1-based section as a 0-based index", () => {
@@ -34,6 +34,9 @@ describe("presenter deep link", () => {
   it("removes only its own parameter when leaving", () => {
     expect(hashWithoutSection("#present=3")).toBe("");
     expect(hashWithoutSection("#present=3&timeline-tcp=120")).toBe("#timeline-tcp=120");
+    expect(hashWithSection("#present=3&timeline-tcp=120", 4)).toBe("#present=5&timeline-tcp=120");
+    expect(hashWithSection("#handshake-step=2", 0)).toBe("#present=1&handshake-step=2");
+    expect(hashWithSection("", 1)).toBe("#present=2");
     expect(hashWithoutSection("#timeline-tcp=120&present=3")).toBe("#timeline-tcp=120");
     expect(hashWithoutSection("")).toBe("");
   });

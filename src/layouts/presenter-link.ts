@@ -20,6 +20,12 @@ export function hashForSection(index: number): string {
   return `#${PRESENT_HASH_KEY}=${Math.max(0, Math.trunc(index)) + 1}`;
 }
 
+/** The hash naming a 0-based section, first, with the hash's other parameters (widgets' steps) kept after it. */
+export function hashWithSection(hash: string, index: number): string {
+  const rest = hashWithoutSection(hash).replace(/^#/, "");
+  return rest ? `${hashForSection(index)}&${rest}` : hashForSection(index);
+}
+
 /** The hash with the presenter parameter removed (other parameters kept), for leaving the mode. */
 export function hashWithoutSection(hash: string): string {
   const rest = hash

@@ -7,7 +7,7 @@
 import { createActor } from "xstate";
 import { presenterMachine } from "../machines/presenter.ts";
 import { DEEP_LINK_EVENT, type DeepLinkDetail } from "../widgets/shared/classroom-session.ts";
-import { hashForSection, hashWithoutSection, presenterKeyAction } from "./presenter-link.ts";
+import { hashWithoutSection, hashWithSection, presenterKeyAction } from "./presenter-link.ts";
 import { keyFacts, type PresenterController } from "./presenter-trigger.ts";
 
 /** Section 0 is the header (title, summary, objectives, and anything before the first h2); then one per h2. */
@@ -84,7 +84,7 @@ export function createPresenter(article: HTMLElement, presentButton: HTMLButtonE
     next.setAttribute("aria-disabled", String(section === count - 1));
     // A new slide starts at its top; "instant" so nothing animates, whatever the motion preference.
     window.scrollTo({ top: 0, left: 0, behavior: "instant" });
-    writeHash(hashForSection(section));
+    writeHash(hashWithSection(location.hash, section));
     const title = titleOf(sections[section] ?? []);
     say(`${wasOn ? "" : "Presenter mode. "}Section ${section + 1} of ${count}${title ? `: ${title}` : ""}.`);
   };

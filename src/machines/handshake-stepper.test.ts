@@ -324,6 +324,13 @@ describe("deep links", () => {
     expect(stepFromHash("handshake-step=6")).toBe(5);
   });
 
+  it("read the step among the hash's other parameters, as on a projector slide", () => {
+    expect(stepFromHash("#present=3&handshake-step=4")).toBe(3);
+    expect(stepFromHash("#handshake-step=2&timeline-tcp=10")).toBe(1);
+    expect(hashNamesStep("#present=3")).toBe(false);
+    expect(hashNamesStep("#present=3&xhandshake-step=2")).toBe(false);
+  });
+
   it("start at the first step for a hash that is not a step", () => {
     for (const garbage of ["", "#", "#intro", "#handshake-step=", "#handshake-step=abc", "#handshake-step=2x", "#handshake-step=1e3", "#other-step=3"]) {
       expect(stepFromHash(garbage), garbage).toBe(0);

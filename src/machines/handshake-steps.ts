@@ -367,7 +367,8 @@ export function hashNamesStep(hash: string): boolean {
 }
 
 function requestedStep(hash: string): number | null {
-  const match = new RegExp(`^#?${HASH_KEY}=(-?\\d{1,6})$`).exec(hash.trim());
+  // One of the hash's parameters: on a projector it follows the slide ("#present=3&handshake-step=4").
+  const match = new RegExp(`(?:^#?|&)${HASH_KEY}=(-?\\d{1,6})(?:&|$)`).exec(hash.trim());
   return match ? Number(match[1]) : null;
 }
 

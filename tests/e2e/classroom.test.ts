@@ -219,6 +219,39 @@ describe("presenter mode", () => {
     expect(watch.pageErrors).toEqual([]);
     await done();
   });
+
+  it("stepping a widget on a slide keeps #present=N, and that link reopens the slide with the widget at its step", async () => {
+    const { contexts, close: done } = await launchContexts(1);
+    const page = await contexts[0]!.newPage();
+    const watch = watchPage(page);
+    // Sections are marked when presenter mode first starts.
+    await page.goto(`${baseUrl}/lessons/upgrade-handshake/#present=1`);
+    await page.locator("html[data-presenter]").waitFor({ state: "attached" });
+    const slide = Number(await page.locator("sp-handshake-stepper").evaluate((e) => e.closest<HTMLElement>("[data-presenter-section]")?.dataset.presenterSection ?? "-1")) + 1;
+    expect(slide).toBeGreaterThan(0);
+    await page.goto(`${baseUrl}/lessons/upgrade-handshake/#present=${slide}`);
+    await page.reload();
+    await page.locator("html[data-presenter]").waitFor({ state: "attached" });
+    await page.locator("sp-handshake-stepper[data-ready]").waitFor();
+    const stepper = page.locator("sp-handshake-stepper");
+    await stepper.locator("[data-part=next]").click();
+    await stepper.locator("[data-part=next]").click();
+    await page.locator('sp-handshake-stepper[data-step="3"]').waitFor();
+    const link = new URL(page.url()).hash;
+    expect(link).toBe(`#present=${slide}&handshake-step=3`);
+    // The slide's own keys still step slides afterwards, and the widget's step rides along.
+    await page.keyboard.press("Escape");
+    await page.waitForFunction(() => !document.documentElement.hasAttribute("data-presenter"));
+    expect(new URL(page.url()).hash).toBe("#handshake-step=3");
+
+    const fresh = await contexts[0]!.newPage();
+    await fresh.goto(`${baseUrl}/lessons/upgrade-handshake/${link}`);
+    await fresh.locator("html[data-presenter]").waitFor({ state: "attached" });
+    expect(await fresh.locator("[data-part=presenter-counter]").textContent()).toMatch(new RegExp(`^${slide} / `));
+    await fresh.locator('sp-handshake-stepper[data-ready][data-step="3"]').waitFor();
+    expect(watch.pageErrors).toEqual([]);
+    await done();
+  });
 });
 
 describe.each(["light", "dark"] as const)("accessibility of the classroom pages in the %s theme", (scheme) => {

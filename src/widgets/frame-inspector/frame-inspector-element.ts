@@ -31,7 +31,7 @@ import { afterNextFrame } from "../shared/after-next-frame.ts";
 import { setAttr, setData, setFlag, setText } from "../shared/dom-writes.ts";
 import { parseRecording, serializeRecording } from "./recording-file.ts";
 import { hashForStep, stepFromHash } from "./step-link.ts";
-import { DEEP_LINK_EVENT, type DeepLinkDetail } from "../shared/classroom-session.ts";
+import { writeDeepLink } from "../shared/deep-link.ts";
 import { createTappedSocket, type TappedSocket } from "../shared/tapped-socket.ts";
 import { describeClose } from "../echo-console/describe-entry.ts";
 
@@ -63,10 +63,6 @@ const commands: Record<string, TapCommand> = {
   drop: { cmd: "drop" },
 };
 
-/** Tells the page (the classroom bar) that the address now names another step. */
-const announceDeepLink = (): void => {
-  document.dispatchEvent(new CustomEvent<DeepLinkDetail>(DEEP_LINK_EVENT, { detail: { hash: location.hash } }));
-};
 
 /** Multi-frame messages among `messages[from…]`, by the frame they end with (RFC 6455 §5.4). */
 function reassembledByLastFrame(messages: readonly CapturedMessage[], from: number): Map<string, CapturedMessage> {
@@ -179,8 +175,7 @@ export default class FrameInspectorElement extends HTMLElement {
       this.#recorder?.send({ type: state === "playing" ? "view.pause" : "view.play" });
     }, { signal });
     this.#part("go-live").addEventListener("click", () => {
-      history.replaceState(null, "", location.pathname + location.search);
-      announceDeepLink();
+      writeDeepLink("");
       this.#startRecorder();
       this.#connect();
     }, { signal });
@@ -441,10 +436,7 @@ export default class FrameInspectorElement extends HTMLElement {
 
     if (live && mode !== "live" && events.length > 0) this.#persistStep(events, `${mode}:${cursor}`);
     const hash = mode === "live" ? "" : hashForStep(cursor);
-    if (location.hash !== hash && (hash !== "" || stepFromHash(location.hash) !== null)) {
-      history.replaceState(null, "", `${location.pathname}${location.search}${hash}`);
-      announceDeepLink();
-    }
+    if (hash !== "" || stepFromHash(location.hash) !== null) writeDeepLink(hash);
     this.#lane?.settle();
     this.#renderView(events, cursor, mode === "live");
     if (this.#pendingStepLabel !== null) this.#paced.request();

@@ -23,7 +23,7 @@ import { tokenizeHttp, type ThemedToken } from "../shared/highlight-http.ts";
 import { captureHandshake } from "./capture-handshake.ts";
 import { renderExplanation } from "./render-explanation.ts";
 import { readTokens, renderWire } from "./wire-lines.ts";
-import { DEEP_LINK_EVENT, type DeepLinkDetail } from "../shared/classroom-session.ts";
+import { writeDeepLink } from "../shared/deep-link.ts";
 
 type Tokens = Record<MessageName, (ThemedToken[] | null)[]>;
 
@@ -215,14 +215,8 @@ export default class HandshakeStepperElement extends HTMLElement {
     this.#shown = { index, handshake, notice };
   }
 
-  /** The address bar follows the reader (replaceState: stepping adds no history entries). */
+  /** The address bar follows the reader, and a teacher's followers follow it (deep-link.ts). */
   #writeHash(index: number): void {
-    const hash = hashForStep(index);
-    if (location.hash === hash) return;
-    const url = new URL(location.href);
-    url.hash = hash;
-    history.replaceState(history.state, "", url);
-    // The classroom bar passes a teacher's steps on to the students who follow.
-    document.dispatchEvent(new CustomEvent<DeepLinkDetail>(DEEP_LINK_EVENT, { detail: { hash: location.hash } }));
+    writeDeepLink(hashForStep(index));
   }
 }

@@ -32,7 +32,7 @@ import {
   traceMoments,
   transcript,
 } from "./trace-view.ts";
-import { DEEP_LINK_EVENT, type DeepLinkDetail } from "../shared/classroom-session.ts";
+import { writeDeepLink } from "../shared/deep-link.ts";
 import { formatCount } from "../shared/format-count.ts";
 
 const SVG = "http://www.w3.org/2000/svg";
@@ -538,14 +538,8 @@ export default class TimelineElement extends HTMLElement {
     this.#shown = { time, moment, state, trace };
   }
 
-  /** The address bar follows the reader (replaceState: stepping adds no history entries). */
+  /** The address bar follows the reader, and a teacher's followers follow it (deep-link.ts). */
   #writeHash(time: number): void {
-    const hash = hashWithTime(location.hash, this.#id, time);
-    if (location.hash === hash) return;
-    const url = new URL(location.href);
-    url.hash = hash;
-    history.replaceState(history.state, "", url);
-    // The classroom bar passes a teacher's steps on to the students who follow.
-    document.dispatchEvent(new CustomEvent<DeepLinkDetail>(DEEP_LINK_EVENT, { detail: { hash: location.hash } }));
+    writeDeepLink(hashWithTime(location.hash, this.#id, time));
   }
 }

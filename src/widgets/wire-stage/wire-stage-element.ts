@@ -11,7 +11,7 @@ import { createActor } from "xstate";
 import { echoConnectionMachine, readyStateOf, type EchoConnectionActor } from "../../machines/echo-connection.ts";
 import { advanceLive, wireStagePlayerMachine, type WireStagePlayerActor } from "../../machines/wire-stage-player.ts";
 import type { TapCommand, TapEvent } from "../../protocol/tap-events.ts";
-import { DEEP_LINK_EVENT, type DeepLinkDetail } from "../shared/classroom-session.ts";
+import { writeDeepLink } from "../shared/deep-link.ts";
 import { FlightAnimator } from "../shared/flight.ts";
 import { setAttr, setData, setFlag, setText } from "../shared/dom-writes.ts";
 import { createTappedSocket, type TappedSocket } from "../shared/tapped-socket.ts";
@@ -47,16 +47,6 @@ function part<T extends Element = HTMLElement>(root: Element, name: string): T {
   if (!found) throw new Error(`sp-wire-stage is missing its "${name}" part`);
   return found;
 }
-
-/**
- * Tells the page (the classroom bar) that the address names another step. Only the step is
- * passed on: a teacher's students step their own stage to it, and the recording in the
- * address is far longer than a room message may be.
- */
-const announceDeepLink = (): void => {
-  const step = stepFromHash(location.hash);
-  document.dispatchEvent(new CustomEvent<DeepLinkDetail>(DEEP_LINK_EVENT, { detail: { hash: step === null ? "" : hashFor(step, null) } }));
-};
 
 /** How far the live edge trails the lab's clock, so tap events arrive before their moment is drawn. */
 const TAP_PLAYOUT_DELAY_MS = 150;
@@ -564,10 +554,7 @@ export default class WireStageElement extends HTMLElement {
   #syncHash(live: boolean, step: number): void {
     if (live && !this.#recorded) {
       this.#linkedStep = null;
-      if (stepFromHash(location.hash) !== null) {
-        history.replaceState(null, "", location.pathname + location.search);
-        announceDeepLink();
-      }
+      if (stepFromHash(location.hash) !== null) writeDeepLink("");
       return;
     }
     // Clock ticks re-render many times a second while paused; only a new step rewrites the link.
@@ -593,10 +580,8 @@ export default class WireStageElement extends HTMLElement {
     const encoded = session.recordingComplete ? await encodeRecording(recording).catch(() => null) : null;
     if (this.#player?.getSnapshot().matches("live") && !this.#recorded) return;
     const hash = hashFor(step, encoded);
-    if (location.hash !== hash) {
-      history.replaceState(null, "", `${location.pathname}${location.search}${hash}`);
-      announceDeepLink();
-    }
+    // Followers get the step only: their own stage steps to it.
+    writeDeepLink(hash, hashFor(step, null));
   }
 
   async #openFromLinkOrConnect(step: number | null): Promise<void> {
@@ -614,7 +599,7 @@ export default class WireStageElement extends HTMLElement {
     }
     if (!read.ok) {
       this.#recorded = false;
-      history.replaceState(null, "", location.pathname + location.search);
+      writeDeepLink("");
       this.#setProblem(`The linked session could not be opened (${read.error}), so the stage starts a new one.`);
       this.#renderConnection();
       return this.#connect();
@@ -637,8 +622,7 @@ export default class WireStageElement extends HTMLElement {
 
   #goLive(): void {
     this.#recorded = false;
-    history.replaceState(null, "", location.pathname + location.search);
-    announceDeepLink();
+    writeDeepLink("");
     this.#setProblem("");
     this.#newSession();
     this.#player?.send({ type: "view.live" });
