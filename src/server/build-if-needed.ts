@@ -7,7 +7,8 @@ import { readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { SERVE_BUNDLE, SERVER_BUNDLE_DIR } from "./server-bundle.ts";
 
-const sourcePaths = ["src", "content", "public", "astro.config.mjs", "package.json", "package-lock.json", "tsconfig.json"];
+// The teacher's guide is a page of the site too (src/pages/teachers.astro renders it).
+const sourcePaths = ["src", "content", "public", "docs/teachers-guide.md", "astro.config.mjs", "package.json", "package-lock.json", "tsconfig.json"];
 
 async function newestMtime(path: string): Promise<number> {
   let info;

@@ -14,10 +14,10 @@ afterAll(async () => {
 });
 
 describe.each(["light", "dark"] as const)("accessibility in the %s theme", (scheme) => {
-  it("has no axe violations on the home page", async () => {
+  it.each(["/", "/teachers/"])("has no axe violations on %s", async (path) => {
     const page = await browser.context.newPage();
     await page.emulateMedia({ colorScheme: scheme });
-    await page.goto(`${baseUrl}/`);
+    await page.goto(`${baseUrl}${path}`);
     expect(await axeViolations(page)).toEqual([]);
     await page.close();
   });

@@ -149,22 +149,27 @@ describe("the classroom", () => {
     expect(dialogs).toEqual([]);
   });
 
-  it("the teacher steps a widget and a following student's copy moves to the same step", async () => {
+  it("the teacher leads from a lesson opened in a new tab, the /join/ tab staying in the room, and a following student's copy moves to the same step", async () => {
     await room(ada).locator("[data-part=follow]").check();
-    // The teacher and the follower both go to lesson 4; the classroom bar reconnects each of them.
-    await teacher.goto(`${baseUrl}/lessons/upgrade-handshake/`);
-    await ada.goto(`${baseUrl}/lessons/upgrade-handshake/`);
-    await teacher.locator('sp-classroom-bar[data-state="connected"][data-role="teacher"]').waitFor();
+    // A new tab of the teacher's browser: it has no session of its own, and joins as the teacher.
+    const lessonTab = await teacher.context().newPage();
+    watches.push(watchPage(lessonTab));
+    await lessonTab.goto(`${baseUrl}/lessons/upgrade-handshake/`);
+    await lessonTab.locator('sp-classroom-bar[data-state="connected"][data-role="teacher"]').waitFor();
+    // Arriving brought the follower to the lesson.
+    await ada.waitForURL(/\/lessons\/upgrade-handshake\//);
     await ada.locator('sp-classroom-bar[data-state="connected"][data-following="true"]').waitFor();
-    const stepper = teacher.locator("sp-handshake-stepper");
+    expect(await teacher.locator('sp-classroom[data-state="in-room"][data-role="teacher"]').count()).toBe(1);
+    const stepper = lessonTab.locator("sp-handshake-stepper");
     await stepper.scrollIntoViewIfNeeded();
-    await teacher.locator("sp-handshake-stepper[data-ready]").waitFor();
+    await lessonTab.locator("sp-handshake-stepper[data-ready]").waitFor();
     const follower = ada.locator("sp-handshake-stepper");
     await follower.scrollIntoViewIfNeeded();
     await ada.locator("sp-handshake-stepper[data-ready]").waitFor();
     for (let i = 0; i < 3; i++) await stepper.locator("[data-part=next]").click();
     expect(await stepper.getAttribute("data-step")).toBe("4");
     await ada.locator('sp-handshake-stepper[data-step="4"]').waitFor();
+    await lessonTab.close();
     // Bob did not choose to follow: his page stays where it was.
     expect(new URL(bob.url()).pathname).toBe("/join/");
   });
@@ -189,6 +194,30 @@ describe("the classroom", () => {
       expect(watch.pageErrors).toEqual([]);
       expect(foreignRequests(watch, baseUrl)).toEqual([]);
     }
+  });
+});
+
+describe("finding the classroom", () => {
+  it("the home page and every lesson link to the classroom and the teacher's guide, which is a page of the site", async () => {
+    const { contexts, close: done } = await launchContexts(1);
+    const page = await contexts[0]!.newPage();
+    const watch = watchPage(page);
+    await page.goto(`${baseUrl}/`);
+    const lessons = await page.locator(".lesson-list a").evaluateAll((links) => links.map((a) => (a as HTMLAnchorElement).pathname));
+    expect(lessons.length).toBeGreaterThan(5);
+    for (const path of ["/", ...lessons]) {
+      if (path !== "/") await page.goto(`${baseUrl}${path}`);
+      const nav = page.locator('nav[aria-label="Site"]');
+      expect(await nav.locator('a[href="/join/"]').textContent(), path).toBe("Classroom");
+      expect(await nav.locator('a[href="/teachers/"]').textContent(), path).toBe("For teachers");
+    }
+    await page.locator('nav[aria-label="Site"] a[href="/teachers/"]').click();
+    await page.locator("h1", { hasText: "Teaching with Switching Protocols" }).waitFor();
+    expect(await page.locator("main").textContent()).toContain("Let back in");
+    await page.setViewportSize({ width: 390, height: 844 });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    expect(watch.pageErrors).toEqual([]);
+    await done();
   });
 });
 

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { startSite, type Running } from "../test-helpers.ts";
+import { TEACHER_TABS } from "./room.ts";
 import { createRoomAsTeacher, delay, joinAsStudent, openRoomClient, takeOpenedClients } from "./room-test-helpers.ts";
 
 let running: Running | null = null;
@@ -156,7 +157,7 @@ describe("reconnecting", () => {
     expect(running.site.lab.roomStats()).toEqual({ rooms: 0, members: 0, connected: 0 });
   });
 
-  it("lets the teacher come back with the key (4002 for the old socket) and refuses a wrong key", async () => {
+  it("lets the teacher in again with the key from other tabs, both leading, and refuses a wrong key", async () => {
     running = await startSite({ roomJoinFailuresPerMinute: 10 });
     const { teacher, code, teacherKey, teacherId } = await createRoomAsTeacher(running);
     const { student } = await joinAsStudent(running, code, "Ada");
@@ -167,16 +168,37 @@ describe("reconnecting", () => {
     wrong.send({ type: "teach", code, teacherKey: "x".repeat(22) });
     expect(await wrong.take("error")).toMatchObject({ code: "bad-key" });
 
-    const back = await openRoomClient(running);
-    back.send({ type: "teach", code, teacherKey });
-    const joined = await back.take("joined");
+    const second = await openRoomClient(running);
+    second.send({ type: "teach", code, teacherKey });
+    const joined = await second.take("joined");
     expect(joined.you).toMatchObject({ id: teacherId, role: "teacher", connected: true });
     expect(joined.resume).toBe(teacherKey);
     expect(joined.history.map((m) => m.text)).toEqual(["hi"]);
-    expect(await teacher.closed).toMatchObject({ code: 4002 });
-    // The teacher's powers moved with them.
-    back.send({ type: "follow", lesson: "upgrade-handshake", hash: "#step=2" });
+    expect(await second.take("room-state")).toEqual({ type: "room-state", locked: false, barred: [] });
+    // Both tabs lead, both hear the room, and nobody was told the teacher came "back".
+    second.send({ type: "follow", lesson: "upgrade-handshake", hash: "#step=2" });
     expect(await student.take("follow")).toMatchObject({ lesson: "upgrade-handshake", hash: "#step=2" });
+    teacher.send({ type: "follow", lesson: "frames", hash: "" });
+    expect(await student.take("follow")).toMatchObject({ lesson: "frames" });
+    student.send({ type: "say", text: "both?" });
+    for (const tab of [teacher, second]) await tab.take("message", (m) => m.text === "both?");
+    expect(student.all("presence")).toEqual([]);
+
+    // One tab closing leaves the teacher connected; beyond TEACHER_TABS the oldest is replaced.
+    teacher.ws.close();
+    await teacher.closed;
+    student.send({ type: "say", text: "still here" });
+    await second.take("message", (m) => m.text === "still here");
+    expect(student.all("presence")).toEqual([]);
+    const more = [];
+    for (let i = 0; i < TEACHER_TABS; i++) {
+      const tab = await openRoomClient(running);
+      tab.send({ type: "teach", code, teacherKey });
+      await tab.take("joined");
+      more.push(tab);
+    }
+    expect(await second.closed).toMatchObject({ code: 4002 });
+    for (const tab of more) expect(tab.ws.readyState).toBe(tab.ws.OPEN);
   });
 });
 

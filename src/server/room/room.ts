@@ -7,6 +7,10 @@
 // token; a removed student stays barred (by resume token and by name) until the teacher lets
 // them back in; a locked room takes no newcomers (its members can still come back).
 //
+// The teacher may be in the room from several tabs at once (the projector's /join/ page and the
+// lesson they lead from, up to TEACHER_TABS), each proven by the teacher key; a student has one
+// connection, and a newer one replaces the older (4002).
+//
 // Presence goes out as deltas (joined, away, back, left) to everyone but the person concerned;
 // only a newcomer gets the whole list, so a join costs O(n) bytes in all, not O(n) per member.
 //
@@ -23,6 +27,8 @@ import { newParticipantId, newSecret, sameSecret } from "./room-ids.ts";
 export const HISTORY_LENGTH = 50;
 export const STATS_INTERVAL_MS = 1000;
 export const TEACHER_NICKNAME = "Teacher";
+/** Connections the teacher may hold at once; a newer one beyond it replaces the oldest (4002). */
+export const TEACHER_TABS = 4;
 
 export interface RoomLimits {
   maxParticipants: number;
@@ -55,7 +61,8 @@ export interface Member {
   readonly address: string;
   /** A student's resume token (the teacher's proof is the room's teacher key). */
   readonly resume: string;
-  conn: Connection | null;
+  /** Open connections: at most one for a student, TEACHER_TABS for the teacher. */
+  conns: Connection[];
   expiry: NodeJS.Timeout | null;
 }
 
@@ -68,7 +75,7 @@ export interface Room {
   readonly owner: string;
   readonly closed: boolean;
   readonly locked: boolean;
-  /** Seats the teacher on `ws` (replacing an older connection with 4002) and greets them. */
+  /** Seats the teacher on `ws` (beside their other tabs, replacing the oldest beyond TEACHER_TABS) and greets that connection. */
   seatTeacher(ws: WebSocket, raw: ByteCounters, greeting: "created" | "joined"): Member;
   join(nickname: string, resume: string | undefined, address: string, ws: WebSocket, raw: ByteCounters): JoinResult;
   say(member: Member, text: string): void;
@@ -116,15 +123,18 @@ export function createRoom(options: RoomOptions): Room {
   let statsDirty = false;
   let lastStatsAt = -Infinity;
 
-  const teacher: Member = { id: newParticipantId(), nickname: TEACHER_NICKNAME, skeleton: TEACHER_SKELETON, role: "teacher", address: owner, resume: "", conn: null, expiry: null };
+  const teacher: Member = { id: newParticipantId(), nickname: TEACHER_NICKNAME, skeleton: TEACHER_SKELETON, role: "teacher", address: owner, resume: "", conns: [], expiry: null };
   members.set(teacher.id, teacher);
   byNickname.set(teacher.skeleton, teacher);
 
-  const participantOf = (m: Member): Participant => ({ id: m.id, nickname: m.nickname, role: m.role, connected: m.conn !== null });
+  const participantOf = (m: Member): Participant => ({ id: m.id, nickname: m.nickname, role: m.role, connected: m.conns.length > 0 });
 
   function sendFrame(member: Member, frame: Buffer): void {
-    const ws = member.conn?.ws;
-    if (!ws || ws.readyState !== ws.OPEN) return;
+    for (const conn of [...member.conns]) sendOn(conn.ws, frame);
+  }
+
+  function sendOn(ws: WebSocket, frame: Buffer): void {
+    if (ws.readyState !== ws.OPEN) return;
     ws.send(frame, { binary: false });
     traffic.framesOut++;
     if (ws.bufferedAmount > limits.sendBufferBytes) {
@@ -136,24 +146,21 @@ export function createRoom(options: RoomOptions): Room {
 
   const frameOf = (message: ServerMessage): Buffer => Buffer.from(JSON.stringify(message), "utf8");
 
-  function sendTo(member: Member, message: ServerMessage): void {
-    sendFrame(member, frameOf(message));
-  }
-
   function broadcast(message: ServerMessage, to: (m: Member) => boolean = () => true): void {
     const frame = frameOf(message);
     // A copy: terminating a slow reader never changes the map, but a member list that is
     // iterated while being changed is a trap for whoever edits this next.
-    for (const member of [...members.values()]) if (member.conn && to(member)) sendFrame(member, frame);
+    for (const member of [...members.values()]) if (member.conns.length > 0 && to(member)) sendFrame(member, frame);
   }
 
   function statsMessage(): ServerMessage {
     let bytesIn = traffic.bytesInGone;
     let bytesOut = traffic.bytesOutGone;
     for (const m of members.values()) {
-      if (!m.conn) continue;
-      bytesIn += m.conn.raw.bytesRead - m.conn.readBase;
-      bytesOut += m.conn.raw.bytesWritten - m.conn.writtenBase;
+      for (const conn of m.conns) {
+        bytesIn += conn.raw.bytesRead - conn.readBase;
+        bytesOut += conn.raw.bytesWritten - conn.writtenBase;
+      }
     }
     return { type: "stats", messages: lastMessageId, framesIn: traffic.framesIn, framesOut: traffic.framesOut, bytesIn, bytesOut };
   }
@@ -180,8 +187,11 @@ export function createRoom(options: RoomOptions): Room {
     touch();
   }
 
+  const roomStateFrame = (): Buffer => frameOf({ type: "room-state", locked, barred: [...barred.values()].map(({ id, nickname }) => ({ id, nickname })) });
+
+  /** To every tab of the teacher. */
   function sendRoomState(): void {
-    sendTo(teacher, { type: "room-state", locked, barred: [...barred.values()].map(({ id, nickname }) => ({ id, nickname })) });
+    sendFrame(teacher, roomStateFrame());
   }
 
   /** Why a nickname with this skeleton (and `resume`, from `address`) may not take a new seat, or null. */
@@ -216,15 +226,15 @@ export function createRoom(options: RoomOptions): Room {
   function attach(member: Member, ws: WebSocket, raw: ByteCounters): void {
     if (member.expiry) clearTimeout(member.expiry);
     member.expiry = null;
-    const old = member.conn;
-    if (old) {
+    const most = member.role === "teacher" ? TEACHER_TABS : 1;
+    while (member.conns.length >= most) {
+      const old = member.conns.shift()!;
       retire(old);
-      member.conn = null;
       if (old.ws.readyState === old.ws.OPEN) old.ws.close(4002, "Replaced by a newer connection of the same person");
     }
-    member.conn = { ws, raw, readBase: raw.bytesRead, writtenBase: raw.bytesWritten };
+    member.conns.push({ ws, raw, readBase: raw.bytesRead, writtenBase: raw.bytesWritten });
     const count = (): void => {
-      if (member.conn?.ws !== ws) return;
+      if (!member.conns.some((c) => c.ws === ws)) return;
       traffic.framesIn++;
       touch();
     };
@@ -265,17 +275,18 @@ export function createRoom(options: RoomOptions): Room {
     seatTeacher(ws, raw, greeting) {
       if (teacherAway) clearTimeout(teacherAway);
       teacherAway = null;
+      const wasAway = teacher.conns.length === 0;
       attach(teacher, ws, raw);
       if (greeting === "created") {
-        sendTo(teacher, { type: "created", code, teacherKey, you: participantOf(teacher) });
+        sendOn(ws, frameOf({ type: "created", code, teacherKey, you: participantOf(teacher) }));
         touch();
       } else {
-        // A teacher coming back gets what a student gets: who is here and what was said. Their
-        // "resume" is the teacher key, the thing they send to come back again.
-        sendTo(teacher, { type: "joined", you: participantOf(teacher), resume: teacherKey, participants: room.participants(), history: [...history] });
-        presence("back", teacher);
+        // A teacher coming back (or opening another tab) gets what a student gets: who is here
+        // and what was said. Their "resume" is the teacher key, what they send to come back.
+        sendOn(ws, frameOf({ type: "joined", you: participantOf(teacher), resume: teacherKey, participants: room.participants(), history: [...history] }));
+        if (wasAway) presence("back", teacher);
       }
-      sendRoomState();
+      sendOn(ws, roomStateFrame());
       return teacher;
     },
 
@@ -294,12 +305,12 @@ export function createRoom(options: RoomOptions): Room {
           const same = existing.nickname.toLowerCase() === nickname.toLowerCase();
           return { ok: false, code: "nickname-taken", message: same ? `Someone in this room is already called ${existing.nickname}; choose another nickname.` : `“${nickname}” looks too much like ${existing.nickname}, who is already in this room; choose a nickname nobody could mistake.` };
         }
-        member = { id: newParticipantId(), nickname, skeleton, role: "student", address, resume: newSecret(), conn: null, expiry: null };
+        member = { id: newParticipantId(), nickname, skeleton, role: "student", address, resume: newSecret(), conns: [], expiry: null };
         members.set(member.id, member);
         byNickname.set(skeleton, member);
       }
       attach(member, ws, raw);
-      sendTo(member, { type: "joined", you: participantOf(member), resume: member.resume, participants: room.participants(), history: [...history] });
+      sendOn(ws, frameOf({ type: "joined", you: participantOf(member), resume: member.resume, participants: room.participants(), history: [...history] }));
       presence(resumed ? "back" : "joined", member);
       return { ok: true, member, resumed };
     },
@@ -322,9 +333,7 @@ export function createRoom(options: RoomOptions): Room {
       if (!member || member.role !== "student") return false;
       forget(member);
       barred.set(member.id, { id: member.id, nickname: member.nickname, skeleton: member.skeleton, resume: member.resume });
-      const conn = member.conn;
-      member.conn = null;
-      if (conn) {
+      for (const conn of member.conns.splice(0)) {
         retire(conn);
         if (conn.ws.readyState === conn.ws.OPEN) conn.ws.close(4001, "Removed from the room by the teacher");
       }
@@ -346,9 +355,10 @@ export function createRoom(options: RoomOptions): Room {
     },
 
     disconnected(member, ws) {
-      if (closed || member.conn?.ws !== ws) return; // already replaced, removed or closed
-      retire(member.conn);
-      member.conn = null;
+      const index = member.conns.findIndex((c) => c.ws === ws);
+      if (closed || index < 0) return; // already replaced, removed or closed
+      retire(member.conns.splice(index, 1)[0]!);
+      if (member.conns.length > 0) return; // still here in another tab
       if (member.role === "teacher") {
         const minutes = Math.max(1, Math.round(limits.graceMs / 60_000));
         teacherAway = setTimeout(() => room.close(`The teacher has been away for ${minutes} minute${minutes === 1 ? "" : "s"}, so the room is closed.`), limits.graceMs);
@@ -369,8 +379,7 @@ export function createRoom(options: RoomOptions): Room {
       closed = true;
       stopTimers();
       for (const m of members.values()) {
-        const ws = m.conn?.ws;
-        if (ws && ws.readyState === ws.OPEN) ws.close(1000, "The room is closed");
+        for (const { ws } of m.conns) if (ws.readyState === ws.OPEN) ws.close(1000, "The room is closed");
       }
       options.onClosed(room);
     },
@@ -388,7 +397,7 @@ export function createRoom(options: RoomOptions): Room {
 
     connectedCount() {
       let n = 0;
-      for (const m of members.values()) if (m.conn) n++;
+      for (const m of members.values()) if (m.conns.length > 0) n++;
       return n;
     },
 

@@ -10,7 +10,7 @@
 import { createActor, type ActorRefFrom } from "xstate";
 import { classroomLinkMachine } from "../../machines/classroom-link.ts";
 import type { ServerMessage } from "../../protocol/room-protocol.ts";
-import { DEEP_LINK_EVENT, loadClassroomSession, saveClassroomSession, type ClassroomSession, type DeepLinkDetail } from "../shared/classroom-session.ts";
+import { DEEP_LINK_EVENT, loadClassroomSession, saveClassroomSession, TEACHER_SESSION_KEY, type ClassroomSession, type DeepLinkDetail } from "../shared/classroom-session.ts";
 import { browserWebSocket, labUrl } from "../shared/websocket-actor.ts";
 import { actionForFollow, createThrottle, describeEnding, followMessageFor, followNote, forgetsSession, describeFollowTarget } from "./follow-logic.ts";
 
@@ -49,6 +49,10 @@ export default class ClassroomBarElement extends HTMLElement {
     this.#abort = new AbortController();
     const signal = this.#abort.signal;
     document.addEventListener("sp:classroom-session", () => this.#sessionChanged(), { signal });
+    // Another tab shared or ended the teacher's session; it matters here when this tab has none of its own.
+    window.addEventListener("storage", (event) => {
+      if (event.key === TEACHER_SESSION_KEY) this.#sessionChanged();
+    }, { signal });
     document.addEventListener(DEEP_LINK_EVENT, (event) => this.#deepLinkChanged((event as CustomEvent<DeepLinkDetail>).detail?.hash ?? location.hash), { signal });
     part(this, "follow").addEventListener("change", (event) => this.#setFollowing((event.target as HTMLInputElement).checked), { signal });
     part(this, "retry").addEventListener("click", () => this.#actor?.send({ type: "link.retry" }), { signal });

@@ -2,11 +2,19 @@
 // reconnect to the room (a page load closes the previous page's sockets): the room code, the
 // role, and what is needed to come back as the same person — the teacher's key, or a
 // student's nickname and resume token — plus whether a student follows the teacher.
-// Stored per tab on purpose: a teacher's projector tab and their own tab are separate people.
+// Stored per tab, so two students sharing a computer are two people. The teacher's session is
+// also shared with the browser's other tabs (localStorage, TEACHER_SESSION_KEY): a lesson the
+// teacher opens in a new tab joins the room as the teacher and leads the class, beside the
+// projector's /join/ tab (the lab lets the teacher hold several connections). A tab's own
+// session comes first; the shared one is offered to tabs without one, for TEACHER_SESSION_MAX_AGE_MS
+// after it was last saved, and forgotten when the room ends for the teacher.
 // Whatever is read back is checked; anything malformed counts as "not in a room".
 import { CODE_PATTERN } from "../../protocol/room-protocol.ts";
 
 export const CLASSROOM_SESSION_KEY = "sp:classroom";
+export const TEACHER_SESSION_KEY = "sp:classroom-teacher";
+/** A school day: a shared teacher session older than this is not offered to new tabs. */
+export const TEACHER_SESSION_MAX_AGE_MS = 12 * 60 * 60 * 1000;
 
 export type ClassroomSession =
   | { role: "teacher"; code: string; teacherKey: string }
@@ -30,18 +38,34 @@ export function parseClassroomSession(raw: string | null): ClassroomSession | nu
   return null;
 }
 
-export function loadClassroomSession(storage: Pick<Storage, "getItem"> = sessionStorage): ClassroomSession | null {
+/** The teacher session another tab of this browser shared, if it is recent enough. */
+export function parseSharedTeacherSession(raw: string | null, nowMs: number): Extract<ClassroomSession, { role: "teacher" }> | null {
+  const session = parseClassroomSession(raw);
+  if (session?.role !== "teacher") return null;
+  const savedAt = (JSON.parse(raw!) as { savedAt?: unknown }).savedAt;
+  return typeof savedAt === "number" && savedAt <= nowMs + 60_000 && nowMs - savedAt < TEACHER_SESSION_MAX_AGE_MS ? session : null;
+}
+
+type Stores = { tab: Pick<Storage, "getItem" | "setItem" | "removeItem">; shared: Pick<Storage, "getItem" | "setItem" | "removeItem"> };
+const browserStores = (): Stores => ({ tab: sessionStorage, shared: localStorage });
+
+export function loadClassroomSession(stores: Stores = browserStores(), nowMs = Date.now()): ClassroomSession | null {
   try {
-    return parseClassroomSession(storage.getItem(CLASSROOM_SESSION_KEY));
+    return parseClassroomSession(stores.tab.getItem(CLASSROOM_SESSION_KEY)) ?? parseSharedTeacherSession(stores.shared.getItem(TEACHER_SESSION_KEY), nowMs);
   } catch {
     return null;
   }
 }
 
-export function saveClassroomSession(session: ClassroomSession | null, storage: Pick<Storage, "setItem" | "removeItem"> = sessionStorage): void {
+export function saveClassroomSession(session: ClassroomSession | null, stores: Stores = browserStores(), nowMs = Date.now()): void {
   try {
-    if (session === null) storage.removeItem(CLASSROOM_SESSION_KEY);
-    else storage.setItem(CLASSROOM_SESSION_KEY, JSON.stringify(session));
+    const ending = session === null ? loadClassroomSession(stores, nowMs) : null;
+    if (session === null) stores.tab.removeItem(CLASSROOM_SESSION_KEY);
+    else stores.tab.setItem(CLASSROOM_SESSION_KEY, JSON.stringify(session));
+    if (session?.role === "teacher") stores.shared.setItem(TEACHER_SESSION_KEY, JSON.stringify({ ...session, savedAt: nowMs }));
+    // The room ended for the teacher (closed, left): no new tab should try it again.
+    const shared = parseClassroomSession(stores.shared.getItem(TEACHER_SESSION_KEY));
+    if (ending?.role === "teacher" && shared?.code === ending.code) stores.shared.removeItem(TEACHER_SESSION_KEY);
   } catch {
     /* storage blocked: the room still works on this page, it just will not follow to the next */
   }
