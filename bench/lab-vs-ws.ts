@@ -40,13 +40,13 @@ export interface LabVsWsResult {
   collected: boolean;
 }
 
-interface ServerProcess {
+export interface ServerProcess {
   port: number;
   measure(): Promise<{ rss: number; heapUsed: number; collected: boolean }>;
   stop(): void;
 }
 
-interface Programs {
+export interface Programs {
   /** bench/reference-server.ts as plain JavaScript. */
   referenceServer: string;
   /** The production server's bundle (dist-server/site-server.mjs). */
@@ -54,7 +54,7 @@ interface Programs {
 }
 
 /** Both servers as plain JavaScript: the reference server bundled here, the lab as `astro build` bundled it. */
-async function programs(distDir: string): Promise<Programs> {
+export async function programs(distDir: string): Promise<Programs> {
   const root = dirname(distDir);
   const referenceServer = join(root, ".tmp", "reference-server.mjs");
   await build({ entryPoints: [fileURLToPath(new URL("./reference-server.ts", import.meta.url))], outfile: referenceServer, bundle: true, packages: "external", platform: "node", format: "esm", target: "node22", logLevel: "warning" });
@@ -65,7 +65,7 @@ async function programs(distDir: string): Promise<Programs> {
   return { referenceServer, siteServer };
 }
 
-async function startServer(kind: "ws" | "lab", distDir: string, run: Programs): Promise<ServerProcess> {
+export async function startServer(kind: "ws" | "fanout" | "lab", distDir: string, run: Programs): Promise<ServerProcess> {
   // Started from the project's root, so the bundles' imports of packages find node_modules.
   const child: ChildProcessWithoutNullStreams = spawn(process.execPath, ["--expose-gc", run.referenceServer, kind, distDir, run.siteServer], { stdio: "pipe", cwd: dirname(distDir) });
   const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
@@ -87,7 +87,7 @@ async function startServer(kind: "ws" | "lab", distDir: string, run: Programs): 
   };
 }
 
-function opened(ws: WebSocket): Promise<void> {
+export function opened(ws: WebSocket): Promise<void> {
   return new Promise((resolve, reject) => {
     ws.once("open", () => resolve());
     ws.once("error", reject);

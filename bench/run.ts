@@ -8,6 +8,7 @@ import { measureEchoLatency } from "./echo-latency.ts";
 import { measureRoomBroadcast } from "./room-broadcast.ts";
 import { measureWireStage } from "./wire-stage.ts";
 import { measureLabVsWs } from "./lab-vs-ws.ts";
+import { measureRoomFill } from "./room-fill.ts";
 import { measureLighthouse } from "./lighthouse.ts";
 import { stealNote, watchSteal } from "./host-steal.ts";
 
@@ -35,6 +36,8 @@ const budgets = {
   roomBroadcastP95Ms: 50,
   /** Server heap per room connection (socket, ws state, membership), measured on the server's thread. */
   roomHeapPerConnection: 200 * 1024,
+  /** Filling a 1,000-member classroom room, over a plain `ws` room (list to the newcomer, a delta to everyone else) filled the same way. */
+  roomFillTimeRatio: 2,
   /** No task on the main thread longer than this (the RAIL budget for a response to input). */
   longTaskMs: 50,
   /** Busy time per message at the end of a long session over its start: flat, not growing with the recording. */
@@ -97,6 +100,15 @@ console.log(`The lab beside a plain ws echo server started by this benchmark (ea
 console.log(`  messages/s: lab ${versus.lab.messagesPerSecond.toFixed(0)} · ws ${versus.ws.messagesPerSecond.toFixed(0)} · ratio ${checkAtLeast("tapped echo throughput ratio", versus.lab.messagesPerSecond / versus.ws.messagesPerSecond, budgets.tapEchoThroughputRatio, ratio)}`);
 console.log(`  round trip p50: lab ${ms(versus.lab.p50Ms)} · ws ${ms(versus.ws.p50Ms)} (${ratio(versus.lab.p50Ms / versus.ws.p50Ms)}) · p99: lab ${ms(versus.lab.p99Ms)} · ws ${ms(versus.ws.p99Ms)} · ratio ${check("tapped echo p99 ratio", versus.lab.p99Ms / versus.ws.p99Ms, budgets.tapEchoP99Ratio, ratio)}`);
 console.log(`  ${versus.idle} idle sockets, resident memory after V8's last-resort collection: lab ${check("idle sockets resident memory", versus.labIdleRssBytes, budgets.idleRssBytes, mb)} · ws ${mb(versus.wsIdleRssBytes)} · ratio ${check("idle sockets memory ratio", versus.labIdleRssBytes / versus.wsIdleRssBytes, budgets.idleRssRatio, ratio)}${versus.collected ? "" : " (no forced collection)"}`);
+
+stolen = watchSteal();
+const fills = await measureRoomFill(dist, [60, 300, 1000]);
+console.log(`Filling a classroom room, beside a plain ws room started by this benchmark (a join gets the list, everyone else a one-line delta; each server in its own process; members join one after another${stealNote(stolen())})`);
+for (const f of fills) {
+  const timeRatio = f.lab.ms / f.ws.ms;
+  const shownRatio = f.members === 1000 ? check("room fill time ratio at 1,000", timeRatio, budgets.roomFillTimeRatio, ratio) : ratio(timeRatio);
+  console.log(`  ${String(f.members).padStart(5)} members: time lab ${ms(f.lab.ms)} · ws ${ms(f.ws.ms)} · ratio ${shownRatio} · bytes sent lab ${kb(f.lab.bytes)} · ws ${kb(f.ws.bytes)} (${ratio(f.lab.bytes / f.ws.bytes)}), ${(f.lab.bytes / f.members / 1024).toFixed(2)} KiB per join`);
+}
 
 stolen = watchSteal();
 const lighthousePages = await measureLighthouse(dist);
