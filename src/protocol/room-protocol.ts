@@ -15,6 +15,10 @@
 //   { type: "readmit", participant }                     teacher only: lift a removed student's bar
 //   { type: "lock", locked }                             teacher only: refuse (or accept again) new joins
 //   { type: "close-room", reason }                       teacher only: end the room for everyone
+//   { type: "ask", lesson, card, question, choices }     teacher only: a class prediction (2–6 choices);
+//                                                        replaces any earlier one
+//   { type: "reveal" }                                   teacher only: close answering, show everyone the tally
+//   { type: "predict", poll, choice }                    a student's answer (may change until revealed)
 // Lab → client
 //   { type: "created", code, teacherKey, you }           the room exists; keep the key to reconnect
 //   { type: "joined", you, resume, participants, history }
@@ -28,6 +32,12 @@
 //   { type: "room-state", locked, barred }               to the teacher only: whether new joins are
 //                                                        refused, and who was removed (can be readmitted)
 //   { type: "message", id, from, text, at }              `text` is shown as text, never as HTML
+//   { type: "poll", id, lesson, card, question, choices, open }
+//                                                        the class prediction, to everyone (and to a
+//                                                        newcomer after `joined`); open false once revealed
+//   { type: "tally", poll, counts, answered, students }  answers per choice, computed by the lab: to
+//                                                        the teacher while open (at most 5 a second),
+//                                                        to everyone once revealed
 //   { type: "follow", lesson, hash, at }
 //   { type: "stats", messages, framesIn, framesOut, bytesIn, bytesOut }   room traffic, at most once a second
 //   { type: "room-closed", reason }                      then the lab closes with 1000
@@ -85,13 +95,18 @@ export type ClientMessage =
   | { type: "remove"; participant: string }
   | { type: "readmit"; participant: string }
   | { type: "lock"; locked: boolean }
-  | { type: "close-room"; reason: string };
+  | { type: "close-room"; reason: string }
+  | { type: "ask"; lesson: string; card: string; question: string; choices: string[] }
+  | { type: "reveal" }
+  | { type: "predict"; poll: number; choice: number };
 
 export type ServerMessage =
   | { type: "created"; code: string; teacherKey: string; you: Participant }
   | { type: "joined"; you: Participant; resume: string; participants: Participant[]; history: RoomMessage[] }
   | { type: "presence"; change: PresenceChange; participant: Participant }
   | { type: "room-state"; locked: boolean; barred: BarredParticipant[] }
+  | { type: "poll"; id: number; lesson: string; card: string; question: string; choices: string[]; open: boolean }
+  | { type: "tally"; poll: number; counts: number[]; answered: number; students: number }
   | { type: "message"; id: number; from: RoomMessage["from"]; text: string; at: number }
   | { type: "follow"; lesson: string; hash: string; at: number }
   | { type: "stats"; messages: number; framesIn: number; framesOut: number; bytesIn: number; bytesOut: number }
@@ -103,6 +118,10 @@ export const CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789";
 export const CODE_PATTERN = /^[ABCDEFGHJKMNPQRSTUVWXYZ23456789]{6}$/;
 export const MAX_TEXT_CHARS = 500;
 export const MAX_NICKNAME_CHARS = 24;
+export const MAX_QUESTION_CHARS = 200;
+export const MAX_CHOICE_CHARS = 80;
+export const MAX_CHOICES = 6;
+const SLUG = /^[a-z0-9-]{1,80}$/;
 const NICKNAME_PATTERN = /^[\p{L}\p{N}][\p{L}\p{N} ._-]*$/u;
 
 /** Normalises what a reader typed as a code: upper case, no spaces or dashes. */
@@ -125,6 +144,7 @@ export function checkNickname(raw: string): NicknameCheck {
 }
 
 type Obj = Record<string, unknown>;
+const count = (v: unknown): v is number => typeof v === "number" && Number.isInteger(v) && v >= 0;
 const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
 const str = (v: unknown, max: number): v is string => typeof v === "string" && v.length <= max;
 
@@ -155,6 +175,16 @@ export function parseClientMessage(text: string): ClientMessage | null {
       return str(v.participant, 64) ? { type: "readmit", participant: v.participant } : null;
     case "lock":
       return typeof v.locked === "boolean" ? { type: "lock", locked: v.locked } : null;
+    case "ask": {
+      const choices = pollChoices(v.choices);
+      return typeof v.lesson === "string" && SLUG.test(v.lesson) && typeof v.card === "string" && SLUG.test(v.card) && str(v.question, MAX_QUESTION_CHARS) && v.question.trim() !== "" && choices
+        ? { type: "ask", lesson: v.lesson, card: v.card, question: v.question, choices }
+        : null;
+    }
+    case "reveal":
+      return { type: "reveal" };
+    case "predict":
+      return count(v.poll) && count(v.choice) && v.choice < MAX_CHOICES ? { type: "predict", poll: v.poll, choice: v.choice } : null;
     case "close-room":
       return str(v.reason, 123) ? { type: "close-room", reason: v.reason } : null;
     default:
@@ -162,11 +192,14 @@ export function parseClientMessage(text: string): ClientMessage | null {
   }
 }
 
+/** 2 to MAX_CHOICES non-blank choices of at most MAX_CHOICE_CHARS each, or null. */
+function pollChoices(v: unknown): string[] | null {
+  return Array.isArray(v) && v.length >= 2 && v.length <= MAX_CHOICES && v.every((c) => str(c, MAX_CHOICE_CHARS) && c.trim() !== "") ? (v as string[]) : null;
+}
+
 function isParticipant(v: unknown): v is Participant {
   return isObj(v) && str(v.id, 64) && str(v.nickname, 100) && (v.role === "teacher" || v.role === "student") && typeof v.connected === "boolean";
 }
-
-const count = (v: unknown): v is number => typeof v === "number" && Number.isInteger(v) && v >= 0;
 
 export function parseServerMessage(text: string): ServerMessage | null {
   let v: unknown;
@@ -194,6 +227,16 @@ export function parseServerMessage(text: string): ServerMessage | null {
     }
     case "presence":
       return typeof v.change === "string" && PRESENCE_CHANGES.includes(v.change) && isParticipant(v.participant) ? { type: "presence", change: v.change as PresenceChange, participant: v.participant } : null;
+    case "poll": {
+      const choices = pollChoices(v.choices);
+      return count(v.id) && str(v.lesson, 80) && str(v.card, 80) && str(v.question, MAX_QUESTION_CHARS) && choices && typeof v.open === "boolean"
+        ? { type: "poll", id: v.id, lesson: v.lesson, card: v.card, question: v.question, choices, open: v.open }
+        : null;
+    }
+    case "tally":
+      return count(v.poll) && Array.isArray(v.counts) && v.counts.length <= MAX_CHOICES && v.counts.every(count) && count(v.answered) && count(v.students)
+        ? { type: "tally", poll: v.poll, counts: v.counts as number[], answered: v.answered, students: v.students }
+        : null;
     case "room-state": {
       const barred = Array.isArray(v.barred) && v.barred.every((b) => isObj(b) && str(b.id, 64) && str(b.nickname, 100)) ? (v.barred as Obj[]).map((b) => ({ id: b.id as string, nickname: b.nickname as string })) : null;
       return typeof v.locked === "boolean" && barred ? { type: "room-state", locked: v.locked, barred } : null;

@@ -37,6 +37,8 @@ const TEACHER_ONLY: Partial<Record<ClientMessage["type"], string>> = {
   remove: "remove participants",
   readmit: "let removed participants back in",
   lock: "lock the room",
+  ask: "ask the class",
+  reveal: "reveal the class's answers",
   "close-room": "close the room",
 };
 
@@ -53,7 +55,7 @@ function explainInvalid(text: string): string {
     if (o.text.trim() === "") return "A message cannot be blank.";
     if (o.text.length > MAX_TEXT_CHARS) return `A message has at most ${MAX_TEXT_CHARS} characters; this one has ${o.text.length}.`;
   }
-  const known = ["create", "teach", "join", "say", "follow", "remove", "readmit", "lock", "close-room"];
+  const known = ["create", "teach", "join", "say", "follow", "remove", "readmit", "lock", "close-room", "ask", "reveal", "predict"];
   if (typeof o.type !== "string" || !known.includes(o.type)) return `Unknown message type; the room understands ${known.join(", ")}.`;
   return `This "${o.type}" message is missing a field or has one of the wrong kind or length.`;
 }
@@ -159,6 +161,15 @@ export function createRoomEndpoint(settings: LabSettings, registry: RoomRegistry
           return;
         case "lock":
           seat!.room.lock(message.locked);
+          return;
+        case "ask":
+          seat!.room.ask(message.lesson, message.card, message.question, message.choices);
+          return;
+        case "reveal":
+          if (!seat!.room.reveal()) refuse("invalid-message", "No question is open to reveal.");
+          return;
+        case "predict":
+          if (!seat!.room.predict(seat!.member, message.poll, message.choice)) refuse("invalid-message", "That question is closed, or has no such choice, or is not for the teacher to answer.");
           return;
         case "close-room":
           seat!.room.close(message.reason.trim() === "" ? "The teacher closed the room." : message.reason);

@@ -29,6 +29,8 @@ export const STATS_INTERVAL_MS = 1000;
 export const TEACHER_NICKNAME = "Teacher";
 /** Connections the teacher may hold at once; a newer one beyond it replaces the oldest (4002). */
 export const TEACHER_TABS = 4;
+/** The teacher's tally of a class prediction goes out at most this often while students answer. */
+export const TALLY_INTERVAL_MS = 200;
 
 export interface RoomLimits {
   maxParticipants: number;
@@ -86,6 +88,12 @@ export interface Room {
   readmit(participantId: string): boolean;
   /** Refuses new joins (members keep their seats and may come back) or accepts them again. */
   lock(locked: boolean): void;
+  /** Opens a class prediction (replacing any earlier one) and sends it to everyone. */
+  ask(lesson: string, card: string, question: string, choices: string[]): void;
+  /** Closes answering and shows everyone the tally; false when no prediction is open. */
+  reveal(): boolean;
+  /** A student's answer; false when the prediction is not the open one or the choice does not exist. */
+  predict(member: Member, poll: number, choice: number): boolean;
   /** A member's socket closed: they keep their place for the grace period. */
   disconnected(member: Member, ws: WebSocket): void;
   /** Sends room-closed to everyone, then closes every socket with 1000. */
@@ -112,6 +120,10 @@ export function createRoom(options: RoomOptions): Room {
   const byNickname = new Map<string, Member>();
   const barred = new Map<string, BarredParticipant & { skeleton: string; resume: string }>();
   let locked = false;
+  /** The class prediction: its question and every student's latest answer, by member id. */
+  let poll: { id: number; lesson: string; card: string; question: string; choices: string[]; open: boolean; answers: Map<string, number> } | null = null;
+  let lastPollId = 0;
+  let tallyTimer: NodeJS.Timeout | null = null;
   const history: RoomMessage[] = [];
   let lastMessageId = 0;
   let closed = false;
@@ -187,6 +199,28 @@ export function createRoom(options: RoomOptions): Room {
     touch();
   }
 
+  const pollMessage = (): ServerMessage | null => (poll ? { type: "poll", id: poll.id, lesson: poll.lesson, card: poll.card, question: poll.question, choices: poll.choices, open: poll.open } : null);
+
+  function tallyMessage(): ServerMessage | null {
+    if (!poll) return null;
+    const counts = poll.choices.map(() => 0);
+    for (const choice of poll.answers.values()) counts[choice]!++;
+    let students = 0;
+    for (const m of members.values()) if (m.role === "student") students++;
+    return { type: "tally", poll: poll.id, counts, answered: poll.answers.size, students };
+  }
+
+  /** The teacher's live tally: at most one every TALLY_INTERVAL_MS, however fast answers come. */
+  function tallySoon(): void {
+    if (tallyTimer || !poll?.open) return;
+    tallyTimer = setTimeout(() => {
+      tallyTimer = null;
+      const tally = tallyMessage();
+      if (tally && poll?.open) sendFrame(teacher, frameOf(tally));
+    }, TALLY_INTERVAL_MS);
+    tallyTimer.unref();
+  }
+
   const roomStateFrame = (): Buffer => frameOf({ type: "room-state", locked, barred: [...barred.values()].map(({ id, nickname }) => ({ id, nickname })) });
 
   /** To every tab of the teacher. */
@@ -248,11 +282,18 @@ export function createRoom(options: RoomOptions): Room {
     member.expiry = null;
     members.delete(member.id);
     if (byNickname.get(member.skeleton) === member) byNickname.delete(member.skeleton);
+    // Someone who left no longer counts in an open question (a revealed tally stays as it was).
+    if (poll?.open) {
+      poll.answers.delete(member.id);
+      tallySoon();
+    }
   }
 
   function stopTimers(): void {
     if (teacherAway) clearTimeout(teacherAway);
     teacherAway = null;
+    if (tallyTimer) clearTimeout(tallyTimer);
+    tallyTimer = null;
     if (statsTimer) clearTimeout(statsTimer);
     statsTimer = null;
     for (const m of members.values()) {
@@ -287,6 +328,9 @@ export function createRoom(options: RoomOptions): Room {
         if (wasAway) presence("back", teacher);
       }
       sendOn(ws, roomStateFrame());
+      const asked = pollMessage();
+      const tally = tallyMessage();
+      if (asked && tally) for (const message of [asked, tally]) sendOn(ws, frameOf(message));
       return teacher;
     },
 
@@ -312,6 +356,11 @@ export function createRoom(options: RoomOptions): Room {
       attach(member, ws, raw);
       sendOn(ws, frameOf({ type: "joined", you: participantOf(member), resume: member.resume, participants: room.participants(), history: [...history] }));
       presence(resumed ? "back" : "joined", member);
+      // A newcomer sees the question being asked (and, once revealed, how the class answered).
+      const asked = pollMessage();
+      if (asked) sendOn(ws, frameOf(asked));
+      if (poll && !poll.open) sendOn(ws, frameOf(tallyMessage()!));
+      if (!resumed) tallySoon(); // the number of students changed
       return { ok: true, member, resumed };
     },
 
@@ -352,6 +401,31 @@ export function createRoom(options: RoomOptions): Room {
       locked = value;
       sendRoomState();
       touch();
+    },
+
+    ask(lesson, card, question, choices) {
+      poll = { id: ++lastPollId, lesson, card, question, choices, open: true, answers: new Map() };
+      broadcast(pollMessage()!);
+      sendFrame(teacher, frameOf(tallyMessage()!));
+      touch();
+    },
+
+    reveal() {
+      if (!poll?.open) return false;
+      poll.open = false;
+      if (tallyTimer) clearTimeout(tallyTimer);
+      tallyTimer = null;
+      broadcast(pollMessage()!);
+      broadcast(tallyMessage()!);
+      touch();
+      return true;
+    },
+
+    predict(member, pollId, choice) {
+      if (!poll?.open || poll.id !== pollId || choice >= poll.choices.length || member.role !== "student") return false;
+      poll.answers.set(member.id, choice);
+      tallySoon();
+      return true;
     },
 
     disconnected(member, ws) {

@@ -69,6 +69,8 @@ export interface RoomContext {
   follow: { lesson: string; hash: string; at: number } | null;
   /** The teacher's view of the room's door: locked to newcomers, and who was removed. */
   roomState: { locked: boolean; barred: BarredParticipant[] } | null;
+  /** The teacher's current class prediction (answered on the lesson's prediction card). */
+  poll: { id: number; lesson: string; card: string; question: string; open: boolean } | null;
   /** Reconnect attempts in the current outage (0 while connected). */
   attempt: number;
   /** The wait before the pending attempt, for the status line. */
@@ -133,6 +135,7 @@ function fresh(context: RoomContext): RoomContext {
     stats: null,
     follow: null,
     roomState: null,
+    poll: null,
     attempt: 0,
     nextDelayMs: 0,
     refusal: null,
@@ -190,6 +193,10 @@ export function applyServerMessage(context: RoomContext, message: ServerMessage,
       return { participants: applyPresence(context.participants, message.change, message.participant) };
     case "room-state":
       return { roomState: { locked: message.locked, barred: message.barred } };
+    case "poll":
+      return { poll: { id: message.id, lesson: message.lesson, card: message.card, question: message.question, open: message.open } };
+    case "tally":
+      return {}; // shown by the prediction card in the lesson, not on the join page
     case "message":
       return withMessages(context, [{ id: message.id, from: message.from, text: message.text, at: message.at }]);
     case "follow":
