@@ -169,6 +169,32 @@ describe("the classroom", () => {
     for (let i = 0; i < 3; i++) await stepper.locator("[data-part=next]").click();
     expect(await stepper.getAttribute("data-step")).toBe("4");
     await ada.locator('sp-handshake-stepper[data-step="4"]').waitFor();
+
+    // A class prediction: asked from the teacher's card, answered on the student's own screen,
+    // counted by the lab, tallied on the teacher's (projected) card, then revealed to everyone.
+    const card = (page: Page): Locator => page.locator('sp-prediction[data-card="request-size"]');
+    for (const page of [lessonTab, ada]) {
+      await card(page).scrollIntoViewIfNeeded();
+      await card(page).and(page.locator("[data-ready]")).waitFor();
+    }
+    await card(lessonTab).locator("[data-part=ask]").click();
+    await ada.locator('sp-prediction[data-card="request-size"][data-mode="student-answering"]').waitFor();
+    // The student's bar points to the question until they answer it.
+    const note = ada.locator("sp-classroom-bar [data-part=poll-note]");
+    await note.locator("a", { hasText: "Which is larger" }).waitFor();
+    await card(lessonTab).locator("[data-part=answered]", { hasText: "0 of 2 students answered" }).waitFor();
+    await card(ada).getByLabel("The upgrade request").check();
+    await card(ada).locator("[data-part=lock]").click();
+    await card(ada).locator("[data-part=status]", { hasText: "is in" }).waitFor();
+    await note.waitFor({ state: "hidden" });
+    await card(lessonTab).locator("[data-part=answered]", { hasText: "1 of 2 students answered so far" }).waitFor();
+    expect(await card(lessonTab).locator(".tally-row .figure").allTextContents()).toEqual(["1 · 100%", "0 · 0%", "0 · 0%"]);
+    // The student does not see the count before the reveal.
+    expect(await card(ada).locator("[data-part=tally]").isHidden()).toBe(true);
+    await card(lessonTab).locator("[data-part=reveal]").click();
+    await ada.locator('sp-prediction[data-card="request-size"][data-mode="revealed"]').waitFor();
+    await card(ada).locator("[data-part=answered]", { hasText: "1 of 2 students answered (final)" }).waitFor();
+    expect(await card(ada).locator(".tally-row[data-mine] .label").textContent()).toBe("The upgrade request (yours)");
     await lessonTab.close();
     // Bob did not choose to follow: his page stays where it was.
     expect(new URL(bob.url()).pathname).toBe("/join/");

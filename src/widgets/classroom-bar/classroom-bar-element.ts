@@ -5,13 +5,17 @@
 //    widget steps: DEEP_LINK_EVENT), and once on arrival, so students come to this lesson;
 //  - for a student who follows, goes where the teacher's `follow` points: another lesson is a
 //    navigation, the same lesson is a hash applied in place (replaceState and a hashchange
-//    event, which presenter mode and the widgets already react to).
+//    event, which presenter mode and the widgets already react to);
+//  - carries class predictions: what the lab says (poll, tally) goes to the page's prediction
+//    cards through the class-poll store, what a card asks (ask, reveal, predict) goes to the
+//    lab; a student who has not answered the teacher's open question gets a link to its card here.
 // A student may stop following at any time; the choice is kept in the session.
 import { createActor, type ActorRefFrom } from "xstate";
 import { classroomLinkMachine } from "../../machines/classroom-link.ts";
 import type { ServerMessage } from "../../protocol/room-protocol.ts";
 import { DEEP_LINK_EVENT, loadClassroomSession, saveClassroomSession, TEACHER_SESSION_KEY, type ClassroomSession, type DeepLinkDetail } from "../shared/classroom-session.ts";
 import { browserWebSocket, labUrl } from "../shared/websocket-actor.ts";
+import { classPoll, publishClassPoll, setClassPollSender, subscribeClassPoll } from "../shared/class-poll.ts";
 import { actionForFollow, createThrottle, describeEnding, followMessageFor, followNote, forgetsSession, describeFollowTarget } from "./follow-logic.ts";
 
 type LinkActor = ActorRefFrom<typeof classroomLinkMachine>;
@@ -39,6 +43,7 @@ export default class ClassroomBarElement extends HTMLElement {
   #lastFollow: { lesson: string; hash: string } | null = null;
   #savingSession = false;
   #shown = "";
+  #unsubscribePoll: (() => void) | null = null;
   #throttle = createThrottle<string>((hash) => this.#sendFollow(hash), FOLLOW_INTERVAL_MS, {
     now: () => performance.now(),
     setTimeout: (fn, ms) => window.setTimeout(fn, ms),
@@ -65,6 +70,9 @@ export default class ClassroomBarElement extends HTMLElement {
     this.#throttle.cancel();
     this.#actor?.stop();
     this.#actor = null;
+    setClassPollSender(null);
+    this.#unsubscribePoll?.();
+    publishClassPoll({ role: null });
   }
 
   #start(session: ClassroomSession | null): void {
@@ -74,6 +82,8 @@ export default class ClassroomBarElement extends HTMLElement {
     this.#shown = "";
     if (!session) {
       this.hidden = true;
+      setClassPollSender(null);
+      publishClassPoll({ role: null, poll: null, tally: null });
       return;
     }
     this.#build(session);
@@ -83,6 +93,9 @@ export default class ClassroomBarElement extends HTMLElement {
     const actor = createActor(classroomLinkMachine.provide({ actors: { socket: browserWebSocket } }), { input: { identity, url: labUrl("/lab/room") } });
     this.#actor = actor;
     actor.on("server.message", ({ message }) => this.#onServerMessage(message));
+    setClassPollSender((message) => actor.send({ type: "link.send", message }));
+    this.#unsubscribePoll?.();
+    this.#unsubscribePoll = subscribeClassPoll(() => this.#renderPollNote());
     actor.subscribe(() => this.#render());
     actor.start();
     this.hidden = false;
@@ -118,6 +131,7 @@ export default class ClassroomBarElement extends HTMLElement {
     else if (state === "closed") text = describeEnding(outcome ?? "unreachable", detail, closeCode);
     else text = attempt > 0 ? `Connection lost; reconnecting (attempt ${attempt})…` : "Connecting…";
     part(this, "status").textContent = text;
+    publishClassPoll({ role: state === "connected" ? this.#session.role : null });
     part(this, "retry").hidden = !(state === "closed" && (outcome === "replaced" || outcome === "unreachable"));
     part(this, "leave").hidden = state === "closed" && outcome !== "replaced" && outcome !== "unreachable";
     part<HTMLInputElement>(this, "follow").disabled = state === "closed";
@@ -131,11 +145,32 @@ export default class ClassroomBarElement extends HTMLElement {
     if (state === "closed" && outcome && forgetsSession(outcome)) this.#saveSession(null);
   }
 
+  /** A student who has not answered the teacher's open question gets a link to its card (on this page or another lesson). */
+  #renderPollNote(): void {
+    const note = part(this, "poll-note");
+    const { poll, mine } = classPoll();
+    if (this.#session?.role !== "student" || !poll?.open || mine !== null) {
+      note.hidden = true;
+      return;
+    }
+    const link = part<HTMLAnchorElement>(this, "poll-link");
+    const here = document.body.dataset.lessonSlug === poll.lesson;
+    link.href = `${here ? "" : `/lessons/${poll.lesson}/`}#prediction-${poll.card}`;
+    if (!note.hidden && link.textContent === poll.question) return;
+    link.textContent = poll.question;
+    note.hidden = false;
+    this.#announce(`The teacher asks the class: ${poll.question}`);
+  }
+
   #announce(text: string): void {
     part(this, "announcer").textContent = text;
   }
 
   #onServerMessage(message: ServerMessage): void {
+    if (message.type === "poll") {
+      publishClassPoll({ poll: { id: message.id, lesson: message.lesson, card: message.card, question: message.question, choices: message.choices, open: message.open } });
+    }
+    if (message.type === "tally") publishClassPoll({ tally: { poll: message.poll, counts: message.counts, answered: message.answered, students: message.students } });
     if (message.type === "joined" && this.#session?.role === "student" && message.resume !== this.#session.resume) {
       this.#saveSession({ ...this.#session, resume: message.resume });
     }
