@@ -8,7 +8,7 @@ describe("presenter machine", () => {
   it("starts off at the first section", () => {
     const actor = start(9);
     expect(actor.getSnapshot().value).toBe("off");
-    expect(actor.getSnapshot().context).toEqual({ section: 0, count: 9 });
+    expect(actor.getSnapshot().context).toEqual({ section: 0, count: 9, part: 0, parts: {} });
   });
 
   it("enters and exits, returning to where it was", () => {
@@ -70,7 +70,35 @@ describe("presenter machine", () => {
   });
 
   it("has at least one section and clamps its starting section", () => {
-    expect(start(0).getSnapshot().context).toEqual({ section: 0, count: 1 });
-    expect(start(3, 10).getSnapshot().context).toEqual({ section: 2, count: 3 });
+    expect(start(0).getSnapshot().context).toMatchObject({ section: 0, count: 1 });
+    expect(start(3, 10).getSnapshot().context).toMatchObject({ section: 2, count: 3 });
+  });
+
+  it("steps through the parts of a section taller than the screen, both ways", () => {
+    const actor = start(4);
+    actor.send({ type: "presenter.enter", section: 1 });
+    actor.send({ type: "layout.parts", section: 1, parts: 3 });
+    actor.send({ type: "layout.parts", section: 2, parts: 2 });
+    const at = () => [actor.getSnapshot().context.section, actor.getSnapshot().context.part];
+    const moves: number[][] = [];
+    for (let i = 0; i < 5; i++) {
+      actor.send({ type: "step.next" });
+      moves.push(at());
+    }
+    expect(moves).toEqual([[1, 1], [1, 2], [2, 0], [2, 1], [3, 0]]);
+    actor.send({ type: "step.previous" });
+    expect(at()).toEqual([2, 1]);
+    actor.send({ type: "step.goto", section: 2 });
+    actor.send({ type: "step.previous" });
+    expect(at()).toEqual([1, 2]);
+    // A re-measure with fewer parts (a wider screen) keeps the part in range.
+    actor.send({ type: "layout.parts", section: 1, parts: 1 });
+    expect(at()).toEqual([1, 0]);
+    actor.send({ type: "presenter.enter", section: 2 });
+    expect(at()).toEqual([2, 0]);
+    actor.send({ type: "step.part", part: 1 });
+    expect(at()).toEqual([2, 1]);
+    actor.send({ type: "step.part", part: 9 });
+    expect(at()).toEqual([2, 1]);
   });
 });

@@ -284,7 +284,8 @@ describe("presenter mode", () => {
     await page.locator("html[data-presenter]").waitFor({ state: "attached" });
     const slide = Number(await page.locator("sp-handshake-stepper").evaluate((e) => e.closest<HTMLElement>("[data-presenter-section]")?.dataset.presenterSection ?? "-1")) + 1;
     expect(slide).toBeGreaterThan(0);
-    await page.goto(`${baseUrl}/lessons/upgrade-handshake/#present=${slide}`);
+    // A link to the slide and the stepper's first step opens the part of the slide that holds it.
+    await page.goto(`${baseUrl}/lessons/upgrade-handshake/#present=${slide}&handshake-step=1`);
     await page.reload();
     await page.locator("html[data-presenter]").waitFor({ state: "attached" });
     await page.locator("sp-handshake-stepper[data-ready]").waitFor();
@@ -304,7 +305,74 @@ describe("presenter mode", () => {
     await fresh.locator("html[data-presenter]").waitFor({ state: "attached" });
     expect(await fresh.locator("[data-part=presenter-counter]").textContent()).toMatch(new RegExp(`^${slide} / `));
     await fresh.locator('sp-handshake-stepper[data-ready][data-step="3"]').waitFor();
+    expect(await fresh.locator("sp-handshake-stepper").isVisible()).toBe(true);
     expect(watch.pageErrors).toEqual([]);
+    await done();
+  });
+});
+
+describe("presenter slides fit the projector", () => {
+  // Every part of every slide of the three heaviest lessons, at both projector sizes: nothing
+  // ends below the top of the presenter bar, nothing sits under it, and the page does not scroll.
+  it.each([
+    [1920, 1080],
+    [1280, 720],
+  ])("at %i×%i", async (width, height) => {
+    const { contexts, close: done } = await launchContexts(1);
+    const page = await contexts[0]!.newPage();
+    const watch = watchPage(page);
+    await page.setViewportSize({ width, height });
+    const problems: string[] = [];
+    let parts = 0;
+    for (const slug of ["upgrade-handshake", "frames", "http-stateless"]) {
+      await page.goto(`${baseUrl}/lessons/${slug}/#present=1`);
+      await page.locator("html[data-presenter]").waitFor({ state: "attached" });
+      for (let step = 0; step < 100; step++) {
+        // A widget on the slide starts when shown and the slide is fitted again once it has
+        // grown: wait for the fit to hold, as the class would see it a moment later.
+        const fits = () =>
+          page.evaluate(() => {
+            const bar = document.querySelector(".presenter-bar")!.getBoundingClientRect();
+            const shown = [...document.querySelectorAll<HTMLElement>("[data-presenter-current]:not([data-presenter-hidden])")].filter((e) => e.getClientRects().length > 0);
+            const lowest = Math.max(...shown.map((e) => e.getBoundingClientRect().bottom));
+            return { ok: lowest <= bar.top && document.documentElement.scrollHeight <= window.innerHeight, lowest, barTop: bar.top, counter: document.querySelector("[data-part=presenter-counter]")!.textContent, last: document.querySelector("[data-part=presenter-next]")!.getAttribute("aria-disabled") === "true" };
+          });
+        const widgets = await page.evaluate(() => [...document.querySelectorAll("[data-presenter-current]:not([data-presenter-hidden])")].flatMap((e) => [e, ...e.querySelectorAll("*")]).filter((e) => e.localName.startsWith("sp-")).length);
+        if (widgets > 0) {
+          await page.waitForFunction(() => [...document.querySelectorAll("[data-presenter-current]:not([data-presenter-hidden])")].flatMap((e) => [e, ...e.querySelectorAll("*")]).every((e) => !e.localName.startsWith("sp-") || customElements.get(e.localName) !== undefined));
+          await page.waitForTimeout(400); // started, grown, and fitted again (250 ms after the last change)
+        }
+        let state = await fits();
+        for (let wait = 0; wait < 20 && !state.ok; wait++) {
+          await page.waitForTimeout(100);
+          state = await fits();
+        }
+        parts++;
+        if (!state.ok) problems.push(`${slug} ${state.counter}: content to ${Math.round(state.lowest)} px, bar at ${Math.round(state.barTop)} px`);
+        if (state.last) break;
+        await page.keyboard.press("ArrowRight");
+      }
+    }
+    expect(problems).toEqual([]);
+    expect(parts).toBeGreaterThan(30);
+    expect(watch.pageErrors).toEqual([]);
+    await done();
+  }, 240_000);
+
+  it("on a phone the bar is a strip along the bottom that leaves the slide's end visible", async () => {
+    const { contexts, close: done } = await launchContexts(1);
+    const page = await contexts[0]!.newPage();
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(`${baseUrl}/lessons/frames/#present=3`);
+    await page.locator("html[data-presenter]").waitFor({ state: "attached" });
+    const bar = await page.locator(".presenter-bar").boundingBox();
+    expect(bar!.width).toBe(390);
+    expect(bar!.height).toBeLessThan(120);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    // Scrolled to the end, the slide's last element ends above the bar.
+    await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+    const lowest = await page.evaluate(() => Math.max(...[...document.querySelectorAll("[data-presenter-current]:not([data-presenter-hidden])")].map((e) => e.getBoundingClientRect().bottom)));
+    expect(lowest).toBeLessThanOrEqual(bar!.y + 1);
     await done();
   });
 });

@@ -15,6 +15,7 @@ import { classroomLinkMachine } from "../../machines/classroom-link.ts";
 import type { ServerMessage } from "../../protocol/room-protocol.ts";
 import { DEEP_LINK_EVENT, loadClassroomSession, saveClassroomSession, TEACHER_SESSION_KEY, type ClassroomSession, type DeepLinkDetail } from "../shared/classroom-session.ts";
 import { browserWebSocket, labUrl } from "../shared/websocket-actor.ts";
+import { widgetSelectorForHash } from "../shared/deep-link.ts";
 import { classPoll, publishClassPoll, setClassPollSender, subscribeClassPoll } from "../shared/class-poll.ts";
 import { actionForFollow, createThrottle, describeEnding, followMessageFor, followNote, forgetsSession, describeFollowTarget } from "./follow-logic.ts";
 
@@ -23,12 +24,6 @@ type LinkActor = ActorRefFrom<typeof classroomLinkMachine>;
 /** A teacher scrubbing a timeline sends a handful of follows a second, not one per frame. */
 const FOLLOW_INTERVAL_MS = 250;
 
-const WIDGET_FOR_HASH: [RegExp, (match: RegExpExecArray) => string][] = [
-  [/^#handshake-step=/, () => "sp-handshake-stepper"],
-  [/^#inspector-step=/, () => "sp-frame-inspector"],
-  [/^#wire-step=/, () => "sp-wire-stage"],
-  [/(?:^#|&)timeline-([A-Za-z0-9_-]+)=/, (m) => `sp-timeline[data-id="${CSS.escape(m[1]!)}"]`],
-];
 
 function part<T extends HTMLElement = HTMLElement>(root: Element, name: string): T {
   const found = root.querySelector<T>(`[data-part="${name}"]`);
@@ -197,10 +192,8 @@ export default class ClassroomBarElement extends HTMLElement {
     // A widget named by the hash may not have loaded yet (widgets load when seen): bring it
     // into view, and it reads the hash as it starts. Presenter mode shows its own section.
     if (!document.documentElement.hasAttribute("data-presenter")) {
-      for (const [pattern, selector] of WIDGET_FOR_HASH) {
-        const match = pattern.exec(action.hash);
-        if (match) document.querySelector(selector(match))?.scrollIntoView({ block: "start" });
-      }
+      const selector = widgetSelectorForHash(action.hash);
+      if (selector) document.querySelector(selector)?.scrollIntoView({ block: "start" });
     }
     this.#announce(followNote(action.hash));
   }

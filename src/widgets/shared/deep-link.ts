@@ -26,3 +26,19 @@ export function writeDeepLink(widgetHash: string, passedOn = widgetHash): boolea
   document.dispatchEvent(new CustomEvent<DeepLinkDetail>(DEEP_LINK_EVENT, { detail: { hash: withPresenterSlide(passedOn, slide) } }));
   return true;
 }
+
+const WIDGET_FOR_HASH: [RegExp, (match: RegExpExecArray) => string][] = [
+  [/(?:^#|&)handshake-step=/, () => "sp-handshake-stepper"],
+  [/(?:^#|&)inspector-step=/, () => "sp-frame-inspector"],
+  [/(?:^#|&)wire-step=/, () => "sp-wire-stage"],
+  [/(?:^#|&)timeline-([A-Za-z0-9_-]+)=/, (m) => `sp-timeline[data-id="${CSS.escape(m[1]!)}"]`],
+];
+
+/** A CSS selector for the widget a hash names a step of (the first one named), or null. */
+export function widgetSelectorForHash(hash: string): string | null {
+  for (const [pattern, selector] of WIDGET_FOR_HASH) {
+    const match = pattern.exec(hash);
+    if (match) return selector(match);
+  }
+  return null;
+}
