@@ -109,17 +109,33 @@ export function createPresenter(article: HTMLElement, presentButton: HTMLButtonE
       else element.style.removeProperty("zoom");
     });
     if (window.innerWidth < FIT_MIN_WIDTH) return;
-    // Scaled text wraps differently, and a measure can be a pixel off: check what is on the
-    // screen, and shrink the part's scalable elements (not its title) until it clears the bar.
+    // Scaled text wraps differently (a scaled element lays out wider, so it often needs less
+    // height than measured), and a measure can be a pixel off: check what is on the screen,
+    // grow a scaled part into room it left unused, then shrink the part's scalable elements
+    // (not its title) until it clears the bar.
     const limit = window.innerHeight - (bar.getBoundingClientRect().height + 2 * BAR_GAP);
     const visible = elements.filter((e, i) => shownHere.has(i) && e.getClientRects().length > 0);
     const scalable = visible.filter((e) => e.localName !== "h2");
+    const span = (): { top: number; bottom: number } => ({
+      top: Math.min(...scalable.map((e) => e.getBoundingClientRect().top)),
+      bottom: Math.max(...visible.map((e) => e.getBoundingClientRect().bottom + parseFloat(getComputedStyle(e).marginBottom || "0"))),
+    });
+    const rescale = (factor: number): void => {
+      for (const element of scalable) {
+        const zoom = Math.min(1, Math.floor(Number(element.style.zoom || 1) * factor * 1000) / 1000);
+        if (zoom >= 1) element.style.removeProperty("zoom");
+        else element.style.setProperty("zoom", String(zoom));
+      }
+    };
+    for (let round = 0; round < 3 && scalable.some((e) => e.style.zoom); round++) {
+      const { top, bottom } = span();
+      if (bottom > limit * 0.97) break;
+      rescale(((limit - top) / (bottom - top)) * 0.99);
+    }
     for (let round = 0; round < 8 && scalable.length > 0; round++) {
-      const top = Math.min(...scalable.map((e) => e.getBoundingClientRect().top));
-      const bottom = Math.max(...visible.map((e) => e.getBoundingClientRect().bottom + parseFloat(getComputedStyle(e).marginBottom || "0")));
+      const { top, bottom } = span();
       if (bottom <= limit) break;
-      const factor = Math.max(0.05, (limit - top) / (bottom - top)) * 0.98;
-      for (const element of scalable) element.style.setProperty("zoom", String(Math.floor((Number(element.style.zoom || 1) * factor) * 1000) / 1000));
+      rescale(Math.max(0.05, (limit - top) / (bottom - top)) * 0.98);
     }
   };
 
