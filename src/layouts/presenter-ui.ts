@@ -165,6 +165,7 @@ export function createPresenter(article: HTMLElement, presentButton: HTMLButtonE
     if (actor.getSnapshot().value !== "on") return;
     window.clearTimeout(refitTimer);
     refitTimer = window.setTimeout(() => {
+      if (actor.getSnapshot().value !== "on") return;
       const { section, part } = actor.getSnapshot().context;
       fit(section);
       if (part !== actor.getSnapshot().context.part) showPart(section, actor.getSnapshot().context.part);
@@ -194,6 +195,7 @@ export function createPresenter(article: HTMLElement, presentButton: HTMLButtonE
     }
     resizes?.disconnect();
     if (!on) {
+      window.clearTimeout(refitTimer);
       unfit();
       root.removeAttribute("data-presenter");
       for (const element of article.querySelectorAll("[data-presenter-current]")) element.removeAttribute("data-presenter-current");

@@ -10,6 +10,10 @@ describe("nickname skeletons", () => {
     ["T.e.a.c-h_e r", "separators"],
     ["Τεacher", "Greek capital tau and small epsilon"],
     ["Teachér", "an accent"],
+    ["ᴛᴇᴀᴄʜᴇʀ", "Latin small capitals"],
+    ["ꓔꓰꓮꓚꓧꓰꓣ", "Lisu letters"],
+    ["ᎢᎬᎪᏟᎻᎬᎡ", "Cherokee letters"],
+    ["Ŧeaćħer", "letters with strokes"],
   ])("%s (%s) looks like Teacher", (name) => {
     expect(nicknameSkeleton(name)).toBe(TEACHER_SKELETON);
   });
@@ -26,6 +30,10 @@ describe("nickname skeletons", () => {
     const skeletons = names.map(nicknameSkeleton);
     // Zoë and "Zoe Li" differ; only the pairs built to collide above do.
     expect(new Set(skeletons).size).toBe(names.length);
+  });
+
+  it("refuses invisible letters, which would make a name pass for another (or for none)", () => {
+    for (const hidden of ["Alice\u3164", "\u3164", "Bo\u115Fb", "Ann\uFFA0"]) expect(checkNickname(hidden).ok, JSON.stringify(hidden)).toBe(false);
   });
 
   it("is what checkNickname's NFKC form shows, never the skeleton", () => {

@@ -10,8 +10,10 @@
 //   4. lower case, and "m" as "rn" (the pair is a classic look-alike in most fonts);
 //   5. drop the separators a nickname may hold (space, dot, dash, underscore).
 // The table is not all of Unicode's confusables.txt (thousands of entries, mostly symbols a
-// nickname cannot contain: checkNickname allows only letters, digits and four separators); it
-// covers every letter of the scripts whose capitals or small letters pass for Latin ones.
+// nickname cannot contain: checkNickname allows only visible letters, digits and four
+// separators); it covers the letters of the scripts whose capitals or small letters pass for
+// Latin ones (Cyrillic, Greek, Armenian, Cherokee, Lisu), Latin small capitals, and Latin
+// letters with a stroke.
 // A skeleton is for comparing, never for showing.
 
 const LOOK_ALIKES: Record<string, string> = {
@@ -27,6 +29,13 @@ const LOOK_ALIKES: Record<string, string> = {
   օ: "o", ս: "u", հ: "h", ո: "n", ց: "g", զ: "q", Տ: "S", Օ: "O",
   // Latin letters and digits confused with each other
   "0": "O", "1": "l", I: "l", ı: "i", ɡ: "g", ɑ: "a", ɩ: "i", ſ: "f",
+  // Latin small capitals (drawn as small upper-case letters)
+  ᴀ: "a", ʙ: "b", ᴄ: "c", ᴅ: "d", ᴇ: "e", ꜰ: "f", ɢ: "g", ʜ: "h", ɪ: "i", ᴊ: "j", ᴋ: "k", ʟ: "l", ᴍ: "m", ɴ: "n", ᴏ: "o", ᴘ: "p", ʀ: "r", ꜱ: "s", ᴛ: "t", ᴜ: "u", ᴠ: "v", ᴡ: "w", ʏ: "y", ᴢ: "z",
+  // Latin letters with a stroke or bar, which NFD does not take apart
+  ħ: "h", Ħ: "H", ŧ: "t", Ŧ: "T", đ: "d", Đ: "D", ł: "l", Ł: "L", ø: "o", Ø: "O", ƀ: "b", ɨ: "i", ɇ: "e", Ɇ: "E", ƶ: "z", Ƶ: "Z", ǥ: "g", Ǥ: "G",
+  // Cherokee and Lisu capitals drawn like Latin ones
+  Ꭺ: "A", Ᏼ: "B", Ꮯ: "C", Ꭼ: "E", Ꮐ: "G", Ꮋ: "H", Ꭻ: "J", Ꮶ: "K", Ꮮ: "L", Ꮇ: "M", Ꮓ: "Z", Ꮲ: "P", Ꭱ: "R", Ꮪ: "S", Ꮤ: "W", Ꭲ: "T", Ꮩ: "V",
+  ꓮ: "A", ꓐ: "B", ꓚ: "C", ꓓ: "D", ꓰ: "E", ꓝ: "F", ꓖ: "G", ꓧ: "H", ꓲ: "l", ꓙ: "J", ꓗ: "K", ꓡ: "L", ꓟ: "M", ꓠ: "N", ꓳ: "O", ꓑ: "P", ꓣ: "R", ꓢ: "S", ꓔ: "T", ꓴ: "U", ꓦ: "V", ꓪ: "W", ꓫ: "X", ꓬ: "Y", ꓜ: "Z",
 };
 
 const COMBINING_MARKS = /\p{M}/gu;

@@ -34,7 +34,8 @@
 //   { type: "message", id, from, text, at }              `text` is shown as text, never as HTML
 //   { type: "poll", id, lesson, card, question, choices, open }
 //                                                        the class prediction, to everyone (and to a
-//                                                        newcomer after `joined`); open false once revealed
+//                                                        newcomer after `joined`, with `yours`, their
+//                                                        answer, when they come back); open false once revealed
 //   { type: "tally", poll, counts, answered, students }  answers per choice, computed by the lab: to
 //                                                        the teacher while open (at most 5 a second),
 //                                                        to everyone once revealed
@@ -105,7 +106,7 @@ export type ServerMessage =
   | { type: "joined"; you: Participant; resume: string; participants: Participant[]; history: RoomMessage[] }
   | { type: "presence"; change: PresenceChange; participant: Participant }
   | { type: "room-state"; locked: boolean; barred: BarredParticipant[] }
-  | { type: "poll"; id: number; lesson: string; card: string; question: string; choices: string[]; open: boolean }
+  | { type: "poll"; id: number; lesson: string; card: string; question: string; choices: string[]; open: boolean; yours?: number }
   | { type: "tally"; poll: number; counts: number[]; answered: number; students: number }
   | { type: "message"; id: number; from: RoomMessage["from"]; text: string; at: number }
   | { type: "follow"; lesson: string; hash: string; at: number }
@@ -123,6 +124,9 @@ export const MAX_CHOICE_CHARS = 80;
 export const MAX_CHOICES = 6;
 const SLUG = /^[a-z0-9-]{1,80}$/;
 const NICKNAME_PATTERN = /^[\p{L}\p{N}][\p{L}\p{N} ._-]*$/u;
+// Letters that draw nothing (the Hangul fillers, U+3164 and its kin, are "letters"): a name
+// with one looks like the same name without it, or like no name at all.
+const INVISIBLE = /\p{Default_Ignorable_Code_Point}/u;
 
 /** Normalises what a reader typed as a code: upper case, no spaces or dashes. */
 export function normaliseCode(text: string): string {
@@ -140,6 +144,7 @@ export function checkNickname(raw: string): NicknameCheck {
   if (nickname.length === 0) return { ok: false, reason: "Choose a nickname." };
   if ([...nickname].length > MAX_NICKNAME_CHARS) return { ok: false, reason: `A nickname has at most ${MAX_NICKNAME_CHARS} characters.` };
   if (!NICKNAME_PATTERN.test(nickname)) return { ok: false, reason: "Use letters, digits, spaces, dots, dashes and underscores, starting with a letter or digit." };
+  if (INVISIBLE.test(nickname)) return { ok: false, reason: "A nickname cannot hold invisible characters: everyone must be able to see the whole name." };
   return { ok: true, nickname };
 }
 
@@ -230,7 +235,7 @@ export function parseServerMessage(text: string): ServerMessage | null {
     case "poll": {
       const choices = pollChoices(v.choices);
       return count(v.id) && str(v.lesson, 80) && str(v.card, 80) && str(v.question, MAX_QUESTION_CHARS) && choices && typeof v.open === "boolean"
-        ? { type: "poll", id: v.id, lesson: v.lesson, card: v.card, question: v.question, choices, open: v.open }
+        ? { type: "poll", id: v.id, lesson: v.lesson, card: v.card, question: v.question, choices, open: v.open, ...(count(v.yours) && v.yours < choices.length ? { yours: v.yours } : {}) }
         : null;
     }
     case "tally":

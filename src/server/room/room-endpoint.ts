@@ -145,7 +145,8 @@ export function createRoomEndpoint(settings: LabSettings, registry: RoomRegistry
             ws.close(1013, `Sending too fast: at most ${settings.roomSayPerSecond} messages a second`);
             return;
           }
-          if (!perAddress.say.take(address, performance.now())) {
+          // The teacher is not counted: students behind the same NAT address must not use up their allowance.
+          if (seat!.member.role === "student" && !perAddress.say.take(address, performance.now())) {
             return refuse("rate-limited", `Too many messages from this network address, across all its connections (at most ${settings.roomSayPerAddressPerSecond} a second); this one was not sent. Try again in 1 s.`);
           }
           seat!.room.say(seat!.member, message.text);

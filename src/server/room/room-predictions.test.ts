@@ -18,7 +18,8 @@ describe("class predictions", () => {
   it("counts each student's latest answer, shows the teacher a live tally and everyone the revealed one", async () => {
     running = await startSite();
     const { teacher, code } = await createRoomAsTeacher(running);
-    const { student: ada } = await joinAsStudent(running, code, "Ada");
+    const { student: ada, joined: adaJoined } = await joinAsStudent(running, code, "Ada");
+    const adaResume = adaJoined.resume;
     const { student: bob } = await joinAsStudent(running, code, "Bob");
     teacher.send(question);
     const poll = await ada.take("poll");
@@ -30,11 +31,14 @@ describe("class predictions", () => {
     bob.send({ type: "predict", poll: 1, choice: 1 });
     const live = await teacher.take("tally", (t) => t.answered === 2);
     expect(live.counts).toEqual([0, 2, 0]);
+    // Coming back (a new page) brings the question and the student's own answer.
+    const { student: adaAgain } = await joinAsStudent(running, code, "Ada", adaResume);
+    expect(await adaAgain.take("poll")).toMatchObject({ id: 1, open: true, yours: 1 });
     // Students do not see the tally while answering (no herd), only the teacher does.
     expect(ada.all("tally")).toEqual([]);
 
     teacher.send({ type: "reveal" });
-    for (const client of [ada, bob, teacher]) {
+    for (const client of [adaAgain, bob, teacher]) {
       expect(await client.take("poll", (p) => !p.open)).toMatchObject({ id: 1, open: false });
       expect(await client.take("tally", (t) => t.answered === 2)).toEqual({ type: "tally", poll: 1, counts: [0, 2, 0], answered: 2, students: 2 });
     }

@@ -175,6 +175,19 @@ describe("limits per address, across sockets", () => {
     expect(refusals[0]).toMatchObject({ code: "rate-limited", message: expect.stringMatching(/across all its connections/) });
     for (const f of flooders) expect(f.ws.readyState).toBe(f.ws.OPEN);
   });
+
+  it("the teacher's messages do not count against the students' shared address", async () => {
+    running = await startSite({ roomSayPerSecond: 1000, roomSayPerAddressPerSecond: 1 });
+    const { teacher, code } = await createRoomAsTeacher(running);
+    const { student } = await joinAsStudent(running, code, "Ada");
+    for (let i = 0; i < 10; i++) teacher.send({ type: "say", text: `teacher ${i}` });
+    await student.take("message", (m) => m.text === "teacher 9");
+    expect(teacher.all("error")).toEqual([]);
+    // The students' allowance (burst 2) is still whole.
+    student.send({ type: "say", text: "a" });
+    student.send({ type: "say", text: "b" });
+    await teacher.take("message", (m) => m.text === "b");
+  });
 });
 
 describe("presence as deltas", () => {

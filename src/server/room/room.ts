@@ -199,7 +199,7 @@ export function createRoom(options: RoomOptions): Room {
     touch();
   }
 
-  const pollMessage = (): ServerMessage | null => (poll ? { type: "poll", id: poll.id, lesson: poll.lesson, card: poll.card, question: poll.question, choices: poll.choices, open: poll.open } : null);
+  const pollMessage = (): Extract<ServerMessage, { type: "poll" }> | null => (poll ? { type: "poll", id: poll.id, lesson: poll.lesson, card: poll.card, question: poll.question, choices: poll.choices, open: poll.open } : null);
 
   function tallyMessage(): ServerMessage | null {
     if (!poll) return null;
@@ -356,9 +356,11 @@ export function createRoom(options: RoomOptions): Room {
       attach(member, ws, raw);
       sendOn(ws, frameOf({ type: "joined", you: participantOf(member), resume: member.resume, participants: room.participants(), history: [...history] }));
       presence(resumed ? "back" : "joined", member);
-      // A newcomer sees the question being asked (and, once revealed, how the class answered).
+      // A newcomer sees the question being asked (and, once revealed, how the class answered);
+      // someone coming back (a new page, a blip) also gets their own answer.
       const asked = pollMessage();
-      if (asked) sendOn(ws, frameOf(asked));
+      const yours = poll?.answers.get(member.id);
+      if (asked) sendOn(ws, frameOf(yours === undefined ? asked : { ...asked, yours }));
       if (poll && !poll.open) sendOn(ws, frameOf(tallyMessage()!));
       if (!resumed) tallySoon(); // the number of students changed
       return { ok: true, member, resumed };

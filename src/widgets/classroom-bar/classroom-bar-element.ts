@@ -13,7 +13,7 @@
 import { createActor, type ActorRefFrom } from "xstate";
 import { classroomLinkMachine } from "../../machines/classroom-link.ts";
 import type { ServerMessage } from "../../protocol/room-protocol.ts";
-import { DEEP_LINK_EVENT, loadClassroomSession, saveClassroomSession, TEACHER_SESSION_KEY, type ClassroomSession, type DeepLinkDetail } from "../shared/classroom-session.ts";
+import { DEEP_LINK_EVENT, loadClassroomSession, rememberRemoval, saveClassroomSession, TEACHER_SESSION_KEY, type ClassroomSession, type DeepLinkDetail } from "../shared/classroom-session.ts";
 import { browserWebSocket, labUrl } from "../shared/websocket-actor.ts";
 import { widgetSelectorForHash } from "../shared/deep-link.ts";
 import { classPoll, publishClassPoll, setClassPollSender, subscribeClassPoll } from "../shared/class-poll.ts";
@@ -137,6 +137,7 @@ export default class ClassroomBarElement extends HTMLElement {
       this.#throttle.reset();
       this.#throttle.push(location.hash);
     }
+    if (state === "closed" && outcome === "removed" && this.#session.role === "student") rememberRemoval(this.#session.code, this.#session.resume);
     if (state === "closed" && outcome && forgetsSession(outcome)) this.#saveSession(null);
   }
 
@@ -163,7 +164,8 @@ export default class ClassroomBarElement extends HTMLElement {
 
   #onServerMessage(message: ServerMessage): void {
     if (message.type === "poll") {
-      publishClassPoll({ poll: { id: message.id, lesson: message.lesson, card: message.card, question: message.question, choices: message.choices, open: message.open } });
+      const poll = { id: message.id, lesson: message.lesson, card: message.card, question: message.question, choices: message.choices, open: message.open };
+      publishClassPoll(message.yours === undefined ? { poll } : { poll, mine: message.yours });
     }
     if (message.type === "tally") publishClassPoll({ tally: { poll: message.poll, counts: message.counts, answered: message.answered, students: message.students } });
     if (message.type === "joined" && this.#session?.role === "student" && message.resume !== this.#session.resume) {

@@ -6,7 +6,7 @@
 import { createActor } from "xstate";
 import { buildCaptureView } from "../../protocol/capture.ts";
 import type { TapEvent } from "../../protocol/tap-events.ts";
-import { loadClassroomSession, saveClassroomSession, type ClassroomSession } from "../shared/classroom-session.ts";
+import { loadClassroomSession, rememberRemoval, removalTokenFor, saveClassroomSession, type ClassroomSession } from "../shared/classroom-session.ts";
 import { checkCloseReason, checkJoin, checkMessage, counterText } from "./forms.ts";
 import { codeFromSearch, joinAddress, joinUrlWithCode, spacedCode, START_FOR_LAN } from "./join-address.ts";
 import { describeRow, frameRows, ownTraffic, type FrameRow } from "./own-frames.ts";
@@ -93,7 +93,8 @@ export default class ClassroomElement extends HTMLElement {
           return;
         }
         code.value = check.code;
-        actor.send({ type: "room.join", code: check.code, nickname: check.nickname });
+        const barred = removalTokenFor(check.code);
+        actor.send(barred ? { type: "room.join", code: check.code, nickname: check.nickname, resume: barred } : { type: "room.join", code: check.code, nickname: check.nickname });
       },
       { signal },
     );
@@ -347,6 +348,8 @@ export default class ClassroomElement extends HTMLElement {
       else if (context.role === "teacher" && context.intent?.type === "teach") session = { role: "teacher", code: context.code, teacherKey: context.intent.teacherKey };
       else if (context.role === "student" && context.you && context.resume) session = { role: "student", code: context.code, nickname: context.you.nickname, resume: context.resume, following: this.#following };
     } else if (phase === "closed" && context.end && describeEnd(context.end, context.role).forget) {
+      const removed = (context.end.kind === "closed" && context.end.code === 4001) || (context.end.kind === "refused" && context.end.refusal.code === "removed");
+      if (removed && context.code && context.resume) rememberRemoval(context.code, context.resume);
       session = null;
     } else if (phase === "idle" && this.#lastPhase !== "" && this.#lastPhase !== "idle") {
       session = null; // left the room on purpose

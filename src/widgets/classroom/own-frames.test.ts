@@ -70,6 +70,17 @@ describe("own room frames", () => {
     expect(rows[0]!.text).toContain('"teacherKey":"••••"');
   });
 
+  it("shows a binary message's fragments as hex, and hides a continuation whose start was not captured", () => {
+    const frame = (opcode: number, fin: boolean, bytes: number[]): Uint8Array => {
+      const encoded = encodeFrame({ opcode, fin, payload: new Uint8Array(bytes) });
+      if (!encoded.ok) throw new Error(encoded.error);
+      return encoded.bytes;
+    };
+    const down = new Uint8Array([...frame(0x0, true, [0x61, 0x62]), ...frame(0x2, false, [1, 2]), ...frame(0x0, true, [3, 4])]);
+    const rows = frameRows(buildCaptureView([...events.slice(0, 4), { type: "chunk", t: 5, specimen: 3, dir: "out", offset: response.length, length: down.length, data: bytesToBase64(down) }]));
+    expect(rows.map((r) => r.text)).toEqual(["(2 bytes continuing a message that began before the capture)", "01 02", "03 04"]);
+  });
+
   it("totals this connection's frames and bytes each way", () => {
     expect(ownTraffic(buildCaptureView(events))).toEqual({ framesUp: 1, framesDown: 2, bytesUp: 11, bytesDown: 11, handshakeBytes: request.length + response.length });
   });

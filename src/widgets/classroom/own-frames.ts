@@ -31,6 +31,8 @@ const strict = new TextDecoder("utf-8", { fatal: true });
 /** A message's payload so far, in one direction: its fragments' bytes joined. */
 interface MessageSoFar {
   bytes: Uint8Array;
+  /** A binary message is being continued (its fragments are shown as hex). */
+  binary: boolean;
 }
 
 /**
@@ -52,7 +54,14 @@ function payloadText(frame: CapturedFrame, message: MessageSoFar, max: number): 
   if (frame.close) return { text: `${frame.close.code ?? "no code"}${frame.close.reason ? ` “${frame.close.reason}”` : ""}`, redacted: false };
   const { opcode, payload } = frame.frame;
   let shown: { text: string; redacted: boolean } | null = null;
-  if (opcode === 0x1 || (opcode === 0x0 && message.bytes.length > 0)) shown = dataText(frame, message);
+  const continuesBinary = opcode === 0x0 && message.binary;
+  if (opcode === 0x2 || continuesBinary) message.binary = !frame.frame.fin;
+  if (continuesBinary) {
+    /* hex, below */
+  } else if (opcode === 0x1 || (opcode === 0x0 && message.bytes.length > 0)) shown = dataText(frame, message);
+  // The rest of a message whose start was not captured: it could hold part of a secret, and
+  // without the start there is no telling, so its bytes are not shown.
+  else if (opcode === 0x0 && payload.length > 0) return { text: `(${payload.length} bytes continuing a message that began before the capture)`, redacted: true };
   else if (opcode === 0x9 || opcode === 0xa) {
     try {
       shown = { text: strict.decode(payload), redacted: false };
@@ -69,11 +78,11 @@ function payloadText(frame: CapturedFrame, message: MessageSoFar, max: number): 
 export function frameRows(view: CaptureView, limit = 60, max = 120): FrameRow[] {
   // Every frame is read (a fragmented message may begin before the rows shown); only the newest
   // `limit` become rows.
-  const messages = { in: { bytes: new Uint8Array(0) }, out: { bytes: new Uint8Array(0) } };
+  const messages = { in: { bytes: new Uint8Array(0), binary: false }, out: { bytes: new Uint8Array(0), binary: false } };
   const first = Math.max(0, view.frames.length - limit);
   const texts = view.frames.map((f, i) => {
-    const isData = f.frame.opcode === 0x1 || f.frame.opcode === 0x0;
-    return i >= first || (isData && !f.frame.fin) || (isData && messages[f.dir].bytes.length > 0) ? payloadText(f, messages[f.dir], max) : null;
+    const isData = f.frame.opcode <= 0x2;
+    return i >= first || (isData && !f.frame.fin) || (isData && (messages[f.dir].bytes.length > 0 || messages[f.dir].binary)) ? payloadText(f, messages[f.dir], max) : null;
   });
   return view.frames.slice(first).map((f, i) => ({
     key: `${view.specimen ?? 0}:${f.dir}:${f.start}`,

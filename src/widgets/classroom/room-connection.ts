@@ -90,7 +90,8 @@ export interface RoomContext {
 
 export type RoomEvent =
   | { type: "room.create" }
-  | { type: "room.join"; code: string; nickname: string }
+  /** `resume` here is a token the teacher barred (see classroom-session.ts): the lab keeps the ban. */
+  | { type: "room.join"; code: string; nickname: string; resume?: string }
   | { type: "room.resume"; intent: Intent }
   | { type: "room.say"; text: string }
   | { type: "room.remove"; participant: string }
@@ -266,7 +267,7 @@ export const roomConnectionMachine = setup({
     idle: {
       on: {
         "room.create": { target: "session", actions: assign(({ context }) => ({ ...fresh(context), intent: { type: "create" } as Intent })) },
-        "room.join": { target: "session", actions: assign(({ context, event }) => ({ ...fresh(context), intent: { type: "join", code: event.code, nickname: event.nickname } as Intent })) },
+        "room.join": { target: "session", actions: assign(({ context, event }) => ({ ...fresh(context), intent: (event.resume ? { type: "join", code: event.code, nickname: event.nickname, resume: event.resume } : { type: "join", code: event.code, nickname: event.nickname }) as Intent })) },
         "room.resume": {
           target: "session",
           actions: assign(({ context, event }) => ({ ...fresh(context), intent: event.intent, welcomed: true, role: event.intent.type === "join" ? "student" : "teacher", code: event.intent.type === "create" ? null : event.intent.code })),
@@ -411,7 +412,7 @@ export const roomConnectionMachine = setup({
     ended: {
       on: {
         "room.create": { target: "session", actions: assign(({ context }) => ({ ...fresh(context), intent: { type: "create" } as Intent })) },
-        "room.join": { target: "session", actions: assign(({ context, event }) => ({ ...fresh(context), intent: { type: "join", code: event.code, nickname: event.nickname } as Intent })) },
+        "room.join": { target: "session", actions: assign(({ context, event }) => ({ ...fresh(context), intent: (event.resume ? { type: "join", code: event.code, nickname: event.nickname, resume: event.resume } : { type: "join", code: event.code, nickname: event.nickname }) as Intent })) },
         // Come back as the same person (same key or resume token), after a 1013 or giving up.
         "room.retry": { guard: ({ context }) => context.intent !== null && context.intent.type !== "create", target: "session", actions: assign({ attempt: 0 }) },
         "room.resume": {

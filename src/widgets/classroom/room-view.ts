@@ -206,7 +206,7 @@ export function doorView(state: { locked: boolean; barred: readonly { id: string
       : "Open: anyone with the code can join. Lock the room once the class is in.",
     barredNote:
       barred === 0
-        ? "Nobody has been removed. A removed student cannot come back, under that name, a name that looks like it, or from that browser, until you let them back in."
+        ? "Nobody has been removed. A removed student cannot come back under that name or a name that looks like it (nor, from the same browser, under a new one) until you let them back in."
         : `${countText(barred, "removed student")}, kept out until you let them back in:`,
   };
 }

@@ -74,7 +74,7 @@ export default class PredictionElement extends HTMLElement {
       return;
     }
     const room = classPoll();
-    if (cardMode(this.#card, room).kind === "student-answering" && room.poll) {
+    if (cardMode(this.#card, this.#lesson, room).kind === "student-answering" && room.poll) {
       if (!sendClassPoll({ type: "predict", poll: room.poll.id, choice })) status.textContent = "The room connection is down; your answer could not be sent. Try again in a moment.";
       return;
     }
@@ -88,7 +88,7 @@ export default class PredictionElement extends HTMLElement {
   }
 
   #render(room: ClassPollSnapshot): void {
-    const mode = cardMode(this.#card, room);
+    const mode = cardMode(this.#card, this.#lesson, room);
     this.dataset.mode = mode.kind;
     const choices = this.#choices;
     const teacher = mode.kind === "teacher-idle" || mode.kind === "teacher-asking";

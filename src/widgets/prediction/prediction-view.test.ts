@@ -16,12 +16,14 @@ describe("prediction card", () => {
 
   it("knows whether the room's question is this card's", () => {
     const none = { role: null, poll: null, tally: null, mine: null } as const;
-    expect(cardMode("close-code", none)).toEqual({ kind: "alone" });
-    expect(cardMode("close-code", { ...none, role: "teacher" })).toEqual({ kind: "teacher-idle" });
-    expect(cardMode("close-code", { ...none, role: "teacher", poll })).toEqual({ kind: "teacher-asking" });
-    expect(cardMode("close-code", { ...none, role: "student", poll })).toEqual({ kind: "student-answering" });
-    expect(cardMode("close-code", { ...none, role: "student", poll: { ...poll, open: false } })).toEqual({ kind: "revealed" });
-    expect(cardMode("other", { ...none, role: "student", poll })).toEqual({ kind: "elsewhere", question: "Which code?" });
-    expect(cardMode("other", { ...none, role: "teacher", poll })).toEqual({ kind: "teacher-idle" });
+    expect(cardMode("close-code", "start-here", none)).toEqual({ kind: "alone" });
+    expect(cardMode("close-code", "start-here", { ...none, role: "teacher" })).toEqual({ kind: "teacher-idle" });
+    expect(cardMode("close-code", "start-here", { ...none, role: "teacher", poll })).toEqual({ kind: "teacher-asking" });
+    expect(cardMode("close-code", "start-here", { ...none, role: "student", poll })).toEqual({ kind: "student-answering" });
+    expect(cardMode("close-code", "start-here", { ...none, role: "student", poll: { ...poll, open: false } })).toEqual({ kind: "revealed" });
+    expect(cardMode("other", "start-here", { ...none, role: "student", poll })).toEqual({ kind: "elsewhere", question: "Which code?" });
+    expect(cardMode("other", "start-here", { ...none, role: "teacher", poll })).toEqual({ kind: "teacher-idle" });
+    // The same card id in another lesson is another question.
+    expect(cardMode("close-code", "frames", { ...none, role: "student", poll })).toEqual({ kind: "elsewhere", question: "Which code?" });
   });
 });

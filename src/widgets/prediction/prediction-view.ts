@@ -27,10 +27,11 @@ export type CardMode =
   | { kind: "revealed" } //               the class's answers to this card's question are out
   | { kind: "elsewhere"; question: string }; // the room's question is another card's
 
-export function cardMode(card: string, room: ClassPollSnapshot): CardMode {
+/** `card` and `lesson` name this card: the room's question is its own only when both match. */
+export function cardMode(card: string, lesson: string, room: ClassPollSnapshot): CardMode {
   if (room.role === null) return { kind: "alone" };
   const poll = room.poll;
-  if (!poll || poll.card !== card) {
+  if (!poll || poll.card !== card || poll.lesson !== lesson) {
     if (room.role === "teacher") return { kind: "teacher-idle" };
     return poll?.open ? { kind: "elsewhere", question: poll.question } : { kind: "alone" };
   }

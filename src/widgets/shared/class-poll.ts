@@ -50,7 +50,7 @@ export function publishClassPoll(change: Partial<ClassPollSnapshot>): void {
   const next = { ...snapshot, ...change };
   // A new question starts with no answer from this tab, and the old tally no longer applies.
   if (change.poll && change.poll.id !== snapshot.poll?.id) {
-    next.mine = null;
+    if (change.mine === undefined) next.mine = null;
     if (!change.tally) next.tally = null;
   }
   if (next.tally && next.poll && next.tally.poll !== next.poll.id) next.tally = null;

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { CLASSROOM_SESSION_KEY, loadClassroomSession, saveClassroomSession, TEACHER_SESSION_KEY, TEACHER_SESSION_MAX_AGE_MS } from "./classroom-session.ts";
+import { CLASSROOM_SESSION_KEY, loadClassroomSession, rememberRemoval, removalTokenFor, saveClassroomSession, TEACHER_SESSION_KEY, TEACHER_SESSION_MAX_AGE_MS } from "./classroom-session.ts";
 
 function memoryStorage(): Pick<Storage, "getItem" | "setItem" | "removeItem"> & { data: Map<string, string> } {
   const data = new Map<string, string>();
@@ -55,6 +55,15 @@ describe("the classroom session across a browser's tabs", () => {
     saveClassroomSession(teacher, b.tab(), 10_000);
     expect(loadClassroomSession(b.tab(), 10_000 + TEACHER_SESSION_MAX_AGE_MS - 1)).toEqual(teacher);
     expect(loadClassroomSession(b.tab(), 10_000 + TEACHER_SESSION_MAX_AGE_MS)).toBeNull();
+  });
+
+  it("remembers a removal for that room only, so a new nickname from this browser carries the barred token", () => {
+    const b = browser();
+    rememberRemoval("ABC234", "t".repeat(22), b.shared);
+    expect(removalTokenFor("ABC234", b.shared)).toBe("t".repeat(22));
+    expect(removalTokenFor("XYZ789", b.shared)).toBeUndefined();
+    b.shared.setItem("sp:classroom-removed", "{broken");
+    expect(removalTokenFor("ABC234", b.shared)).toBeUndefined();
   });
 
   it("ignores malformed stored sessions", () => {

@@ -38,6 +38,33 @@ export function parseClassroomSession(raw: string | null): ClassroomSession | nu
   return null;
 }
 
+/**
+ * A student the teacher removed keeps their seat's resume token in this browser, and sends it
+ * with any new join to that room: the lab bars the token as well as the name, so a new
+ * nickname from the same browser is refused too (until the teacher lets them back in, after
+ * which the lab no longer knows the token and ignores it). A determined student can clear it;
+ * locking the room is what keeps everyone new out.
+ */
+export const REMOVED_KEY = "sp:classroom-removed";
+
+export function rememberRemoval(code: string, resume: string, shared: Pick<Storage, "setItem"> = localStorage): void {
+  try {
+    shared.setItem(REMOVED_KEY, JSON.stringify({ code, resume }));
+  } catch {
+    /* storage blocked: the lab still bars the name */
+  }
+}
+
+/** The barred token to send with a join to `code`, if this browser was removed from it. */
+export function removalTokenFor(code: string, shared: Pick<Storage, "getItem"> = localStorage): string | undefined {
+  try {
+    const v = JSON.parse(shared.getItem(REMOVED_KEY) ?? "null") as { code?: unknown; resume?: unknown } | null;
+    return v && v.code === code && typeof v.resume === "string" && v.resume.length <= 64 ? v.resume : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The teacher session another tab of this browser shared, if it is recent enough. */
 export function parseSharedTeacherSession(raw: string | null, nowMs: number): Extract<ClassroomSession, { role: "teacher" }> | null {
   const session = parseClassroomSession(raw);
