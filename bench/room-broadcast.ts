@@ -35,9 +35,13 @@ export async function measureRoomBroadcast(distDir: string, options: { students?
   const messages = options.messages ?? 300;
   const intervalMs = options.intervalMs ?? 10;
   const timeLimitMs = options.timeLimitMs ?? 30_000;
-  // Everyone connects from 127.0.0.1 here, unlike a real class, so the per-address limit is
-  // raised to fit; every other limit (the room size, the say rate) is the production default.
-  const site = createSiteServer({ distDir, lab: { maxConnectionsPerAddress: students + 8, roomMaxParticipants: students } });
+  // Everyone connects from 127.0.0.1 here, unlike a real class, so the per-address limits
+  // (connections, seats, joins, messages across sockets) are raised to fit; the room size and
+  // each connection's say rate are the production defaults.
+  const site = createSiteServer({
+    distDir,
+    lab: { maxConnectionsPerAddress: students + 8, roomMaxParticipants: students, roomSeatsPerAddress: students, roomJoinsPerAddressPerSecond: 1000, roomSayPerAddressPerSecond: 10_000 },
+  });
   const { port } = await site.listen(0, "127.0.0.1");
   const worker = new Worker(new URL("./room-broadcast-clients.ts", import.meta.url), { workerData: { port, students, messages, intervalMs } satisfies ClientsInput });
   const inbox: FromWorker[] = [];
