@@ -141,7 +141,7 @@ export default class ClassroomElement extends HTMLElement {
           item.querySelector<HTMLButtonElement>('[data-part="remove-confirm"]')?.focus();
         } else if (button.dataset.part === "remove-confirm") {
           this.#confirmRemove = null;
-          actor.send({ type: "room.remove", participant: id });
+          actor.send({ type: "room.request", message: { type: "remove", participant: id } });
           this.#announce(`Removing ${item.dataset.nickname ?? "the participant"}.`);
           this.#render();
           part<HTMLElement>(this, "participants").focus();
@@ -158,7 +158,7 @@ export default class ClassroomElement extends HTMLElement {
       "click",
       () => {
         const locked = !(actor.getSnapshot().context.roomState?.locked ?? false);
-        actor.send({ type: "room.lock", locked });
+        actor.send({ type: "room.request", message: { type: "lock", locked } });
         this.#announce(locked ? "Locking the room." : "Unlocking the room.");
       },
       { signal },
@@ -169,7 +169,7 @@ export default class ClassroomElement extends HTMLElement {
         const button = (event.target as Element).closest<HTMLButtonElement>('button[data-part="readmit"]');
         const item = button?.closest<HTMLElement>("[data-participant-id]");
         if (!button || !item) return;
-        actor.send({ type: "room.readmit", participant: item.dataset.participantId! });
+        actor.send({ type: "room.request", message: { type: "readmit", participant: item.dataset.participantId! } });
         this.#announce(`Letting ${item.dataset.nickname ?? "the student"} back in.`);
         part<HTMLButtonElement>(this, "lock").focus();
       },
@@ -194,7 +194,7 @@ export default class ClassroomElement extends HTMLElement {
       () => {
         const check = checkCloseReason(closeReason.value);
         this.#confirmClose = false;
-        if (check.ok) actor.send({ type: "room.close", reason: check.reason });
+        if (check.ok) actor.send({ type: "room.request", message: { type: "close-room", reason: check.reason } });
         this.#render();
       },
       { signal },

@@ -89,8 +89,8 @@ describe("room connection machine", () => {
   it("sends what is said; teacher-only requests are not sent by a student", () => {
     const { actor, socket } = joinAsAda();
     actor.send({ type: "room.say", text: "hello" });
-    actor.send({ type: "room.remove", participant: "s2" });
-    actor.send({ type: "room.close", reason: "bye" });
+    actor.send({ type: "room.request", message: { type: "remove", participant: "s2" } });
+    actor.send({ type: "room.request", message: { type: "close-room", reason: "bye" } });
     expect(socket.sent().slice(1)).toEqual([{ type: "say", text: "hello" }]);
   });
 

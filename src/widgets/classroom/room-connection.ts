@@ -21,6 +21,8 @@ import { applyPresence, parseServerMessage, type BarredParticipant, type ClientM
 import { utf8ByteLength } from "../../protocol/utf8-length.ts";
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffSettings } from "./backoff.ts";
 
+export type TeacherRequest = Extract<ClientMessage, { type: "remove" | "readmit" | "lock" | "close-room" | "follow" }>;
+
 /** What to say right after the socket opens. */
 export type Intent = { type: "create" } | { type: "teach"; code: string; teacherKey: string } | { type: "join"; code: string; nickname: string; resume?: string };
 
@@ -94,11 +96,8 @@ export type RoomEvent =
   | { type: "room.join"; code: string; nickname: string; resume?: string }
   | { type: "room.resume"; intent: Intent }
   | { type: "room.say"; text: string }
-  | { type: "room.remove"; participant: string }
-  | { type: "room.readmit"; participant: string }
-  | { type: "room.lock"; locked: boolean }
-  | { type: "room.close"; reason: string }
-  | { type: "room.follow"; lesson: string; hash: string }
+  /** A teacher-only request (a student's page never sends one; the lab would refuse it with 1008). */
+  | { type: "room.request"; message: TeacherRequest }
   | { type: "room.leave" }
   | { type: "room.retry" }
   | EchoEvent;
@@ -334,40 +333,9 @@ export const roomConnectionMachine = setup({
                 sendTo("socket", ({ event }) => sendCommand({ type: "say", text: event.text })),
               ],
             },
-            "room.remove": {
+            "room.request": {
               guard: "isTeacher",
-              actions: [
-                assign(({ context, event }) => sent(context, { type: "remove", participant: event.participant })),
-                sendTo("socket", ({ event }) => sendCommand({ type: "remove", participant: event.participant })),
-              ],
-            },
-            "room.readmit": {
-              guard: "isTeacher",
-              actions: [
-                assign(({ context, event }) => sent(context, { type: "readmit", participant: event.participant })),
-                sendTo("socket", ({ event }) => sendCommand({ type: "readmit", participant: event.participant })),
-              ],
-            },
-            "room.lock": {
-              guard: "isTeacher",
-              actions: [
-                assign(({ context, event }) => sent(context, { type: "lock", locked: event.locked })),
-                sendTo("socket", ({ event }) => sendCommand({ type: "lock", locked: event.locked })),
-              ],
-            },
-            "room.close": {
-              guard: "isTeacher",
-              actions: [
-                assign(({ context, event }) => sent(context, { type: "close-room", reason: event.reason })),
-                sendTo("socket", ({ event }) => sendCommand({ type: "close-room", reason: event.reason })),
-              ],
-            },
-            "room.follow": {
-              guard: "isTeacher",
-              actions: [
-                assign(({ context, event }) => sent(context, { type: "follow", lesson: event.lesson, hash: event.hash })),
-                sendTo("socket", ({ event }) => sendCommand({ type: "follow", lesson: event.lesson, hash: event.hash })),
-              ],
+              actions: [assign(({ context, event }) => sent(context, event.message)), sendTo("socket", ({ event }) => sendCommand(event.message))],
             },
           },
         },
