@@ -105,6 +105,40 @@ describe("lesson 5: the frame inspector on your own connection", () => {
     expect(await inspector.locator("[data-part=response]").innerText()).toMatch(/^HTTP\/1\.1 101 Switching Protocols/);
   });
 
+  it("keeps the event log to the newest events, numbered as in the recording, however long the session", async () => {
+    const inspector = await openLesson("/lessons/frames/");
+    // 150 messages, sent as fast as a reader pressing Send again and again: each is two frames.
+    await page.evaluate(async () => {
+      const form = document.querySelector<HTMLFormElement>("sp-frame-inspector form[data-part=send-form]")!;
+      for (let i = 0; i < 150; i++) {
+        form.requestSubmit(form.querySelector<HTMLButtonElement>("button[type=submit]"));
+        await new Promise((r) => setTimeout(r, 30)); // under the lab's 50 messages a second
+      }
+    });
+    await page.waitForFunction(() => Number(document.querySelector("sp-frame-inspector")!.getAttribute("data-step")) >= 300);
+    await inspector.locator("summary", { hasText: "Event log" }).click();
+    await page.waitForTimeout(1200); // the log follows live at the pace of the other running text
+    const total = Number(await inspector.getAttribute("data-step"));
+    const log = inspector.locator("[data-part=log]");
+    const listed = await log.locator("li").count();
+    expect(listed).toBeGreaterThanOrEqual(200);
+    expect(listed).toBeLessThanOrEqual(250);
+    const first = Number(await log.getAttribute("start"));
+    expect(first).toBeGreaterThan(1);
+    const earlier = inspector.locator("[data-part=log-earlier]");
+    expect(await earlier.isVisible()).toBe(true);
+    expect(await earlier.innerText()).toBe(`${(first - 1).toLocaleString("en-US")} earlier events are not listed here: step back to see them.`);
+    expect(first - 1 + listed).toBeGreaterThanOrEqual(total - 5);
+
+    // Stepping back to the start lists the first events again, and the note goes.
+    await inspector.getByRole("button", { name: "Pause" }).focus();
+    await page.keyboard.press("Home");
+    for (let i = 0; i < 3; i++) await page.keyboard.press("ArrowRight");
+    expect(await log.locator("li").count()).toBe(3);
+    expect(await log.getAttribute("start")).toBe("1");
+    expect(await earlier.isVisible()).toBe(false);
+  });
+
   it("steps back and forward by keyboard, and a deep link reopens the same step", async () => {
     const inspector = await openLesson("/lessons/frames/");
     await inspector.getByRole("button", { name: "Send text" }).click();

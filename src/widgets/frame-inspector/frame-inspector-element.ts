@@ -24,6 +24,7 @@ import { byteGridRows, renderByteGrid, renderLegend, renderUnmask } from "./byte
 import { bytesLabel, describeEvent, describeFrame, formatMs } from "./describe-capture.ts";
 import { flightHint } from "./flight-pace.ts";
 import { FrameLane, frameKey, MAX_SEQUENCE_ROWS } from "./frame-lane.ts";
+import { earlierNote, planLog } from "./log-window.ts";
 import { formatCount } from "../shared/format-count.ts";
 import { pinToEnd } from "../shared/pin-to-end.ts";
 import { Pacer } from "../shared/pacer.ts";
@@ -104,7 +105,9 @@ export default class FrameInspectorElement extends HTMLElement {
   #selected: string | null = null;
   #detailFrame: CapturedFrame | null = null;
 
+  /** The event log lists events [#logFirst, #renderedLog): see log-window.ts. */
   #renderedLog = 0;
+  #logFirst = 0;
   #currentLogItem: Element | null = null;
   #logOrigin: number | null = null;
   #persistTimer: ReturnType<typeof setTimeout> | null = null;
@@ -364,10 +367,12 @@ export default class FrameInspectorElement extends HTMLElement {
     this.#selected = null;
     this.#persistedStep = "";
     this.#renderedLog = 0;
+    this.#logFirst = 0;
     this.#currentLogItem = null;
     this.#logOrigin = null;
     this.#pendingLog = null;
     this.querySelector("[data-part=log]")?.replaceChildren();
+    this.querySelector("[data-part=log-earlier]")?.toggleAttribute("hidden", true);
   }
 
   /**
@@ -607,6 +612,11 @@ export default class FrameInspectorElement extends HTMLElement {
     const log = this.#part<HTMLOListElement>("log");
     this.#logOrigin ??= (events.find((e) => "t" in e) as { t: number } | undefined)?.t ?? null;
     const origin = this.#logOrigin;
+    const plan = planLog({ first: this.#logFirst, end: this.#renderedLog }, cursor);
+    if (plan.rebuild) {
+      log.replaceChildren();
+      this.#logFirst = this.#renderedLog = plan.range.first;
+    }
     while (this.#renderedLog > cursor) {
       log.lastElementChild?.remove();
       this.#renderedLog--;
@@ -622,6 +632,15 @@ export default class FrameInspectorElement extends HTMLElement {
       log.append(item);
       announcements.push(sentence);
     }
+    while (this.#logFirst < plan.range.first) {
+      log.firstElementChild?.remove();
+      this.#logFirst++;
+    }
+    // The list's numbers stay the events' own numbers when the oldest rows have left.
+    setAttr(log, "start", String(this.#logFirst + 1));
+    const earlier = this.#part("log-earlier");
+    setText(earlier, earlierNote(this.#logFirst));
+    setFlag(earlier, "hidden", this.#logFirst === 0);
     this.#currentLogItem?.removeAttribute("aria-current");
     this.#currentLogItem = log.lastElementChild;
     this.#currentLogItem?.setAttribute("aria-current", "step");
@@ -637,6 +656,7 @@ export default class FrameInspectorElement extends HTMLElement {
   #clearLog(): void {
     this.#part("log").replaceChildren();
     this.#renderedLog = 0;
+    this.#logFirst = 0;
     this.#currentLogItem = null;
     this.#logOrigin = null;
   }
