@@ -40,6 +40,7 @@ import { COMMAND_NAMES, MONITOR_MAX_MESSAGE_BYTES } from "./tap/commands.ts";
 import { createTapHub, MONITOR_PATH, type TapHub } from "./tap/tap-hub.ts";
 import { createHttpLab, type HttpLab } from "./http-lab/http-lab.ts";
 import { createRooms, ROOM_PATH, type Rooms } from "./room/rooms.ts";
+import { createMisbehaveHttp } from "./misbehave/misbehave-http.ts";
 
 export const LAB_PREFIX = "/lab/";
 
@@ -108,6 +109,7 @@ export function createLab(overrides: Partial<LabSettings> = {}): Lab {
   const tap = createTapHub(settings);
   const httpLab = createHttpLab(settings);
   const rooms = createRooms(settings);
+  const misbehave = createMisbehaveHttp(settings, createLab);
   const endpoints: Record<string, Endpoint> = { ...statelessEndpoints, [ROOM_PATH]: rooms.endpoint };
   const perAddress = createAddressCount();
   const heartbeats = new Map([wss, monitorWss].map((server) => [server, startHeartbeat(server, settings.heartbeatIntervalMs)]));
@@ -227,6 +229,7 @@ export function createLab(overrides: Partial<LabSettings> = {}): Lab {
       const path = pathOf(request);
       // Every lab answer, under the dev server too (the production server sets it for every response).
       if (path.startsWith(LAB_PREFIX)) response.setHeader("X-Content-Type-Options", "nosniff");
+      if (misbehave.handle(request, response, path, urlOf(request).searchParams)) return true;
       if (httpLab.handle(request, response)) return true;
       if (endpoints[path] || path === MONITOR_PATH) {
         // Plain HTTP to an address that only speaks WebSocket (RFC 9110 §15.5.22: 426 names the protocol to upgrade to).
@@ -251,6 +254,7 @@ export function createLab(overrides: Partial<LabSettings> = {}): Lab {
         compression: false,
         room: rooms.info(),
         ...httpLab.info(),
+        ...misbehave.info(),
       });
       response.writeHead(200, {
         "Content-Type": "application/json; charset=utf-8",
