@@ -40,7 +40,7 @@ import { COMMAND_NAMES, MONITOR_MAX_MESSAGE_BYTES } from "./tap/commands.ts";
 import { createTapHub, MONITOR_PATH, type TapHub } from "./tap/tap-hub.ts";
 import { createHttpLab, type HttpLab } from "./http-lab/http-lab.ts";
 import { createRooms, ROOM_PATH, type Rooms } from "./room/rooms.ts";
-import { createMisbehaveHttp } from "./misbehave/misbehave-http.ts";
+import { createSelfRunsHttp } from "./self-runs-http.ts";
 
 export const LAB_PREFIX = "/lab/";
 
@@ -109,7 +109,7 @@ export function createLab(overrides: Partial<LabSettings> = {}): Lab {
   const tap = createTapHub(settings);
   const httpLab = createHttpLab(settings);
   const rooms = createRooms(settings);
-  const misbehave = createMisbehaveHttp(settings, createLab);
+  const selfRuns = createSelfRunsHttp(settings, createLab);
   const endpoints: Record<string, Endpoint> = { ...statelessEndpoints, [ROOM_PATH]: rooms.endpoint };
   const perAddress = createAddressCount();
   const heartbeats = new Map([wss, monitorWss].map((server) => [server, startHeartbeat(server, settings.heartbeatIntervalMs)]));
@@ -229,7 +229,7 @@ export function createLab(overrides: Partial<LabSettings> = {}): Lab {
       const path = pathOf(request);
       // Every lab answer, under the dev server too (the production server sets it for every response).
       if (path.startsWith(LAB_PREFIX)) response.setHeader("X-Content-Type-Options", "nosniff");
-      if (misbehave.handle(request, response, path, urlOf(request).searchParams)) return true;
+      if (selfRuns.handle(request, response, path, urlOf(request).searchParams)) return true;
       if (httpLab.handle(request, response)) return true;
       if (endpoints[path] || path === MONITOR_PATH) {
         // Plain HTTP to an address that only speaks WebSocket (RFC 9110 §15.5.22: 426 names the protocol to upgrade to).
@@ -254,7 +254,7 @@ export function createLab(overrides: Partial<LabSettings> = {}): Lab {
         compression: false,
         room: rooms.info(),
         ...httpLab.info(),
-        ...misbehave.info(),
+        ...selfRuns.info(),
       });
       response.writeHead(200, {
         "Content-Type": "application/json; charset=utf-8",

@@ -28,6 +28,8 @@ export async function serve(root: string): Promise<void> {
   try {
     server = serverSettingsFrom(process.argv.slice(2), process.env);
     lab = labSettingsFromEnv(process.env);
+    // Files named on the command line win over the environment's.
+    if (server.tlsCertFile) lab = { ...lab, tlsCertFile: server.tlsCertFile, tlsKeyFile: server.tlsKeyFile };
   } catch (error) {
     console.error(`Cannot start: ${(error as Error).message}`);
     process.exit(2);

@@ -2,14 +2,16 @@ import { describe, expect, it } from "vitest";
 import { defaultLabSettings, labSettingsFromEnv, serverSettingsFrom } from "./settings.ts";
 import { checkOrigin } from "./origin.ts";
 
+const noTls = { tlsCertFile: null, tlsKeyFile: null };
+
 describe("server settings", () => {
   it("defaults to this machine only, port 4321", () => {
-    expect(serverSettingsFrom([], {})).toEqual({ host: "127.0.0.1", port: 4321, lan: false, qr: false });
+    expect(serverSettingsFrom([], {})).toEqual({ host: "127.0.0.1", port: 4321, lan: false, qr: false, ...noTls });
   });
   it("serves the LAN with --host, or a chosen address", () => {
-    expect(serverSettingsFrom(["--host"], {})).toEqual({ host: "0.0.0.0", port: 4321, lan: true, qr: false });
-    expect(serverSettingsFrom(["--host", "192.168.1.20", "--port", "8080"], {})).toEqual({ host: "192.168.1.20", port: 8080, lan: true, qr: false });
-    expect(serverSettingsFrom(["--port=0"], { HOST: "127.0.0.2" })).toEqual({ host: "127.0.0.2", port: 0, lan: false, qr: false });
+    expect(serverSettingsFrom(["--host"], {})).toEqual({ host: "0.0.0.0", port: 4321, lan: true, qr: false, ...noTls });
+    expect(serverSettingsFrom(["--host", "192.168.1.20", "--port", "8080"], {})).toEqual({ host: "192.168.1.20", port: 8080, lan: true, qr: false, ...noTls });
+    expect(serverSettingsFrom(["--port=0"], { HOST: "127.0.0.2" })).toEqual({ host: "127.0.0.2", port: 0, lan: false, qr: false, ...noTls });
   });
   it("reads PORT and HOST and rejects nonsense", () => {
     expect(serverSettingsFrom([], { PORT: "9000", HOST: "0.0.0.0" })).toMatchObject({ port: 9000, lan: true });
@@ -17,8 +19,15 @@ describe("server settings", () => {
     expect(() => serverSettingsFrom(["--port", "70000"], {})).toThrow(/at most 65535/);
     expect(() => serverSettingsFrom(["--bogus"], {})).toThrow(/Unknown option/);
   });
+  it("takes the operator's own TLS certificate and key, both or neither", () => {
+    expect(serverSettingsFrom(["--tls-cert", "lab.crt", "--tls-key", "lab.key"], {})).toMatchObject({ tlsCertFile: "lab.crt", tlsKeyFile: "lab.key" });
+    expect(() => serverSettingsFrom(["--tls-cert", "lab.crt"], {})).toThrow(/--tls-cert and --tls-key go together/);
+    expect(() => serverSettingsFrom(["--tls-key"], {})).toThrow(/--tls-key needs a file name/);
+    expect(labSettingsFromEnv({ LAB_TLS_CERT: "a.pem", LAB_TLS_KEY: "b.pem" })).toMatchObject({ tlsCertFile: "a.pem", tlsKeyFile: "b.pem" });
+    expect(() => labSettingsFromEnv({ LAB_TLS_KEY: "b.pem" })).toThrow(/LAB_TLS_CERT and LAB_TLS_KEY go together/);
+  });
   it("prints the join QR code on request with --qr", () => {
-    expect(serverSettingsFrom(["--host", "--qr"], {})).toEqual({ host: "0.0.0.0", port: 4321, lan: true, qr: true });
+    expect(serverSettingsFrom(["--host", "--qr"], {})).toEqual({ host: "0.0.0.0", port: 4321, lan: true, qr: true, ...noTls });
   });
 });
 

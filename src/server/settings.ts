@@ -68,6 +68,9 @@ export interface LabSettings {
   roomSendBufferBytes: number;
   /** Bytes a lab socket may have queued for a client before it is dropped as a non-reader. */
   maxSendBufferBytes: number;
+  /** The operator's own TLS certificate and key (PEM files); both null means a generated one (tls/lab-certificate.ts). */
+  tlsCertFile: string | null;
+  tlsKeyFile: string | null;
 }
 
 export const defaultLabSettings: LabSettings = {
@@ -103,6 +106,8 @@ export const defaultLabSettings: LabSettings = {
   roomGraceMs: 120_000,
   roomSendBufferBytes: 256 * 1024,
   maxSendBufferBytes: 1024 * 1024,
+  tlsCertFile: null,
+  tlsKeyFile: null,
 };
 
 export interface ServerSettings {
@@ -112,9 +117,12 @@ export interface ServerSettings {
   lan: boolean;
   /** `--qr`: print the join page's QR code even when the output is not a terminal. */
   qr: boolean;
+  /** `--tls-cert FILE --tls-key FILE`: the operator's own certificate for the lab's TLS side (both or neither). */
+  tlsCertFile: string | null;
+  tlsKeyFile: string | null;
 }
 
-export const defaultServerSettings: ServerSettings = { host: "127.0.0.1", port: 4321, lan: false, qr: false };
+export const defaultServerSettings: ServerSettings = { host: "127.0.0.1", port: 4321, lan: false, qr: false, tlsCertFile: null, tlsKeyFile: null };
 
 type Env = Record<string, string | undefined>;
 
@@ -125,6 +133,12 @@ function positiveInteger(name: string, raw: string | undefined, fallback: number
     throw new Error(`${name} must be a whole number of at least ${min}, got "${raw}"`);
   }
   return value;
+}
+
+/** The operator's certificate and key go together: both, or neither (a generated certificate). */
+function tlsFiles(cert: string | null, key: string | null, names: string): Pick<LabSettings, "tlsCertFile" | "tlsKeyFile"> {
+  if ((cert === null) !== (key === null)) throw new Error(`${names} go together: give both files, or neither for a generated certificate`);
+  return { tlsCertFile: cert, tlsKeyFile: key };
 }
 
 export function labSettingsFromEnv(env: Env): LabSettings {
@@ -190,6 +204,7 @@ export function labSettingsFromEnv(env: Env): LabSettings {
     roomGraceMs: positiveInteger("LAB_ROOM_GRACE_MS", env.LAB_ROOM_GRACE_MS, defaultLabSettings.roomGraceMs, 1000),
     roomSendBufferBytes: positiveInteger("LAB_ROOM_SEND_BUFFER_BYTES", env.LAB_ROOM_SEND_BUFFER_BYTES, defaultLabSettings.roomSendBufferBytes, 16 * 1024),
     maxSendBufferBytes: positiveInteger("LAB_MAX_SEND_BUFFER_BYTES", env.LAB_MAX_SEND_BUFFER_BYTES, defaultLabSettings.maxSendBufferBytes, 64 * 1024),
+    ...tlsFiles(env.LAB_TLS_CERT || null, env.LAB_TLS_KEY || null, "LAB_TLS_CERT and LAB_TLS_KEY"),
   };
 }
 
@@ -206,6 +221,11 @@ export function serverSettingsFrom(argv: readonly string[], env: Env): ServerSet
   let host = env.HOST || defaultServerSettings.host;
   let port = positiveInteger("PORT", env.PORT, defaultServerSettings.port, 0);
   let qr = defaultServerSettings.qr;
+  const tls: { cert: string | null; key: string | null } = { cert: null, key: null };
+  const fileArgument = (name: string, value: string | undefined): string => {
+    if (value === undefined || value === "" || value.startsWith("--")) throw new Error(`${name} needs a file name`);
+    return value;
+  };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === "--host") {
@@ -225,10 +245,14 @@ export function serverSettingsFrom(argv: readonly string[], env: Env): ServerSet
       port = positiveInteger("--port", arg.slice("--port=".length), port, 0);
     } else if (arg === "--qr") {
       qr = true;
+    } else if (arg === "--tls-cert" || arg === "--tls-key") {
+      tls[arg === "--tls-cert" ? "cert" : "key"] = fileArgument(arg, argv[i + 1]);
+      i++;
     } else {
-      throw new Error(`Unknown option "${arg}". Use --host [ADDRESS], --port NUMBER and --qr.`);
+      throw new Error(`Unknown option "${arg}". Use --host [ADDRESS], --port NUMBER, --qr, and --tls-cert FILE --tls-key FILE.`);
     }
   }
   if (port > 65535) throw new Error(`--port must be at most 65535, got ${port}`);
-  return { host, port, lan: !isLoopback(host), qr };
+  const files = tlsFiles(tls.cert, tls.key, "--tls-cert and --tls-key");
+  return { host, port, lan: !isLoopback(host), qr, tlsCertFile: files.tlsCertFile, tlsKeyFile: files.tlsKeyFile };
 }

@@ -7,7 +7,7 @@ import { MISBEHAVE_CASES, MISBEHAVE_PATH } from "../../protocol/misbehave-cases.
 import type { TapEvent } from "../../protocol/tap-events.ts";
 import { toTapEvent } from "../../protocol/tap-parse.ts";
 import { startSite, type Running } from "../test-helpers.ts";
-import { MISBEHAVE_BURST } from "./misbehave-http.ts";
+import { SELF_RUN_BURST } from "../self-runs-http.ts";
 
 let running: Running | null = null;
 afterEach(async () => {
@@ -79,7 +79,7 @@ describe("the lab's misbehaving client", () => {
     expect((await run(running, "unmasked", "")).status).toBe(403);
     expect((await run(running, "rm -rf")).status).toBe(400);
     expect((await fetch(`http://127.0.0.1:${running.port}${MISBEHAVE_PATH}?case=unmasked`, { headers: { Origin: running.origin } })).status).toBe(405);
-    const statuses = await Promise.all(Array.from({ length: MISBEHAVE_BURST + 2 }, () => run(running!, "unmasked").then((r) => r.status)));
+    const statuses = await Promise.all(Array.from({ length: SELF_RUN_BURST + 2 }, () => run(running!, "unmasked").then((r) => r.status)));
     expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(1);
     expect(statuses.every((s) => s === 200 || s === 429 || s === 503)).toBe(true);
   });

@@ -1,0 +1,106 @@
+// Plain-HTTP endpoints for conversations the lab holds with a private copy of itself, over real
+// sockets, and reports byte for byte (a browser cannot, or will not, be the client for them):
+//
+//   POST /lab/misbehave?case=NAME  misbehave/misbehaving-client.ts: a frame a browser never sends,
+//                                  and the lab's answer (lesson 6) → 200 { case, events }
+//   POST /lab/tls-twin             tls/tls-twin.ts: one conversation over ws:// and over wss://,
+//                                  the TLS records decrypted with the session's secrets (lesson 7)
+//                                  → 200 TlsTwinRun
+//
+// A run costs the lab private servers and up to a few seconds, so every route shares one gate:
+// the page's own Origin only (403, the rule every lab endpoint follows), SELF_RUNS_PER_ADDRESS_PER_SECOND
+// per client address with a burst of SELF_RUN_BURST (429), and at most MAX_RUNNING_SELF_RUNS at
+// once for the whole lab (503, try again in a moment). Nothing the request says is sent anywhere:
+// the cases and the message are fixed.
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { MISBEHAVE_CASES, MISBEHAVE_PATH, misbehaveCase } from "../protocol/misbehave-cases.ts";
+import { createAddressBuckets } from "./address-buckets.ts";
+import { jsonHeaders, refuse, writeWhole } from "./http-lab/respond.ts";
+import type { Lab } from "./lab.ts";
+import { runMisbehavingClient } from "./misbehave/misbehaving-client.ts";
+import { checkOrigin } from "./origin.ts";
+import type { LabSettings } from "./settings.ts";
+import { labCertificate, type LabCertificate } from "./tls/lab-certificate.ts";
+import { runTlsTwin } from "./tls/tls-twin.ts";
+
+export const TLS_TWIN_PATH = "/lab/tls-twin";
+export const SELF_RUNS_PER_ADDRESS_PER_SECOND = 1;
+export const SELF_RUN_BURST = 4;
+export const MAX_RUNNING_SELF_RUNS = 4;
+
+export interface SelfRunsHttp {
+  /** Handles a request for one of these paths and returns true; false for any other path. */
+  handle(request: IncomingMessage, response: ServerResponse, path: string, search: URLSearchParams): boolean;
+  /** Runs in progress (for tests and the operator). */
+  running(): number;
+  /** What /lab/info says about them. */
+  info(): Record<string, unknown>;
+}
+
+type Run = () => Promise<unknown>;
+
+/** `makeLab` is lab.ts's createLab, handed in so this module does not import the lab that imports it. */
+export function createSelfRunsHttp(settings: LabSettings, makeLab: (settings: Partial<LabSettings>) => Lab): SelfRunsHttp {
+  const buckets = createAddressBuckets(SELF_RUNS_PER_ADDRESS_PER_SECOND, SELF_RUN_BURST);
+  let running = 0;
+  let certificate: Promise<LabCertificate> | null = null;
+  const tlsCertificate = (): Promise<LabCertificate> => {
+    certificate ??= labCertificate({ certFile: settings.tlsCertFile, keyFile: settings.tlsKeyFile });
+    // A failure is reported to this request and tried again by the next.
+    certificate.catch(() => (certificate = null));
+    return certificate;
+  };
+
+  /** The run a request asks for, or a refusal already written. */
+  function runFor(request: IncomingMessage, response: ServerResponse, path: string, search: URLSearchParams): Run | null {
+    if (path === MISBEHAVE_PATH) {
+      const chosen = misbehaveCase(search.get("case") ?? "");
+      if (!chosen) {
+        refuse(request, response, 400, `case must be one of: ${MISBEHAVE_CASES.map((c) => c.name).join(", ")}.`);
+        return null;
+      }
+      return () => runMisbehavingClient(chosen.name, settings, makeLab);
+    }
+    return async () => runTlsTwin(settings, makeLab, await tlsCertificate());
+  }
+
+  return {
+    running: () => running,
+    info: () => ({
+      selfRuns: { paths: [MISBEHAVE_PATH, TLS_TWIN_PATH], misbehaveCases: MISBEHAVE_CASES.map((c) => c.name), runsPerAddressPerSecond: SELF_RUNS_PER_ADDRESS_PER_SECOND },
+    }),
+    handle(request, response, path, search) {
+      if (path !== MISBEHAVE_PATH && path !== TLS_TWIN_PATH) return false;
+      if (request.method !== "POST") {
+        refuse(request, response, 405, `Use POST for ${path}.`, { Allow: "POST" });
+        return true;
+      }
+      const verdict = checkOrigin(request.headers.origin, request.headers.host, settings.allowedOrigins);
+      if (!verdict.allowed) {
+        refuse(request, response, 403, verdict.reason);
+        return true;
+      }
+      const run = runFor(request, response, path, search);
+      if (!run) return true;
+      if (!buckets.take(request.socket.remoteAddress ?? "unknown", performance.now())) {
+        refuse(request, response, 429, "Too many runs from your address: wait a second and try again.", { "Retry-After": "1" });
+        return true;
+      }
+      if (running >= MAX_RUNNING_SELF_RUNS) {
+        refuse(request, response, 503, "The lab is running as many of these as it may at once: try again in a moment.", { "Retry-After": "2" });
+        return true;
+      }
+      request.resume();
+      running++;
+      run()
+        .then(
+          (result) => writeWhole(request, response, 200, jsonHeaders(), JSON.stringify(result)),
+          (error: unknown) => refuse(request, response, 500, `The run failed: ${error instanceof Error ? error.message : String(error)}`),
+        )
+        .finally(() => {
+          running--;
+        });
+      return true;
+    },
+  };
+}

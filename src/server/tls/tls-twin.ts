@@ -1,0 +1,195 @@
+// Lesson 7's twins: the same WebSocket conversation, over ws:// and over wss://, opened by the
+// lab itself to a private copy of itself (a browser will not open wss:// to a certificate it does
+// not trust, so the page cannot be the client). Each runs through a capture proxy, so what comes
+// back is what a watcher on the wire would see: a readable handshake and frames for ws://, TLS
+// records for wss://. The TLS client logs its session secrets (Node's `keylog` event), and the
+// lab decrypts every record with them (tls13-decrypt.ts), so the page can show, beside each
+// encrypted record, the very frame bytes the ws:// twin shows in the clear.
+//
+// Both twins send the same text message with the same masking key, so their frames are byte for
+// byte the same: only the wrapping differs. TLS 1.3 only, TLS_AES_128_GCM_SHA256 only, so the
+// lesson can name what it shows.
+import { createServer as createHttpServer, type Server } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
+import { connect as connectTcp, type AddressInfo, type Socket } from "node:net";
+import { connect as connectTls } from "node:tls";
+import { randomBytes } from "node:crypto";
+import { encodeClosePayload } from "../../protocol/close-payload.ts";
+import { encodeFrame } from "../../protocol/frame-encode.ts";
+import { FrameDecoder } from "../../protocol/frame-decoder.ts";
+import { TlsRecordReader, type TlsRecord } from "../../protocol/tls-records.ts";
+import { encodeUtf8 } from "../../protocol/utf8.ts";
+import type { Lab } from "../lab.ts";
+import type { LabSettings } from "../settings.ts";
+import { startCaptureProxy, type WireChunk } from "./capture-proxy.ts";
+import { decryptDirection, parseKeyLog, type DecryptedRecord } from "./tls13-decrypt.ts";
+
+export const TWIN_CIPHER_SUITE = "TLS_AES_128_GCM_SHA256";
+export const TWIN_SERVER_NAME = "localhost";
+export const TWIN_TIMEOUT_MS = 5000;
+
+export interface TwinChunk {
+  dir: "in" | "out";
+  t: number;
+  offset: number;
+  length: number;
+  /** base64 */
+  data: string;
+}
+
+export interface TwinSide {
+  scheme: "ws" | "wss";
+  tuple: { clientAddress: string; clientPort: number; serverAddress: string; serverPort: number } | null;
+  chunks: TwinChunk[];
+}
+
+export interface TlsTwinRun {
+  message: string;
+  /** The masking key both twins used, hex. */
+  maskingKey: string;
+  ws: TwinSide;
+  wss: TwinSide & {
+    version: string;
+    cipherSuite: string;
+    /** The session's secrets in the NSS key log format, as Wireshark reads them. */
+    keyLog: string[];
+    decrypted: { dir: "in" | "out"; offset: number; innerType: number; phase: DecryptedRecord["phase"]; data: string }[];
+    problem: string | null;
+  };
+}
+
+const b64 = (bytes: Uint8Array): string => Buffer.from(bytes).toString("base64");
+
+function withOffsets(chunks: readonly WireChunk[]): TwinChunk[] {
+  const offsets = { in: 0, out: 0 };
+  return chunks.map((c) => {
+    const chunk = { dir: c.dir, t: c.t, offset: offsets[c.dir], length: c.bytes.length, data: b64(c.bytes) };
+    offsets[c.dir] += c.bytes.length;
+    return chunk;
+  });
+}
+
+function listen(server: Server): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => resolve((server.address() as AddressInfo).port));
+  });
+}
+
+/** Opens, says `message`, reads the echo, closes with 1000 and waits for the server to end TCP. */
+function converse(socket: Socket, ready: "connect" | "secureConnect", host: string, origin: string, message: string, key: Uint8Array): Promise<void> {
+  return new Promise((resolve) => {
+    const frame = (opcode: number, payload: Uint8Array): Uint8Array => {
+      const encoded = encodeFrame({ opcode, payload, maskingKey: key });
+      if (!encoded.ok) throw new Error(encoded.error);
+      return encoded.bytes;
+    };
+    const decoder = new FrameDecoder({ direction: "server-to-client" });
+    let head = Buffer.alloc(0);
+    let upgraded = false;
+    let closing = false;
+    const timer = setTimeout(() => socket.destroy(), TWIN_TIMEOUT_MS);
+    const done = (): void => {
+      clearTimeout(timer);
+      resolve();
+    };
+    socket.once(ready, () => {
+      socket.write(
+        `GET /lab/echo HTTP/1.1\r\nHost: ${host}\r\nOrigin: ${origin}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+          `Sec-WebSocket-Key: ${randomBytes(16).toString("base64")}\r\nSec-WebSocket-Version: 13\r\n\r\n`,
+      );
+    });
+    socket.on("data", (chunk: Buffer) => {
+      let bytes = chunk;
+      if (!upgraded) {
+        head = Buffer.concat([head, chunk]);
+        const end = head.indexOf("\r\n\r\n");
+        if (end < 0) return;
+        upgraded = true;
+        if (!head.subarray(0, 12).toString("latin1").startsWith("HTTP/1.1 101")) return void socket.end();
+        socket.write(frame(0x1, encodeUtf8(message)));
+        bytes = head.subarray(end + 4);
+      }
+      for (const event of decoder.push(bytes)) {
+        if (event.kind !== "frame") continue;
+        if (event.frame.opcode === 0x1 && !closing) {
+          closing = true;
+          socket.write(frame(0x8, encodeClosePayload(1000, "")));
+        }
+      }
+    });
+    socket.on("close", done);
+    socket.on("error", () => socket.destroy());
+  });
+}
+
+function recordsOf(chunks: readonly WireChunk[], dir: "in" | "out"): { records: TlsRecord[]; problem: string | null } {
+  const reader = new TlsRecordReader();
+  const records: TlsRecord[] = [];
+  for (const chunk of chunks) {
+    if (chunk.dir !== dir) continue;
+    const read = reader.push(chunk.bytes);
+    records.push(...read.records);
+    if (!read.ok) return { records, problem: read.error };
+  }
+  return { records, problem: null };
+}
+
+export async function runTlsTwin(settings: LabSettings, makeLab: (settings: Partial<LabSettings>) => Lab, certificate: { key: string; cert: string }, message = "Hello"): Promise<TlsTwinRun> {
+  const lab = makeLab({ ...settings, allowedOrigins: [], allowedHosts: [] });
+  const plain = createHttpServer((_q, r) => r.writeHead(404).end());
+  const secure = createHttpsServer({ key: certificate.key, cert: certificate.cert, minVersion: "TLSv1.3" }, (_q, r) => r.writeHead(404).end());
+  for (const server of [plain, secure]) {
+    server.on("upgrade", (request, socket, head) => {
+      if (!lab.handleUpgrade(request, socket, head)) socket.destroy();
+    });
+    lab.watch(server);
+  }
+  const key = randomBytes(4);
+  try {
+    const [plainPort, securePort] = [await listen(plain), await listen(secure)];
+
+    const wsProxy = await startCaptureProxy(plainPort);
+    const wsSocket = connectTcp(wsProxy.port, "127.0.0.1");
+    await converse(wsSocket, "connect", `${TWIN_SERVER_NAME}:${wsProxy.port}`, `http://${TWIN_SERVER_NAME}:${wsProxy.port}`, message, key);
+    await Promise.race([wsProxy.ended, new Promise((r) => setTimeout(r, 500))]);
+    await wsProxy.close();
+
+    const wssProxy = await startCaptureProxy(securePort);
+    const keyLog: string[] = [];
+    const tlsSocket = connectTls({ port: wssProxy.port, host: "127.0.0.1", servername: TWIN_SERVER_NAME, ca: certificate.cert, minVersion: "TLSv1.3", ciphers: TWIN_CIPHER_SUITE });
+    tlsSocket.on("keylog", (line: Buffer) => keyLog.push(line.toString("latin1").trim()));
+    let version = "";
+    let cipherSuite = "";
+    tlsSocket.once("secureConnect", () => {
+      version = tlsSocket.getProtocol() ?? "";
+      cipherSuite = tlsSocket.getCipher()?.standardName ?? "";
+    });
+    await converse(tlsSocket, "secureConnect", `${TWIN_SERVER_NAME}:${wssProxy.port}`, `https://${TWIN_SERVER_NAME}:${wssProxy.port}`, message, key);
+    await Promise.race([wssProxy.ended, new Promise((r) => setTimeout(r, 500))]);
+    await wssProxy.close();
+
+    const secrets = parseKeyLog(keyLog);
+    const decrypted: TlsTwinRun["wss"]["decrypted"] = [];
+    let problem: string | null = null;
+    for (const dir of ["in", "out"] as const) {
+      const read = recordsOf(wssProxy.chunks, dir);
+      problem ??= read.problem;
+      const opened = decryptDirection(read.records, dir, cipherSuite, secrets);
+      if (!opened.ok) problem ??= opened.error;
+      for (const r of opened.records) decrypted.push({ dir, offset: r.offset, innerType: r.innerType, phase: r.phase, data: b64(r.plaintext) });
+    }
+    return {
+      message,
+      maskingKey: key.toString("hex"),
+      ws: { scheme: "ws", tuple: wsProxy.tuple(), chunks: withOffsets(wsProxy.chunks) },
+      wss: { scheme: "wss", tuple: wssProxy.tuple(), chunks: withOffsets(wssProxy.chunks), version, cipherSuite, keyLog, decrypted, problem },
+    };
+  } finally {
+    await lab.close();
+    for (const server of [plain, secure]) {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  }
+}
