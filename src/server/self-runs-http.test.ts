@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { startSite, type Running } from "./test-helpers.ts";
-import { TLS_TWIN_PATH } from "./self-runs-http.ts";
+import { TLS_TWIN_PATH } from "../protocol/tls-twin-api.ts";
 import { labCertificate } from "./tls/lab-certificate.ts";
 import type { TlsTwinRun } from "./tls/tls-twin.ts";
 

@@ -14,6 +14,7 @@
 // the cases and the message are fixed.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { MISBEHAVE_CASES, MISBEHAVE_PATH, misbehaveCase } from "../protocol/misbehave-cases.ts";
+import { TLS_TWIN_PATH } from "../protocol/tls-twin-api.ts";
 import { createAddressBuckets } from "./address-buckets.ts";
 import { jsonHeaders, refuse, writeWhole } from "./http-lab/respond.ts";
 import type { Lab } from "./lab.ts";
@@ -23,7 +24,6 @@ import type { LabSettings } from "./settings.ts";
 import { labCertificate, type LabCertificate } from "./tls/lab-certificate.ts";
 import { runTlsTwin } from "./tls/tls-twin.ts";
 
-export const TLS_TWIN_PATH = "/lab/tls-twin";
 export const SELF_RUNS_PER_ADDRESS_PER_SECOND = 1;
 export const SELF_RUN_BURST = 4;
 export const MAX_RUNNING_SELF_RUNS = 4;

@@ -2,7 +2,8 @@
 // Chromium, real production server, real lab tap), stepping and deep links, the handshake
 // stepper, and a recorded session replayed after the lab was stopped.
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
-import { spawn, type ChildProcess } from "node:child_process";
+import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { promisify } from "node:util";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -10,6 +11,7 @@ import type { Locator, Page } from "playwright-core";
 import { foreignRequests, launchBrowser, watchPage, type Browser, type PageWatch } from "./browser.ts";
 
 const baseUrl = inject("baseUrl");
+const run = promisify(execFile);
 let browser: Browser;
 let page: Page;
 let watch: PageWatch;
@@ -137,6 +139,26 @@ describe("lesson 5: the frame inspector on your own connection", () => {
     expect(await log.locator("li").count()).toBe(3);
     expect(await log.getAttribute("start")).toBe("1");
     expect(await earlier.isVisible()).toBe(false);
+  });
+
+  it("saves your connection for Wireshark, which decodes the same frames", async () => {
+    const inspector = await openLesson("/lessons/frames/");
+    await inspector.getByRole("button", { name: "Send text" }).click();
+    await frameRow(inspector, "out", 1).first().waitFor();
+    const dir = await mkdtemp(join(tmpdir(), "sp-pcapng-"));
+    try {
+      const [download] = await Promise.all([page.waitForEvent("download"), inspector.getByRole("button", { name: "Save for Wireshark (.pcapng)" }).click()]);
+      expect(download.suggestedFilename()).toMatch(/\.pcapng$/);
+      const file = join(dir, "capture.pcapng");
+      await download.saveAs(file);
+      const { stdout } = await run("tshark", ["-r", file, "-Y", "websocket", "-T", "fields", "-e", "websocket.opcode", "-e", "websocket.mask", "-e", "websocket.payload.text"]);
+      const rows = stdout.trim().split("\n").map((line) => line.split("\t"));
+      // Your masked "Hello" and the lab's unmasked echo, as Wireshark's own dissector reads them.
+      expect(rows).toContainEqual(["1", "1", "Hello"]);
+      expect(rows).toContainEqual(["1", "0", "Hello"]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it("steps back and forward by keyboard, and a deep link reopens the same step", async () => {

@@ -85,3 +85,21 @@ describe("the lab's certificate", () => {
     await expect(labCertificate({ certFile: join(dir, "c.pem") })).rejects.toThrow(/go together/);
   });
 });
+
+describe("an operator's certificate from their own CA", () => {
+  it("works too: the lab pins the certificate it serves, and asks for the name on it", async () => {
+    const { generate } = await import("selfsigned");
+    const ca = await generate([{ name: "commonName", value: "School test CA" }], { keyType: "ec", algorithm: "sha256", extensions: [{ name: "basicConstraints", cA: true }] });
+    const leaf = await generate([{ name: "commonName", value: "lab.school.example" }], {
+      keyType: "ec",
+      algorithm: "sha256",
+      ca: { key: ca.private, cert: ca.cert },
+      extensions: [{ name: "subjectAltName", altNames: [{ type: 2, value: "lab.school.example" }] }],
+    });
+    const operatorRun = await runTlsTwin(defaultLabSettings, createLab, { key: leaf.private, cert: leaf.cert });
+    expect(operatorRun.wss.problem).toBeNull();
+    const hello = parseHello(new TlsRecordReader().push(joined(operatorRun.wss.chunks, "in")).records[0]!.bytes.subarray(5));
+    expect(hello?.serverName).toBe("lab.school.example");
+    expect(operatorRun.wss.decrypted.some((r) => r.dir === "out" && r.innerType === 23)).toBe(true);
+  });
+});

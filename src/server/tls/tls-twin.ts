@@ -6,14 +6,15 @@
 // lab decrypts every record with them (tls13-decrypt.ts), so the page can show, beside each
 // encrypted record, the very frame bytes the ws:// twin shows in the clear.
 //
-// Both twins send the same text message with the same masking key, so their frames are byte for
-// byte the same: only the wrapping differs. TLS 1.3 only, TLS_AES_128_GCM_SHA256 only, so the
+// Each frame gets a fresh masking key, as RFC 6455 §5.3 requires, but both twins use the same
+// fresh keys in the same order, so their frames are byte for byte the same: only the wrapping
+// differs. TLS 1.3 only, TLS_AES_128_GCM_SHA256 only, so the
 // lesson can name what it shows.
 import { createServer as createHttpServer, type Server } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
 import { connect as connectTcp, type AddressInfo, type Socket } from "node:net";
 import { connect as connectTls } from "node:tls";
-import { randomBytes } from "node:crypto";
+import { randomBytes, X509Certificate } from "node:crypto";
 import { encodeClosePayload } from "../../protocol/close-payload.ts";
 import { encodeFrame } from "../../protocol/frame-encode.ts";
 import { FrameDecoder } from "../../protocol/frame-decoder.ts";
@@ -21,41 +22,20 @@ import { TlsRecordReader, type TlsRecord } from "../../protocol/tls-records.ts";
 import { encodeUtf8 } from "../../protocol/utf8.ts";
 import type { Lab } from "../lab.ts";
 import type { LabSettings } from "../settings.ts";
+import type { TlsTwinRun, TwinChunk } from "../../protocol/tls-twin-api.ts";
 import { startCaptureProxy, type WireChunk } from "./capture-proxy.ts";
-import { decryptDirection, parseKeyLog, type DecryptedRecord } from "./tls13-decrypt.ts";
+import { decryptDirection, parseKeyLog } from "./tls13-decrypt.ts";
+
+export type { TlsTwinRun };
 
 export const TWIN_CIPHER_SUITE = "TLS_AES_128_GCM_SHA256";
 export const TWIN_SERVER_NAME = "localhost";
 export const TWIN_TIMEOUT_MS = 5000;
 
-export interface TwinChunk {
-  dir: "in" | "out";
-  t: number;
-  offset: number;
-  length: number;
-  /** base64 */
-  data: string;
-}
-
-export interface TwinSide {
-  scheme: "ws" | "wss";
-  tuple: { clientAddress: string; clientPort: number; serverAddress: string; serverPort: number } | null;
-  chunks: TwinChunk[];
-}
-
-export interface TlsTwinRun {
-  message: string;
-  /** The masking key both twins used, hex. */
-  maskingKey: string;
-  ws: TwinSide;
-  wss: TwinSide & {
-    version: string;
-    cipherSuite: string;
-    /** The session's secrets in the NSS key log format, as Wireshark reads them. */
-    keyLog: string[];
-    decrypted: { dir: "in" | "out"; offset: number; innerType: number; phase: DecryptedRecord["phase"]; data: string }[];
-    problem: string | null;
-  };
+/** The name the wss:// twin asks for (SNI): the certificate's first DNS name, else "localhost". */
+export function certificateServerName(cert: string): string {
+  const names = new X509Certificate(cert).subjectAltName ?? "";
+  return /DNS:([^,\s]+)/.exec(names)?.[1] ?? TWIN_SERVER_NAME;
 }
 
 const b64 = (bytes: Uint8Array): string => Buffer.from(bytes).toString("base64");
@@ -77,10 +57,13 @@ function listen(server: Server): Promise<number> {
 }
 
 /** Opens, says `message`, reads the echo, closes with 1000 and waits for the server to end TCP. */
-function converse(socket: Socket, ready: "connect" | "secureConnect", host: string, origin: string, message: string, key: Uint8Array): Promise<void> {
+/** The masking keys of the conversation's client frames, in order: the text message, then the close. */
+type MaskingKeys = readonly [Uint8Array, Uint8Array];
+
+function converse(socket: Socket, ready: "connect" | "secureConnect", host: string, origin: string, message: string, keys: MaskingKeys): Promise<void> {
   return new Promise((resolve) => {
     const frame = (opcode: number, payload: Uint8Array): Uint8Array => {
-      const encoded = encodeFrame({ opcode, payload, maskingKey: key });
+      const encoded = encodeFrame({ opcode, payload, maskingKey: opcode === 0x8 ? keys[1] : keys[0] });
       if (!encoded.ok) throw new Error(encoded.error);
       return encoded.bytes;
     };
@@ -145,19 +128,34 @@ export async function runTlsTwin(settings: LabSettings, makeLab: (settings: Part
     });
     lab.watch(server);
   }
-  const key = randomBytes(4);
+  const keys: MaskingKeys = [randomBytes(4), randomBytes(4)];
+  const serverName = certificateServerName(certificate.cert);
   try {
     const [plainPort, securePort] = [await listen(plain), await listen(secure)];
 
     const wsProxy = await startCaptureProxy(plainPort);
     const wsSocket = connectTcp(wsProxy.port, "127.0.0.1");
-    await converse(wsSocket, "connect", `${TWIN_SERVER_NAME}:${wsProxy.port}`, `http://${TWIN_SERVER_NAME}:${wsProxy.port}`, message, key);
+    await converse(wsSocket, "connect", `${serverName}:${wsProxy.port}`, `http://${serverName}:${wsProxy.port}`, message, keys);
     await Promise.race([wsProxy.ended, new Promise((r) => setTimeout(r, 500))]);
     await wsProxy.close();
 
     const wssProxy = await startCaptureProxy(securePort);
     const keyLog: string[] = [];
-    const tlsSocket = connectTls({ port: wssProxy.port, host: "127.0.0.1", servername: TWIN_SERVER_NAME, ca: certificate.cert, minVersion: "TLSv1.3", ciphers: TWIN_CIPHER_SUITE });
+    // The lab talks to itself, so it knows exactly which certificate must answer: it pins that
+    // certificate (its SHA-256 fingerprint) rather than asking a CA. That also works for an
+    // operator's certificate from a CA this machine does not trust, or for a name it cannot resolve.
+    const pinned = new X509Certificate(certificate.cert).fingerprint256;
+    const tlsSocket = connectTls({
+      port: wssProxy.port,
+      host: "127.0.0.1",
+      servername: serverName,
+      minVersion: "TLSv1.3",
+      ciphers: TWIN_CIPHER_SUITE,
+      rejectUnauthorized: false,
+    });
+    tlsSocket.once("secureConnect", () => {
+      if (tlsSocket.getPeerX509Certificate()?.fingerprint256 !== pinned) tlsSocket.destroy(new Error("the TLS server did not present the lab's certificate"));
+    });
     tlsSocket.on("keylog", (line: Buffer) => keyLog.push(line.toString("latin1").trim()));
     let version = "";
     let cipherSuite = "";
@@ -165,7 +163,7 @@ export async function runTlsTwin(settings: LabSettings, makeLab: (settings: Part
       version = tlsSocket.getProtocol() ?? "";
       cipherSuite = tlsSocket.getCipher()?.standardName ?? "";
     });
-    await converse(tlsSocket, "secureConnect", `${TWIN_SERVER_NAME}:${wssProxy.port}`, `https://${TWIN_SERVER_NAME}:${wssProxy.port}`, message, key);
+    await converse(tlsSocket, "secureConnect", `${serverName}:${wssProxy.port}`, `https://${serverName}:${wssProxy.port}`, message, keys);
     await Promise.race([wssProxy.ended, new Promise((r) => setTimeout(r, 500))]);
     await wssProxy.close();
 
@@ -181,7 +179,7 @@ export async function runTlsTwin(settings: LabSettings, makeLab: (settings: Part
     }
     return {
       message,
-      maskingKey: key.toString("hex"),
+      maskingKey: Buffer.from(keys[0]).toString("hex"),
       ws: { scheme: "ws", tuple: wsProxy.tuple(), chunks: withOffsets(wsProxy.chunks) },
       wss: { scheme: "wss", tuple: wssProxy.tuple(), chunks: withOffsets(wssProxy.chunks), version, cipherSuite, keyLog, decrypted, problem },
     };

@@ -6,9 +6,9 @@
 // What is drawn comes from close-story.ts; this file only moves it into the DOM.
 import { createActor, fromPromise } from "xstate";
 import { echoConnectionMachine, readyStateOf, type EchoConnectionActor } from "../../machines/echo-connection.ts";
-import { misbehaveRunMachine } from "../../machines/misbehave-run.ts";
+import { labRunMachine } from "../../machines/lab-run.ts";
 import { buildCaptureView } from "../../protocol/capture.ts";
-import { MISBEHAVE_PATH, misbehaveCase, type MisbehaveCaseName } from "../../protocol/misbehave-cases.ts";
+import { MISBEHAVE_PATH, misbehaveCase } from "../../protocol/misbehave-cases.ts";
 import type { TapEvent } from "../../protocol/tap-events.ts";
 import { toTapEvent } from "../../protocol/tap-parse.ts";
 import { describeClose } from "../echo-console/describe-entry.ts";
@@ -19,7 +19,7 @@ import { closeStory, ruleBreakerStory } from "./close-story.ts";
 /** Events kept for the current connection: a goodbye needs few, and a forgotten tab must not grow. */
 const MAX_EVENTS = 400;
 
-async function runCase(name: MisbehaveCaseName): Promise<TapEvent[]> {
+async function runCase(name: string): Promise<TapEvent[]> {
   const response = await fetch(`${MISBEHAVE_PATH}?case=${encodeURIComponent(name)}`, { method: "POST" });
   if (!response.ok) throw new Error((await response.text()).trim() || `The lab answered ${response.status}.`);
   const body = (await response.json()) as { events?: unknown[] };
@@ -36,7 +36,7 @@ export default class CloseLabElement extends HTMLElement {
   #abort = new AbortController();
   #tapped: TappedSocket | null = null;
   #connection: EchoConnectionActor | null = null;
-  #runner = createActor(misbehaveRunMachine.provide({ actors: { runCase: fromPromise(({ input }) => runCase(input.name)) } }));
+  #runner = createActor(labRunMachine.provide({ actors: { runRequest: fromPromise<unknown, { request: string }>(({ input }) => runCase(input.request)) } }));
   /** Tap events since the current connection opened. */
   #events: TapEvent[] = [];
   #frame = 0;
@@ -60,7 +60,7 @@ export default class CloseLabElement extends HTMLElement {
     connection.subscribe(() => this.#schedule());
     connection.start();
     this.#connection = connection;
-    this.#runner = createActor(misbehaveRunMachine.provide({ actors: { runCase: fromPromise(({ input }) => runCase(input.name)) } }));
+    this.#runner = createActor(labRunMachine.provide({ actors: { runRequest: fromPromise<unknown, { request: string }>(({ input }) => runCase(input.request)) } }));
     this.#runner.subscribe(() => this.#schedule());
     this.#runner.start();
 
@@ -81,7 +81,7 @@ export default class CloseLabElement extends HTMLElement {
       button.disabled = false;
       button.addEventListener("click", () => {
         const chosen = misbehaveCase(button.dataset.case ?? "");
-        if (chosen) this.#runner.send({ type: "run", name: chosen.name });
+        if (chosen) this.#runner.send({ type: "run", request: chosen.name });
       }, { signal });
     }
     this.#part("loading-note").hidden = true;
@@ -188,11 +188,12 @@ export default class CloseLabElement extends HTMLElement {
     for (const button of this.querySelectorAll<HTMLButtonElement>("[data-case]")) setFlag(button, "disabled", running);
     if (run.matches("failed")) this.#setProblem(run.context.problem);
     const report = this.#part("breaker-report");
-    const chosen = run.context.chosen ? misbehaveCase(run.context.chosen) : null;
+    const chosen = run.context.request ? misbehaveCase(run.context.request) : null;
     if (running && chosen) setText(this.#part("breaker-announcer"), `Running: ${chosen.label}…`);
-    if (!run.matches("shown") || !chosen || this.#shownRun === run.context.events) return;
-    this.#shownRun = run.context.events;
-    const story = ruleBreakerStory(buildCaptureView(run.context.events));
+    const events = run.context.result as TapEvent[] | null;
+    if (!run.matches("shown") || !chosen || !events || this.#shownRun === events) return;
+    this.#shownRun = events;
+    const story = ruleBreakerStory(buildCaptureView(events));
     setFlag(report, "hidden", false);
     report.dataset.case = chosen.name;
     setText(this.#part("breaker-rule"), chosen.rule);

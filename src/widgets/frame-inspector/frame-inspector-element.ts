@@ -31,6 +31,8 @@ import { Pacer } from "../shared/pacer.ts";
 import { afterNextFrame } from "../shared/after-next-frame.ts";
 import { setAttr, setData, setFlag, setText } from "../shared/dom-writes.ts";
 import { parseRecording, serializeRecording } from "./recording-file.ts";
+import { tapRecordingToPcapng } from "../../protocol/pcapng-from-tap.ts";
+import { downloadBlob } from "../shared/download.ts";
 import { hashForStep, stepFromHash } from "./step-link.ts";
 import { writeDeepLink } from "../shared/deep-link.ts";
 import { createTappedSocket, type TappedSocket } from "../shared/tapped-socket.ts";
@@ -183,6 +185,7 @@ export default class FrameInspectorElement extends HTMLElement {
       this.#connect();
     }, { signal });
     this.#part("export").addEventListener("click", () => this.#export(), { signal });
+    this.#part("export-pcapng").addEventListener("click", () => this.#exportPcapng(), { signal });
     this.#part<HTMLInputElement>("load").addEventListener("change", (event) => void this.#load(event.target as HTMLInputElement), { signal });
     this.#part("sequence").addEventListener("click", (event) => {
       const button = (event.target as HTMLElement).closest<HTMLButtonElement>("[data-frame]");
@@ -336,12 +339,16 @@ export default class FrameInspectorElement extends HTMLElement {
 
   #export(): void {
     const events = this.#recorder?.getSnapshot().context.events ?? [];
-    const blob = new Blob([serializeRecording(events, new Date())], { type: "application/json" });
-    const link = document.createElement("a");
-    link.href = URL.createObjectURL(blob);
-    link.download = `websocket-capture-${new Date().toISOString().replace(/[:.]/g, "-")}.json`;
-    link.click();
-    setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
+    downloadBlob(new Blob([serializeRecording(events, new Date())], { type: "application/json" }), `websocket-capture-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
+  }
+
+  /** The newest connection of the recording as pcapng, for Wireshark: the same frames, decoded by its own dissectors. */
+  #exportPcapng(): void {
+    const events = this.#recorder?.getSnapshot().context.events ?? [];
+    const pcapng = tapRecordingToPcapng(events, "Recorded by the Switching Protocols frame inspector");
+    if (!pcapng.ok) return this.#setProblem(`Cannot save for Wireshark: ${pcapng.error}.`);
+    this.#setProblem("");
+    downloadBlob(new Blob([pcapng.bytes as Uint8Array<ArrayBuffer>], { type: "application/vnd.tcpdump.pcap" }), `websocket-capture-${new Date().toISOString().replace(/[:.]/g, "-")}.pcapng`);
   }
 
   async #load(input: HTMLInputElement): Promise<void> {
@@ -430,6 +437,7 @@ export default class FrameInspectorElement extends HTMLElement {
     setAttr(pause, "aria-pressed", String(mode !== "live"));
     setFlag(this.#part("go-live"), "hidden", live);
     setFlag(this.#part("export"), "disabled", events.length === 0);
+    setFlag(this.#part("export-pcapng"), "disabled", events.length === 0);
     const where = mode === "live" ? `Live · ${formatCount(events.length)} events recorded` : `Event ${formatCount(cursor)} of ${formatCount(events.length)}${source === "file" ? " · saved recording" : " · paused"}`;
     const stepLabel = overflow > 0 ? `${where} (${formatCount(overflow)} more not kept)` : where;
     // While live, the count changes with every event: it is written with the paced views (see #renderPaced).

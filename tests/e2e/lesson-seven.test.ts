@@ -1,0 +1,80 @@
+// Browser tests for lesson 7 (real Chromium, real production server): the lab's ws:// and wss://
+// twins side by side, the TLS records readable only as headers and hellos, the frames inside
+// them decrypted with the session's secrets and equal to the ws:// column's; no horizontal
+// overflow on a phone; axe in both themes, idle and after a run.
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
+import type { Locator, Page } from "playwright-core";
+import { foreignRequests, launchBrowser, watchPage, type Browser, type PageWatch } from "./browser.ts";
+import { axeViolations } from "./axe.ts";
+
+const baseUrl = inject("baseUrl");
+const LESSON = "/lessons/ws-and-wss/";
+let browser: Browser;
+let page: Page;
+let watch: PageWatch;
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+afterEach(async () => {
+  expect(watch.pageErrors).toEqual([]);
+  expect(foreignRequests(watch, baseUrl)).toEqual([]);
+  await page?.close();
+});
+
+async function openTwins(options: { scheme?: "light" | "dark"; width?: number } = {}): Promise<Locator> {
+  page = await browser.context.newPage();
+  watch = watchPage(page);
+  await page.emulateMedia({ colorScheme: options.scheme ?? "light" });
+  if (options.width) await page.setViewportSize({ width: options.width, height: 844 });
+  await page.goto(`${baseUrl}${LESSON}`);
+  const twins = page.locator("sp-tls-twin");
+  await twins.scrollIntoViewIfNeeded();
+  await page.locator("sp-tls-twin[data-ready]").waitFor();
+  return twins;
+}
+
+async function run(twins: Locator): Promise<void> {
+  await twins.getByRole("button", { name: "Run the twins" }).click();
+  await page.locator('sp-tls-twin[data-run="shown"]').waitFor({ timeout: 15_000 });
+}
+
+describe("lesson 7: ws:// and wss://", () => {
+  it("shows the same conversation readable over ws:// and as TLS records over wss://, with the same frames inside", async () => {
+    const twins = await openTwins();
+    await run(twins);
+    const ws = twins.locator("[data-part=ws-items] > li");
+    const wss = twins.locator("[data-part=wss-items] > li");
+    expect(await ws.first().innerText()).toMatch(/^Client → server: The upgrade request, in plain text\n+[\s\S]*GET \/lab\/echo HTTP\/1\.1/);
+    expect(await ws.filter({ hasText: "text frame" }).first().innerText()).toMatch(/payload 5 bytes: “Hello”/);
+    expect(await wss.first().innerText()).toMatch(/^Client → server: handshake record: ClientHello, in the clear\n+16 03 01 [\s\S]*Server name \(SNI\), readable by anyone on the way: localhost/);
+    const wssText = await twins.locator("[data-part=wss-items]").innerText();
+    expect(wssText).not.toMatch(/“Hello”/);
+    expect(wssText).toMatch(/Inside, hidden: handshake: .*Certificate/);
+    const same = twins.locator('[data-part=wss-items] > li[data-same="true"]');
+    expect(await same.count()).toBe(4);
+    expect(await same.first().innerText()).toMatch(/a WebSocket text frame: 81 85 .* — the same bytes as the ws:\/\/ column/);
+    // The masking key in both columns is the same four bytes.
+    const key = (await ws.filter({ hasText: "text frame" }).first().innerText()).match(/key ([0-9a-f]{2} [0-9a-f]{2} [0-9a-f]{2} [0-9a-f]{2})/)![1]!;
+    expect(await same.first().innerText()).toContain(`81 85 ${key}`);
+    expect(await twins.locator("[data-part=totals]").innerText()).toMatch(/^ws:\/\/: [\d,]+ bytes up, [\d,]+ down\. wss:\/\/: [\d,]+ bytes up, [\d,]+ down, in \d+ TLS records: [\d,]+ bytes more.* 4 of the frames inside TLS are byte for byte the ws:\/\/ column's\.$/);
+    expect(await twins.getAttribute("data-run")).toBe("shown");
+  });
+
+  it("fits a 390 px phone without sideways scrolling", async () => {
+    const twins = await openTwins({ width: 390 });
+    await run(twins);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  });
+
+  it.each(["light", "dark"] as const)("has no axe violations in the %s theme, idle and after a run", async (scheme) => {
+    const twins = await openTwins({ scheme });
+    expect(await axeViolations(page), "idle").toEqual([]);
+    await run(twins);
+    await page.locator("sp-quiz form").first().getByRole("button", { name: "Check answer" }).click();
+    expect(await axeViolations(page), "after a run").toEqual([]);
+  });
+});
