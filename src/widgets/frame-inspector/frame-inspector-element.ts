@@ -31,7 +31,6 @@ import { Pacer } from "../shared/pacer.ts";
 import { afterNextFrame } from "../shared/after-next-frame.ts";
 import { setAttr, setData, setFlag, setText } from "../shared/dom-writes.ts";
 import { parseRecording, serializeRecording } from "./recording-file.ts";
-import { tapRecordingToPcapng } from "../../protocol/pcapng-from-tap.ts";
 import { downloadBlob } from "../shared/download.ts";
 import { hashForStep, stepFromHash } from "./step-link.ts";
 import { writeDeepLink } from "../shared/deep-link.ts";
@@ -185,7 +184,7 @@ export default class FrameInspectorElement extends HTMLElement {
       this.#connect();
     }, { signal });
     this.#part("export").addEventListener("click", () => this.#export(), { signal });
-    this.#part("export-pcapng").addEventListener("click", () => this.#exportPcapng(), { signal });
+    this.#part("export-pcapng").addEventListener("click", () => void this.#exportPcapng(), { signal });
     this.#part<HTMLInputElement>("load").addEventListener("change", (event) => void this.#load(event.target as HTMLInputElement), { signal });
     this.#part("sequence").addEventListener("click", (event) => {
       const button = (event.target as HTMLElement).closest<HTMLButtonElement>("[data-frame]");
@@ -342,9 +341,14 @@ export default class FrameInspectorElement extends HTMLElement {
     downloadBlob(new Blob([serializeRecording(events, new Date())], { type: "application/json" }), `websocket-capture-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
   }
 
-  /** The newest connection of the recording as pcapng, for Wireshark: the same frames, decoded by its own dissectors. */
-  #exportPcapng(): void {
+  /**
+   * The newest connection of the recording as pcapng, for Wireshark: the same frames, decoded by
+   * its own dissectors. The writer is loaded on the first press: few readers save for Wireshark,
+   * and every reader downloads the inspector.
+   */
+  async #exportPcapng(): Promise<void> {
     const events = this.#recorder?.getSnapshot().context.events ?? [];
+    const { tapRecordingToPcapng } = await import("../../protocol/pcapng-from-tap.ts");
     const pcapng = tapRecordingToPcapng(events, "Recorded by the Switching Protocols frame inspector");
     if (!pcapng.ok) return this.#setProblem(`Cannot save for Wireshark: ${pcapng.error}.`);
     this.#setProblem("");

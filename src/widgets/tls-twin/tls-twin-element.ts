@@ -7,7 +7,6 @@ import { labRunMachine } from "../../machines/lab-run.ts";
 import { parseTlsTwinRun, TLS_TWIN_PATH, type TlsTwinRun } from "../../protocol/tls-twin-api.ts";
 import { formatCount } from "../shared/format-count.ts";
 import { setFlag, setText } from "../shared/dom-writes.ts";
-import { buildPcapng } from "../../protocol/pcapng.ts";
 import type { TwinSide } from "../../protocol/tls-twin-api.ts";
 import { downloadBlob } from "../shared/download.ts";
 import { fromBase64, twinTotals, wsItems, wssItems, type TwinItem } from "./twin-view.ts";
@@ -126,7 +125,9 @@ export default class TlsTwinElement extends HTMLElement {
       const b = document.createElement("button");
       b.type = "button";
       b.textContent = label;
-      b.addEventListener("click", () => {
+      b.addEventListener("click", async () => {
+        // Loaded on the first press: the writer is only for readers who open Wireshark.
+        const { buildPcapng } = await import("../../protocol/pcapng.ts");
         const tuple = side.tuple ?? { clientAddress: "127.0.0.1", clientPort: 50000, serverAddress: "127.0.0.1", serverPort: 443 };
         const segments = side.chunks.map((c) => ({ dir: c.dir, t: c.t, bytes: fromBase64(c.data) }));
         const pcapng = buildPcapng(tuple, segments, { keyLog, comment: `Switching Protocols, lesson 7: the ${side.scheme}:// twin` });
