@@ -9,8 +9,9 @@
 //
 // A run costs the lab private servers and up to a few seconds, so every route shares one gate:
 // the page's own Origin only (403, the rule every lab endpoint follows), SELF_RUNS_PER_ADDRESS_PER_SECOND
-// per client address with a burst of SELF_RUN_BURST (429), and at most MAX_RUNNING_SELF_RUNS at
-// once for the whole lab (503, try again in a moment). Nothing the request says is sent anywhere:
+// per client address with a burst of SELF_RUN_BURST (429), one run at a time per address (429:
+// otherwise two addresses starting slow runs every second could hold every place), and at most
+// MAX_RUNNING_SELF_RUNS at once for the whole lab (503, try again in a moment). Nothing the request says is sent anywhere:
 // the cases and the message are fixed.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { MISBEHAVE_CASES, MISBEHAVE_PATH, misbehaveCase } from "../protocol/misbehave-cases.ts";
@@ -43,6 +44,8 @@ type Run = () => Promise<unknown>;
 export function createSelfRunsHttp(settings: LabSettings, makeLab: (settings: Partial<LabSettings>) => Lab): SelfRunsHttp {
   const buckets = createAddressBuckets(SELF_RUNS_PER_ADDRESS_PER_SECOND, SELF_RUN_BURST);
   let running = 0;
+  /** Addresses with a run in progress (one each). */
+  const busy = new Set<string>();
   let certificate: Promise<LabCertificate> | null = null;
   const tlsCertificate = (): Promise<LabCertificate> => {
     certificate ??= labCertificate({ certFile: settings.tlsCertFile, keyFile: settings.tlsKeyFile });
@@ -82,7 +85,12 @@ export function createSelfRunsHttp(settings: LabSettings, makeLab: (settings: Pa
       }
       const run = runFor(request, response, path, search);
       if (!run) return true;
-      if (!buckets.take(request.socket.remoteAddress ?? "unknown", performance.now())) {
+      const address = request.socket.remoteAddress ?? "unknown";
+      if (busy.has(address)) {
+        refuse(request, response, 429, "Your address already has a run in progress: wait for it to finish.", { "Retry-After": "1" });
+        return true;
+      }
+      if (!buckets.take(address, performance.now())) {
         refuse(request, response, 429, "Too many runs from your address: wait a second and try again.", { "Retry-After": "1" });
         return true;
       }
@@ -92,6 +100,7 @@ export function createSelfRunsHttp(settings: LabSettings, makeLab: (settings: Pa
       }
       request.resume();
       running++;
+      busy.add(address);
       run()
         .then(
           (result) => writeWhole(request, response, 200, jsonHeaders(), JSON.stringify(result)),
@@ -99,6 +108,7 @@ export function createSelfRunsHttp(settings: LabSettings, makeLab: (settings: Pa
         )
         .finally(() => {
           running--;
+          busy.delete(address);
         });
       return true;
     },

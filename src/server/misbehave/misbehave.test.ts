@@ -73,6 +73,17 @@ describe("the lab's misbehaving client", () => {
     expect(performance.now() - started).toBeLessThan(5000);
   });
 
+  it("runs one case at a time per address: a second asks to wait, whatever its case", async () => {
+    running = await startSite();
+    const slow = run(running, "silent-peer");
+    await new Promise((r) => setTimeout(r, 100));
+    const second = await run(running, "unmasked");
+    expect(second.status).toBe(429);
+    expect(await second.text()).toMatch(/already has a run in progress/);
+    expect((await slow).status).toBe(200);
+    expect((await run(running, "unmasked")).status).toBe(200);
+  });
+
   it("refuses another site's page, unknown cases, GET, and too many runs from one address", async () => {
     running = await startSite();
     expect((await run(running, "unmasked", "http://evil.example")).status).toBe(403);
