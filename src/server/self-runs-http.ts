@@ -18,7 +18,7 @@ import { MISBEHAVE_CASES, MISBEHAVE_PATH, misbehaveCase } from "../protocol/misb
 import { TLS_TWIN_PATH } from "../protocol/tls-twin-api.ts";
 import { createAddressBuckets } from "./address-buckets.ts";
 import { jsonHeaders, refuse, writeWhole } from "./http-lab/respond.ts";
-import type { Lab } from "./lab.ts";
+import type { MakeLab } from "./private-lab.ts";
 import { runMisbehavingClient } from "./misbehave/misbehaving-client.ts";
 import { checkOrigin } from "./origin.ts";
 import type { LabSettings } from "./settings.ts";
@@ -41,7 +41,7 @@ export interface SelfRunsHttp {
 type Run = () => Promise<unknown>;
 
 /** `makeLab` is lab.ts's createLab, handed in so this module does not import the lab that imports it. */
-export function createSelfRunsHttp(settings: LabSettings, makeLab: (settings: Partial<LabSettings>) => Lab): SelfRunsHttp {
+export function createSelfRunsHttp(settings: LabSettings, makeLab: MakeLab): SelfRunsHttp {
   const buckets = createAddressBuckets(SELF_RUNS_PER_ADDRESS_PER_SECOND, SELF_RUN_BURST);
   let running = 0;
   /** Addresses with a run in progress (one each). */

@@ -1,6 +1,6 @@
 // The lab's own misbehaving client (lesson 6). A browser never sends a frame that breaks the
 // rules, so to show what the lab answers to one, the lab does it itself: it starts a private lab
-// (the same code and limits as the real one, on 127.0.0.1 and a port of its own, closed
+// (private-lab.ts: the same code and limits as the real one, on 127.0.0.1 and a port of its own, closed
 // afterwards), opens a real TCP connection to its /lab/echo, completes the opening handshake,
 // sends the chosen bytes (protocol/misbehave-cases.ts) and records both directions of the
 // stream, byte for byte, as the client saw them, in the wire tap's event format
@@ -10,15 +10,15 @@
 // 6455 §5.5.1), masked, echoing the code, and then waits for the lab to end the TCP connection
 // (§7.1.1). Only the silent peer never answers anything: the private lab's heartbeat runs every
 // SILENT_PEER_HEARTBEAT_MS instead of the real lab's interval, so the drop comes in seconds.
-import { createServer, type Server } from "node:http";
-import { connect, type AddressInfo, type Socket } from "node:net";
+import { createServer } from "node:http";
+import { connect, type Socket } from "node:net";
 import { randomBytes } from "node:crypto";
 import { FrameDecoder } from "../../protocol/frame-decoder.ts";
 import { encodeFrame } from "../../protocol/frame-encode.ts";
 import { encodeClosePayload, parseClosePayload } from "../../protocol/close-payload.ts";
 import { misbehavingBytes, type MisbehaveCaseName } from "../../protocol/misbehave-cases.ts";
 import type { Initiator, TapEvent } from "../../protocol/tap-events.ts";
-import type { Lab } from "../lab.ts";
+import { startPrivateLab, type MakeLab } from "../private-lab.ts";
 import type { LabSettings } from "../settings.ts";
 
 /** The private lab's heartbeat: short, so the silent peer is dropped while the reader watches. */
@@ -33,29 +33,14 @@ export interface MisbehaveRun {
 
 const b64 = (bytes: Uint8Array): string => Buffer.from(bytes).toString("base64");
 
-function listen(server: Server): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => resolve((server.address() as AddressInfo).port));
-  });
-}
-
 /** Runs one case against a private lab made by `makeLab` (lab.ts's createLab) and returns what crossed the wire. */
-export async function runMisbehavingClient(name: MisbehaveCaseName, settings: LabSettings, makeLab: (settings: Partial<LabSettings>) => Lab): Promise<MisbehaveRun> {
-  const lab = makeLab({ ...settings, heartbeatIntervalMs: SILENT_PEER_HEARTBEAT_MS, allowedOrigins: [], allowedHosts: [] });
-  const server = createServer((_request, response) => response.writeHead(404).end());
-  server.on("upgrade", (request, socket, head) => {
-    if (!lab.handleUpgrade(request, socket, head)) socket.destroy();
-  });
-  lab.watch(server);
+export async function runMisbehavingClient(name: MisbehaveCaseName, settings: LabSettings, makeLab: MakeLab): Promise<MisbehaveRun> {
+  const lab = await startPrivateLab(makeLab, { ...settings, heartbeatIntervalMs: SILENT_PEER_HEARTBEAT_MS }, [createServer()]);
   try {
-    const port = await listen(server);
-    const events = await converse(name, port, settings.maxMessageBytes);
+    const events = await converse(name, lab.ports[0]!, settings.maxMessageBytes);
     return { case: name, events };
   } finally {
     await lab.close();
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 }
 

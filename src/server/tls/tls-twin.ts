@@ -10,9 +10,9 @@
 // fresh keys in the same order, so their frames are byte for byte the same: only the wrapping
 // differs. TLS 1.3 only, TLS_AES_128_GCM_SHA256 only, so the
 // lesson can name what it shows.
-import { createServer as createHttpServer, type Server } from "node:http";
+import { createServer as createHttpServer } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
-import { connect as connectTcp, type AddressInfo, type Socket } from "node:net";
+import { connect as connectTcp, type Socket } from "node:net";
 import { connect as connectTls } from "node:tls";
 import { randomBytes, X509Certificate } from "node:crypto";
 import { encodeClosePayload } from "../../protocol/close-payload.ts";
@@ -20,7 +20,7 @@ import { encodeFrame } from "../../protocol/frame-encode.ts";
 import { FrameDecoder } from "../../protocol/frame-decoder.ts";
 import { TlsRecordReader, type TlsRecord } from "../../protocol/tls-records.ts";
 import { encodeUtf8 } from "../../protocol/utf8.ts";
-import type { Lab } from "../lab.ts";
+import { startPrivateLab, type MakeLab } from "../private-lab.ts";
 import type { LabSettings } from "../settings.ts";
 import type { TlsTwinRun, TwinChunk } from "../../protocol/tls-twin-api.ts";
 import { startCaptureProxy, type WireChunk } from "./capture-proxy.ts";
@@ -46,13 +46,6 @@ function withOffsets(chunks: readonly WireChunk[]): TwinChunk[] {
     const chunk = { dir: c.dir, t: c.t, offset: offsets[c.dir], length: c.bytes.length, data: b64(c.bytes) };
     offsets[c.dir] += c.bytes.length;
     return chunk;
-  });
-}
-
-function listen(server: Server): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => resolve((server.address() as AddressInfo).port));
   });
 }
 
@@ -118,20 +111,12 @@ function recordsOf(chunks: readonly WireChunk[], dir: "in" | "out"): { records: 
   return { records, problem: null };
 }
 
-export async function runTlsTwin(settings: LabSettings, makeLab: (settings: Partial<LabSettings>) => Lab, certificate: { key: string; cert: string }, message = "Hello"): Promise<TlsTwinRun> {
-  const lab = makeLab({ ...settings, allowedOrigins: [], allowedHosts: [] });
-  const plain = createHttpServer((_q, r) => r.writeHead(404).end());
-  const secure = createHttpsServer({ key: certificate.key, cert: certificate.cert, minVersion: "TLSv1.3" }, (_q, r) => r.writeHead(404).end());
-  for (const server of [plain, secure]) {
-    server.on("upgrade", (request, socket, head) => {
-      if (!lab.handleUpgrade(request, socket, head)) socket.destroy();
-    });
-    lab.watch(server);
-  }
+export async function runTlsTwin(settings: LabSettings, makeLab: MakeLab, certificate: { key: string; cert: string }, message = "Hello"): Promise<TlsTwinRun> {
+  const lab = await startPrivateLab(makeLab, settings, [createHttpServer(), createHttpsServer({ key: certificate.key, cert: certificate.cert, minVersion: "TLSv1.3" })]);
+  const [plainPort, securePort] = lab.ports as [number, number];
   const keys: MaskingKeys = [randomBytes(4), randomBytes(4)];
   const serverName = certificateServerName(certificate.cert);
   try {
-    const [plainPort, securePort] = [await listen(plain), await listen(secure)];
 
     const wsProxy = await startCaptureProxy(plainPort);
     const wsSocket = connectTcp(wsProxy.port, "127.0.0.1");
@@ -185,9 +170,5 @@ export async function runTlsTwin(settings: LabSettings, makeLab: (settings: Part
     };
   } finally {
     await lab.close();
-    for (const server of [plain, secure]) {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    }
   }
 }

@@ -4,7 +4,8 @@ import { encodeClosePayload } from "../../protocol/close-payload.ts";
 import { encodeFrame } from "../../protocol/frame-encode.ts";
 import { misbehavingBytes } from "../../protocol/misbehave-cases.ts";
 import type { TapEvent } from "../../protocol/tap-events.ts";
-import { closeStory, ruleBreakerStory, shortHex } from "./close-story.ts";
+import { shortHex } from "../shared/short-hex.ts";
+import { closeStory, ruleBreakerStory } from "./close-story.ts";
 
 const b64 = (bytes: Uint8Array): string => btoa(String.fromCharCode(...bytes));
 const frame = (opcode: number, payload: Uint8Array, key: Uint8Array | null): Uint8Array => {

@@ -5,7 +5,8 @@
 import type { CapturedFrame, CaptureView } from "../../protocol/capture.ts";
 import { describeCloseCode } from "../../protocol/close-codes.ts";
 import { toHex } from "../../protocol/hex.ts";
-import { bytesLabel, formatMs } from "../frame-inspector/describe-capture.ts";
+import { formatMs } from "../frame-inspector/describe-capture.ts";
+import { shortHex } from "../shared/short-hex.ts";
 
 export interface CloseFrameLine {
   /** "in" was sent by the client (the reader's browser, or the lab's own client), "out" by the lab. */
@@ -20,12 +21,6 @@ export interface CloseStory {
   frames: CloseFrameLine[];
   /** How the TCP connection ended, and after what. */
   ending: string;
-}
-
-/** Bytes as hex, cut after `max` bytes with a count of the rest. */
-export function shortHex(bytes: Uint8Array, max = 24): string {
-  if (bytes.length <= max) return toHex(bytes);
-  return `${toHex(bytes.subarray(0, max))} … and ${bytesLabel(bytes.length - max)} more`;
 }
 
 export function closeFrameSays(frame: CapturedFrame): string {

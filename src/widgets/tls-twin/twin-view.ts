@@ -12,7 +12,7 @@ import { toHex } from "../../protocol/hex.ts";
 import type { TapEvent } from "../../protocol/tap-events.ts";
 import { explainRecordHeader, handshakeMessages, parseHello, TLS_CONTENT_TYPES, TlsRecordReader, type TlsRecord } from "../../protocol/tls-records.ts";
 import type { TlsTwinRun, TwinChunk } from "../../protocol/tls-twin-api.ts";
-import { shortHex } from "../close-lab/close-story.ts";
+import { shortHex } from "../shared/short-hex.ts";
 import { payloadPreview } from "../frame-inspector/describe-capture.ts";
 
 export interface TwinItem {
