@@ -6,6 +6,7 @@
 // diagram of §5.2. Dissection never refuses: a frame that breaks a rule is still taken apart,
 // with the broken rules listed in `problems`; bytes past the end of this frame are left alone.
 
+import type { ByteField } from "./byte-field.ts";
 import { describeCloseCode } from "./close-codes.ts";
 import { parseClosePayload } from "./close-payload.ts";
 import type { ClosePayload } from "./close-payload.ts";
@@ -31,23 +32,9 @@ export type FrameFieldId =
   | "close-code"
   | "close-reason";
 
-export interface FrameField {
-  id: FrameFieldId;
-  name: string;
-  /** Bytes the field touches: [byteStart, byteEnd). */
-  byteStart: number;
-  byteEnd: number;
-  /** Bits the field occupies: bitStart counts from the top bit of byte 0. */
-  bitStart: number;
-  bitLength: number;
-  /** The number the bits hold (for a payload or reason: null, see `bytes`). */
-  value: number | null;
+export interface FrameField extends ByteField<FrameFieldId> {
   /** The wire bytes the field touches (for a sub-byte field, its whole byte). */
   bytes: Uint8Array;
-  meaning: string;
-  rfc: string;
-  /** False when the bytes stop partway through this field. */
-  complete: boolean;
 }
 
 /** How one masked payload byte becomes application data (RFC 6455 §5.3). */

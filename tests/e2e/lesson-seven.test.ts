@@ -1,7 +1,8 @@
 // Browser tests for lesson 7 (real Chromium, real production server): the lab's ws:// and wss://
 // twins side by side, the TLS records readable only as headers and hellos, the frames inside
-// them decrypted with the session's secrets and equal to the ws:// column's; no horizontal
-// overflow on a phone; axe in both themes, idle and after a run.
+// them decrypted with the session's secrets and equal to the ws:// column's; every byte of a
+// record explained, by keyboard; no horizontal overflow on a phone; axe in both themes, idle and
+// after a run (with a record's bytes open).
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
 import type { Locator, Page } from "playwright-core";
 import { foreignRequests, launchBrowser, watchPage, type Browser, type PageWatch } from "./browser.ts";
@@ -64,9 +65,34 @@ describe("lesson 7: ws:// and wss://", () => {
     expect(await twins.getAttribute("data-run")).toBe("shown");
   });
 
+  it("explains every byte of a TLS record, by keyboard: the ClientHello's fields and an encrypted record's tag", async () => {
+    const twins = await openTwins();
+    await run(twins);
+    const hello = twins.locator("[data-part=wss-items] > li").first();
+    await hello.getByText(/^Every byte of this record \([\d,]+\)$/).click();
+    const grid = hello.getByRole("listbox", { name: "Record bytes: use the arrow keys to explain each byte" });
+    const explanation = hello.locator(".explanation");
+    // The grid shows the record's own bytes: the header the item's title line shows.
+    expect((await grid.getByRole("option").allInnerTexts()).slice(0, 3)).toEqual(["16", "03", "01"]);
+    await grid.focus();
+    expect(await explanation.innerText()).toMatch(/^Byte 0: 0x16 = 00010110 in binary\. content type \(1 byte = 22\): 22: handshake \[RFC 8446 §5\.1\]$/);
+    await page.keyboard.press("ArrowRight");
+    expect(await explanation.innerText()).toMatch(/^Byte 1: 0x03 .* legacy_record_version \(2 bytes = 769\)/);
+    for (let i = 0; i < 4; i++) await page.keyboard.press("ArrowRight");
+    expect(await explanation.innerText()).toMatch(/^Byte 5: 0x01 .* handshake message type \(1 byte = 1\): 1: ClientHello \[RFC 8446 §4\]$/);
+    expect(await hello.locator(".fields").innerText()).toMatch(/cipher suite offered \(bytes \d+–\d+, 2 bytes = 4865\): 0x1301: TLS_AES_128_GCM_SHA256/);
+    expect(await hello.locator(".fields").innerText()).toMatch(/key_share data .*RFC 8446 §4\.2\.8/);
+    const encrypted = twins.locator("[data-part=wss-items] > li").filter({ hasText: "application_data record" }).last();
+    await encrypted.getByText(/^Every byte of this record/).click();
+    const legend = (await encrypted.locator(".fields > li").allInnerTexts());
+    expect(legend.map((line) => line.split(" (")[0])).toEqual(["content type", "legacy_record_version", "length", "encrypted_record", "authentication tag"]);
+    expect(legend[4]).toMatch(/^authentication tag \(bytes \d+–\d+, 16 bytes\)/);
+  });
+
   it("fits a 390 px phone without sideways scrolling", async () => {
     const twins = await openTwins({ width: 390 });
     await run(twins);
+    await twins.locator("[data-part=wss-items] > li").first().getByText(/^Every byte of this record/).click();
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
   });
 
@@ -74,6 +100,7 @@ describe("lesson 7: ws:// and wss://", () => {
     const twins = await openTwins({ scheme });
     expect(await axeViolations(page), "idle").toEqual([]);
     await run(twins);
+    await twins.locator("[data-part=wss-items] > li").first().getByText(/^Every byte of this record/).click();
     await page.locator("sp-quiz form").first().getByRole("button", { name: "Check answer" }).click();
     expect(await axeViolations(page), "after a run").toEqual([]);
   });

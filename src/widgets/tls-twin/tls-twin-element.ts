@@ -10,6 +10,7 @@ import { setFlag, setText } from "../shared/dom-writes.ts";
 import type { TwinSide } from "../../protocol/tls-twin-api.ts";
 import { downloadBlob } from "../shared/download.ts";
 import { fromBase64, twinTotals, wsItems, wssItems, type TwinItem } from "./twin-view.ts";
+import { recordBytesView } from "./record-bytes.ts";
 
 async function runTwins(): Promise<TlsTwinRun> {
   const response = await fetch(TLS_TWIN_PATH, { method: "POST" });
@@ -21,7 +22,7 @@ async function runTwins(): Promise<TlsTwinRun> {
 
 const WHO = { in: "Client → server", out: "Server → client" } as const;
 
-function itemElement(item: TwinItem): HTMLLIElement {
+function itemElement(item: TwinItem, index: number, idPrefix: string): HTMLLIElement {
   const li = document.createElement("li");
   li.dataset.dir = item.dir;
   if (item.same !== undefined) li.dataset.same = String(item.same);
@@ -38,6 +39,7 @@ function itemElement(item: TwinItem): HTMLLIElement {
     lines.append(line);
   }
   li.append(title, hex, lines);
+  if (item.record) li.append(recordBytesView(item.record, `${idPrefix}-r${index}`));
   return li;
 }
 
@@ -46,6 +48,7 @@ export default class TlsTwinElement extends HTMLElement {
   #runner = createActor(labRunMachine.provide({ actors: { runRequest: fromPromise<unknown, { request: string }>(() => runTwins()) } }));
   #shown: unknown = null;
   #frame = 0;
+  #idPrefix = `tt${Math.random().toString(36).slice(2, 8)}`;
 
   #part<T extends HTMLElement = HTMLElement>(name: string): T {
     const found = this.querySelector<T>(`[data-part="${name}"]`);
@@ -97,8 +100,8 @@ export default class TlsTwinElement extends HTMLElement {
     this.#shown = run;
     const ws = wsItems(run);
     const wss = wssItems(run);
-    this.#part("ws-items").replaceChildren(...ws.map(itemElement));
-    this.#part("wss-items").replaceChildren(...wss.map(itemElement));
+    this.#part("ws-items").replaceChildren(...ws.map((item, i) => itemElement(item, i, `${this.#idPrefix}-ws`)));
+    this.#part("wss-items").replaceChildren(...wss.map((item, i) => itemElement(item, i, `${this.#idPrefix}-wss`)));
     const totals = twinTotals(run);
     const same = wss.filter((i) => i.same).length;
     setText(this.#part("status"), `${run.wss.version.replace("TLSv", "TLS ")}, ${run.wss.cipherSuite}`);

@@ -23,6 +23,8 @@ export interface TwinItem {
   lines: string[];
   /** For a frame found inside TLS: true when the ws:// column has the very same bytes. */
   same?: boolean;
+  /** A TLS record's bytes, header included, for its byte-by-byte view (protocol/tls-dissect.ts). */
+  record?: Uint8Array;
 }
 
 /** The answer was checked (parseTlsTwinRun), so its base64 is valid. */
@@ -164,7 +166,7 @@ export function wssItems(run: TlsTwinRun): TwinItem[] {
         same = inner.same;
       } else lines.push("Inside: not decrypted.");
     }
-    return { dir: record.dir, t: record.t, title, hex: `${toHex(record.bytes.subarray(0, 5))} + ${record.length} bytes`, lines, ...(same === undefined ? {} : { same }) };
+    return { dir: record.dir, t: record.t, title, hex: `${toHex(record.bytes.subarray(0, 5))} + ${record.length} bytes`, lines, record: record.bytes, ...(same === undefined ? {} : { same }) };
   });
 }
 

@@ -1,28 +1,27 @@
-// The selected frame's bytes as a grid where every byte explains itself. Each byte is an
-// option of a listbox: arrow keys (and hovering) move through them, and the explanation panel
-// names every field the byte holds (FIN, RSV, opcode, MASK, length form, key, payload) with
-// its bits, value, meaning and RFC section, as dissectFrame reports them. For a masked frame
-// the unmasking is shown byte by byte with the key the browser chose (RFC 6455 §5.3).
-import type { FrameDissection, FrameField } from "../../protocol/frame-dissect.ts";
-import { formatCount } from "../shared/format-count.ts";
+// Wire bytes as a grid where every byte explains itself: a WebSocket frame's in the frame
+// inspector (protocol/frame-dissect.ts), a TLS record's in lesson 7 (protocol/tls-dissect.ts).
+// Each byte is an option of a listbox: arrow keys (and hovering) move through them, and the
+// explanation panel names every field the byte holds with its bits, value, meaning and RFC
+// section, as the dissection reports them. The caller says which colour class a field gets.
+import type { ByteField } from "../../protocol/byte-field.ts";
+import { formatCount } from "./format-count.ts";
+
+/** One field of a dissection: a frame's or a TLS record's. */
+export type GridField = ByteField;
+
+/** The colour class of a field (its background in the grid and the legend). */
+export type FieldClass = (field: GridField) => string;
 
 /** Bytes shown in the grid; the rest of a large payload is summarised. */
 export const MAX_GRID_BYTES = 192;
-export const MAX_UNMASK_ROWS = 24;
-
-const fieldClass: Record<string, string> = {
-  fin: "f-flags", rsv1: "f-flags", rsv2: "f-flags", rsv3: "f-flags", opcode: "f-flags",
-  mask: "f-length", "payload-length": "f-length", "extended-payload-length": "f-ext",
-  "masking-key": "f-key", payload: "f-payload", "close-code": "f-payload", "close-reason": "f-payload",
-};
 
 const hex = (n: number): string => n.toString(16).padStart(2, "0");
 
-export function fieldsAt(dissection: FrameDissection, index: number): FrameField[] {
-  return dissection.fields.filter((f) => index >= f.byteStart && index < f.byteEnd);
+export function fieldsAt(fields: readonly GridField[], index: number): GridField[] {
+  return fields.filter((f) => index >= f.byteStart && index < f.byteEnd);
 }
 
-function bitsText(field: FrameField): string {
+function bitsText(field: GridField): string {
   if (field.bitLength % 8 === 0 && field.bitStart % 8 === 0) {
     const bytes = field.bitLength / 8;
     return `${bytes} byte${bytes === 1 ? "" : "s"}`;
@@ -31,9 +30,9 @@ function bitsText(field: FrameField): string {
   return field.bitLength === 1 ? `bit ${first} of the byte` : `bits ${first}–${first + field.bitLength - 1} of the byte`;
 }
 
-export function explainByte(dissection: FrameDissection, raw: Uint8Array, index: number): string {
+export function explainByte(fields: readonly GridField[], raw: Uint8Array, index: number): string {
   const b = raw[index]!;
-  const parts = fieldsAt(dissection, index).map((f) => {
+  const parts = fieldsAt(fields, index).map((f) => {
     const value = f.value === null ? "" : ` = ${f.value}`;
     return `${f.name} (${bitsText(f)}${value}): ${f.meaning} [${f.rfc}]`;
   });
@@ -45,7 +44,7 @@ export function byteGridRows(length: number, columns: number): number {
   return Math.ceil(Math.min(length, MAX_GRID_BYTES) / columns) + (length > MAX_GRID_BYTES ? 1 : 0);
 }
 
-export function renderByteGrid(container: HTMLElement, explanation: HTMLElement, raw: Uint8Array, dissection: FrameDissection, idPrefix: string): void {
+export function renderByteGrid(container: HTMLElement, explanation: HTMLElement, raw: Uint8Array, fields: readonly GridField[], idPrefix: string, classOf: FieldClass): void {
   container.replaceChildren();
   const shown = Math.min(raw.length, MAX_GRID_BYTES);
   for (let i = 0; i < shown; i++) {
@@ -53,11 +52,11 @@ export function renderByteGrid(container: HTMLElement, explanation: HTMLElement,
     cell.id = `${idPrefix}-b${i}`;
     cell.setAttribute("role", "option");
     cell.dataset.index = String(i);
-    const fields = fieldsAt(dissection, i);
-    cell.className = `byte ${fieldClass[fields[0]?.id ?? "payload"] ?? "f-payload"}`;
+    const here = fieldsAt(fields, i);
+    cell.className = here[0] ? `byte ${classOf(here[0])}` : "byte";
     cell.textContent = hex(raw[i]!);
     // The accessible name starts with the visible text (WCAG 2.5.3), then says where it sits.
-    cell.setAttribute("aria-label", `${hex(raw[i]!)}, byte ${i}: ${fields.map((f) => f.name).join(", ")}`);
+    cell.setAttribute("aria-label", `${hex(raw[i]!)}, byte ${i}: ${here.map((f) => f.name).join(", ")}`);
     container.append(cell);
   }
   if (raw.length > shown) {
@@ -71,7 +70,7 @@ export function renderByteGrid(container: HTMLElement, explanation: HTMLElement,
     for (const cell of container.querySelectorAll<HTMLElement>("[role=option]")) cell.setAttribute("aria-selected", String(Number(cell.dataset.index) === clamped));
     container.setAttribute("aria-activedescendant", `${idPrefix}-b${clamped}`);
     container.dataset.active = String(clamped);
-    explanation.textContent = explainByte(dissection, raw, clamped);
+    explanation.textContent = explainByte(fields, raw, clamped);
   };
   container.onkeydown = (event) => {
     const current = Number(container.dataset.active ?? 0);
@@ -92,36 +91,14 @@ export function renderByteGrid(container: HTMLElement, explanation: HTMLElement,
   select(0);
 }
 
-export function renderLegend(list: HTMLElement, dissection: FrameDissection): void {
+export function renderLegend(list: HTMLElement, fields: readonly GridField[], classOf: FieldClass): void {
   list.replaceChildren();
-  for (const f of dissection.fields) {
+  for (const f of fields) {
     const item = document.createElement("li");
-    item.className = fieldClass[f.id] ?? "f-payload";
+    item.className = classOf(f);
     const where = f.byteEnd - f.byteStart > 1 ? `bytes ${f.byteStart}–${f.byteEnd - 1}` : `byte ${f.byteStart}`;
     const value = f.value === null ? "" : ` = ${f.value}`;
     item.textContent = `${f.name} (${where}, ${bitsText(f)}${value}): ${f.meaning} — ${f.rfc}`;
     list.append(item);
-  }
-}
-
-export function renderUnmask(table: HTMLTableSectionElement, summary: HTMLElement, dissection: FrameDissection): void {
-  table.replaceChildren();
-  const steps = dissection.unmaskSteps;
-  if (!dissection.masked || !dissection.maskingKey) {
-    summary.textContent = "This frame is not masked: servers never mask (RFC 6455 §5.1), so its payload bytes are the data itself.";
-    return;
-  }
-  const key = Array.from(dissection.maskingKey, hex).join(" ");
-  summary.textContent = `Masked with the key ${key}, which your browser picked at random for this frame. Each payload byte is XORed with key byte (i mod 4) (RFC 6455 §5.3); anyone can undo it, so masking is not encryption.`;
-  for (const step of steps.slice(0, MAX_UNMASK_ROWS)) {
-    const row = table.insertRow();
-    const char = step.value >= 0x20 && step.value < 0x7f ? String.fromCharCode(step.value) : "·";
-    for (const text of [String(step.offset), hex(step.wire), `key[${step.keyIndex}] = ${hex(step.key)}`, hex(step.value), char]) row.insertCell().textContent = text;
-  }
-  if (steps.length > MAX_UNMASK_ROWS) {
-    const row = table.insertRow();
-    const cell = row.insertCell();
-    cell.colSpan = 5;
-    cell.textContent = `… and ${steps.length - MAX_UNMASK_ROWS} more bytes, unmasked the same way.`;
   }
 }
