@@ -12,9 +12,10 @@ export default defineConfig({
   trailingSlash: "ignore",
   build: {
     format: "directory",
-    // The site's one stylesheet (cssCodeSplit off, below) is inlined into every page: a
-    // stylesheet file is a render-blocking request, a round trip or two on a phone before the
-    // first paint. The Content-Security-Policy allows it by its hash (src/server/inline-style-hashes.ts).
+    // Each page's styles (only those of the components it uses, cssCodeSplit below) are inlined
+    // into it: a stylesheet file is a render-blocking request, a round trip or two on a phone
+    // before the first paint. The Content-Security-Policy allows them by their hashes
+    // (src/server/inline-style-hashes.ts).
     inlineStylesheets: "always",
   },
   // precompressIntegration writes the inline styles' hashes for the CSP, and brotli and gzip
@@ -31,8 +32,9 @@ export default defineConfig({
   vite: {
     // Never inline scripts into pages: the Content-Security-Policy allows script files from this
     // origin and the one inline theme script by its hash, which keeps injected markup from
-    // running code. One stylesheet for the whole site (cssCodeSplit off), inlined above.
+    // running code. Styles split by page (cssCodeSplit): a lesson parses 24–34 KB of CSS before
+    // its first paint instead of the whole site's 64 KB (Lighthouse's FCP about 0.1 s sooner).
     // SP_NO_MINIFY=1 keeps function names readable in a browser profile (bench investigations).
-    build: { assetsInlineLimit: 0, cssCodeSplit: false, minify: process.env.SP_NO_MINIFY ? false : "esbuild" },
+    build: { assetsInlineLimit: 0, cssCodeSplit: true, minify: process.env.SP_NO_MINIFY ? false : "esbuild" },
   },
 });

@@ -1,4 +1,4 @@
-// The build inlines the site's stylesheet into every page (astro.config.mjs): a stylesheet
+// The build inlines each page's styles into the page (astro.config.mjs): a stylesheet
 // file is a request the browser must finish before it draws anything, which on a phone's slow
 // link costs a round trip or two before the first paint. The Content-Security-Policy still
 // refuses inline styles in general (style-src 'self'); it allows these exact ones by their
