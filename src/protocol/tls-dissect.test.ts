@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import fixture from "../widgets/tls-twin/fixtures/twin-run.json" with { type: "json" };
 import { base64ToBytes } from "./base64.ts";
 import { AEAD_TAG_BYTES, dissectTlsRecord, type TlsField } from "./tls-dissect.ts";
-import { TlsRecordReader, type TlsRecord } from "./tls-records.ts";
+import { cipherSuiteName, extensionName, isGrease, TlsRecordReader, tlsVersionName, type TlsRecord } from "./tls-records.ts";
 
 function records(dir: "in" | "out"): TlsRecord[] {
   const reader = new TlsRecordReader();
@@ -87,5 +87,16 @@ describe("dissectTlsRecord on bytes built by hand", () => {
     const fields = dissectTlsRecord(hello);
     expect(fields.every((f) => f.byteEnd <= 60)).toBe(true);
     expect(fields.at(-1)!.complete).toBe(false);
+  });
+});
+
+describe("GREASE (RFC 8701)", () => {
+  it("names the values browsers offer at random as GREASE, and nothing else", () => {
+    expect([0x0a0a, 0x2a2a, 0xfafa].every(isGrease)).toBe(true);
+    expect([0x1301, 0x0a1a, 0x2a3a, 0x0304].some(isGrease)).toBe(false);
+    expect(tlsVersionName(0x2a2a)).toBe("0x2a2a (GREASE, RFC 8701)");
+    expect(cipherSuiteName(0x4a4a)).toBe("0x4a4a (GREASE, RFC 8701)");
+    expect(extensionName(0xdada)).toBe("0xdada (GREASE, RFC 8701)");
+    expect(extensionName(43)).toBe("supported_versions");
   });
 });

@@ -8,7 +8,7 @@
 // Pure. Bytes missing at the end are reported: the fields they would have held are marked
 // incomplete and nothing past the record's end is read.
 import type { ByteField } from "./byte-field.ts";
-import { TLS_CIPHER_SUITES, TLS_CONTENT_TYPES, TLS_EXTENSIONS, TLS_HANDSHAKE_TYPES, TLS_RECORD_HEADER, tlsVersionName } from "./tls-records.ts";
+import { extensionName, isGrease, TLS_CIPHER_SUITES, TLS_CONTENT_TYPES, TLS_HANDSHAKE_TYPES, TLS_RECORD_HEADER, tlsVersionName } from "./tls-records.ts";
 
 /** Colour families the page gives fields: header, lengths, fields of a message, opaque bytes. */
 export type TlsFieldKind = "record-header" | "length" | "message-header" | "field" | "opaque" | "tag";
@@ -60,7 +60,7 @@ function extensions(b: Builder, at: number, end: number, hello: "ClientHello" | 
   while (at + 4 <= stop) {
     const type = (b.bytes[at]! << 8) | b.bytes[at + 1]!;
     const length = (b.bytes[at + 2]! << 8) | b.bytes[at + 3]!;
-    const name = TLS_EXTENSIONS[type] ?? `extension ${type}`;
+    const name = extensionName(type);
     add(b, "message-header", `${name} extension: type`, at, 2, (n) => `extension type ${n}: ${name}`, "RFC 8446 §4.2");
     add(b, "length", `${name} extension: length`, at + 2, 2, (n) => `${n} bytes of ${name} data follow`, "RFC 8446 §4.2");
     const about = EXTENSION_MEANING[type];
@@ -84,7 +84,7 @@ function hello(b: Builder, at: number, end: number, kind: "ClientHello" | "Serve
     const suitesLength = add(b, "length", "cipher_suites length", at, 2, (n) => `${n ?? "?"} bytes: ${n === null ? "?" : n / 2} cipher suites offered, 2 bytes each`, rfc) ?? 0;
     at += 2;
     for (let i = 0; i + 2 <= suitesLength && at + i < end; i += 2) {
-      add(b, "field", "cipher suite offered", at + i, 2, (s) => (s === null ? "?" : `${hex4(s)}: ${TLS_CIPHER_SUITES[s] ?? "a TLS 1.2 suite, offered for servers that cannot speak 1.3"}`), rfc);
+      add(b, "field", "cipher suite offered", at + i, 2, (s) => (s === null ? "?" : `${hex4(s)}: ${TLS_CIPHER_SUITES[s] ?? (isGrease(s) ? "GREASE, a value offered at random so servers keep ignoring ones they do not know (RFC 8701)" : "a TLS 1.2 suite, offered for servers that cannot speak 1.3")}`), rfc);
     }
     at += suitesLength;
     const methods = add(b, "length", "legacy_compression_methods length", at, 1, (n) => `${n ?? "?"} byte follows`, rfc) ?? 0;

@@ -55,9 +55,30 @@ export const TLS_RECORD_HEADER = 5;
 /** Largest record content TLS allows, encrypted (2^14 + 256, RFC 8446 §5.2). */
 export const TLS_MAX_CIPHERTEXT = 16_384 + 256;
 
+/**
+ * GREASE (RFC 8701): values like 0x2a2a or 0x4a4a that browsers put among the versions, cipher
+ * suites and extensions they offer, at random, so servers keep ignoring values they do not know
+ * instead of failing on them.
+ */
+export function isGrease(value: number): boolean {
+  return (value & 0x0f0f) === 0x0a0a && value >> 8 === (value & 0xff);
+}
+
+const greaseName = (value: number): string => `0x${value.toString(16).padStart(4, "0")} (GREASE, RFC 8701)`;
+
 export function tlsVersionName(version: number): string {
   const names: Record<number, string> = { 0x0300: "SSL 3.0", 0x0301: "TLS 1.0", 0x0302: "TLS 1.1", 0x0303: "TLS 1.2", 0x0304: "TLS 1.3" };
-  return names[version] ?? `0x${version.toString(16).padStart(4, "0")}`;
+  return names[version] ?? (isGrease(version) ? greaseName(version) : `0x${version.toString(16).padStart(4, "0")}`);
+}
+
+/** A cipher suite's name, GREASE said as such, else its number. */
+export function cipherSuiteName(suite: number): string {
+  return TLS_CIPHER_SUITES[suite] ?? (isGrease(suite) ? greaseName(suite) : `0x${suite.toString(16).padStart(4, "0")}`);
+}
+
+/** An extension's name, GREASE said as such, else its number. */
+export function extensionName(type: number): string {
+  return TLS_EXTENSIONS[type] ?? (isGrease(type) ? greaseName(type) : `extension ${type}`);
 }
 
 export interface TlsRecord {
@@ -151,7 +172,7 @@ export function parseHello(content: Uint8Array): HelloSummary | null {
   if (!need(1)) return null;
   at += 1 + content[at]!; // legacy_session_id(_echo)
   const cipherSuites: string[] = [];
-  const suiteName = (s: number): string => TLS_CIPHER_SUITES[s] ?? `0x${s.toString(16).padStart(4, "0")}`;
+  const suiteName = cipherSuiteName;
   if (type === 1) {
     if (!need(2)) return null;
     const n = view.getUint16(at);
@@ -177,7 +198,7 @@ export function parseHello(content: Uint8Array): HelloSummary | null {
     const extType = view.getUint16(at);
     const extLength = view.getUint16(at + 2);
     const body = content.subarray(at + 4, at + 4 + extLength);
-    extensions.push(TLS_EXTENSIONS[extType] ?? `extension ${extType}`);
+    extensions.push(extensionName(extType));
     if (extType === 0 && body.length >= 5) {
       const nameLength = (body[3]! << 8) | body[4]!;
       serverName = new TextDecoder().decode(body.subarray(5, 5 + nameLength));

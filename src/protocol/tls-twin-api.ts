@@ -49,6 +49,8 @@ export interface TlsTwinRun {
   maskingKey: string;
   ws: TwinSide;
   wss: TwinSide & {
+    /** Who opened the wss:// connection: the lab (its twin) or the reader's own browser (a page served over https://). */
+    client?: "lab" | "reader";
     version: string;
     cipherSuite: string;
     keyLog: string[];
@@ -83,6 +85,7 @@ export function parseTlsTwinRun(value: unknown): TlsTwinRun | null {
   if (typeof wss.version !== "string" || typeof wss.cipherSuite !== "string") return null;
   if (!Array.isArray(wss.keyLog) || !wss.keyLog.every((l) => typeof l === "string")) return null;
   if (!(wss.problem === null || typeof wss.problem === "string")) return null;
+  if (!(wss.client === undefined || wss.client === "lab" || wss.client === "reader")) return null;
   const decryptedOk = (r: unknown): boolean => isObject(r) && isDir(r.dir) && isNumber(r.offset) && isNumber(r.innerType) && (r.phase === "handshake" || r.phase === "application") && isBase64(r.data);
   if (!Array.isArray(wss.decrypted) || !wss.decrypted.every(decryptedOk)) return null;
   return value as unknown as TlsTwinRun;

@@ -41,6 +41,7 @@ import { createTapHub, MONITOR_PATH, type TapHub } from "./tap/tap-hub.ts";
 import { createHttpLab, type HttpLab } from "./http-lab/http-lab.ts";
 import { createRooms, ROOM_PATH, type Rooms } from "./room/rooms.ts";
 import { createSelfRunsHttp } from "./self-runs-http.ts";
+import { createOwnConnections, type OwnConnections } from "./tls/own-connections.ts";
 
 export const LAB_PREFIX = "/lab/";
 
@@ -53,6 +54,8 @@ const statelessEndpoints: Record<string, Endpoint> = {
 
 export interface Lab {
   readonly settings: LabSettings;
+  /** Readers' own wss:// connections recorded below TLS, kept for lesson 7 (tls/own-connections.ts). */
+  readonly ownConnections: OwnConnections;
   /** Handles an upgrade under /lab/ and returns true; returns false for any other path. */
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): boolean;
   /** Handles plain HTTP under /lab/ (GET /lab/info, whoami, the push race) and returns true; false otherwise. */
@@ -109,7 +112,8 @@ export function createLab(overrides: Partial<LabSettings> = {}): Lab {
   const tap = createTapHub(settings);
   const httpLab = createHttpLab(settings);
   const rooms = createRooms(settings);
-  const selfRuns = createSelfRunsHttp(settings, createLab);
+  const ownConnections = createOwnConnections();
+  const selfRuns = createSelfRunsHttp(settings, createLab, ownConnections);
   const endpoints: Record<string, Endpoint> = { ...statelessEndpoints, [ROOM_PATH]: rooms.endpoint };
   const perAddress = createAddressCount();
   const heartbeats = new Map([wss, monitorWss].map((server) => [server, startHeartbeat(server, settings.heartbeatIntervalMs)]));
@@ -144,6 +148,7 @@ export function createLab(overrides: Partial<LabSettings> = {}): Lab {
   }
 
   return {
+    ownConnections,
     settings,
 
     handleUpgrade(request, socket, head) {

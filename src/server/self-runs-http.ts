@@ -23,7 +23,9 @@ import { runMisbehavingClient } from "./misbehave/misbehaving-client.ts";
 import { checkOrigin } from "./origin.ts";
 import type { LabSettings } from "./settings.ts";
 import { labCertificate, type LabCertificate } from "./tls/lab-certificate.ts";
-import { runTlsTwin } from "./tls/tls-twin.ts";
+import type { OwnConnections } from "./tls/own-connections.ts";
+import { runOwnTwin, runTlsTwin } from "./tls/tls-twin.ts";
+import { isValidToken } from "../protocol/tap-events.ts";
 
 export const SELF_RUNS_PER_ADDRESS_PER_SECOND = 1;
 export const SELF_RUN_BURST = 4;
@@ -40,8 +42,11 @@ export interface SelfRunsHttp {
 
 type Run = () => Promise<unknown>;
 
-/** `makeLab` is lab.ts's createLab, handed in so this module does not import the lab that imports it. */
-export function createSelfRunsHttp(settings: LabSettings, makeLab: MakeLab): SelfRunsHttp {
+/**
+ * `makeLab` is lab.ts's createLab, handed in so this module does not import the lab that imports it;
+ * `own` holds the readers' own wss:// connections for `POST /lab/tls-twin?own=TOKEN`.
+ */
+export function createSelfRunsHttp(settings: LabSettings, makeLab: MakeLab, own: OwnConnections): SelfRunsHttp {
   const buckets = createAddressBuckets(SELF_RUNS_PER_ADDRESS_PER_SECOND, SELF_RUN_BURST);
   let running = 0;
   /** Addresses with a run in progress (one each). */
@@ -64,7 +69,20 @@ export function createSelfRunsHttp(settings: LabSettings, makeLab: MakeLab): Sel
       }
       return () => runMisbehavingClient(chosen.name, settings, makeLab);
     }
-    return async () => runTlsTwin(settings, makeLab, await tlsCertificate());
+    const token = search.get("own");
+    if (token === null) return async () => runTlsTwin(settings, makeLab, await tlsCertificate());
+    // A page served over https:// recorded its own wss:// connection under this token
+    // (tls/https-listener.ts); only the address that opened it gets it, once.
+    const capture = isValidToken(token) ? own.take(token, request.socket.remoteAddress ?? "unknown") : null;
+    if (!capture) {
+      refuse(request, response, 404, "The lab has no wss:// connection of yours with this token: open it over https:// with ?record=TOKEN first; it is kept for a minute.");
+      return null;
+    }
+    return async () => {
+      // The page asks once its socket has closed; the lab's side may still be finishing it.
+      await capture.whenEnded(2000);
+      return runOwnTwin(settings, makeLab, capture);
+    };
   }
 
   return {

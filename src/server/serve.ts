@@ -5,9 +5,12 @@
 //   npm start -- --host        → every network interface; prints the addresses students open
 //                                and, on a terminal (or with --qr), a QR code for the join page
 //   npm start -- --port 3000   → another port (PORT and HOST environment variables work too)
+//   npm start -- --https-port 4433 → also https:// and wss:// on that port, with the operator's
+//                                certificate (--tls-cert/--tls-key) or the lab's own self-signed one
 import { networkInterfaces } from "node:os";
 import { join } from "node:path";
 import { labSettingsFromEnv, serverSettingsFrom } from "./settings.ts";
+import { labCertificate } from "./tls/lab-certificate.ts";
 import { createSiteServer } from "./site-server.ts";
 import { terminalQr } from "./terminal-qr.ts";
 
@@ -46,6 +49,17 @@ export async function serve(root: string): Promise<void> {
   const port = address.port;
   const local = server.lan ? "127.0.0.1" : address.address.includes(":") ? `[${address.address}]` : address.address;
   console.log(`Switching Protocols is running at http://${local}:${port}/`);
+  if (server.httpsPort !== null) {
+    try {
+      const certificate = await labCertificate({ certFile: lab.tlsCertFile, keyFile: lab.tlsKeyFile });
+      const secure = await site.listenHttps(server.httpsPort, server.host, certificate);
+      console.log(`… and over TLS at https://${local}:${secure.port}/ (lesson 7 then shows your own wss:// connection)`);
+      if (certificate.source !== "operator") console.log("  The certificate is the lab's own, self-signed: browsers warn about it unless it is trusted (npm start -- --tls-cert F --tls-key F uses yours).");
+    } catch (error) {
+      console.error(`Cannot serve https://: ${(error as Error).message}`);
+      process.exit(1);
+    }
+  }
   if (server.lan) {
     const addresses = lanAddresses();
     if (addresses.length === 0) console.log("No network interface has an IPv4 address; students cannot reach this machine yet.");

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { defaultLabSettings, labSettingsFromEnv, serverSettingsFrom } from "./settings.ts";
 import { checkOrigin } from "./origin.ts";
 
-const noTls = { tlsCertFile: null, tlsKeyFile: null };
+const noTls = { tlsCertFile: null, tlsKeyFile: null, httpsPort: null };
 
 describe("server settings", () => {
   it("defaults to this machine only, port 4321", () => {
@@ -26,6 +26,15 @@ describe("server settings", () => {
     expect(labSettingsFromEnv({ LAB_TLS_CERT: "a.pem", LAB_TLS_KEY: "b.pem" })).toMatchObject({ tlsCertFile: "a.pem", tlsKeyFile: "b.pem" });
     expect(() => labSettingsFromEnv({ LAB_TLS_KEY: "b.pem" })).toThrow(/LAB_TLS_CERT and LAB_TLS_KEY go together/);
   });
+  it("also serves https:// with --https-port or HTTPS_PORT, on a port of its own", () => {
+    expect(serverSettingsFrom([], {}).httpsPort).toBeNull();
+    expect(serverSettingsFrom(["--https-port", "4433"], {}).httpsPort).toBe(4433);
+    expect(serverSettingsFrom([], { HTTPS_PORT: "0" }).httpsPort).toBe(0);
+    expect(() => serverSettingsFrom(["--https-port", "4321"], {})).toThrow(/must differ from --port/);
+    expect(() => serverSettingsFrom(["--https-port", "70000"], {})).toThrow(/at most 65535/);
+    expect(() => serverSettingsFrom(["--https-port"], {})).toThrow(/--https-port must be a whole number/);
+  });
+
   it("prints the join QR code on request with --qr", () => {
     expect(serverSettingsFrom(["--host", "--qr"], {})).toEqual({ host: "0.0.0.0", port: 4321, lan: true, qr: true, ...noTls });
   });

@@ -120,9 +120,11 @@ export interface ServerSettings {
   /** `--tls-cert FILE --tls-key FILE`: the operator's own certificate for the lab's TLS side (both or neither). */
   tlsCertFile: string | null;
   tlsKeyFile: string | null;
+  /** `--https-port N` (or HTTPS_PORT): also serve https:// and wss:// there (tls/https-listener.ts); null: plain http only. */
+  httpsPort: number | null;
 }
 
-export const defaultServerSettings: ServerSettings = { host: "127.0.0.1", port: 4321, lan: false, qr: false, tlsCertFile: null, tlsKeyFile: null };
+export const defaultServerSettings: ServerSettings = { host: "127.0.0.1", port: 4321, lan: false, qr: false, tlsCertFile: null, tlsKeyFile: null, httpsPort: null };
 
 type Env = Record<string, string | undefined>;
 
@@ -215,12 +217,14 @@ function isLoopback(host: string): boolean {
 /**
  * `npm start -- --host` serves the LAN (0.0.0.0); `--host ADDR` picks an address; `--port N`
  * or PORT picks the port (0 asks the OS for a free one, which tests use); `--qr` prints the join
- * page's QR code even when stdout is not a terminal (it is printed on a terminal anyway).
+ * page's QR code even when stdout is not a terminal (it is printed on a terminal anyway);
+ * `--https-port N` or HTTPS_PORT also serves https:// and wss:// on port N (0: a free one).
  */
 export function serverSettingsFrom(argv: readonly string[], env: Env): ServerSettings {
   let host = env.HOST || defaultServerSettings.host;
   let port = positiveInteger("PORT", env.PORT, defaultServerSettings.port, 0);
   let qr = defaultServerSettings.qr;
+  let httpsPort = env.HTTPS_PORT ? positiveInteger("HTTPS_PORT", env.HTTPS_PORT, 0, 0) : defaultServerSettings.httpsPort;
   const tls: { cert: string | null; key: string | null } = { cert: null, key: null };
   const fileArgument = (name: string, value: string | undefined): string => {
     if (value === undefined || value === "" || value.startsWith("--")) throw new Error(`${name} needs a file name`);
@@ -243,16 +247,23 @@ export function serverSettingsFrom(argv: readonly string[], env: Env): ServerSet
       i++;
     } else if (arg.startsWith("--port=")) {
       port = positiveInteger("--port", arg.slice("--port=".length), port, 0);
+    } else if (arg === "--https-port") {
+      const value = argv[i + 1];
+      if (value === undefined || value.startsWith("--")) throw new Error("--https-port must be a whole number of at least 0: the port for https:// and wss://");
+      httpsPort = positiveInteger("--https-port", value, 0, 0);
+      i++;
     } else if (arg === "--qr") {
       qr = true;
     } else if (arg === "--tls-cert" || arg === "--tls-key") {
       tls[arg === "--tls-cert" ? "cert" : "key"] = fileArgument(arg, argv[i + 1]);
       i++;
     } else {
-      throw new Error(`Unknown option "${arg}". Use --host [ADDRESS], --port NUMBER, --qr, and --tls-cert FILE --tls-key FILE.`);
+      throw new Error(`Unknown option "${arg}". Use --host [ADDRESS], --port NUMBER, --https-port NUMBER, --qr, and --tls-cert FILE --tls-key FILE.`);
     }
   }
   if (port > 65535) throw new Error(`--port must be at most 65535, got ${port}`);
+  if (httpsPort !== null && httpsPort > 65535) throw new Error(`--https-port must be at most 65535, got ${httpsPort}`);
+  if (httpsPort !== null && httpsPort !== 0 && httpsPort === port) throw new Error(`--https-port must differ from --port (both ${port})`);
   const files = tlsFiles(tls.cert, tls.key, "--tls-cert and --tls-key");
-  return { host, port, lan: !isLoopback(host), qr, tlsCertFile: files.tlsCertFile, tlsKeyFile: files.tlsKeyFile };
+  return { host, port, lan: !isLoopback(host), qr, tlsCertFile: files.tlsCertFile, tlsKeyFile: files.tlsKeyFile, httpsPort };
 }

@@ -8,6 +8,11 @@
 // server answers for (host-check.ts: 421, the DNS rebinding defence). A request must arrive
 // whole within httpRequestTimeoutMs (a body trickled a byte at a time gets 408), its head within
 // handshakeTimeoutMs. Every response says X-Content-Type-Options: nosniff.
+//
+// listenHttps adds an https:// (and wss://) listener in front of the same HTTP server
+// (tls/https-listener.ts), so both sides share these checks, caps and the lab. Of its
+// connections, only a reader's own wss:// upgrade to /lab/echo?record=TOKEN keeps its raw TLS
+// bytes (for lesson 7, tls/own-connections.ts); every other one's are dropped at its first request.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import type { Duplex } from "node:stream";
@@ -16,6 +21,8 @@ import { createHostPolicy } from "./host-check.ts";
 import { createLab, type Lab } from "./lab.ts";
 import { rejectUpgrade } from "./reject-upgrade.ts";
 import type { LabSettings } from "./settings.ts";
+import { isValidToken } from "../protocol/tap-events.ts";
+import { createHttpsListener, type HttpsListener } from "./tls/https-listener.ts";
 import { createStaticHandler } from "./static-files.ts";
 import { securityHeaders } from "./security-headers.ts";
 
@@ -23,8 +30,13 @@ export interface SiteServer {
   server: Server;
   lab: Lab;
   listen(port: number, host: string): Promise<AddressInfo>;
+  /** Also serves the site and the lab over https:// and wss:// with this certificate. */
+  listenHttps(port: number, host: string, certificate: { cert: string; key: string }): Promise<AddressInfo>;
   close(): Promise<void>;
 }
+
+/** Raw TLS bytes kept per https:// connection until it shows what it is (tls/raw-capture.ts): a reader's conversation in lesson 7 takes about 5 KB. */
+export const OWN_CAPTURE_BYTES = 64 * 1024;
 
 /** Shared by every upgrade request's socket (`this` is the socket): no closure per socket. */
 function destroyOnError(this: Duplex): void {
@@ -37,6 +49,18 @@ export function createSiteServer(options: { distDir: string; lab?: Partial<LabSe
   const serveStatic = createStaticHandler(options.distDir);
   // Replaced by listen() with the address actually listened on.
   let checkHost = createHostPolicy({ listenHost: "127.0.0.1", allowedHosts: settings.allowedHosts });
+
+  let https: HttpsListener | null = null;
+
+  /** A reader's own wss:// connection to /lab/echo?record=TOKEN keeps its raw TLS bytes; any other connection's are dropped. */
+  const keepOrRelease = (request: IncomingMessage, upgrade: boolean): void => {
+    const capture = https?.captureOf(request.socket);
+    if (!capture) return;
+    const url = new URL(request.url ?? "/", "http://lab.invalid");
+    const token = url.searchParams.get("record");
+    if (upgrade && url.pathname === "/lab/echo" && token !== null && isValidToken(token)) lab.ownConnections.keep(token, request.socket.remoteAddress ?? "unknown", capture);
+    else capture.release();
+  };
 
   /** The refusal a request gets before anything else looks at it, or null. */
   const gate = (request: IncomingMessage): { status: number; message: string } | null => {
@@ -54,6 +78,7 @@ export function createSiteServer(options: { distDir: string; lab?: Partial<LabSe
     },
     (request: IncomingMessage, response: ServerResponse) => {
       response.setHeader("X-Content-Type-Options", "nosniff");
+      keepOrRelease(request, false);
       const refusal = gate(request);
       if (refusal) {
         const body = `${refusal.message}\n`;
@@ -72,6 +97,7 @@ export function createSiteServer(options: { distDir: string; lab?: Partial<LabSe
   server.on("upgrade", (request, socket, head) => {
     socket.on("error", destroyOnError);
     const refusal = gate(request);
+    keepOrRelease(request, refusal === null);
     if (refusal) return rejectUpgrade(socket, refusal.status, refusal.message);
     if (lab.handleUpgrade(request, socket, head)) {
       // An upgraded socket's errors are ws's to handle (it adds its listener during the
@@ -97,8 +123,18 @@ export function createSiteServer(options: { distDir: string; lab?: Partial<LabSe
         });
       });
     },
+    listenHttps(port, host, certificate) {
+      https ??= createHttpsListener(server, {
+        ...certificate,
+        handshakeTimeoutMs: settings.handshakeTimeoutMs,
+        handshakesPerAddress: settings.maxHttpConnectionsPerAddress,
+        captureBytes: OWN_CAPTURE_BYTES,
+      });
+      return https.listen(port, host);
+    },
     async close() {
       limiter.stop();
+      await https?.close();
       await lab.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -24,7 +24,11 @@ const chromiumArgs = [
   "--disable-sync",
 ];
 
-export async function launchBrowser(options: { reducedMotion?: "reduce" | "no-preference"; colorScheme?: "light" | "dark" } = {}): Promise<Browser> {
+/**
+ * `trustSpki`: base64 SHA-256 hashes of public keys whose certificates Chromium accepts as if a CA
+ * had signed them (the lab's own self-signed one, for its https:// side), and no others.
+ */
+export async function launchBrowser(options: { reducedMotion?: "reduce" | "no-preference"; colorScheme?: "light" | "dark"; trustSpki?: string[] } = {}): Promise<Browser> {
   if (!existsSync(chromiumPath)) {
     throw new Error(`Chromium not found at ${chromiumPath}. Install it with "apt-get install -y chromium" or set CHROMIUM_PATH.`);
   }
@@ -35,7 +39,7 @@ export async function launchBrowser(options: { reducedMotion?: "reduce" | "no-pr
     viewport: { width: 1280, height: 900 },
     reducedMotion: options.reducedMotion ?? "no-preference",
     colorScheme: options.colorScheme ?? "light",
-    args: chromiumArgs,
+    args: options.trustSpki ? [...chromiumArgs, `--ignore-certificate-errors-spki-list=${options.trustSpki.join(",")}`] : chromiumArgs,
   });
   return {
     context,

@@ -8,6 +8,8 @@ import type { TestProject } from "vitest/node";
 declare module "vitest" {
   export interface ProvidedContext {
     baseUrl: string;
+    /** The same server's https:// side (--https-port), with the lab's own self-signed certificate. */
+    httpsUrl: string;
   }
 }
 
@@ -15,21 +17,22 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 let server: ChildProcess | null = null;
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  server = spawn(process.execPath, [join(root, "src", "server", "start.mjs"), "--port", "0"], {
+  server = spawn(process.execPath, [join(root, "src", "server", "start.mjs"), "--port", "0", "--https-port", "0"], {
     cwd: root,
     env: { ...process.env, ASTRO_TELEMETRY_DISABLED: "1" },
     stdio: ["ignore", "pipe", "pipe"],
   });
   const child = server;
   let output = "";
-  const baseUrl = await new Promise<string>((resolvePromise, reject) => {
+  const urls = await new Promise<{ baseUrl: string; httpsUrl: string }>((resolvePromise, reject) => {
     const timer = setTimeout(() => reject(new Error(`The production server did not start within 200 s:\n${output}`)), 200_000);
     const onData = (chunk: Buffer): void => {
       output += chunk.toString();
-      const match = /running at (http:\/\/[^\s]+)/.exec(output);
-      if (match) {
+      const plain = /running at (http:\/\/[^\s]+)/.exec(output);
+      const secure = /over TLS at (https:\/\/[^\s]+)/.exec(output);
+      if (plain && secure) {
         clearTimeout(timer);
-        resolvePromise(match[1]!.replace(/\/$/, ""));
+        resolvePromise({ baseUrl: plain[1]!.replace(/\/$/, ""), httpsUrl: secure[1]!.replace(/\/$/, "") });
       }
     };
     child.stdout!.on("data", onData);
@@ -39,7 +42,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
       reject(new Error(`The production server exited with code ${code}:\n${output}`));
     });
   });
-  project.provide("baseUrl", baseUrl);
+  project.provide("baseUrl", urls.baseUrl);
+  project.provide("httpsUrl", urls.httpsUrl);
 
   return async () => {
     if (!child.pid || child.exitCode !== null) return;

@@ -3,12 +3,17 @@
 // them decrypted with the session's secrets and equal to the ws:// column's; every byte of a
 // record explained, by keyboard; no horizontal overflow on a phone; axe in both themes, idle and
 // after a run (with a record's bytes open).
+import { createHash } from "node:crypto";
+import { connect } from "node:tls";
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
 import type { Locator, Page } from "playwright-core";
 import { foreignRequests, launchBrowser, watchPage, type Browser, type PageWatch } from "./browser.ts";
 import { axeViolations } from "./axe.ts";
 
 const baseUrl = inject("baseUrl");
+const httpsUrl = inject("httpsUrl");
+/** Where the test's page came from: nothing it does may go anywhere else. */
+let pageOrigin = baseUrl;
 const LESSON = "/lessons/ws-and-wss/";
 let browser: Browser;
 let page: Page;
@@ -22,7 +27,8 @@ afterAll(async () => {
 });
 afterEach(async () => {
   expect(watch.pageErrors).toEqual([]);
-  expect(foreignRequests(watch, baseUrl)).toEqual([]);
+  expect(foreignRequests(watch, pageOrigin)).toEqual([]);
+  pageOrigin = baseUrl;
   await page?.close();
 });
 
@@ -103,5 +109,56 @@ describe("lesson 7: ws:// and wss://", () => {
     await twins.locator("[data-part=wss-items] > li").first().getByText(/^Every byte of this record/).click();
     await page.locator("sp-quiz form").first().getByRole("button", { name: "Check answer" }).click();
     expect(await axeViolations(page), "after a run").toEqual([]);
+  });
+});
+
+/** The base64 SHA-256 of the public key the lab's https:// side presents (for --ignore-certificate-errors-spki-list). */
+function labSpki(): Promise<string> {
+  const { hostname, port } = new URL(httpsUrl);
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: hostname, port: Number(port), servername: "localhost", rejectUnauthorized: false }, () => {
+      const der = socket.getPeerX509Certificate()!.publicKey.export({ type: "spki", format: "der" });
+      socket.end();
+      resolve(createHash("sha256").update(der).digest("base64"));
+    });
+    socket.on("error", reject);
+  });
+}
+
+describe("lesson 7 on a page served over https://", () => {
+  let trusting: Browser;
+  beforeAll(async () => {
+    // A browser that trusts the lab's own certificate, as one would once the operator's
+    // certificate is from a CA it trusts: the page then opens wss:// itself.
+    trusting = await launchBrowser({ trustSpki: [await labSpki()] });
+  });
+  afterAll(async () => {
+    await trusting?.close();
+  });
+
+  it("shows your own wss:// connection, decrypted, beside a ws:// twin with your masking keys", async () => {
+    page = await trusting.context.newPage();
+    watch = watchPage(page);
+    pageOrigin = httpsUrl;
+    const sockets: string[] = [];
+    page.on("websocket", (socket) => sockets.push(socket.url()));
+    await page.goto(`${httpsUrl}${LESSON}`);
+    const twins = page.locator("sp-tls-twin");
+    await twins.scrollIntoViewIfNeeded();
+    await page.locator('sp-tls-twin[data-ready][data-client="reader"]').waitFor();
+    await twins.getByRole("button", { name: "Run it over your own wss://" }).click();
+    await page.locator('sp-tls-twin[data-run="shown"]').waitFor({ timeout: 15_000 });
+    expect(sockets).toHaveLength(1);
+    expect(sockets[0]).toMatch(new RegExp(`^wss://${new URL(httpsUrl).host.replace(/\./g, "\\.")}/lab/echo\\?record=[\\w-]{22,}$`));
+    expect(await twins.locator("[data-part=status]").innerText()).toBe("TLS 1.3, TLS_AES_128_GCM_SHA256, your own connection");
+    expect(await twins.locator(".column-title").last().innerText()).toContain("your browser's own connection");
+    const wss = twins.locator("[data-part=wss-items] > li");
+    expect(await wss.first().innerText()).toMatch(/^Client → server: handshake record: ClientHello, in the clear\n+16 03 01 /);
+    // Your browser's frames, found inside its TLS records, are byte for byte the ws:// twin's.
+    const same = twins.locator('[data-part=wss-items] > li[data-same="true"]');
+    expect(await same.count()).toBe(4);
+    const ws = twins.locator("[data-part=ws-items] > li");
+    const key = (await ws.filter({ hasText: "text frame" }).first().innerText()).match(/key ([0-9a-f]{2} [0-9a-f]{2} [0-9a-f]{2} [0-9a-f]{2})/)![1]!;
+    expect(await same.first().innerText()).toContain(`81 85 ${key}`);
   });
 });

@@ -22,7 +22,8 @@ import { TlsRecordReader, type TlsRecord } from "../../protocol/tls-records.ts";
 import { encodeUtf8 } from "../../protocol/utf8.ts";
 import { startPrivateLab, type MakeLab } from "../private-lab.ts";
 import type { LabSettings } from "../settings.ts";
-import type { TlsTwinRun, TwinChunk } from "../../protocol/tls-twin-api.ts";
+import type { TlsTwinRun, TwinChunk, TwinSide } from "../../protocol/tls-twin-api.ts";
+import type { RawCapture } from "./raw-capture.ts";
 import { startCaptureProxy, type WireChunk } from "./capture-proxy.ts";
 import { decryptDirection, parseKeyLog } from "./tls13-decrypt.ts";
 
@@ -40,7 +41,7 @@ export function certificateServerName(cert: string): string {
 
 const b64 = (bytes: Uint8Array): string => Buffer.from(bytes).toString("base64");
 
-function withOffsets(chunks: readonly WireChunk[]): TwinChunk[] {
+function withOffsets(chunks: readonly Pick<WireChunk, "dir" | "t" | "bytes">[]): TwinChunk[] {
   const offsets = { in: 0, out: 0 };
   return chunks.map((c) => {
     const chunk = { dir: c.dir, t: c.t, offset: offsets[c.dir], length: c.bytes.length, data: b64(c.bytes) };
@@ -99,7 +100,7 @@ function converse(socket: Socket, ready: "connect" | "secureConnect", host: stri
   });
 }
 
-function recordsOf(chunks: readonly WireChunk[], dir: "in" | "out"): { records: TlsRecord[]; problem: string | null } {
+function recordsOf(chunks: readonly Pick<WireChunk, "dir" | "bytes">[], dir: "in" | "out"): { records: TlsRecord[]; problem: string | null } {
   const reader = new TlsRecordReader();
   const records: TlsRecord[] = [];
   for (const chunk of chunks) {
@@ -111,18 +112,38 @@ function recordsOf(chunks: readonly WireChunk[], dir: "in" | "out"): { records: 
   return { records, problem: null };
 }
 
+/** Every record of a wss:// capture, opened with the session's secrets (tls13-decrypt.ts). */
+function decryptSide(chunks: readonly Pick<WireChunk, "dir" | "bytes">[], keyLog: readonly string[], cipherSuite: string): { decrypted: TlsTwinRun["wss"]["decrypted"]; problem: string | null } {
+  const secrets = parseKeyLog(keyLog);
+  const decrypted: TlsTwinRun["wss"]["decrypted"] = [];
+  let problem: string | null = null;
+  for (const dir of ["in", "out"] as const) {
+    const read = recordsOf(chunks, dir);
+    problem ??= read.problem;
+    const opened = decryptDirection(read.records, dir, cipherSuite, secrets);
+    if (!opened.ok) problem ??= opened.error;
+    for (const r of opened.records) decrypted.push({ dir, offset: r.offset, innerType: r.innerType, phase: r.phase, data: b64(r.plaintext) });
+  }
+  return { decrypted, problem };
+}
+
+/** The ws:// twin alone: `message` over a private lab's plain side, through a capture proxy. */
+async function runWsTwin(lab: { ports: readonly number[] }, serverName: string, message: string, keys: MaskingKeys): Promise<TwinSide> {
+  const wsProxy = await startCaptureProxy(lab.ports[0]!);
+  const wsSocket = connectTcp(wsProxy.port, "127.0.0.1");
+  await converse(wsSocket, "connect", `${serverName}:${wsProxy.port}`, `http://${serverName}:${wsProxy.port}`, message, keys);
+  await Promise.race([wsProxy.ended, new Promise((r) => setTimeout(r, 500))]);
+  await wsProxy.close();
+  return { scheme: "ws", tuple: wsProxy.tuple(), chunks: withOffsets(wsProxy.chunks) };
+}
+
 export async function runTlsTwin(settings: LabSettings, makeLab: MakeLab, certificate: { key: string; cert: string }, message = "Hello"): Promise<TlsTwinRun> {
   const lab = await startPrivateLab(makeLab, settings, [createHttpServer(), createHttpsServer({ key: certificate.key, cert: certificate.cert, minVersion: "TLSv1.3" })]);
-  const [plainPort, securePort] = lab.ports as [number, number];
+  const securePort = lab.ports[1]!;
   const keys: MaskingKeys = [randomBytes(4), randomBytes(4)];
   const serverName = certificateServerName(certificate.cert);
   try {
-
-    const wsProxy = await startCaptureProxy(plainPort);
-    const wsSocket = connectTcp(wsProxy.port, "127.0.0.1");
-    await converse(wsSocket, "connect", `${serverName}:${wsProxy.port}`, `http://${serverName}:${wsProxy.port}`, message, keys);
-    await Promise.race([wsProxy.ended, new Promise((r) => setTimeout(r, 500))]);
-    await wsProxy.close();
+    const ws = await runWsTwin(lab, serverName, message, keys);
 
     const wssProxy = await startCaptureProxy(securePort);
     const keyLog: string[] = [];
@@ -152,21 +173,62 @@ export async function runTlsTwin(settings: LabSettings, makeLab: MakeLab, certif
     await Promise.race([wssProxy.ended, new Promise((r) => setTimeout(r, 500))]);
     await wssProxy.close();
 
-    const secrets = parseKeyLog(keyLog);
-    const decrypted: TlsTwinRun["wss"]["decrypted"] = [];
-    let problem: string | null = null;
-    for (const dir of ["in", "out"] as const) {
-      const read = recordsOf(wssProxy.chunks, dir);
-      problem ??= read.problem;
-      const opened = decryptDirection(read.records, dir, cipherSuite, secrets);
-      if (!opened.ok) problem ??= opened.error;
-      for (const r of opened.records) decrypted.push({ dir, offset: r.offset, innerType: r.innerType, phase: r.phase, data: b64(r.plaintext) });
-    }
+    const { decrypted, problem } = decryptSide(wssProxy.chunks, keyLog, cipherSuite);
     return {
       message,
       maskingKey: Buffer.from(keys[0]).toString("hex"),
-      ws: { scheme: "ws", tuple: wsProxy.tuple(), chunks: withOffsets(wsProxy.chunks) },
-      wss: { scheme: "wss", tuple: wssProxy.tuple(), chunks: withOffsets(wssProxy.chunks), version, cipherSuite, keyLog, decrypted, problem },
+      ws,
+      wss: { scheme: "wss", client: "lab", tuple: wssProxy.tuple(), chunks: withOffsets(wssProxy.chunks), version, cipherSuite, keyLog, decrypted, problem },
+    };
+  } finally {
+    await lab.close();
+  }
+}
+
+/** The first text frame the reader's browser sent (its text and masking key) and the masking key of its close frame. */
+function readersFrames(decrypted: TlsTwinRun["wss"]["decrypted"]): { message: string; keys: MaskingKeys } | null {
+  const sent = Buffer.concat(decrypted.filter((r) => r.dir === "in" && r.phase === "application" && r.innerType === 23).map((r) => Buffer.from(r.data, "base64")));
+  const headEnd = sent.indexOf("\r\n\r\n");
+  if (headEnd < 0) return null;
+  let text: { message: string; key: Uint8Array } | null = null;
+  let closeKey: Uint8Array | null = null;
+  for (const event of new FrameDecoder({ direction: "client-to-server" }).push(sent.subarray(headEnd + 4))) {
+    if (event.kind !== "frame" || !event.frame.maskingKey) continue;
+    if (event.frame.opcode === 0x1 && !text) text = { message: new TextDecoder().decode(event.frame.payload), key: event.frame.maskingKey };
+    if (event.frame.opcode === 0x8 && !closeKey) closeKey = event.frame.maskingKey;
+  }
+  return text ? { message: text.message, keys: [text.key, closeKey ?? randomBytes(4)] } : null;
+}
+
+/**
+ * Lesson 7 on a page served over https://: the wss:// column is the reader's own connection, as
+ * the lab's https:// side recorded it below TLS (https-listener.ts), decrypted with its secrets;
+ * the ws:// twin then says the reader's message with the reader's masking keys, so both columns
+ * again hold the very same frames.
+ */
+export async function runOwnTwin(settings: LabSettings, makeLab: MakeLab, capture: RawCapture): Promise<TlsTwinRun> {
+  if (capture.chunks.length === 0) throw new Error("nothing of that connection was recorded");
+  const { decrypted, problem } = decryptSide(capture.chunks, capture.keyLogLines, capture.cipherSuite);
+  const said = readersFrames(decrypted);
+  if (!said) throw new Error(`no text frame from your browser was found in that connection${problem ? ` (${problem})` : ""}`);
+  const lab = await startPrivateLab(makeLab, settings, [createHttpServer()]);
+  try {
+    const ws = await runWsTwin(lab, TWIN_SERVER_NAME, said.message, said.keys);
+    return {
+      message: said.message,
+      maskingKey: Buffer.from(said.keys[0]).toString("hex"),
+      ws,
+      wss: {
+        scheme: "wss",
+        client: "reader",
+        tuple: capture.tuple,
+        chunks: withOffsets(capture.chunks),
+        version: capture.version,
+        cipherSuite: capture.cipherSuite,
+        keyLog: [...capture.keyLogLines],
+        decrypted,
+        problem: problem ?? (capture.truncated ? "the connection carried more than the lab keeps, so its end is missing" : null),
+      },
     };
   } finally {
     await lab.close();

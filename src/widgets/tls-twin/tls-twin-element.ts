@@ -1,7 +1,9 @@
 // <sp-tls-twin>: lesson 7's ws:// and wss:// twins. A press runs the lab's twins (POST
 // /lab/tls-twin) on the lab run machine; the answer is checked (parseTlsTwinRun) and drawn
-// from twin-view.ts. Nothing here opens a socket: a browser will not open wss:// to the lab's
-// own self-signed certificate, so the lab is the client (server/tls/tls-twin.ts says more).
+// from twin-view.ts. On a page served over http://, nothing here opens a socket: a browser will
+// not open wss:// to a certificate it does not trust, so the lab is the client of both twins
+// (server/tls/tls-twin.ts says more). On a page served over https://, the page trusts the lab's
+// certificate already, so the wss:// column is this browser's own connection (own-run.ts).
 import { createActor, fromPromise } from "xstate";
 import { labRunMachine } from "../../machines/lab-run.ts";
 import { parseTlsTwinRun, TLS_TWIN_PATH, type TlsTwinRun } from "../../protocol/tls-twin-api.ts";
@@ -10,12 +12,18 @@ import { setFlag, setText } from "../shared/dom-writes.ts";
 import type { TwinSide } from "../../protocol/tls-twin-api.ts";
 import { downloadBlob } from "../shared/download.ts";
 import { fromBase64, twinTotals, wsItems, wssItems, type TwinItem } from "./twin-view.ts";
+import { canUseOwnConnection, runOwnConnection } from "./own-run.ts";
 import { recordBytesView } from "./record-bytes.ts";
 
 async function runTwins(): Promise<TlsTwinRun> {
-  const response = await fetch(TLS_TWIN_PATH, { method: "POST" });
-  if (!response.ok) throw new Error((await response.text()).trim() || `The lab answered ${response.status}.`);
-  const run = parseTlsTwinRun(await response.json());
+  let answer: unknown;
+  if (canUseOwnConnection()) answer = await runOwnConnection();
+  else {
+    const response = await fetch(TLS_TWIN_PATH, { method: "POST" });
+    if (!response.ok) throw new Error((await response.text()).trim() || `The lab answered ${response.status}.`);
+    answer = await response.json();
+  }
+  const run = parseTlsTwinRun(answer);
   if (!run) throw new Error("The lab's answer could not be read.");
   return run;
 }
@@ -63,6 +71,12 @@ export default class TlsTwinElement extends HTMLElement {
     this.#runner.start();
     const run = this.#part<HTMLButtonElement>("run");
     run.disabled = false;
+    if (canUseOwnConnection()) {
+      this.dataset.client = "reader";
+      run.textContent = "Run it over your own wss://";
+      setText(this.#part("hint"), "This page came over https://, so your browser opens the wss:// connection itself and says “Hello”; the lab recorded its TLS records and shows what each held. The ws:// twin says the same, with the masking keys your browser chose.");
+      setText(this.#part("wss-title-who"), "your browser's own connection");
+    }
     run.addEventListener("click", () => this.#runner.send({ type: "run", request: "twins" }), { signal: this.#abort.signal });
     this.#part("loading-note").hidden = true;
     this.toggleAttribute("data-ready", true);
@@ -104,7 +118,7 @@ export default class TlsTwinElement extends HTMLElement {
     this.#part("wss-items").replaceChildren(...wss.map((item, i) => itemElement(item, i, `${this.#idPrefix}-wss`)));
     const totals = twinTotals(run);
     const same = wss.filter((i) => i.same).length;
-    setText(this.#part("status"), `${run.wss.version.replace("TLSv", "TLS ")}, ${run.wss.cipherSuite}`);
+    setText(this.#part("status"), `${run.wss.version.replace("TLSv", "TLS ")}, ${run.wss.cipherSuite}${run.wss.client === "reader" ? ", your own connection" : ""}`);
     const totalsText =
       `ws://: ${formatCount(totals.ws.in)} bytes up, ${formatCount(totals.ws.out)} down. ` +
       `wss://: ${formatCount(totals.wss.in)} bytes up, ${formatCount(totals.wss.out)} down, in ${totals.records} TLS records: ` +
@@ -142,7 +156,9 @@ export default class TlsTwinElement extends HTMLElement {
       "Open them in Wireshark: ",
       button("ws:// twin (.pcapng)", run.ws, [], "ws-twin.pcapng"),
       " ",
-      button("wss:// twin with its key log (.pcapng)", run.wss, run.wss.keyLog, "wss-twin.pcapng"),
+      run.wss.client === "reader"
+        ? button("your own wss:// connection with its key log (.pcapng)", run.wss, run.wss.keyLog, "your-wss.pcapng")
+        : button("wss:// twin with its key log (.pcapng)", run.wss, run.wss.keyLog, "wss-twin.pcapng"),
     );
     setFlag(out, "hidden", false);
   }
