@@ -10,6 +10,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
 import { generateToken } from "../../protocol/tap-events.ts";
 import { parseTlsTwinRun } from "../../protocol/tls-twin-api.ts";
+import { readTapBatch } from "../../protocol/tap-batch.ts";
+import type { TapEvent } from "../../protocol/tap-events.ts";
 import { FrameDecoder } from "../../protocol/frame-decoder.ts";
 import { startSite, type Running } from "../test-helpers.ts";
 import { labCertificate, type LabCertificate } from "./lab-certificate.ts";
@@ -103,6 +105,33 @@ describe("the https:// side", () => {
     expect(wsSent.includes(Buffer.from(text.raw))).toBe(true);
     // Once only.
     expect((await fetchHttps(`/lab/tls-twin?own=${token}`, { method: "POST", origin })).status).toBe(404);
+  });
+
+  it("taps a wss:// connection for the frame inspector as it does a ws:// one: the head and every frame, byte for byte", async () => {
+    await start();
+    const token = generateToken();
+    const origin = `https://127.0.0.1:${securePort}`;
+    const options = { ca: certificate.cert, origin, perMessageDeflate: false };
+    const events: TapEvent[] = [];
+    const monitor = new WebSocket(`wss://127.0.0.1:${securePort}/lab/monitor?watch=${token}`, options);
+    monitor.on("message", (data: Buffer) => events.push(...readTapBatch(data).events));
+    await new Promise((resolve, reject) => monitor.once("open", resolve).once("error", reject));
+    const echo = new WebSocket(`wss://127.0.0.1:${securePort}/lab/echo?watch=${token}`, options);
+    await new Promise((resolve, reject) => echo.once("open", resolve).once("error", reject));
+    echo.send("hi");
+    await new Promise((resolve) => echo.once("message", resolve));
+    const until = performance.now() + 3000;
+    while (!events.some((e) => e.type === "chunk" && e.dir === "out") && performance.now() < until) await new Promise((r) => setTimeout(r, 20));
+    echo.close();
+    monitor.close();
+    const request = events.find((e) => e.type === "request")!;
+    expect(request.type === "request" && Buffer.from(request.data, "base64").toString("latin1")).toMatch(new RegExp(`^GET /lab/echo\\?watch=${token} HTTP/1\\.1\\r\\n[\\s\\S]*\\r\\n\\r\\n$`));
+    const chunks = events.filter((e): e is Extract<TapEvent, { type: "chunk" }> => e.type === "chunk");
+    const sent = chunks.find((c) => c.dir === "in")!;
+    const sentBytes = Buffer.from(sent.data!, "base64");
+    // The browser's masked text frame as it came out of TLS: FIN and text, MASK and 2, a key, 2 bytes.
+    expect([sentBytes.length, sentBytes[0], sentBytes[1]]).toEqual([8, 0x81, 0x82]);
+    expect(Buffer.from(chunks.find((c) => c.dir === "out")!.data!, "base64").toString("hex")).toBe("81026869");
   });
 
   it("keeps nothing of ordinary requests, nor of upgrades without a token", async () => {
