@@ -9,7 +9,7 @@ import { measureRoomBroadcast } from "./room-broadcast.ts";
 import { measureWireStage } from "./wire-stage.ts";
 import { measureLabVsWs } from "./lab-vs-ws.ts";
 import { measureRoomFill } from "./room-fill.ts";
-import { measureLighthouse } from "./lighthouse.ts";
+import { LIGHTHOUSE_RUNS, measureLighthouse } from "./lighthouse.ts";
 import { stealNote, watchSteal } from "./host-steal.ts";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -112,7 +112,7 @@ for (const f of fills) {
 
 stolen = watchSteal();
 const lighthousePages = await measureLighthouse(dist);
-console.log(`Lighthouse, mobile (simulated slow 4G and a 4× slower CPU), in Debian's Chromium against the production server${stealNote(stolen())}`);
+console.log(`Lighthouse, mobile (simulated slow 4G and a 4× slower CPU), in Debian's Chromium against the production server, the median of ${LIGHTHOUSE_RUNS} runs per page${stealNote(stolen())}`);
 for (const page of lighthousePages) {
   const score = (name: string, value: number): string => `${name} ${checkAtLeast(`${page.path} ${name}`, value, budgets.lighthouseScore, (n) => String(n))}`;
   const { performance, accessibility, bestPractices, seo } = page.scores;
