@@ -128,6 +128,7 @@ export function createSiteServer(options: { distDir: string; lab?: Partial<LabSe
         ...certificate,
         handshakeTimeoutMs: settings.handshakeTimeoutMs,
         handshakesPerAddress: settings.maxHttpConnectionsPerAddress,
+        handshakesTotal: settings.maxHttpConnections,
         captureBytes: OWN_CAPTURE_BYTES,
       });
       return https.listen(port, host);

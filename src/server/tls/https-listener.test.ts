@@ -134,6 +134,20 @@ describe("the https:// side", () => {
     expect(Buffer.from(chunks.find((c) => c.dir === "out")!.data!, "base64").toString("hex")).toBe("81026869");
   });
 
+  it("closes TLS handshakes over the per-address cap at once, and takes new ones when those end", async () => {
+    await start({ maxHttpConnectionsPerAddress: 2, handshakeTimeoutMs: 2000 });
+    const held = [connect(securePort, "127.0.0.1"), connect(securePort, "127.0.0.1")];
+    await Promise.all(held.map((socket) => new Promise((resolve) => socket.once("connect", resolve))));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const third = connect(securePort, "127.0.0.1");
+    const started = performance.now();
+    await new Promise((resolve) => third.once("close", resolve));
+    expect(performance.now() - started).toBeLessThan(1000);
+    for (const socket of held) socket.destroy();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect((await fetchHttps("/lab/info")).status).toBe(200);
+  });
+
   it("keeps nothing of ordinary requests, nor of upgrades without a token", async () => {
     await start();
     await fetchHttps("/");

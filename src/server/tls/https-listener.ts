@@ -29,6 +29,8 @@ export interface HttpsListenerOptions {
   handshakeTimeoutMs: number;
   /** TLS handshakes one client address may have in progress at once. */
   handshakesPerAddress: number;
+  /** TLS handshakes all clients together may have in progress at once. */
+  handshakesTotal: number;
   /** Raw bytes kept per connection for lesson 7 (raw-capture.ts). */
   captureBytes: number;
 }
@@ -75,23 +77,26 @@ export function createHttpsListener(httpServer: HttpServer, options: HttpsListen
   const secureContext = createSecureContext({ cert: options.cert, key: options.key, minVersion: "TLSv1.3", ciphers: HTTPS_CIPHER_SUITE });
   const captures = new WeakMap<object, RawCapture>();
   const handshaking = createAddressCount();
+  let handshakesInProgress = 0;
   const open = new Set<Socket>();
 
   const onSocket = (socket: Socket): void => {
     const address = socket.remoteAddress ?? "unknown";
     // A client opening TLS handshakes it never finishes holds descriptors; the HTTP server's own
     // caps count only connections that reached it.
-    if (handshaking.of(address) >= options.handshakesPerAddress) {
+    if (handshaking.of(address) >= options.handshakesPerAddress || handshakesInProgress >= options.handshakesTotal) {
       socket.destroy();
       return;
     }
     handshaking.add(address);
+    handshakesInProgress++;
     open.add(socket);
     let handshakeDone = false;
     const finishHandshake = (): void => {
       if (handshakeDone) return;
       handshakeDone = true;
       handshaking.remove(address);
+      handshakesInProgress--;
       clearTimeout(timer);
     };
     const timer = setTimeout(() => socket.destroy(), options.handshakeTimeoutMs);
