@@ -2,8 +2,8 @@
 // styles, fonts, images and connections (fetch and WebSocket) from this origin only: a lesson
 // never loads anything from elsewhere, which a classroom without internet depends on.
 // Shiki colours tokens with style attributes, hence 'unsafe-inline' for style attributes only.
-// The one inline script, which sets the theme before first paint, and the inline stylesheet the
-// build puts in every page are allowed by their hashes.
+// The one inline script, which sets the theme before first paint, and the inline styles the
+// build puts in each page are allowed by their hashes (on pages only: static-files.ts).
 import { THEME_INIT_HASH } from "../layouts/theme-init-script.ts";
 
 /** The policy, with the hashes of the inline styles the build wrote (inline-style-hashes.ts). */

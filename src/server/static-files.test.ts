@@ -81,6 +81,11 @@ describe("inline styles and the Content-Security-Policy", () => {
       const directives = csp.split(";").map((d) => d.trim());
       expect(directives).toContain(`style-src 'self' ${sha}`);
       expect(directives).toContain("style-src-attr 'unsafe-inline'");
+      // An asset carries no inline style: its policy is the same, without the pages' hashes.
+      await writeFile(join(dist, "app.js"), "export {};");
+      const assetCsp = (await fetch(`http://127.0.0.1:${port}/app.js`)).headers.get("content-security-policy") ?? "";
+      expect(assetCsp.split(";").map((d) => d.trim())).toContain("style-src 'self'");
+      expect(assetCsp).toContain("default-src 'self'");
     } finally {
       await site.close();
       await rm(dist, { recursive: true, force: true });
