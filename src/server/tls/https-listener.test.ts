@@ -15,7 +15,7 @@ import type { TapEvent } from "../../protocol/tap-events.ts";
 import { FrameDecoder } from "../../protocol/frame-decoder.ts";
 import { startSite, type Running } from "../test-helpers.ts";
 import { labCertificate, type LabCertificate } from "./lab-certificate.ts";
-import { createOwnConnections, KEEP_MS, MAX_KEPT } from "./own-connections.ts";
+import { createOwnConnections, KEEP_MS, MAX_KEPT, MAX_KEPT_PER_ADDRESS } from "./own-connections.ts";
 import { createRawCapture } from "./raw-capture.ts";
 
 let dir: string;
@@ -185,9 +185,18 @@ describe("own connections, kept for their reader", () => {
     own.keep("a".repeat(22), "192.0.2.1", capture());
     now = KEEP_MS + 1;
     expect(own.take("a".repeat(22), "192.0.2.1")).toBeNull();
-    for (let i = 0; i < MAX_KEPT + 10; i++) own.keep(`token-${String(i).padStart(16, "0")}`, "192.0.2.1", capture());
+    for (let i = 0; i < MAX_KEPT + 10; i++) own.keep(`token-${String(i).padStart(16, "0")}`, `198.51.100.${i % 250}`, capture());
     expect(own.size).toBe(MAX_KEPT);
-    expect(own.take(`token-${String(0).padStart(16, "0")}`, "192.0.2.1")).toBeNull();
+    expect(own.take(`token-${String(0).padStart(16, "0")}`, "198.51.100.0")).toBeNull();
+  });
+
+  it("keeps at most MAX_KEPT_PER_ADDRESS for one address, so one client cannot push out the others", () => {
+    const own = createOwnConnections();
+    const reader = capture();
+    own.keep("reader-token-0000000000", "192.0.2.7", reader);
+    for (let i = 0; i < MAX_KEPT * 2; i++) own.keep(`hostile-${String(i).padStart(16, "0")}`, "203.0.113.9", capture());
+    expect(own.size).toBe(1 + MAX_KEPT_PER_ADDRESS);
+    expect(own.take("reader-token-0000000000", "192.0.2.7")).toBe(reader);
   });
 
   it("keeps at most its limit of raw bytes and says so", () => {
