@@ -1,4 +1,5 @@
-// Lesson 7 on a page served over https://: the wss:// column shows the reader's own connection.
+// How the page asks the lab for lesson 7's twins (requestTwins), and, on a page served over
+// https://, for its own connection in the wss:// column (runOwnConnection).
 // The page opens wss://…/lab/echo?record=TOKEN (the lab's https:// side keeps the raw TLS bytes
 // and secrets of that one connection, server/tls/https-listener.ts), says the message, reads the
 // echo and closes with 1000; then asks the lab for what crossed, decrypted, with
@@ -31,11 +32,16 @@ function converse(url: string, message: string): Promise<void> {
   });
 }
 
+/** POST /lab/tls-twin (with `search`, such as "?own=TOKEN"): the lab's answer, unchecked JSON; its refusal as an error. */
+export async function requestTwins(search = ""): Promise<unknown> {
+  const response = await fetch(`${TLS_TWIN_PATH}${search}`, { method: "POST" });
+  if (!response.ok) throw new Error((await response.text()).trim() || `The lab answered ${response.status}.`);
+  return response.json();
+}
+
 /** Holds the conversation over this page's own wss:// connection and returns the lab's answer (unchecked JSON). */
 export async function runOwnConnection(message = "Hello"): Promise<unknown> {
   const token = generateToken();
   await converse(labUrl(`/lab/echo?record=${token}`), message);
-  const response = await fetch(`${TLS_TWIN_PATH}?own=${token}`, { method: "POST" });
-  if (!response.ok) throw new Error((await response.text()).trim() || `The lab answered ${response.status}.`);
-  return response.json();
+  return requestTwins(`?own=${token}`);
 }

@@ -6,23 +6,17 @@
 // certificate already, so the wss:// column is this browser's own connection (own-run.ts).
 import { createActor, fromPromise } from "xstate";
 import { labRunMachine } from "../../machines/lab-run.ts";
-import { parseTlsTwinRun, TLS_TWIN_PATH, type TlsTwinRun } from "../../protocol/tls-twin-api.ts";
+import { parseTlsTwinRun, type TlsTwinRun } from "../../protocol/tls-twin-api.ts";
 import { formatCount } from "../shared/format-count.ts";
 import { setFlag, setText } from "../shared/dom-writes.ts";
 import type { TwinSide } from "../../protocol/tls-twin-api.ts";
 import { downloadBlob } from "../shared/download.ts";
 import { fromBase64, twinTotals, wsItems, wssItems, type TwinItem } from "./twin-view.ts";
-import { canUseOwnConnection, runOwnConnection } from "./own-run.ts";
+import { canUseOwnConnection, requestTwins, runOwnConnection } from "./own-run.ts";
 import { recordBytesView } from "./record-bytes.ts";
 
 async function runTwins(): Promise<TlsTwinRun> {
-  let answer: unknown;
-  if (canUseOwnConnection()) answer = await runOwnConnection();
-  else {
-    const response = await fetch(TLS_TWIN_PATH, { method: "POST" });
-    if (!response.ok) throw new Error((await response.text()).trim() || `The lab answered ${response.status}.`);
-    answer = await response.json();
-  }
+  const answer = canUseOwnConnection() ? await runOwnConnection() : await requestTwins();
   const run = parseTlsTwinRun(answer);
   if (!run) throw new Error("The lab's answer could not be read.");
   return run;
