@@ -8,9 +8,19 @@ import { formatCount } from "../shared/format-count.ts";
 
 export const roleLabel: Record<Role, string> = { teacher: "teacher", student: "student" };
 
+// One formatter per time zone, built on first use: `toLocaleTimeString` builds a new one per call,
+// which costs milliseconds each time a room message is shown (see format-count.ts).
+const clocks = new Map<string, Intl.DateTimeFormat>();
+
 /** 24-hour wall-clock time of a message, in the reader's time zone unless one is given. */
 export function clockTime(at: number, timeZone?: string): string {
-  return new Date(at).toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23", timeZone });
+  const key = timeZone ?? "";
+  let clock = clocks.get(key);
+  if (!clock) {
+    clock = new Intl.DateTimeFormat("en-GB", { hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23", timeZone });
+    clocks.set(key, clock);
+  }
+  return clock.format(at);
 }
 
 export interface MessageItem {

@@ -6,6 +6,7 @@
 // one step back (the stepper moves the window with the cursor).
 //
 // Pure: the element turns the answer into DOM writes.
+import { formatCount } from "../shared/format-count.ts";
 
 export const MAX_LOG_ROWS = 200;
 export const LOG_DROP_BATCH = 50;
@@ -34,5 +35,5 @@ export function planLog(shown: LogRange, cursor: number, max = MAX_LOG_ROWS, bat
 /** The line above the list when earlier events are not listed. */
 export function earlierNote(first: number): string {
   if (first === 0) return "";
-  return `${first.toLocaleString("en-US")} earlier ${first === 1 ? "event is" : "events are"} not listed here: step back to see them.`;
+  return `${formatCount(first)} earlier ${first === 1 ? "event is" : "events are"} not listed here: step back to see them.`;
 }
