@@ -10,7 +10,9 @@
 // Per connection: chunks (with their arrival time) are buffered until the first request head
 // completes. An ordinary request, an upgrade nobody claims, or more than HEAD_CAPTURE_LIMIT
 // bytes without a complete head releases the buffer and the listener. A claimed upgrade keeps
-// the listener, which from then on passes every read to the tap (`follow`).
+// the listener, which from then on passes every read to the tap (`follow`), until the tap moves
+// it to the WebSocket's own reader (`readAt`): once ws reads the socket, one 'data' listener
+// instead of two spares every read an extra call and Node's copy of the listener list.
 import type { Server } from "node:http";
 import type { Socket } from "node:net";
 import type { Duplex } from "node:stream";
@@ -31,6 +33,18 @@ export interface ClaimedConnection {
   rest: InboundChunk[];
   /** Sends every later read to `sink` until the returned function is called. */
   follow(sink: (chunk: InboundChunk) => void): () => void;
+  /**
+   * From now on, takes each read where `reader.write` is handed it (ws's Receiver, which the
+   * socket's own 'data' listener feeds) instead of from a listener of its own. Call it in the
+   * same tick as the reader starts reading, so no read is seen twice or missed; reads the socket
+   * still holds at its close, which ws hands its Receiver without a 'data' event, are seen too.
+   */
+  readAt(reader: ChunkReader): void;
+}
+
+/** Whatever consumes a connection's reads through a `write(chunk)` method (ws's Receiver). */
+export interface ChunkReader {
+  write(chunk: Buffer, ...rest: unknown[]): boolean;
 }
 
 export type ClaimResult = ({ ok: true } & ClaimedConnection) | { ok: false; reason: string };
@@ -52,6 +66,8 @@ interface State {
   /** Bytes that will be delivered a second time (ws unshifts the parser's leftover). */
   skip: number;
   listener: (chunk: Buffer) => void;
+  /** Undoes readAt(). */
+  restoreReader: () => void;
 }
 
 const NOT_FIRST = "the connection carried an ordinary HTTP request before this upgrade, so its raw bytes were no longer being kept";
@@ -79,7 +95,7 @@ export function createConnectionCapture(): ConnectionCapture {
   }
 
   function onConnection(socket: Socket): void {
-    const state: State = { socket, phase: "buffering", why: "", chunks: [], bytes: 0, sink: null, skip: 0, listener: () => {} };
+    const state: State = { socket, phase: "buffering", why: "", chunks: [], bytes: 0, sink: null, skip: 0, listener: () => {}, restoreReader: noop };
     state.listener = (chunk: Buffer) => {
       const t = serverNow();
       if (state.phase === "claimed") {
@@ -154,6 +170,20 @@ export function createConnectionCapture(): ConnectionCapture {
         ok: true,
         request: { t: requestTime, bytes: all.subarray(0, headLength) },
         rest,
+        readAt(reader) {
+          if (state.phase !== "claimed" || state.listener === noop) return;
+          const read = state.listener;
+          state.socket.removeListener("data", read);
+          const originalWrite = reader.write;
+          reader.write = function (this: ChunkReader, chunk: Buffer, ...rest: unknown[]) {
+            read(chunk);
+            return originalWrite.call(this, chunk, ...rest);
+          };
+          // Given back as an own property (see specimen-tap.ts on deleting wrappers).
+          state.restoreReader = () => {
+            reader.write = originalWrite;
+          };
+        },
         follow(sink) {
           state.sink = sink;
           // ws gives the parser's leftover back to the socket with unshift(), which emits those
@@ -168,6 +198,8 @@ export function createConnectionCapture(): ConnectionCapture {
           return () => {
             state.sink = null;
             state.socket.removeListener("data", state.listener);
+            state.restoreReader();
+            state.restoreReader = noop;
             if (ownUnshift) target.unshift = ownUnshift;
             else delete (target as { unshift?: unknown }).unshift;
           };

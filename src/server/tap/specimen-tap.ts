@@ -1,6 +1,7 @@
 // One tapped specimen connection: turns what crossed its socket into tap events.
 //
-// In: the request head and every later read come from connection-capture.ts. Out: the socket's
+// In: the request head and every later read come from connection-capture.ts (once the
+// connection is open, taken as ws hands each read to its Receiver). Out: the socket's
 // `write`, `end`, `cork` and `uncork` are wrapped before ws completes the upgrade, so its 101
 // response (one write of the head), or the refusal, is seen as written; writes made while the
 // socket is corked are joined into one "out" chunk at uncork. Once the connection is open
@@ -22,7 +23,7 @@ import type { Duplex } from "node:stream";
 import type { WebSocket } from "ws";
 import type { ChunkRecord } from "../../protocol/tap-batch.ts";
 import type { Direction, Initiator, TapEvent } from "../../protocol/tap-events.ts";
-import type { ClaimedConnection, InboundChunk } from "./connection-capture.ts";
+import type { ChunkReader, ClaimedConnection, InboundChunk } from "./connection-capture.ts";
 import { serverNow } from "./server-clock.ts";
 
 /** A chunk's base64 in a saved recording must stay under the 4 Mi-character string cap in tap-parse.ts. */
@@ -207,6 +208,9 @@ export function startSpecimenTap(socket: Duplex, request: IncomingMessage, claim
       // From here on every byte the server writes is a frame ws's Sender writes, all through
       // its sendFrame (one piece, or header and payload): capturing there instead of at the
       // socket leaves the socket's own write path untouched for the life of the connection.
+      // Reads likewise, where ws's socket listener hands them to its Receiver.
+      const receiver = (ws as unknown as { _receiver?: ChunkReader })._receiver;
+      if (receiver && typeof receiver.write === "function") claimed.readAt(receiver);
       const sender = (ws as unknown as { _sender?: FrameSender })._sender;
       if (sender && typeof sender.sendFrame === "function" && responseHead === null) {
         unwrapSocket();
