@@ -31,8 +31,8 @@ export interface ClaimedConnection {
   request: InboundChunk;
   /** Bytes that arrived after the head before the upgrade was handled (pipelined frames). */
   rest: InboundChunk[];
-  /** Sends every later read to `sink` until the returned function is called. */
-  follow(sink: (chunk: InboundChunk) => void): () => void;
+  /** Sends every later read to `sink` (its arrival time and bytes) until the returned function is called. */
+  follow(sink: ReadSink): () => void;
   /**
    * From now on, takes each read where `reader.write` is handed it (ws's Receiver, which the
    * socket's own 'data' listener feeds) instead of from a listener of its own. Call it in the
@@ -46,6 +46,9 @@ export interface ClaimedConnection {
 export interface ChunkReader {
   write(chunk: Buffer, encoding?: unknown, callback?: unknown): boolean;
 }
+
+/** Takes a read as two arguments rather than an InboundChunk: no object made for every read. */
+export type ReadSink = (t: number, bytes: Buffer) => void;
 
 export type ClaimResult = ({ ok: true } & ClaimedConnection) | { ok: false; reason: string };
 
@@ -62,7 +65,7 @@ interface State {
   why: string;
   chunks: InboundChunk[];
   bytes: number;
-  sink: ((chunk: InboundChunk) => void) | null;
+  sink: ReadSink | null;
   /** Bytes that will be delivered a second time (ws unshifts the parser's leftover). */
   skip: number;
   listener: (chunk: Buffer) => void;
@@ -106,7 +109,7 @@ export function createConnectionCapture(): ConnectionCapture {
           bytes = bytes.subarray(skipped);
           if (bytes.length === 0) return;
         }
-        state.sink?.({ t, bytes });
+        state.sink?.(t, bytes);
         return;
       }
       if (state.phase !== "buffering") return;

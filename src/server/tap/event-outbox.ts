@@ -36,7 +36,7 @@ export interface OutboxLimits {
 export interface Outbox {
   /** An event that is never rate-limited (only the buffer cap applies). */
   send(event: TapEvent): void;
-  /** A chunk event, its bytes copied into the batch only if it will be sent. */
+  /** A chunk event, its bytes copied into the batch only if it will be sent; the record itself is not kept. */
   offerChunk(chunk: ChunkRecord): void;
   /** Events counted as dropped and not yet reported. */
   readonly pending: { events: number; bytes: number };

@@ -36,7 +36,7 @@ export interface SpecimenTapOptions {
   path: string;
   captureBytes: number;
   emit(event: TapEvent): void;
-  /** A chunk: its bytes are copied only if the event will be sent. */
+  /** A chunk: its bytes are copied only if the event will be sent. The record is read during the call only. */
   offerChunk(chunk: ChunkRecord): void;
   /** Called once if the tap cannot continue (it has already stopped itself). */
   fail(message: string): void;
@@ -86,6 +86,7 @@ export function startSpecimenTap(socket: Duplex, request: IncomingMessage, claim
   let offsetOut = 0;
   let responseHead: Buffer | null = Buffer.alloc(0);
   let pendingIn: InboundChunk[] = [...claimed.rest];
+  const offered: ChunkRecord = { t: 0, specimen, dir: "in", offset: 0, length: 0, data: null };
 
   const tuple = {
     clientAddress: request.socket.remoteAddress ?? "",
@@ -109,8 +110,15 @@ export function startSpecimenTap(socket: Duplex, request: IncomingMessage, claim
     const keep = !exhausted && length <= MAX_CHUNK_DATA_BYTES;
     if (keep) used += length;
     // The pieces are copied into the monitor's batch only if it will be sent (event-outbox.ts),
-    // at once: ws unmasks a read's payload in place right after this listener has run.
-    options.offerChunk({ t, specimen, dir, offset, length, data: keep ? pieces : null });
+    // at once: ws unmasks a read's payload in place right after this listener has run. One
+    // record serves every chunk (offerChunk reads it during the call only).
+    offered.t = t;
+    offered.dir = dir;
+    offered.offset = offset;
+    offered.length = length;
+    offered.data = keep ? pieces : null;
+    options.offerChunk(offered);
+    offered.data = null;
   }
 
   function wrote(pieces: Buffer | Buffer[]): void {
@@ -193,9 +201,9 @@ export function startSpecimenTap(socket: Duplex, request: IncomingMessage, claim
     return originalUncork.call(this);
   };
 
-  const unfollow = claimed.follow((read) => {
-    if (responseHead !== null) pendingIn.push(read);
-    else chunk("in", read.t, read.bytes);
+  const unfollow = claimed.follow((t, bytes) => {
+    if (responseHead !== null) pendingIn.push({ t, bytes });
+    else chunk("in", t, bytes);
   });
 
   function stop(): void {
