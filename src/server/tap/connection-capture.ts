@@ -174,7 +174,7 @@ export function createConnectionCapture(): ConnectionCapture {
         request: { t: requestTime, bytes: all.subarray(0, headLength) },
         rest,
         readAt(reader) {
-          if (state.phase !== "claimed" || state.listener === noop) return;
+          if (state.phase !== "claimed") return;
           const read = state.listener;
           state.socket.removeListener("data", read);
           const originalWrite = reader.write;
