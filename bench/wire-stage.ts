@@ -5,17 +5,22 @@
 //   - load: lesson 5 (inspector and stage on one page) with the CPU throttled 4×, a message
 //     sent through each of them every 100 ms (10 messages/s per widget) for `minutes`; long
 //     tasks after start-up, the main thread's busy time per message in each tenth of the run
-//     (it must stay flat as the recording grows), and the layout shift score.
+//     (it must stay flat as the recording grows), and the layout shift score. Run twice, on a
+//     fresh page each time: once with the inspector in view, once with the stage. The two sit
+//     thousands of pixels apart on the page, no screen shows both, and a widget out of view
+//     draws nothing, so one run could only ever measure the drawing of one of them.
 // Bounded: the load stops by itself; the server and the browser are closed at the end.
 import { existsSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { chromium, type Page } from "playwright-core";
+import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { createSiteServer } from "../src/server/site-server.ts";
 
-export interface StageBenchResult {
-  startupLongestTaskMs: number;
+/** One 3-minute run under load, with one of the two widgets in view. */
+export interface StageLoadPhase {
+  /** The widget on screen (the other still receives its messages, and draws nothing while out of view). */
+  view: "inspector" | "stage";
   loadLongestTaskMs: number;
   loadLongTasksOver50: number;
   /** Main-thread busy ms per message sent, in each tenth of the run. */
@@ -25,6 +30,13 @@ export interface StageBenchResult {
   cls: number;
   messages: number;
   inspectorEvents: number;
+  /** What the widget in view showed at the end (stage items drawn, or inspector rows): never 0. */
+  drawn: number;
+}
+
+export interface StageBenchResult {
+  startupLongestTaskMs: number;
+  phases: StageLoadPhase[];
 }
 
 const chromiumArgs = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
@@ -76,72 +88,85 @@ export async function measureWireStage(distDir: string, options: { minutes?: num
     const startupTasks = await longestTaskSince(startup, loadedAt);
     await startup.close();
 
-    // Load, 4× throttled.
-    const page = await context.newPage();
-    const cdp = await context.newCDPSession(page);
-    await cdp.send("Performance.enable");
-    await cdp.send("Emulation.setCPUThrottlingRate", { rate: 4 });
-    await page.goto(`${base}/lessons/frames/`, { waitUntil: "load" });
-    for (const tag of ["sp-frame-inspector", "sp-wire-stage"]) {
-      await page.locator(tag).scrollIntoViewIfNeeded();
-      await page.locator(`${tag}[data-state="OPEN"]`).waitFor({ timeout: 60_000 });
-    }
-    // Both widgets in view at once, as a reader with a tall screen would have them.
-    await page.setViewportSize({ width: 1280, height: 2400 });
-    await page.locator("sp-frame-inspector").evaluate((el) => el.scrollIntoView({ block: "start" }));
-    await page.waitForTimeout(2000);
-    // Layout shifts are counted from here: start-up (the page, then each widget replacing its
-    // loading note) is measured separately, by the long-task figure above.
-    const started = await page.evaluate(() => {
-      (window as unknown as { __cls: number }).__cls = 0;
-      return performance.now();
-    });
-    const runMs = minutes * 60_000;
-    const tenth = runMs / 10;
-    const busyPerMessageMs: number[] = [];
-    // The page sends by itself, as a reader pressing Send again and again would: one message per
-    // widget every 100 ms, each press in a task of its own (as input events are), the two widgets'
-    // 50 ms apart. The message is typed once, before the run: typing is not what is measured.
-    await page.evaluate((duration) => {
-      const forms = [document.querySelector("sp-frame-inspector form[data-part=send-form]"), document.querySelector("sp-wire-stage form[data-part=send-form]")] as HTMLFormElement[];
-      for (const form of forms) form.querySelector<HTMLInputElement>("[data-part=message]")!.value = "bench message";
-      let n = 0;
-      const send = (form: HTMLFormElement): void => form.requestSubmit(form.querySelector<HTMLButtonElement>("button[type=submit]"));
-      const timer = setInterval(() => {
-        n++;
-        send(forms[0]!);
-        setTimeout(() => send(forms[1]!), 50);
-      }, 100);
-      (window as unknown as { __sent: () => number }).__sent = () => n;
-      setTimeout(() => clearInterval(timer), duration);
-    }, runMs);
-    let lastBusy = await busyMs(cdp);
-    let lastSent = 0;
-    for (let i = 0; i < 10; i++) {
-      await page.waitForTimeout(tenth);
-      const busy = await busyMs(cdp);
-      const sent = await page.evaluate(() => (window as unknown as { __sent: () => number }).__sent());
-      busyPerMessageMs.push((busy - lastBusy) / Math.max(1, (sent - lastSent) * 2));
-      lastBusy = busy;
-      lastSent = sent;
-    }
-    const loadTasks = await longestTaskSince(page, started);
-    const cls = await page.evaluate(() => (window as unknown as { __cls: number }).__cls);
-    const inspectorEvents = Number((await page.locator("sp-frame-inspector [data-part=step-label]").textContent())?.match(/([\d,]+) events/)?.[1]?.replaceAll(",", "") ?? 0);
-    await page.close();
-    return {
-      startupLongestTaskMs: startupTasks.longest,
-      loadLongestTaskMs: loadTasks.longest,
-      loadLongTasksOver50: loadTasks.over50,
-      busyPerMessageMs,
-      busyGrowth: busyPerMessageMs[9]! / Math.max(1e-6, busyPerMessageMs[1]!),
-      cls,
-      messages: lastSent * 2,
-      inspectorEvents,
-    };
+    const phases: StageLoadPhase[] = [];
+    for (const view of ["inspector", "stage"] as const) phases.push(await loadPhase(context, base, view, minutes));
+    return { startupLongestTaskMs: startupTasks.longest, phases };
   } finally {
     await context.close();
     await rm(profile, { recursive: true, force: true });
     await site.close();
   }
+}
+
+const VIEW_TAGS = { inspector: "sp-frame-inspector", stage: "sp-wire-stage" } as const;
+const DRAWN = { inspector: "sp-frame-inspector [data-part=sequence] > li", stage: "sp-wire-stage [data-part=svg-ws] .item" } as const;
+
+/** `minutes` of load on lesson 5, 4× throttled, with `view` on screen. */
+async function loadPhase(context: BrowserContext, base: string, view: StageLoadPhase["view"], minutes: number): Promise<StageLoadPhase> {
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send("Performance.enable");
+  await cdp.send("Emulation.setCPUThrottlingRate", { rate: 4 });
+  await page.goto(`${base}/lessons/frames/`, { waitUntil: "load" });
+  for (const tag of ["sp-frame-inspector", "sp-wire-stage"]) {
+    await page.locator(tag).scrollIntoViewIfNeeded();
+    await page.locator(`${tag}[data-state="OPEN"]`).waitFor({ timeout: 60_000 });
+  }
+  // A tall screen, the widget at its top.
+  await page.setViewportSize({ width: 1280, height: 2400 });
+  await page.locator(VIEW_TAGS[view]).evaluate((el) => el.scrollIntoView({ block: "start" }));
+  await page.waitForTimeout(2000);
+  // Layout shifts are counted from here: start-up (the page, then each widget replacing its
+  // loading note) is measured separately, by the long-task figure above.
+  const started = await page.evaluate(() => {
+    (window as unknown as { __cls: number }).__cls = 0;
+    return performance.now();
+  });
+  const runMs = minutes * 60_000;
+  const tenth = runMs / 10;
+  const busyPerMessageMs: number[] = [];
+  // The page sends by itself, as a reader pressing Send again and again would: one message per
+  // widget every 100 ms, each press in a task of its own (as input events are), the two widgets'
+  // 50 ms apart. The message is typed once, before the run: typing is not what is measured.
+  await page.evaluate((duration) => {
+    const forms = [document.querySelector("sp-frame-inspector form[data-part=send-form]"), document.querySelector("sp-wire-stage form[data-part=send-form]")] as HTMLFormElement[];
+    for (const form of forms) form.querySelector<HTMLInputElement>("[data-part=message]")!.value = "bench message";
+    let n = 0;
+    const send = (form: HTMLFormElement): void => form.requestSubmit(form.querySelector<HTMLButtonElement>("button[type=submit]"));
+    const timer = setInterval(() => {
+      n++;
+      send(forms[0]!);
+      setTimeout(() => send(forms[1]!), 50);
+    }, 100);
+    (window as unknown as { __sent: () => number }).__sent = () => n;
+    setTimeout(() => clearInterval(timer), duration);
+  }, runMs);
+  let lastBusy = await busyMs(cdp);
+  let lastSent = 0;
+  for (let i = 0; i < 10; i++) {
+    await page.waitForTimeout(tenth);
+    const busy = await busyMs(cdp);
+    const sent = await page.evaluate(() => (window as unknown as { __sent: () => number }).__sent());
+    busyPerMessageMs.push((busy - lastBusy) / Math.max(1, (sent - lastSent) * 2));
+    lastBusy = busy;
+    lastSent = sent;
+  }
+  const loadTasks = await longestTaskSince(page, started);
+  const cls = await page.evaluate(() => (window as unknown as { __cls: number }).__cls);
+  const inspectorEvents = Number((await page.locator("sp-frame-inspector [data-part=step-label]").textContent())?.match(/([\d,]+) events/)?.[1]?.replaceAll(",", "") ?? 0);
+  const drawn = await page.locator(DRAWN[view]).count();
+  await page.close();
+  // A run whose widget drew nothing measured nothing.
+  if (drawn === 0) throw new Error(`the ${view} drew nothing during the run (${DRAWN[view]})`);
+  return {
+    view,
+    loadLongestTaskMs: loadTasks.longest,
+    loadLongTasksOver50: loadTasks.over50,
+    busyPerMessageMs,
+    busyGrowth: busyPerMessageMs[9]! / Math.max(1e-6, busyPerMessageMs[1]!),
+    cls,
+    messages: lastSent * 2,
+    inspectorEvents,
+    drawn,
+  };
 }
