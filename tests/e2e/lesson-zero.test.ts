@@ -216,6 +216,27 @@ describe("site chrome", () => {
     expect(await page.getByLabel("I have finished this lesson").isChecked()).toBe(true);
   });
 
+  it("skips text blocks far from the view once laid out, without changing the page's height or where a heading is", async () => {
+    // Lesson 5 is the longest: dozens of paragraphs, tables, code and two live widgets.
+    await openPage("/lessons/frames/#summary");
+    const prose = page.locator(".prose[data-skip-offscreen]");
+    await prose.waitFor({ state: "attached" });
+    const geometry = () =>
+      page.evaluate(() => ({
+        height: document.documentElement.scrollHeight,
+        heading: Math.round(document.getElementById("summary")!.getBoundingClientRect().top + scrollY),
+        skipped: [...document.querySelectorAll(".prose > p")].filter((p) => getComputedStyle(p).contentVisibility === "auto").length,
+      }));
+    const skipping = await geometry();
+    expect(skipping.skipped).toBeGreaterThan(10);
+    await page.evaluate(() => document.querySelector(".prose")!.removeAttribute("data-skip-offscreen"));
+    const full = await geometry();
+    expect(full.skipped).toBe(0);
+    // Every skipped block stands in with the size it was laid out at.
+    expect(Math.abs(skipping.height - full.height)).toBeLessThanOrEqual(1);
+    expect(Math.abs(skipping.heading - full.heading)).toBeLessThanOrEqual(1);
+  });
+
   it("serves pages with a Content-Security-Policy and a skip link to the content", async () => {
     await openPage("/lessons/start-here/");
     const response = await page.request.get(`${baseUrl}/lessons/start-here/`);
