@@ -17,7 +17,7 @@ import { join } from "node:path";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { createSiteServer } from "../src/server/site-server.ts";
 
-/** One 3-minute run under load, with one of the two widgets in view. */
+/** One run under load (`minutes` long), with one of the two widgets in view. */
 export interface StageLoadPhase {
   /** The widget on screen (the other still receives its messages, and draws nothing while out of view). */
   view: "inspector" | "stage";
@@ -108,7 +108,7 @@ async function loadPhase(context: BrowserContext, base: string, view: StageLoadP
   await cdp.send("Performance.enable");
   await cdp.send("Emulation.setCPUThrottlingRate", { rate: 4 });
   await page.goto(`${base}/lessons/frames/`, { waitUntil: "load" });
-  for (const tag of ["sp-frame-inspector", "sp-wire-stage"]) {
+  for (const tag of Object.values(VIEW_TAGS)) {
     await page.locator(tag).scrollIntoViewIfNeeded();
     await page.locator(`${tag}[data-state="OPEN"]`).waitFor({ timeout: 60_000 });
   }
