@@ -99,7 +99,11 @@ export async function measureWireStage(distDir: string, options: { minutes?: num
 }
 
 const VIEW_TAGS = { inspector: "sp-frame-inspector", stage: "sp-wire-stage" } as const;
-const DRAWN = { inspector: "sp-frame-inspector [data-part=sequence] > li", stage: "sp-wire-stage [data-part=svg-ws] .item" } as const;
+/** What each widget has drawn at the end of a run: its rows, or the arrows on the stage's WebSocket side. */
+const DRAWN: Record<StageLoadPhase["view"], (page: Page) => Promise<number>> = {
+  inspector: (page) => page.locator("sp-frame-inspector [data-part=sequence] > li").count(),
+  stage: (page) => page.locator("sp-wire-stage").evaluate((el) => (el as unknown as { scene(side: string): { items: unknown[] } | null }).scene("ws")?.items.length ?? 0),
+};
 
 /** `minutes` of load on lesson 5, 4× throttled, with `view` on screen. */
 async function loadPhase(context: BrowserContext, base: string, view: StageLoadPhase["view"], minutes: number): Promise<StageLoadPhase> {
@@ -154,10 +158,10 @@ async function loadPhase(context: BrowserContext, base: string, view: StageLoadP
   const loadTasks = await longestTaskSince(page, started);
   const cls = await page.evaluate(() => (window as unknown as { __cls: number }).__cls);
   const inspectorEvents = Number((await page.locator("sp-frame-inspector [data-part=step-label]").textContent())?.match(/([\d,]+) events/)?.[1]?.replaceAll(",", "") ?? 0);
-  const drawn = await page.locator(DRAWN[view]).count();
+  const drawn = await DRAWN[view](page);
   await page.close();
   // A run whose widget drew nothing measured nothing.
-  if (drawn === 0) throw new Error(`the ${view} drew nothing during the run (${DRAWN[view]})`);
+  if (drawn === 0) throw new Error(`the ${view} drew nothing during the run`);
   return {
     view,
     loadLongestTaskMs: loadTasks.longest,

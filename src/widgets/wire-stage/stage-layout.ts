@@ -1,6 +1,6 @@
 // Geometry of the wire stage, pure so it is tested without a DOM. Each side (the real WebSocket,
 // the simulated HTTP) is a sequence diagram of its own: two lanes (browser, server), time running
-// down, one SVG unit per CSS pixel, so text keeps its size on a phone and on a projector.
+// down, one canvas unit per CSS pixel, so text keeps its size on a phone and on a projector.
 // Both sides use the same scale and the same time axis (time-axis.ts), and show the same window
 // of time ending at the stage's "now": the view follows time by moving the window, never by
 // growing a page-long picture.
@@ -111,4 +111,14 @@ export function ticks(from: number, to: number, scale: number, minPx = 60): numb
   const out: number[] = [];
   for (let t = Math.ceil(Math.max(0, from) / step) * step; t <= to && out.length < 200; t += step) out.push(t);
   return out;
+}
+
+/** The three corners of a filled arrow head at (x2, y2), pointing along the arrow from (x1, y1). */
+export function arrowHead(x1: number, y1: number, x2: number, y2: number, length = 9, halfWidth = 4): [number, number][] {
+  const angle = Math.atan2(y2 - y1, x2 - x1);
+  const bx = x2 - length * Math.cos(angle);
+  const by = y2 - length * Math.sin(angle);
+  const px = halfWidth * Math.sin(angle);
+  const py = -halfWidth * Math.cos(angle);
+  return [[x2, y2], [bx + px, by + py], [bx - px, by - py]];
 }

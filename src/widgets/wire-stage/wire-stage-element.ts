@@ -1,11 +1,12 @@
 // <sp-wire-stage>: the reader's real WebSocket (left) beside the same conversation over HTTP
 // (right, simulated), on one clock, following time. The specimen connection runs on the echo
 // connection machine through the wire tap; the stage's clock runs on the wire stage player
-// machine; the conversation is a StageSession (pure); each side is drawn by a SideView.
+// machine; the conversation is a StageSession (pure); each side is a SideView (its scene, pure,
+// painted on a canvas).
 //
-// Per tap event the work is the frames it completes (a few DOM nodes each). Per animation frame
-// it is the visible window: move the viewBox, draw what entered it, drop what left, move the
-// markers in flight. Nothing grows with the length of the session except the recording kept
+// Per tap event the work is the frames it completes (an entry in a scene each). Per animation
+// frame it is the visible window: move it, add what entered it, drop what left, move the markers
+// in flight, and paint the two canvases if anything changed. Nothing grows with the length of the session except the recording kept
 // for links, which is bounded.
 import { createActor } from "xstate";
 import { echoConnectionMachine, readyStateOf, type EchoConnectionActor } from "../../machines/echo-connection.ts";
@@ -15,7 +16,8 @@ import { writeDeepLink } from "../shared/deep-link.ts";
 import { FlightAnimator } from "../shared/flight.ts";
 import { setAttr, setData, setFlag, setText } from "../shared/dom-writes.ts";
 import { createTappedSocket, type TappedSocket } from "../shared/tapped-socket.ts";
-import { SideView } from "./side-view.ts";
+import { readPalette } from "./side-canvas.ts";
+import { SideView, type SideSnapshot } from "./side-view.ts";
 import { decodeRecording, encodeRecording, hashFor, recordingFromHash, recordingFromJson, recordingToJson, STORAGE_KEY, stepFromHash, type StageRecording } from "./stage-link.ts";
 import { formatBytes, formatStageTime, type StageItem, type StageSide } from "./stage-items.ts";
 import { pxPerMs, windowMs } from "./stage-layout.ts";
@@ -63,6 +65,8 @@ export default class WireStageElement extends HTMLElement {
   #views: Record<StageSide, SideView> | null = null;
   #animator: FlightAnimator | null = null;
   #frame = 0;
+  /** A wait before asking for the next animation frame (see #tick). */
+  #frameWait: ReturnType<typeof setTimeout> | null = null;
   #lastFrameAt = 0;
   #clockOffset = -Infinity;
   #frozenLive: number | null = null;
@@ -70,6 +74,7 @@ export default class WireStageElement extends HTMLElement {
   #reducedMotion: MediaQueryList | null = null;
   #resize: ResizeObserver | null = null;
   #intersection: IntersectionObserver | null = null;
+  #themeObserver: MutationObserver | null = null;
   #widths: Record<StageSide, number> = { ws: 0, http: 0 };
   #drawnUpTo = -1;
   #lastAnnounceAt = 0;
@@ -88,6 +93,9 @@ export default class WireStageElement extends HTMLElement {
   #lastJumpAt = 0;
   #lastScrubUpdate = 0;
   #lastTotalsAt = -Infinity;
+  /** Text writes held for a task of their own after the frame being drawn (see #writeAfterFrame). */
+  #textWrites = new Map<string, () => void>();
+  #textTask: ReturnType<typeof setTimeout> | null = null;
 
   connectedCallback(): void {
     this.#abort = new AbortController();
@@ -98,10 +106,20 @@ export default class WireStageElement extends HTMLElement {
     this.#reducedMotion = matchMedia("(prefers-reduced-motion: reduce)");
     this.#animator = new FlightAnimator({ now: () => this.#displayTime(), reducedMotion: () => this.#stepwise(), driven: true });
     const axis = (): TimeAxis => this.#session?.axis ?? new TimeAxis();
-    this.#views = {
-      ws: new SideView(part<SVGSVGElement>(this, "svg-ws"), this.#animator, axis),
-      http: new SideView(part<SVGSVGElement>(this, "svg-http"), this.#animator, axis),
+    const palette = readPalette(this);
+    const views = {
+      ws: new SideView(part<HTMLCanvasElement>(this, "diagram-ws"), this.#animator, axis, palette),
+      http: new SideView(part<HTMLCanvasElement>(this, "diagram-http"), this.#animator, axis, palette),
     };
+    this.#views = views;
+    // The canvases are painted with the theme's colours: a new theme paints them again.
+    const repaint = (): void => {
+      const next = readPalette(this);
+      for (const side of SIDES) views[side].setPalette(next);
+    };
+    this.#themeObserver = new MutationObserver(repaint);
+    this.#themeObserver.observe(document.documentElement, { attributes: true, attributeFilter: ["data-theme"] });
+    matchMedia("(prefers-color-scheme: dark)").addEventListener("change", repaint, { signal });
     const player = createActor(wireStagePlayerMachine, { input: { speed: Number(part<HTMLSelectElement>(this, "speed").value), stepwise: this.#reducedMotion.matches } });
     player.subscribe(() => this.#renderPlayer());
     player.start();
@@ -131,8 +149,13 @@ export default class WireStageElement extends HTMLElement {
     this.#abort.abort();
     cancelAnimationFrame(this.#frame);
     this.#frame = 0;
+    if (this.#frameWait) clearTimeout(this.#frameWait);
+    this.#frameWait = null;
+    if (this.#textTask) clearTimeout(this.#textTask);
+    this.#textTask = null;
     this.#resize?.disconnect();
     this.#intersection?.disconnect();
+    this.#themeObserver?.disconnect();
     this.#animator?.clear();
     this.#session?.stop();
     this.#connection?.stop();
@@ -312,7 +335,7 @@ export default class WireStageElement extends HTMLElement {
   }
 
   #schedule(): void {
-    if (this.#frame !== 0 || !this.#visible || document.hidden) return;
+    if (this.#frame !== 0 || this.#frameWait !== null || !this.#visible || document.hidden) return;
     this.#lastFrameAt = performance.now();
     this.#frame = requestAnimationFrame((at) => this.#tick(at));
   }
@@ -338,7 +361,16 @@ export default class WireStageElement extends HTMLElement {
     const busy = (this.#animator?.active ?? 0) > 0;
     const open = readyStateOf(this.#connection?.getSnapshot().value) === "OPEN";
     if (this.#visible && !document.hidden && (open || player.getSnapshot().matches("live") || busy)) {
-      this.#frame = requestAnimationFrame((next) => this.#tick(next));
+      // Frames are drawn at most every FRAME_MS: the screen's frames in between would only run
+      // the page's rendering steps for nothing, so the next frame is asked for when it is due.
+      const wait = FRAME_MS - (performance.now() - this.#lastFrameAt) - 10;
+      if (wait <= 0) this.#frame = requestAnimationFrame((next) => this.#tick(next));
+      else {
+        this.#frameWait = setTimeout(() => {
+          this.#frameWait = null;
+          this.#frame = requestAnimationFrame((next) => this.#tick(next));
+        }, wait);
+      }
     }
   }
 
@@ -398,7 +430,13 @@ export default class WireStageElement extends HTMLElement {
       }
     }
     this.#animator?.update();
+    for (const side of SIDES) views[side].render();
     this.#drawnUpTo = now;
+  }
+
+  /** What each side shows now, as data (the browser tests read the canvases through this). */
+  scene(side: StageSide): SideSnapshot | null {
+    return this.#views?.[side].snapshot() ?? null;
   }
 
   #renderPlayer(): void {
@@ -413,7 +451,7 @@ export default class WireStageElement extends HTMLElement {
     const statusDue = !live || performanceNow - this.#lastScrubUpdate > STATUS_EVERY_MS;
     setData(this, "mode", live ? "live" : "paused");
     // Attributes on the element invalidate its styles: while live, the time is written a few times a second.
-    if (statusDue) setData(this, "time", time.toFixed(1));
+    if (statusDue) this.#writeAfterFrame("time", live, () => setData(this, "time", time.toFixed(1)));
     setData(this, "step", String(step));
     const pause = part<HTMLButtonElement>(this, "pause");
     setText(pause, live ? "Pause" : this.#recorded ? "Recorded session" : "Back to live");
@@ -434,15 +472,22 @@ export default class WireStageElement extends HTMLElement {
     }
     if (statusDue) {
       this.#lastScrubUpdate = performanceNow;
-      const scrub = part<HTMLInputElement>(this, "scrub");
-      scrub.max = String(Math.max(1, Math.ceil(liveTime)));
-      scrub.value = String(Math.round(time));
-      scrub.setAttribute("aria-valuetext", `${formatStageTime(time)} of ${formatStageTime(liveTime)}`);
-      setText(part(this, "position"), live
-        ? `Live · ${formatStageTime(time)}${liveTime - time > 50 ? ` (catching up, ${formatStageTime(liveTime - time)} behind)` : ""}`
-        : `${this.#recorded ? "Recorded session" : "Paused"} at ${formatStageTime(time)} · step ${step} of ${session.moments.length}`);
+      this.#writeAfterFrame("status", live, () => this.#writeStatus(live, time, liveTime, step));
     }
     this.#syncHash(live, step);
+  }
+
+  /** The scrubber and the position text. */
+  #writeStatus(live: boolean, time: number, liveTime: number, step: number): void {
+    const session = this.#session;
+    if (!session) return;
+    const scrub = part<HTMLInputElement>(this, "scrub");
+    scrub.max = String(Math.max(1, Math.ceil(liveTime)));
+    scrub.value = String(Math.round(time));
+    scrub.setAttribute("aria-valuetext", `${formatStageTime(time)} of ${formatStageTime(liveTime)}`);
+    setText(part(this, "position"), live
+      ? `Live · ${formatStageTime(time)}${liveTime - time > 50 ? ` (catching up, ${formatStageTime(liveTime - time)} behind)` : ""}`
+      : `${this.#recorded ? "Recorded session" : "Paused"} at ${formatStageTime(time)} · step ${step} of ${session.moments.length}`);
   }
 
   #renderConnection(): void {
@@ -504,8 +549,29 @@ export default class WireStageElement extends HTMLElement {
     if (this.#totalsDirty && now - this.#lastTotalsAt >= STATUS_EVERY_MS) {
       this.#totalsDirty = false;
       this.#lastTotalsAt = now;
-      this.#renderTotals();
+      this.#writeAfterFrame("totals", true, () => this.#renderTotals());
     }
+  }
+
+  /**
+   * While live, the status texts (time, scrubber, position, totals) are written in a task of their
+   * own, queued from the animation frame: the frame draws the diagrams, and the next one lays out
+   * and paints the text. Together in one frame, the two made a long task about once a second.
+   * Paused, a write is made at once: the reader is waiting for it.
+   */
+  #writeAfterFrame(key: string, defer: boolean, write: () => void): void {
+    if (!defer) {
+      this.#textWrites.delete(key);
+      write();
+      return;
+    }
+    this.#textWrites.set(key, write);
+    this.#textTask ??= setTimeout(() => {
+      this.#textTask = null;
+      const writes = [...this.#textWrites.values()];
+      this.#textWrites.clear();
+      for (const run of writes) run();
+    }, 0);
   }
 
   /**

@@ -1,0 +1,304 @@
+// Paints a SideScene on a <canvas>. A canvas, not SVG: an SVG diagram whose markers move in every
+// frame has the browser recompute styles, lay out and repaint its elements each time, and under
+// the bench's load (4× CPU throttling, 10 messages a second) that alone made most frames long
+// tasks. A change inside the canvas invalidates nothing else on the page.
+//
+// Rasterising is still the costly part of a frame, so what no longer changes is drawn once: a
+// landed arrow and a label go into two off-screen layers as tall as several views (in content
+// coordinates), and a frame copies the visible slice of each, with the arrows still in flight
+// between them. The layers are redrawn whole only when the window nears their end, the theme
+// changes, or the scene jumps (a reset, a step back in time).
+//
+// The canvas is a picture only: its accessible name says what it shows, the transcript lists
+// every item, and the tooltip (the canvas's title) gives the full sentence of the arrow under the
+// pointer. Colours and fonts come from the page's CSS custom properties, read again when the
+// theme changes.
+import { arrowHead, LABEL_FONT_PX } from "./stage-layout.ts";
+import { markerAt, type SceneItem, type SideScene } from "./side-scene.ts";
+
+export interface Palette {
+  client: string;
+  server: string;
+  bad: string;
+  border: string;
+  fg: string;
+  fgMuted: string;
+  bg: string;
+  bgSunken: string;
+  fontBody: string;
+  fontMono: string;
+}
+
+/** The palette as the page's CSS defines it for `element` now (light or dark). */
+export function readPalette(element: Element): Palette {
+  const style = getComputedStyle(element);
+  const read = (name: string, fallback: string): string => style.getPropertyValue(name).trim() || fallback;
+  return {
+    client: read("--client", "#6a3ab8"),
+    server: read("--server", "#0d6e63"),
+    bad: read("--bad", "#b0261c"),
+    border: read("--border", "#c9c4b8"),
+    fg: read("--fg", "#1d1b17"),
+    fgMuted: read("--fg-muted", "#5c574d"),
+    bg: read("--bg", "#ffffff"),
+    bgSunken: read("--bg-sunken", "#f1efe9"),
+    fontBody: read("--font-body", "system-ui, sans-serif"),
+    fontMono: read("--font-mono", "monospace"),
+  };
+}
+
+/** Margin (px) around the window within which items are still painted (a label or head may reach in). */
+const CULL_PX = 24;
+/** The off-screen layers are this many view heights tall. */
+const TRACK_FACTOR = 4;
+
+/** An off-screen layer in content coordinates, starting at content y `base`. */
+interface Layer {
+  canvas: HTMLCanvasElement;
+  context: CanvasRenderingContext2D;
+}
+
+function layer(): Layer | null {
+  const canvas = document.createElement("canvas");
+  const context = canvas.getContext("2d");
+  return context ? { canvas, context } : null;
+}
+
+export class SideCanvas {
+  readonly canvas: HTMLCanvasElement;
+  #context: CanvasRenderingContext2D | null;
+  #arrows = layer();
+  #labels = layer();
+  #width = 300;
+  #height = 300;
+  #ratio = 1;
+  /** The content y at the top of the layers; NaN when they must be redrawn. */
+  #base = Number.NaN;
+  #epoch = -1;
+  #palette: Palette | null = null;
+  /** Items whose landed arrow is in the arrows layer. */
+  #landed = new Set<number>();
+  /** Labels in the labels layer: their text and its width. */
+  #written = new Map<number, { text: string; width: number }>();
+  #widths = new Map<string, number>();
+  #widthsFont = "";
+
+  constructor(canvas: HTMLCanvasElement) {
+    this.canvas = canvas;
+    this.#context = canvas.getContext("2d");
+  }
+
+  /** Sizes the canvas to `width` × `height` CSS pixels, sharp on high-density screens. */
+  resize(width: number, height: number): void {
+    this.#width = width;
+    this.#height = height;
+    this.#ratio = Math.min(3, Math.max(1, globalThis.devicePixelRatio || 1));
+    this.canvas.width = Math.round(width * this.#ratio);
+    this.canvas.height = Math.round(height * this.#ratio);
+    this.canvas.style.width = `${width}px`;
+    this.canvas.style.height = `${height}px`;
+    for (const kept of [this.#arrows, this.#labels]) {
+      if (!kept) continue;
+      kept.canvas.width = this.canvas.width;
+      kept.canvas.height = Math.round(height * TRACK_FACTOR * this.#ratio);
+    }
+    this.#base = Number.NaN;
+  }
+
+  paint(scene: SideScene, palette: Palette): void {
+    const ctx = this.#context;
+    if (!ctx || !this.#arrows || !this.#labels || !Number.isFinite(scene.top)) return;
+    const top = scene.top;
+    const bottom = top + this.#height;
+    const track = this.#height * TRACK_FACTOR;
+    if (scene.epoch !== this.#epoch || palette !== this.#palette || !(top >= this.#base && bottom <= this.#base + track)) {
+      this.#epoch = scene.epoch;
+      this.#palette = palette;
+      // Room below for the window to move on (time runs down), a little above for a step back.
+      this.#base = top - this.#height * 0.25;
+      this.#landed.clear();
+      this.#written.clear();
+      for (const kept of [this.#arrows, this.#labels]) {
+        kept.context.setTransform(1, 0, 0, 1, 0, 0);
+        kept.context.clearRect(0, 0, kept.canvas.width, kept.canvas.height);
+        kept.context.setTransform(this.#ratio, 0, 0, this.#ratio, 0, -this.#base * this.#ratio);
+      }
+    }
+    this.#keepLanded(scene, palette);
+    this.#keepLabels(scene, palette);
+
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.clearRect(0, 0, this.canvas.width, this.canvas.height);
+    // Content coordinates from here on: y down the time axis, the window starting at `top`.
+    ctx.setTransform(this.#ratio, 0, 0, this.#ratio, 0, -top * this.#ratio);
+    this.#paintAxis(ctx, scene, palette, top, bottom);
+    this.#copy(ctx, this.#arrows, top);
+    const flying = [...scene.items.values()].filter((item) => item.progress < 1 && Math.max(item.y1, item.y2) >= top - CULL_PX && Math.min(item.y1, item.y2) <= bottom + CULL_PX);
+    this.#paintArrows(ctx, flying, palette);
+    this.#copy(ctx, this.#labels, top);
+  }
+
+  /** Draws the visible slice of a layer onto the canvas (whose transform maps content y). */
+  #copy(ctx: CanvasRenderingContext2D, kept: Layer, top: number): void {
+    const sourceY = Math.round((top - this.#base) * this.#ratio);
+    ctx.save();
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.drawImage(kept.canvas, 0, sourceY, this.canvas.width, this.canvas.height, 0, 0, this.canvas.width, this.canvas.height);
+    ctx.restore();
+  }
+
+  /** Folded stretches, time labels and the two lanes: a handful of shapes, drawn every frame. */
+  #paintAxis(ctx: CanvasRenderingContext2D, scene: SideScene, palette: Palette, top: number, bottom: number): void {
+    const g = scene.geometry;
+    ctx.font = `italic 12px ${palette.fontBody}`;
+    ctx.textAlign = "left";
+    for (const fold of scene.folds) {
+      ctx.fillStyle = palette.bgSunken;
+      ctx.fillRect(0, fold.y0, this.#width, Math.max(0, fold.y1 - fold.y0));
+      if (fold.text) {
+        ctx.fillStyle = palette.fgMuted;
+        ctx.fillText(fold.text, 4, (fold.y0 + fold.y1) / 2 + 4);
+      }
+    }
+    ctx.lineWidth = 1;
+    ctx.strokeStyle = palette.border;
+    ctx.setLineDash([2, 6]);
+    ctx.beginPath();
+    for (const tick of scene.ticks) {
+      ctx.moveTo(0, tick.y);
+      ctx.lineTo(this.#width, tick.y);
+    }
+    ctx.stroke();
+    ctx.setLineDash([]);
+    ctx.font = `12px ${palette.fontMono}`;
+    ctx.fillStyle = palette.fgMuted;
+    for (const tick of scene.ticks) ctx.fillText(tick.text, 4, tick.y - 3);
+    ctx.lineWidth = 2;
+    ctx.beginPath();
+    for (const x of [g.clientX, g.serverX]) {
+      ctx.moveTo(x, top - 2);
+      ctx.lineTo(x, bottom + 2);
+    }
+    ctx.stroke();
+  }
+
+  /** Adds the arrows that landed since the last frame to the arrows layer. */
+  #keepLanded(scene: SideScene, palette: Palette): void {
+    const fresh: SceneItem[] = [];
+    for (const item of scene.items.values()) {
+      if (item.progress >= 1 && !this.#landed.has(item.id)) {
+        this.#landed.add(item.id);
+        fresh.push(item);
+      }
+    }
+    if (fresh.length > 0) this.#paintArrows(this.#arrows!.context, fresh, palette);
+    // Scrolled away: forgotten (they are gone from the layer at its next redraw).
+    if (this.#landed.size > 4 * scene.items.size + 64) for (const id of this.#landed) if (!scene.items.has(id)) this.#landed.delete(id);
+  }
+
+  /** Writes new and changed labels ("· +2 more") into the labels layer. */
+  #keepLabels(scene: SideScene, palette: Palette): void {
+    const ctx = this.#labels!.context;
+    let styled = false;
+    for (const label of scene.labels()) {
+      const before = this.#written.get(label.owner);
+      if (before?.text === label.text) continue;
+      if (!styled) {
+        styled = true;
+        ctx.font = `${LABEL_FONT_PX}px ${palette.fontBody}`;
+        ctx.textAlign = "center";
+      }
+      // What the label said before goes (this layer holds labels only, so nothing else with it).
+      if (before) ctx.clearRect(label.x - before.width / 2 - 4, label.y - LABEL_FONT_PX - 1, before.width + 8, LABEL_FONT_PX + 6);
+      const width = this.#measure(ctx, label.text, palette.fontBody);
+      // A veil of the background under the label keeps it readable over the arrows it crosses,
+      // which still show through. (A stroked halo round the glyphs, as SVG draws it, rasterised
+      // several times slower: stroked glyphs are not cached.)
+      ctx.globalAlpha = 0.8;
+      ctx.fillStyle = palette.bg;
+      ctx.fillRect(label.x - width / 2 - 3, label.y - LABEL_FONT_PX, width + 6, LABEL_FONT_PX + 4);
+      ctx.globalAlpha = 1;
+      ctx.fillStyle = palette.fg;
+      ctx.fillText(label.text, label.x, label.y);
+      this.#written.set(label.owner, { text: label.text, width });
+    }
+    if (this.#written.size > 4 * scene.items.size + 64) {
+      const shown = new Set<number>();
+      for (const label of scene.labels()) shown.add(label.owner);
+      for (const owner of this.#written.keys()) if (!shown.has(owner)) this.#written.delete(owner);
+    }
+  }
+
+  /**
+   * Draws arrows batched by look (one path per colour and dash: each change of canvas state costs
+   * more than the lines themselves): the line to where the item is now, then a marker while it
+   * travels or a head once it has landed.
+   */
+  #paintArrows(ctx: CanvasRenderingContext2D, items: readonly SceneItem[], palette: Palette): void {
+    const batches = new Map<string, { stroke: string; dash: number[]; alpha: number; fill: string; lines: number[]; markers: number[]; heads: number[] }>();
+    for (const item of items) {
+      const look = `${item.from}:${item.lost ? "lost" : item.kind === "tcp" ? "tcp" : "solid"}`;
+      let batch = batches.get(look);
+      if (!batch) {
+        const colour = item.from === "client" ? palette.client : palette.server;
+        batch = { stroke: item.lost ? palette.bad : colour, dash: item.lost ? [4, 3] : item.kind === "tcp" ? [5, 3] : [], alpha: !item.lost && item.kind === "tcp" ? 0.85 : 1, fill: colour, lines: [], markers: [], heads: [] };
+        batches.set(look, batch);
+      }
+      const tip = markerAt(item);
+      batch.lines.push(item.x1, item.y1, tip.x, tip.y);
+      if (item.progress < 1) batch.markers.push(tip.x, tip.y);
+      else if (!item.lost) for (const [x, y] of arrowHead(item.x1, item.y1, item.x2, item.y2)) batch.heads.push(x, y);
+    }
+    ctx.lineWidth = 2;
+    for (const batch of batches.values()) {
+      ctx.globalAlpha = batch.alpha;
+      ctx.strokeStyle = batch.stroke;
+      ctx.setLineDash(batch.dash);
+      ctx.beginPath();
+      for (let i = 0; i < batch.lines.length; i += 4) {
+        ctx.moveTo(batch.lines[i]!, batch.lines[i + 1]!);
+        ctx.lineTo(batch.lines[i + 2]!, batch.lines[i + 3]!);
+      }
+      ctx.stroke();
+      ctx.globalAlpha = 1;
+      ctx.setLineDash([]);
+      ctx.fillStyle = batch.fill;
+      if (batch.heads.length > 0) {
+        ctx.beginPath();
+        for (let i = 0; i < batch.heads.length; i += 6) {
+          ctx.moveTo(batch.heads[i]!, batch.heads[i + 1]!);
+          ctx.lineTo(batch.heads[i + 2]!, batch.heads[i + 3]!);
+          ctx.lineTo(batch.heads[i + 4]!, batch.heads[i + 5]!);
+          ctx.closePath();
+        }
+        ctx.fill();
+      }
+      if (batch.markers.length > 0) {
+        ctx.beginPath();
+        for (let i = 0; i < batch.markers.length; i += 2) {
+          ctx.moveTo(batch.markers[i]! + 4.5, batch.markers[i + 1]!);
+          ctx.arc(batch.markers[i]!, batch.markers[i + 1]!, 4.5, 0, 2 * Math.PI);
+        }
+        ctx.fill();
+        ctx.lineWidth = 1.5;
+        ctx.strokeStyle = palette.bg;
+        ctx.stroke();
+        ctx.lineWidth = 2;
+      }
+    }
+  }
+
+  /** A label's width in the label font, measured once per text. */
+  #measure(ctx: CanvasRenderingContext2D, text: string, font: string): number {
+    if (font !== this.#widthsFont || this.#widths.size > 2000) {
+      this.#widths.clear();
+      this.#widthsFont = font;
+    }
+    let width = this.#widths.get(text);
+    if (width === undefined) {
+      width = ctx.measureText(text).width;
+      this.#widths.set(text, width);
+    }
+    return width;
+  }
+}
