@@ -42,7 +42,7 @@ const number = async (stage: Locator, name: string): Promise<number> => Number(a
 interface Scene {
   top: number;
   height: number;
-  items: { id: number; from: string; kind: string; lost: boolean; landed: boolean; full: string; markerX: number; markerY: number; y1: number; y2: number }[];
+  items: { id: number; from: string; kind: string; lost: boolean; landed: boolean; full: string; x1: number; y1: number; x2: number; y2: number; markerX: number; markerY: number }[];
   labels: string[];
 }
 const sceneOf = (stage: Locator, side: "ws" | "http"): Promise<Scene> =>
@@ -94,7 +94,15 @@ describe("the wire stage", () => {
     expect(new Set(positions).size).toBeGreaterThan(1);
     expect(painted.length).toBeGreaterThan(0);
     expect(painted.every(Boolean)).toBe(true);
-    await itemOn(stage, "ws", (item) => item.from === "client" && item.kind === "data" && item.landed);
+    const landed = await itemOn(stage, "ws", (item) => item.from === "client" && item.kind === "data" && item.landed);
+    // Pointing at the middle of its arrow gives its full sentence (the canvas's tooltip); paused,
+    // so the arrow stays where the scene says.
+    await stage.getByRole("button", { name: "Pause" }).click();
+    const top = (await sceneOf(stage, "ws")).top;
+    const canvas = stage.locator("[data-part=diagram-ws]");
+    await canvas.hover({ position: { x: (landed.x1 + landed.x2) / 2, y: (landed.y1 + landed.y2) / 2 - top } });
+    expect(await canvas.getAttribute("title")).toBe(landed.full);
+    await stage.getByRole("button", { name: "Back to live" }).click();
     await itemOn(stage, "ws", (item) => item.from === "server" && item.kind === "data" && item.landed);
     // The HTTP side's POST follows its TCP handshake, a round trip later (slowed 10×).
     await itemOn(stage, "http", (item) => item.kind === "tcp");

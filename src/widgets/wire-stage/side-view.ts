@@ -13,7 +13,7 @@ export interface SideSnapshot {
   /** The view's window, in content pixels: [top, top + height). */
   top: number;
   height: number;
-  items: { id: number; from: string; kind: string; lost: boolean; landed: boolean; full: string; markerX: number; markerY: number; y1: number; y2: number }[];
+  items: { id: number; from: string; kind: string; lost: boolean; landed: boolean; full: string; x1: number; y1: number; x2: number; y2: number; markerX: number; markerY: number }[];
   labels: string[];
 }
 
@@ -96,7 +96,7 @@ export class SideView {
       height: scene.height,
       items: [...scene.items.values()].map((item) => {
         const tip = markerAt(item);
-        return { id: item.id, from: item.from, kind: item.kind, lost: item.lost, landed: item.progress >= 1, full: item.full, markerX: tip.x, markerY: tip.y, y1: item.y1, y2: item.y2 };
+        return { id: item.id, from: item.from, kind: item.kind, lost: item.lost, landed: item.progress >= 1, full: item.full, x1: item.x1, y1: item.y1, x2: item.x2, y2: item.y2, markerX: tip.x, markerY: tip.y };
       }),
       labels: [...scene.labels()].map((label) => label.text),
     };
