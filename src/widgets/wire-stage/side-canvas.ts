@@ -29,22 +29,24 @@ export interface Palette {
   fontMono: string;
 }
 
+const PALETTE_PROPERTIES: Record<keyof Palette, string> = {
+  client: "--client",
+  server: "--server",
+  bad: "--bad",
+  border: "--border",
+  fg: "--fg",
+  fgMuted: "--fg-muted",
+  bg: "--bg",
+  bgSunken: "--bg-sunken",
+  fontBody: "--font-body",
+  fontMono: "--font-mono",
+};
+
 /** The palette as the page's CSS defines it for `element` now (light or dark). */
 export function readPalette(element: Element): Palette {
   const style = getComputedStyle(element);
-  const read = (name: string, fallback: string): string => style.getPropertyValue(name).trim() || fallback;
-  return {
-    client: read("--client", "#6a3ab8"),
-    server: read("--server", "#0d6e63"),
-    bad: read("--bad", "#b0261c"),
-    border: read("--border", "#c9c4b8"),
-    fg: read("--fg", "#1d1b17"),
-    fgMuted: read("--fg-muted", "#5c574d"),
-    bg: read("--bg", "#ffffff"),
-    bgSunken: read("--bg-sunken", "#f1efe9"),
-    fontBody: read("--font-body", "system-ui, sans-serif"),
-    fontMono: read("--font-mono", "monospace"),
-  };
+  const entries = Object.entries(PALETTE_PROPERTIES).map(([key, property]) => [key, style.getPropertyValue(property).trim()]);
+  return Object.fromEntries(entries) as Palette;
 }
 
 /** Margin (px) around the window within which items are still painted (a label or head may reach in). */
@@ -80,8 +82,6 @@ export class SideCanvas {
   #landed = new Set<number>();
   /** Labels in the labels layer: their text and its width. */
   #written = new Map<number, { text: string; width: number }>();
-  #widths = new Map<string, number>();
-  #widthsFont = "";
 
   constructor(canvas: HTMLCanvasElement) {
     this.canvas = canvas;
@@ -210,7 +210,8 @@ export class SideCanvas {
       }
       // What the label said before goes (this layer holds labels only, so nothing else with it).
       if (before) ctx.clearRect(label.x - before.width / 2 - 4, label.y - LABEL_FONT_PX - 1, before.width + 8, LABEL_FONT_PX + 6);
-      const width = this.#measure(ctx, label.text, palette.fontBody);
+      // Measured once: a label is written once, and again only when others join it.
+      const width = ctx.measureText(label.text).width;
       // A veil of the background under the label keeps it readable over the arrows it crosses,
       // which still show through. (A stroked halo round the glyphs, as SVG draws it, rasterised
       // several times slower: stroked glyphs are not cached.)
@@ -229,76 +230,33 @@ export class SideCanvas {
     }
   }
 
-  /**
-   * Draws arrows batched by look (one path per colour and dash: each change of canvas state costs
-   * more than the lines themselves): the line to where the item is now, then a marker while it
-   * travels or a head once it has landed.
-   */
+  /** Draws arrows: the line to where each item is now, then its marker while it travels or its head once landed. */
   #paintArrows(ctx: CanvasRenderingContext2D, items: readonly SceneItem[], palette: Palette): void {
-    const batches = new Map<string, { stroke: string; dash: number[]; alpha: number; fill: string; lines: number[]; markers: number[]; heads: number[] }>();
     for (const item of items) {
-      const look = `${item.from}:${item.lost ? "lost" : item.kind === "tcp" ? "tcp" : "solid"}`;
-      let batch = batches.get(look);
-      if (!batch) {
-        const colour = item.from === "client" ? palette.client : palette.server;
-        batch = { stroke: item.lost ? palette.bad : colour, dash: item.lost ? [4, 3] : item.kind === "tcp" ? [5, 3] : [], alpha: !item.lost && item.kind === "tcp" ? 0.85 : 1, fill: colour, lines: [], markers: [], heads: [] };
-        batches.set(look, batch);
-      }
+      const colour = item.from === "client" ? palette.client : palette.server;
       const tip = markerAt(item);
-      batch.lines.push(item.x1, item.y1, tip.x, tip.y);
-      if (item.progress < 1) batch.markers.push(tip.x, tip.y);
-      else if (!item.lost) for (const [x, y] of arrowHead(item.x1, item.y1, item.x2, item.y2)) batch.heads.push(x, y);
-    }
-    ctx.lineWidth = 2;
-    for (const batch of batches.values()) {
-      ctx.globalAlpha = batch.alpha;
-      ctx.strokeStyle = batch.stroke;
-      ctx.setLineDash(batch.dash);
+      ctx.lineWidth = 2;
+      ctx.globalAlpha = !item.lost && item.kind === "tcp" ? 0.85 : 1;
+      ctx.strokeStyle = item.lost ? palette.bad : colour;
+      ctx.setLineDash(item.lost ? [4, 3] : item.kind === "tcp" ? [5, 3] : []);
       ctx.beginPath();
-      for (let i = 0; i < batch.lines.length; i += 4) {
-        ctx.moveTo(batch.lines[i]!, batch.lines[i + 1]!);
-        ctx.lineTo(batch.lines[i + 2]!, batch.lines[i + 3]!);
-      }
+      ctx.moveTo(item.x1, item.y1);
+      ctx.lineTo(tip.x, tip.y);
       ctx.stroke();
       ctx.globalAlpha = 1;
       ctx.setLineDash([]);
-      ctx.fillStyle = batch.fill;
-      if (batch.heads.length > 0) {
-        ctx.beginPath();
-        for (let i = 0; i < batch.heads.length; i += 6) {
-          ctx.moveTo(batch.heads[i]!, batch.heads[i + 1]!);
-          ctx.lineTo(batch.heads[i + 2]!, batch.heads[i + 3]!);
-          ctx.lineTo(batch.heads[i + 4]!, batch.heads[i + 5]!);
-          ctx.closePath();
-        }
-        ctx.fill();
-      }
-      if (batch.markers.length > 0) {
-        ctx.beginPath();
-        for (let i = 0; i < batch.markers.length; i += 2) {
-          ctx.moveTo(batch.markers[i]! + 4.5, batch.markers[i + 1]!);
-          ctx.arc(batch.markers[i]!, batch.markers[i + 1]!, 4.5, 0, 2 * Math.PI);
-        }
+      ctx.fillStyle = colour;
+      ctx.beginPath();
+      if (item.progress < 1) {
+        ctx.arc(tip.x, tip.y, 4.5, 0, 2 * Math.PI);
         ctx.fill();
         ctx.lineWidth = 1.5;
         ctx.strokeStyle = palette.bg;
         ctx.stroke();
-        ctx.lineWidth = 2;
+      } else if (!item.lost) {
+        for (const [x, y] of arrowHead(item.x1, item.y1, item.x2, item.y2)) ctx.lineTo(x, y);
+        ctx.fill();
       }
     }
-  }
-
-  /** A label's width in the label font, measured once per text. */
-  #measure(ctx: CanvasRenderingContext2D, text: string, font: string): number {
-    if (font !== this.#widthsFont || this.#widths.size > 2000) {
-      this.#widths.clear();
-      this.#widthsFont = font;
-    }
-    let width = this.#widths.get(text);
-    if (width === undefined) {
-      width = ctx.measureText(text).width;
-      this.#widths.set(text, width);
-    }
-    return width;
   }
 }
