@@ -96,6 +96,7 @@ export default class WireStageElement extends HTMLElement {
   /** Text writes held for a task of their own after the frame being drawn (see #writeAfterFrame). */
   #textWrites = new Map<string, () => void>();
   #textTask: ReturnType<typeof setTimeout> | null = null;
+  #advanceTask: ReturnType<typeof setTimeout> | null = null;
 
   connectedCallback(): void {
     this.#abort = new AbortController();
@@ -153,6 +154,8 @@ export default class WireStageElement extends HTMLElement {
     this.#frameWait = null;
     if (this.#textTask) clearTimeout(this.#textTask);
     this.#textTask = null;
+    if (this.#advanceTask) clearTimeout(this.#advanceTask);
+    this.#advanceTask = null;
     this.#resize?.disconnect();
     this.#intersection?.disconnect();
     this.#themeObserver?.disconnect();
@@ -348,15 +351,13 @@ export default class WireStageElement extends HTMLElement {
     const live = this.#liveTime();
     const elapsed = Math.min(250, Math.max(0, at - this.#lastFrameAt));
     if (elapsed >= FRAME_MS) {
-      const fresh = session.advance(live);
-      this.#pendingTranscript.push(...fresh);
-      if (fresh.length > 0) this.#totalsDirty = true;
       this.#flushText();
       const busy = (this.#animator?.active ?? 0) > 0;
-      if (this.#viewWouldMove(live, elapsed, busy, fresh.length > 0, at)) {
+      if (this.#viewWouldMove(live, elapsed, busy, at)) {
         this.#lastFrameAt = at;
         player.send({ type: "clock.tick", liveTime: live, elapsedMs: elapsed, busy });
       }
+      this.#advanceAfterFrame();
     }
     const busy = (this.#animator?.active ?? 0) > 0;
     const open = readyStateOf(this.#connection?.getSnapshot().value) === "OPEN";
@@ -375,18 +376,38 @@ export default class WireStageElement extends HTMLElement {
   }
 
   /**
+   * Runs the HTTP simulation up to the live edge in a task of its own, after the frame: it takes
+   * a few milliseconds (more when a poll or a retransmission comes due), and inside the frame it
+   * was added to the frame's drawing. What it makes is drawn in the next frame, well within the
+   * playout delay the live edge already trails by.
+   */
+  #advanceAfterFrame(): void {
+    if (this.#advanceTask !== null) return;
+    this.#advanceTask = setTimeout(() => {
+      this.#advanceTask = null;
+      const session = this.#session;
+      if (!session) return;
+      const fresh = session.advance(this.#liveTime());
+      if (fresh.length === 0) return;
+      this.#pendingTranscript.push(...fresh);
+      this.#totalsDirty = true;
+      this.#schedule();
+    }, 0);
+  }
+
+  /**
    * Whether a frame would change what the reader sees. Repainting the diagrams is the costly
    * part of a frame, so a frame is drawn only when the view would move by a pixel or more,
    * something is in flight, or something new arrived; a quiet, folded stretch then costs a few
    * frames a second instead of sixty. With reduced motion the view jumps to now only when
    * something new happened (or every few seconds, so the clock still reads true).
    */
-  #viewWouldMove(live: number, elapsed: number, busy: boolean, fresh: boolean, at: number): boolean {
+  #viewWouldMove(live: number, elapsed: number, busy: boolean, at: number): boolean {
     const player = this.#player!.getSnapshot();
     const session = this.#session!;
     if (!player.matches("live")) return at - this.#lastFrameAt > PAUSED_TICK_MS;
     const itemCount = session.items.ws.length + session.items.http.length;
-    const arrived = fresh || itemCount !== this.#itemsAtLastJump;
+    const arrived = itemCount !== this.#itemsAtLastJump;
     this.#itemsAtLastJump = itemCount;
     if (this.#stepwise()) {
       const due = arrived || at - this.#lastJumpAt > REDUCED_MOTION_JUMP_MS;
