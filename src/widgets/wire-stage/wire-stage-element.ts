@@ -6,8 +6,8 @@
 //
 // Per tap event the work is the frames it completes (an entry in a scene each). Per animation
 // frame it is the visible window: move it, add what entered it, drop what left, move the markers
-// in flight, and paint the two canvases if anything changed. Nothing grows with the length of the session except the recording kept
-// for links, which is bounded.
+// in flight, and paint the two canvases if anything changed. Nothing grows with the length of
+// the session except the recording kept for links, which is bounded.
 import { createActor } from "xstate";
 import { echoConnectionMachine, readyStateOf, type EchoConnectionActor } from "../../machines/echo-connection.ts";
 import { advanceLive, wireStagePlayerMachine, type WireStagePlayerActor } from "../../machines/wire-stage-player.ts";
