@@ -93,10 +93,9 @@ export default class WireStageElement extends HTMLElement {
   #lastJumpAt = 0;
   #lastScrubUpdate = 0;
   #lastTotalsAt = -Infinity;
-  /** Text writes held for a task of their own after the frame being drawn (see #writeAfterFrame). */
-  #textWrites = new Map<string, () => void>();
-  #textTask: ReturnType<typeof setTimeout> | null = null;
-  #advanceTask: ReturnType<typeof setTimeout> | null = null;
+  /** Work held for a task of its own after the frame being drawn, by kind (see #afterFrame). */
+  #afterFrameWork = new Map<string, () => void>();
+  #afterFrameTask: ReturnType<typeof setTimeout> | null = null;
 
   connectedCallback(): void {
     this.#abort = new AbortController();
@@ -152,10 +151,8 @@ export default class WireStageElement extends HTMLElement {
     this.#frame = 0;
     if (this.#frameWait) clearTimeout(this.#frameWait);
     this.#frameWait = null;
-    if (this.#textTask) clearTimeout(this.#textTask);
-    this.#textTask = null;
-    if (this.#advanceTask) clearTimeout(this.#advanceTask);
-    this.#advanceTask = null;
+    if (this.#afterFrameTask) clearTimeout(this.#afterFrameTask);
+    this.#afterFrameTask = null;
     this.#resize?.disconnect();
     this.#intersection?.disconnect();
     this.#themeObserver?.disconnect();
@@ -382,17 +379,13 @@ export default class WireStageElement extends HTMLElement {
    * playout delay the live edge already trails by.
    */
   #advanceAfterFrame(): void {
-    if (this.#advanceTask !== null) return;
-    this.#advanceTask = setTimeout(() => {
-      this.#advanceTask = null;
-      const session = this.#session;
-      if (!session) return;
-      const fresh = session.advance(this.#liveTime());
+    this.#afterFrame("advance", true, () => {
+      const fresh = this.#session?.advance(this.#liveTime()) ?? [];
       if (fresh.length === 0) return;
       this.#pendingTranscript.push(...fresh);
       this.#totalsDirty = true;
       this.#schedule();
-    }, 0);
+    });
   }
 
   /**
@@ -472,7 +465,7 @@ export default class WireStageElement extends HTMLElement {
     const statusDue = !live || performanceNow - this.#lastScrubUpdate > STATUS_EVERY_MS;
     setData(this, "mode", live ? "live" : "paused");
     // Attributes on the element invalidate its styles: while live, the time is written a few times a second.
-    if (statusDue) this.#writeAfterFrame("time", live, () => setData(this, "time", time.toFixed(1)));
+    if (statusDue) this.#afterFrame("time", live, () => setData(this, "time", time.toFixed(1)));
     setData(this, "step", String(step));
     const pause = part<HTMLButtonElement>(this, "pause");
     setText(pause, live ? "Pause" : this.#recorded ? "Recorded session" : "Back to live");
@@ -493,7 +486,7 @@ export default class WireStageElement extends HTMLElement {
     }
     if (statusDue) {
       this.#lastScrubUpdate = performanceNow;
-      this.#writeAfterFrame("status", live, () => this.#writeStatus(live, time, liveTime, step));
+      this.#afterFrame("status", live, () => this.#writeStatus(live, time, liveTime, step));
     }
     this.#syncHash(live, step);
   }
@@ -570,28 +563,29 @@ export default class WireStageElement extends HTMLElement {
     if (this.#totalsDirty && now - this.#lastTotalsAt >= STATUS_EVERY_MS) {
       this.#totalsDirty = false;
       this.#lastTotalsAt = now;
-      this.#writeAfterFrame("totals", true, () => this.#renderTotals());
+      this.#afterFrame("totals", true, () => this.#renderTotals());
     }
   }
 
   /**
-   * While live, the status texts (time, scrubber, position, totals) are written in a task of their
-   * own, queued from the animation frame: the frame draws the diagrams, and the next one lays out
-   * and paints the text. Together in one frame, the two made a long task about once a second.
-   * Paused, a write is made at once: the reader is waiting for it.
+   * Runs `work` in one task queued from the animation frame, after the frame is drawn; the latest
+   * work of each kind replaces an earlier one still waiting. While live, the status texts (time,
+   * scrubber, position, totals) are written this way: the frame draws the diagrams, and the next
+   * one lays out and paints the text (together in one frame, the two made a long task about once
+   * a second). Not deferred, the work runs at once: paused, the reader is waiting for it.
    */
-  #writeAfterFrame(key: string, defer: boolean, write: () => void): void {
+  #afterFrame(kind: string, defer: boolean, work: () => void): void {
     if (!defer) {
-      this.#textWrites.delete(key);
-      write();
+      this.#afterFrameWork.delete(kind);
+      work();
       return;
     }
-    this.#textWrites.set(key, write);
-    this.#textTask ??= setTimeout(() => {
-      this.#textTask = null;
-      const writes = [...this.#textWrites.values()];
-      this.#textWrites.clear();
-      for (const run of writes) run();
+    this.#afterFrameWork.set(kind, work);
+    this.#afterFrameTask ??= setTimeout(() => {
+      this.#afterFrameTask = null;
+      const waiting = [...this.#afterFrameWork.values()];
+      this.#afterFrameWork.clear();
+      for (const run of waiting) run();
     }, 0);
   }
 
