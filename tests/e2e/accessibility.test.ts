@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { launchBrowser, type Browser } from "./browser.ts";
 import { axeViolations } from "./axe.ts";
+import { clickRow, waitForRow } from "./inspector-lane.ts";
 
 const baseUrl = inject("baseUrl");
 let browser: Browser;
@@ -55,8 +56,8 @@ describe.each(["light", "dark"] as const)("accessibility in the %s theme", (sche
       await inspector.locator("details").evaluateAll((all) => all.forEach((d) => ((d as HTMLDetailsElement).open = true)));
       await inspector.getByRole("button", { name: "Send text" }).click();
       await inspector.getByRole("button", { name: "Fragmented message" }).click();
-      await inspector.locator(".sequence li.message").first().waitFor();
-      await inspector.locator('.sequence li.dir-in button[data-opcode="1"]').first().click();
+      await waitForRow(inspector.locator(".sequence li.message").first());
+      await clickRow(inspector, inspector.locator('.sequence li.dir-in button[data-opcode="1"]').first());
       await inspector.locator('[data-part=accept-check][data-result="match"]').waitFor();
       await inspector.getByRole("button", { name: "Pause" }).click();
       await inspector.getByRole("button", { name: "Step back" }).click();
@@ -93,7 +94,7 @@ describe.each(["light", "dark"] as const)("accessibility in the %s theme", (sche
     await inspector.scrollIntoViewIfNeeded();
     await page.locator('sp-frame-inspector[data-ready][data-state="OPEN"]').waitFor();
     await inspector.getByRole("button", { name: "Burst of 5" }).click();
-    await inspector.locator(".sequence li.dir-out button").nth(4).waitFor();
+    await waitForRow(inspector.locator(".sequence li.dir-out button").nth(4));
     expect(await axeViolations(page), "in use").toEqual([]);
     await page.close();
   });

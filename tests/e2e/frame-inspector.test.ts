@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { Locator, Page } from "playwright-core";
 import { foreignRequests, launchBrowser, watchPage, type Browser, type PageWatch } from "./browser.ts";
+import { clickRow, waitForRow } from "./inspector-lane.ts";
 
 const baseUrl = inject("baseUrl");
 const run = promisify(execFile);
@@ -38,6 +39,10 @@ async function openLesson(path: string): Promise<Locator> {
   return inspector;
 }
 
+interface LaneSnapshot {
+  rows: { key: string; kind: string; progress: number; full: string; markerX: number; markerY: number }[];
+}
+
 const frameRow = (inspector: Locator, dir: "in" | "out", opcode: number) => inspector.locator(`.sequence li.dir-${dir} button[data-opcode="${opcode}"]`);
 
 async function gridBytes(inspector: Locator): Promise<string[]> {
@@ -48,9 +53,9 @@ describe("lesson 5: the frame inspector on your own connection", () => {
   it("shows your masked Hello frame, unmasks it with your browser's key, and shows the lab's echo", async () => {
     const inspector = await openLesson("/lessons/frames/");
     await inspector.getByRole("button", { name: "Send text" }).click();
-    await frameRow(inspector, "out", 1).first().waitFor();
+    await waitForRow(frameRow(inspector, "out", 1).first());
 
-    await frameRow(inspector, "in", 1).first().click();
+    await clickRow(inspector, frameRow(inspector, "in", 1).first());
     const mine = await gridBytes(inspector);
     expect(mine.slice(0, 2)).toEqual(["81", "85"]);
     expect(mine).toHaveLength(2 + 4 + 5);
@@ -61,7 +66,7 @@ describe("lesson 5: the frame inspector on your own connection", () => {
     expect(unmaskChars.join("")).toBe("Hello");
     expect(await inspector.locator("[data-part=unmask-summary]").innerText()).toContain(mine.slice(2, 6).join(" "));
 
-    await frameRow(inspector, "out", 1).first().click();
+    await clickRow(inspector, frameRow(inspector, "out", 1).first());
     expect((await gridBytes(inspector)).join(" ")).toBe("81 05 48 65 6c 6c 6f");
 
     // Every byte explains itself on keyboard focus.
@@ -70,15 +75,75 @@ describe("lesson 5: the frame inspector on your own connection", () => {
     expect(await inspector.locator("[data-part=byte-explanation]").innerText()).toMatch(/^Byte 1: 0x05[\s\S]*MASK[\s\S]*RFC 6455 §5\.2/);
   });
 
+  it("animates each new frame across the lane's canvas and lands it; rows are picked by pointer or keyboard", async () => {
+    const inspector = await openLesson("/lessons/frames/");
+    // Tall enough to see the send button and the lane at once: a frame is animated only when the
+    // lane is on screen as it arrives.
+    await page.setViewportSize({ width: 1280, height: 1600 });
+    const canvas = inspector.locator("[data-part=lane-canvas]");
+    await canvas.evaluate((c) => c.scrollIntoView({ block: "end" }));
+    await expect.poll(() => inspector.getByRole("button", { name: "Send text" }).evaluate((b) => b.getBoundingClientRect().top >= 0)).toBe(true);
+    await inspector.getByRole("button", { name: "Send text" }).click();
+    const mine = frameRow(inspector, "in", 1).first();
+    await waitForRow(mine);
+    const key = (await mine.getAttribute("data-frame"))!;
+    // While it crosses, its marker moves from the browser's side towards the lab's, and the canvas
+    // really holds the client's colour where the lane says the marker is.
+    const positions: number[] = [];
+    const painted: boolean[] = [];
+    for (let i = 0; i < 6; i++) {
+      const seen = await inspector.evaluate((el, k) => {
+        const row = (el as unknown as { laneSnapshot(): LaneSnapshot }).laneSnapshot().rows.find((each) => each.key === k);
+        if (!row || row.progress >= 1) return null;
+        const lane = el.querySelector<HTMLCanvasElement>("[data-part=lane-canvas]")!;
+        const ratio = lane.width / lane.clientWidth;
+        const [r, g, b] = lane.getContext("2d")!.getImageData(Math.round(row.markerX * ratio), Math.round(row.markerY * ratio), 1, 1).data;
+        const probe = document.createElement("span");
+        probe.style.color = "var(--client)";
+        el.append(probe);
+        const client = getComputedStyle(probe).color.match(/\d+/g)!.map(Number);
+        probe.remove();
+        return { x: row.markerX, close: Math.abs(r! - client[0]!) + Math.abs(g! - client[1]!) + Math.abs(b! - client[2]!) < 40 };
+      }, key);
+      if (seen) {
+        positions.push(seen.x);
+        painted.push(seen.close);
+      }
+      await page.waitForTimeout(70);
+    }
+    expect(new Set(positions).size).toBeGreaterThan(1);
+    expect(positions).toEqual([...positions].sort((a, b) => a - b));
+    expect(painted.length).toBeGreaterThan(0);
+    expect(painted.every(Boolean)).toBe(true);
+    // Then every row lands.
+    const snapshot = () => inspector.evaluate((el) => (el as unknown as { laneSnapshot(): LaneSnapshot }).laneSnapshot());
+    await expect.poll(async () => (await snapshot()).rows.filter((row) => row.kind === "frame").every((row) => row.progress === 1)).toBe(true);
+    expect((await snapshot()).rows.length).toBeGreaterThanOrEqual(2);
+
+    // The pointer: hovering a row gives its whole sentence; clicking it shows its bytes.
+    const box = await inspector.evaluate((el, k) => (el as unknown as { laneRowBox(key: string): { x: number; y: number; width: number; height: number } }).laneRowBox(k), key);
+    await canvas.hover({ position: { x: box.x + box.width / 2, y: box.y + box.height / 2 } });
+    expect(await canvas.getAttribute("title")).toMatch(/^client → server, text · FIN · 11 bytes “Hello”, \+[\d.]+ m?s\.$/);
+    await clickRow(inspector, mine);
+    expect(await inspector.locator("[data-part=detail-title]").innerText()).toMatch(/^The client sent a masked text frame/);
+    // The keyboard: the lab's echo is a button of its own, reached and pressed like any other.
+    const echo = frameRow(inspector, "out", 1).first();
+    await echo.focus();
+    await page.keyboard.press("Enter");
+    expect(await echo.getAttribute("aria-pressed")).toBe("true");
+    expect(await mine.getAttribute("aria-pressed")).toBe("false");
+    expect(await inspector.locator("[data-part=detail-title]").innerText()).toMatch(/^The server sent an unmasked text frame/);
+  });
+
   it("shows the browser's automatic pong to a server ping, and a fragmented message with its text", async () => {
     const inspector = await openLesson("/lessons/frames/");
     await inspector.getByRole("button", { name: "Ping me" }).click();
-    await frameRow(inspector, "out", 9).first().waitFor();
-    await frameRow(inspector, "in", 10).first().waitFor();
+    await waitForRow(frameRow(inspector, "out", 9).first());
+    await waitForRow(frameRow(inspector, "in", 10).first());
     expect(await frameRow(inspector, "in", 10).first().innerText()).toContain("Are you there?");
 
     await inspector.getByRole("button", { name: "Fragmented message" }).click();
-    await inspector.locator(".sequence li.message").first().waitFor();
+    await waitForRow(inspector.locator(".sequence li.message").first());
     const rows = await inspector.locator(".sequence li.dir-out button").evaluateAll((buttons) => buttons.map((b) => (b as HTMLElement).dataset.opcode));
     expect(rows.slice(-3)).toEqual(["1", "0", "0"]);
     expect(await inspector.locator(".sequence li.message").last().innerText()).toMatch(/3 frames[\s\S]*A message sent in three fragments/);
@@ -89,7 +154,7 @@ describe("lesson 5: the frame inspector on your own connection", () => {
     await inspector.getByRole("button", { name: "Close with 4001" }).click();
     await page.locator('sp-frame-inspector[data-state="CLOSED"]').waitFor();
     expect(await inspector.locator("[data-part=close-report]").innerText()).toMatch(/Closed with 4001 .*“Closed by the lab on request”/);
-    await frameRow(inspector, "out", 8).first().waitFor();
+    await waitForRow(frameRow(inspector, "out", 8).first());
 
     await inspector.getByRole("button", { name: "Reconnect" }).click();
     await page.locator('sp-frame-inspector[data-state="OPEN"]').waitFor();
@@ -144,7 +209,7 @@ describe("lesson 5: the frame inspector on your own connection", () => {
   it("saves your connection for Wireshark, which decodes the same frames", async () => {
     const inspector = await openLesson("/lessons/frames/");
     await inspector.getByRole("button", { name: "Send text" }).click();
-    await frameRow(inspector, "out", 1).first().waitFor();
+    await waitForRow(frameRow(inspector, "out", 1).first());
     const dir = await mkdtemp(join(tmpdir(), "sp-pcapng-"));
     try {
       const [download] = await Promise.all([page.waitForEvent("download"), inspector.getByRole("button", { name: "Save for Wireshark (.pcapng)" }).click()]);
@@ -164,7 +229,7 @@ describe("lesson 5: the frame inspector on your own connection", () => {
   it("steps back and forward by keyboard, and a deep link reopens the same step", async () => {
     const inspector = await openLesson("/lessons/frames/");
     await inspector.getByRole("button", { name: "Send text" }).click();
-    await frameRow(inspector, "out", 1).first().waitFor();
+    await waitForRow(frameRow(inspector, "out", 1).first());
     const total = Number(await inspector.getAttribute("data-step"));
     expect(total).toBeGreaterThan(4);
 
@@ -220,7 +285,7 @@ describe("replaying a recording with the lab stopped", () => {
       await inspector.scrollIntoViewIfNeeded();
       await page.locator('sp-frame-inspector[data-ready][data-state="OPEN"]').waitFor();
       await inspector.getByRole("button", { name: "Send text" }).click();
-      await frameRow(inspector, "out", 1).first().waitFor();
+      await waitForRow(frameRow(inspector, "out", 1).first());
       const recorded = Number(await inspector.getAttribute("data-step"));
 
       const [download] = await Promise.all([page.waitForEvent("download"), inspector.getByRole("button", { name: "Save recording" }).click()]);
@@ -237,7 +302,7 @@ describe("replaying a recording with the lab stopped", () => {
       expect(await inspector.getAttribute("data-step")).toBe("0");
       await inspector.getByRole("button", { name: "Last event" }).click();
       expect(Number(await inspector.getAttribute("data-step"))).toBe(recorded);
-      await frameRow(inspector, "in", 1).first().click();
+      await clickRow(inspector, frameRow(inspector, "in", 1).first());
       expect((await gridBytes(inspector)).slice(0, 2)).toEqual(["81", "85"]);
       expect(await inspector.locator("[data-part=problem]").innerText()).toMatch(/Replaying “capture\.json”/);
       // The lab is gone, so Chromium logs the failed reconnects of other widgets; ignore those.

@@ -7,6 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vi
 import type { Locator, Page } from "playwright-core";
 import { foreignRequests, launchBrowser, watchPage, type Browser, type PageWatch } from "./browser.ts";
 import { axeViolations } from "./axe.ts";
+import { clickRow, waitForRow } from "./inspector-lane.ts";
 
 const baseUrl = inject("baseUrl");
 const LESSON = "/lessons/ping-pong-close/";
@@ -78,15 +79,15 @@ describe("lesson 6: ping, pong and close", () => {
     const before = await page.evaluate(() => (window as unknown as { __messages: number }).__messages);
     await inspector.getByRole("button", { name: "Ping me" }).click();
     const pong = inspector.locator('.sequence li.dir-in button[data-opcode="10"]').first();
-    await pong.waitFor();
+    await waitForRow(pong);
     expect(await pong.getAttribute("data-masked")).toBe("true");
-    await pong.click();
+    await clickRow(inspector, pong);
     const bytes = await inspector.locator("[data-part=bytes] [role=option]").allInnerTexts();
     const key = bytes.slice(2, 6).map((b) => parseInt(b, 16));
     const payload = bytes.slice(6).map((b, i) => String.fromCharCode(parseInt(b, 16) ^ key[i % 4]!)).join("");
     expect(bytes[0]).toBe("8a");
     expect(payload).toBe("Are you there?");
-    await inspector.locator('.sequence li.dir-out button[data-opcode="9"]').first().waitFor();
+    await waitForRow(inspector.locator('.sequence li.dir-out button[data-opcode="9"]').first());
     expect(await page.evaluate(() => (window as unknown as { __messages: number }).__messages)).toBe(before);
   });
 

@@ -3,6 +3,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
 import type { Locator, Page } from "playwright-core";
 import { foreignRequests, launchBrowser, watchPage, type Browser, type PageWatch } from "./browser.ts";
+import { waitForRow } from "./inspector-lane.ts";
 
 const baseUrl = inject("baseUrl");
 let browser: Browser;
@@ -129,7 +130,7 @@ describe("lesson 2: the wire stage and the inspector", () => {
     await inspector.scrollIntoViewIfNeeded();
     await page.locator('sp-frame-inspector[data-ready][data-state="OPEN"]').waitFor();
     await inspector.getByRole("button", { name: "Burst of 5" }).click();
-    await inspector.locator(".sequence li.dir-out button").nth(4).waitFor();
+    await waitForRow(inspector.locator(".sequence li.dir-out button").nth(4));
     const serverSide = inspector.locator("[data-part=boundaries-out]");
     // The byte views follow a live burst a few times a second, not with every frame.
     await expect.poll(() => serverSide.locator(".span.frame").count()).toBeGreaterThanOrEqual(5);

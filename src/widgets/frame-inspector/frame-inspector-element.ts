@@ -24,7 +24,9 @@ import { byteGridRows, renderByteGrid, renderLegend } from "../shared/byte-grid.
 import { frameFieldClass, renderUnmask } from "./unmask-table.ts";
 import { bytesLabel, describeEvent, describeFrame, formatMs } from "./describe-capture.ts";
 import { flightHint } from "./flight-pace.ts";
-import { FrameLane, frameKey, MAX_SEQUENCE_ROWS } from "./frame-lane.ts";
+import { readPalette } from "../wire-stage/side-canvas.ts";
+import { onThemeChange } from "../shared/theme-change.ts";
+import { FrameLane, frameKey, MAX_SEQUENCE_ROWS, type LaneSnapshot } from "./frame-lane.ts";
 import { earlierNote, planLog } from "./log-window.ts";
 import { formatCount } from "../shared/format-count.ts";
 import { pinToEnd } from "../shared/pin-to-end.ts";
@@ -53,7 +55,7 @@ const PACED_VIEWS_EVERY_MS = 1000;
  * several changes (the page's send, the frame the lab read, its echo, the page's receipt, each
  * marker landing) a few milliseconds apart; drawn as they come, each would cost the browser a
  * whole frame of style, layout and paint. Drawn together, five times a second, the lane still
- * looks immediate and the markers (moved by the compositor) glide on in between.
+ * looks immediate and the markers (painted in the lane's own frames) move on in between.
  */
 const LIVE_DRAW_EVERY_MS = 200;
 
@@ -201,7 +203,7 @@ export default class FrameInspectorElement extends HTMLElement {
 
     // The lane follows the newest frame while live; the event log always ends on the current event.
     this.#unpin = [
-      pinToEnd(this.#part("sequence-scroller"), this.#part("sequence"), () => this.#followingLive),
+      pinToEnd(this.#part("sequence-scroller"), this.#part("sequence-spacer"), () => this.#followingLive),
       pinToEnd(this.#part("log-scroller"), this.#part("log")),
     ];
 
@@ -228,6 +230,7 @@ export default class FrameInspectorElement extends HTMLElement {
     this.#recorder?.stop();
     this.#tapped?.dispose();
     this.#animator?.clear();
+    this.#lane?.dispose();
     for (const unpin of this.#unpin) unpin();
     this.#unpin = [];
     this.#cancelLiveDraw();
@@ -235,6 +238,16 @@ export default class FrameInspectorElement extends HTMLElement {
     this.#cancelTurn?.();
     this.#connection = null;
     this.#recorder = null;
+  }
+
+  /** Where a frame's row is drawn on the lane's canvas (CSS pixels from its top left), for tests and tools. */
+  laneRowBox(key: string): { x: number; y: number; width: number; height: number } | null {
+    return this.#lane?.rowBox(key) ?? null;
+  }
+
+  /** The lane's rows in view, as last painted (for tests and tools). */
+  laneSnapshot(): LaneSnapshot {
+    return this.#lane?.snapshot() ?? { rows: [] };
   }
 
   /** The inspector's own markup never changes, so each part is looked up once, not per event. */
@@ -252,9 +265,19 @@ export default class FrameInspectorElement extends HTMLElement {
     const reducedMotion = matchMedia("(prefers-reduced-motion: reduce)");
     this.#reducedMotion = reducedMotion;
     // A hidden page draws no animation frames, so markers there would only pile up: they land at once.
-    this.#animator = new FlightAnimator({ now: () => performance.now(), reducedMotion: () => reducedMotion.matches || document.hidden });
-    // A marker that lands settles its row at the next draw, not in a frame of its own.
-    this.#lane = new FrameLane(this.#part<HTMLOListElement>("sequence"), this.#part("lane-wire"), this.#animator, () => this.#scheduleRender());
+    // The lane moves its markers in its own frames (driven), only while it is on screen.
+    this.#animator = new FlightAnimator({ now: () => performance.now(), reducedMotion: () => reducedMotion.matches || document.hidden, driven: true });
+    const parts = {
+      scroller: this.#part("sequence-scroller"),
+      canvas: this.#part<HTMLCanvasElement>("lane-canvas"),
+      list: this.#part<HTMLOListElement>("sequence"),
+      spacer: this.#part("sequence-spacer"),
+      follow: () => this.#followingLive,
+    };
+    const lane = new FrameLane(parts, this.#animator, readPalette(this), signal);
+    this.#lane = lane;
+    // The lane is painted with the theme's colours: a new theme paints it again.
+    onThemeChange(() => lane.setPalette(readPalette(this)), signal);
     this.#describeMotion();
     reducedMotion.addEventListener("change", () => this.#describeMotion(), { signal });
   }
@@ -455,7 +478,6 @@ export default class FrameInspectorElement extends HTMLElement {
     if (live && mode !== "live" && events.length > 0) this.#persistStep(events, `${mode}:${cursor}`);
     const hash = mode === "live" ? "" : hashForStep(cursor);
     if (hash !== "" || stepFromHash(location.hash) !== null) writeDeepLink(hash);
-    this.#lane?.settle();
     this.#renderView(events, cursor, mode === "live");
     if (this.#pendingStepLabel !== null) this.#paced.request();
   }

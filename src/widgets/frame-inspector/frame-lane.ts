@@ -1,29 +1,32 @@
-// The "Frames on the wire" list: one row per frame, at the side of the peer that sent it, with a
-// line after the last frame of a message that took several (RFC 6455 §5.4). Rows are only ever
-// appended, and the list keeps the newest MAX_SEQUENCE_ROWS frames (plus at most DROP_BATCH more),
-// so a new frame costs the same in the first second of a session as after an hour; older frames
-// are reached by stepping back. The oldest rows leave DROP_BATCH at a time: removing one with
-// every new row would move every other row up, and the browser would repaint them all each time.
+// The "Frames on the wire" lane: one row per frame, from the side of the peer that sent it to the
+// other, with a note after the last frame of a message that took several (RFC 6455 §5.4). Drawn
+// like the wire stage: arrows on a canvas (lane-canvas.ts), and while the reader watches live a
+// marker crosses each new frame's arrow, its row ringed in the sender's colour until it lands.
+// The real trip is far too fast to see, so every marker takes FLIGHT_MS. Under reduced motion,
+// and for rows drawn by stepping or replaying, frames appear already landed.
 //
-// A row that arrives while the reader watches live is ringed in its sender's colour while a
-// marker crosses the wire under the list, from the sender's side to the receiver's; then the row
-// settles. The real trip is far too fast to see, so every marker takes FLIGHT_MS, moved by the
-// compositor (a glide: nothing here runs per animation frame). The markers travel on the wire,
-// outside the scrolled list: a moving marker inside the list would make the browser paint the
-// whole list again in every frame it draws. A landed marker waits at its receiver's side until
-// the widget's next draw settles its row (`settle`), so landing costs no frame of its own. The
-// FlightAnimator lands markers at once under reduced motion, and rows drawn by stepping or
-// replaying appear already landed.
+// Rows are only ever appended, and the lane keeps the newest MAX_SEQUENCE_ROWS frames (plus at
+// most DROP_BATCH more): older frames are reached by stepping back. Only the rows in view are
+// painted, and only while the lane is on screen, so a frame costs the same in the first second
+// of a session as after an hour.
+//
+// The canvas's fallback content is the lane for keyboards and screen readers: a list with a
+// button per frame (its accessible name says who sent what, when). Focusing a button brings its
+// row into view with a focus ring; a click on a row presses its button.
 import type { CapturedFrame, CapturedMessage } from "../../protocol/capture.ts";
 import type { FlightAnimator } from "../shared/flight.ts";
+import type { Palette } from "../wire-stage/side-canvas.ts";
 import { bytesLabel, formatMs, frameLabel, payloadPreview, side } from "./describe-capture.ts";
 import { FLIGHT_MS, MAX_MARKERS_IN_FLIGHT } from "./flight-pace.ts";
-import { setData } from "../shared/dom-writes.ts";
+import { LaneCanvas, type LaneFrame } from "./lane-canvas.ts";
+import { laneGeometry, LaneRows, markerOf, rowShape, type LaneGeometry, type LaneRow } from "./lane-rows.ts";
 
-// The lane's box shows about seven rows; the newest 24 (up to 36) leave a little to scroll back
-// through, and every row kept costs paint in every frame that changes the lane.
 export const MAX_SEQUENCE_ROWS = 24;
 const DROP_BATCH = 12;
+/** Painted frames are this far apart at least while markers travel (about 30 a second). */
+const FRAME_MS = 33;
+/** Space above the first row and below the last. */
+const PAD_PX = 6;
 
 export const frameKey = (f: CapturedFrame): string => `${f.dir}:${f.start}`;
 
@@ -38,118 +41,167 @@ export interface NewRow {
   fly: boolean;
 }
 
-function frameButton(frame: CapturedFrame, origin: number, pressed: boolean): HTMLButtonElement {
+export interface LaneSnapshot {
+  rows: { key: string; kind: string; progress: number; full: string; markerX: number; markerY: number }[];
+}
+
+export interface LaneParts {
+  /** The scrolled box; the canvas sticks to its top while the spacer gives it its height. */
+  scroller: HTMLElement;
+  canvas: HTMLCanvasElement;
+  /** The fallback list inside the canvas. */
+  list: HTMLOListElement;
+  spacer: HTMLElement;
+  /** True while the view follows the live connection: the lane then shows its newest rows. */
+  follow: () => boolean;
+}
+
+function frameButton(frame: CapturedFrame, time: string, pressed: boolean): HTMLButtonElement {
   const button = document.createElement("button");
   button.type = "button";
   button.dataset.frame = frameKey(frame);
   button.dataset.opcode = String(frame.frame.opcode);
   button.dataset.masked = String(frame.frame.masked);
   button.setAttribute("aria-pressed", String(pressed));
-  const arrow = document.createElement("span");
-  arrow.className = "arrow";
-  arrow.textContent = frame.dir === "in" ? "→" : "←";
-  arrow.setAttribute("aria-hidden", "true");
-  const label = document.createElement("span");
-  label.className = "label";
-  label.textContent = `${frameLabel(frame)} ${payloadPreview(frame, 24)}`;
-  const time = document.createElement("span");
-  time.className = "time";
-  time.textContent = `+${formatMs(frame.t - origin)}`;
-  const hidden = document.createElement("span");
-  hidden.className = "visually-hidden";
-  hidden.textContent = `${side[frame.dir]}, `;
-  button.append(hidden, arrow, label, time);
+  button.textContent = `${side[frame.dir]}, ${frameLabel(frame)} ${payloadPreview(frame, 24)}, ${time}`;
   return button;
 }
 
-function messageRow(message: CapturedMessage): HTMLLIElement {
-  const row = document.createElement("li");
-  row.className = `message dir-${message.dir}`;
+function messageText(message: CapturedMessage): string {
   const text = message.text === null ? bytesLabel(message.data.length) : `“${message.text}”`;
-  row.textContent = `⤷ one ${message.type} message reassembled from ${message.frames} frames: ${text}`;
-  return row;
-}
-
-/** A marker on the wire (itself hidden from assistive technology and from the pointer), idle until it flies. */
-function flightCarrier(): HTMLElement {
-  const carrier = document.createElement("span");
-  carrier.className = "flight-carrier";
-  carrier.dataset.idle = "";
-  const marker = document.createElement("span");
-  marker.className = "flight-marker";
-  carrier.append(marker);
-  return carrier;
+  return `⤷ one ${message.type} message reassembled from ${message.frames} frames: ${text}`;
 }
 
 export class FrameLane {
-  readonly #list: HTMLOListElement;
-  readonly #wire: HTMLElement;
+  readonly #parts: LaneParts;
+  readonly #painter: LaneCanvas;
   readonly #animator: FlightAnimator;
+  readonly #rows = new LaneRows();
   readonly #frames = new WeakMap<Element, CapturedFrame>();
-  readonly #onLanded: () => void;
-  /** Rows whose marker has landed, waiting for the next draw to settle. */
-  #landed: { item: HTMLLIElement; carrier: HTMLElement }[] = [];
-  /**
-   * The wire's markers, made once and used again: a marker added to the page and removed again
-   * for every frame would have the browser lay the whole page out again each time. An idle
-   * marker is only invisible.
-   */
-  #idle: HTMLElement[] = [];
-  /** The last trip of each marker, which holds it where it landed. */
-  #trips = new WeakMap<HTMLElement, Animation>();
-  #rows = 0;
+  /** Each row's fallback item, and each frame row's button, by row key. */
+  readonly #items = new Map<string, { item: HTMLLIElement; row: LaneRow; button: HTMLButtonElement | null }>();
+  #palette: Palette;
+  #geometry: LaneGeometry = laneGeometry(300);
+  #viewHeight = 300;
+  #scrollTop = 0;
+  #frameRows = 0;
   #inFlight = 0;
   #pressed: HTMLButtonElement | null = null;
+  #focused: HTMLButtonElement | null = null;
+  #visible = false;
+  #stillDirty = true;
+  #frame = 0;
+  #wait: ReturnType<typeof setTimeout> | null = null;
+  #paintedAt = -Infinity;
+  #observers: { disconnect(): void }[] = [];
 
-  /** `wire` is where markers travel; `onLanded` asks the widget for a draw, in which it calls `settle`. */
-  constructor(list: HTMLOListElement, wire: HTMLElement, animator: FlightAnimator, onLanded: () => void) {
-    this.#list = list;
-    this.#wire = wire;
+  constructor(parts: LaneParts, animator: FlightAnimator, palette: Palette, signal: AbortSignal) {
+    this.#parts = parts;
+    this.#painter = new LaneCanvas(parts.canvas);
     this.#animator = animator;
-    this.#onLanded = onLanded;
+    this.#palette = palette;
+    const { scroller, canvas, list } = parts;
+    scroller.addEventListener("scroll", () => {
+      if (scroller.scrollTop === this.#scrollTop) return;
+      this.#scrollTop = scroller.scrollTop;
+      this.#changed();
+    }, { signal, passive: true });
+    canvas.addEventListener("click", (event) => this.#buttonAt(event)?.click(), { signal });
+    canvas.addEventListener("pointermove", (event) => {
+      const row = this.#rowAt(event);
+      if (row) canvas.title = row.full;
+      else canvas.removeAttribute("title");
+    }, { signal });
+    list.addEventListener("focusin", (event) => {
+      const button = (event.target as Element).closest<HTMLButtonElement>("button[data-frame]");
+      this.#focused = button;
+      if (button) this.#reveal(button);
+      this.#changed();
+    }, { signal });
+    list.addEventListener("focusout", () => {
+      this.#focused = null;
+      this.#changed();
+    }, { signal });
+    const resize = new ResizeObserver(([entry]) => {
+      if (!entry) return;
+      this.#geometry = laneGeometry(entry.contentRect.width);
+      this.#viewHeight = entry.contentRect.height;
+      this.#painter.resize(this.#geometry.width, this.#viewHeight);
+      this.#layout();
+      this.#changed();
+    });
+    resize.observe(scroller);
+    // Painted only while on screen: off screen, markers land unseen and the rows wait.
+    const intersection = new IntersectionObserver((entries) => {
+      this.#visible = entries.some((entry) => entry.isIntersecting);
+      this.#changed();
+    });
+    intersection.observe(scroller);
+    this.#observers = [resize, intersection];
   }
 
-  /** Empties the list; markers still travelling land where they were going. */
+  /** Stops painting and observing (the widget left the page). */
+  dispose(): void {
+    cancelAnimationFrame(this.#frame);
+    this.#frame = 0;
+    if (this.#wait !== null) clearTimeout(this.#wait);
+    this.#wait = null;
+    for (const observer of this.#observers) observer.disconnect();
+  }
+
+  /** New colours (the theme changed). */
+  setPalette(palette: Palette): void {
+    this.#palette = palette;
+    this.#changed();
+  }
+
+  /** Empties the lane; markers still travelling land where they were going. */
   clear(): void {
     this.#animator.clear();
-    this.#list.replaceChildren();
-    this.settle();
+    this.#parts.list.replaceChildren();
+    this.#rows.clear();
+    this.#items.clear();
     this.#inFlight = 0;
-    this.#rows = 0;
+    this.#frameRows = 0;
     this.#pressed = null;
-  }
-
-  /** Settles the rows whose marker has landed: the marker and the row's in-flight ring go. */
-  settle(): void {
-    for (const { item, carrier } of this.#landed) {
-      carrier.dataset.idle = "";
-      this.#idle.push(carrier);
-      delete item.dataset.flight;
-    }
-    this.#landed = [];
+    this.#focused = null;
+    this.#layout();
+    this.#changed();
   }
 
   append({ frame, origin, reassembled, pressed, fly }: NewRow): void {
+    const time = `+${formatMs(frame.t - origin)}`;
+    const key = frameKey(frame);
+    const button = frameButton(frame, time, pressed);
+    this.#frames.set(button, frame);
     const item = document.createElement("li");
     item.className = `dir-${frame.dir}`;
-    const button = frameButton(frame, origin, pressed);
-    this.#frames.set(button, frame);
     item.append(button);
-    this.#list.append(item);
-    if (reassembled) this.#list.append(messageRow(reassembled));
-    if (pressed) this.press(button);
-    this.#rows++;
-    if (this.#rows > MAX_SEQUENCE_ROWS + DROP_BATCH) {
-      while (this.#rows > MAX_SEQUENCE_ROWS) this.#dropOldest();
+    this.#parts.list.append(item);
+    const row = this.#rows.add({ key, kind: "frame", dir: frame.dir, text: `${frameLabel(frame)} ${payloadPreview(frame, 24)}`, time, full: `${button.textContent}.` });
+    this.#items.set(key, { item, row, button });
+    if (reassembled) {
+      const note = document.createElement("li");
+      note.className = `message dir-${reassembled.dir}`;
+      note.textContent = messageText(reassembled);
+      this.#parts.list.append(note);
+      const noteRow = this.#rows.add({ key: `${key}:message`, kind: "message", dir: reassembled.dir, text: note.textContent, time: "", full: note.textContent });
+      this.#items.set(noteRow.key, { item: note, row: noteRow, button: null });
     }
-    // When frames come faster than the eye can follow, the rows in between appear landed: each
-    // travelling marker is also a compositor layer the browser updates in every frame.
-    if (fly && this.#inFlight < MAX_MARKERS_IN_FLIGHT) this.#fly(item, frame);
+    if (pressed) this.press(button);
+    this.#frameRows++;
+    if (this.#frameRows > MAX_SEQUENCE_ROWS + DROP_BATCH) {
+      while (this.#frameRows > MAX_SEQUENCE_ROWS) this.#dropOldest();
+    }
+    // When frames come faster than the eye can follow, the rows in between appear landed.
+    if (fly && this.#visible && this.#inFlight < MAX_MARKERS_IN_FLIGHT) this.#fly(row);
+    this.#layout();
+    this.#changed();
   }
 
   /** Frames listed now. */
   get rows(): number {
-    return this.#rows;
+    return this.#frameRows;
   }
 
   /** The frame a row's button stands for. */
@@ -163,42 +215,140 @@ export class FrameLane {
     this.#pressed?.setAttribute("aria-pressed", "false");
     button?.setAttribute("aria-pressed", "true");
     this.#pressed = button;
+    this.#changed();
+  }
+
+  /** Where a frame's row is drawn, in pixels from the canvas's top left (for tests and tools). */
+  rowBox(key: string): { x: number; y: number; width: number; height: number } | null {
+    const entry = this.#items.get(key);
+    if (!entry) return null;
+    const g = this.#geometry;
+    return { x: g.clientX, y: entry.row.y - this.#contentTop(), width: g.serverX - g.clientX, height: entry.row.height };
+  }
+
+  /** The rows in view as painted last, with each marker's place on the canvas (for tests and tools). */
+  snapshot(): LaneSnapshot {
+    const top = this.#contentTop();
+    return {
+      rows: this.#rows.visible(top, top + this.#viewHeight).map((row) => {
+        const marker = markerOf(rowShape(row, this.#geometry), row.progress);
+        return { key: row.key, kind: row.kind, progress: row.progress, full: row.full, markerX: marker.x, markerY: marker.y - top };
+      }),
+    };
+  }
+
+  /** Content y at the top of the view. */
+  #contentTop(): number {
+    return this.#rows.top - PAD_PX + this.#scrollTop;
   }
 
   #dropOldest(): void {
-    this.#list.firstElementChild?.remove();
-    // The oldest frame's "reassembled" line goes with it.
-    if (this.#list.firstElementChild?.classList.contains("message")) this.#list.firstElementChild.remove();
-    this.#rows--;
+    for (;;) {
+      const row = this.#rows.shift();
+      if (!row) break;
+      this.#items.get(row.key)?.item.remove();
+      this.#items.delete(row.key);
+      // The oldest frame's note goes with it.
+      if (this.#rows.first?.kind !== "message") break;
+    }
+    this.#frameRows--;
   }
 
-  #fly(item: HTMLLIElement, frame: CapturedFrame): void {
-    const carrier = this.#idle.pop() ?? this.#wire.appendChild(flightCarrier());
-    // The marker held where it last landed lets go of it before it leaves again (asking the
-    // element for its animations instead would make the browser match styles at once).
-    this.#trips.get(carrier)?.cancel();
-    setData(carrier, "dir", frame.dir);
-    delete carrier.dataset.idle;
-    item.dataset.flight = "travelling";
-    // From the Browser side (left) to the Lab side (right) for the client's frames, back for the
-    // lab's: the carrier moves by 0–100 % of its own width, which takes the marker edge to edge.
-    const [from, to] = frame.dir === "in" ? ["0%", "100%"] : ["100%", "0%"];
-    let gliding = false;
+  /**
+   * The spacer makes the scroller as tall as the rows; the canvas shows the slice in view. While
+   * the view follows live, the lane is painted at its end at once: the scroller is moved there
+   * after the browser's next layout (pin-to-end.ts), and its scroll event then changes nothing.
+   */
+  #layout(): void {
+    const content = this.#rows.bottom - this.#rows.top + 2 * PAD_PX;
+    const overflow = Math.max(0, Math.ceil(content - this.#viewHeight));
+    const spacer = `${overflow}px`;
+    if (this.#parts.spacer.style.height !== spacer) this.#parts.spacer.style.height = spacer;
+    if (this.#parts.follow()) this.#scrollTop = overflow;
+  }
+
+  #fly(row: LaneRow): void {
+    row.progress = 0;
     this.#inFlight++;
-    const landed = (): void => {
-      this.#inFlight--;
-      if (gliding) {
-        this.#landed.push({ item, carrier });
-        this.#onLanded();
-        return;
-      }
-      // Landed at once (reduced motion): the row settles in the draw that is adding it.
-      carrier.dataset.idle = "";
-      this.#idle.push(carrier);
-      delete item.dataset.flight;
+    const now = performance.now();
+    this.#animator.add({
+      departAt: now,
+      arriveAt: now + FLIGHT_MS,
+      place: (progress) => {
+        const landing = progress >= 1 && row.progress < 1;
+        row.progress = progress;
+        // A landed arrow joins the still picture, drawn into it alone when nothing else changed.
+        if (landing && !this.#stillDirty) this.#stillDirty = !this.#painter.addLanded(row, this.#contentTop(), this.#geometry, this.#palette);
+      },
+      landed: () => {
+        this.#inFlight--;
+      },
+    });
+  }
+
+  #rowAt(event: MouseEvent): LaneRow | null {
+    return this.#rows.at(this.#contentTop() + event.offsetY);
+  }
+
+  #buttonAt(event: MouseEvent): HTMLButtonElement | null {
+    const row = this.#rowAt(event);
+    return row ? (this.#items.get(row.key)?.button ?? null) : null;
+  }
+
+  /** Scrolls a focused row into view (the list itself is never drawn, so the browser cannot). */
+  #reveal(button: HTMLButtonElement): void {
+    const entry = this.#items.get(button.dataset.frame ?? "");
+    if (!entry) return;
+    const y = entry.row.y - this.#rows.top + PAD_PX;
+    const scroller = this.#parts.scroller;
+    if (y < this.#scrollTop) scroller.scrollTop = y - PAD_PX;
+    else if (y + entry.row.height > this.#scrollTop + this.#viewHeight) scroller.scrollTop = y + entry.row.height + PAD_PX - this.#viewHeight;
+  }
+
+  #changed(): void {
+    this.#stillDirty = true;
+    this.#schedule();
+  }
+
+  /**
+   * Paints in the next animation frame, and keeps painting while markers travel, at most every
+   * FRAME_MS: each painted frame hands the browser a new bitmap to composite, and the screen's
+   * frames in between would add cost, not motion the eye can follow.
+   */
+  #schedule(): void {
+    if (this.#frame !== 0 || this.#wait !== null || !this.#visible) return;
+    const wait = FRAME_MS - (performance.now() - this.#paintedAt) - 8;
+    if (wait > 0 && this.#animator.active > 0) {
+      this.#wait = setTimeout(() => {
+        this.#wait = null;
+        this.#schedule();
+      }, wait);
+      return;
+    }
+    this.#frame = requestAnimationFrame((at) => {
+      this.#frame = 0;
+      this.#paintedAt = at;
+      this.#paint();
+      if (this.#animator.active > 0) this.#schedule();
+    });
+  }
+
+  #paint(): void {
+    this.#animator.update();
+    const top = this.#contentTop();
+    const focusedEntry = this.#focused ? this.#items.get(this.#focused.dataset.frame ?? "") : undefined;
+    const frame: LaneFrame = {
+      rows: this.#rows.visible(top - 4, top + this.#viewHeight + 4),
+      top,
+      geometry: this.#geometry,
+      palette: this.#palette,
+      selected: this.#pressed?.dataset.frame ?? null,
+      focused: focusedEntry && this.#focused ? { row: focusedEntry.row, element: this.#focused } : null,
     };
-    const trip = this.#animator.glide({ element: carrier, keyframes: [{ transform: `translateX(${from})` }, { transform: `translateX(${to})` }], durationMs: FLIGHT_MS, landed });
-    if (trip) this.#trips.set(carrier, trip);
-    gliding = true;
+    if (this.#stillDirty) {
+      this.#stillDirty = false;
+      this.#painter.paintStill(frame);
+    }
+    this.#painter.paint(frame);
   }
 }

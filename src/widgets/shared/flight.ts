@@ -7,10 +7,6 @@
 // `flightProgress` is the pure part (tested without a DOM). `FlightAnimator` owns the loop; each
 // flight says how to place its marker for a progress between 0 (leaving) and 1 (landed). With
 // reduced motion, flights land at once: nothing moves, the marker is simply drawn where it ends.
-//
-// A trip that nothing can pause or scrub (the inspector's fixed-length crossings) is a `glide`
-// instead: the browser's compositor moves the marker on its own (a Web Animation of a transform),
-// so a crossing costs the page no work per animation frame, not even a repaint.
 
 /** How far along its trip a message is at `now`: 0 before it leaves, 1 once it has landed. */
 export function flightProgress(departAt: number, arriveAt: number, now: number): number {
@@ -28,29 +24,20 @@ export interface Flight {
   landed?(): void;
 }
 
-/** A fixed trip the compositor animates: the element's transform goes from the first keyframe to the last. */
-export interface Glide {
-  element: Element;
-  keyframes: Keyframe[];
-  durationMs: number;
-  /** Called once, when the marker has landed (or was cancelled). */
-  landed?(): void;
-}
-
 export interface FlightAnimatorOptions {
   /** The clock the flights' times are on (a widget's display time, or performance.now()). */
   now(): number;
   reducedMotion(): boolean;
   /**
-   * True when the widget calls update() from its own frame loop (as the wire stage does, at its
-   * own pace): the animator then runs no loop of its own, so no frame is drawn twice.
+   * True when the widget calls update() from its own frame loop (as the wire stage and the
+   * inspector's lane do, at their own pace): the animator then runs no loop of its own, so no
+   * frame is drawn twice.
    */
   driven?: boolean;
 }
 
 export class FlightAnimator {
   #flights = new Set<Flight>();
-  #glides = new Map<Animation, Glide>();
   #frame = 0;
   #options: FlightAnimatorOptions;
 
@@ -72,27 +59,7 @@ export class FlightAnimator {
 
   /** Markers still travelling. */
   get active(): number {
-    return this.#flights.size + this.#glides.size;
-  }
-
-  /**
-   * Starts a compositor-driven trip; under reduced motion it lands at once. Returns the animation
-   * (null when it landed at once): once finished it holds the marker where it landed, until
-   * cancelled.
-   */
-  glide(glide: Glide): Animation | null {
-    if (this.#options.reducedMotion() || typeof glide.element.animate !== "function") {
-      glide.landed?.();
-      return null;
-    }
-    // Held at its last keyframe once finished: the marker waits where it landed until the widget
-    // removes it, rather than jumping back to where it left.
-    const animation = glide.element.animate(glide.keyframes, { duration: glide.durationMs, easing: "linear", fill: "forwards" });
-    this.#glides.set(animation, glide);
-    animation.addEventListener("finish", () => {
-      if (this.#glides.delete(animation)) glide.landed?.();
-    });
-    return animation;
+    return this.#flights.size;
   }
 
   /** Moves every marker to where the clock says it is now (also used after a seek). */
@@ -118,12 +85,6 @@ export class FlightAnimator {
     for (const flight of flights) {
       flight.place(1);
       flight.landed?.();
-    }
-    const glides = [...this.#glides];
-    this.#glides.clear();
-    for (const [animation, glide] of glides) {
-      animation.cancel();
-      glide.landed?.();
     }
   }
 

@@ -14,7 +14,7 @@
 // pointer. Colours and fonts come from the page's CSS custom properties, read again when the
 // theme changes.
 import { arrowHead, LABEL_FONT_PX } from "./stage-layout.ts";
-import { markerAt, type SceneItem, type SideScene } from "./side-scene.ts";
+import type { SceneItem, SideScene } from "./side-scene.ts";
 
 export interface Palette {
   client: string;
@@ -25,6 +25,9 @@ export interface Palette {
   fgMuted: string;
   bg: string;
   bgSunken: string;
+  accent: string;
+  accentSoft: string;
+  focus: string;
   fontBody: string;
   fontMono: string;
 }
@@ -38,6 +41,9 @@ const PALETTE_PROPERTIES: Record<keyof Palette, string> = {
   fgMuted: "--fg-muted",
   bg: "--bg",
   bgSunken: "--bg-sunken",
+  accent: "--accent",
+  accentSoft: "--accent-soft",
+  focus: "--focus",
   fontBody: "--font-body",
   fontMono: "--font-mono",
 };
@@ -230,33 +236,71 @@ export class SideCanvas {
     }
   }
 
-  /** Draws arrows: the line to where each item is now, then its marker while it travels or its head once landed. */
   #paintArrows(ctx: CanvasRenderingContext2D, items: readonly SceneItem[], palette: Palette): void {
     for (const item of items) {
       const colour = item.from === "client" ? palette.client : palette.server;
-      const tip = markerAt(item);
-      ctx.lineWidth = 2;
-      ctx.globalAlpha = !item.lost && item.kind === "tcp" ? 0.85 : 1;
-      ctx.strokeStyle = item.lost ? palette.bad : colour;
-      ctx.setLineDash(item.lost ? [4, 3] : item.kind === "tcp" ? [5, 3] : []);
-      ctx.beginPath();
-      ctx.moveTo(item.x1, item.y1);
-      ctx.lineTo(tip.x, tip.y);
-      ctx.stroke();
-      ctx.globalAlpha = 1;
-      ctx.setLineDash([]);
-      ctx.fillStyle = colour;
-      ctx.beginPath();
-      if (item.progress < 1) {
-        ctx.arc(tip.x, tip.y, 4.5, 0, 2 * Math.PI);
-        ctx.fill();
-        ctx.lineWidth = 1.5;
-        ctx.strokeStyle = palette.bg;
-        ctx.stroke();
-      } else if (!item.lost) {
-        for (const [x, y] of arrowHead(item.x1, item.y1, item.x2, item.y2)) ctx.lineTo(x, y);
-        ctx.fill();
-      }
+      paintArrow(ctx, item, {
+        colour,
+        line: item.lost ? palette.bad : colour,
+        dash: item.lost ? [4, 3] : item.kind === "tcp" ? [5, 3] : [],
+        alpha: !item.lost && item.kind === "tcp" ? 0.85 : 1,
+        head: !item.lost,
+        halo: palette.bg,
+      });
     }
+  }
+}
+
+/** An arrow from (x1, y1) to (x2, y2), `progress` of the way along (1: landed). */
+export interface Arrow {
+  x1: number;
+  y1: number;
+  x2: number;
+  y2: number;
+  progress: number;
+}
+
+export interface ArrowLook {
+  /** The marker's and the head's colour. */
+  colour: string;
+  /** The line's colour, when not `colour` (a lost message's). */
+  line?: string;
+  dash?: number[];
+  alpha?: number;
+  /** False for an arrow that never lands (it ends without a head). */
+  head?: boolean;
+  /** The ring round the marker, so it stands out from the lines it crosses. */
+  halo: string;
+}
+
+/**
+ * Draws one arrow as the stage draws every arrow (and the inspector's lane each frame): the line
+ * to where the message is now, then its marker while it travels, or its head once landed.
+ */
+export function paintArrow(ctx: CanvasRenderingContext2D, arrow: Arrow, look: ArrowLook): void {
+  const { x1, y1, x2, y2, progress } = arrow;
+  const tipX = x1 + (x2 - x1) * progress;
+  const tipY = y1 + (y2 - y1) * progress;
+  ctx.lineWidth = 2;
+  ctx.globalAlpha = look.alpha ?? 1;
+  ctx.strokeStyle = look.line ?? look.colour;
+  ctx.setLineDash(look.dash ?? []);
+  ctx.beginPath();
+  ctx.moveTo(x1, y1);
+  ctx.lineTo(tipX, tipY);
+  ctx.stroke();
+  ctx.globalAlpha = 1;
+  ctx.setLineDash([]);
+  ctx.fillStyle = look.colour;
+  ctx.beginPath();
+  if (progress < 1) {
+    ctx.arc(tipX, tipY, 4.5, 0, 2 * Math.PI);
+    ctx.fill();
+    ctx.lineWidth = 1.5;
+    ctx.strokeStyle = look.halo;
+    ctx.stroke();
+  } else if (look.head !== false) {
+    for (const [x, y] of arrowHead(x1, y1, x2, y2)) ctx.lineTo(x, y);
+    ctx.fill();
   }
 }

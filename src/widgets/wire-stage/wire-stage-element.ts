@@ -17,6 +17,7 @@ import { FlightAnimator } from "../shared/flight.ts";
 import { setAttr, setData, setFlag, setText } from "../shared/dom-writes.ts";
 import { createTappedSocket, type TappedSocket } from "../shared/tapped-socket.ts";
 import { readPalette } from "./side-canvas.ts";
+import { onThemeChange } from "../shared/theme-change.ts";
 import { SideView, type SideSnapshot } from "./side-view.ts";
 import { decodeRecording, encodeRecording, hashFor, recordingFromHash, recordingFromJson, recordingToJson, STORAGE_KEY, stepFromHash, type StageRecording } from "./stage-link.ts";
 import { formatBytes, formatStageTime, type StageItem, type StageSide } from "./stage-items.ts";
@@ -74,7 +75,6 @@ export default class WireStageElement extends HTMLElement {
   #reducedMotion: MediaQueryList | null = null;
   #resize: ResizeObserver | null = null;
   #intersection: IntersectionObserver | null = null;
-  #themeObserver: MutationObserver | null = null;
   #widths: Record<StageSide, number> = { ws: 0, http: 0 };
   #drawnUpTo = -1;
   #lastAnnounceAt = 0;
@@ -117,9 +117,7 @@ export default class WireStageElement extends HTMLElement {
       const next = readPalette(this);
       for (const side of SIDES) views[side].setPalette(next);
     };
-    this.#themeObserver = new MutationObserver(repaint);
-    this.#themeObserver.observe(document.documentElement, { attributes: true, attributeFilter: ["data-theme"] });
-    matchMedia("(prefers-color-scheme: dark)").addEventListener("change", repaint, { signal });
+    onThemeChange(repaint, signal);
     const player = createActor(wireStagePlayerMachine, { input: { speed: Number(part<HTMLSelectElement>(this, "speed").value), stepwise: this.#reducedMotion.matches } });
     player.subscribe(() => this.#renderPlayer());
     player.start();
@@ -155,7 +153,6 @@ export default class WireStageElement extends HTMLElement {
     this.#afterFrameTask = null;
     this.#resize?.disconnect();
     this.#intersection?.disconnect();
-    this.#themeObserver?.disconnect();
     this.#animator?.clear();
     this.#session?.stop();
     this.#connection?.stop();
