@@ -85,10 +85,15 @@ export class LaneCanvas {
     return true;
   }
 
+  /** False while the lane has no area (a hidden slide in presenter mode): nothing to paint. */
+  get drawable(): boolean {
+    return this.canvas.width > 0 && this.canvas.height > 0;
+  }
+
   /** Draws everything that stays still into the off-screen layer. */
   paintStill(frame: LaneFrame): void {
     const kept = this.#still;
-    if (!kept) return;
+    if (!kept || !this.drawable) return;
     const ctx = kept.context;
     const { rows, top, geometry: g, palette } = frame;
     ctx.setTransform(1, 0, 0, 1, 0, 0);
@@ -119,7 +124,7 @@ export class LaneCanvas {
   /** A frame of the view: the still layer, then the markers in flight and their rows' rings. */
   paint(frame: LaneFrame): void {
     const ctx = this.#context;
-    if (!ctx || !this.#still) return;
+    if (!ctx || !this.#still || !this.drawable) return;
     const { rows, top, geometry: g, palette } = frame;
     ctx.setTransform(1, 0, 0, 1, 0, 0);
     ctx.clearRect(0, 0, this.canvas.width, this.canvas.height);
