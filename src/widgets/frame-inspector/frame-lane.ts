@@ -19,7 +19,7 @@ import type { Palette } from "../wire-stage/side-canvas.ts";
 import { bytesLabel, formatMs, frameLabel, payloadPreview, side } from "./describe-capture.ts";
 import { FLIGHT_MS, MAX_MARKERS_IN_FLIGHT } from "./flight-pace.ts";
 import { LaneCanvas, type LaneFrame } from "./lane-canvas.ts";
-import { laneGeometry, LaneRows, markerOf, rowShape, type LaneGeometry, type LaneRow } from "./lane-rows.ts";
+import { laneGeometry, LaneRows, laneTime, markerOf, rowShape, type LaneGeometry, type LaneRow } from "./lane-rows.ts";
 
 export const MAX_SEQUENCE_ROWS = 24;
 const DROP_BATCH = 12;
@@ -178,7 +178,7 @@ export class FrameLane {
     item.className = `dir-${frame.dir}`;
     item.append(button);
     this.#parts.list.append(item);
-    const row = this.#rows.add({ key, kind: "frame", dir: frame.dir, text: `${frameLabel(frame)} ${payloadPreview(frame, 24)}`, time, full: `${button.textContent}.` });
+    const row = this.#rows.add({ key, kind: "frame", dir: frame.dir, text: `${frameLabel(frame)} ${payloadPreview(frame, 24)}`, time: laneTime(frame.t - origin), full: `${button.textContent}.` });
     this.#items.set(key, { item, row, button });
     if (reassembled) {
       const note = document.createElement("li");

@@ -151,10 +151,10 @@ export class LaneCanvas {
       return;
     }
     ctx.font = `11px ${palette.fontMono}`;
-    // Right-aligned just clear of the row's band, so times line up on their decimal places.
+    // Right-aligned clear of the row's band and its focus ring, so times line up on their decimals.
     ctx.textAlign = "right";
     ctx.fillStyle = palette.fgMuted;
-    ctx.fillText(row.time, g.clientX - 14, shape.y1 + 4);
+    ctx.fillText(row.time, g.clientX - 17, shape.y1 + 4);
     ctx.font = `${LABEL_FONT_PX}px ${palette.fontBody}`;
     ctx.textAlign = "center";
     ctx.fillStyle = palette.fg;

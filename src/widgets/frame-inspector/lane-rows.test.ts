@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { FRAME_ROW_PX, laneGeometry, LaneRows, markerOf, MESSAGE_ROW_PX, rowShape, TIME_PX } from "./lane-rows.ts";
+import { FRAME_ROW_PX, laneGeometry, LaneRows, laneTime, markerOf, MESSAGE_ROW_PX, rowShape, TIME_PX } from "./lane-rows.ts";
 
 const frame = (key: string, dir: "in" | "out" = "in") => ({ key, kind: "frame" as const, dir, text: `text ${key}`, time: "+1.0 ms", full: `frame ${key}` });
 
@@ -58,5 +58,16 @@ describe("the frame lane's rows", () => {
     const shape = rowShape(rows.add({ ...frame("x"), text: "continuation · more to come · 13 bytes “ent in three fragments”" }), narrow);
     expect(shape.label.length).toBeLessThanOrEqual(narrow.labelChars);
     expect(shape.label.endsWith("…")).toBe(true);
+  });
+
+  it("writes a frame's time in at most nine characters, in milliseconds, seconds, then minutes", () => {
+    expect(laneTime(0.44)).toBe("+0.4 ms");
+    expect(laneTime(999.94)).toBe("+999.9 ms");
+    expect(laneTime(999.96)).toBe("+1.00 s");
+    expect(laneTime(1234)).toBe("+1.23 s");
+    expect(laneTime(59_994)).toBe("+59.99 s");
+    expect(laneTime(60_000)).toBe("+1:00.0");
+    expect(laneTime(1_000_300)).toBe("+16:40.3");
+    for (const ms of [0, 5, 999, 1000, 59_999, 60_000, 600_000, 3_600_000, 59_999_000]) expect(laneTime(ms).length).toBeLessThanOrEqual(9);
   });
 });

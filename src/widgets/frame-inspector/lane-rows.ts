@@ -18,6 +18,20 @@ const EDGE_PX = 18;
 
 export type LaneRowKind = "frame" | "message";
 
+/**
+ * A frame's time since the connection opened, as the lane's margin shows it: never wider than
+ * nine characters, so it fits beside the browser's side however long the session ("+16:40.3"
+ * after a quarter of an hour rather than "+1000.30 s").
+ */
+export function laneTime(ms: number): string {
+  if (ms < 999.95) return `+${ms.toFixed(1)} ms`;
+  if (ms < 60_000) return `+${(ms / 1000).toFixed(2)} s`;
+  const tenths = Math.floor(ms / 100);
+  const minutes = Math.floor(tenths / 600);
+  const seconds = (tenths % 600) / 10;
+  return `+${minutes}:${seconds.toFixed(1).padStart(4, "0")}`;
+}
+
 export interface LaneRow {
   /** The frame's key (`dir:start`), or the key of the frame a message note follows, with ":message". */
   key: string;
