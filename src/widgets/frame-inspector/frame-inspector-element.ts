@@ -52,10 +52,10 @@ const DIRECTIONS = ["in", "out"] as const;
 const PACED_VIEWS_EVERY_MS = 1000;
 /**
  * How often the view is drawn at most while it follows the live connection. A message brings
- * several changes (the page's send, the frame the lab read, its echo, the page's receipt, each
- * marker landing) a few milliseconds apart; drawn as they come, each would cost the browser a
- * whole frame of style, layout and paint. Drawn together, five times a second, the lane still
- * looks immediate and the markers (painted in the lane's own frames) move on in between.
+ * several changes (the page's send, the frame the lab read, its echo, the page's receipt) a few
+ * milliseconds apart; drawn as they come, each would cost the browser a whole frame of style,
+ * layout and paint. Drawn together, five times a second, the lane still looks immediate and the
+ * markers (painted in the lane's own frames) move on in between.
  */
 const LIVE_DRAW_EVERY_MS = 200;
 
