@@ -11,7 +11,7 @@
 //
 // The canvas is not the only way in: its fallback content (a list of buttons, one per frame) is
 // what keyboards and screen readers use, and the focused button's row gets a focus ring here.
-import { paintArrow, type Palette } from "../wire-stage/side-canvas.ts";
+import { offscreenLayer, paintArrow, sizeForScreen, type Palette } from "../wire-stage/side-canvas.ts";
 import { LABEL_FONT_PX } from "../wire-stage/stage-layout.ts";
 import { rowShape, type LaneGeometry, type LaneRow } from "./lane-rows.ts";
 
@@ -27,17 +27,6 @@ export interface LaneFrame {
   focused: { row: LaneRow; element: Element } | null;
 }
 
-interface Layer {
-  canvas: HTMLCanvasElement;
-  context: CanvasRenderingContext2D;
-}
-
-function layer(): Layer | null {
-  const canvas = document.createElement("canvas");
-  const context = canvas.getContext("2d");
-  return context ? { canvas, context } : null;
-}
-
 /** The band a row's ring, selection and focus are drawn round. */
 function band(row: LaneRow, g: LaneGeometry): [number, number, number, number] {
   return [g.clientX - 10, row.y + 2, g.serverX - g.clientX + 20, row.height - 4];
@@ -46,8 +35,7 @@ function band(row: LaneRow, g: LaneGeometry): [number, number, number, number] {
 export class LaneCanvas {
   readonly canvas: HTMLCanvasElement;
   #context: CanvasRenderingContext2D | null;
-  #still = layer();
-  #width = 300;
+  #still = offscreenLayer();
   #height = 300;
   #ratio = 1;
   /** The content y the still layer was painted at (NaN: not painted yet). */
@@ -60,16 +48,12 @@ export class LaneCanvas {
 
   /** Sizes the canvas to `width` × `height` CSS pixels, sharp on high-density screens. */
   resize(width: number, height: number): void {
-    this.#width = width;
     this.#height = height;
-    this.#ratio = Math.min(3, Math.max(1, globalThis.devicePixelRatio || 1));
-    for (const target of [this.canvas, this.#still?.canvas]) {
-      if (!target) continue;
-      target.width = Math.round(width * this.#ratio);
-      target.height = Math.round(height * this.#ratio);
+    this.#ratio = sizeForScreen(this.canvas, width, height);
+    if (this.#still) {
+      this.#still.canvas.width = this.canvas.width;
+      this.#still.canvas.height = this.canvas.height;
     }
-    this.canvas.style.width = `${width}px`;
-    this.canvas.style.height = `${height}px`;
     this.#stillTop = Number.NaN;
   }
 

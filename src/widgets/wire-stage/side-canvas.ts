@@ -60,23 +60,36 @@ const CULL_PX = 24;
 /** The off-screen layers are this many view heights tall. */
 const TRACK_FACTOR = 4;
 
-/** An off-screen layer in content coordinates, starting at content y `base`. */
-interface Layer {
+/** An off-screen canvas something is drawn into once, to be copied onto the visible one. */
+export interface Layer {
   canvas: HTMLCanvasElement;
   context: CanvasRenderingContext2D;
 }
 
-function layer(): Layer | null {
+export function offscreenLayer(): Layer | null {
   const canvas = document.createElement("canvas");
   const context = canvas.getContext("2d");
   return context ? { canvas, context } : null;
 }
 
+/**
+ * Sizes a visible canvas to `width` × `height` CSS pixels, sharp on high-density screens, and
+ * returns the device pixels per CSS pixel it was sized with (capped: 3 is sharp enough).
+ */
+export function sizeForScreen(canvas: HTMLCanvasElement, width: number, height: number): number {
+  const ratio = Math.min(3, Math.max(1, globalThis.devicePixelRatio || 1));
+  canvas.width = Math.round(width * ratio);
+  canvas.height = Math.round(height * ratio);
+  canvas.style.width = `${width}px`;
+  canvas.style.height = `${height}px`;
+  return ratio;
+}
+
 export class SideCanvas {
   readonly canvas: HTMLCanvasElement;
   #context: CanvasRenderingContext2D | null;
-  #arrows = layer();
-  #labels = layer();
+  #arrows = offscreenLayer();
+  #labels = offscreenLayer();
   #width = 300;
   #height = 300;
   #ratio = 1;
@@ -98,11 +111,7 @@ export class SideCanvas {
   resize(width: number, height: number): void {
     this.#width = width;
     this.#height = height;
-    this.#ratio = Math.min(3, Math.max(1, globalThis.devicePixelRatio || 1));
-    this.canvas.width = Math.round(width * this.#ratio);
-    this.canvas.height = Math.round(height * this.#ratio);
-    this.canvas.style.width = `${width}px`;
-    this.canvas.style.height = `${height}px`;
+    this.#ratio = sizeForScreen(this.canvas, width, height);
     for (const kept of [this.#arrows, this.#labels]) {
       if (!kept) continue;
       kept.canvas.width = this.canvas.width;
