@@ -44,6 +44,16 @@ async function openTwins(options: { scheme?: "light" | "dark"; width?: number } 
   return twins;
 }
 
+/**
+ * Opens a record's "Every byte" details and waits for its grid: the grid is built on the
+ * details' toggle event, which the browser fires in a task of its own after the click, so
+ * reading the grid straight after the click can find nothing (a CI run once did).
+ */
+async function openRecordBytes(item: Locator, summary: RegExp = /^Every byte of this record/): Promise<void> {
+  await item.getByText(summary).click();
+  await item.locator(".record-bytes[open] [role=listbox] [role=option]").first().waitFor();
+}
+
 async function run(twins: Locator): Promise<void> {
   await twins.getByRole("button", { name: "Run the twins" }).click();
   await page.locator('sp-tls-twin[data-run="shown"]').waitFor({ timeout: 15_000 });
@@ -75,7 +85,7 @@ describe("lesson 7: ws:// and wss://", () => {
     const twins = await openTwins();
     await run(twins);
     const hello = twins.locator("[data-part=wss-items] > li").first();
-    await hello.getByText(/^Every byte of this record \([\d,]+\)$/).click();
+    await openRecordBytes(hello, /^Every byte of this record \([\d,]+\)$/);
     const grid = hello.getByRole("listbox", { name: "Record bytes: use the arrow keys to explain each byte" });
     const explanation = hello.locator(".explanation");
     // The grid shows the record's own bytes: the header the item's title line shows.
@@ -89,7 +99,7 @@ describe("lesson 7: ws:// and wss://", () => {
     expect(await hello.locator(".fields").innerText()).toMatch(/cipher suite offered \(bytes \d+–\d+, 2 bytes = 4865\): 0x1301: TLS_AES_128_GCM_SHA256/);
     expect(await hello.locator(".fields").innerText()).toMatch(/key_share data .*RFC 8446 §4\.2\.8/);
     const encrypted = twins.locator("[data-part=wss-items] > li").filter({ hasText: "application_data record" }).last();
-    await encrypted.getByText(/^Every byte of this record/).click();
+    await openRecordBytes(encrypted);
     const legend = (await encrypted.locator(".fields > li").allInnerTexts());
     expect(legend.map((line) => line.split(" (")[0])).toEqual(["content type", "legacy_record_version", "length", "encrypted_record", "authentication tag"]);
     expect(legend[4]).toMatch(/^authentication tag \(bytes \d+–\d+, 16 bytes\)/);
@@ -98,7 +108,7 @@ describe("lesson 7: ws:// and wss://", () => {
   it("fits a 390 px phone without sideways scrolling", async () => {
     const twins = await openTwins({ width: 390 });
     await run(twins);
-    await twins.locator("[data-part=wss-items] > li").first().getByText(/^Every byte of this record/).click();
+    await openRecordBytes(twins.locator("[data-part=wss-items] > li").first());
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
   });
 
@@ -106,7 +116,7 @@ describe("lesson 7: ws:// and wss://", () => {
     const twins = await openTwins({ scheme });
     expect(await axeViolations(page), "idle").toEqual([]);
     await run(twins);
-    await twins.locator("[data-part=wss-items] > li").first().getByText(/^Every byte of this record/).click();
+    await openRecordBytes(twins.locator("[data-part=wss-items] > li").first());
     await page.locator("sp-quiz form").first().getByRole("button", { name: "Check answer" }).click();
     expect(await axeViolations(page), "after a run").toEqual([]);
   });
