@@ -33,6 +33,9 @@ export default defineConfig({
           fileParallelism: false,
           testTimeout: 60_000,
           hookTimeout: 240_000,
+          // Several widgets write their running text at most once a second (it costs layout);
+          // the default 1 s poll could give up just before such a write on a busy machine.
+          expect: { poll: { timeout: 5_000 } },
         },
       },
     ],

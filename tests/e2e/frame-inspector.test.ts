@@ -186,9 +186,12 @@ describe("lesson 5: the frame inspector on your own connection", () => {
     });
     await page.waitForFunction(() => Number(document.querySelector("sp-frame-inspector")!.getAttribute("data-step")) >= 300);
     await inspector.locator("summary", { hasText: "Event log" }).click();
-    await page.waitForTimeout(1200); // the log follows live at the pace of the other running text
-    const total = Number(await inspector.getAttribute("data-step"));
     const log = inspector.locator("[data-part=log]");
+    // The log follows live at most once a second, after a draw paced at 200 ms: wait until it
+    // ends on the newest event.
+    const logEndsOnNewest = async (): Promise<number> => Number(await log.getAttribute("start")) - 1 + (await log.locator("li").count()) - Number(await inspector.getAttribute("data-step"));
+    await expect.poll(logEndsOnNewest).toBe(0);
+    const total = Number(await inspector.getAttribute("data-step"));
     const listed = await log.locator("li").count();
     expect(listed).toBeGreaterThanOrEqual(200);
     expect(listed).toBeLessThanOrEqual(250);
@@ -235,6 +238,9 @@ describe("lesson 5: the frame inspector on your own connection", () => {
     const total = Number(await inspector.getAttribute("data-step"));
     expect(total).toBeGreaterThan(4);
 
+    // Pausing and stepping save the recording (for deep links): any save of this session will do.
+    const saved = (): Promise<string | null> => page.evaluate(() => localStorage.getItem("sp:inspector-recording"));
+    const savedBefore = await saved();
     await inspector.getByRole("button", { name: "Pause" }).focus();
     await page.keyboard.press("ArrowLeft");
     await page.keyboard.press("ArrowLeft");
@@ -246,11 +252,13 @@ describe("lesson 5: the frame inspector on your own connection", () => {
     expect(await inspector.getAttribute("data-step")).toBe("0");
     expect(await inspector.locator(".sequence li").count()).toBe(0);
     for (let i = 0; i < 4; i++) await page.keyboard.press("ArrowRight");
-    expect(new URL(page.url()).hash).toBe("#inspector-step=4");
+    // page.url() follows a replaceState through a DevTools event, not in step with the key press.
+    await expect.poll(() => new URL(page.url()).hash).toBe("#inspector-step=4");
     const framesAtStep = await inspector.locator(".sequence li").count();
 
     const link = page.url();
-    await page.waitForTimeout(400); // the recording is saved for deep links shortly after it changes
+    // The recording is saved for deep links shortly after it changes (a timer): wait for it.
+    await expect.poll(saved).not.toBe(savedBefore);
     const second = await browser.context.newPage();
     const secondWatch = watchPage(second);
     await second.goto(link);

@@ -132,7 +132,7 @@ describe("lesson 2: the wire stage and the inspector", () => {
     await inspector.getByRole("button", { name: "Burst of 5" }).click();
     await waitForRow(inspector.locator(".sequence li.dir-out button").nth(4));
     const serverSide = inspector.locator("[data-part=boundaries-out]");
-    // The byte views follow a live burst a few times a second, not with every frame.
+    // The byte views follow a live burst once a second, not with every frame.
     await expect.poll(() => serverSide.locator(".span.frame").count()).toBeGreaterThanOrEqual(5);
     expect(await serverSide.locator(".span.chunk").count()).toBeGreaterThanOrEqual(1);
     expect(await inspector.locator("[data-part=boundaries-in] .span.chunk").count()).toBe(0);

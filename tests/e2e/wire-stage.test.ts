@@ -251,6 +251,8 @@ describe.each(["light", "dark"] as const)("the stage's accessibility in the %s t
       else await push.click();
       await itemOn(stage, "ws", (item) => item.kind === "data");
       await stage.locator("details").evaluateAll((all) => all.forEach((d) => ((d as HTMLDetailsElement).open = true)));
+      // The transcript is written on the details' toggle event, a task after the opening.
+      await stage.locator("[data-part=transcript] li").first().waitFor();
       expect(await axeViolations(page), `${slug} playing`).toEqual([]);
       await stage.getByRole("button", { name: "Pause" }).click();
       await stage.getByRole("button", { name: "Step back one event" }).click();
