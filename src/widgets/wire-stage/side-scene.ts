@@ -134,10 +134,15 @@ export class SideScene {
     return this.#folds;
   }
 
-  /** The labels of the items in the scene, in no particular order. */
+  /**
+   * The labels of the items in the scene, in no particular order. Walks the scene's items, a
+   * screenful, not every label placed so far: placements are kept for the whole recording (so
+   * a label looks the same when its item scrolls back in), and this runs in every frame.
+   */
   *labels(): Generator<SceneLabel> {
-    for (const [owner, state] of this.#labels) {
-      if (!state.shown) continue;
+    for (const owner of this.#items.keys()) {
+      const state = this.#labels.get(owner);
+      if (!state?.shown) continue;
       const placed = this.#placed.get(owner)!;
       yield { owner, x: this.#geometry.labelX, y: placed.y, text: state.text };
     }
