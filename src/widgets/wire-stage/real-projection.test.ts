@@ -53,6 +53,17 @@ describe("the real conversation on the chosen link", () => {
     expect(items[1]!.label).toContain("101");
   });
 
+  it("writes each item's sentence from its own figures: who sent it, what it is, its size, when it leaves and lands", () => {
+    const { items } = project(50);
+    expect(items.map((i) => i.full)).toEqual([
+      `WebSocket (real), 0 ms: your browser → lab, the opening handshake request (RFC 6455 §4.1), ${request.length} B on the wire, lands at 50 ms.`,
+      `WebSocket (real), 50 ms: lab → your browser, the handshake response, “HTTP/1.1 101 Switching Protocols” (RFC 6455 §4.2.2), ${response.length} B on the wire, lands at 100 ms.`,
+      "WebSocket (real), 110 ms: your browser → lab, “Hello” (6-byte header, masked), 11 B on the wire, lands at 160 ms.",
+      "WebSocket (real), 160 ms: lab → your browser, “Hello” (2-byte header), 7 B on the wire, lands at 210 ms.",
+      "WebSocket (real), 2.15 s: lab → your browser, ping 5 B (2-byte header), 7 B on the wire, lands at 2.20 s.",
+    ]);
+  });
+
   it("never shows an answer leaving before what it answers has arrived", () => {
     const { items } = project(50);
     const [req, res, msg, echo] = items;

@@ -20,7 +20,7 @@ import { FrameDecoder } from "../../protocol/frame-decoder.ts";
 import type { DecodedFrame } from "../../protocol/frame-types.ts";
 import { describeOpcode, OPCODE } from "../../protocol/opcodes.ts";
 import type { Direction, TapEvent } from "../../protocol/tap-events.ts";
-import { formatBytes, formatStageTime, type StageItem } from "./stage-items.ts";
+import { formatBytes, formatStageTime, type StageItem, type StagePeer, type StageSide } from "./stage-items.ts";
 
 export interface RealMessage {
   /** Stage time the message left its sender. */
@@ -158,9 +158,8 @@ export class RealProjection {
 
   #frame(dir: Direction, t: number, frame: DecodedFrame, update: RealUpdate): void {
     const control = frame.opcode >= 8;
-    const masked = frame.masked ? ", masked" : "";
     const label = frameLabel(frame);
-    const item = this.#item(dir, t, frame.raw.length, frame.headerLength, control ? "control" : "data", label, `${label} (${frame.headerLength}-byte header${masked})`, control);
+    const item = this.#item(dir, t, frame.raw.length, frame.headerLength, control ? "control" : "data", label, { masked: frame.masked }, control);
     update.items.push(item);
     if (control) return;
     this.#partialPayload[dir] += frame.payload.length;
@@ -178,8 +177,12 @@ export class RealProjection {
     }
   }
 
-  /** Places one item: its real moment, shifted as causality needs, landing one one-way time later. */
-  #item(dir: Direction, t: number, bytes: number, headerBytes: number, kind: StageItem["kind"], label: string, about: string, answersPeer = false): StageItem {
+  /**
+   * Places one item: its real moment, shifted as causality needs, landing one one-way time later.
+   * `about` is what the item's sentence says it is: a handshake's own words, or, for a frame,
+   * whether it was masked (its sentence then names its label and header size).
+   */
+  #item(dir: Direction, t: number, bytes: number, headerBytes: number, kind: StageItem["kind"], label: string, about: string | { masked: boolean }, answersPeer = false): StageItem {
     const real = t - (this.#origin ?? t);
     const other: Direction = dir === "in" ? "out" : "in";
     // The page may only send once its socket is open, and answers (pong, close) after what they answer;
@@ -190,18 +193,42 @@ export class RealProjection {
     this.#lastDepart[dir] = departAt;
     const arriveAt = departAt + this.oneWayMs;
     this.#lastArrival[dir] = arriveAt;
-    const who = dir === "in" ? "your browser → lab" : "lab → your browser";
-    return {
-      id: this.#nextId(),
-      side: "ws",
-      from: dir === "in" ? "client" : "server",
-      departAt,
-      arriveAt,
-      label,
-      full: `WebSocket (real), ${formatStageTime(departAt)}: ${who}, ${about}, ${formatBytes(bytes)} on the wire, lands at ${formatStageTime(arriveAt)}.`,
-      bytes,
-      headerBytes,
-      kind,
-    };
+    return new RealItem({ id: this.#nextId(), side: "ws", from: dir === "in" ? "client" : "server", departAt, arriveAt, label, bytes, headerBytes, kind }, about);
+  }
+}
+
+/** A frame or handshake message of the reader's connection; its sentence is written when read (see StageItem.full). */
+class RealItem implements StageItem {
+  readonly id: number;
+  readonly side: StageSide;
+  readonly from: StagePeer;
+  readonly departAt: number;
+  readonly arriveAt: number;
+  readonly label: string;
+  readonly bytes: number;
+  readonly headerBytes: number;
+  readonly kind: StageItem["kind"];
+  /** A handshake's own words; null for a frame. */
+  readonly #about: string | null;
+  readonly #masked: boolean;
+
+  constructor(fields: Omit<StageItem, "full" | "arriveAt"> & { arriveAt: number }, about: string | { masked: boolean }) {
+    this.id = fields.id;
+    this.side = fields.side;
+    this.from = fields.from;
+    this.departAt = fields.departAt;
+    this.arriveAt = fields.arriveAt;
+    this.label = fields.label;
+    this.bytes = fields.bytes;
+    this.headerBytes = fields.headerBytes;
+    this.kind = fields.kind;
+    this.#about = typeof about === "string" ? about : null;
+    this.#masked = typeof about !== "string" && about.masked;
+  }
+
+  get full(): string {
+    const who = this.from === "client" ? "your browser → lab" : "lab → your browser";
+    const about = this.#about ?? `${this.label} (${this.headerBytes}-byte header${this.#masked ? ", masked" : ""})`;
+    return `WebSocket (real), ${formatStageTime(this.departAt)}: ${who}, ${about}, ${formatBytes(this.bytes)} on the wire, lands at ${formatStageTime(this.arriveAt)}.`;
   }
 }

@@ -23,8 +23,8 @@ export interface SceneItem {
   kind: StageItem["kind"];
   /** Lost on the way (a simulated drop): it stops half way, never lands. */
   lost: boolean;
-  /** The item's sentence, for the tooltip. */
-  full: string;
+  /** What the item was made from: its sentence, written when the tooltip asks for it. */
+  source: StageItem;
   x1: number;
   y1: number;
   /** Where the trip ends (half way across for a lost item). */
@@ -201,7 +201,7 @@ export class SideScene {
     const x2full = toServer ? g.serverX : g.clientX;
     const y1 = this.y(item.departAt);
     const y2 = this.y(item.arriveAt ?? item.departAt + 1);
-    const scene: SceneItem = { id: item.id, from: item.from, kind: item.kind, lost, full: item.full, x1, y1, x2: lost ? (x1 + x2full) / 2 : x2full, y2, progress: 0 };
+    const scene: SceneItem = { id: item.id, from: item.from, kind: item.kind, lost, source: item, x1, y1, x2: lost ? (x1 + x2full) / 2 : x2full, y2, progress: 0 };
     this.#items.set(item.id, scene);
     this.#placeLabel(item, y1, y2);
     this.version++;

@@ -96,7 +96,7 @@ export class SideView {
       height: scene.height,
       items: [...scene.items.values()].map((item) => {
         const tip = markerAt(item);
-        return { id: item.id, from: item.from, kind: item.kind, lost: item.lost, landed: item.progress >= 1, full: item.full, x1: item.x1, y1: item.y1, x2: item.x2, y2: item.y2, markerX: tip.x, markerY: tip.y };
+        return { id: item.id, from: item.from, kind: item.kind, lost: item.lost, landed: item.progress >= 1, full: item.source.full, x1: item.x1, y1: item.y1, x2: item.x2, y2: item.y2, markerX: tip.x, markerY: tip.y };
       }),
       labels: [...scene.labels()].map((label) => label.text),
     };
@@ -106,7 +106,7 @@ export class SideView {
     const canvas = this.#canvas.canvas;
     const box = canvas.getBoundingClientRect();
     const hit = this.scene.hit(event.clientX - box.left, event.clientY - box.top + this.scene.top);
-    if (hit) canvas.title = hit.full;
+    if (hit) canvas.title = hit.source.full;
     else canvas.removeAttribute("title");
   }
 }
