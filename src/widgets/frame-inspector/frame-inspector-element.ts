@@ -574,8 +574,10 @@ export default class FrameInspectorElement extends HTMLElement {
   #renderPacedInTurns(): void {
     this.#cancelTurn?.();
     this.#renderPacedText();
+    this.#lane?.stepAside();
     this.#cancelTurn = afterNextFrame(() => {
       this.#renderPendingBoundaries();
+      this.#lane?.stepAside();
       this.#cancelTurn = afterNextFrame(() => {
         this.#cancelTurn = null;
         this.#renderPendingDetail();

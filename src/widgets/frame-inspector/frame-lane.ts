@@ -91,6 +91,8 @@ export class FrameLane {
   #visible = false;
   #stillDirty = true;
   #frame = 0;
+  /** Set by stepAside: the next animation frame paints nothing (see there). */
+  #skipNextFrame = false;
   #wait: ReturnType<typeof setTimeout> | null = null;
   #paintedAt = -Infinity;
   #observers: { disconnect(): void }[] = [];
@@ -311,6 +313,16 @@ export class FrameLane {
   }
 
   /**
+   * The inspector has just written its paced views (text, byte views): the browser lays them out
+   * and paints them in the next frame. The lane sits that frame out and paints in the one after,
+   * so the two costs fall in different frames instead of adding up to one long task; a marker
+   * moves a frame later (16 ms), which nobody sees.
+   */
+  stepAside(): void {
+    if (this.#frame !== 0 || this.#wait !== null) this.#skipNextFrame = true;
+  }
+
+  /**
    * Paints in the next animation frame, and keeps painting while markers travel, at most every
    * FRAME_MS: each painted frame hands the browser a new bitmap to composite, and the screen's
    * frames in between would add cost, not motion the eye can follow.
@@ -327,6 +339,11 @@ export class FrameLane {
     }
     this.#frame = requestAnimationFrame((at) => {
       this.#frame = 0;
+      if (this.#skipNextFrame) {
+        this.#skipNextFrame = false;
+        this.#schedule();
+        return;
+      }
       this.#paintedAt = at;
       this.#paint();
       if (this.#animator.active > 0) this.#schedule();

@@ -96,6 +96,8 @@ export default class WireStageElement extends HTMLElement {
   /** Work held for a task of its own after the frame being drawn, by kind (see #afterFrame). */
   #afterFrameWork = new Map<string, () => void>();
   #afterFrameTask: ReturnType<typeof setTimeout> | null = null;
+  /** Text was written after the last frame: the next frame lays it out and draws no diagram (see #tick). */
+  #textFrame = false;
 
   connectedCallback(): void {
     this.#abort = new AbortController();
@@ -344,7 +346,11 @@ export default class WireStageElement extends HTMLElement {
     if (!session || !player) return;
     const live = this.#liveTime();
     const elapsed = Math.min(250, Math.max(0, at - this.#lastFrameAt));
-    if (elapsed >= FRAME_MS) {
+    // A frame that lays out text just written (the status, the totals) draws no diagram: drawn
+    // together, the two costs added up to a long task; the diagram moves a frame later instead.
+    const textFrame = this.#textFrame;
+    this.#textFrame = false;
+    if (elapsed >= FRAME_MS && !textFrame) {
       this.#flushText();
       const busy = (this.#animator?.active ?? 0) > 0;
       if (this.#viewWouldMove(live, elapsed, busy, at)) {
@@ -355,7 +361,7 @@ export default class WireStageElement extends HTMLElement {
     }
     const busy = (this.#animator?.active ?? 0) > 0;
     const open = readyStateOf(this.#connection?.getSnapshot().value) === "OPEN";
-    if (this.#visible && !document.hidden && (open || player.getSnapshot().matches("live") || busy)) {
+    if (this.#visible && !document.hidden && (open || player.getSnapshot().matches("live") || busy || textFrame)) {
       // Frames are drawn at most every FRAME_MS: the screen's frames in between would only run
       // the page's rendering steps for nothing, so the next frame is asked for when it is due.
       const wait = FRAME_MS - (performance.now() - this.#lastFrameAt) - 10;
@@ -580,9 +586,13 @@ export default class WireStageElement extends HTMLElement {
     this.#afterFrameWork.set(kind, work);
     this.#afterFrameTask ??= setTimeout(() => {
       this.#afterFrameTask = null;
-      const waiting = [...this.#afterFrameWork.values()];
+      const waiting = [...this.#afterFrameWork];
       this.#afterFrameWork.clear();
-      for (const run of waiting) run();
+      for (const [kind, run] of waiting) {
+        run();
+        // Everything but the simulation's advance writes text.
+        if (kind !== "advance") this.#textFrame = true;
+      }
     }, 0);
   }
 
