@@ -23,7 +23,7 @@ export interface StageItem {
    * One sentence for the transcript and the tooltips. The items made from a session write it
    * when it is read (a getter): a recording holds thousands of items, few are ever hovered, and
    * a sentence built ahead of time is a dozen small strings the garbage collector walks for as
-   * long as the recording lives (measured: a third of the heap's objects after 3 minutes).
+   * long as the recording lives (measured: 125,000 rope pieces after 3 minutes at 20 messages/s).
    */
   readonly full: string;
   bytes: number;
