@@ -159,7 +159,7 @@ export class RealProjection {
   #frame(dir: Direction, t: number, frame: DecodedFrame, update: RealUpdate): void {
     const control = frame.opcode >= 8;
     const label = frameLabel(frame);
-    const item = this.#item(dir, t, frame.raw.length, frame.headerLength, control ? "control" : "data", label, { masked: frame.masked }, control);
+    const item = this.#item(dir, t, frame.raw.length, frame.headerLength, control ? "control" : "data", label, frame.masked, control);
     update.items.push(item);
     if (control) return;
     this.#partialPayload[dir] += frame.payload.length;
@@ -182,7 +182,7 @@ export class RealProjection {
    * `about` is what the item's sentence says it is: a handshake's own words, or, for a frame,
    * whether it was masked (its sentence then names its label and header size).
    */
-  #item(dir: Direction, t: number, bytes: number, headerBytes: number, kind: StageItem["kind"], label: string, about: string | { masked: boolean }, answersPeer = false): StageItem {
+  #item(dir: Direction, t: number, bytes: number, headerBytes: number, kind: StageItem["kind"], label: string, about: string | boolean, answersPeer = false): StageItem {
     const real = t - (this.#origin ?? t);
     const other: Direction = dir === "in" ? "out" : "in";
     // The page may only send once its socket is open, and answers (pong, close) after what they answer;
@@ -199,36 +199,27 @@ export class RealProjection {
 
 /** A frame or handshake message of the reader's connection; its sentence is written when read (see StageItem.full). */
 class RealItem implements StageItem {
-  readonly id: number;
-  readonly side: StageSide;
-  readonly from: StagePeer;
-  readonly departAt: number;
-  readonly arriveAt: number;
-  readonly label: string;
-  readonly bytes: number;
-  readonly headerBytes: number;
-  readonly kind: StageItem["kind"];
-  /** A handshake's own words; null for a frame. */
-  readonly #about: string | null;
-  readonly #masked: boolean;
+  // Declared, not defined: the constructor's Object.assign gives them their values.
+  declare readonly id: number;
+  declare readonly side: StageSide;
+  declare readonly from: StagePeer;
+  declare readonly departAt: number;
+  declare readonly arriveAt: number;
+  declare readonly label: string;
+  declare readonly bytes: number;
+  declare readonly headerBytes: number;
+  declare readonly kind: StageItem["kind"];
+  /** A handshake's own words; for a frame, whether it was masked. */
+  readonly #about: string | boolean;
 
-  constructor(fields: Omit<StageItem, "full" | "arriveAt"> & { arriveAt: number }, about: string | { masked: boolean }) {
-    this.id = fields.id;
-    this.side = fields.side;
-    this.from = fields.from;
-    this.departAt = fields.departAt;
-    this.arriveAt = fields.arriveAt;
-    this.label = fields.label;
-    this.bytes = fields.bytes;
-    this.headerBytes = fields.headerBytes;
-    this.kind = fields.kind;
-    this.#about = typeof about === "string" ? about : null;
-    this.#masked = typeof about !== "string" && about.masked;
+  constructor(fields: Omit<StageItem, "full" | "arriveAt"> & { arriveAt: number }, about: string | boolean) {
+    Object.assign(this, fields);
+    this.#about = about;
   }
 
   get full(): string {
     const who = this.from === "client" ? "your browser → lab" : "lab → your browser";
-    const about = this.#about ?? `${this.label} (${this.headerBytes}-byte header${this.#masked ? ", masked" : ""})`;
+    const about = typeof this.#about === "string" ? this.#about : `${this.label} (${this.headerBytes}-byte header${this.#about ? ", masked" : ""})`;
     return `WebSocket (real), ${formatStageTime(this.departAt)}: ${who}, ${about}, ${formatBytes(this.bytes)} on the wire, lands at ${formatStageTime(this.arriveAt)}.`;
   }
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { itemFromTraceMessage, MomentList, formatStageTime } from "./stage-items.ts";
+import { MomentList, SimulatedItem, formatStageTime } from "./stage-items.ts";
 
 describe("moments of the stage", () => {
   it("stays sorted and distinct when times come almost in order", () => {
@@ -50,7 +50,7 @@ describe("moments of the stage", () => {
 
 describe("HTTP items from the simulation", () => {
   it("says which way, what, how big and when it lands", () => {
-    const item = itemFromTraceMessage(7, { id: 1, from: "client", sentAt: 0, arrivesAt: 50, connection: 1, layer: "http", label: "POST /echo", bytes: 400, headerBytes: 389 });
+    const item = new SimulatedItem(7, { id: 1, from: "client", sentAt: 0, arrivesAt: 50, connection: 1, layer: "http", label: "POST /echo", bytes: 400, headerBytes: 389 });
     expect(item).toMatchObject({ id: 7, side: "http", from: "client", departAt: 0, arriveAt: 50, kind: "http", bytes: 400 });
     expect(item.full).toContain("browser → server");
     expect(item.full).toContain("389 B of headers");

@@ -42,23 +42,21 @@ export function formatBytes(bytes: number): string {
 }
 
 /** An HTTP-side item for a simulated message: a TCP segment or an HTTP message. */
-export function itemFromTraceMessage(id: number, message: TraceMessage): StageItem {
-  return new SimulatedItem(id, message);
-}
-
-class SimulatedItem implements StageItem {
-  readonly side = "http";
-  readonly id: number;
-  readonly from: StagePeer;
-  readonly departAt: number;
-  readonly arriveAt: number | null;
-  readonly label: string;
-  readonly bytes: number;
-  readonly headerBytes: number;
-  readonly kind: "tcp" | "http";
+export class SimulatedItem implements StageItem {
+  // Declared, not defined: the constructor gives them their values.
+  declare readonly side: "http";
+  declare readonly id: number;
+  declare readonly from: StagePeer;
+  declare readonly departAt: number;
+  declare readonly arriveAt: number | null;
+  declare readonly label: string;
+  declare readonly bytes: number;
+  declare readonly headerBytes: number;
+  declare readonly kind: "tcp" | "http";
   readonly #retransmission: boolean;
 
   constructor(id: number, message: TraceMessage) {
+    this.side = "http";
     this.id = id;
     this.from = message.from;
     this.departAt = message.sentAt;
@@ -67,14 +65,14 @@ class SimulatedItem implements StageItem {
     this.bytes = message.bytes;
     this.headerBytes = message.headerBytes;
     this.kind = message.layer === "tcp" ? "tcp" : "http";
-    this.#retransmission = message.retransmission === true;
+    this.#retransmission = !!message.retransmission;
   }
 
   get full(): string {
-    const [from, to] = this.from === "client" ? ["browser", "server"] : ["server", "browser"];
+    const direction = this.from === "client" ? "browser → server" : "server → browser";
     const when = this.arriveAt === null ? "lost on the way" : `arrives at ${formatStageTime(this.arriveAt)}`;
     const headers = this.kind === "tcp" ? "" : ` (${formatBytes(this.headerBytes)} of headers)`;
-    return `HTTP (simulated), ${formatStageTime(this.departAt)}: ${from} → ${to}, ${this.label}${this.#retransmission ? " (sent again)" : ""}, ${formatBytes(this.bytes)}${headers}, ${when}.`;
+    return `HTTP (simulated), ${formatStageTime(this.departAt)}: ${direction}, ${this.label}${this.#retransmission ? " (sent again)" : ""}, ${formatBytes(this.bytes)}${headers}, ${when}.`;
   }
 }
 

@@ -11,7 +11,7 @@ import { startLiveScenario, type LiveKind, type LiveScenario } from "../../sim/l
 import type { Totals } from "../../sim/trace.ts";
 import type { TapEvent } from "../../protocol/tap-events.ts";
 import { RealProjection } from "./real-projection.ts";
-import { itemFromTraceMessage, MomentList, type StageItem, type StageSide } from "./stage-items.ts";
+import { MomentList, SimulatedItem, type StageItem, type StageSide } from "./stage-items.ts";
 import { TimeAxis } from "./time-axis.ts";
 
 export type HttpModel = LiveKind;
@@ -165,7 +165,7 @@ export class StageSession {
     const messages = this.#sim.messages;
     for (; this.#simSeen < messages.length; this.#simSeen++) {
       const message = messages[this.#simSeen]!;
-      const item = itemFromTraceMessage(this.#nextId++, message);
+      const item = new SimulatedItem(this.#nextId++, message);
       if (message.from === "server" && message.layer === "http" && message.label.startsWith("200 OK (echo") && this.#httpEchoSends.length > 0 && message.arrivesAt !== null) {
         addToStat(this.#httpEcho, message.arrivesAt - this.#httpEchoSends.shift()!);
       }
