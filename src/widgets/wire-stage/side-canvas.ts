@@ -9,6 +9,11 @@
 // between them. The layers are redrawn whole only when the window nears their end, the theme
 // changes, or the scene jumps (a reset, a step back in time).
 //
+// A layer's pixels are allocated only when something is first drawn into it, or ahead of that by
+// `prepareLayer()` in an idle moment, one layer at a time. Allocating is the cost: the bitmap is
+// written through once, and the four layers of a stage (about 3 MB each at 1280 px wide) took
+// 60 ms in one task when they were allocated with the first, still empty, paint.
+//
 // The canvas is a picture only: its accessible name says what it shows, the transcript lists
 // every item, and the tooltip (the canvas's title) gives the full sentence of the arrow under the
 // pointer. Colours and fonts come from the page's CSS custom properties, read again when the
@@ -101,6 +106,8 @@ export class SideCanvas {
   #landed = new Set<number>();
   /** Labels in the labels layer: their text and its width. */
   #written = new Map<number, { text: string; width: number }>();
+  /** The layers whose pixels are allocated at the current size (see the file's comment). */
+  #allocated = new Set<Layer>();
 
   constructor(canvas: HTMLCanvasElement) {
     this.canvas = canvas;
@@ -112,12 +119,51 @@ export class SideCanvas {
     this.#width = width;
     this.#height = height;
     this.#ratio = sizeForScreen(this.canvas, width, height);
+    // The old pixels are let go now and the new size allocated when first needed; a layer already
+    // of the right size (a new session on the same stage) is kept and cleared by the next paint.
     for (const kept of [this.#arrows, this.#labels]) {
-      if (!kept) continue;
-      kept.canvas.width = this.canvas.width;
-      kept.canvas.height = Math.round(height * TRACK_FACTOR * this.#ratio);
+      if (!kept || (kept.canvas.width === this.canvas.width && kept.canvas.height === this.#layerHeight())) continue;
+      kept.canvas.width = 0;
+      kept.canvas.height = 0;
+      this.#allocated.delete(kept);
     }
     this.#base = Number.NaN;
+  }
+
+  /**
+   * Allocates one layer not yet allocated at the current size, ahead of the first frame that
+   * draws into it. Returns false when there was none left to allocate.
+   */
+  prepareLayer(): boolean {
+    const next = [this.#arrows, this.#labels].find((kept) => kept && !this.#allocated.has(kept));
+    if (!next) return false;
+    this.#allocate(next);
+    return true;
+  }
+
+  #allocate(kept: Layer): void {
+    kept.canvas.width = this.canvas.width;
+    kept.canvas.height = this.#layerHeight();
+    // Clearing writes the bitmap through: the allocation's cost is paid here, not in a frame.
+    kept.context.clearRect(0, 0, kept.canvas.width, kept.canvas.height);
+    this.#allocated.add(kept);
+    this.#placeLayer(kept);
+  }
+
+  #layerHeight(): number {
+    return Math.round(this.#height * TRACK_FACTOR * this.#ratio);
+  }
+
+  /** Maps content coordinates onto the layer, whose top is content y `#base`. */
+  #placeLayer(kept: Layer): void {
+    const base = Number.isFinite(this.#base) ? this.#base : 0;
+    kept.context.setTransform(this.#ratio, 0, 0, this.#ratio, 0, -base * this.#ratio);
+  }
+
+  /** The layer, allocated now if it was not yet (something is about to be drawn into it). */
+  #ready(kept: Layer): Layer {
+    if (!this.#allocated.has(kept)) this.#allocate(kept);
+    return kept;
   }
 
   paint(scene: SideScene, palette: Palette): void {
@@ -134,9 +180,10 @@ export class SideCanvas {
       this.#landed.clear();
       this.#written.clear();
       for (const kept of [this.#arrows, this.#labels]) {
+        if (!this.#allocated.has(kept)) continue;
         kept.context.setTransform(1, 0, 0, 1, 0, 0);
         kept.context.clearRect(0, 0, kept.canvas.width, kept.canvas.height);
-        kept.context.setTransform(this.#ratio, 0, 0, this.#ratio, 0, -this.#base * this.#ratio);
+        this.#placeLayer(kept);
       }
     }
     this.#keepLanded(scene, palette);
@@ -147,10 +194,10 @@ export class SideCanvas {
     // Content coordinates from here on: y down the time axis, the window starting at `top`.
     ctx.setTransform(this.#ratio, 0, 0, this.#ratio, 0, -top * this.#ratio);
     this.#paintAxis(ctx, scene, palette, top, bottom);
-    this.#copy(ctx, this.#arrows, top);
+    if (this.#allocated.has(this.#arrows)) this.#copy(ctx, this.#arrows, top);
     const flying = [...scene.items.values()].filter((item) => item.progress < 1 && Math.max(item.y1, item.y2) >= top - CULL_PX && Math.min(item.y1, item.y2) <= bottom + CULL_PX);
     this.#paintArrows(ctx, flying, palette);
-    this.#copy(ctx, this.#labels, top);
+    if (this.#allocated.has(this.#labels)) this.#copy(ctx, this.#labels, top);
   }
 
   /** Draws the visible slice of a layer onto the canvas (whose transform maps content y). */
@@ -206,7 +253,7 @@ export class SideCanvas {
         fresh.push(item);
       }
     }
-    if (fresh.length > 0) this.#paintArrows(this.#arrows!.context, fresh, palette);
+    if (fresh.length > 0) this.#paintArrows(this.#ready(this.#arrows!).context, fresh, palette);
     // Scrolled away: forgotten (they are gone from the layer at its next redraw).
     if (this.#landed.size > 4 * scene.items.size + 64) for (const id of this.#landed) if (!scene.items.has(id)) this.#landed.delete(id);
   }
@@ -220,6 +267,7 @@ export class SideCanvas {
       if (before?.text === label.text) continue;
       if (!styled) {
         styled = true;
+        this.#ready(this.#labels!);
         ctx.font = `${LABEL_FONT_PX}px ${palette.fontBody}`;
         ctx.textAlign = "center";
       }

@@ -40,6 +40,11 @@ export class SideView {
     this.#paintedVersion = -1;
   }
 
+  /** Allocates one of the canvas's layers ahead of need; false when all are (see side-canvas.ts). */
+  prepareLayer(): boolean {
+    return this.#canvas.prepareLayer();
+  }
+
   /** New colours (the theme changed): painted again at once. */
   setPalette(palette: Palette): void {
     this.#palette = palette;

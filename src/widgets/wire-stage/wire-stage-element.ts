@@ -12,6 +12,7 @@ import { createActor } from "xstate";
 import { echoConnectionMachine, readyStateOf, type EchoConnectionActor } from "../../machines/echo-connection.ts";
 import { advanceLive, wireStagePlayerMachine, type WireStagePlayerActor } from "../../machines/wire-stage-player.ts";
 import type { TapCommand, TapEvent } from "../../protocol/tap-events.ts";
+import { afterNextFrame } from "../shared/after-next-frame.ts";
 import { writeDeepLink } from "../shared/deep-link.ts";
 import { FlightAnimator } from "../shared/flight.ts";
 import { setAttr, setData, setFlag, setText } from "../shared/dom-writes.ts";
@@ -98,6 +99,8 @@ export default class WireStageElement extends HTMLElement {
   #afterFrameTask: ReturnType<typeof setTimeout> | null = null;
   /** Text was written after the last frame: the next frame lays it out and draws no diagram (see #tick). */
   #textFrame = false;
+  /** Cancels the pending allocation of a canvas layer (see #prepareLayers). */
+  #layerPrep: (() => void) | null = null;
 
   connectedCallback(): void {
     this.#abort = new AbortController();
@@ -153,6 +156,8 @@ export default class WireStageElement extends HTMLElement {
     this.#frameWait = null;
     if (this.#afterFrameTask) clearTimeout(this.#afterFrameTask);
     this.#afterFrameTask = null;
+    this.#layerPrep?.();
+    this.#layerPrep = null;
     this.#resize?.disconnect();
     this.#intersection?.disconnect();
     this.#animator?.clear();
@@ -209,6 +214,22 @@ export default class WireStageElement extends HTMLElement {
     this.#animator?.clear();
     for (const side of SIDES) this.#views[side].reset(this.#widths[side] || 300, heightPx, scale);
     this.#paint(true);
+    this.#prepareLayers();
+  }
+
+  /**
+   * Allocates the canvases' off-screen layers one at a time, each in a task of its own after a
+   * frame, so the frame that first draws into them does not pay for all four at once.
+   */
+  #prepareLayers(): void {
+    if (this.#layerPrep) return;
+    const next = (): void => {
+      this.#layerPrep = null;
+      const views = this.#views;
+      // `some` stops at the first side that had a layer left to allocate.
+      if (views && SIDES.some((side) => views[side].prepareLayer())) this.#layerPrep = afterNextFrame(next);
+    };
+    this.#layerPrep = afterNextFrame(next);
   }
 
   // ── the connection ─────────────────────────────────────────────────────────
