@@ -25,7 +25,11 @@ function load(): Promise<HighlighterCore> {
       import("shiki/dist/themes/github-light-high-contrast.mjs"),
       import("shiki/dist/themes/github-dark-high-contrast.mjs"),
     ]);
-    return createHighlighterCore({ themes: [light.default, dark.default], langs: [httpWireGrammar], engine: createJavaScriptRegexEngine() });
+    const core = await createHighlighterCore({ themes: [light.default, dark.default], langs: [httpWireGrammar], engine: createJavaScriptRegexEngine() });
+    // The first text highlighted compiles the grammar's patterns: that happens in the next task,
+    // not in this one, which has just set the themes and the grammar up.
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    return core;
   })();
   return highlighter;
 }

@@ -133,7 +133,15 @@ export default class TimelineElement extends HTMLElement {
   #start(signal: AbortSignal): void {
     const trace = this.#run(this.#link);
     if (!trace) return;
+    // The player and the controls in a task of their own again: on a first visit, the code of
+    // the simulation and of the player runs for the first time, and compiling it is most of the
+    // cost (together, 40 to 100 ms in one task on the bench's machine).
+    setTimeout(() => {
+      if (!signal.aborted) this.#startPlayer(trace, signal);
+    }, 0);
+  }
 
+  #startPlayer(trace: Trace, signal: AbortSignal): void {
     const reduced = matchMedia("(prefers-reduced-motion: reduce)");
     const linked = timeFromHash(location.hash, this.#id);
     const actor = createActor(timelinePlayerMachine, {
