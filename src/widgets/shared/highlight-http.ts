@@ -1,11 +1,12 @@
 // Shiki in the browser, for protocol text that only exists at run time (the handshake a
 // reader's own browser just sent). Loaded on first use, with only the small HTTP-head grammar
-// (http-wire-grammar.ts), the two code themes and Shiki's JavaScript regex engine (no
-// WebAssembly), so pages that never show a live handshake never download it. Output uses the same --shiki-light / --shiki-dark
-// variables as the build-time highlighting, so global.css themes both alike.
+// (http-wire-grammar.ts, its patterns already JavaScript regular expressions), the two code
+// themes and Shiki's raw JavaScript engine (no WebAssembly, no regex converter), so pages that
+// never show a live handshake never download it. Output uses the same --shiki-light /
+// --shiki-dark variables as the build-time highlighting, so global.css themes both alike.
 import type { HighlighterCore } from "shiki/core";
 import { codeThemes } from "../../layouts/code-themes.ts";
-import { httpWireGrammar } from "./http-wire-grammar.ts";
+import { httpWireGrammarPrecompiled } from "./http-wire-grammar.ts";
 
 export interface ThemedToken {
   content: string;
@@ -20,14 +21,14 @@ function load(): Promise<HighlighterCore> {
     // One after the other, not all at once: each module then runs in a task of its own, and no
     // single task holds the page still for the whole of Shiki's start-up.
     const { createHighlighterCore } = await import("shiki/core");
-    const { createJavaScriptRegexEngine } = await import("shiki/engine/javascript");
+    const { createJavaScriptRawEngine } = await import("shiki/engine/javascript");
     const [light, dark] = await Promise.all([
       import("shiki/dist/themes/github-light-high-contrast.mjs"),
       import("shiki/dist/themes/github-dark-high-contrast.mjs"),
     ]);
-    const core = await createHighlighterCore({ themes: [light.default, dark.default], langs: [httpWireGrammar], engine: createJavaScriptRegexEngine() });
-    // The first text highlighted compiles the grammar's patterns: that happens in the next task,
-    // not in this one, which has just set the themes and the grammar up.
+    const core = await createHighlighterCore({ themes: [light.default, dark.default], langs: [httpWireGrammarPrecompiled], engine: createJavaScriptRawEngine() });
+    // The first text highlighted runs the tokeniser's code for the first time (compiling it): that
+    // happens in the next task, not in this one, which has just set the themes and grammar up.
     await new Promise((resolve) => setTimeout(resolve, 0));
     return core;
   })();
