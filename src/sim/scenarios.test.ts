@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { defaultLink, defaultScenario, runScenario } from "./scenarios.ts";
+import { defaultLink, defaultScenario, runScenario, runScenarioInSlices } from "./scenarios.ts";
 import { describeMessage } from "./describe.ts";
 import { totals } from "./trace.ts";
 import type { LinkSettings, ScenarioKind, ScenarioRequest } from "./trace.ts";
@@ -75,5 +75,28 @@ describe("runScenario", () => {
     const trace = runScenario({ kind: "short-polling", link: { oneWayMs: -5, jitterMs: Number.NaN, lossRate: 2, bandwidthBytesPerSecond: 0, seed: 3 }, pollIntervalMs: 0, durationMs: 500 });
     expect(trace.messages.every((m) => m.arrivesAt === null)).toBe(true); // a loss rate above 1 loses everything
     expect(runScenario({ kind: "tcp", link: defaultLink, dataSegments: 2, dropSegment: 9 }).messages.some((m) => m.retransmission)).toBe(false);
+  });
+});
+
+describe("runScenarioInSlices", () => {
+  it.each(kinds)("%s: gives the trace runScenario gives, pausing between slices", async (kind) => {
+    const lossy = request(kind, { jitterMs: 15, lossRate: 0.1, seed: 42 });
+    let pauses = 0;
+    const pause = async (): Promise<void> => {
+      pauses++;
+    };
+    // A slice of 0 ms holds one step of the clock: the most pauses a run can have.
+    const sliced = await runScenarioInSlices(lossy, 0, pause);
+    expect(sliced).toStrictEqual(runScenario(lossy));
+    expect(pauses).toBeGreaterThan(3);
+  });
+
+  it("pauses only before and after starting the machine when the whole run fits in a slice", async () => {
+    let pauses = 0;
+    const trace = await runScenarioInSlices(request("http11"), 60_000, async () => {
+      pauses++;
+    });
+    expect(trace).toStrictEqual(runScenario(request("http11")));
+    expect(pauses).toBe(2);
   });
 });

@@ -39,6 +39,7 @@ const SVG = "http://www.w3.org/2000/svg";
 
 type Engine = {
   runScenario?: (request: ScenarioRequest) => Trace;
+  runScenarioInSlices?: (request: ScenarioRequest) => Promise<Trace>;
   defaultScenario?: Partial<Record<ScenarioKind, Omit<ScenarioRequest, "kind" | "link">>>;
   defaultLink?: LinkSettings;
 };
@@ -122,20 +123,18 @@ export default class TimelineElement extends HTMLElement {
     }
     this.#link = { ...(this.#engine.defaultLink ?? FALLBACK_LINK) };
     this.#prepareSettings();
-    // The first run of the simulation is the costliest part of a timeline's start (the state
-    // machines' code runs for the first time): it gets a task of its own, apart from the
-    // definition of the element, so that neither holds the page up for long.
-    setTimeout(() => {
-      if (!signal.aborted) this.#start(signal);
-    }, 0);
+    void this.#start(signal);
   }
 
-  #start(signal: AbortSignal): void {
-    const trace = this.#run(this.#link);
-    if (!trace) return;
-    // The player and the controls in a task of their own again: on a first visit, the code of
-    // the simulation and of the player runs for the first time, and compiling it is most of the
-    // cost (together, 40 to 100 ms in one task on the bench's machine).
+  /**
+   * The first run of the simulation is the costliest part of a timeline's start: on a first
+   * visit the state machines' code is compiled as it first runs (40 to 100 ms in one task on the
+   * bench's machine). It runs in slices, in tasks apart from the element's definition, and the
+   * player and the controls start in a task after it.
+   */
+  async #start(signal: AbortSignal): Promise<void> {
+    const trace = await this.#runFirst(this.#link);
+    if (!trace || signal.aborted) return;
     setTimeout(() => {
       if (!signal.aborted) this.#startPlayer(trace, signal);
     }, 0);
@@ -183,23 +182,44 @@ export default class TimelineElement extends HTMLElement {
   /** Runs the scenario on a link; on failure says why and keeps what was shown. */
   #run(link: LinkSettings): Trace | null {
     try {
-      // Only the TCP timeline has a "which segment is lost" choice.
-      const drop = this.querySelector<HTMLSelectElement>('[data-part="drop"]');
-      const chosen: Partial<ScenarioRequest> = drop ? { dropSegment: drop.value === "" ? null : Number(drop.value) } : {};
-      // A lesson may ask for a number of requests (validated at build time in Timeline.astro).
-      if (this.dataset.requests) chosen.requests = Number(this.dataset.requests);
-      const request: ScenarioRequest = { ...(this.#engine.defaultScenario?.[this.#kind] ?? {}), ...chosen, kind: this.#kind, link };
-      const trace = this.#engine.runScenario!(request);
-      if (!trace || !Array.isArray(trace.messages) || !Number.isFinite(trace.duration)) throw new Error("it returned no trace");
-      this.#trace = trace;
-      this.#moments = traceMoments(trace);
-      this.#renderTranscript(trace);
-      part(this, "problem").hidden = true;
-      return trace;
+      return this.#accept(this.#engine.runScenario!(this.#request(link)));
     } catch (error) {
-      this.#fail(`The simulation could not run (${error instanceof Error ? error.message : String(error)}).`);
-      return null;
+      return this.#runFailed(error);
     }
+  }
+
+  /** The same as #run, in slices when the engine can (see #start). */
+  async #runFirst(link: LinkSettings): Promise<Trace | null> {
+    const sliced = this.#engine.runScenarioInSlices;
+    if (typeof sliced !== "function") return this.#run(link);
+    try {
+      return this.#accept(await sliced(this.#request(link)));
+    } catch (error) {
+      return this.#runFailed(error);
+    }
+  }
+
+  #request(link: LinkSettings): ScenarioRequest {
+    // Only the TCP timeline has a "which segment is lost" choice.
+    const drop = this.querySelector<HTMLSelectElement>('[data-part="drop"]');
+    const chosen: Partial<ScenarioRequest> = drop ? { dropSegment: drop.value === "" ? null : Number(drop.value) } : {};
+    // A lesson may ask for a number of requests (validated at build time in Timeline.astro).
+    if (this.dataset.requests) chosen.requests = Number(this.dataset.requests);
+    return { ...(this.#engine.defaultScenario?.[this.#kind] ?? {}), ...chosen, kind: this.#kind, link };
+  }
+
+  #accept(trace: Trace): Trace {
+    if (!trace || !Array.isArray(trace.messages) || !Number.isFinite(trace.duration)) throw new Error("it returned no trace");
+    this.#trace = trace;
+    this.#moments = traceMoments(trace);
+    this.#renderTranscript(trace);
+    part(this, "problem").hidden = true;
+    return trace;
+  }
+
+  #runFailed(error: unknown): null {
+    this.#fail(`The simulation could not run (${error instanceof Error ? error.message : String(error)}).`);
+    return null;
   }
 
   /** The selects show the engine's default link, whatever the build-time markup guessed. */
