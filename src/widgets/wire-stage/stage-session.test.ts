@@ -96,6 +96,27 @@ describe("a wire stage session", () => {
     expect(live.httpTotals().requests).toBeGreaterThanOrEqual(4);
   });
 
+  it("catches up on a long stretch in parts of at most maxSpanMs, with the same items as in one go", () => {
+    const whole = new StageSession(settings("short-polling"));
+    const parts = new StageSession(settings("short-polling"));
+    for (const session of [whole, parts]) for (const event of conversation(2)) session.pushTap(event);
+    const start = whole.end;
+    whole.advance(start);
+    parts.advance(start);
+    whole.advance(start + 60_000);
+    let calls = 0;
+    while (parts.simulatedTo < start + 60_000) {
+      parts.advance(start + 60_000, 10_000);
+      calls++;
+    }
+    expect(calls).toBe(6);
+    expect(parts.simulatedTo).toBe(start + 60_000);
+    const strip = (s: StageSession) => s.items.http.map(({ id: _id, ...rest }) => ({ ...rest }));
+    // A minute of polling once a second: about sixty polls, each a request and its answer.
+    expect(whole.items.http.length).toBeGreaterThan(100);
+    expect(strip(parts)).toEqual(strip(whole));
+  });
+
   it("numbers its steps as a replay does when each event reaches it before its moment (what a deep link relies on)", () => {
     const events = conversation(3);
     const http = settings("request-response");

@@ -86,6 +86,7 @@ export class StageSession {
   #real: RealProjection;
   #sim: LiveScenario;
   #simSeen = 0;
+  #simulatedTo = -Infinity;
   #nextId = 1;
   #ws: WsTotals = this.#emptyWsTotals();
   /** Departures of the page's messages waiting for their echo, on each side. */
@@ -157,10 +158,21 @@ export class StageSession {
     return { reset: update.reset, items: update.items, notes: update.notes };
   }
 
-  /** Runs the HTTP side up to `liveTime`; returns the HTTP items that happened by then. */
-  advance(liveTime: number): StageItem[] {
-    this.#sim.advanceTo(liveTime);
-    this.axis.extendTo(liveTime);
+  /** How far in time the HTTP side has been run (-Infinity before the first advance). */
+  get simulatedTo(): number {
+    return this.#simulatedTo;
+  }
+
+  /**
+   * Runs the HTTP side up to `liveTime`, or only `maxSpanMs` past where it stopped when that is
+   * sooner (a caller catching up on a long stretch does it in parts); returns the HTTP items that
+   * happened by then.
+   */
+  advance(liveTime: number, maxSpanMs = Infinity): StageItem[] {
+    const to = Number.isFinite(this.#simulatedTo) ? Math.min(liveTime, this.#simulatedTo + maxSpanMs) : liveTime;
+    this.#simulatedTo = Math.max(this.#simulatedTo, to);
+    this.#sim.advanceTo(to);
+    this.axis.extendTo(to);
     const fresh: StageItem[] = [];
     const messages = this.#sim.messages;
     for (; this.#simSeen < messages.length; this.#simSeen++) {

@@ -29,6 +29,8 @@ import { DELIVERS_PUSHES, isHttpModel, POSTS_MESSAGES, replaySession, StageSessi
 const MAX_TRANSCRIPT_ROWS = 300;
 const ANNOUNCE_EVERY_MS = 1500;
 const REDUCED_MOTION_JUMP_MS = 3000;
+/** The most simulated time (ms) one task runs the HTTP side on when catching up (see #advanceAfterFrame). */
+const CATCH_UP_SPAN_MS = 10_000;
 /** At most this often (ms) is a frame drawn: 20 a second moves a dot smoothly enough, and each frame's repaint is the costly part. */
 const FRAME_MS = 48;
 /** While paused, the live edge is still recorded, a few times a second. */
@@ -409,7 +411,14 @@ export default class WireStageElement extends HTMLElement {
    */
   #advanceAfterFrame(): void {
     this.#afterFrame("advance", true, () => {
-      const fresh = this.#session?.advance(this.#liveTime()) ?? [];
+      const session = this.#session;
+      if (!session) return;
+      const live = this.#liveTime();
+      // Back on screen after minutes away (nothing runs while the stage is off screen), the
+      // simulation catches up CATCH_UP_SPAN_MS at a time, each part in a task of its own: ten
+      // minutes of polling once a second were 160 ms in one task unthrottled.
+      const fresh = session.advance(live, CATCH_UP_SPAN_MS);
+      if (session.simulatedTo < live) this.#advanceAfterFrame();
       if (fresh.length === 0) return;
       this.#pendingTranscript.push(...fresh);
       this.#totalsDirty = true;
