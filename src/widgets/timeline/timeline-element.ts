@@ -33,6 +33,7 @@ import {
   transcript,
 } from "./trace-view.ts";
 import { writeDeepLink } from "../shared/deep-link.ts";
+import { inFrames } from "../shared/in-frames.ts";
 import { formatCount } from "../shared/format-count.ts";
 
 const SVG = "http://www.w3.org/2000/svg";
@@ -63,6 +64,13 @@ function text(content: string, attributes: Record<string, string | number>, pare
   if (full && full !== content) svg("title", {}, element).textContent = full;
   return element;
 }
+
+/**
+ * Labels shown per frame the first time a diagram is drawn. The first use of each font size and
+ * weight in an SVG costs the browser a font lookup inside its layout (5 to 15 ms each on the
+ * bench's machine; a diagram uses six or seven): all of them at once made a 40 to 60 ms frame.
+ */
+const FIRST_LABELS_PER_FRAME = 8;
 
 const round1 = (n: number): string => (Math.round(n * 10) / 10).toString();
 
@@ -107,6 +115,9 @@ export default class TimelineElement extends HTMLElement {
   #interacted = false;
   #resize: ResizeObserver | null = null;
   #width = 0;
+  /** Whether a diagram has been drawn before: its fonts are ready and its labels show at once. */
+  #drawnBefore = false;
+  #cancelLabels: () => void = () => {};
 
   connectedCallback(): void {
     this.#abort = new AbortController();
@@ -165,6 +176,7 @@ export default class TimelineElement extends HTMLElement {
     this.#abort.abort();
     this.#resize?.disconnect();
     this.#resize = null;
+    this.#cancelLabels();
     this.#actor?.stop();
     this.#actor = null;
     this.#drawn = null;
@@ -411,8 +423,20 @@ export default class TimelineElement extends HTMLElement {
     const nowLine = svg("line", { x1: 40, x2: width - 4, y1: top, y2: top }, now);
     const nowText = text("", { class: "halo", x: 4, y: top - 4 }, now);
 
+    this.#cancelLabels();
+    if (!this.#drawnBefore) this.#showLabelsInFrames(root);
+    this.#drawnBefore = true;
     box.replaceChildren(root);
     return { trace, layout, arrows, notes, now, nowLine, nowText };
+  }
+
+  /** The first drawing's labels appear a few per frame (see FIRST_LABELS_PER_FRAME). */
+  #showLabelsInFrames(root: SVGSVGElement): void {
+    const labels = [...root.querySelectorAll("text")];
+    for (const label of labels) label.setAttribute("display", "none");
+    this.#cancelLabels = inFrames(labels, FIRST_LABELS_PER_FRAME, (batch) => {
+      for (const label of batch) label.removeAttribute("display");
+    });
   }
 
   #renderDiagram(trace: Trace, time: number, momentTime: number, follow: boolean): void {
