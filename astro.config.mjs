@@ -36,5 +36,21 @@ export default defineConfig({
     // its first paint instead of the whole site's 64 KB (Lighthouse's FCP about 0.1 s sooner).
     // SP_NO_MINIFY=1 keeps function names readable in a browser profile (bench investigations).
     build: { assetsInlineLimit: 0, cssCodeSplit: true, minify: process.env.SP_NO_MINIFY ? false : "esbuild" },
+    plugins: [
+      {
+        // No <link rel=modulepreload> for a widget's chunks. Vite's preload helper appends one
+        // link per chunk (up to 17 for a widget) in the task that starts the widget's download:
+        // 30 to 80 ms in one task on the bench's machine, the longest task of a lesson's start.
+        // Without them the browser finds each chunk in the module that imports it: up to four
+        // more round trips for the deepest widgets (5 levels of chunks), each short when the lab
+        // is served from this machine or the classroom's LAN, and a widget starts loading a
+        // screen before it is seen (start-when-visible.ts). Set here because Astro overrides
+        // vite.build.modulePreload.
+        name: "switching-protocols:no-module-preload",
+        configEnvironment(name) {
+          if (name === "client") return { build: { modulePreload: false } };
+        },
+      },
+    ],
   },
 });

@@ -36,10 +36,9 @@ export function defineWhenVisible(tag: string, load: () => Promise<{ default: Cu
     if (started) return;
     started = true;
     observer?.disconnect();
-    // The download starts in a task of its own. Calling load() adds a <link rel=modulepreload>
-    // to the page for each of the module's chunks (up to 16), 30 to 55 ms on the bench's machine,
-    // and the browser reports every observer's entries in one task: widgets coming into view
-    // together would otherwise pay for all their links in that one task.
+    // The download starts in a task of its own: the browser reports every observer's entries in
+    // one task, and widgets coming into view together would otherwise start all their downloads
+    // in that one task.
     setTimeout(() => load().then(
       (module) => defineInTurn(() => {
         if (!customElements.get(tag)) customElements.define(tag, module.default);
