@@ -364,7 +364,11 @@ export class FrameLane {
     };
     if (this.#stillDirty) {
       this.#stillDirty = false;
+      const fresh = this.#painter.fresh;
       this.#painter.paintStill(frame);
+      // Freshly sized canvases: the still layer's first drawing and the view's each allocate
+      // pixels, so the view is painted in the next frame rather than adding to this one.
+      if (fresh) return this.#schedule();
     }
     this.#painter.paint(frame);
   }
