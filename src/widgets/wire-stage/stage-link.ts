@@ -20,13 +20,17 @@ export interface StageRecording {
   events: TapEvent[];
 }
 
+// Compiled once: a live stage checks the address on every frame it draws.
+const STEP_IN_HASH = new RegExp(`(?:^#|&)${STEP_KEY}=(\\d{1,6})(?:&|$)`);
+const RECORDING_IN_HASH = new RegExp(`(?:^#|&)${RECORDING_KEY}=([A-Za-z0-9_-]{1,${MAX_LINKED_CHARS}})(?:&|$)`);
+
 export function stepFromHash(hash: string): number | null {
-  const match = new RegExp(`(?:^#|&)${STEP_KEY}=(\\d{1,6})(?:&|$)`).exec(hash);
+  const match = STEP_IN_HASH.exec(hash);
   return match ? Number(match[1]) : null;
 }
 
 export function recordingFromHash(hash: string): string | null {
-  const match = new RegExp(`(?:^#|&)${RECORDING_KEY}=([A-Za-z0-9_-]{1,${MAX_LINKED_CHARS}})(?:&|$)`).exec(hash);
+  const match = RECORDING_IN_HASH.exec(hash);
   return match ? match[1]! : null;
 }
 
