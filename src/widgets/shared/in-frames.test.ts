@@ -1,34 +1,13 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { inFrames } from "./in-frames.ts";
+import { useFakeFrames } from "./frame-test-helpers.ts";
 
 describe("inFrames", () => {
-  // A stand-in for the browser's frames, as in after-next-frame.test.ts.
-  let frameCallbacks: Map<number, FrameRequestCallback>;
-  let nextId: number;
-  const drawFrame = (): void => {
-    const callbacks = [...frameCallbacks.values()];
-    frameCallbacks.clear();
-    for (const callback of callbacks) callback(0);
-  };
+  const frames = useFakeFrames();
   const frameThenTask = (): void => {
-    drawFrame();
+    frames.drawFrame();
     vi.runOnlyPendingTimers();
   };
-
-  beforeEach(() => {
-    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
-    frameCallbacks = new Map();
-    nextId = 1;
-    vi.stubGlobal("requestAnimationFrame", (callback: FrameRequestCallback) => {
-      frameCallbacks.set(nextId, callback);
-      return nextId++;
-    });
-    vi.stubGlobal("cancelAnimationFrame", (id: number) => frameCallbacks.delete(id));
-  });
-  afterEach(() => {
-    vi.unstubAllGlobals();
-    vi.useRealTimers();
-  });
 
   it("runs one batch per frame, in order, nothing before the first frame", () => {
     const batches: number[][] = [];
@@ -44,7 +23,7 @@ describe("inFrames", () => {
     expect(batches).toEqual([[1, 2, 3], [4, 5, 6], [7]]);
     frameThenTask();
     expect(batches).toHaveLength(3);
-    expect(frameCallbacks.size).toBe(0);
+    expect(frames.waiting).toBe(0);
   });
 
   it("stops when cancelled between batches", () => {
