@@ -26,11 +26,11 @@ function fakeSocket() {
   };
 }
 
-function start() {
+function start(logLimit?: number) {
   const socket = fakeSocket();
   const clock = new SimulatedClock();
   const actor = createActor(echoConnectionMachine.provide({ actors: { socket: socket.actor } }), {
-    input: { url: "ws://lab.test/lab/echo" },
+    input: { url: "ws://lab.test/lab/echo", logLimit },
     clock,
   });
   actor.start();
@@ -148,6 +148,36 @@ describe("echo connection machine", () => {
     expect(log).toHaveLength(MAX_LOG_ENTRIES);
     expect(dropped).toBe(52);
     expect(log.at(-1)).toMatchObject({ content: `m${MAX_LOG_ENTRIES + 49}` });
+  });
+
+  it("keeps the newest entries up to the log limit it was given, and never changes a snapshot's log", () => {
+    const { actor, socket } = start(3);
+    actor.send({ type: "connect.requested", at: 0 });
+    socket.emit({ type: "socket.opened", at: 1 });
+    const before = actor.getSnapshot().context.log;
+    const kept = [...before];
+    for (let i = 0; i < 5; i++) actor.send({ type: "message.send", data: `m${i}`, at: 2 + i });
+    expect(before).toEqual(kept);
+    const { log, dropped, nextId } = actor.getSnapshot().context;
+    expect(log.map((e) => (e.type === "message" ? e.content : e.type))).toEqual(["m2", "m3", "m4"]);
+    expect(log.map((e) => e.id)).toEqual([5, 6, 7]);
+    expect(dropped).toBe(4);
+    expect(nextId).toBe(8);
+  });
+
+  it("keeps no log with a limit of 0, and still follows the connection", () => {
+    const { actor, socket, readyState } = start(0);
+    actor.send({ type: "connect.requested", at: 0 });
+    socket.emit({ type: "socket.opened", at: 1 });
+    const empty = actor.getSnapshot().context.log;
+    for (let i = 0; i < 10; i++) actor.send({ type: "message.send", data: `m${i}`, at: 2 + i });
+    socket.emit({ type: "socket.closed", code: 1000, reason: "", wasClean: true, at: 20 });
+    const { log, dropped, lastClose } = actor.getSnapshot().context;
+    expect(log).toBe(empty);
+    expect(log).toHaveLength(0);
+    expect(dropped).toBe(14);
+    expect(lastClose).toEqual({ code: 1000, reason: "", wasClean: true });
+    expect(readyState()).toBe("CLOSED");
   });
 });
 

@@ -33,7 +33,9 @@ export interface EchoContext {
   /** Page time when the current connection attempt started; entries' `at` are absolute. */
   startedAt: number;
   log: LogEntry[];
-  /** Entries dropped from the front of the log once it passed MAX_LOG_ENTRIES. */
+  /** The most entries the log keeps (the newest): MAX_LOG_ENTRIES unless the input says otherwise. */
+  logLimit: number;
+  /** Entries dropped from the front of the log once it passed `logLimit`. */
   dropped: number;
   nextId: number;
   lastClose: { code: number; reason: string; wasClean: boolean } | null;
@@ -81,17 +83,30 @@ export function closeRequestProblem(code: number | undefined, reason: string | u
   return null;
 }
 
+export interface EchoInput {
+  url: string;
+  /**
+   * The most log entries to keep; 0 for a widget that shows no log (the wire stage, the frame
+   * inspector: they draw the tap's frames instead), which then costs nothing per message.
+   */
+  logLimit?: number;
+}
+
 function appended(context: EchoContext, entry: NewLogEntry): Pick<EchoContext, "log" | "nextId" | "dropped"> {
-  const log = [...context.log, { ...entry, id: context.nextId, connection: context.connection } as LogEntry];
-  const overflow = Math.max(0, log.length - MAX_LOG_ENTRIES);
-  return { log: overflow > 0 ? log.slice(overflow) : log, nextId: context.nextId + 1, dropped: context.dropped + overflow };
+  const nextId = context.nextId + 1;
+  if (context.logLimit === 0) return { log: context.log, nextId, dropped: context.dropped + 1 };
+  // One copy of the kept entries (snapshots are never changed in place), already without the oldest.
+  const overflow = Math.max(0, context.log.length + 1 - context.logLimit);
+  const log = context.log.slice(overflow);
+  log.push({ ...entry, id: context.nextId, connection: context.connection } as LogEntry);
+  return { log, nextId, dropped: context.dropped + overflow };
 }
 
 export const echoConnectionMachine = setup({
   types: {
     context: {} as EchoContext,
     events: {} as EchoEvent,
-    input: {} as { url: string },
+    input: {} as EchoInput,
   },
   actors: {
     // Replaced by the widget (a real WebSocket) and by tests (a fake); see the opening comment.
@@ -106,7 +121,7 @@ export const echoConnectionMachine = setup({
   },
 }).createMachine({
   id: "echoConnection",
-  context: ({ input }) => ({ url: input.url, connection: 0, startedAt: 0, log: [], dropped: 0, nextId: 1, lastClose: null }),
+  context: ({ input }) => ({ url: input.url, connection: 0, startedAt: 0, log: [], logLimit: input.logLimit ?? MAX_LOG_ENTRIES, dropped: 0, nextId: 1, lastClose: null }),
   initial: "idle",
   states: {
     idle: {

@@ -301,7 +301,7 @@ export default class FrameInspectorElement extends HTMLElement {
       onEvent: (event: TapEvent) => this.#recorder?.send({ type: "tap.event", event }),
       onProblem: (message) => this.#setProblem(message),
     });
-    const actor = createActor(echoConnectionMachine.provide({ actors: { socket: this.#tapped.actor } }), { input: { url: this.dataset.path ?? "/lab/echo" } });
+    const actor = createActor(echoConnectionMachine.provide({ actors: { socket: this.#tapped.actor } }), { input: { url: this.dataset.path ?? "/lab/echo", logLimit: 0 } });
     actor.subscribe(() => this.#scheduleRender());
     actor.start();
     this.#connection = actor;

@@ -246,7 +246,7 @@ export default class WireStageElement extends HTMLElement {
       onEvent: (event) => this.#onTap(event),
       onProblem: (message) => this.#setProblem(message),
     });
-    const actor = createActor(echoConnectionMachine.provide({ actors: { socket: this.#tapped.actor } }), { input: { url: "/lab/echo" } });
+    const actor = createActor(echoConnectionMachine.provide({ actors: { socket: this.#tapped.actor } }), { input: { url: "/lab/echo", logLimit: 0 } });
     actor.subscribe(() => this.#renderConnection());
     actor.start();
     this.#connection = actor;
