@@ -136,5 +136,15 @@ describe("lesson 2: the wire stage and the inspector", () => {
     await expect.poll(() => serverSide.locator(".span.frame").count()).toBeGreaterThanOrEqual(5);
     expect(await serverSide.locator(".span.chunk").count()).toBeGreaterThanOrEqual(1);
     expect(await inspector.locator("[data-part=boundaries-in] .span.chunk").count()).toBe(0);
+
+    // A second burst redraws the grid in the boxes already there (made anew every second under a
+    // steady load, they were most of the inspector's garbage): the first box is the same element.
+    const frameBoxes = serverSide.locator(".span.frame");
+    const before = await frameBoxes.count();
+    await frameBoxes.first().evaluate((box) => ((box as HTMLElement & { kept?: boolean }).kept = true));
+    await inspector.getByRole("button", { name: "Burst of 5" }).click();
+    await expect.poll(() => frameBoxes.count()).toBeGreaterThanOrEqual(before + 5);
+    expect(await frameBoxes.first().evaluate((box) => (box as HTMLElement & { kept?: boolean }).kept === true)).toBe(true);
+    expect(await frameBoxes.allInnerTexts()).toEqual(Array.from({ length: await frameBoxes.count() }, (_, i) => `F${i + 1}`));
   });
 });
