@@ -134,6 +134,7 @@ for (const phase of stage.phases) {
   console.log(`    main-thread busy time per message, by tenth of the run: ${phase.busyPerMessageMs.map((n) => n.toFixed(2)).join(" · ")} ms`);
   console.log(`    growth, last tenth over the second ${check(`${phase.view}: busy time growth`, phase.busyGrowth, budgets.busyGrowth, (n) => `${n.toFixed(2)}×`)}`);
 }
+console.log(`  reference page (a canvas redrawn every frame, a list changed every 50 ms), same throttling and time: longest task ${ms(stage.reference.longestTaskMs)} (${stage.reference.longTasksOver50} over 50 ms; no budget: the machine's own floor)`);
 
 if (failures.length > 0) {
   console.error(`\nOver budget:\n  ${failures.join("\n  ")}`);

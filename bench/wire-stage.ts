@@ -9,6 +9,10 @@
 //     fresh page each time: once with the inspector in view, once with the stage. The two sit
 //     thousands of pixels apart on the page, no screen shows both, and a widget out of view
 //     draws nothing, so one run could only ever measure the drawing of one of them.
+//   - reference: the same throttling for the same time on a page that does next to nothing (a
+//     small canvas redrawn every frame, a list item added every 50 ms). Its long tasks are this
+//     machine's and this browser's own (garbage collection, the throttler, other processes), the
+//     floor under the two figures above; printed beside them, with no budget of its own.
 // Bounded: the load stops by itself; the server and the browser are closed at the end.
 import { existsSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
@@ -37,7 +41,31 @@ export interface StageLoadPhase {
 export interface StageBenchResult {
   startupLongestTaskMs: number;
   phases: StageLoadPhase[];
+  /** The reference page's long tasks under the same throttling, for as long as a load run. */
+  reference: { longestTaskMs: number; longTasksOver50: number };
 }
+
+/** The reference page: a canvas redrawn in every frame, and a short list that changes every 50 ms. */
+const REFERENCE_PAGE = `<!doctype html><meta charset="utf-8"><title>reference</title><canvas width="600" height="300"></canvas><ol></ol>
+<script>
+  const ctx = document.querySelector("canvas").getContext("2d");
+  const list = document.querySelector("ol");
+  let n = 0;
+  const frame = () => {
+    ctx.clearRect(0, 0, 600, 300);
+    ctx.fillText("frame " + n, (n * 3) % 600, 100);
+    ctx.fillRect((n * 5) % 600, 150, 10, 10);
+    n++;
+    requestAnimationFrame(frame);
+  };
+  requestAnimationFrame(frame);
+  setInterval(() => {
+    const item = document.createElement("li");
+    item.textContent = "message " + n;
+    list.append(item);
+    if (list.children.length > 30) list.firstElementChild.remove();
+  }, 50);
+</script>`;
 
 const chromiumArgs = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 
@@ -90,7 +118,8 @@ export async function measureWireStage(distDir: string, options: { minutes?: num
 
     const phases: StageLoadPhase[] = [];
     for (const view of ["inspector", "stage"] as const) phases.push(await loadPhase(context, base, view, minutes));
-    return { startupLongestTaskMs: startupTasks.longest, phases };
+    const reference = await referencePhase(context, minutes);
+    return { startupLongestTaskMs: startupTasks.longest, phases, reference };
   } finally {
     await context.close();
     await rm(profile, { recursive: true, force: true });
@@ -104,6 +133,21 @@ const DRAWN: Record<StageLoadPhase["view"], (page: Page) => Promise<number>> = {
   inspector: (page) => page.locator("sp-frame-inspector [data-part=sequence] > li").count(),
   stage: (page) => page.locator("sp-wire-stage").evaluate((el) => (el as unknown as { scene(side: string): { items: unknown[] } | null }).scene("ws")?.items.length ?? 0),
 };
+
+/** `minutes` of the reference page, 4× throttled, on the same tall screen as the load runs. */
+async function referencePhase(context: BrowserContext, minutes: number): Promise<StageBenchResult["reference"]> {
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send("Emulation.setCPUThrottlingRate", { rate: 4 });
+  await page.setViewportSize({ width: 1280, height: 2400 });
+  await page.setContent(REFERENCE_PAGE, { waitUntil: "load" });
+  await page.waitForTimeout(2000);
+  const started = await page.evaluate(() => performance.now());
+  await page.waitForTimeout(minutes * 60_000);
+  const tasks = await longestTaskSince(page, started);
+  await page.close();
+  return { longestTaskMs: tasks.longest, longTasksOver50: tasks.over50 };
+}
 
 /** `minutes` of load on lesson 5, 4× throttled, with `view` on screen. */
 async function loadPhase(context: BrowserContext, base: string, view: StageLoadPhase["view"], minutes: number): Promise<StageLoadPhase> {
