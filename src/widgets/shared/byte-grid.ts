@@ -4,6 +4,7 @@
 // explanation panel names every field the byte holds with its bits, value, meaning and RFC
 // section, as the dissection reports them. The caller says which colour class a field gets.
 import type { ByteField } from "../../protocol/byte-field.ts";
+import { keepChildren, setAttr, setData, setText } from "./dom-writes.ts";
 import { formatCount } from "./format-count.ts";
 
 /** One field of a dissection: a frame's or a TLS record's. */
@@ -44,20 +45,31 @@ export function byteGridRows(length: number, columns: number): number {
   return Math.ceil(Math.min(length, MAX_GRID_BYTES) / columns) + (length > MAX_GRID_BYTES ? 1 : 0);
 }
 
+const makeCell = (): HTMLSpanElement => {
+  const cell = document.createElement("span");
+  cell.setAttribute("role", "option");
+  return cell;
+};
+
+/**
+ * Draws `raw` into `container`, reusing the cells already there (the frame inspector redraws the
+ * grid for each new frame it shows, about once a second while live) and writing only what
+ * changed in each.
+ */
 export function renderByteGrid(container: HTMLElement, explanation: HTMLElement, raw: Uint8Array, fields: readonly GridField[], idPrefix: string, classOf: FieldClass): void {
-  container.replaceChildren();
   const shown = Math.min(raw.length, MAX_GRID_BYTES);
+  container.querySelector(":scope > .more")?.remove();
+  const cells = keepChildren(container, shown, makeCell);
   for (let i = 0; i < shown; i++) {
-    const cell = document.createElement("span");
-    cell.id = `${idPrefix}-b${i}`;
-    cell.setAttribute("role", "option");
-    cell.dataset.index = String(i);
+    const cell = cells[i]!;
     const here = fieldsAt(fields, i);
-    cell.className = here[0] ? `byte ${classOf(here[0])}` : "byte";
-    cell.textContent = hex(raw[i]!);
+    const byte = hex(raw[i]!);
+    setAttr(cell, "id", `${idPrefix}-b${i}`);
+    setData(cell, "index", String(i));
+    setAttr(cell, "class", here[0] ? `byte ${classOf(here[0])}` : "byte");
+    setText(cell, byte);
     // The accessible name starts with the visible text (WCAG 2.5.3), then says where it sits.
-    cell.setAttribute("aria-label", `${hex(raw[i]!)}, byte ${i}: ${here.map((f) => f.name).join(", ")}`);
-    container.append(cell);
+    setAttr(cell, "aria-label", `${byte}, byte ${i}: ${here.map((f) => f.name).join(", ")}`);
   }
   if (raw.length > shown) {
     const more = document.createElement("span");
@@ -67,10 +79,10 @@ export function renderByteGrid(container: HTMLElement, explanation: HTMLElement,
   }
   const select = (index: number): void => {
     const clamped = Math.max(0, Math.min(index, shown - 1));
-    for (const cell of container.querySelectorAll<HTMLElement>("[role=option]")) cell.setAttribute("aria-selected", String(Number(cell.dataset.index) === clamped));
-    container.setAttribute("aria-activedescendant", `${idPrefix}-b${clamped}`);
-    container.dataset.active = String(clamped);
-    explanation.textContent = explainByte(fields, raw, clamped);
+    cells.forEach((cell, i) => setAttr(cell, "aria-selected", String(i === clamped)));
+    setAttr(container, "aria-activedescendant", `${idPrefix}-b${clamped}`);
+    setAttr(container, "data-active", String(clamped));
+    setText(explanation, explainByte(fields, raw, clamped));
   };
   container.onkeydown = (event) => {
     const current = Number(container.dataset.active ?? 0);
@@ -92,13 +104,11 @@ export function renderByteGrid(container: HTMLElement, explanation: HTMLElement,
 }
 
 export function renderLegend(list: HTMLElement, fields: readonly GridField[], classOf: FieldClass): void {
-  list.replaceChildren();
-  for (const f of fields) {
-    const item = document.createElement("li");
-    item.className = classOf(f);
+  const items = keepChildren(list, fields.length, () => document.createElement("li"));
+  fields.forEach((f, i) => {
     const where = f.byteEnd - f.byteStart > 1 ? `bytes ${f.byteStart}–${f.byteEnd - 1}` : `byte ${f.byteStart}`;
     const value = f.value === null ? "" : ` = ${f.value}`;
-    item.textContent = `${f.name} (${where}, ${bitsText(f)}${value}): ${f.meaning} — ${f.rfc}`;
-    list.append(item);
-  }
+    setAttr(items[i]!, "class", classOf(f));
+    setText(items[i]!, `${f.name} (${where}, ${bitsText(f)}${value}): ${f.meaning} — ${f.rfc}`);
+  });
 }
