@@ -176,6 +176,19 @@ describe("lesson 5: the frame inspector on your own connection", () => {
 
   it("keeps the event log to the newest events, numbered as in the recording, however long the session", async () => {
     const inspector = await openLesson("/lessons/frames/");
+    // Every element ever put into the log, the frame lane's list, the byte grid and the unmask
+    // table during the run: rows that leave are written again as new ones, so there are never
+    // more than each view holds at once (made anew, they would be garbage for the browser).
+    await inspector.evaluate((el) => {
+      const made: Record<string, Set<Node>> = {};
+      for (const part of ["log", "sequence", "bytes", "unmask"]) {
+        const seen = (made[part] = new Set());
+        new MutationObserver((records) => {
+          for (const record of records) for (const node of record.addedNodes) if (node instanceof Element) seen.add(node);
+        }).observe(el.querySelector(`[data-part=${part}]`)!, { childList: true });
+      }
+      (window as unknown as { __made: () => Record<string, number> }).__made = () => Object.fromEntries(Object.entries(made).map(([part, nodes]) => [part, nodes.size]));
+    });
     // 150 messages, sent as fast as a reader pressing Send again and again: each is two frames.
     await page.evaluate(async () => {
       const form = document.querySelector<HTMLFormElement>("sp-frame-inspector form[data-part=send-form]")!;
@@ -201,6 +214,14 @@ describe("lesson 5: the frame inspector on your own connection", () => {
     expect(await earlier.isVisible()).toBe(true);
     expect(await earlier.innerText()).toBe(`${(first - 1).toLocaleString("en-US")} earlier events are not listed here: step back to see them.`);
     expect(first - 1 + listed).toBeGreaterThanOrEqual(total - 5);
+    const made = await page.evaluate(() => (window as unknown as { __made: () => Record<string, number> }).__made());
+    expect(made.log).toBeLessThanOrEqual(250);
+    // The lane lists the newest 24 frames and drops the oldest in batches of 12: it drops them
+    // when the 37th arrives.
+    expect(made.sequence).toBeLessThanOrEqual(24 + 12 + 1);
+    // The largest frame shown is the page's masked "Hello": 2 header bytes, a 4-byte key, 5 of payload.
+    expect(made.bytes).toBeLessThanOrEqual(2 + 4 + "Hello".length);
+    expect(made.unmask).toBeLessThanOrEqual("Hello".length);
 
     // Stepping back to the start lists the first events again, and the note goes.
     await inspector.getByRole("button", { name: "Pause" }).focus();

@@ -113,6 +113,8 @@ export default class FrameInspectorElement extends HTMLElement {
   #renderedLog = 0;
   #logFirst = 0;
   #currentLogItem: Element | null = null;
+  /** Log rows that left the list, kept to be written again (at most as many as the list ever held). */
+  readonly #spareLogRows: HTMLLIElement[] = [];
   #logOrigin: number | null = null;
   #persistTimer: ReturnType<typeof setTimeout> | null = null;
   #persistedStep = "";
@@ -650,28 +652,36 @@ export default class FrameInspectorElement extends HTMLElement {
     this.#logOrigin ??= (events.find((e) => "t" in e) as { t: number } | undefined)?.t ?? null;
     const origin = this.#logOrigin;
     const plan = planLog({ first: this.#logFirst, end: this.#renderedLog }, cursor);
+    // Rows that leave wait in #spareLogRows and are written again as new rows: while live, one
+    // row leaves for every row that comes, and new elements every time would be garbage.
+    const spare = this.#spareLogRows;
+    const release = (item: Element | null): void => {
+      if (!(item instanceof HTMLLIElement)) return;
+      item.remove();
+      spare.push(item);
+    };
     if (plan.rebuild) {
-      log.replaceChildren();
+      while (log.lastElementChild) release(log.lastElementChild);
       this.#logFirst = this.#renderedLog = plan.range.first;
     }
     while (this.#renderedLog > cursor) {
-      log.lastElementChild?.remove();
+      release(log.lastElementChild);
       this.#renderedLog--;
+    }
+    while (this.#logFirst < plan.range.first) {
+      release(log.firstElementChild);
+      this.#logFirst++;
     }
     const announcements: string[] = [];
     for (; this.#renderedLog < cursor; this.#renderedLog++) {
       const event = events[this.#renderedLog]!;
-      const item = document.createElement("li");
+      const item = spare.pop() ?? document.createElement("li");
       const at = "t" in event && origin !== null ? `+${formatMs(event.t - origin)} ` : "";
       const sentence = describeEvent(event);
-      item.textContent = `${at}${sentence}`;
-      item.dataset.type = event.type;
+      setText(item, `${at}${sentence}`);
+      setData(item, "type", event.type);
       log.append(item);
       announcements.push(sentence);
-    }
-    while (this.#logFirst < plan.range.first) {
-      log.firstElementChild?.remove();
-      this.#logFirst++;
     }
     // The list's numbers stay the events' own numbers when the oldest rows have left.
     setAttr(log, "start", String(this.#logFirst + 1));
@@ -770,7 +780,7 @@ export default class FrameInspectorElement extends HTMLElement {
   #showDetail(frame: CapturedFrame): void {
     this.#detailFrame = frame;
     this.#part("detail").toggleAttribute("data-empty", false);
-    this.#part("detail-title").textContent = describeFrame(frame);
+    setText(this.#part("detail-title"), describeFrame(frame));
     const dissection = dissectFrame(frame.frame.raw, { direction: frame.dir === "in" ? "client-to-server" : "server-to-client" });
     const bytes = this.#part("bytes");
     this.#keepByteRoom(frame.frame.raw.length, this.#followingLive);

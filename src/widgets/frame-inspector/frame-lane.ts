@@ -17,6 +17,7 @@ import type { CapturedFrame, CapturedMessage } from "../../protocol/capture.ts";
 import type { FlightAnimator } from "../shared/flight.ts";
 import type { Palette } from "../wire-stage/side-canvas.ts";
 import { bytesLabel, formatMs, frameLabel, payloadPreview, side } from "./describe-capture.ts";
+import { setAttr, setData, setText } from "../shared/dom-writes.ts";
 import { FLIGHT_MS, MAX_MARKERS_IN_FLIGHT } from "./flight-pace.ts";
 import { LaneCanvas, type LaneFrame } from "./lane-canvas.ts";
 import { laneGeometry, LaneRows, laneTime, markerOf, rowShape, type LaneGeometry, type LaneRow } from "./lane-rows.ts";
@@ -56,15 +57,21 @@ export interface LaneParts {
   follow: () => boolean;
 }
 
-function frameButton(frame: CapturedFrame, time: string, pressed: boolean): HTMLButtonElement {
+/** Writes a frame into its row's button: a new one, or one a dropped row left (see #spare). */
+function writeButton(button: HTMLButtonElement, frame: CapturedFrame, time: string, pressed: boolean): void {
+  setData(button, "frame", frameKey(frame));
+  setData(button, "opcode", String(frame.frame.opcode));
+  setData(button, "masked", String(frame.frame.masked));
+  setAttr(button, "aria-pressed", String(pressed));
+  setText(button, `${side[frame.dir]}, ${frameLabel(frame)} ${payloadPreview(frame, 24)}, ${time}`);
+}
+
+function newFrameItem(): { item: HTMLLIElement; button: HTMLButtonElement } {
+  const item = document.createElement("li");
   const button = document.createElement("button");
   button.type = "button";
-  button.dataset.frame = frameKey(frame);
-  button.dataset.opcode = String(frame.frame.opcode);
-  button.dataset.masked = String(frame.frame.masked);
-  button.setAttribute("aria-pressed", String(pressed));
-  button.textContent = `${side[frame.dir]}, ${frameLabel(frame)} ${payloadPreview(frame, 24)}, ${time}`;
-  return button;
+  item.append(button);
+  return { item, button };
 }
 
 function messageText(message: CapturedMessage): string {
@@ -80,6 +87,8 @@ export class FrameLane {
   readonly #frames = new WeakMap<Element, CapturedFrame>();
   /** Each row's fallback item, and each frame row's button, by row key. */
   readonly #items = new Map<string, { item: HTMLLIElement; row: LaneRow; button: HTMLButtonElement | null }>();
+  /** Frame rows dropped from the list, to be written again (at most DROP_BATCH of them). */
+  readonly #spare: { item: HTMLLIElement; button: HTMLButtonElement }[] = [];
   #palette: Palette;
   #geometry: LaneGeometry = laneGeometry(300);
   #viewHeight = 300;
@@ -174,11 +183,10 @@ export class FrameLane {
   append({ frame, origin, reassembled, pressed, fly }: NewRow): void {
     const time = `+${formatMs(frame.t - origin)}`;
     const key = frameKey(frame);
-    const button = frameButton(frame, time, pressed);
+    const { item, button } = this.#spare.pop() ?? newFrameItem();
+    writeButton(button, frame, time, pressed);
     this.#frames.set(button, frame);
-    const item = document.createElement("li");
-    item.className = `dir-${frame.dir}`;
-    item.append(button);
+    setAttr(item, "class", `dir-${frame.dir}`);
     this.#parts.list.append(item);
     const row = this.#rows.add({ key, kind: "frame", dir: frame.dir, text: `${frameLabel(frame)} ${payloadPreview(frame, 24)}`, time: laneTime(frame.t - origin), full: `${button.textContent}.` });
     this.#items.set(key, { item, row, button });
@@ -248,8 +256,16 @@ export class FrameLane {
     for (;;) {
       const row = this.#rows.shift();
       if (!row) break;
-      this.#items.get(row.key)?.item.remove();
+      const entry = this.#items.get(row.key);
       this.#items.delete(row.key);
+      entry?.item.remove();
+      // A frame's row is kept to be written again as a new frame's: one row leaves for every
+      // row that comes, and new elements each time would be garbage for the browser to collect.
+      if (entry?.button) {
+        if (this.#pressed === entry.button) this.#pressed = null;
+        if (this.#focused === entry.button) this.#focused = null;
+        this.#spare.push({ item: entry.item, button: entry.button });
+      }
       // The oldest frame's note goes with it.
       if (this.#rows.first?.kind !== "message") break;
     }
