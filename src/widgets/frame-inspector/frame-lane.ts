@@ -87,7 +87,7 @@ export class FrameLane {
   readonly #frames = new WeakMap<Element, CapturedFrame>();
   /** Each row's fallback item, and each frame row's button, by row key. */
   readonly #items = new Map<string, { item: HTMLLIElement; row: LaneRow; button: HTMLButtonElement | null }>();
-  /** Frame rows dropped from the list, to be written again (at most DROP_BATCH of them). */
+  /** Frame rows dropped from the list, to be written again (at most DROP_BATCH + 1 of them). */
   readonly #spare: { item: HTMLLIElement; button: HTMLButtonElement }[] = [];
   #palette: Palette;
   #geometry: LaneGeometry = laneGeometry(300);
