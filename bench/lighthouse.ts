@@ -19,6 +19,8 @@ import { createSiteServer } from "../src/server/site-server.ts";
 export interface LighthousePage {
   path: string;
   scores: { performance: number; accessibility: number; bestPractices: number; seo: number };
+  /** First contentful paint: with LCP, what decides the lessons' performance score (see the budget's note in run.ts). */
+  fcpMs: number;
   lcpMs: number;
   tbtMs: number;
   cls: number;
@@ -75,6 +77,7 @@ export async function measureLighthouse(distDir: string, options: { chromiumPath
       pages.push({
         path,
         scores: { performance: score("performance"), accessibility: score("accessibility"), bestPractices: score("best-practices"), seo: score("seo") },
+        fcpMs: numeric("first-contentful-paint"),
         lcpMs: numeric("largest-contentful-paint"),
         tbtMs: numeric("total-blocking-time"),
         cls: numeric("cumulative-layout-shift"),
