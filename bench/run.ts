@@ -58,9 +58,9 @@ const budgets = {
    * Lighthouse (mobile) category scores on the home page, the join page and every lesson: each at
    * least this. What holds the lessons at 99 (Lantern's simulation, read with LANTERN_DEBUG): FCP
    * is the document (about 750 ms simulated), then the first render of about 1,000 elements
-   * (style and layout, 100 to 150 ms here, times 4), then the page's module scripts (eight on lesson 5), which
-   * Lantern counts as render-blocking because Chrome fetches them at High priority: two rounds on
-   * six HTTP/1.1 connections, about 450 ms. Fetched at low priority they leave FCP, but the first
+   * (style and layout, 100 to 150 ms here, times 4), then the page's module scripts (eight on
+   * lesson 5), which Lantern counts as render-blocking because Chrome fetches them at High
+   * priority: two rounds on six HTTP/1.1 connections, about 450 ms. Fetched at low priority they leave FCP, but the first
    * render then falls after FCP and counts as blocking time instead (TBT 165 to 281 ms, scores 94
    * to 97 on lesson 5). Run to run, one page's simulated FCP spreads over 300 ms on this machine.
    */
