@@ -58,6 +58,8 @@ export interface Lab {
   readonly ownConnections: OwnConnections;
   /** Handles an upgrade under /lab/ and returns true; returns false for any other path. */
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): boolean;
+  /** True for the endpoints that speak WebSocket only (plain HTTP to them gets 426). */
+  speaksOnlyWebSocket(path: string): boolean;
   /** Handles plain HTTP under /lab/ (GET /lab/info, whoami, the push race) and returns true; false otherwise. */
   handleHttp(request: IncomingMessage, response: ServerResponse): boolean;
   /** Watches an HTTP server's new connections for stalled handshakes. */
@@ -115,6 +117,7 @@ export function createLab(overrides: Partial<LabSettings> = {}): Lab {
   const ownConnections = createOwnConnections();
   const selfRuns = createSelfRunsHttp(settings, createLab, ownConnections);
   const endpoints: Record<string, Endpoint> = { ...statelessEndpoints, [ROOM_PATH]: rooms.endpoint };
+  const speaksOnlyWebSocket = (path: string): boolean => Object.hasOwn(endpoints, path) || path === MONITOR_PATH;
   const perAddress = createAddressCount();
   const heartbeats = new Map([wss, monitorWss].map((server) => [server, startHeartbeat(server, settings.heartbeatIntervalMs)]));
   /** Every open lab socket (endpoints and monitors), and the heartbeat that pings it. */
@@ -230,13 +233,15 @@ export function createLab(overrides: Partial<LabSettings> = {}): Lab {
       return true;
     },
 
+    speaksOnlyWebSocket,
+
     handleHttp(request, response) {
       const path = pathOf(request);
       // Every lab answer, under the dev server too (the production server sets it for every response).
       if (path.startsWith(LAB_PREFIX)) response.setHeader("X-Content-Type-Options", "nosniff");
       if (selfRuns.handle(request, response, path, urlOf(request).searchParams)) return true;
       if (httpLab.handle(request, response)) return true;
-      if (endpoints[path] || path === MONITOR_PATH) {
+      if (speaksOnlyWebSocket(path)) {
         // Plain HTTP to an address that only speaks WebSocket (RFC 9110 §15.5.22: 426 names the protocol to upgrade to).
         const body = `${path} speaks WebSocket only: send an opening handshake (GET with Upgrade: websocket and Connection: Upgrade, RFC 6455 §4.1).\n`;
         response.writeHead(426, { Upgrade: "websocket", Connection: "Upgrade", "Content-Type": "text/plain; charset=utf-8", "Content-Length": Buffer.byteLength(body) });

@@ -6,13 +6,17 @@
 //   POST /lab/tls-twin             tls/tls-twin.ts: one conversation over ws:// and over wss://,
 //                                  the TLS records decrypted with the session's secrets (lesson 7)
 //                                  → 200 TlsTwinRun
+//   POST /lab/playground           playground/playground-run.ts: the body, a raw opening handshake
+//                                  of at most PLAYGROUND_MAX_REQUEST_BYTES (else 413), sent as it is
+//                                  to a private lab, and its answer (lessons 4 and 8) → 200 PlaygroundRun
 //
 // A run costs the lab private servers and up to a few seconds, so every route shares one gate:
 // the page's own Origin only (403, the rule every lab endpoint follows), SELF_RUNS_PER_ADDRESS_PER_SECOND
 // per client address with a burst of SELF_RUN_BURST (429), one run at a time per address (429:
 // otherwise two addresses starting slow runs every second could hold every place), and at most
-// MAX_RUNNING_SELF_RUNS at once for the whole lab (503, try again in a moment). Nothing the request says is sent anywhere:
-// the cases and the message are fixed.
+// MAX_RUNNING_SELF_RUNS at once for the whole lab (503, try again in a moment). Nothing the request says
+// is sent anywhere but to the private lab: the misbehave cases and the twins' message are fixed,
+// and the playground's request goes only to the private lab's own port on 127.0.0.1.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { MISBEHAVE_CASES, MISBEHAVE_PATH, misbehaveCase } from "../protocol/misbehave-cases.ts";
 import { TLS_TWIN_PATH } from "../protocol/tls-twin-api.ts";
@@ -26,6 +30,9 @@ import { labCertificate, type LabCertificate } from "./tls/lab-certificate.ts";
 import type { OwnConnections } from "./tls/own-connections.ts";
 import { runOwnTwin, runTlsTwin } from "./tls/tls-twin.ts";
 import { isValidToken } from "../protocol/tap-events.ts";
+import { PLAYGROUND_MAX_REQUEST_BYTES, PLAYGROUND_PATH } from "../protocol/playground-api.ts";
+import { runPlayground } from "./playground/playground-run.ts";
+import { readBody } from "./read-body.ts";
 
 export const SELF_RUNS_PER_ADDRESS_PER_SECOND = 1;
 export const SELF_RUN_BURST = 4;
@@ -41,6 +48,17 @@ export interface SelfRunsHttp {
 }
 
 type Run = () => Promise<unknown>;
+
+/** A run's refusal of its request, found only once it reads it (the playground's body): status and words. */
+class RunRefusal extends Error {
+  readonly status: number;
+  constructor(status: number, message: string) {
+    super(message);
+    this.status = status;
+  }
+}
+
+const SELF_RUN_PATHS = [MISBEHAVE_PATH, TLS_TWIN_PATH, PLAYGROUND_PATH];
 
 /**
  * `makeLab` is lab.ts's createLab, handed in so this module does not import the lab that imports it;
@@ -69,6 +87,15 @@ export function createSelfRunsHttp(settings: LabSettings, makeLab: MakeLab, own:
       }
       return () => runMisbehavingClient(chosen.name, settings, makeLab);
     }
+    if (path === PLAYGROUND_PATH) {
+      return async () => {
+        const body = await readBody(request, PLAYGROUND_MAX_REQUEST_BYTES);
+        if (!body.ok && body.reason === "too-large") throw new RunRefusal(413, `The request to send may be at most ${PLAYGROUND_MAX_REQUEST_BYTES} bytes.`);
+        if (!body.ok) throw new RunRefusal(400, "The request to send did not arrive whole.");
+        if (body.bytes.length === 0) throw new RunRefusal(400, "There is no request to send: the body is empty.");
+        return runPlayground(body.bytes, settings, makeLab, request.headers.host);
+      };
+    }
     const token = search.get("own");
     if (token === null) return async () => runTlsTwin(settings, makeLab, await tlsCertificate());
     // A page served over https:// recorded its own wss:// connection under this token
@@ -88,10 +115,10 @@ export function createSelfRunsHttp(settings: LabSettings, makeLab: MakeLab, own:
   return {
     running: () => running,
     info: () => ({
-      selfRuns: { paths: [MISBEHAVE_PATH, TLS_TWIN_PATH], misbehaveCases: MISBEHAVE_CASES.map((c) => c.name), runsPerAddressPerSecond: SELF_RUNS_PER_ADDRESS_PER_SECOND },
+      selfRuns: { paths: SELF_RUN_PATHS, playgroundMaxRequestBytes: PLAYGROUND_MAX_REQUEST_BYTES, misbehaveCases: MISBEHAVE_CASES.map((c) => c.name), runsPerAddressPerSecond: SELF_RUNS_PER_ADDRESS_PER_SECOND },
     }),
     handle(request, response, path, search) {
-      if (path !== MISBEHAVE_PATH && path !== TLS_TWIN_PATH) return false;
+      if (!SELF_RUN_PATHS.includes(path)) return false;
       if (request.method !== "POST") {
         refuse(request, response, 405, `Use POST for ${path}.`, { Allow: "POST" });
         return true;
@@ -116,13 +143,17 @@ export function createSelfRunsHttp(settings: LabSettings, makeLab: MakeLab, own:
         refuse(request, response, 503, "The lab is running as many of these as it may at once: try again in a moment.", { "Retry-After": "2" });
         return true;
       }
-      request.resume();
+      // Only the playground reads its body (in its run); any other body is drained unread.
+      if (path !== PLAYGROUND_PATH) request.resume();
       running++;
       busy.add(address);
       run()
         .then(
           (result) => writeWhole(request, response, 200, jsonHeaders(), JSON.stringify(result)),
-          (error: unknown) => refuse(request, response, 500, `The run failed: ${error instanceof Error ? error.message : String(error)}`),
+          (error: unknown) =>
+            error instanceof RunRefusal
+              ? refuse(request, response, error.status, error.message)
+              : refuse(request, response, 500, `The run failed: ${error instanceof Error ? error.message : String(error)}`),
         )
         .finally(() => {
           running--;
