@@ -5,7 +5,7 @@
 import type { CapturedFrame, CaptureView } from "../../protocol/capture.ts";
 import { describeCloseCode } from "../../protocol/close-codes.ts";
 import { toHex } from "../../protocol/hex.ts";
-import { formatMs } from "../frame-inspector/describe-capture.ts";
+import { formatMs } from "../shared/format-ms.ts";
 import { shortHex } from "../shared/short-hex.ts";
 
 export interface CloseFrameLine {

@@ -6,12 +6,11 @@ import { describeCloseCode } from "../../protocol/close-codes.ts";
 import { base64ToBytes } from "../../protocol/base64.ts";
 import type { TapEvent } from "../../protocol/tap-events.ts";
 import { formatCount } from "../shared/format-count.ts";
+import { formatMs } from "../shared/format-ms.ts";
+
+export { formatMs };
 
 export const side = { in: "client → server", out: "server → client" } as const;
-
-export function formatMs(ms: number): string {
-  return ms < 1000 ? `${ms.toFixed(1)} ms` : `${(ms / 1000).toFixed(2)} s`;
-}
 
 
 export function bytesLabel(n: number): string {
