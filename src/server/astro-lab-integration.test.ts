@@ -59,7 +59,7 @@ describe("the lab attached to astro dev", () => {
 
   it("answers /lab/info through the dev server's middleware", async () => {
     const response = await fetch(`http://127.0.0.1:${port}/lab/info`);
-    expect(await response.json()).toMatchObject({ endpoints: ["/lab/echo", "/lab/room"] });
+    expect(await response.json()).toMatchObject({ endpoints: ["/lab/echo", "/lab/naive-echo", "/lab/room"] });
   });
 
   it("taps a watched connection on the dev server too", async () => {

@@ -28,7 +28,7 @@ describe("Host check (DNS rebinding)", () => {
     }
     const post = await rawExchange(running.port, `POST /lab/race HTTP/1.1\r\nHost: ${evil}\r\nOrigin: http://${evil}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`);
     expect(post.response).toMatch(/^HTTP\/1\.1 421 /);
-    for (const path of ["/lab/echo", "/lab/room"]) {
+    for (const path of ["/lab/echo", "/lab/naive-echo", "/lab/room"]) {
       const { response } = await rawExchange(running.port, upgradeRequest(path, { Host: evil, Origin: `http://${evil}` }));
       expect(response, path).toMatch(/^HTTP\/1\.1 421 Misdirected Request\r\n/);
       expect(response).not.toContain(" 101 ");

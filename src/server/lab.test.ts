@@ -178,7 +178,7 @@ describe("paths", () => {
     running = await startSite({ maxMessageBytes: 4096 });
     const response = await fetch(`${running.origin}/lab/info`);
     expect(response.status).toBe(200);
-    expect(await response.json()).toMatchObject({ endpoints: ["/lab/echo", "/lab/room"], maxMessageBytes: 4096, compression: false });
+    expect(await response.json()).toMatchObject({ endpoints: ["/lab/echo", "/lab/naive-echo", "/lab/room"], maxMessageBytes: 4096, compression: false });
   });
 });
 

@@ -1,11 +1,13 @@
 // The lab: WebSocket endpoints under /lab/ that the lesson widgets connect to, plain-HTTP
 // endpoints for the lessons on HTTP and server push (http-lab/http-lab.ts: /lab/http/whoami and
-// the push race under /lab/race), and a small JSON description of its limits at GET /lab/info.
+// the push race under /lab/race), lesson 8's demo cookie (endpoints/demo-cookie.ts), and a small
+// JSON description of its limits at GET /lab/info.
 // The same module serves the Astro dev server (src/server/astro-lab-integration.ts) and the
 // production server (src/server/site-server.ts).
 //
 // Every upgrade goes through the same gate, in this order:
-//   unknown /lab/ path or unknown race → 404 · foreign or missing Origin → 403 (RFC 6455 §10.2)
+//   unknown /lab/ path or unknown race → 404 · foreign or missing Origin → 403 (RFC 6455 §10.2;
+//   tapped first when it carries a watch token, so lesson 8 can show the refused handshake)
 //   too many sockets from one address → 429 · a race socket with a bad delay/after → 400, or
 //   whose race has no room for another waiting connection → 429 (race/race-websocket.ts) · a
 //   malformed watch token → 400, a token whose monitor is missing or busy → 409
@@ -22,6 +24,10 @@
 // Monitors pass the same gate, get their own small message limit (their requests are tiny)
 // and the same message rate limit, and are never tapped themselves.
 //
+// /lab/naive-echo is lesson 8's server that forgets to check Origin: the same echo with every
+// other part of the gate, so the lesson can show what such a server accepts from another site's
+// page. It holds nothing and answers nothing but an echo of what it was sent.
+//
 // /lab/room is the classroom (src/server/room/): it is an endpoint like echo, so it gets the
 // whole gate and can be tapped; its rooms belong to this lab instance and close with it.
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
@@ -36,6 +42,8 @@ import { watchHandshakes } from "./handshake-timeout.ts";
 import { startHeartbeat, type Heartbeat } from "./heartbeat.ts";
 import { defaultLabSettings, type LabSettings } from "./settings.ts";
 import { echo } from "./endpoints/echo.ts";
+import { DEMO_COOKIE_PATH, NAIVE_ECHO_PATH } from "../protocol/hijack-demo.ts";
+import { answerDemoCookie } from "./endpoints/demo-cookie.ts";
 import { COMMAND_NAMES, MONITOR_MAX_MESSAGE_BYTES } from "./tap/commands.ts";
 import { createTapHub, MONITOR_PATH, type TapHub } from "./tap/tap-hub.ts";
 import { createHttpLab, type HttpLab } from "./http-lab/http-lab.ts";
@@ -50,6 +58,7 @@ type Endpoint = (socket: WebSocket, request: IncomingMessage) => void;
 /** Endpoints that keep no state between connections; stateful ones are added per lab in createLab. */
 const statelessEndpoints: Record<string, Endpoint> = {
   "/lab/echo": echo,
+  [NAIVE_ECHO_PATH]: echo,
 };
 
 export interface Lab {
@@ -58,6 +67,8 @@ export interface Lab {
   readonly ownConnections: OwnConnections;
   /** Handles an upgrade under /lab/ and returns true; returns false for any other path. */
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): boolean;
+  /** Tells pages (through /lab/info) the port of lesson 8's other site, which the production server serves. */
+  announceOtherSite(port: number): void;
   /** True for the endpoints that speak WebSocket only (plain HTTP to them gets 426). */
   speaksOnlyWebSocket(path: string): boolean;
   /** Handles plain HTTP under /lab/ (GET /lab/info, whoami, the push race) and returns true; false otherwise. */
@@ -117,6 +128,7 @@ export function createLab(overrides: Partial<LabSettings> = {}): Lab {
   const ownConnections = createOwnConnections();
   const selfRuns = createSelfRunsHttp(settings, createLab, ownConnections);
   const endpoints: Record<string, Endpoint> = { ...statelessEndpoints, [ROOM_PATH]: rooms.endpoint };
+  let otherSitePort: number | null = null;
   const speaksOnlyWebSocket = (path: string): boolean => Object.hasOwn(endpoints, path) || path === MONITOR_PATH;
   const perAddress = createAddressCount();
   const heartbeats = new Map([wss, monitorWss].map((server) => [server, startHeartbeat(server, settings.heartbeatIntervalMs)]));
@@ -169,9 +181,16 @@ export function createLab(overrides: Partial<LabSettings> = {}): Lab {
         rejectUpgrade(socket, 404, `There is no lab endpoint at ${path}. Known endpoints: ${[...Object.keys(endpoints), MONITOR_PATH, "/lab/race/ID/ws"].join(", ")}.`);
         return true;
       }
-      const verdict = checkOrigin(request.headers.origin, request.headers.host, settings.allowedOrigins);
+      // The naive endpoint forgets the Origin check on purpose (lesson 8); it only ever echoes.
+      const verdict = path === NAIVE_ECHO_PATH ? ({ allowed: true } as const) : checkOrigin(request.headers.origin, request.headers.host, settings.allowedOrigins);
       if (!verdict.allowed) {
+        // A refused page that holds a reader's watch token (lesson 8's other site, given it by the
+        // lesson) is tapped first, so the reader sees the handshake their browser sent, cookie and
+        // all, and the 403 it got. Only the token's holder sees it, as for any specimen.
+        const watch = isMonitor ? null : tap.checkSpecimen(request);
+        const tapped = watch?.ok ? tap.beginSpecimen(watch.token, request, socket, head, path) : null;
         rejectUpgrade(socket, 403, verdict.reason);
+        tapped?.refused();
         return true;
       }
       const address = request.socket.remoteAddress ?? "unknown";
@@ -235,10 +254,18 @@ export function createLab(overrides: Partial<LabSettings> = {}): Lab {
 
     speaksOnlyWebSocket,
 
+    announceOtherSite(port) {
+      otherSitePort = port;
+    },
+
     handleHttp(request, response) {
       const path = pathOf(request);
       // Every lab answer, under the dev server too (the production server sets it for every response).
       if (path.startsWith(LAB_PREFIX)) response.setHeader("X-Content-Type-Options", "nosniff");
+      if (path === DEMO_COOKIE_PATH) {
+        answerDemoCookie(request, response, settings.allowedOrigins);
+        return true;
+      }
       if (selfRuns.handle(request, response, path, urlOf(request).searchParams)) return true;
       if (httpLab.handle(request, response)) return true;
       if (speaksOnlyWebSocket(path)) {
@@ -262,6 +289,7 @@ export function createLab(overrides: Partial<LabSettings> = {}): Lab {
         handshakeTimeoutMs: settings.handshakeTimeoutMs,
         heartbeatIntervalMs: settings.heartbeatIntervalMs,
         compression: false,
+        otherSite: otherSitePort === null ? null : { port: otherSitePort, naiveEchoPath: NAIVE_ECHO_PATH, demoCookiePath: DEMO_COOKIE_PATH },
         room: rooms.info(),
         ...httpLab.info(),
         ...selfRuns.info(),

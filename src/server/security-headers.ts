@@ -6,8 +6,11 @@
 // build puts in each page are allowed by their hashes (on pages only: static-files.ts).
 import { THEME_INIT_HASH } from "../layouts/theme-init-script.ts";
 
-/** The policy, with the hashes of the inline styles the build wrote (inline-style-hashes.ts). */
-export function contentSecurityPolicy(styleHashes: readonly string[] = []): string {
+/**
+ * The policy, with the hashes of the inline styles the build wrote (inline-style-hashes.ts), and
+ * `connectSources` besides the page's own origin (lesson 8's other site connects to the lab).
+ */
+export function contentSecurityPolicy(styleHashes: readonly string[] = [], connectSources: readonly string[] = []): string {
   return [
     "default-src 'self'",
     `script-src 'self' ${THEME_INIT_HASH}`,
@@ -15,7 +18,7 @@ export function contentSecurityPolicy(styleHashes: readonly string[] = []): stri
     "style-src-attr 'unsafe-inline'",
     "img-src 'self' data:",
     "font-src 'self'",
-    "connect-src 'self'",
+    ["connect-src 'self'", ...connectSources].join(" "),
     "object-src 'none'",
     "base-uri 'self'",
     "form-action 'self'",
@@ -23,10 +26,10 @@ export function contentSecurityPolicy(styleHashes: readonly string[] = []): stri
   ].join("; ");
 }
 
-/** The headers every page and asset gets; `styleHashes` as for contentSecurityPolicy. */
-export function securityHeadersWith(styleHashes: readonly string[]): Readonly<Record<string, string>> {
+/** The headers every page and asset gets; `styleHashes` and `connectSources` as for contentSecurityPolicy. */
+export function securityHeadersWith(styleHashes: readonly string[], connectSources: readonly string[] = []): Readonly<Record<string, string>> {
   return {
-    "Content-Security-Policy": contentSecurityPolicy(styleHashes),
+    "Content-Security-Policy": contentSecurityPolicy(styleHashes, connectSources),
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
     "Cross-Origin-Opener-Policy": "same-origin",

@@ -7,6 +7,7 @@
 //   npm start -- --port 3000   → another port (PORT and HOST environment variables work too)
 //   npm start -- --https-port 4433 → also https:// and wss:// on that port, with the operator's
 //                                certificate (--tls-cert/--tls-key) or the lab's own self-signed one
+//   npm start -- --other-site-port 4400 → lesson 8's other site there (by default, the next port)
 import { networkInterfaces } from "node:os";
 import { join } from "node:path";
 import { labSettingsFromEnv, serverSettingsFrom } from "./settings.ts";
@@ -58,6 +59,18 @@ export async function serve(root: string): Promise<void> {
     } catch (error) {
       console.error(`Cannot serve https://: ${(error as Error).message}`);
       process.exit(1);
+    }
+  }
+  // Lesson 8's other site: a second origin on the next port. It is a demonstration, so a port
+  // already in use only costs that demonstration, with a note saying how to choose another.
+  const otherPort = server.otherSitePort ?? (port === 0 || server.port === 0 ? 0 : port + 1);
+  if (otherPort <= 65535) {
+    try {
+      const other = await site.listenOtherSite(otherPort, server.host);
+      console.log(`… and lesson 8's "other site" (a second origin) at http://${local}:${other.port}/`);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      console.log(`Lesson 8's other site could not start (${code === "EADDRINUSE" ? `port ${otherPort} is in use` : (error as Error).message}); choose a port with --other-site-port.`);
     }
   }
   if (server.lan) {

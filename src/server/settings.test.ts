@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { defaultLabSettings, labSettingsFromEnv, serverSettingsFrom } from "./settings.ts";
 import { checkOrigin } from "./origin.ts";
 
-const noTls = { tlsCertFile: null, tlsKeyFile: null, httpsPort: null };
+const noTls = { tlsCertFile: null, tlsKeyFile: null, httpsPort: null, otherSitePort: null };
 
 describe("server settings", () => {
   it("defaults to this machine only, port 4321", () => {
@@ -33,6 +33,16 @@ describe("server settings", () => {
     expect(() => serverSettingsFrom(["--https-port", "4321"], {})).toThrow(/must differ from --port/);
     expect(() => serverSettingsFrom(["--https-port", "70000"], {})).toThrow(/at most 65535/);
     expect(() => serverSettingsFrom(["--https-port"], {})).toThrow(/--https-port must be a whole number/);
+  });
+
+  it("puts lesson 8's other site on --other-site-port or OTHER_SITE_PORT, or leaves it to the server (null)", () => {
+    expect(serverSettingsFrom([], {}).otherSitePort).toBeNull();
+    expect(serverSettingsFrom(["--other-site-port", "4400"], {}).otherSitePort).toBe(4400);
+    expect(serverSettingsFrom([], { OTHER_SITE_PORT: "0" }).otherSitePort).toBe(0);
+    expect(() => serverSettingsFrom(["--other-site-port", "4321"], {})).toThrow(/must differ from --port/);
+    expect(() => serverSettingsFrom(["--https-port", "4433", "--other-site-port", "4433"], {})).toThrow(/must differ/);
+    expect(() => serverSettingsFrom(["--other-site-port", "70000"], {})).toThrow(/at most 65535/);
+    expect(() => serverSettingsFrom(["--other-site-port"], {})).toThrow(/--other-site-port must be a whole number/);
   });
 
   it("prints the join QR code on request with --qr", () => {

@@ -122,9 +122,11 @@ export interface ServerSettings {
   tlsKeyFile: string | null;
   /** `--https-port N` (or HTTPS_PORT): also serve https:// and wss:// there (tls/https-listener.ts); null: plain http only. */
   httpsPort: number | null;
+  /** `--other-site-port N` (or OTHER_SITE_PORT): lesson 8's other site (other-site/other-site.ts); null: the port after --port (any free port when --port is 0). */
+  otherSitePort: number | null;
 }
 
-export const defaultServerSettings: ServerSettings = { host: "127.0.0.1", port: 4321, lan: false, qr: false, tlsCertFile: null, tlsKeyFile: null, httpsPort: null };
+export const defaultServerSettings: ServerSettings = { host: "127.0.0.1", port: 4321, lan: false, qr: false, tlsCertFile: null, tlsKeyFile: null, httpsPort: null, otherSitePort: null };
 
 type Env = Record<string, string | undefined>;
 
@@ -225,6 +227,7 @@ export function serverSettingsFrom(argv: readonly string[], env: Env): ServerSet
   let port = positiveInteger("PORT", env.PORT, defaultServerSettings.port, 0);
   let qr = defaultServerSettings.qr;
   let httpsPort = env.HTTPS_PORT ? positiveInteger("HTTPS_PORT", env.HTTPS_PORT, 0, 0) : defaultServerSettings.httpsPort;
+  let otherSitePort = env.OTHER_SITE_PORT ? positiveInteger("OTHER_SITE_PORT", env.OTHER_SITE_PORT, 0, 0) : defaultServerSettings.otherSitePort;
   const tls: { cert: string | null; key: string | null } = { cert: null, key: null };
   const fileArgument = (name: string, value: string | undefined): string => {
     if (value === undefined || value === "" || value.startsWith("--")) throw new Error(`${name} needs a file name`);
@@ -252,18 +255,25 @@ export function serverSettingsFrom(argv: readonly string[], env: Env): ServerSet
       if (value === undefined || value.startsWith("--")) throw new Error("--https-port must be a whole number of at least 0: the port for https:// and wss://");
       httpsPort = positiveInteger("--https-port", value, 0, 0);
       i++;
+    } else if (arg === "--other-site-port") {
+      const value = argv[i + 1];
+      if (value === undefined || value.startsWith("--")) throw new Error("--other-site-port must be a whole number of at least 0: the port for lesson 8's other site");
+      otherSitePort = positiveInteger("--other-site-port", value, 0, 0);
+      i++;
     } else if (arg === "--qr") {
       qr = true;
     } else if (arg === "--tls-cert" || arg === "--tls-key") {
       tls[arg === "--tls-cert" ? "cert" : "key"] = fileArgument(arg, argv[i + 1]);
       i++;
     } else {
-      throw new Error(`Unknown option "${arg}". Use --host [ADDRESS], --port NUMBER, --https-port NUMBER, --qr, and --tls-cert FILE --tls-key FILE.`);
+      throw new Error(`Unknown option "${arg}". Use --host [ADDRESS], --port NUMBER, --https-port NUMBER, --other-site-port NUMBER, --qr, and --tls-cert FILE --tls-key FILE.`);
     }
   }
   if (port > 65535) throw new Error(`--port must be at most 65535, got ${port}`);
   if (httpsPort !== null && httpsPort > 65535) throw new Error(`--https-port must be at most 65535, got ${httpsPort}`);
   if (httpsPort !== null && httpsPort !== 0 && httpsPort === port) throw new Error(`--https-port must differ from --port (both ${port})`);
+  if (otherSitePort !== null && otherSitePort > 65535) throw new Error(`--other-site-port must be at most 65535, got ${otherSitePort}`);
+  if (otherSitePort !== null && otherSitePort !== 0 && (otherSitePort === port || otherSitePort === httpsPort)) throw new Error(`--other-site-port must differ from --port and --https-port (${otherSitePort})`);
   const files = tlsFiles(tls.cert, tls.key, "--tls-cert and --tls-key");
-  return { host, port, lan: !isLoopback(host), qr, tlsCertFile: files.tlsCertFile, tlsKeyFile: files.tlsKeyFile, httpsPort };
+  return { host, port, lan: !isLoopback(host), qr, tlsCertFile: files.tlsCertFile, tlsKeyFile: files.tlsKeyFile, httpsPort, otherSitePort };
 }

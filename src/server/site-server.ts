@@ -24,6 +24,7 @@ import type { LabSettings } from "./settings.ts";
 import { isValidToken } from "../protocol/tap-events.ts";
 import { createHttpsListener, type HttpsListener } from "./tls/https-listener.ts";
 import { createStaticHandler } from "./static-files.ts";
+import { createOtherSite, mainSiteRoute, type OtherSite } from "./other-site/other-site.ts";
 import { securityHeaders } from "./security-headers.ts";
 
 export interface SiteServer {
@@ -32,6 +33,8 @@ export interface SiteServer {
   listen(port: number, host: string): Promise<AddressInfo>;
   /** Also serves the site and the lab over https:// and wss:// with this certificate. */
   listenHttps(port: number, host: string, certificate: { cert: string; key: string }): Promise<AddressInfo>;
+  /** Also serves lesson 8's other site (other-site/other-site.ts) there, a second origin; /lab/info tells pages its port. */
+  listenOtherSite(port: number, host: string): Promise<AddressInfo>;
   close(): Promise<void>;
 }
 
@@ -46,7 +49,8 @@ function destroyOnError(this: Duplex): void {
 export function createSiteServer(options: { distDir: string; lab?: Partial<LabSettings> }): SiteServer {
   const lab = createLab(options.lab);
   const settings = lab.settings;
-  const serveStatic = createStaticHandler(options.distDir);
+  const serveStatic = createStaticHandler(options.distDir, { route: mainSiteRoute });
+  let otherSite: OtherSite | null = null;
   // Replaced by listen() with the address actually listened on.
   let checkHost = createHostPolicy({ listenHost: "127.0.0.1", allowedHosts: settings.allowedHosts });
 
@@ -133,8 +137,15 @@ export function createSiteServer(options: { distDir: string; lab?: Partial<LabSe
       });
       return https.listen(port, host);
     },
+    async listenOtherSite(port, host) {
+      otherSite ??= createOtherSite({ distDir: options.distDir, settings });
+      const address = await otherSite.listen(port, host);
+      lab.announceOtherSite(address.port);
+      return address;
+    },
     async close() {
       limiter.stop();
+      await otherSite?.close();
       await https?.close();
       await lab.close();
       await new Promise<void>((resolve) => {

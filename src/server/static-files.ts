@@ -103,11 +103,18 @@ export function resolveInside(root: string, urlPath: string): string | null {
   return candidate;
 }
 
-export function createStaticHandler(root: string): (request: IncomingMessage, response: ServerResponse) => Promise<void> {
+export interface StaticOptions {
+  /** Maps a request's path to the path served, or null for 404 (default: every path as it is). */
+  route?: (pathname: string) => string | null;
+  /** Origins the pages may connect to besides their own (contentSecurityPolicy's connectSources). */
+  connectSources?: readonly string[];
+}
+
+export function createStaticHandler(root: string, options: StaticOptions = {}): (request: IncomingMessage, response: ServerResponse) => Promise<void> {
   // Read once: the build that wrote these pages wrote their styles' hashes. Only pages carry
   // inline styles, so only pages list the hashes (one per page's styles since styles are split
   // by page, about 1.3 KB of header): scripts, fonts and images get the same policy without them.
-  const securityHeaders = securityHeadersWith(readInlineStyleHashes(root));
+  const securityHeaders = securityHeadersWith(readInlineStyleHashes(root), options.connectSources);
   const assetSecurityHeaders = securityHeadersWith([]);
   const send404 = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const page = await fileAt(join(root, "404.html"));
@@ -128,7 +135,8 @@ export function createStaticHandler(root: string): (request: IncomingMessage, re
     } catch {
       pathname = "/";
     }
-    const target = resolveInside(root, pathname);
+    const routed = options.route ? options.route(pathname) : pathname;
+    const target = routed === null ? null : resolveInside(root, routed);
     const file = target ? await fileAt(target) : null;
     if (!file) return send404(request, response);
 

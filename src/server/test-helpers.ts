@@ -12,6 +12,8 @@ export interface Running {
   site: SiteServer;
   port: number;
   origin: string;
+  /** The tiny static root it serves (a test may add files). */
+  distDir: string;
   stop(): Promise<void>;
 }
 
@@ -27,6 +29,7 @@ export async function startSite(lab: Partial<LabSettings> = {}): Promise<Running
     site,
     port,
     origin: `http://127.0.0.1:${port}`,
+    distDir: dist,
     async stop() {
       await site.close();
       await rm(dist, { recursive: true, force: true });

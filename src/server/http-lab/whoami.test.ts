@@ -160,7 +160,7 @@ describe("/lab/info", () => {
     running = await startSite();
     const info = await (await fetch(`${running.origin}/lab/info`)).json();
     expect(info).toMatchObject({
-      endpoints: ["/lab/echo", "/lab/room"],
+      endpoints: ["/lab/echo", "/lab/naive-echo", "/lab/room"],
       compression: false,
       http: { whoami: "/lab/http/whoami", maxDelayMs: 2000 },
       race: { create: "/lab/race", transports: { "short-polling": "/lab/race/{race}/poll", websocket: "/lab/race/{race}/ws" }, events: { min: 1, max: 20 } },
