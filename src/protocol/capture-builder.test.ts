@@ -39,7 +39,8 @@ function replayTwoPass(events: readonly TapEvent[], upTo = events.length): Captu
       from = lastHello;
     }
   }
-  const view: CaptureView = { limits, specimen: null, path: null, tuple: null, openedAt: null, request: null, response: null, chunks: [], frames: [], messages: [], close: null, errors: [], notes: [] };
+  const view: CaptureView = { limits, specimen: null, path: null, tuple: null, openedAt: null, request: null, response: null, chunks: [], frames: [], messages: [], close: null, errors: [], notes: [], refusalBody: null };
+  const bodyText = new TextDecoder();
   const decoders: Record<Direction, FrameDecoder> = { in: new FrameDecoder({ direction: "client-to-server" }), out: new FrameDecoder({ direction: "server-to-client" }) };
   const assemblers: Record<Direction, MessageAssembler> = { in: new MessageAssembler(), out: new MessageAssembler() };
   const stopped: Record<Direction, boolean> = { in: false, out: false };
@@ -72,6 +73,10 @@ function replayTwoPass(events: readonly TapEvent[], upTo = events.length): Captu
       case "chunk": {
         const bytes = e.data === undefined ? null : base64ToBytes(e.data);
         view.chunks.push({ dir: e.dir, t: e.t, offset: e.offset, length: e.length, bytes, event: i });
+        if (view.response && !view.response.text.startsWith("HTTP/1.1 101 ")) {
+          if (e.dir === "out" && bytes) view.refusalBody = (view.refusalBody ?? "") + bodyText.decode(bytes, { stream: true });
+          break;
+        }
         if (stopped[e.dir]) break;
         if (bytes === null) {
           stopped[e.dir] = true;

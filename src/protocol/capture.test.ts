@@ -121,3 +121,26 @@ describe("tap event parsing", () => {
     expect(toTapEvent({ type: "nonsense" })).toMatchObject({ ok: false, error: expect.stringMatching(/unknown event type/) });
   });
 });
+
+describe("a refused handshake", () => {
+  it("keeps the refusal's body as text and decodes no frames from it", () => {
+    const head = ascii("HTTP/1.1 403 Forbidden\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: 33\r\nConnection: close\r\n\r\n");
+    // A body whose first byte would read as a frame header with RSV1 set ("P" is 0x50).
+    const body = new TextEncoder().encode("Pages from elsewhere: refused ✗\n");
+    const view = buildCaptureView([
+      { type: "open", t: 1, specimen: 1, path: "/lab/echo", tuple },
+      { type: "request", t: 1, specimen: 1, offset: 0, data: b64(request) },
+      { type: "response", t: 2, specimen: 1, offset: 0, data: b64(head) },
+      { type: "chunk", t: 2, specimen: 1, dir: "out", offset: head.length, length: 20, data: b64(body.subarray(0, 20)) },
+      { type: "chunk", t: 3, specimen: 1, dir: "out", offset: head.length + 20, length: body.length - 20, data: b64(body.subarray(20)) },
+    ]);
+    expect(view.refusalBody).toBe("Pages from elsewhere: refused ✗\n");
+    expect(view.frames).toEqual([]);
+    expect(view.errors).toEqual([]);
+    expect(view.chunks).toHaveLength(2);
+  });
+
+  it("an upgraded connection has no refusal body", () => {
+    expect(buildCaptureView(session()).refusalBody).toBeNull();
+  });
+});

@@ -75,6 +75,11 @@ export interface CaptureView {
   errors: CaptureError[];
   /** Things worth telling the reader: dropped events, truncated capture, lab errors, commands. */
   notes: CaptureNote[];
+  /**
+   * When the answer was not 101, the body that came with it (the server's reason, as text): the
+   * connection stayed HTTP, so those bytes are not frames and are never decoded as frames.
+   */
+  refusalBody: string | null;
 }
 
 export interface CaptureError {
@@ -107,7 +112,7 @@ function latin1(bytes: Uint8Array): string {
 }
 
 function emptyView(limits: TapLimits | null): CaptureView {
-  return { limits, specimen: null, path: null, tuple: null, openedAt: null, request: null, response: null, chunks: [], frames: [], messages: [], close: null, errors: [], notes: [] };
+  return { limits, specimen: null, path: null, tuple: null, openedAt: null, request: null, response: null, chunks: [], frames: [], messages: [], close: null, errors: [], notes: [], refusalBody: null };
 }
 
 /** A tap event with its position in the capture (the `event` index that views keep). */
@@ -129,6 +134,7 @@ class SpecimenView {
   };
   readonly #assemblers: Record<Direction, MessageAssembler> = { in: new MessageAssembler(), out: new MessageAssembler() };
   readonly #stopped: Record<Direction, boolean> = { in: false, out: false };
+  readonly #bodyText = new TextDecoder();
 
   constructor(specimen: number | null, limits: TapLimits | null) {
     this.#specimen = specimen;
@@ -177,6 +183,10 @@ class SpecimenView {
     const view = this.view;
     const bytes = e.data === undefined ? null : base64ToBytes(e.data);
     view.chunks.push({ dir: e.dir, t: e.t, offset: e.offset, length: e.length, bytes, event: index });
+    if (view.response !== null && !view.response.text.startsWith("HTTP/1.1 101 ")) {
+      if (e.dir === "out" && bytes !== null) view.refusalBody = (view.refusalBody ?? "") + this.#bodyText.decode(bytes, { stream: true });
+      return;
+    }
     if (this.#stopped[e.dir]) return;
     if (bytes === null) {
       this.#stopped[e.dir] = true;
