@@ -28,9 +28,9 @@ export interface PlaygroundPiece {
 }
 
 /**
- * How the conversation ended: the lab closed the TCP connection; the answer was complete and the
- * client closed; nothing came back within PLAYGROUND_WAIT_MS (the lab still waits for the rest of
- * the request); or the answer began and then stopped.
+ * How the conversation ended: the lab closed the TCP connection (with or without an answer: a head
+ * that never ends is dropped after the lab's handshake timeout); the answer was complete and the
+ * client closed; nothing came back (the client gave up first); or the answer began and then stopped.
  */
 export type PlaygroundEnding = "lab-closed" | "complete" | "no-answer" | "answer-stalled";
 
@@ -39,6 +39,10 @@ export interface PlaygroundRun {
   ending: PlaygroundEnding;
   /** PLAYGROUND_WAIT_MS as the lab applied it. */
   waitMs: number;
+  /** ms from the TCP connection opening to its end (or to the client giving up). */
+  endedAt: number;
+  /** The lab's handshake timeout: how long a request head may take before the lab drops the connection. */
+  handshakeTimeoutMs: number;
 }
 
 export type PlaygroundRunResult = { ok: true; run: PlaygroundRun; bytes: { from: PlaygroundSide; at: number; data: Uint8Array }[] } | { ok: false; error: string };
@@ -54,7 +58,10 @@ export function parsePlaygroundRun(value: unknown): PlaygroundRunResult {
   if (!isObj(value)) return fail("the answer is not a JSON object");
   if (!Array.isArray(value.pieces) || value.pieces.length > MAX_PIECES) return fail(`pieces must be a list of at most ${MAX_PIECES}`);
   if (typeof value.ending !== "string" || !ENDINGS.includes(value.ending as PlaygroundEnding)) return fail(`ending must be one of ${ENDINGS.join(", ")}`);
-  if (typeof value.waitMs !== "number" || !Number.isFinite(value.waitMs) || value.waitMs < 0) return fail("waitMs must be a number of milliseconds");
+  for (const field of ["waitMs", "endedAt", "handshakeTimeoutMs"] as const) {
+    const ms = value[field];
+    if (typeof ms !== "number" || !Number.isFinite(ms) || ms < 0) return fail(`${field} must be a number of milliseconds`);
+  }
   const pieces: PlaygroundPiece[] = [];
   const bytes: { from: PlaygroundSide; at: number; data: Uint8Array }[] = [];
   for (const [i, raw] of value.pieces.entries()) {
@@ -66,5 +73,5 @@ export function parsePlaygroundRun(value: unknown): PlaygroundRunResult {
     pieces.push({ from: raw.from, at: raw.at, data: raw.data as string });
     bytes.push({ from: raw.from, at: raw.at, data });
   }
-  return { ok: true, run: { pieces, ending: value.ending as PlaygroundEnding, waitMs: value.waitMs }, bytes };
+  return { ok: true, run: { pieces, ending: value.ending as PlaygroundEnding, waitMs: value.waitMs as number, endedAt: value.endedAt as number, handshakeTimeoutMs: value.handshakeTimeoutMs as number }, bytes };
 }

@@ -68,7 +68,7 @@ describe("parsePlaygroundRun", () => {
   const piece = { from: "client", at: 0, data: bytesToBase64(bytes("GET / HTTP/1.1\r\n\r\n")) };
 
   it("accepts a record and decodes its bytes", () => {
-    const parsed = parsePlaygroundRun({ pieces: [piece, { from: "lab", at: 1.5, data: bytesToBase64(bytes("HTTP/1.1 400 Bad Request\r\n\r\n")) }], ending: "lab-closed", waitMs: 3000 });
+    const parsed = parsePlaygroundRun({ pieces: [piece, { from: "lab", at: 1.5, data: bytesToBase64(bytes("HTTP/1.1 400 Bad Request\r\n\r\n")) }], ending: "lab-closed", waitMs: 3000, endedAt: 2, handshakeTimeoutMs: 10000 });
     expect(parsed.ok).toBe(true);
     if (parsed.ok) expect(new TextDecoder().decode(parsed.bytes[1]!.data)).toMatch(/^HTTP\/1\.1 400/);
   });
@@ -77,7 +77,8 @@ describe("parsePlaygroundRun", () => {
     ["not an object", []],
     ["no pieces", { ending: "complete", waitMs: 1 }],
     ["an unknown ending", { pieces: [], ending: "exploded", waitMs: 1 }],
-    ["a negative wait", { pieces: [], ending: "complete", waitMs: -1 }],
+    ["a negative wait", { pieces: [], ending: "complete", waitMs: -1, endedAt: 1, handshakeTimeoutMs: 1 }],
+    ["no end time", { pieces: [], ending: "complete", waitMs: 1, handshakeTimeoutMs: 1 }],
     ["a piece from nobody", { pieces: [{ ...piece, from: "server" }], ending: "complete", waitMs: 1 }],
     ["a piece without a time", { pieces: [{ ...piece, at: "soon" }], ending: "complete", waitMs: 1 }],
     ["data that is not base64", { pieces: [{ ...piece, data: "<script>" }], ending: "complete", waitMs: 1 }],

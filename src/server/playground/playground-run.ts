@@ -8,8 +8,9 @@
 // "Hello" of RFC 6455 §5.7 (the standard's own example bytes), and when the echo comes back, a
 // masked close frame with 1000; it answers a close from the lab by echoing its code (§5.5.1) and
 // waits for the lab to end the TCP connection (§7.1.1). Otherwise it stops once the answer is
-// complete (Content-Length), the lab closes, or nothing more arrives for PLAYGROUND_WAIT_MS
-// (a request whose head never ends is left waiting, as the lab's handshake timeout would be).
+// complete (Content-Length), the lab closes, or nothing more arrives for PLAYGROUND_WAIT_MS. Before
+// the first byte of an answer it waits longer, out to the lab's handshake timeout, so a request
+// whose head never ends shows what the lab does with it: it drops the connection without a word.
 import { createServer } from "node:http";
 import { connect, type Socket } from "node:net";
 import { randomBytes } from "node:crypto";
@@ -23,7 +24,7 @@ import { createHostPolicy, hostnameOf } from "../host-check.ts";
 import { startPrivateLab, type MakeLab } from "../private-lab.ts";
 import type { LabSettings } from "../settings.ts";
 
-/** However the conversation goes, the client gives up after this long in all. */
+/** However the conversation goes after the first wait, the client gives up after this much longer. */
 export const PLAYGROUND_RUN_LIMIT_MS = 10_000;
 /** Bytes of answer recorded; the lab's answers are a few hundred, so more means something is wrong. */
 const MAX_ANSWER_BYTES = 64 * 1024;
@@ -60,13 +61,16 @@ export async function runPlayground(request: Uint8Array, settings: LabSettings, 
     },
   });
   try {
-    return await converse(request, lab.ports[0]!, settings.maxMessageBytes);
+    return await converse(request, lab.ports[0]!, settings);
   } finally {
     await lab.close();
   }
 }
 
-function converse(request: Uint8Array, port: number, maxMessageBytes: number): Promise<PlaygroundRun> {
+function converse(request: Uint8Array, port: number, settings: LabSettings): Promise<PlaygroundRun> {
+  // Until the first byte of an answer, the client waits out the lab's handshake timeout, so a head
+  // that never ends shows the lab dropping it; after that, PLAYGROUND_WAIT_MS of quiet ends the run.
+  const firstWaitMs = settings.handshakeTimeoutMs + 1000;
   return new Promise((resolve) => {
     const pieces: PlaygroundPiece[] = [];
     const socket: Socket = connect(port, "127.0.0.1");
@@ -76,7 +80,7 @@ function converse(request: Uint8Array, port: number, maxMessageBytes: number): P
     /** Where the answer's head ends and what follows it, once known. */
     let upgraded = false;
     let completeAt: number | null = null;
-    const decoder = new FrameDecoder({ direction: "server-to-client", maxPayloadLength: maxMessageBytes * 2 });
+    const decoder = new FrameDecoder({ direction: "server-to-client", maxPayloadLength: settings.maxMessageBytes * 2 });
     let closeSent = false;
     let finished = false;
 
@@ -86,11 +90,11 @@ function converse(request: Uint8Array, port: number, maxMessageBytes: number): P
       clearTimeout(idle);
       clearTimeout(limit);
       socket.destroy();
-      resolve({ pieces, ending, waitMs: PLAYGROUND_WAIT_MS });
+      resolve({ pieces, ending, waitMs: PLAYGROUND_WAIT_MS, endedAt: openedAt === 0 ? 0 : since(), handshakeTimeoutMs: settings.handshakeTimeoutMs });
     };
     const stalled = (): void => finish(answer.length === 0 ? "no-answer" : "answer-stalled");
-    let idle = setTimeout(stalled, PLAYGROUND_WAIT_MS);
-    const limit = setTimeout(stalled, PLAYGROUND_RUN_LIMIT_MS);
+    let idle = setTimeout(stalled, firstWaitMs);
+    const limit = setTimeout(stalled, firstWaitMs + PLAYGROUND_RUN_LIMIT_MS);
     const write = (bytes: Uint8Array): void => {
       if (socket.destroyed || bytes.length === 0) return;
       pieces.push({ from: "client", at: since(), data: b64(bytes) });

@@ -81,10 +81,12 @@ describe("the handshake playground", () => {
     expect(headerValue(plain.head!.fields, "upgrade")).toBe("websocket");
   });
 
-  it("a head that never ends gets no answer, and the run says so after the wait", async () => {
-    running = await startSite();
+  it("a head that never ends is dropped by the lab's handshake timeout, without an answer", async () => {
+    running = await startSite({ handshakeTimeoutMs: 600, httpRequestTimeoutMs: 1000 });
     const { run, bytes } = await runOf(await send(running, `GET /lab/echo HTTP/1.1\r\nHost: 127.0.0.1:${running.port}\r\n`));
-    expect(run.ending).toBe("no-answer");
+    expect(run.ending).toBe("lab-closed");
+    expect(run.handshakeTimeoutMs).toBe(600);
+    expect(run.endedAt).toBeGreaterThanOrEqual(550);
     expect(run.waitMs).toBe(PLAYGROUND_WAIT_MS);
     expect(bytes.every((p) => p.from === "client")).toBe(true);
   });

@@ -9,6 +9,17 @@ import { describeEntry, describeState, formatBytes, formatElapsed, readyStateNum
 
 interface LabInfo {
   maxMessageBytes: number;
+  /** null when the lab did not report it: the flood is then unavailable. */
+  maxMessagesPerSecond: number | null;
+}
+
+/**
+ * Messages the flood button sends in one go: the lab's token bucket holds two seconds' worth
+ * (server/rate-limit.ts), so three seconds' worth at once is sure to run it dry, however the
+ * sends spread over the connection's first moments.
+ */
+export function floodSize(maxMessagesPerSecond: number): number {
+  return maxMessagesPerSecond * 3 + 1;
 }
 
 function part<T extends Element>(root: Element, name: string): T {
@@ -98,6 +109,17 @@ export default class EchoConsoleElement extends HTMLElement {
       { signal },
     );
 
+    this.querySelector<HTMLButtonElement>('[data-part="flood"]')?.addEventListener(
+      "click",
+      () => {
+        const rate = this.#labInfo?.maxMessagesPerSecond;
+        if (!rate) return;
+        // All in one task: the browser writes them back to back, far faster than the lab allows.
+        for (let i = 1; i <= floodSize(rate); i++) actor.send({ type: "message.send", data: `flood ${i}`, at: performance.now() });
+      },
+      { signal },
+    );
+
     closeForm.addEventListener(
       "submit",
       (event) => {
@@ -132,8 +154,11 @@ export default class EchoConsoleElement extends HTMLElement {
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
       const info = (await response.json()) as Partial<LabInfo>;
       if (typeof info.maxMessageBytes !== "number" || !Number.isInteger(info.maxMessageBytes) || info.maxMessageBytes < 0) throw new Error("no limit reported");
-      this.#labInfo = { maxMessageBytes: info.maxMessageBytes };
+      const rate = typeof info.maxMessagesPerSecond === "number" && Number.isInteger(info.maxMessagesPerSecond) && info.maxMessagesPerSecond > 0 ? info.maxMessagesPerSecond : null;
+      this.#labInfo = { maxMessageBytes: info.maxMessageBytes, maxMessagesPerSecond: rate };
       note.textContent = `The lab accepts messages of up to ${formatBytes(info.maxMessageBytes)}. The button sends ${formatBytes(info.maxMessageBytes + 1)}.`;
+      const floodNote = this.querySelector<HTMLElement>('[data-part="flood-note"]');
+      if (floodNote) floodNote.textContent = rate === null ? "The lab did not report its message rate, so the flood is unavailable." : `The lab allows ${rate} messages a second (bursts of twice that). The button sends ${floodSize(rate)} at once.`;
     } catch (error) {
       if (signal.aborted) return;
       note.textContent = `The lab's limits could not be read (${(error as Error).message}), so the oversized message is unavailable.`;
@@ -160,6 +185,8 @@ export default class EchoConsoleElement extends HTMLElement {
     connect.textContent = context.connection === 0 ? "Connect" : "Reconnect";
     for (const control of this.querySelectorAll<HTMLInputElement | HTMLButtonElement>("[data-needs-open]")) control.disabled = !open;
     part<HTMLButtonElement>(this, "oversize").disabled = !open || this.#labInfo === null;
+    const flood = this.querySelector<HTMLButtonElement>('[data-part="flood"]');
+    if (flood) flood.disabled = !open || !this.#labInfo?.maxMessagesPerSecond;
     if (readyState !== "CONNECTING" && this.#moveFocusWhenOpen) {
       this.#moveFocusWhenOpen = false;
       // A disabled button drops keyboard focus to the page; put it where the reader goes next.

@@ -21,7 +21,7 @@ async function send(wireText: string): Promise<PlaygroundReport> {
   if (!response.ok) throw new Error((await response.text()).trim() || `The lab answered ${response.status}.`);
   const parsed = parsePlaygroundRun(await response.json());
   if (!parsed.ok) throw new Error(`The lab's record could not be read: ${parsed.error}`);
-  return buildPlaygroundReport(parsed.bytes, parsed.run.ending, parsed.run.waitMs);
+  return buildPlaygroundReport(parsed.bytes, parsed.run);
 }
 
 /** Renders wire text into `pre`, each line ending shown as the characters \r\n (or \n, \r). */

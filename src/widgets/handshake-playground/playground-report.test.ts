@@ -9,6 +9,7 @@ import { buildPlaygroundReport, wireLines, type RunBytes } from "./playground-re
 
 const text = (s: string) => new TextEncoder().encode(s);
 const page = { host: "localhost:5173", origin: "http://localhost:5173" };
+const facts = (ending: "lab-closed" | "complete" | "no-answer" | "answer-stalled", endedAt = 5) => ({ ending, waitMs: 3000, endedAt, handshakeTimeoutMs: 10_000 });
 
 describe("buildPlaygroundReport", () => {
   it("a refusal: status, reason, the body in words, times, and no frames", async () => {
@@ -18,7 +19,7 @@ describe("buildPlaygroundReport", () => {
       { from: "lab", at: 1.5, data: text(`HTTP/1.1 403 Forbidden\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n`) },
       { from: "lab", at: 1.7, data: text(body) },
     ];
-    const report = await buildPlaygroundReport(pieces, "complete", 3000);
+    const report = await buildPlaygroundReport(pieces, facts("complete"));
     expect(report.status).toBe(403);
     expect(report.verdict).toMatch(/^403 Forbidden: the lab refused/);
     expect(report.body).toBe(body);
@@ -39,7 +40,7 @@ describe("buildPlaygroundReport", () => {
       { from: "client", at: 2.6, data: new Uint8Array([0x88, 0x82, 1, 2, 3, 4, 0x03 ^ 1, 0xe8 ^ 2]) },
       { from: "lab", at: 3, data: new Uint8Array([0x88, 0x02, 0x03, 0xe8]) },
     ];
-    const report = await buildPlaygroundReport(pieces, "lab-closed", 3000);
+    const report = await buildPlaygroundReport(pieces, facts("lab-closed"));
     expect(report.status).toBe(101);
     expect(report.accept).toEqual({ key: handshakeExample.key, expected: handshakeExample.accept, received: handshakeExample.accept });
     expect(report.verdict).toMatch(/accept value matches your key/);
@@ -57,17 +58,18 @@ describe("buildPlaygroundReport", () => {
       { from: "client", at: 0, data: text(presetRequest("good", page)) },
       { from: "lab", at: 1, data: text("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: AAAAAAAAAAAAAAAAAAAAAAAAAAA=\r\n\r\n") },
     ];
-    const report = await buildPlaygroundReport(pieces, "lab-closed", 3000);
+    const report = await buildPlaygroundReport(pieces, facts("lab-closed"));
     expect(report.accept?.received).toBe("AAAAAAAAAAAAAAAAAAAAAAAAAAA=");
     expect(report.verdict).not.toMatch(/matches/);
   });
 
-  it("no answer: says the head never ended", async () => {
-    const report = await buildPlaygroundReport([{ from: "client", at: 0, data: text("GET / HTTP/1.1\r\nHost: a\r\n") }], "no-answer", 3000);
+  it("a head that never ends: the lab drops it after its handshake timeout, without a word", async () => {
+    const report = await buildPlaygroundReport([{ from: "client", at: 0, data: text("GET / HTTP/1.1\r\nHost: a\r\n") }], facts("lab-closed", 10_003.4));
     expect(report.status).toBeNull();
     expect(report.verdict).toBe("No answer.");
-    expect(report.ending).toMatch(/empty line/);
+    expect(report.ending).toMatch(/^The lab closed the TCP connection 10\.00 s after it opened, without a word: .*empty line.*10\.00 s to arrive \(its handshake timeout\)/);
     expect(report.firstByteMs).toBeNull();
+    expect((await buildPlaygroundReport([], facts("no-answer", 11_000))).ending).toMatch(/still waiting/);
   });
 });
 

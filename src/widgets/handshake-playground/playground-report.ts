@@ -9,7 +9,7 @@ import { computeAccept, isValidKey } from "../../protocol/handshake-key.ts";
 import { toHex } from "../../protocol/hex.ts";
 import { headerValue, latin1Decode, parseRequestHead, parseResponseHead } from "../../protocol/http1.ts";
 import { describeOpcode } from "../../protocol/opcodes.ts";
-import type { PlaygroundEnding, PlaygroundSide } from "../../protocol/playground-api.ts";
+import type { PlaygroundRun, PlaygroundSide } from "../../protocol/playground-api.ts";
 import { formatMs } from "../shared/format-ms.ts";
 
 export interface PlaygroundFrameLine {
@@ -95,15 +95,27 @@ function framesOf(pieces: readonly RunBytes[], skip: number, direction: "client-
   return lines;
 }
 
-const ENDINGS: Record<PlaygroundEnding, (waitMs: number) => string> = {
-  "lab-closed": () => "The lab closed the TCP connection.",
-  complete: () => "The answer was complete (its Content-Length said how long), so the lab's client closed the connection.",
-  "no-answer": (wait) => `Nothing came back within ${formatMs(wait)}: the lab is still waiting for the rest of the request. A head ends with an empty line (RFC 9112 §2.1); without one the server keeps waiting until its handshake timeout.`,
-  "answer-stalled": (wait) => `The answer stopped, and nothing more came within ${formatMs(wait)}.`,
-};
+/** How the conversation ended, in words, from the run's own figures. */
+function endingText(run: RunFacts, answered: boolean): string {
+  switch (run.ending) {
+    case "lab-closed":
+      return answered
+        ? "The lab closed the TCP connection."
+        : `The lab closed the TCP connection ${formatMs(run.endedAt)} after it opened, without a word: the request head never ended (a head ends with an empty line, RFC 9112 §2.1), and the lab gives a head ${formatMs(run.handshakeTimeoutMs)} to arrive (its handshake timeout) before it drops the connection.`;
+    case "complete":
+      return "The answer was complete (its Content-Length said how long), so the lab's client closed the connection.";
+    case "no-answer":
+      return `Nothing came back within ${formatMs(run.endedAt)}: the lab is still waiting for the rest of the request. A head ends with an empty line (RFC 9112 §2.1).`;
+    case "answer-stalled":
+      return `The answer stopped, and nothing more came within ${formatMs(run.waitMs)}.`;
+  }
+}
+
+/** The parts of a run the report needs besides its bytes (playground-api.ts's PlaygroundRun). */
+export type RunFacts = Pick<PlaygroundRun, "ending" | "waitMs" | "endedAt" | "handshakeTimeoutMs">;
 
 /** Reads a run's bytes; async only because SHA-1 (for the accept value) is async in Web Crypto. */
-export async function buildPlaygroundReport(pieces: readonly RunBytes[], ending: PlaygroundEnding, waitMs: number): Promise<PlaygroundReport> {
+export async function buildPlaygroundReport(pieces: readonly RunBytes[], run: RunFacts): Promise<PlaygroundReport> {
   const fromClient = pieces.filter((p) => p.from === "client");
   const fromLab = pieces.filter((p) => p.from === "lab");
   const request = fromClient[0]?.data ?? new Uint8Array(0);
@@ -144,7 +156,7 @@ export async function buildPlaygroundReport(pieces: readonly RunBytes[], ending:
     frames,
     firstByteMs: fromLab[0]?.at ?? null,
     lastByteMs: fromLab.at(-1)?.at ?? null,
-    ending: ENDINGS[ending](waitMs),
+    ending: endingText(run, fromLab.length > 0),
   };
 }
 
