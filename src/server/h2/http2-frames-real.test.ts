@@ -1,4 +1,4 @@
-// protocol/http2-frames.ts against a real HTTP/2 implementation (Node's, nghttp2): a cleartext
+// protocol/http2-frames.ts and protocol/hpack.ts against a real HTTP/2 implementation (Node's, nghttp2): a cleartext
 // server that enables extended CONNECT (RFC 8441 §3), a client that opens a WebSocket stream with
 // :protocol = websocket, and a TCP relay that keeps every read. The reader must find what RFC 9113
 // and RFC 8441 say is there, in both directions, whatever the reads' boundaries. (The groundwork
@@ -8,6 +8,7 @@ import { createServer as createTcpServer, connect, type AddressInfo, type Server
 import { afterEach, describe, expect, it } from "vitest";
 import { frameExample } from "../../protocol/rfc-examples.ts";
 import { Http2FrameReader, type Http2Frame } from "../../protocol/http2-frames.ts";
+import { HpackDecoder } from "../../protocol/hpack.ts";
 
 const closers: Array<() => void> = [];
 afterEach(() => {
@@ -40,12 +41,16 @@ describe("HTTP/2 frames of a WebSocket opened by extended CONNECT, read from rea
     const session = http2.connect(`http://127.0.0.1:${relayPort}`);
     closers.push(() => session.destroy());
     await new Promise((resolve) => session.once("remoteSettings", resolve));
-    const stream = session.request({ ":method": "CONNECT", ":protocol": "websocket", ":scheme": "http", ":path": "/lab/echo", ":authority": `127.0.0.1:${relayPort}`, "sec-websocket-version": "13" });
+    const request = { ":method": "CONNECT", ":protocol": "websocket", ":scheme": "http", ":path": "/lab/echo", ":authority": `127.0.0.1:${relayPort}`, "sec-websocket-version": "13", origin: `http://127.0.0.1:${relayPort}` };
+    const stream = session.request(request);
     const status = new Promise((resolve) => stream.once("response", (headers) => resolve(headers[":status"])));
     const hello = frameExample("masked-text")!.bytes;
     stream.write(hello);
     await new Promise((resolve) => stream.once("data", resolve));
     expect(await status).toBe(200);
+    // A second WebSocket on the same connection: its HEADERS reuse the dynamic table (RFC 7541 §2.3.2).
+    const second = session.request(request);
+    await new Promise((resolve) => second.once("response", resolve));
 
     const read = (chunks: Buffer[], expectPreface: boolean) => {
       const reader = new Http2FrameReader({ expectPreface });
@@ -73,5 +78,27 @@ describe("HTTP/2 frames of a WebSocket opened by extended CONNECT, read from rea
     expect(Buffer.concat(dataOf(client.frames))).toEqual(Buffer.from(hello));
     expect(Buffer.concat(dataOf(server.frames))).toEqual(Buffer.from(hello));
     expect(server.frames.find((f) => f.typeName === "HEADERS")?.streamId).toBe(1);
+
+    // The header lists, decoded in order with one HPACK decoder per direction.
+    const headerLists = (frames: Http2Frame[]) => {
+      const decoder = new HpackDecoder();
+      return frames.filter((f) => f.typeName === "HEADERS").map((f) => {
+        const result = decoder.decode(f.detail.kind === "field-block" ? f.detail.block : new Uint8Array(0));
+        if (!result.ok) throw new Error(result.error.error);
+        return { stream: f.streamId, fields: result.fields };
+      });
+    };
+    const sent = headerLists(client.frames);
+    expect(sent.map((h) => h.stream)).toEqual([1, 3]);
+    for (const { fields } of sent) {
+      expect(Object.fromEntries(fields.map((f) => [f.name, f.value]))).toEqual(request);
+      // Pseudo-headers first (RFC 9113 §8.3), and no Upgrade, Connection or key (RFC 8441 §4).
+      expect(fields.slice(0, 5).every((f) => f.name.startsWith(":"))).toBe(true);
+      expect(fields.map((f) => f.name)).not.toContain("sec-websocket-key");
+    }
+    // The second block is shorter: it points at what the first one added to the table.
+    expect(sent[1]!.fields.some((f) => f.representation === "indexed" && f.index! > 61)).toBe(true);
+    const answered = headerLists(server.frames);
+    expect(answered.map((h) => h.fields.find((f) => f.name === ":status")?.value)).toEqual(["200", "200"]);
   });
 });
