@@ -73,6 +73,11 @@ function tupleOk(v: unknown): boolean {
   return v === null || (isObject(v) && typeof v.clientAddress === "string" && isNumber(v.clientPort) && typeof v.serverAddress === "string" && isNumber(v.serverPort));
 }
 
+/** A captured side's chunks and tuple are well formed (shared with h2-twin-api.ts). */
+export function capturedSideOk(v: unknown): boolean {
+  return isObject(v) && tupleOk(v.tuple) && Array.isArray(v.chunks) && v.chunks.every(chunkOk);
+}
+
 function sideOk(v: unknown, scheme: "ws" | "wss"): boolean {
   return isObject(v) && v.scheme === scheme && tupleOk(v.tuple) && Array.isArray(v.chunks) && v.chunks.every(chunkOk);
 }

@@ -31,6 +31,7 @@
 // /lab/room is the classroom (src/server/room/): it is an endpoint like echo, so it gets the
 // whole gate and can be tapped; its rooms belong to this lab instance and close with it.
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
+import type { IncomingHttpHeaders, ServerHttp2Stream } from "node:http2";
 import type { Duplex } from "node:stream";
 import { WebSocketServer, type WebSocket } from "ws";
 import { createAddressCount } from "./address-count.ts";
@@ -67,6 +68,12 @@ export interface Lab {
   readonly ownConnections: OwnConnections;
   /** Handles an upgrade under /lab/ and returns true; returns false for any other path. */
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): boolean;
+  /**
+   * Handles a WebSocket opened over HTTP/2 by extended CONNECT (RFC 8441) on a stream of an h2c
+   * server (h2/h2c-server.ts): the same gate and endpoints as an HTTP/1.1 upgrade, answered with
+   * 200 instead of 101 and without a key or accept (§5). Only the stateless endpoints (echo).
+   */
+  handleExtendedConnect(stream: ServerHttp2Stream, headers: IncomingHttpHeaders): void;
   /** Tells pages (through /lab/info) the port of lesson 8's other site, which the production server serves. */
   announceOtherSite(port: number): void;
   /** True for the endpoints that speak WebSocket only (plain HTTP to them gets 426). */
@@ -253,6 +260,37 @@ export function createLab(overrides: Partial<LabSettings> = {}): Lab {
     },
 
     speaksOnlyWebSocket,
+
+    handleExtendedConnect(stream, headers) {
+      const refuse = (status: number, message: string, extra: Record<string, string> = {}): void => {
+        if (stream.destroyed || stream.headersSent) return;
+        stream.respond({ ":status": status, "content-type": "text/plain; charset=utf-8", "x-content-type-options": "nosniff", ...extra });
+        stream.end(`${message}\n`);
+      };
+      const path = new URL(String(headers[":path"] ?? "/"), "http://lab.invalid").pathname;
+      const endpoint = Object.hasOwn(statelessEndpoints, path) ? statelessEndpoints[path]! : null;
+      if (!endpoint) return refuse(404, `There is no lab endpoint for WebSockets over HTTP/2 at ${path}. Known: ${Object.keys(statelessEndpoints).join(", ")}.`);
+      // Over HTTP/2 the host is :authority (RFC 9113 §8.3.1).
+      const authority = String(headers[":authority"] ?? "");
+      const verdict = path === NAIVE_ECHO_PATH ? ({ allowed: true } as const) : checkOrigin(headers.origin, authority, settings.allowedOrigins);
+      if (!verdict.allowed) return refuse(403, verdict.reason);
+      const address = stream.session?.socket?.remoteAddress ?? "unknown";
+      if (perAddress.of(address) >= settings.maxConnectionsPerAddress) return refuse(429, `This address already has ${settings.maxConnectionsPerAddress} lab connections open; close some and try again.`, { "retry-after": "5" });
+      if (String(headers["sec-websocket-version"] ?? "").trim() !== "13") {
+        return refuse(426, "This lab speaks WebSocket version 13 (RFC 6455 §4.4).", { "sec-websocket-version": "13" });
+      }
+      // Success is any 2xx, with no Sec-WebSocket-Accept: HTTP/2 already guarantees both ends speak it (RFC 8441 §5).
+      stream.respond({ ":status": 200 });
+      const options = wss.options;
+      // A server-side socket, as ws's own server makes one (no address: it does not dial out).
+      type ServerSide = new (address: null, protocols: undefined, options: object) => WebSocket & { setSocket(socket: unknown, head: Buffer, options: object): void };
+      const ws = new (options.WebSocket as unknown as ServerSide)(null, undefined, options);
+      // ws runs a WebSocket over any duplex stream (its setSocket, what its server's upgrade ends with):
+      // here the HTTP/2 stream, whose DATA frames carry the WebSocket frames (RFC 8441 §5).
+      ws.setSocket(stream, Buffer.alloc(0), { allowSynchronousEvents: options.allowSynchronousEvents, maxPayload: options.maxPayload, skipUTF8Validation: options.skipUTF8Validation });
+      accept(wss, ws, stream as unknown as IncomingMessage, address);
+      endpoint(ws, stream as unknown as IncomingMessage);
+    },
 
     announceOtherSite(port) {
       otherSitePort = port;

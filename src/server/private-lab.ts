@@ -12,6 +12,8 @@ import type { LabSettings } from "./settings.ts";
 export type MakeLab = (settings: Partial<LabSettings>) => Lab;
 
 export interface PrivateLab {
+  /** The lab itself, for a server of another kind to hand it connections (lesson 9's h2c server). */
+  lab: Lab;
   /** The port each server listens on, in the order given. */
   ports: number[];
   /** Closes the lab (its sockets get 1001) and the servers. */
@@ -52,6 +54,7 @@ export async function startPrivateLab(makeLab: MakeLab, settings: LabSettings, s
     );
   }
   return {
+    lab,
     ports,
     async close() {
       await lab.close();

@@ -6,6 +6,8 @@
 //   POST /lab/tls-twin             tls/tls-twin.ts: one conversation over ws:// and over wss://,
 //                                  the TLS records decrypted with the session's secrets (lesson 7)
 //                                  → 200 TlsTwinRun
+//   POST /lab/h2-twin              h2/h2-twin.ts: one conversation opened over HTTP/1.1 and over
+//                                  HTTP/2 by extended CONNECT (lesson 9) → 200 H2TwinRun
 //   POST /lab/playground           playground/playground-run.ts: the body, a raw opening handshake
 //                                  of at most PLAYGROUND_MAX_REQUEST_BYTES (else 413), sent as it is
 //                                  to a private lab, and its answer (lessons 4 and 8) → 200 PlaygroundRun
@@ -32,6 +34,8 @@ import { runOwnTwin, runTlsTwin } from "./tls/tls-twin.ts";
 import { isValidToken } from "../protocol/tap-events.ts";
 import { PLAYGROUND_MAX_REQUEST_BYTES, PLAYGROUND_PATH } from "../protocol/playground-api.ts";
 import { runPlayground } from "./playground/playground-run.ts";
+import { H2_TWIN_PATH } from "../protocol/h2-twin-api.ts";
+import { runH2Twin } from "./h2/h2-twin.ts";
 import { readBody } from "./read-body.ts";
 
 export const SELF_RUNS_PER_ADDRESS_PER_SECOND = 1;
@@ -58,7 +62,7 @@ class RunRefusal extends Error {
   }
 }
 
-const SELF_RUN_PATHS = [MISBEHAVE_PATH, TLS_TWIN_PATH, PLAYGROUND_PATH];
+const SELF_RUN_PATHS = [MISBEHAVE_PATH, TLS_TWIN_PATH, PLAYGROUND_PATH, H2_TWIN_PATH];
 
 /**
  * `makeLab` is lab.ts's createLab, handed in so this module does not import the lab that imports it;
@@ -87,6 +91,7 @@ export function createSelfRunsHttp(settings: LabSettings, makeLab: MakeLab, own:
       }
       return () => runMisbehavingClient(chosen.name, settings, makeLab);
     }
+    if (path === H2_TWIN_PATH) return () => runH2Twin(settings, makeLab);
     if (path === PLAYGROUND_PATH) {
       return async () => {
         const body = await readBody(request, PLAYGROUND_MAX_REQUEST_BYTES);

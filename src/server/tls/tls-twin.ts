@@ -41,7 +41,7 @@ export function certificateServerName(cert: string): string {
 
 const b64 = (bytes: Uint8Array): string => Buffer.from(bytes).toString("base64");
 
-function withOffsets(chunks: readonly Pick<WireChunk, "dir" | "t" | "bytes">[]): TwinChunk[] {
+export function withOffsets(chunks: readonly Pick<WireChunk, "dir" | "t" | "bytes">[]): TwinChunk[] {
   const offsets = { in: 0, out: 0 };
   return chunks.map((c) => {
     const chunk = { dir: c.dir, t: c.t, offset: offsets[c.dir], length: c.bytes.length, data: b64(c.bytes) };
@@ -52,7 +52,7 @@ function withOffsets(chunks: readonly Pick<WireChunk, "dir" | "t" | "bytes">[]):
 
 /** Opens, says `message`, reads the echo, closes with 1000 and waits for the server to end TCP. */
 /** The masking keys of the conversation's client frames, in order: the text message, then the close. */
-type MaskingKeys = readonly [Uint8Array, Uint8Array];
+export type MaskingKeys = readonly [Uint8Array, Uint8Array];
 
 function converse(socket: Socket, ready: "connect" | "secureConnect", host: string, origin: string, message: string, keys: MaskingKeys): Promise<void> {
   return new Promise((resolve) => {
@@ -127,8 +127,8 @@ function decryptSide(chunks: readonly Pick<WireChunk, "dir" | "bytes">[], keyLog
   return { decrypted, problem };
 }
 
-/** The ws:// twin alone: `message` over a private lab's plain side, through a capture proxy. */
-async function runWsTwin(lab: { ports: readonly number[] }, serverName: string, message: string, keys: MaskingKeys): Promise<TwinSide> {
+/** The ws:// twin alone: `message` over a private lab's plain side, through a capture proxy (lesson 9's HTTP/1.1 opening too). */
+export async function runWsTwin(lab: { ports: readonly number[] }, serverName: string, message: string, keys: MaskingKeys): Promise<TwinSide> {
   const wsProxy = await startCaptureProxy(lab.ports[0]!);
   const wsSocket = connectTcp(wsProxy.port, "127.0.0.1");
   await converse(wsSocket, "connect", `${serverName}:${wsProxy.port}`, `http://${serverName}:${wsProxy.port}`, message, keys);
