@@ -48,7 +48,9 @@ export interface PlaygroundRun {
 export type PlaygroundRunResult = { ok: true; run: PlaygroundRun; bytes: { from: PlaygroundSide; at: number; data: Uint8Array }[] } | { ok: false; error: string };
 
 const ENDINGS: readonly PlaygroundEnding[] = ["lab-closed", "complete", "no-answer", "answer-stalled"];
-const MAX_PIECES = 200;
+
+/** The most pieces a record may hold: the lab stops recording before it reaches this. */
+export const PLAYGROUND_MAX_PIECES = 200;
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
@@ -56,7 +58,7 @@ const isObj = (v: unknown): v is Record<string, unknown> => typeof v === "object
 export function parsePlaygroundRun(value: unknown): PlaygroundRunResult {
   const fail = (error: string): PlaygroundRunResult => ({ ok: false, error });
   if (!isObj(value)) return fail("the answer is not a JSON object");
-  if (!Array.isArray(value.pieces) || value.pieces.length > MAX_PIECES) return fail(`pieces must be a list of at most ${MAX_PIECES}`);
+  if (!Array.isArray(value.pieces) || value.pieces.length > PLAYGROUND_MAX_PIECES) return fail(`pieces must be a list of at most ${PLAYGROUND_MAX_PIECES}`);
   if (typeof value.ending !== "string" || !ENDINGS.includes(value.ending as PlaygroundEnding)) return fail(`ending must be one of ${ENDINGS.join(", ")}`);
   for (const field of ["waitMs", "endedAt", "handshakeTimeoutMs"] as const) {
     const ms = value[field];

@@ -18,7 +18,7 @@ import { encodeClosePayload, parseClosePayload } from "../../protocol/close-payl
 import { encodeFrame } from "../../protocol/frame-encode.ts";
 import { FrameDecoder } from "../../protocol/frame-decoder.ts";
 import { headerValue, parseResponseHead } from "../../protocol/http1.ts";
-import { PLAYGROUND_WAIT_MS, type PlaygroundEnding, type PlaygroundPiece, type PlaygroundRun } from "../../protocol/playground-api.ts";
+import { PLAYGROUND_MAX_PIECES, PLAYGROUND_WAIT_MS, type PlaygroundEnding, type PlaygroundPiece, type PlaygroundRun } from "../../protocol/playground-api.ts";
 import { frameExample } from "../../protocol/rfc-examples.ts";
 import { createHostPolicy, hostnameOf } from "../host-check.ts";
 import { startPrivateLab, type MakeLab } from "../private-lab.ts";
@@ -77,7 +77,8 @@ function converse(request: Uint8Array, port: number, settings: LabSettings): Pro
     let openedAt = 0;
     const since = (): number => Math.round((performance.now() - openedAt) * 100) / 100;
     let answer = Buffer.alloc(0);
-    /** Where the answer's head ends and what follows it, once known. */
+    let received = 0;
+    /** After a 101, the answer's later bytes are frames. */
     let upgraded = false;
     let completeAt: number | null = null;
     const decoder = new FrameDecoder({ direction: "server-to-client", maxPayloadLength: settings.maxMessageBytes * 2 });
@@ -125,7 +126,10 @@ function converse(request: Uint8Array, port: number, settings: LabSettings): Pro
     socket.on("data", (chunk: Buffer) => {
       clearTimeout(idle);
       idle = setTimeout(stalled, PLAYGROUND_WAIT_MS);
-      if (answer.length + chunk.length > MAX_ANSWER_BYTES) return finish("answer-stalled");
+      received += chunk.length;
+      // A page reads at most PLAYGROUND_MAX_PIECES pieces (a chunk and the two frames it may answer
+      // with must fit); a conversation this long has gone wrong.
+      if (received > MAX_ANSWER_BYTES || pieces.length >= PLAYGROUND_MAX_PIECES - 3) return finish("answer-stalled");
       pieces.push({ from: "lab", at: since(), data: b64(chunk) });
       if (upgraded) return onFrames(chunk);
       answer = Buffer.concat([answer, chunk]);
