@@ -3,36 +3,19 @@
 // request is sent as typed, the accept value is recomputed in the page, whatever the lab sends
 // back is shown as text (never markup), it works from the keyboard, and axe finds nothing in
 // either theme, idle or after runs.
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
-import type { Locator, Page } from "playwright-core";
+import { describe, expect, inject, it } from "vitest";
+import type { Locator } from "playwright-core";
 import { handshakeExample } from "../../src/protocol/handshake-example.ts";
 import { SELF_RUNS_PER_ADDRESS_PER_SECOND } from "../../src/server/self-runs-http.ts";
-import { foreignRequests, launchBrowser, watchPage, type Browser, type PageWatch } from "./browser.ts";
 import { axeViolations } from "./axe.ts";
+import { usePageSession } from "./page-session.ts";
 
 const baseUrl = inject("baseUrl");
 const LESSON = "/lessons/upgrade-handshake/";
-let browser: Browser;
-let page: Page;
-let watch: PageWatch;
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-afterEach(async () => {
-  expect(watch.pageErrors).toEqual([]);
-  expect(foreignRequests(watch, baseUrl)).toEqual([]);
-  await page?.close();
-});
+const session = usePageSession(baseUrl);
 
 async function openPlayground(scheme: "light" | "dark" = "light"): Promise<Locator> {
-  page = await browser.context.newPage();
-  watch = watchPage(page);
-  await page.emulateMedia({ colorScheme: scheme });
-  await page.goto(`${baseUrl}${LESSON}`);
+  const page = await session.open(LESSON, scheme);
   const playground = page.locator("sp-handshake-playground");
   await playground.scrollIntoViewIfNeeded();
   await page.locator("sp-handshake-playground[data-ready]").waitFor();
@@ -58,7 +41,7 @@ async function sendAndWait(playground: Locator, how: "button" | "keyboard" = "bu
   const before = await playground.locator("[data-part=verdict]").innerText();
   if (how === "button") await playground.getByRole("button", { name: "Send to the lab" }).click();
   else await playground.getByRole("textbox").press("Control+Enter");
-  await page.locator('sp-handshake-playground[data-run="shown"]').waitFor({ timeout: 20_000 });
+  await session.page.locator('sp-handshake-playground[data-run="shown"]').waitFor({ timeout: 20_000 });
   await expect.poll(() => playground.locator("[data-part=verdict]").innerText(), { timeout: 20_000 }).not.toBe(before);
 }
 
@@ -131,7 +114,7 @@ describe("the handshake playground", () => {
     expect(await playground.getAttribute("data-status")).toBe("403");
     expect(await playground.locator("[data-part=answer]").innerText()).toContain("<img src=x");
     expect(await playground.locator("img").count()).toBe(0);
-    expect(await page.evaluate(() => (window as unknown as { __owned?: number }).__owned)).toBeUndefined();
+    expect(await session.page.evaluate(() => (window as unknown as { __owned?: number }).__owned)).toBeUndefined();
   });
 
   it("refuses an empty request in words, without asking the lab", async () => {
@@ -143,12 +126,12 @@ describe("the handshake playground", () => {
 
   it.each(["light", "dark"] as const)("has no axe violations in the %s theme, idle and after a run", async (scheme) => {
     const playground = await openPlayground(scheme);
-    expect(await axeViolations(page), "idle").toEqual([]);
+    expect(await axeViolations(session.page), "idle").toEqual([]);
     await sendAndWait(playground);
     await playground.locator("details.sent summary").click();
-    expect(await axeViolations(page), "after a 101").toEqual([]);
+    expect(await axeViolations(session.page), "after a 101").toEqual([]);
     await playground.getByRole("button", { name: "A foreign Origin", exact: true }).click();
     await sendAndWait(playground);
-    expect(await axeViolations(page), "after a refusal").toEqual([]);
+    expect(await axeViolations(session.page), "after a refusal").toEqual([]);
   });
 });

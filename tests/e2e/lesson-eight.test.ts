@@ -3,34 +3,17 @@
 // browser sends the lab's cookie with it, the lab refuses it with 403 and the lesson shows both;
 // the naive server accepts the same page; the echo console's flood gets 1008; the reader's watch
 // token is never shown; axe in both themes, on the lesson and on the other site's page.
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
+import { describe, expect, inject, it } from "vitest";
 import type { Locator, Page } from "playwright-core";
-import { foreignRequests, launchBrowser, watchPage, type Browser, type PageWatch } from "./browser.ts";
 import { axeViolations } from "./axe.ts";
+import { usePageSession } from "./page-session.ts";
 
 const baseUrl = inject("baseUrl");
 const LESSON = "/lessons/security/";
-let browser: Browser;
-let page: Page;
-let watch: PageWatch;
-
-beforeAll(async () => {
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-afterEach(async () => {
-  expect(watch.pageErrors).toEqual([]);
-  expect(foreignRequests(watch, baseUrl)).toEqual([]);
-  await page?.close();
-});
+const session = usePageSession(baseUrl);
 
 async function openDemo(scheme: "light" | "dark" = "light"): Promise<Locator> {
-  page = await browser.context.newPage();
-  watch = watchPage(page);
-  await page.emulateMedia({ colorScheme: scheme });
-  await page.goto(`${baseUrl}${LESSON}`);
+  const page = await session.open(LESSON, scheme);
   const demo = page.locator("sp-hijack-demo");
   await demo.scrollIntoViewIfNeeded();
   await page.locator("sp-hijack-demo[data-ready]").waitFor();
@@ -40,7 +23,7 @@ async function openDemo(scheme: "light" | "dark" = "light"): Promise<Locator> {
 
 /** Opens the other site from the demo's link and waits for its page to finish trying. */
 async function visitOtherSite(demo: Locator, outcome: "refused" | "accepted"): Promise<Page> {
-  const [other] = await Promise.all([page.waitForEvent("popup"), demo.getByRole("link", { name: "Open the other site" }).click()]);
+  const [other] = await Promise.all([session.page.waitForEvent("popup"), demo.getByRole("link", { name: "Open the other site" }).click()]);
   await other.locator(`sp-other-site[data-outcome="${outcome}"]`).waitFor({ timeout: 15_000 });
   return other;
 }
@@ -64,7 +47,7 @@ describe("lesson 8: cross-site WebSocket hijacking", () => {
     expect(await other.locator("[data-part=origin]").innerText()).toBe(otherOrigin);
     await other.close();
 
-    await page.locator('sp-hijack-demo[data-state="refused"]').waitFor({ timeout: 10_000 });
+    await session.page.locator('sp-hijack-demo[data-state="refused"]').waitFor({ timeout: 10_000 });
     const request = await demo.locator("[data-part=request]").innerText();
     expect(request).toContain(`Origin: ${otherOrigin}`);
     expect(request).toContain(`Cookie: sp-demo=${cookie}`);
@@ -74,7 +57,7 @@ describe("lesson 8: cross-site WebSocket hijacking", () => {
     // The reader's watch token stays out of the page's text.
     const token = new URLSearchParams(new URL(href).hash.slice(1)).get("watch")!;
     expect(token.length).toBeGreaterThanOrEqual(22);
-    expect(await page.locator("body").innerText()).not.toContain(token);
+    expect(await session.page.locator("body").innerText()).not.toContain(token);
   });
 
   it("a server that forgets the Origin check accepts the same page, which then talks to it", async () => {
@@ -86,15 +69,13 @@ describe("lesson 8: cross-site WebSocket hijacking", () => {
     const other = await visitOtherSite(demo, "accepted");
     expect(await other.locator("[data-part=log]").innerText()).toMatch(/message: "Hello from another site/);
     await other.close();
-    await page.locator('sp-hijack-demo[data-state="accepted"]').waitFor({ timeout: 10_000 });
+    await session.page.locator('sp-hijack-demo[data-state="accepted"]').waitFor({ timeout: 10_000 });
     expect(await demo.locator("[data-part=request]").innerText()).toContain("GET /lab/naive-echo?watch=… HTTP/1.1");
     expect(await demo.locator("[data-part=answer]").innerText()).toMatch(/^101 Switching Protocols · then the page sent “Hello from another site.*” and the server echoed/);
   });
 
   it("the echo console's flood is closed with 1008 by the lab's rate limit", async () => {
-    page = await browser.context.newPage();
-    watch = watchPage(page);
-    await page.goto(`${baseUrl}${LESSON}`);
+    const page = await session.open(LESSON);
     const console_ = page.locator("sp-echo-console");
     await console_.scrollIntoViewIfNeeded();
     await console_.getByRole("button", { name: "Connect" }).click();
@@ -107,12 +88,12 @@ describe("lesson 8: cross-site WebSocket hijacking", () => {
 
   it.each(["light", "dark"] as const)("has no axe violations in the %s theme, on the lesson idle and after an attempt, and on the other site", async (scheme) => {
     const demo = await openDemo(scheme);
-    expect(await axeViolations(page), "idle").toEqual([]);
+    expect(await axeViolations(session.page), "idle").toEqual([]);
     const other = await visitOtherSite(demo, "refused");
     await other.emulateMedia({ colorScheme: scheme });
     expect(await axeViolations(other), "the other site").toEqual([]);
     await other.close();
-    await page.locator('sp-hijack-demo[data-state="refused"]').waitFor({ timeout: 10_000 });
-    expect(await axeViolations(page), "after an attempt").toEqual([]);
+    await session.page.locator('sp-hijack-demo[data-state="refused"]').waitFor({ timeout: 10_000 });
+    expect(await axeViolations(session.page), "after an attempt").toEqual([]);
   });
 });

@@ -9,6 +9,7 @@ import { playgroundPreset, presetRequest, toEditorText, toWireText, type Playgro
 import { setFlag, setText } from "../shared/dom-writes.ts";
 import { formatCount } from "../shared/format-count.ts";
 import { formatMs } from "../shared/format-ms.ts";
+import { frameScheduler, part } from "../shared/parts.ts";
 import { buildPlaygroundReport, wireLines, type PlaygroundReport } from "./playground-report.ts";
 
 /** The bytes a request becomes: characters above U+00FF go as UTF-8, as fetch sends the body. */
@@ -41,34 +42,29 @@ function renderWire(pre: HTMLElement, text: string): void {
 export default class HandshakePlaygroundElement extends HTMLElement {
   #abort = new AbortController();
   #runner = this.#makeRunner();
-  #frame = 0;
+  #frames = frameScheduler(() => this.#render());
   #shown: PlaygroundReport | null = null;
 
   #makeRunner() {
     return createActor(labRunMachine.provide({ actors: { runRequest: fromPromise<unknown, { request: string }>(({ input }) => send(input.request)) } }));
   }
 
-  #part<T extends HTMLElement = HTMLElement>(name: string): T {
-    const found = this.querySelector<T>(`[data-part="${name}"]`);
-    if (!found) throw new Error(`sp-handshake-playground is missing its "${name}" part`);
-    return found;
-  }
 
   connectedCallback(): void {
     this.#abort = new AbortController();
     const signal = this.#abort.signal;
     this.#runner = this.#makeRunner();
-    this.#runner.subscribe(() => this.#schedule());
+    this.#runner.subscribe(() => this.#frames.schedule());
     this.#runner.start();
 
-    const editor = this.#part<HTMLTextAreaElement>("editor");
+    const editor = part<HTMLTextAreaElement>(this, "editor");
     editor.disabled = false;
     editor.addEventListener("input", () => this.#showSize(), { signal });
     for (const button of this.querySelectorAll<HTMLButtonElement>("[data-preset-name]")) {
       button.disabled = false;
       button.addEventListener("click", () => this.#load(button.dataset.presetName as PlaygroundPresetName), { signal });
     }
-    this.#part<HTMLFormElement>("form").addEventListener("submit", (event) => {
+    part<HTMLFormElement>(this, "form").addEventListener("submit", (event) => {
       event.preventDefault();
       this.#send();
     }, { signal });
@@ -79,16 +75,15 @@ export default class HandshakePlaygroundElement extends HTMLElement {
         this.#send();
       }
     }, { signal });
-    this.#part<HTMLButtonElement>("send").disabled = false;
+    part<HTMLButtonElement>(this, "send").disabled = false;
     this.#load((this.dataset.preset as PlaygroundPresetName) ?? "good");
-    this.#part("loading-note").hidden = true;
+    part(this, "loading-note").hidden = true;
     this.toggleAttribute("data-ready", true);
   }
 
   disconnectedCallback(): void {
     this.#abort.abort();
-    cancelAnimationFrame(this.#frame);
-    this.#frame = 0;
+    this.#frames.cancel();
     this.#runner.stop();
   }
 
@@ -97,25 +92,25 @@ export default class HandshakePlaygroundElement extends HTMLElement {
     if (!preset) return;
     this.dataset.preset = name;
     for (const button of this.querySelectorAll<HTMLButtonElement>("[data-preset-name]")) button.setAttribute("aria-pressed", String(button.dataset.presetName === name));
-    this.#part<HTMLTextAreaElement>("editor").value = toEditorText(presetRequest(name, { host: location.host, origin: location.origin }));
-    setText(this.#part("rule"), `${preset.label}: ${preset.rule} The lab answers ${preset.expectedStatus}.`);
+    part<HTMLTextAreaElement>(this, "editor").value = toEditorText(presetRequest(name, { host: location.host, origin: location.origin }));
+    setText(part(this, "rule"), `${preset.label}: ${preset.rule} The lab answers ${preset.expectedStatus}.`);
     this.#showSize();
   }
 
   #size(): number {
-    return wireBytes(toWireText(this.#part<HTMLTextAreaElement>("editor").value)).length;
+    return wireBytes(toWireText(part<HTMLTextAreaElement>(this, "editor").value)).length;
   }
 
   #showSize(): void {
     const bytes = this.#size();
-    const out = this.#part("size");
+    const out = part(this, "size");
     const over = bytes > PLAYGROUND_MAX_REQUEST_BYTES;
     setText(out, `${formatCount(bytes)} bytes${over ? `: more than the ${formatCount(PLAYGROUND_MAX_REQUEST_BYTES)} the lab will send` : ""}`);
     out.toggleAttribute("data-over", over);
   }
 
   #send(): void {
-    const text = toWireText(this.#part<HTMLTextAreaElement>("editor").value);
+    const text = toWireText(part<HTMLTextAreaElement>(this, "editor").value);
     if (text.length === 0) return this.#setProblem("There is nothing to send: write a request first, or start from a preset.");
     if (this.#size() > PLAYGROUND_MAX_REQUEST_BYTES) return this.#setProblem(`The request is ${formatCount(this.#size())} bytes; the lab sends at most ${formatCount(PLAYGROUND_MAX_REQUEST_BYTES)}.`);
     this.#setProblem("");
@@ -123,31 +118,24 @@ export default class HandshakePlaygroundElement extends HTMLElement {
   }
 
   #setProblem(message: string): void {
-    const out = this.#part("problem");
+    const out = part(this, "problem");
     setText(out, message);
     setFlag(out, "hidden", message === "");
   }
 
-  #schedule(): void {
-    if (this.#frame !== 0) return;
-    this.#frame = requestAnimationFrame(() => {
-      this.#frame = 0;
-      this.#render();
-    });
-  }
 
   #render(): void {
     const run = this.#runner.getSnapshot();
     const running = run.matches("running");
     this.toggleAttribute("data-running", running);
     this.dataset.run = String(run.value);
-    const send = this.#part<HTMLButtonElement>("send");
+    const send = part<HTMLButtonElement>(this, "send");
     setFlag(send, "disabled", running);
     setText(send, running ? "Sending…" : "Send to the lab");
-    if (running) setText(this.#part("announcer"), "Sending your request to the lab…");
+    if (running) setText(part(this, "announcer"), "Sending your request to the lab…");
     if (run.matches("failed")) {
       this.#setProblem(run.context.problem);
-      setText(this.#part("announcer"), run.context.problem);
+      setText(part(this, "announcer"), run.context.problem);
     }
     const report = run.context.result as PlaygroundReport | null;
     if (!run.matches("shown") || !report || report === this.#shown) return;
@@ -156,15 +144,15 @@ export default class HandshakePlaygroundElement extends HTMLElement {
   }
 
   #renderReport(report: PlaygroundReport): void {
-    setFlag(this.#part("report"), "hidden", false);
+    setFlag(part(this, "report"), "hidden", false);
     this.dataset.status = report.status === null ? "none" : String(report.status);
-    setText(this.#part("verdict"), report.verdict);
-    setText(this.#part("first-byte"), report.firstByteMs === null ? "nothing arrived" : `${formatMs(report.firstByteMs)} after the TCP connection opened`);
-    setText(this.#part("last-byte"), report.lastByteMs === null ? "—" : `${formatMs(report.lastByteMs)}`);
-    setText(this.#part("ending"), report.ending);
-    renderWire(this.#part("answer"), report.head + report.body);
+    setText(part(this, "verdict"), report.verdict);
+    setText(part(this, "first-byte"), report.firstByteMs === null ? "nothing arrived" : `${formatMs(report.firstByteMs)} after the TCP connection opened`);
+    setText(part(this, "last-byte"), report.lastByteMs === null ? "—" : `${formatMs(report.lastByteMs)}`);
+    setText(part(this, "ending"), report.ending);
+    renderWire(part(this, "answer"), report.head + report.body);
 
-    const accept = this.#part("accept");
+    const accept = part(this, "accept");
     setFlag(accept, "hidden", report.accept === null);
     if (report.accept) {
       const { key, expected, received } = report.accept;
@@ -173,10 +161,10 @@ export default class HandshakePlaygroundElement extends HTMLElement {
       accept.replaceChildren("Recomputed in your browser from your key ", code(key), ": base64(SHA-1(key + GUID)) = ", code(expected), verdict);
     }
 
-    const frames = this.#part("frames");
+    const frames = part(this, "frames");
     const hasFrames = report.frames.length > 0;
     setFlag(frames, "hidden", !hasFrames);
-    setFlag(this.#part("frames-caption"), "hidden", !hasFrames);
+    setFlag(part(this, "frames-caption"), "hidden", !hasFrames);
     frames.replaceChildren(...report.frames.map((frame) => {
       const item = document.createElement("li");
       const who = frame.from === "client" ? "The lab's client → the lab" : "The lab → its client";
@@ -187,8 +175,8 @@ export default class HandshakePlaygroundElement extends HTMLElement {
       return item;
     }));
 
-    renderWire(this.#part("sent"), report.sent);
-    setText(this.#part("sent-size"), `${formatCount(report.sentBytes)} bytes`);
-    setText(this.#part("announcer"), report.verdict);
+    renderWire(part(this, "sent"), report.sent);
+    setText(part(this, "sent-size"), `${formatCount(report.sentBytes)} bytes`);
+    setText(part(this, "announcer"), report.verdict);
   }
 }

@@ -6,6 +6,7 @@ import { buildCaptureView } from "../../protocol/capture.ts";
 import { DEMO_COOKIE_PATH, hijackFragment, type HijackTarget } from "../../protocol/hijack-demo.ts";
 import type { TapEvent } from "../../protocol/tap-events.ts";
 import { setFlag, setText } from "../shared/dom-writes.ts";
+import { frameScheduler, part } from "../shared/parts.ts";
 import { openMonitor, type TapMonitor } from "../shared/tap-client.ts";
 import { hijackStory, type HijackStory } from "./hijack-story.ts";
 
@@ -17,30 +18,24 @@ export default class HijackDemoElement extends HTMLElement {
   #monitor: TapMonitor | null = null;
   #events: TapEvent[] = [];
   #otherPort: number | null = null;
-  #frame = 0;
+  #frames = frameScheduler(() => this.#render(hijackStory(buildCaptureView(this.#events))));
   #announced = "";
 
-  #part<T extends HTMLElement = HTMLElement>(name: string): T {
-    const found = this.querySelector<T>(`[data-part="${name}"]`);
-    if (!found) throw new Error(`sp-hijack-demo is missing its "${name}" part`);
-    return found;
-  }
 
   connectedCallback(): void {
     this.#abort = new AbortController();
     const signal = this.#abort.signal;
-    const cookie = this.#part<HTMLButtonElement>("cookie");
+    const cookie = part<HTMLButtonElement>(this, "cookie");
     cookie.disabled = false;
     cookie.addEventListener("click", () => void this.#takeCookie(), { signal });
     for (const radio of this.querySelectorAll<HTMLInputElement>('input[type="radio"]')) radio.addEventListener("change", () => this.#updateLink(), { signal });
-    this.#part("loading-note").hidden = true;
+    part(this, "loading-note").hidden = true;
     void this.#start(signal);
   }
 
   disconnectedCallback(): void {
     this.#abort.abort();
-    cancelAnimationFrame(this.#frame);
-    this.#frame = 0;
+    this.#frames.cancel();
     this.#monitor?.close();
     this.#monitor = null;
   }
@@ -65,7 +60,7 @@ export default class HijackDemoElement extends HTMLElement {
   }
 
   async #takeCookie(): Promise<void> {
-    const note = this.#part("cookie-note");
+    const note = part(this, "cookie-note");
     try {
       const response = await fetch(DEMO_COOKIE_PATH, { method: "POST" });
       if (!response.ok) throw new Error((await response.text()).trim() || `the lab answered ${response.status}`);
@@ -78,12 +73,12 @@ export default class HijackDemoElement extends HTMLElement {
   }
 
   #target(): HijackTarget {
-    return this.#part<HTMLInputElement>("target-naive").checked ? "naive" : "checked";
+    return part<HTMLInputElement>(this, "target-naive").checked ? "naive" : "checked";
   }
 
   #updateLink(): void {
-    const link = this.#part<HTMLAnchorElement>("visit");
-    const note = this.#part("visit-note");
+    const link = part<HTMLAnchorElement>(this, "visit");
+    const note = part(this, "visit-note");
     const labPort = Number(location.port || 80);
     let why = "";
     if (location.protocol !== "http:") why = "Open this lesson over http:// for this demonstration: the other site speaks plain http only.";
@@ -107,28 +102,21 @@ export default class HijackDemoElement extends HTMLElement {
     if (event.type === "open") this.#events = [];
     if (this.#events.length >= MAX_EVENTS) return;
     this.#events.push(event);
-    this.#schedule();
+    this.#frames.schedule();
   }
 
   #setProblem(message: string): void {
-    const out = this.#part("problem");
+    const out = part(this, "problem");
     setText(out, message);
     setFlag(out, "hidden", message === "");
   }
 
-  #schedule(): void {
-    if (this.#frame !== 0) return;
-    this.#frame = requestAnimationFrame(() => {
-      this.#frame = 0;
-      this.#render(hijackStory(buildCaptureView(this.#events)));
-    });
-  }
 
   #render(story: HijackStory): void {
     this.dataset.state = story.state;
-    setText(this.#part("verdict"), story.summary);
-    setFlag(this.#part("exchange"), "hidden", story.lines.length === 0);
-    const pre = this.#part("request");
+    setText(part(this, "verdict"), story.summary);
+    setFlag(part(this, "exchange"), "hidden", story.lines.length === 0);
+    const pre = part(this, "request");
     pre.replaceChildren(
       ...story.lines.map((line) => {
         const text = `${line.text}\n`;
@@ -139,10 +127,10 @@ export default class HijackDemoElement extends HTMLElement {
         return mark;
       }),
     );
-    setText(this.#part("answer"), story.status === null ? "No answer yet." : `${story.status} ${story.reason}${story.refusal ? `: ${story.refusal}` : ""}${story.sent !== null ? ` · then the page sent “${story.sent}”${story.echoed !== null ? ` and the server echoed “${story.echoed}”` : ""}` : ""}`);
+    setText(part(this, "answer"), story.status === null ? "No answer yet." : `${story.status} ${story.reason}${story.refusal ? `: ${story.refusal}` : ""}${story.sent !== null ? ` · then the page sent “${story.sent}”${story.echoed !== null ? ` and the server echoed “${story.echoed}”` : ""}` : ""}`);
     if (story.state !== "waiting" && story.summary !== this.#announced) {
       this.#announced = story.summary;
-      setText(this.#part("announcer"), story.summary);
+      setText(part(this, "announcer"), story.summary);
     }
   }
 }

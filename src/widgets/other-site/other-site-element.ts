@@ -3,29 +3,25 @@
 // the browser sends the lab's cookies with the handshake (RFC 6265 §5.4). The lesson's tab told it
 // the lab's port, which server to try and the reader's watch token in the URL's fragment (never
 // sent to any server), so the lab's tap reports the attempt to the lesson. All text is set as text.
+import { part } from "../shared/parts.ts";
 import { hijackPath, OTHER_SITE_MESSAGE, parseHijackFragment, type HijackOrder } from "../../protocol/hijack-demo.ts";
 
 export default class OtherSiteElement extends HTMLElement {
   #socket: WebSocket | null = null;
   #abort = new AbortController();
 
-  #part<T extends HTMLElement = HTMLElement>(name: string): T {
-    const found = this.querySelector<T>(`[data-part="${name}"]`);
-    if (!found) throw new Error(`sp-other-site is missing its "${name}" part`);
-    return found;
-  }
 
   connectedCallback(): void {
     this.#abort = new AbortController();
-    this.#part("origin").textContent = location.origin;
+    part(this, "origin").textContent = location.origin;
     const parsed = parseHijackFragment(location.hash);
     if (!parsed.ok) {
-      const problem = this.#part("problem");
+      const problem = part(this, "problem");
       problem.textContent = parsed.error;
       problem.hidden = false;
       return;
     }
-    const again = this.#part<HTMLButtonElement>("again");
+    const again = part<HTMLButtonElement>(this, "again");
     again.addEventListener("click", () => this.#attempt(parsed.order), { signal: this.#abort.signal });
     this.#attempt(parsed.order);
   }
@@ -38,14 +34,14 @@ export default class OtherSiteElement extends HTMLElement {
   #log(text: string): void {
     const item = document.createElement("li");
     item.textContent = text;
-    this.#part("log").append(item);
+    part(this, "log").append(item);
   }
 
   #attempt(order: HijackOrder): void {
     this.#socket?.close();
-    this.#part("log").replaceChildren();
-    this.#part("verdict").textContent = "";
-    this.#part<HTMLButtonElement>("again").disabled = true;
+    part(this, "log").replaceChildren();
+    part(this, "verdict").textContent = "";
+    part<HTMLButtonElement>(this, "again").disabled = true;
     this.dataset.outcome = "trying";
     const path = hijackPath(order.target);
     const url = `ws://${location.hostname}:${order.labPort}${path}?watch=${order.token}`;
@@ -69,10 +65,10 @@ export default class OtherSiteElement extends HTMLElement {
       if (this.#socket !== socket) return;
       this.#log(`close: code ${event.code}${event.reason ? `, reason "${event.reason}"` : ""}, wasClean ${event.wasClean}`);
       this.dataset.outcome = opened ? "accepted" : "refused";
-      this.#part("verdict").textContent = opened
+      part(this, "verdict").textContent = opened
         ? "Accepted. This server forgot to check Origin, so it took a handshake from this page, which carried your cookie, as one of yours. A real application would now answer this page as if you had asked."
         : "Refused. The lab saw that this page's Origin is not its own and answered 403 Forbidden. This page cannot even learn that: a browser reports a failed handshake as an error and code 1006, with no status and no reason (RFC 6455 §4.1, §7.1.5).";
-      this.#part<HTMLButtonElement>("again").disabled = false;
+      part<HTMLButtonElement>(this, "again").disabled = false;
     });
   }
 }
