@@ -49,7 +49,6 @@ export default class HandshakePlaygroundElement extends HTMLElement {
     return createActor(labRunMachine.provide({ actors: { runRequest: fromPromise<unknown, { request: string }>(({ input }) => send(input.request)) } }));
   }
 
-
   connectedCallback(): void {
     this.#abort = new AbortController();
     const signal = this.#abort.signal;
@@ -122,7 +121,6 @@ export default class HandshakePlaygroundElement extends HTMLElement {
     setText(out, message);
     setFlag(out, "hidden", message === "");
   }
-
 
   #render(): void {
     const run = this.#runner.getSnapshot();

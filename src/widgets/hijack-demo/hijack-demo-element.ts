@@ -21,7 +21,6 @@ export default class HijackDemoElement extends HTMLElement {
   #frames = frameScheduler(() => this.#render(hijackStory(buildCaptureView(this.#events))));
   #announced = "";
 
-
   connectedCallback(): void {
     this.#abort = new AbortController();
     const signal = this.#abort.signal;
@@ -110,7 +109,6 @@ export default class HijackDemoElement extends HTMLElement {
     setText(out, message);
     setFlag(out, "hidden", message === "");
   }
-
 
   #render(story: HijackStory): void {
     this.dataset.state = story.state;

@@ -10,7 +10,6 @@ export default class OtherSiteElement extends HTMLElement {
   #socket: WebSocket | null = null;
   #abort = new AbortController();
 
-
   connectedCallback(): void {
     this.#abort = new AbortController();
     part(this, "origin").textContent = location.origin;
