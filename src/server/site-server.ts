@@ -25,7 +25,7 @@ import { isValidToken } from "../protocol/tap-events.ts";
 import { createHttpsListener, type HttpsListener } from "./tls/https-listener.ts";
 import { createStaticHandler } from "./static-files.ts";
 import { createOtherSite, mainSiteRoute, type OtherSite } from "./other-site/other-site.ts";
-import { securityHeaders } from "./security-headers.ts";
+import { answerGateRefusal } from "./gate-refusal.ts";
 
 export interface SiteServer {
   server: Server;
@@ -84,12 +84,7 @@ export function createSiteServer(options: { distDir: string; lab?: Partial<LabSe
       response.setHeader("X-Content-Type-Options", "nosniff");
       keepOrRelease(request, false);
       const refusal = gate(request);
-      if (refusal) {
-        const body = `${refusal.message}\n`;
-        response.writeHead(refusal.status, { ...securityHeaders, "Content-Type": "text/plain; charset=utf-8", "Content-Length": Buffer.byteLength(body), Connection: "close" });
-        response.end(request.method === "HEAD" ? undefined : body);
-        return;
-      }
+      if (refusal) return answerGateRefusal(request, response, refusal);
       if (lab.handleHttp(request, response)) return;
       serveStatic(request, response).catch(() => {
         if (!response.headersSent) response.writeHead(500, { "Content-Type": "text/plain; charset=utf-8" });

@@ -9,7 +9,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createHostPolicy } from "../host-check.ts";
-import { securityHeaders } from "../security-headers.ts";
+import { answerGateRefusal } from "../gate-refusal.ts";
 import { createStaticHandler } from "../static-files.ts";
 import type { LabSettings } from "../settings.ts";
 
@@ -39,11 +39,7 @@ export function createOtherSite(options: { distDir: string; settings: LabSetting
   let checkHost = createHostPolicy({ listenHost: "127.0.0.1", allowedHosts: options.settings.allowedHosts });
   const server = createServer({ headersTimeout: options.settings.handshakeTimeoutMs, requestTimeout: options.settings.httpRequestTimeoutMs }, (request, response) => {
     const host = checkHost(request.headers.host);
-    if (!host.ok) {
-      const body = `${host.message}\n`;
-      response.writeHead(host.status, { ...securityHeaders, "Content-Type": "text/plain; charset=utf-8", "Content-Length": Buffer.byteLength(body), Connection: "close" });
-      return response.end(request.method === "HEAD" ? undefined : body);
-    }
+    if (!host.ok) return answerGateRefusal(request, response, host);
     serve(request, response).catch(() => {
       if (!response.headersSent) response.writeHead(500, { "Content-Type": "text/plain; charset=utf-8" });
       response.end("The server could not read this file.\n");
