@@ -7,7 +7,8 @@
 //                                  the TLS records decrypted with the session's secrets (lesson 7)
 //                                  → 200 TlsTwinRun
 //   POST /lab/h2-twin              h2/h2-twin.ts: one conversation opened over HTTP/1.1 and over
-//                                  HTTP/2 by extended CONNECT (lesson 9) → 200 H2TwinRun
+//                                  HTTP/2 by extended CONNECT (lesson 9); an optional JSON body
+//                                  (H2TwinRequest) names the message and masking keys → 200 H2TwinRun
 //   POST /lab/playground           playground/playground-run.ts: the body, a raw opening handshake
 //                                  of at most PLAYGROUND_MAX_REQUEST_BYTES (else 413), sent as it is
 //                                  to a private lab, and its answer (lessons 4 and 8) → 200 PlaygroundRun
@@ -17,8 +18,9 @@
 // per client address with a burst of SELF_RUN_BURST (429), one run at a time per address (429:
 // otherwise two addresses starting slow runs every second could hold every place), and at most
 // MAX_RUNNING_SELF_RUNS at once for the whole lab (503, try again in a moment). Nothing the request says
-// is sent anywhere but to the private lab: the misbehave cases and the twins' message are fixed,
-// and the playground's request goes only to the private lab's own port on 127.0.0.1.
+// is sent anywhere but to the private lab: the misbehave cases are fixed, the twins' message is
+// fixed or the reader's own (capped), and the playground's request goes only to the private lab's
+// own port on 127.0.0.1.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { MISBEHAVE_CASES, MISBEHAVE_PATH, misbehaveCase } from "../protocol/misbehave-cases.ts";
 import { TLS_TWIN_PATH } from "../protocol/tls-twin-api.ts";
@@ -34,7 +36,7 @@ import { runOwnTwin, runTlsTwin } from "./tls/tls-twin.ts";
 import { isValidToken } from "../protocol/tap-events.ts";
 import { PLAYGROUND_MAX_REQUEST_BYTES, PLAYGROUND_PATH } from "../protocol/playground-api.ts";
 import { runPlayground } from "./playground/playground-run.ts";
-import { H2_TWIN_PATH } from "../protocol/h2-twin-api.ts";
+import { H2_TWIN_MAX_BODY_BYTES, H2_TWIN_PATH, parseH2TwinRequest } from "../protocol/h2-twin-api.ts";
 import { runH2Twin } from "./h2/h2-twin.ts";
 import { readBody } from "./read-body.ts";
 
@@ -91,7 +93,17 @@ export function createSelfRunsHttp(settings: LabSettings, makeLab: MakeLab, own:
       }
       return () => runMisbehavingClient(chosen.name, settings, makeLab);
     }
-    if (path === H2_TWIN_PATH) return () => runH2Twin(settings, makeLab);
+    if (path === H2_TWIN_PATH) {
+      return async () => {
+        const body = await readBody(request, H2_TWIN_MAX_BODY_BYTES);
+        if (!body.ok && body.reason === "too-large") throw new RunRefusal(413, `The body may be at most ${H2_TWIN_MAX_BODY_BYTES} bytes.`);
+        if (!body.ok) throw new RunRefusal(400, "The body did not arrive whole.");
+        if (body.bytes.length === 0) return runH2Twin(settings, makeLab);
+        const parsed = parseH2TwinRequest(new TextDecoder().decode(body.bytes));
+        if (!parsed.ok) throw new RunRefusal(400, parsed.reason);
+        return runH2Twin(settings, makeLab, parsed.request);
+      };
+    }
     if (path === PLAYGROUND_PATH) {
       return async () => {
         const body = await readBody(request, PLAYGROUND_MAX_REQUEST_BYTES);
@@ -148,8 +160,8 @@ export function createSelfRunsHttp(settings: LabSettings, makeLab: MakeLab, own:
         refuse(request, response, 503, "The lab is running as many of these as it may at once: try again in a moment.", { "Retry-After": "2" });
         return true;
       }
-      // Only the playground reads its body (in its run); any other body is drained unread.
-      if (path !== PLAYGROUND_PATH) request.resume();
+      // The playground and the HTTP/2 twins read their bodies (in their runs); any other body is drained unread.
+      if (path !== PLAYGROUND_PATH && path !== H2_TWIN_PATH) request.resume();
       running++;
       busy.add(address);
       run()

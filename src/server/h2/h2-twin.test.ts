@@ -9,7 +9,10 @@ import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { base64ToBytes } from "../../protocol/base64.ts";
 import { FrameDecoder } from "../../protocol/frame-decoder.ts";
-import { H2_TWIN_PATH, parseH2TwinRun, type H2TwinSide } from "../../protocol/h2-twin-api.ts";
+import { H2_TWIN_MAX_BODY_BYTES, H2_TWIN_MAX_MESSAGE_BYTES, H2_TWIN_PATH, parseH2TwinRun, type H2TwinSide } from "../../protocol/h2-twin-api.ts";
+import { encodeClosePayload } from "../../protocol/close-payload.ts";
+import { encodeFrame } from "../../protocol/frame-encode.ts";
+import { encodeUtf8 } from "../../protocol/utf8.ts";
 import { HpackDecoder } from "../../protocol/hpack.ts";
 import { Http2FrameReader, type Http2Frame } from "../../protocol/http2-frames.ts";
 import { createLab } from "../lab.ts";
@@ -84,6 +87,39 @@ describe("lesson 9's twins: one WebSocket over HTTP/1.1 and over HTTP/2", () => 
     expect(new TextDecoder().decode(serverFramesH2[0]!.payload)).toBe(run!.message);
     expect(serverFramesH2.map((f) => f.opcode)).toEqual([0x1, 0x8]);
     expect(clientFramesH2[0]!.maskingKey && Buffer.from(clientFramesH2[0]!.maskingKey).toString("hex")).toBe(run!.maskingKeys[0]);
+  });
+
+  it("says the reader's message with the reader's masking keys when the body names them, and refuses a body it cannot run", async () => {
+    running = await startSite();
+    const post = (body: string) => fetch(`http://127.0.0.1:${running!.port}${H2_TWIN_PATH}`, { method: "POST", headers: { Origin: running!.origin, "Content-Type": "application/json" }, body });
+    const message = "¡Hola, nueve! 👋";
+    const response = await post(JSON.stringify({ message, maskingKeys: ["0a1b2c3d", "f0e0d0c0"] }));
+    expect(response.status).toBe(200);
+    const run = parseH2TwinRun(await response.json())!;
+    expect(run.message).toBe(message);
+    expect(run.maskingKeys).toEqual(["0a1b2c3d", "f0e0d0c0"]);
+    const sent = h2Frames(run.http2, "in");
+    const stream = sent.find((f) => f.typeName === "HEADERS")!.streamId;
+    const carried = Buffer.concat(sent.filter((f) => f.typeName === "DATA" && f.streamId === stream).map((f) => (f.detail.kind === "data" ? f.detail.data : new Uint8Array(0))));
+    // What a browser with these keys puts on the wire for this message and for close(1000).
+    const text = encodeFrame({ opcode: 0x1, payload: encodeUtf8(message), maskingKey: Buffer.from("0a1b2c3d", "hex") });
+    const close = encodeFrame({ opcode: 0x8, payload: encodeClosePayload(1000, ""), maskingKey: Buffer.from("f0e0d0c0", "hex") });
+    expect(text.ok && close.ok).toBe(true);
+    expect(Buffer.from(carried).toString("hex")).toBe(Buffer.concat([text.ok ? text.bytes : new Uint8Array(0), close.ok ? close.bytes : new Uint8Array(0)]).toString("hex"));
+
+    for (const [body, pattern] of [
+      ["not json", /not JSON/],
+      [JSON.stringify({ message: "hi", maskingKeys: ["0a1b2c3d"] }), /two keys/],
+      [JSON.stringify({ message: "", maskingKeys: ["0a1b2c3d", "f0e0d0c0"] }), /empty/],
+      [JSON.stringify({ message: "x".repeat(H2_TWIN_MAX_MESSAGE_BYTES + 1), maskingKeys: ["0a1b2c3d", "f0e0d0c0"] }), /at most/],
+    ] as const) {
+      await new Promise((r) => setTimeout(r, 1100)); // one run per second per address
+      const refused = await post(body);
+      expect(refused.status).toBe(400);
+      expect(await refused.text()).toMatch(pattern);
+    }
+    await new Promise((r) => setTimeout(r, 1100));
+    expect((await post("x".repeat(H2_TWIN_MAX_BODY_BYTES + 1))).status).toBe(413);
   });
 
   it("the HTTP/2 side keeps the lab's rules: foreign Origin 403, unknown path 404, wrong version 426, plain GET 405", async () => {

@@ -3,8 +3,8 @@
 // (h2c-server.ts: the connection preface, SETTINGS with SETTINGS_ENABLE_CONNECT_PROTOCOL, an
 // extended CONNECT on stream 1, 200, then DATA frames carrying the WebSocket frames, RFC 8441).
 // Each goes through a capture relay, so the answer is what a watcher on the wire saw. Both say
-// the same message with the same masking keys, so the WebSocket frames are byte for byte the
-// same: only what carries them differs. No key, no accept and no Upgrade over HTTP/2 (§4, §5).
+// the same message with the same masking keys (the reader's, when the request names them), so
+// the WebSocket frames are byte for byte the same: only what carries them differs. No key, no accept and no Upgrade over HTTP/2 (§4, §5).
 import http2 from "node:http2";
 import { createServer } from "node:http";
 import { randomBytes } from "node:crypto";
@@ -12,7 +12,7 @@ import type { AddressInfo } from "node:net";
 import { encodeClosePayload } from "../../protocol/close-payload.ts";
 import { encodeFrame } from "../../protocol/frame-encode.ts";
 import { FrameDecoder } from "../../protocol/frame-decoder.ts";
-import type { H2TwinRun, H2TwinSide } from "../../protocol/h2-twin-api.ts";
+import type { H2TwinRequest, H2TwinRun, H2TwinSide } from "../../protocol/h2-twin-api.ts";
 import { encodeUtf8 } from "../../protocol/utf8.ts";
 import { startPrivateLab, type MakeLab } from "../private-lab.ts";
 import type { LabSettings } from "../settings.ts";
@@ -76,8 +76,10 @@ async function runH2Side(h2Port: number, message: string, keys: MaskingKeys): Pr
   return { protocol: "h2c", tuple: proxy.tuple(), chunks: withOffsets(proxy.chunks) };
 }
 
-export async function runH2Twin(settings: LabSettings, makeLab: MakeLab, message = "Hello"): Promise<H2TwinRun> {
-  const keys: MaskingKeys = [randomBytes(4), randomBytes(4)];
+/** The twins; `request` (checked by parseH2TwinRequest) names the message and keys, else "Hello" and fresh keys. */
+export async function runH2Twin(settings: LabSettings, makeLab: MakeLab, request: H2TwinRequest | null = null): Promise<H2TwinRun> {
+  const message = request?.message ?? "Hello";
+  const keys: MaskingKeys = request ? [Buffer.from(request.maskingKeys[0], "hex"), Buffer.from(request.maskingKeys[1], "hex")] : [randomBytes(4), randomBytes(4)];
   const lab = await startPrivateLab(makeLab, settings, [createServer()]);
   const h2 = createH2cServer(lab.lab);
   try {
