@@ -13,6 +13,7 @@ import { H2_TWIN_MAX_BODY_BYTES, H2_TWIN_MAX_MESSAGE_BYTES, H2_TWIN_PATH, parseH
 import { encodeClosePayload } from "../../protocol/close-payload.ts";
 import { encodeFrame } from "../../protocol/frame-encode.ts";
 import { encodeUtf8 } from "../../protocol/utf8.ts";
+import { EXAMPLE_CONVERSATION, requestFields } from "../../protocol/websocket-openings.ts";
 import { HpackDecoder } from "../../protocol/hpack.ts";
 import { Http2FrameReader, type Http2Frame } from "../../protocol/http2-frames.ts";
 import { createLab } from "../lab.ts";
@@ -70,6 +71,10 @@ describe("lesson 9's twins: one WebSocket over HTTP/1.1 and over HTTP/2", () => 
     if (!request.ok) throw new Error(request.error.error);
     const fields = Object.fromEntries(request.fields.map((f) => [f.name, f.value]));
     expect(fields).toMatchObject({ ":method": "CONNECT", ":protocol": "websocket", ":path": "/lab/echo", "sec-websocket-version": "13" });
+    // Lesson 9's model of the same opening (protocol/websocket-openings.ts) names exactly these fields.
+    const authority = fields[":authority"]!;
+    const modelled = requestFields("h2", { ...EXAMPLE_CONVERSATION, authority, origin: fields.origin! });
+    expect(request.fields.map((f) => [f.name, f.value]).sort()).toEqual(modelled.map((f) => [...f]).sort());
     expect(Object.keys(fields)).not.toContain("sec-websocket-key");
     expect(Object.keys(fields)).not.toContain("upgrade");
     const responseHeaders = received.find((f) => f.typeName === "HEADERS")!;
