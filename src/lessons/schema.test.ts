@@ -53,6 +53,18 @@ describe("lesson schema", () => {
       expect(() => lessonSlug(file.replace(/\.mdx$/, ""))).not.toThrow();
     }
   });
+
+  it("covers the curriculum's lessons 0 to 10, none missing, and every link between lessons finds its lesson", async () => {
+    const dir = join(import.meta.dirname, "..", "..", "content", "lessons");
+    const files = (await readdir(dir)).filter((f) => f.endsWith(".mdx")).sort();
+    expect(files.map((f) => Number(f.slice(0, 2)))).toEqual([...Array(11).keys()]);
+    const slugs = new Set(files.map((f) => lessonSlug(f.replace(/\.mdx$/, ""))));
+    for (const file of files) {
+      const text = await readFile(join(dir, file), "utf8");
+      // Markdown links "](/lessons/slug/…" and quiz links href: "/lessons/slug/…".
+      for (const match of text.matchAll(/(?:\]\(|href: ")\/lessons\/([a-z0-9-]+)\//g)) expect(slugs.has(match[1]!), `${file} links to /lessons/${match[1]}/`).toBe(true);
+    }
+  });
 });
 
 describe("lesson order", () => {

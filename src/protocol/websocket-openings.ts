@@ -187,7 +187,7 @@ function http2Units(c: Conversation, ws: WebSocketFrames): OpeningUnit[] {
     data("close", "client", "closing", "echo", ws.close, `close frame (${CONVERSATION_CLOSE_CODE})`, ["The WebSocket closing handshake happens inside the stream…"]),
     data("close-reply", "server", "closing", "close", ws.closeReply, `close frame (${CONVERSATION_CLOSE_CODE})`, ["…and is answered there."]),
     { id: "client-end", from: "client", phase: "closing", layer: "HTTP/2", title: `DATA (stream ${HTTP2_STREAM}), END_STREAM`, stream: HTTP2_STREAM, after: ["close-reply"], lines: ["Ending the stream stands for TCP's FIN."], rfc: "RFC 8441 §5" },
-    { id: "server-end", from: "server", phase: "closing", layer: "HTTP/2", title: `HEADERS or DATA (stream ${HTTP2_STREAM}), END_STREAM`, stream: HTTP2_STREAM, after: ["client-end"], lines: ["The stream is closed; the connection stays open for other streams."], rfc: "RFC 9113 §5.1" },
+    { id: "server-end", from: "server", phase: "closing", layer: "HTTP/2", title: `DATA (stream ${HTTP2_STREAM}), END_STREAM`, stream: HTTP2_STREAM, after: ["client-end"], lines: ["The stream is closed; the connection stays open for other streams."], rfc: "RFC 9113 §5.1" },
   ];
 }
 

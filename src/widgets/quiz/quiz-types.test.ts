@@ -11,6 +11,13 @@ describe("quiz validation", () => {
     expect(problems).toContain("question 1 must have exactly one correct choice, has 2");
     expect(problems).toContain("question 1, choice 1 needs feedback that explains it");
   });
+  it("accepts a choice's link to another lesson, and refuses one that leaves the lessons", () => {
+    const ask = (href: string) => quizProblems([{ prompt: "?", choices: [{ text: "a", correct: true, feedback: "Right, because…" }, { text: "b", feedback: "No, because…", see: { href, text: "Lesson 9" } }] }]);
+    expect(ask("/lessons/beyond-http-1-1/")).toEqual([]);
+    expect(ask("/lessons/frames/#masking")).toEqual([]);
+    expect(ask("https://example.com/")).toEqual(["question 1, choice 2 links to https://example.com/, which is not a lesson page"]);
+    expect(ask("javascript:alert(1)")).toHaveLength(1);
+  });
   it("counts answers", () => {
     expect(summarise(new Map([[0, true], [1, false]]), 3)).toEqual({ answered: 2, correct: 1, total: 3 });
   });

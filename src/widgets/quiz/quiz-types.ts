@@ -5,7 +5,12 @@ export interface QuizChoice {
   text: string;
   correct?: boolean;
   feedback: string;
+  /** A link shown with the feedback, for a choice whose explanation lives in another lesson. */
+  see?: { href: string; text: string };
 }
+
+/** Where a quiz may send a reader: a lesson page of this site. */
+const LESSON_HREF = /^\/lessons\/[a-z0-9-]+\/(#[a-z0-9-]+)?$/;
 
 export interface QuizQuestion {
   prompt: string;
@@ -22,6 +27,7 @@ export function quizProblems(questions: readonly QuizQuestion[]): string[] {
     if (correct !== 1) problems.push(`question ${i + 1} must have exactly one correct choice, has ${correct}`);
     q.choices.forEach((c, j) => {
       if (c.feedback.trim().length < 10) problems.push(`question ${i + 1}, choice ${j + 1} needs feedback that explains it`);
+      if (c.see && !LESSON_HREF.test(c.see.href)) problems.push(`question ${i + 1}, choice ${j + 1} links to ${c.see.href}, which is not a lesson page`);
     });
   });
   return problems;

@@ -42,6 +42,11 @@ export function comparisonRows(): ComparisonRow[] {
     rowFor("Round trips before the first message, new connection", (v) => count(roundTripsToFirstMessage(v, SECURE), "?")),
     rowFor("… on a connection already open", (v) => count(roundTripsToFirstMessage(v, SECURE, true), "no such thing: each WebSocket takes a connection of its own")),
     rowFor("Other requests share its connection", (v) => (sharesConnection(v) ? "yes, as streams beside it" : "no")),
-    rowFor("How it ends", (v) => openingUnits(v, SECURE).filter((u) => u.phase === "closing" && !u.websocket).map((u) => `${u.title} (${u.layer})`).join(", then ")),
+    rowFor("After the close frames", (v) => {
+      const ends = openingUnits(v, SECURE).filter((u) => u.phase === "closing" && !u.websocket);
+      const titles = [...new Set(ends.map((u) => `${u.title} (${u.layer})`))];
+      const who = ends.length > 1 ? "from each side" : `from the ${ends[0]!.from}`;
+      return `${titles.join(", ")}, ${who}`;
+    }),
   ];
 }
