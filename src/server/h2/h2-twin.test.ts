@@ -4,7 +4,7 @@
 // CONNECT with :protocol websocket and no key, the 200, and the very same WebSocket frames
 // inside DATA as after the 101. Then the lab's HTTP/2 side refuses what its HTTP/1.1 side refuses.
 import http2 from "node:http2";
-import { createServer } from "node:http";
+import { createServer, request as httpRequest } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { base64ToBytes } from "../../protocol/base64.ts";
@@ -20,6 +20,7 @@ import { createLab } from "../lab.ts";
 import { startPrivateLab } from "../private-lab.ts";
 import { defaultLabSettings } from "../settings.ts";
 import { startSite, type Running } from "../test-helpers.ts";
+import { postWhenLabFree } from "../../widgets/shared/when-lab-free.ts";
 import { createH2cServer } from "./h2c-server.ts";
 
 let running: Running | null = null;
@@ -125,6 +126,32 @@ describe("lesson 9's twins: one WebSocket over HTTP/1.1 and over HTTP/2", () => 
     }
     await new Promise((r) => setTimeout(r, 1100));
     expect((await post("x".repeat(H2_TWIN_MAX_BODY_BYTES + 1))).status).toBe(413);
+  });
+
+  it("serves a class pressing at once: twelve addresses, the lab's few places taken in turn, every run done", async () => {
+    running = await startSite();
+    const port = running.port;
+    const origin = running.origin;
+    // Each student's browser: its own address on the loopback network, posting as the widget does.
+    const fromAddress = (localAddress: string): typeof fetch =>
+      (async (url: string | URL | Request, init?: RequestInit) =>
+        new Promise<Response>((resolve, reject) => {
+          const request = httpRequest(String(url), { method: init?.method, localAddress, headers: { Origin: origin, "Content-Type": "application/json" } }, (answer) => {
+            const chunks: Buffer[] = [];
+            answer.on("data", (c: Buffer) => chunks.push(c));
+            answer.on("end", () => resolve(new Response(Buffer.concat(chunks), { status: answer.statusCode!, headers: answer.headers as Record<string, string> })));
+          });
+          request.on("error", reject);
+          request.end(init?.body as string);
+        })) as typeof fetch;
+    let waits = 0;
+    const body = JSON.stringify({ message: "Hello", maskingKeys: ["0a1b2c3d", "f0e0d0c0"] });
+    const answers = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => postWhenLabFree(`http://127.0.0.1:${port}${H2_TWIN_PATH}`, { body }, { fetch: fromAddress(`127.0.0.${10 + i}`), onWait: () => waits++ })),
+    );
+    expect(answers.map((a) => a.status)).toEqual(Array(12).fill(200));
+    // More students than places: some waited their turn instead of failing.
+    expect(waits).toBeGreaterThan(0);
   });
 
   it("the HTTP/2 side keeps the lab's rules: foreign Origin 403, unknown path 404, wrong version 426, plain GET 405", async () => {

@@ -10,6 +10,7 @@ import { computeAccept } from "../../protocol/handshake-key.ts";
 import type { TapEvent } from "../../protocol/tap-events.ts";
 import type { Conversation } from "../../protocol/websocket-openings.ts";
 import { openTap } from "../shared/tap-client.ts";
+import { postWhenLabFree, type WaitNote } from "../shared/when-lab-free.ts";
 
 /** A conversation that has not ended by then is given up (the lab's echo answers at once). */
 export const OWN_OPENING_TIMEOUT_MS = 8000;
@@ -61,18 +62,20 @@ function converse(message: string): Promise<TapEvent[]> {
   });
 }
 
-async function requestTwins(message: string, maskingKeys: readonly [Uint8Array, Uint8Array]): Promise<H2TwinRun> {
-  const response = await fetch(H2_TWIN_PATH, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ message, maskingKeys: maskingKeys.map(hex) }) });
+async function requestTwins(message: string, maskingKeys: readonly [Uint8Array, Uint8Array], onWait?: (note: WaitNote) => void): Promise<H2TwinRun> {
+  const body = JSON.stringify({ message, maskingKeys: maskingKeys.map(hex) });
+  const response = await postWhenLabFree(H2_TWIN_PATH, { headers: { "Content-Type": "application/json" }, body }, { onWait });
   if (!response.ok) throw new Error((await response.text()).trim() || `The lab answered ${response.status}.`);
   const run = parseH2TwinRun(await response.json());
   if (!run) throw new Error("The lab's answer could not be read.");
   return run;
 }
 
-export async function runOwnOpenings(message: string): Promise<OwnOpenings> {
+/** `onWait` hears when the lab is busy with other readers' runs and this one waits its turn. */
+export async function runOwnOpenings(message: string, onWait?: (note: WaitNote) => void): Promise<OwnOpenings> {
   const events = await converse(message);
   const own = readOwnConversation(events, message, window.location);
   if (!own) throw new Error("The tap's record of your connection is missing its key or frames.");
-  const [accept, twins] = await Promise.all([computeAccept(own.key), requestTwins(message, own.maskingKeys)]);
+  const [accept, twins] = await Promise.all([computeAccept(own.key), requestTwins(message, own.maskingKeys, onWait)]);
   return { events, conversation: { ...own, accept }, twins };
 }

@@ -12,6 +12,7 @@ import { frameScheduler, part } from "../shared/parts.ts";
 import { SOURCE_NAMES } from "./openings-labels.ts";
 import { columnRows, liveHttp1Items, liveHttp2Items, openingBytes, type OpeningRow } from "./openings-view.ts";
 import { runOwnOpenings, type OwnOpenings } from "./own-opening.ts";
+import type { WaitNote } from "../shared/when-lab-free.ts";
 
 /** Arrows for the eye; the words are there for screen readers (and for copying). */
 const WHO = {
@@ -65,9 +66,15 @@ export default class ThreeOpeningsElement extends HTMLElement {
   #runner = this.#makeRunner();
   #frames = frameScheduler(() => this.#render());
   #shown: unknown = undefined;
+  /** Why a run is taking longer: the lab asked it to wait its turn. */
+  #waiting = "";
 
   #makeRunner() {
-    return createActor(labRunMachine.provide({ actors: { runRequest: fromPromise<unknown, { request: string }>(({ input }) => runOwnOpenings(input.request)) } }));
+    const onWait = (note: WaitNote): void => {
+      this.#waiting = `The lab is busy with other readers' runs: your turn comes in ${(note.waitMs / 1000).toFixed(1)} s (try ${note.attempt} of ${note.attempts})…`;
+      this.#frames.schedule();
+    };
+    return createActor(labRunMachine.provide({ actors: { runRequest: fromPromise<unknown, { request: string }>(({ input }) => runOwnOpenings(input.request, onWait)) } }));
   }
 
   connectedCallback(): void {
@@ -128,9 +135,10 @@ export default class ThreeOpeningsElement extends HTMLElement {
     setText(problem, snapshot.matches("failed") ? snapshot.context.problem : "");
     setFlag(problem, "hidden", !snapshot.matches("failed"));
     if (running) {
-      setText(part(this, "status"), "Opening your connection, then the lab's HTTP/2 twin…");
+      setText(part(this, "status"), this.#waiting || "Opening your connection, then the lab's HTTP/2 twin…");
       return;
     }
+    this.#waiting = "";
     if (snapshot.matches("failed")) setText(part(this, "status"), "The run did not finish: the columns still show the last one.");
     const run = snapshot.matches("shown") ? (snapshot.context.result as OwnOpenings) : null;
     if (!run || run === this.#shown) return;
