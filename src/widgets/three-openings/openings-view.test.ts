@@ -5,7 +5,8 @@ import { describe, expect, it } from "vitest";
 import { bytesToBase64 } from "../../protocol/base64.ts";
 import type { TapEvent } from "../../protocol/tap-events.ts";
 import { EXAMPLE_CONVERSATION, openingUnits } from "../../protocol/websocket-openings.ts";
-import { columnRows, liveHttp1Items, openingBytes, type LiveItem } from "./openings-view.ts";
+import { Http2FrameReader } from "../../protocol/http2-frames.ts";
+import { columnRows, http2Header, liveHttp1Items, openingBytes, type LiveItem } from "./openings-view.ts";
 
 const TOKEN = "AbCdEfGhIjKlMnOpQrStUv";
 const head = (text: string): string => bytesToBase64(new TextEncoder().encode(text));
@@ -97,6 +98,12 @@ describe("the HTTP/2 and HTTP/3 columns", () => {
     expect(rows.filter((r) => r.source === "extra").map((r) => r.title)).toEqual(["WINDOW_UPDATE", "GOAWAY"]);
     expect(rows.filter((r) => r.source === "unseen").map((r) => r.title)).toEqual(["SYN", "SYN-ACK", "ACK"]);
     expect(rows.find((r) => r.title === "WINDOW_UPDATE")!.lines[0]).toMatch(/flow control/);
+  });
+
+  it("spells out an HTTP/2 frame header field by field", () => {
+    const [event] = new Http2FrameReader({ expectPreface: false }).push(Uint8Array.from(Buffer.from("000006040000000000" + "000800000001", "hex")));
+    if (event?.kind !== "frame") throw new Error("no frame");
+    expect(http2Header(event.frame)).toBe("Frame header 00 00 06 04 00 00 00 00 00: length 6, type 0x04 SETTINGS, flags 0x00, stream 0");
   });
 
   it("draws HTTP/3 from the model alone, every row marked simulated, with its time in round trips", () => {

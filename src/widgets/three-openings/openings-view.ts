@@ -31,6 +31,8 @@ export interface OpeningRow {
   byteCount?: number;
   /** The WebSocket frame inside, as hex: what the three columns share. */
   websocketHex?: string;
+  /** An HTTP/2 frame's header, field by field. */
+  header?: string;
   lines: string[];
   rfc: string;
 }
@@ -50,6 +52,8 @@ export interface LiveItem {
   title: string;
   bytes: Uint8Array;
   text?: string;
+  /** An HTTP/2 frame's 9-byte header, field by field (RFC 9113 §4.1). */
+  header?: string;
   websocket?: Uint8Array;
   lines: string[];
   rfc: string;
@@ -99,6 +103,13 @@ function http2Title(frame: Http2Frame, fields: string | null): string {
   return `${frame.typeName}${stream}${flags}, ${frame.length} bytes of payload`;
 }
 
+/** The 9-byte frame header in words: the bytes, then length, type, flags and stream (RFC 9113 §4.1). */
+export function http2Header(frame: Http2Frame): string {
+  const hex2 = (n: number): string => `0x${n.toString(16).padStart(2, "0")}`;
+  const flags = frame.flagNames.length > 0 ? ` (${frame.flagNames.join(", ")})` : "";
+  return `Frame header ${toHex(frame.raw.subarray(0, 9))}: length ${frame.length}, type ${hex2(frame.type)} ${frame.typeName}, flags ${hex2(frame.flags)}${flags}, stream ${frame.streamId}`;
+}
+
 /** The lab's HTTP/2 connection, frame by frame, with HEADERS decoded and the WebSocket frames inside DATA. */
 export function liveHttp2Items(side: H2TwinSide): LiveItem[] {
   const start = side.chunks[0]?.t ?? 0;
@@ -129,7 +140,7 @@ export function liveHttp2Items(side: H2TwinSide): LiveItem[] {
         if (frames.length === 1) websocket = frames[0];
       }
       const known = HTTP2_FRAME_TYPES[frame.type];
-      items.push({ from, key: http2Key(frame), at: chunk.t - start, title: http2Title(frame, text ?? null), bytes: frame.raw, text, websocket, lines: [], rfc: known?.rfc ?? "RFC 9113 §4.1" });
+      items.push({ from, key: http2Key(frame), at: chunk.t - start, title: http2Title(frame, text ?? null), bytes: frame.raw, text, header: http2Header(frame), websocket, lines: [], rfc: known?.rfc ?? "RFC 9113 §4.1" });
     }
   }
   return items;
@@ -176,7 +187,9 @@ function liveRow(item: LiveItem, phase: Phase, unit: OpeningUnit | null): Openin
     source: unit ? "seen" : "extra",
     at: `+${formatMs(item.at)}`,
     text: item.text,
-    hex: item.text === undefined || item.websocket ? preview(item.bytes) : undefined,
+    // HTTP/1.1 heads are their own text; anything else shows its bytes too.
+    hex: item.key === "request" || item.key === "response" ? undefined : preview(item.bytes),
+    header: item.header,
     byteCount: item.bytes.length,
     websocketHex: item.websocket ? toHex(item.websocket) : undefined,
     lines,

@@ -52,6 +52,7 @@ function rowElement(row: OpeningRow, yours: ReadonlySet<string>): HTMLLIElement 
   if (row.text !== undefined || row.hex !== undefined) {
     const bytes = element("details", "row-bytes");
     bytes.append(element("summary", "", `Bytes${row.byteCount !== undefined ? ` (${formatCount(row.byteCount)})` : ""} · ${row.rfc}`));
+    if (row.header !== undefined) bytes.append(element("p", "row-header", row.header));
     if (row.text !== undefined) bytes.append(element("pre", "row-text", row.text));
     if (row.hex !== undefined) bytes.append(element("code", "row-hex", row.hex));
     li.append(bytes);
