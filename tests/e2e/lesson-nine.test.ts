@@ -81,6 +81,14 @@ describe("lesson 9: one WebSocket, opened three ways", () => {
     expect(await session.page.locator("body").innerText()).not.toMatch(/watch=[A-Za-z0-9_-]{22,}/);
   });
 
+  it("shows the reader's message as text, never as markup", async () => {
+    const widget = await openWidget();
+    await run(widget, '<img src=x onerror="window.__owned=1">');
+    expect(await widget.locator("[data-part=status]").innerText()).toContain("<img src=x");
+    expect(await widget.locator("img").count()).toBe(0);
+    expect(await session.page.evaluate(() => (window as unknown as { __owned?: number }).__owned)).toBeUndefined();
+  });
+
   it("shows one version alone when the reader asks, across the whole width", async () => {
     const widget = await openWidget();
     await widget.getByRole("radio", { name: "HTTP/2" }).check();

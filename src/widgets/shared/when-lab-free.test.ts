@@ -6,7 +6,7 @@ const answers = (...statuses: number[]) => {
   const fetch = (async (url: string, init: RequestInit) => {
     asked.push(`${init.method} ${url}`);
     const status = statuses.shift() ?? 200;
-    return new Response(status === 200 ? "{}" : "busy", { status, headers: status === 503 ? { "Retry-After": "2" } : {} });
+    return new Response(status === 200 ? "{}" : "busy", { status, headers: status === 503 ? { "Retry-After": "2" } : status === 429 ? { "Retry-After": "1" } : {} });
   }) as typeof globalThis.fetch;
   return { fetch, asked };
 };
@@ -24,11 +24,19 @@ describe("a self-run posted while the lab is busy for everyone", () => {
     for (const ms of slept) expect(ms).toBeLessThan(2250);
   });
 
-  it("gives the last busy answer back after its attempts, and never retries the reader's own refusals", async () => {
-    const busy = answers(503, 503, 503);
+  it("waits out its address's rate too (429), as Retry-After says", async () => {
+    const { fetch, asked } = answers(429, 200);
+    const slept: number[] = [];
+    expect((await postWhenLabFree("/x", {}, { fetch, sleep: async (ms) => void slept.push(ms) })).status).toBe(200);
+    expect(asked).toHaveLength(2);
+    expect(slept[0]).toBeGreaterThanOrEqual(1000);
+  });
+
+  it("gives the last busy answer back after its attempts, and never retries a refusal", async () => {
+    const busy = answers(503, 429, 503);
     expect((await postWhenLabFree("/x", {}, { fetch: busy.fetch, attempts: 3, sleep: async () => {} })).status).toBe(503);
     expect(busy.asked).toHaveLength(3);
-    for (const status of [429, 403, 400]) {
+    for (const status of [403, 400, 413]) {
       const refused = answers(status);
       expect((await postWhenLabFree("/x", {}, { fetch: refused.fetch, sleep: async () => {} })).status).toBe(status);
       expect(refused.asked).toHaveLength(1);

@@ -1,8 +1,10 @@
-// A POST to one of the lab's self-runs, tried again while the lab says it is busy for everyone
-// (503: it runs at most a few of these at once, server/self-runs-http.ts). In a classroom thirty
-// students press the same button within a second; the first few run and the others wait their
-// turn here, instead of each reading "try again in a moment" and pressing again. A refusal that
-// is the reader's own (429, 4xx) is not retried: trying again would only be refused again.
+// A POST to one of the lab's self-runs, tried again while the lab asks it to wait (server/
+// self-runs-http.ts): 503 when it already runs as many as it may for everyone, 429 when this
+// address went over its rate (both with Retry-After). In a classroom thirty students press the
+// same button within a second; the first few run and the others wait their turn here, instead of
+// each reading "try again in a moment" and pressing again. Any other refusal (403, 400, 413) is
+// returned at once: trying again would only be refused again. The attempts are bounded, and every
+// try still passes the lab's own limits, so a page cannot use this to ask more often than allowed.
 
 export interface WaitNote {
   /** The attempt about to be made (2 for the first retry) and how many there may be. */
@@ -21,6 +23,8 @@ export interface WhenFreeOptions {
 }
 
 export const LAB_BUSY_ATTEMPTS = 8;
+/** The answers that mean "not now" rather than "no". */
+const WAIT_STATUSES = new Set([429, 503]);
 /** The lab asks for 2 s; a wait is kept between these bounds whatever Retry-After says. */
 const MIN_WAIT_MS = 500;
 const MAX_WAIT_MS = 5000;
@@ -39,7 +43,7 @@ export async function postWhenLabFree(url: string, init: RequestInit, options: W
   const send = options.fetch ?? fetch;
   for (let attempt = 1; ; attempt++) {
     const response = await send(url, { ...init, method: "POST" });
-    if (response.status !== 503 || attempt >= attempts) return response;
+    if (!WAIT_STATUSES.has(response.status) || attempt >= attempts) return response;
     await response.body?.cancel();
     const waitMs = retryWaitMs(response.headers.get("retry-after"), attempt);
     options.onWait?.({ attempt: attempt + 1, attempts, waitMs });

@@ -71,7 +71,7 @@ async function requestTwins(message: string, maskingKeys: readonly [Uint8Array, 
   return run;
 }
 
-/** `onWait` hears when the lab is busy with other readers' runs and this one waits its turn. */
+/** `onWait` hears when the lab asks this run to wait its turn (busy for everyone, or this address over its rate). */
 export async function runOwnOpenings(message: string, onWait?: (note: WaitNote) => void): Promise<OwnOpenings> {
   const events = await converse(message);
   const own = readOwnConversation(events, message, window.location);

@@ -72,7 +72,7 @@ export default class ThreeOpeningsElement extends HTMLElement {
 
   #makeRunner() {
     const onWait = (note: WaitNote): void => {
-      this.#waiting = `The lab is busy with other readers' runs: your turn comes in ${(note.waitMs / 1000).toFixed(1)} s (try ${note.attempt} of ${note.attempts})…`;
+      this.#waiting = `The lab asked this run to wait its turn: trying again in ${(note.waitMs / 1000).toFixed(1)} s (try ${note.attempt} of ${note.attempts})…`;
       this.#frames.schedule();
     };
     return createActor(labRunMachine.provide({ actors: { runRequest: fromPromise<unknown, { request: string }>(({ input }) => runOwnOpenings(input.request, onWait)) } }));
