@@ -7,7 +7,7 @@ export type FrameErrorReason =
   | "rsv-without-extension"
   | "non-minimal-length"
   | "length-top-bit-set"
-  | "control-frame-too-long"
+  | "control-frame-extended-length"
   | "control-frame-fragmented"
   | "client-frame-not-masked"
   | "server-frame-masked"

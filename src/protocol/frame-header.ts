@@ -48,7 +48,10 @@ export function readFrameHeader(bytes: Uint8Array, rules: FrameRules = {}): Head
   }
   const len7 = b1 & 0x7f;
   if (control && len7 > MAX_CONTROL_PAYLOAD) {
-    return fail("control-frame-too-long", `a ${info.name} frame uses an extended length; control frame payloads are at most 125 bytes`, 1, "RFC 6455 §5.5");
+    // The extended forms exist only for lengths over 125 (§5.2), and a control frame's payload is
+    // at most 125 bytes (§5.5), so its length must always be in the 7-bit form, whatever follows.
+    const form = len7 === 126 ? "16-bit" : "64-bit";
+    return fail("control-frame-extended-length", `a ${info.name} frame uses the ${form} length form; a control frame carries at most 125 bytes, so its length must fit the 7-bit form`, 1, "RFC 6455 §5.5");
   }
   const extended = len7 === 126 ? 2 : len7 === 127 ? 8 : 0;
   const headerLength = 2 + extended + (masked ? 4 : 0);

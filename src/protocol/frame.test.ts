@@ -103,7 +103,10 @@ describe("validation", () => {
     ["16-bit length under 126", "82 7e 00 05", {}, { reason: "non-minimal-length", offset: 2, closeCode: 1002 }],
     ["64-bit length under 65536", "82 7f 00 00 00 00 00 00 ff ff", {}, { reason: "non-minimal-length", offset: 2 }],
     ["64-bit length with its top bit set", "82 7f 80 00 00 00 00 00 00 00", {}, { reason: "length-top-bit-set", offset: 2, closeCode: 1002 }],
-    ["ping over 125 bytes", "89 7e 00 7e", {}, { reason: "control-frame-too-long", offset: 1, rfc: "RFC 6455 §5.5" }],
+    ["ping over 125 bytes", "89 7e 00 7e", {}, { reason: "control-frame-extended-length", offset: 1, rfc: "RFC 6455 §5.5" }],
+    // A short payload in a long form breaks the same rule: a control frame's length is always 7-bit.
+    ["ping of 5 bytes in the 16-bit form", "89 7e 00 05", {}, { reason: "control-frame-extended-length", offset: 1, rfc: "RFC 6455 §5.5" }],
+    ["close in the 64-bit form", "88 7f 00 00 00 00 00 00 00 02", {}, { reason: "control-frame-extended-length", offset: 1, rfc: "RFC 6455 §5.5" }],
     ["fragmented close", "08 00", {}, { reason: "control-frame-fragmented", offset: 0, rfc: "RFC 6455 §5.5" }],
     ["unmasked client frame", "81 00", { direction: "client-to-server" }, { reason: "client-frame-not-masked", offset: 1, rfc: "RFC 6455 §5.1" }],
     ["masked server frame", "81 80 00 00 00 00", { direction: "server-to-client" }, { reason: "server-frame-masked", offset: 1 }],
