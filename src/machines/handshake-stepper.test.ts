@@ -281,6 +281,20 @@ describe("step views", () => {
     expect(describeStep(5, hs).lines).toEqual([{ message: "response", line: hs.responseLines.length - 1, label: expect.any(String) }]);
   });
 
+  it("say which request fields are required and which optional, and that cookies ride along", async () => {
+    const hs = prepareHandshake(
+      handshakeExample.request.replace("\r\n\r\n", "\r\nSec-WebSocket-Extensions: permessage-deflate\r\nCookie: session=abc\r\n\r\n"),
+      handshakeExample.response,
+      null,
+      "recorded",
+    );
+    const view = describeStep(1, await hs);
+    expect(view.paragraphs.join(" ")).toMatch(/extensions are optional offers/);
+    expect(view.paragraphs.join(" ")).toMatch(/Cookie matters: the browser sends the server's cookies with the handshake/);
+    expect(view.paragraphs.join(" ")).not.toMatch(/handshake ignores/);
+    for (const name of ["Sec-WebSocket-Extensions", "Sec-WebSocket-Protocol"]) expect(view.values.find((v) => v.label === name)?.note, name).toMatch(/^Optional: /);
+  });
+
   it("point at the key's and the accept value's exact bytes", async () => {
     const hs = await recorded();
     const keyRange = describeStep(3, hs).ranges[0]!;

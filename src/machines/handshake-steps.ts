@@ -435,7 +435,7 @@ export function describeStep(index: number, hs: PreparedHandshake): StepView {
     }
     case "request": {
       paragraphs.push(
-        "Over that connection the browser writes an ordinary HTTP/1.1 request, with a few fields that ask the server to switch protocols. The highlighted lines are the ones RFC 6455 §4.1 requires; anything else (User-Agent, Cookie, Accept-Language…) is plain HTTP the handshake ignores.",
+        "Over that connection the browser writes an ordinary HTTP/1.1 request, with a few fields that ask the server to switch protocols. The highlighted lines are the ones RFC 6455 §4.1 names: the request line, Host, Upgrade, Connection, the key and the version are required, Origin is required of browsers, and subprotocols and extensions are optional offers. Anything else is ordinary HTTP that the WebSocket protocol does not define. User-Agent and Accept-Language go unused, but Cookie matters: the browser sends the server's cookies with the handshake (§4.1 allows it), which is how the server knows who you are, and why it must check Origin.",
       );
       const requestLine = start("request");
       if (involve("request", requestLine, "Request line")) {
@@ -450,8 +450,8 @@ export function describeStep(index: number, hs: PreparedHandshake): StepView {
           : "Should be 16 random bytes sent as base64 (§4.1 item 7); this one does not decode to 16 bytes."],
         ["sec-websocket-version", "The only version RFC 6455 defines is 13 (§4.1 item 9)."],
         ["origin", "The page that opened the socket; browsers always send it, so servers can refuse other sites (§4.1 item 8, §10.2)."],
-        ["sec-websocket-protocol", "Subprotocols the page offered, in order of preference (§4.1 item 10)."],
-        ["sec-websocket-extensions", "Extensions the browser can use, such as permessage-deflate compression (§4.1 item 11; RFC 7692)."],
+        ["sec-websocket-protocol", "Optional: subprotocols the page offered, in order of preference (§4.1 item 10)."],
+        ["sec-websocket-extensions", "Optional: extensions the browser can use, such as permessage-deflate compression (§4.1 item 11; RFC 7692)."],
       ];
       for (const [name, note] of fieldNotes) {
         const line = field("request", name);

@@ -4,7 +4,7 @@
 // wire, every TCP read and write ("chunks"), the frames parsed from the byte stream of each
 // direction (with the same decoder the tests use), the messages they carry, and how the
 // connection ended. Frames and chunks keep their stream offsets, so a view can draw where TCP
-// boundaries and frame boundaries do not line up (RFC 9293 §3.1: TCP carries a byte stream, not
+// boundaries and frame boundaries do not line up (RFC 9293 §2.2: TCP carries a byte stream, not
 // messages).
 //
 // `CaptureBuilder` takes the events one at a time, so a live view pays for each new event only,

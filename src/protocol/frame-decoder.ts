@@ -1,4 +1,4 @@
-// The streaming frame reader. TCP delivers a byte stream, not messages (RFC 9293 §3.1): one
+// The streaming frame reader. TCP delivers a byte stream, not messages (RFC 9293 §2.2): one
 // read may hold several frames or a piece of one. `push(chunk)` accepts chunks split anywhere
 // and returns every frame completed so far, each with its start and end offset in the stream
 // (end exclusive). Bytes of an unfinished frame wait; `buffered` and `needed` describe them.
