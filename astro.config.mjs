@@ -4,6 +4,7 @@ import mdx from "@astrojs/mdx";
 import { labIntegration } from "./src/server/astro-lab-integration.ts";
 import { precompressIntegration } from "./src/server/precompress-integration.ts";
 import { codeThemes } from "./src/layouts/code-themes.ts";
+import { copyCodeTransformer } from "./src/layouts/copy-code-transformer.ts";
 
 export default defineConfig({
   // The production server (src/server/serve.ts) serves the static build; the lab is attached to
@@ -26,6 +27,8 @@ export default defineConfig({
       themes: codeThemes,
       defaultColor: false,
       wrap: false,
+      // A "Copy" button beside every code block, written at build time.
+      transformers: [copyCodeTransformer],
     },
   },
   devToolbar: { enabled: false },

@@ -237,6 +237,23 @@ describe("site chrome", () => {
     expect(Math.abs(skipping.heading - full.heading)).toBeLessThanOrEqual(1);
   });
 
+  it("copies a code block with its button, and the lab address as an export line, without ligatures", async () => {
+    await browser.context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: baseUrl });
+    await openPage("/lessons/start-here/");
+    const curl = page.locator(".code-block", { hasText: "curl --include" }).first();
+    await curl.scrollIntoViewIfNeeded();
+    await curl.getByRole("button", { name: "Copy" }).click();
+    await expect.poll(() => curl.getByRole("button").innerText()).toBe("Copied");
+    const copied = await page.evaluate(() => navigator.clipboard.readText());
+    expect(copied).toBe(await curl.locator("pre").innerText());
+    expect(copied).toContain("Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==");
+    expect(await page.locator("[data-copy-announcer]").innerText()).toBe("Copied");
+    const lab = page.locator("sp-lab-address .code-block");
+    await lab.getByRole("button", { name: "Copy" }).click();
+    await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toBe(`export LAB=${new URL(baseUrl).host}`);
+    expect(await curl.locator("pre").evaluate((pre) => getComputedStyle(pre).fontVariantLigatures)).toBe("none");
+  });
+
   it("serves pages with a Content-Security-Policy and a skip link to the content", async () => {
     await openPage("/lessons/start-here/");
     const response = await page.request.get(`${baseUrl}/lessons/start-here/`);
