@@ -37,6 +37,8 @@
 //   { cmd: "drop" }                   the server destroys the TCP connection without a close frame (page sees 1006)
 //   { cmd: "burst", count }           the server sends `count` (2–50) small text messages at once
 //   { cmd: "push", text }             the server sends `text` (≤ 1024 bytes) as one text message, unasked
+//   { cmd: "hold-reads", ms }         the server stops reading the specimen for `ms` (100–2000): what the
+//                                     page sends meanwhile waits in the kernel and comes out in one read
 
 export const TAP_FORMAT_VERSION = 3;
 
@@ -74,7 +76,8 @@ export type TapCommand =
   | { cmd: "close"; code: number; reason: string }
   | { cmd: "drop" }
   | { cmd: "burst"; count: number }
-  | { cmd: "push"; text: string };
+  | { cmd: "push"; text: string }
+  | { cmd: "hold-reads"; ms: number };
 
 /** Tokens are 22–64 characters of base64url: 128 bits or more from a cryptographic source. */
 export const TOKEN_PATTERN = /^[A-Za-z0-9_-]{22,64}$/;

@@ -147,4 +147,18 @@ describe("lesson 2: the wire stage and the inspector", () => {
     expect(await frameBoxes.first().evaluate((box) => (box as HTMLElement & { kept?: boolean }).kept === true)).toBe(true);
     expect(await frameBoxes.allInnerTexts()).toEqual(Array.from({ length: await frameBoxes.count() }, (_, i) => `F${i + 1}`));
   });
+
+  it("shows five frames your browser sent in one TCP read when the lab holds its reads", async () => {
+    await open("/lessons/tcp-underneath/");
+    const inspector = page.locator("sp-frame-inspector");
+    await inspector.scrollIntoViewIfNeeded();
+    await page.locator('sp-frame-inspector[data-ready][data-state="OPEN"]').waitFor();
+    await inspector.getByRole("button", { name: "Hold reads, then you send 5" }).click();
+    // The five echoes come once the lab reads again.
+    await waitForRow(inspector.locator(".sequence li.dir-out button").nth(4));
+    const clientSide = inspector.locator("[data-part=boundaries-in]");
+    await expect.poll(() => clientSide.locator(".span.frame").count()).toBeGreaterThanOrEqual(5);
+    // Each "held i of 5" frame is 6 header bytes (masked) and 11 of text: one read of 5 × 17 bytes.
+    await expect.poll(() => clientSide.locator(".span.chunk").evaluateAll((boxes) => boxes.map((b) => (b as HTMLElement).title))).toContainEqual(expect.stringMatching(/^TCP read: bytes \d+–\d+ \(85 bytes\)$/));
+  });
 });

@@ -9,7 +9,10 @@ import { utf8ByteLength } from "../../protocol/utf8-length.ts";
 /** Commands are a few dozen bytes; ws closes a monitor that sends a bigger message with 1009. */
 export const MONITOR_MAX_MESSAGE_BYTES = 4 * 1024;
 
-export const COMMAND_NAMES = ["ping", "fragmented", "binary", "close", "drop", "burst", "push"] as const;
+export const COMMAND_NAMES = ["ping", "fragmented", "binary", "close", "drop", "burst", "push", "hold-reads"] as const;
+
+/** Long enough for a page to send a burst into the pause; short enough that nothing times out. */
+export const HOLD_READS_MS = { min: 100, max: 2000 } as const;
 
 /** A pushed event is a short notification, not a file: the same ceiling as a control frame's text keeps the log readable. */
 export const MAX_PUSH_BYTES = 1024;
@@ -60,6 +63,9 @@ export function parseCommand(text: string): CommandParse {
       if (typeof v.text !== "string" || v.text === "") return fail("push needs a non-empty text string.");
       if (utf8ByteLength(v.text) > MAX_PUSH_BYTES) return fail(`A pushed event may be at most ${MAX_PUSH_BYTES} bytes of UTF-8.`);
       return { ok: true, command: { cmd: "push", text: v.text } };
+    case "hold-reads":
+      if (!isInt(v.ms, HOLD_READS_MS.min, HOLD_READS_MS.max)) return fail(`hold-reads needs ms, a whole number from ${HOLD_READS_MS.min} to ${HOLD_READS_MS.max}.`);
+      return { ok: true, command: { cmd: "hold-reads", ms: v.ms } };
     default:
       return fail(`Unknown request ${JSON.stringify(String(v.cmd)).slice(0, 40)}; the monitor understands ${COMMAND_NAMES.join(", ")}.`);
   }
@@ -73,6 +79,14 @@ export function splitText(text: string, parts: number): string[] {
     pieces.push(points.slice(Math.floor((i * points.length) / parts), Math.floor(((i + 1) * points.length) / parts)).join(""));
   }
   return pieces;
+}
+
+/** What hold-reads uses of a net.Socket: its stream side, and libuv's handle under it. */
+interface HeldSocket {
+  pause(): void;
+  resume(): void;
+  destroyed: boolean;
+  _handle?: { reading: boolean; readStop(): number; readStart(): number } | null;
 }
 
 export function runCommand(ws: WebSocket, command: TapCommand): { ok: boolean; detail: string } {
@@ -107,5 +121,29 @@ export function runCommand(ws: WebSocket, command: TapCommand): { ok: boolean; d
       // The server speaks first, unasked: the one thing plain HTTP cannot do.
       ws.send(command.text);
       return { ok: true, detail: `pushed a text message of ${utf8ByteLength(command.text)} bytes without being asked` };
+    case "hold-reads": {
+      // TCP is a byte stream (RFC 9293 §2.2): frames the page sends while the lab is not reading
+      // wait in the kernel's receive buffer, and the next read takes them all at once. Pausing
+      // the stream alone is not enough: Node would go on reading from the kernel into the
+      // stream's buffer, one read per arriving segment. So the handle stops reading too, as
+      // net.Socket#pause does for sockets read into a fixed buffer, and starts again the same way
+      // when the time is up. ws keeps its socket as _socket, with no public accessor.
+      const socket = (ws as unknown as { _socket?: HeldSocket })._socket;
+      if (!socket) return { ok: false, detail: "the connection's socket is not there to pause" };
+      socket.pause();
+      if (socket._handle?.reading) {
+        socket._handle.reading = false;
+        socket._handle.readStop();
+      }
+      setTimeout(() => {
+        if (socket.destroyed) return;
+        if (socket._handle && !socket._handle.reading) {
+          socket._handle.reading = true;
+          socket._handle.readStart();
+        }
+        socket.resume();
+      }, command.ms).unref();
+      return { ok: true, detail: `stopped reading your connection for ${command.ms} ms: what your browser sends meanwhile waits in the operating system and comes out in one read` };
+    }
   }
 }

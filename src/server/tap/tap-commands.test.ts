@@ -76,6 +76,25 @@ describe("monitor commands", () => {
     expect(frames(m, "out").map((f) => f.opcode)).toEqual([OPCODE.binary, ...Array(5).fill(OPCODE.text)]);
   });
 
+  it("hold-reads: frames the page sends while the lab is not reading come out of one TCP read", async () => {
+    const { m, specimen } = await session();
+    m.command({ cmd: "hold-reads", ms: 300 });
+    expect(await m.find("command", (c) => c.command === "hold-reads")).toMatchObject({ ok: true });
+    const echoes: string[] = [];
+    specimen.on("message", (data) => echoes.push(data.toString()));
+    for (let i = 1; i <= 5; i++) specimen.send(`held ${i} of 5`);
+    await delay(100);
+    // Nothing is read while the lab holds: no echo yet.
+    expect(echoes).toEqual([]);
+    while (echoes.length < 5) await delay(5);
+    expect(echoes).toEqual([1, 2, 3, 4, 5].map((i) => `held ${i} of 5`));
+    // The tap reports in batches: wait for the echoes' chunks, which come after the read.
+    while (chunkEvents(m.events, 1, "out").length < 5) await delay(5);
+    const reads = chunkEvents(m.events, 1, "in");
+    const framesPerRead = reads.map((c) => decodeAll(Buffer.from(c.data!, "base64"), "client-to-server").length);
+    expect(framesPerRead).toEqual([5]);
+  });
+
   it("push: the server sends a text message unasked", async () => {
     const { m, specimen } = await session();
     const pushed = nextMessage(specimen);
@@ -133,6 +152,8 @@ describe("monitor commands", () => {
       { cmd: "burst", count: 51 },
       { cmd: "push", text: "" },
       { cmd: "push", text: "x".repeat(1025) },
+      { cmd: "hold-reads", ms: 99 },
+      { cmd: "hold-reads", ms: 2001 },
     ];
     for (const request of bad) m.command(request);
     m.ws.send(Buffer.from([1, 2, 3]));

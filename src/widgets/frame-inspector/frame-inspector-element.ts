@@ -68,6 +68,14 @@ const commands: Record<string, TapCommand> = {
   drop: { cmd: "drop" },
 };
 
+/**
+ * "Hold reads, then you send 5": the lab stops reading this connection for HELD_READS_MS, and once
+ * it says so the page sends HELD_BURST messages into the pause, so the lab's next read holds them
+ * all: several frames in one TCP read, from the page's side (RFC 9293 §2.2, RFC 6455 §5.2).
+ */
+const HELD_READS_MS = 800;
+const HELD_BURST = 5;
+
 
 /** Multi-frame messages among `messages[from…]`, by the frame they end with (RFC 6455 §5.4). */
 function reassembledByLastFrame(messages: readonly CapturedMessage[], from: number): Map<string, CapturedMessage> {
@@ -90,6 +98,8 @@ export default class FrameInspectorElement extends HTMLElement {
   #abort = new AbortController();
   #tapped: TappedSocket | null = null;
   #connection: EchoConnectionActor | null = null;
+  /** A "hold reads, then send" press waiting for the lab to say it stopped reading. */
+  #heldBurstPending = false;
   #recorder: Recorder | null = null;
   #recorderSubscription: { unsubscribe(): void } | null = null;
   #parts = new Map<string, HTMLElement>();
@@ -163,6 +173,13 @@ export default class FrameInspectorElement extends HTMLElement {
       },
       { signal },
     );
+    this.#part("held-burst").addEventListener("click", () => {
+      const monitor = this.#tapped?.monitor();
+      if (!monitor) return;
+      // The messages wait for the lab's word that it stopped reading: sent sooner, they could be read before the pause.
+      this.#heldBurstPending = true;
+      monitor.command({ cmd: "hold-reads", ms: HELD_READS_MS });
+    }, { signal });
     for (const button of this.querySelectorAll<HTMLButtonElement>("[data-command]")) {
       button.addEventListener("click", () => {
         const command = commands[button.dataset.command ?? ""];
@@ -300,7 +317,13 @@ export default class FrameInspectorElement extends HTMLElement {
 
   #startConnection(): void {
     this.#tapped = createTappedSocket({
-      onEvent: (event: TapEvent) => this.#recorder?.send({ type: "tap.event", event }),
+      onEvent: (event: TapEvent) => {
+        this.#recorder?.send({ type: "tap.event", event });
+        if (event.type === "command" && event.command === "hold-reads" && this.#heldBurstPending) {
+          this.#heldBurstPending = false;
+          if (event.ok) for (let i = 1; i <= HELD_BURST; i++) this.#connection?.send({ type: "message.send", data: `held ${i} of ${HELD_BURST}`, at: performance.now() });
+        }
+      },
       onProblem: (message) => this.#setProblem(message),
     });
     const actor = createActor(echoConnectionMachine.provide({ actors: { socket: this.#tapped.actor } }), { input: { url: this.dataset.path ?? "/lab/echo", logLimit: 0 } });
