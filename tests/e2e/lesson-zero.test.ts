@@ -206,11 +206,15 @@ describe("site chrome", () => {
 
     await page.goto(`${baseUrl}/lessons/start-here/`);
     const questions = page.locator("sp-quiz form[data-question]");
+    // Checking with nothing chosen says so in the feedback's live region.
+    await questions.first().getByRole("button", { name: "Check answer" }).click();
+    expect(await questions.first().locator("[data-feedback-out]").innerText()).toBe("Pick an answer first.");
     for (let i = 0; i < (await questions.count()); i++) {
       const question = questions.nth(i);
       await question.locator("input[data-correct]").check();
       await question.getByRole("button", { name: "Check answer" }).click();
       expect(await question.locator("[data-feedback-out]").innerText()).toMatch(/^Correct\./);
+      if (i === 0) expect(await page.locator("sp-quiz [data-score]").innerText()).toMatch(/^Score so far: 1 of 1 answered correctly, \d+ questions? left\.$/);
     }
     expect(await page.locator("sp-quiz [data-score]").innerText()).toMatch(/All \d+ answers correct/);
     expect(await page.getByLabel("I have finished this lesson").isChecked()).toBe(true);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { quizProblems, summarise } from "./quiz-types.ts";
+import { quizProblems, scoreText, summarise } from "./quiz-types.ts";
 
 describe("quiz validation", () => {
   it("accepts a well-formed question", () => {
@@ -17,6 +17,13 @@ describe("quiz validation", () => {
     expect(ask("/lessons/frames/#masking")).toEqual([]);
     expect(ask("https://example.com/")).toEqual(["question 1, choice 2 links to https://example.com/, which is not a lesson page"]);
     expect(ask("javascript:alert(1)")).toHaveLength(1);
+  });
+  it("says the score after every answer, then the verdict", () => {
+    expect(scoreText({ answered: 0, correct: 0, total: 5 })).toBe("");
+    expect(scoreText({ answered: 2, correct: 1, total: 5 })).toBe("Score so far: 1 of 2 answered correctly, 3 questions left.");
+    expect(scoreText({ answered: 4, correct: 4, total: 5 })).toMatch(/1 question left\.$/);
+    expect(scoreText({ answered: 5, correct: 5, total: 5 })).toBe("All 5 answers correct. This lesson is marked as done.");
+    expect(scoreText({ answered: 5, correct: 3, total: 5 })).toBe("3 of 5 correct. Read the feedback, then try the others again.");
   });
   it("counts answers", () => {
     expect(summarise(new Map([[0, true], [1, false]]), 3)).toEqual({ answered: 2, correct: 1, total: 3 });

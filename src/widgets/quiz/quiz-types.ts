@@ -39,6 +39,18 @@ export interface QuizResult {
   total: number;
 }
 
+/** The lesson's score in words, after every answer: so far while some are left, then the verdict. */
+export function scoreText(score: QuizResult): string {
+  if (score.answered === 0) return "";
+  if (score.answered < score.total) {
+    const left = score.total - score.answered;
+    return `Score so far: ${score.correct} of ${score.answered} answered correctly, ${left} question${left === 1 ? "" : "s"} left.`;
+  }
+  return score.correct === score.total
+    ? `All ${score.total} answers correct. This lesson is marked as done.`
+    : `${score.correct} of ${score.total} correct. Read the feedback, then try the others again.`;
+}
+
 export function summarise(results: ReadonlyMap<number, boolean>, total: number): QuizResult {
   let correct = 0;
   for (const ok of results.values()) if (ok) correct++;
