@@ -1,6 +1,7 @@
 // Facts a strict review found wrong in the lessons, kept from coming back: each check reads the
 // lesson text and fails if the old mistake returns or the correction goes missing. (Facts a
 // widget shows as numbers or tables are tested against src/protocol where they are computed.)
+import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -63,5 +64,18 @@ describe("facts the lessons must get right", () => {
 
   it("uses no 8080 as an example port in the README or the teachers' guide: it is the myth the lessons correct", async () => {
     for (const file of ["README.md", join("docs", "teachers-guide.md")]) expect(await readFile(join(root, file), "utf8"), file).not.toMatch(/\b8080\b/);
+  });
+});
+
+describe("the house explains itself", () => {
+  it("the README and ARCHITECTURE.md point only inside the repository, at paths that exist", async () => {
+    for (const file of ["README.md", "ARCHITECTURE.md"]) {
+      const text = await readFile(join(root, file), "utf8");
+      expect(text, file).not.toMatch(/\.\.\/shared|\]\(\.\.\//);
+      // Every path in backticks under the repository's own folders, placeholders aside.
+      const paths = [...text.matchAll(/`((?:src|content|tests|bench|docs)\/[^`\s<>*]+?)`/g)].map((m) => m[1]!.replace(/[.,:;]+$/, "")).filter((p) => !p.includes("NN-"));
+      expect(paths.length, file).toBeGreaterThan(5);
+      for (const path of paths) expect(existsSync(join(root, path)), `${file} names ${path}`).toBe(true);
+    }
   });
 });
