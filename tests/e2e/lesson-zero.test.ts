@@ -241,6 +241,28 @@ describe("site chrome", () => {
     expect(Math.abs(skipping.heading - full.heading)).toBeLessThanOrEqual(1);
   });
 
+  it("keeps the lesson list and the table of contents apart at 1280 and 1920 wide, and the list off a phone's first screen", async () => {
+    await openPage("/lessons/frames/");
+    const box = (selector: string) => page.locator(selector).boundingBox();
+    const overlap = (a: { x: number; y: number; width: number; height: number }, b: typeof a) =>
+      a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+    for (const [width, height] of [[1280, 720], [1920, 1080]] as const) {
+      await page.setViewportSize({ width, height });
+      // Top, middle, and the very end, where a list placed under the other would come into view.
+      for (const y of [0, 3000, Number.MAX_SAFE_INTEGER]) {
+        await page.evaluate((top) => window.scrollTo(0, Math.min(top, document.documentElement.scrollHeight)), y);
+        const [course, toc, lesson] = await Promise.all([box("nav.course"), box("nav.toc"), box("article.lesson")]);
+        expect(course && toc && lesson, `${width}: all three laid out`).toBeTruthy();
+        expect(overlap(course!, toc!), `${width} at ${y}: list and contents`).toBe(false);
+        expect(overlap(course!, lesson!) || overlap(toc!, lesson!), `${width} at ${y}: beside the lesson`).toBe(false);
+      }
+    }
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.evaluate(() => window.scrollTo(0, 0));
+    expect((await box("nav.course"))!.y).toBeGreaterThan(844);
+    expect((await box("#lesson-title"))!.y).toBeLessThan(400);
+  });
+
   it("copies a code block with its button, and the lab address as an export line, without ligatures", async () => {
     await browser.context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: baseUrl });
     await openPage("/lessons/start-here/");
