@@ -13,7 +13,8 @@ import { THEME_INIT_HASH } from "../layouts/theme-init-script.ts";
 export function contentSecurityPolicy(styleHashes: readonly string[] = [], connectSources: readonly string[] = []): string {
   return [
     "default-src 'self'",
-    `script-src 'self' ${THEME_INIT_HASH}`,
+    // 'wasm-unsafe-eval' lets the site search (Pagefind) compile its WebAssembly; no JavaScript eval.
+    `script-src 'self' 'wasm-unsafe-eval' ${THEME_INIT_HASH}`,
     ["style-src 'self'", ...styleHashes].join(" "),
     "style-src-attr 'unsafe-inline'",
     "img-src 'self' data:",

@@ -344,7 +344,7 @@ describe("limits", () => {
     const info = await (await fetch(`${running.origin}/lab/info`)).json();
     expect(info).toMatchObject({
       endpoints: ["/lab/echo", "/lab/naive-echo", "/lab/room"],
-      monitor: { path: "/lab/monitor", maxMessageBytes: 4096, commands: ["ping", "fragmented", "binary", "close", "drop", "burst", "push"] },
+      monitor: { path: "/lab/monitor", maxMessageBytes: 4096, commands: ["ping", "fragmented", "binary", "close", "drop", "burst", "push", "hold-reads"] },
       tap: { captureBytes: 4096, eventsPerSecond: 500, monitorBufferBytes: 1024 * 1024 },
     });
   });
