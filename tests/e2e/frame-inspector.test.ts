@@ -318,6 +318,8 @@ describe("replaying a recording with the lab stopped", () => {
       await inspector.getByRole("button", { name: "Send text" }).click();
       await waitForRow(frameRow(inspector, "out", 1).first());
       const recorded = Number(await inspector.getAttribute("data-step"));
+      // The site's offline copy is in place once its worker is active (it installs after load).
+      await expect.poll(() => page.evaluate(() => navigator.serviceWorker.ready.then((r) => r.active?.state)), { timeout: 15_000 }).toBe("activated");
 
       const [download] = await Promise.all([page.waitForEvent("download"), inspector.getByRole("button", { name: "Save recording" }).click()]);
       const file = join(downloads, "capture.json");
@@ -338,6 +340,25 @@ describe("replaying a recording with the lab stopped", () => {
       expect(await inspector.locator("[data-part=problem]").innerText()).toMatch(/Replaying “capture\.json”/);
       // The lab is gone, so Chromium logs the failed reconnects of other widgets; ignore those.
       watch.consoleErrors.length = 0;
+
+      // A fresh tab, with the server still stopped: the lesson comes from the offline copy, and
+      // the inspector replays the same recording.
+      const fresh = await browser.context.newPage();
+      try {
+        const response = await fresh.goto(`${url}/lessons/frames/`);
+        expect(response?.fromServiceWorker()).toBe(true);
+        const again = fresh.locator("sp-frame-inspector");
+        await again.scrollIntoViewIfNeeded();
+        await fresh.locator("sp-frame-inspector[data-ready]").waitFor();
+        await again.locator("input[type=file]").setInputFiles(file);
+        await fresh.locator('sp-frame-inspector[data-source="file"]').waitFor();
+        await again.getByRole("button", { name: "Last event" }).click();
+        expect(Number(await again.getAttribute("data-step"))).toBe(recorded);
+        await clickRow(again, frameRow(again, "in", 1).first());
+        expect((await gridBytes(again)).slice(0, 2)).toEqual(["81", "85"]);
+      } finally {
+        await fresh.close();
+      }
     } finally {
       if (server.exitCode === null) server.kill("SIGKILL");
       await rm(downloads, { recursive: true, force: true });

@@ -1,0 +1,15 @@
+// Registers the site's offline copy (dist/sw.js, written by src/server/offline-copy.ts) once the
+// page has loaded and the browser is idle: the copy is for later, never worth a moment of the
+// first paint. Browsers allow it only in a secure context (https://, or http:// on 127.0.0.1 and
+// localhost); elsewhere, and on the dev server (no sw.js), nothing happens.
+export function registerOfflineCopy(path = "/sw.js"): void {
+  if (!("serviceWorker" in navigator) || !window.isSecureContext) return;
+  const register = (): void => {
+    navigator.serviceWorker.register(path).catch(() => {
+      // No worker here (the dev server), or the browser refused: the site works as before.
+    });
+  };
+  const whenIdle = (): void => void (window.requestIdleCallback ? window.requestIdleCallback(register, { timeout: 5000 }) : setTimeout(register, 1000));
+  if (document.readyState === "complete") whenIdle();
+  else window.addEventListener("load", whenIdle, { once: true });
+}
