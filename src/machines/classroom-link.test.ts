@@ -3,6 +3,7 @@ import { createActor, fromCallback, SimulatedClock } from "xstate";
 import { classroomLinkMachine, MAX_ATTEMPTS, reconnectDelayMs, type LinkIdentity } from "./classroom-link.ts";
 import type { SocketCommand } from "./echo-connection.ts";
 import type { ServerMessage } from "../protocol/room-protocol.ts";
+import { isFinalClose } from "../widgets/classroom/room-connection.ts";
 
 const student: LinkIdentity = { role: "student", code: "ABCDEF", nickname: "Ada", resume: "r1" };
 const teacher: LinkIdentity = { role: "teacher", code: "ABCDEF", teacherKey: "k1" };
@@ -100,17 +101,29 @@ describe("classroom link machine", () => {
   });
 
   it.each([
+    [1000, "room-closed"],
     [4001, "removed"],
     [4002, "replaced"],
     [1008, "refused"],
-  ] as const)("does not reconnect after close code %i (%s)", (code, outcome) => {
+    [1009, "too-big"],
+    [1013, "too-fast"],
+  ] as const)("does not reconnect after close code %i (%s), as the classroom page does not", (code, outcome) => {
     const { actor, close } = setUp(student);
     close(code, "why");
     expect(actor.getSnapshot().value).toBe("closed");
     expect(actor.getSnapshot().context).toMatchObject({ outcome, closeCode: code, detail: "why" });
+    // The classroom page's machine ends on the very same code.
+    expect(isFinalClose(code)).toBe(true);
   });
 
-  it("stops when the greeting is refused, but waits and retries when rate-limited", () => {
+  it.each([1001, 1006, 1011, 1012])("reconnects after close code %i, an outage, as the classroom page does", (code) => {
+    const { actor, close } = setUp(student);
+    close(code);
+    expect(actor.getSnapshot().value).toBe("waiting");
+    expect(isFinalClose(code)).toBe(false);
+  });
+
+ it("stops when the greeting is refused, but waits and retries when rate-limited", () => {
     const refused = setUp(student);
     refused.actor.send({ type: "socket.opened", at: 0 });
     refused.from({ type: "error", code: "bad-code", message: "No room has that code." });

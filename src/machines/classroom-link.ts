@@ -7,7 +7,8 @@
 //        │ ▲                                 │
 //   close│ └──────── reconnectDelay ─────────┤ close (blip)      ──► waiting ──► online
 //        ▼                                   ▼
-//   closed: left · room-closed · removed (4001) · replaced (4002) · refused (1008)
+//   closed: left · room-closed (1000) · removed (4001) · replaced (4002) · refused (1008)
+//           · too-big (1009) · too-fast (1013): the one room policy, protocol/room-close-policy.ts
 //           · rejected (an error answering the greeting) · unreachable (too many attempts)
 //
 // The socket is an actor the widget provides (websocket-actor.ts); messages from the lab are
@@ -16,12 +17,13 @@
 import { assign, emit, fromCallback, raise, sendTo, setup } from "xstate";
 import { parseServerMessage, type ClientMessage, type ServerMessage } from "../protocol/room-protocol.ts";
 import type { EchoEvent, SocketCommand } from "./echo-connection.ts";
+import { roomEnding, type RoomEnding } from "../protocol/room-close-policy.ts";
 
 export type LinkIdentity =
   | { role: "teacher"; code: string; teacherKey: string }
   | { role: "student"; code: string; nickname: string; resume: string };
 
-export type LinkOutcome = "left" | "room-closed" | "removed" | "replaced" | "refused" | "rejected" | "unreachable";
+export type LinkOutcome = "left" | RoomEnding | "rejected" | "unreachable";
 
 export interface ClassroomLinkContext {
   identity: LinkIdentity;
@@ -49,8 +51,6 @@ export interface ClassroomLinkInput {
   url: string;
 }
 
-/** Close codes that end the link for good: trying again would be refused the same way. */
-const ENDING_CLOSES: Record<number, LinkOutcome> = { 4001: "removed", 4002: "replaced", 1008: "refused" };
 
 /** Attempts before the bar stops trying on its own (the reader can still press Reconnect). */
 export const MAX_ATTEMPTS = 8;
@@ -95,7 +95,8 @@ export const classroomLinkMachine = setup({
       return message?.type === "error" && message.code === "rate-limited";
     },
     isServerMessage: ({ event }) => parsed(event) !== null,
-    endingClose: ({ event }) => (closeCode(event) ?? 0) in ENDING_CLOSES,
+    // The one room policy (protocol/room-close-policy.ts), shared with the classroom page.
+    endingClose: ({ event }) => roomEnding(closeCode(event) ?? 0) !== null,
     givenUp: ({ context }) => context.attempt >= MAX_ATTEMPTS,
   },
   actions: {
@@ -114,7 +115,7 @@ export const classroomLinkMachine = setup({
       const message = parsed(event);
       const detail = event.type === "socket.closed" ? event.reason : message?.type === "room-closed" ? message.reason : message?.type === "error" ? message.message : "";
       const code = closeCode(event);
-      return { outcome: (code !== null && ENDING_CLOSES[code]) || params.outcome, detail, closeCode: code };
+      return { outcome: (code !== null && roomEnding(code)) || params.outcome, detail, closeCode: code };
     }),
   },
 }).createMachine({

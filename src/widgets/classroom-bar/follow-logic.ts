@@ -4,6 +4,7 @@
 // messages, not hundreds.
 import type { ClientMessage } from "../../protocol/room-protocol.ts";
 import type { LinkOutcome } from "../../machines/classroom-link.ts";
+import { rejoinAllowed } from "../../protocol/room-close-policy.ts";
 
 const LESSON_SLUG = /^[a-z0-9-]{1,80}$/;
 /** Hashes the lab accepts and a page may safely apply: "#" and a short, plain parameter list. */
@@ -63,6 +64,8 @@ const ENDINGS: Record<LinkOutcome, string> = {
   removed: "The teacher removed you from the room (close code 4001)",
   replaced: "Another tab or window of yours took over this room (close code 4002). Press Reconnect to use this tab instead.",
   refused: "The lab refused this connection for breaking the room's rules (close code 1008)",
+  "too-big": "A message was larger than the lab accepts (close code 1009). Press Reconnect to come back",
+  "too-fast": "Messages were sent too fast, so the lab closed the connection (close code 1013). Wait a few seconds, then press Reconnect",
   rejected: "The lab did not let this tab back into the room",
   unreachable: "The room server cannot be reached. Check the network, then press Reconnect.",
 };
@@ -77,7 +80,10 @@ export function describeEnding(outcome: LinkOutcome, detail: string, closeCode: 
 
 /** Endings after which this tab's classroom session is worthless and is forgotten. */
 export function forgetsSession(outcome: LinkOutcome): boolean {
-  return outcome === "left" || outcome === "room-closed" || outcome === "removed" || outcome === "rejected" || outcome === "refused";
+  if (outcome === "left" || outcome === "rejected") return true;
+  if (outcome === "unreachable") return false;
+  // A room ending the reader may undo by rejoining keeps the session (protocol/room-close-policy.ts).
+  return !rejoinAllowed(outcome);
 }
 
 /**

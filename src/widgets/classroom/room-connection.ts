@@ -20,6 +20,7 @@ import type { EchoEvent, SocketCommand } from "../../machines/echo-connection.ts
 import { applyPresence, parseServerMessage, type BarredParticipant, type ClientMessage, type ErrorCode, type Participant, type Role, type RoomMessage, type ServerMessage } from "../../protocol/room-protocol.ts";
 import { utf8ByteLength } from "../../protocol/utf8-length.ts";
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffSettings } from "./backoff.ts";
+import { roomEnding } from "../../protocol/room-close-policy.ts";
 
 export type TeacherRequest = Extract<ClientMessage, { type: "remove" | "readmit" | "lock" | "close-room" | "follow" }>;
 
@@ -111,11 +112,9 @@ export interface RoomInput {
 export const MAX_MESSAGES = 300;
 export const CONNECT_TIMEOUT_MS = 10_000;
 
-/** Close codes after which coming back on our own would be wrong (RFC 6455 §7.4, the room contract). */
-export const FINAL_CLOSE_CODES: ReadonlySet<number> = new Set([1000, 1008, 1009, 1013, 4001, 4002]);
-
+/** Close codes after which coming back on our own would be wrong: the one room policy (protocol/room-close-policy.ts). */
 export function isFinalClose(code: number): boolean {
-  return FINAL_CLOSE_CODES.has(code);
+  return roomEnding(code) !== null;
 }
 
 function fresh(context: RoomContext): RoomContext {
