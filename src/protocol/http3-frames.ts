@@ -59,14 +59,7 @@ export const HTTP3_FRAME_TYPES: Readonly<Record<number, Named>> = {
 
 export const HTTP3_FRAME = { DATA: 0x00, HEADERS: 0x01, SETTINGS: 0x04 } as const;
 
-/** Unidirectional stream types: the varint that opens the stream (RFC 9114 §6.2, RFC 9204 §4.2). */
-export const HTTP3_STREAM_TYPES: Readonly<Record<number, Named>> = {
-  0x00: { name: "control stream", rfc: "RFC 9114 §6.2.1" },
-  0x01: { name: "push stream", rfc: "RFC 9114 §6.2.2" },
-  0x02: { name: "QPACK encoder stream", rfc: "RFC 9204 §4.2" },
-  0x03: { name: "QPACK decoder stream", rfc: "RFC 9204 §4.2" },
-};
-
+/** Unidirectional stream types: the varint that opens the stream (RFC 9114 §6.2.1, RFC 9204 §4.2). */
 export const HTTP3_STREAM_TYPE = { CONTROL: 0x00, QPACK_ENCODER: 0x02, QPACK_DECODER: 0x03 } as const;
 
 /** SETTINGS parameters (RFC 9114 §7.2.4.1, RFC 9204 §5, RFC 9220 §3). */

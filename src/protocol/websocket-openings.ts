@@ -76,7 +76,7 @@ export interface OpeningUnit {
   rfc: string;
 }
 
-export interface WebSocketFrames {
+interface WebSocketFrames {
   text: Uint8Array;
   echo: Uint8Array;
   close: Uint8Array;
@@ -89,7 +89,7 @@ function must(result: ReturnType<typeof encodeFrame>): Uint8Array {
 }
 
 /** The conversation's four WebSocket frames: the message masked by the client, its echo, and the closing pair (RFC 6455 §5.2, §5.3, §5.5.1). */
-export function conversationFrames(c: Conversation): WebSocketFrames {
+function conversationFrames(c: Conversation): WebSocketFrames {
   const text = encodeUtf8(c.message);
   const close = encodeClosePayload(CONVERSATION_CLOSE_CODE, "");
   return {
@@ -129,7 +129,6 @@ export function successStatus(version: HttpVersion, c: Conversation): number {
 
 const ascii = (text: string): Uint8Array => encodeUtf8(text);
 const head = (first: string, fields: readonly FieldLine[]): Uint8Array => ascii(`${first}\r\n${fields.map(([n, v]) => `${n}: ${v}\r\n`).join("")}\r\n`);
-const listFields = (fields: readonly FieldLine[]): string => fields.map(([n, v]) => `${n}: ${v}`).join(", ");
 
 /** TCP's three-way handshake, and TLS 1.3's full handshake over it when the conversation is secure. */
 function tcpAndTls(c: Conversation): OpeningUnit[] {
@@ -279,5 +278,5 @@ export const EXAMPLE_CONVERSATION: Conversation = {
   secure: false,
 };
 
-/** Every unit's listed fields, as one line of text (for the widget's summaries and live regions). */
-export const fieldsText = (unit: OpeningUnit): string => (unit.fields ? listFields(unit.fields) : "");
+/** A unit's header fields as text, one "name: value" a line (values may hold commas). */
+export const fieldLines = (unit: OpeningUnit): string => (unit.fields ?? []).map(([name, value]) => `${name}: ${value}`).join("\n");

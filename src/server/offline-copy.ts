@@ -15,7 +15,7 @@ import { createHash } from "node:crypto";
 import { readdir, writeFile } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
 
-export const SERVICE_WORKER_PATH = "/sw.js";
+const SERVICE_WORKER_PATH = "/sw.js";
 
 /** Build output that is not a page or file of the site: compressed twins, build notes, lesson 8's other origin. */
 const LEFT_OUT = [/\.(br|gz)$/, /^inline-style-hashes\.json$/, /^other-site\//, /^sw\.js$/];
@@ -34,7 +34,7 @@ export async function offlineUrls(distDir: string): Promise<string[]> {
 }
 
 /** Files a page may ask the worker to keep in one message: more than any lesson loads. */
-export const MAX_KEPT_PER_PAGE = 200;
+const MAX_KEPT_PER_PAGE = 200;
 
 /** The service worker's source: plain JavaScript, with the cache named after the build's files. */
 export function serviceWorkerSource(urls: readonly string[]): string {

@@ -22,7 +22,7 @@ export interface WhenFreeOptions {
   fetch?: typeof fetch;
 }
 
-export const LAB_BUSY_ATTEMPTS = 8;
+const LAB_BUSY_ATTEMPTS = 8;
 /** The answers that mean "not now" rather than "no". */
 const WAIT_STATUSES = new Set([429, 503]);
 /** The lab asks for 2 s; a wait is kept between these bounds whatever Retry-After says. */

@@ -11,7 +11,7 @@ import { HpackDecoder } from "../../protocol/hpack.ts";
 import { HTTP2_FRAME_TYPES, Http2FrameReader, type Http2Frame } from "../../protocol/http2-frames.ts";
 import type { TapEvent } from "../../protocol/tap-events.ts";
 import { toHex } from "../../protocol/hex.ts";
-import { fieldsText, openingUnits, unitTimes, type Conversation, type HttpVersion, type OpeningUnit, type Phase, type Sender } from "../../protocol/websocket-openings.ts";
+import { fieldLines, openingUnits, unitTimes, type Conversation, type HttpVersion, type OpeningUnit, type Phase, type Sender } from "../../protocol/websocket-openings.ts";
 import { formatMs } from "../shared/format-ms.ts";
 
 /** Where a row's bytes come from. */
@@ -60,7 +60,7 @@ export interface LiveItem {
 }
 
 /** The tap's token in the request target is the reader's secret: the page shows "watch=…" (the byte count stays true). */
-export const hideWatchToken = (text: string): string => text.replace(/([?&]watch=)[A-Za-z0-9_-]+/g, "$1…");
+const hideWatchToken = (text: string): string => text.replace(/([?&]watch=)[A-Za-z0-9_-]+/g, "$1…");
 
 const OPCODE_NAMES: Readonly<Record<number, string>> = { 0x1: "Text frame", 0x2: "Binary frame", 0x8: "Close frame", 0x9: "Ping frame", 0xa: "Pong frame" };
 
@@ -162,7 +162,7 @@ export function unitKey(version: HttpVersion, unit: OpeningUnit): string | null 
 const roundTrips = (n: number): string => `at ${n} round trip${n === 1 ? "" : "s"}`;
 
 function modelRow(unit: OpeningUnit, source: RowSource, at: string): OpeningRow {
-  const text = unit.bytes && unit.layer === "HTTP/1.1" ? latin1(unit.bytes) : unit.fields ? fieldsText(unit).split(", ").join("\n") : undefined;
+  const text = unit.bytes && unit.layer === "HTTP/1.1" ? latin1(unit.bytes) : unit.fields ? fieldLines(unit) : undefined;
   return {
     phase: unit.phase,
     from: unit.from,
