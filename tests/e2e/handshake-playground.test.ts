@@ -14,14 +14,7 @@ const baseUrl = inject("baseUrl");
 const LESSON = "/lessons/upgrade-handshake/";
 const session = usePageSession(baseUrl);
 
-async function openPlayground(scheme: "light" | "dark" = "light"): Promise<Locator> {
-  const page = await session.open(LESSON, scheme);
-  const playground = page.locator("sp-handshake-playground");
-  await playground.scrollIntoViewIfNeeded();
-  await page.locator("sp-handshake-playground[data-ready]").waitFor();
-  expect(await playground.locator("[data-loading-note]").isVisible()).toBe(false);
-  return playground;
-}
+const openPlayground = (scheme: "light" | "dark" = "light"): Promise<Locator> => session.openWidget(LESSON, "sp-handshake-playground", scheme);
 
 /**
  * The lab runs at most SELF_RUNS_PER_ADDRESS_PER_SECOND of these per address (after a small burst),

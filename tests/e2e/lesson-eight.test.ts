@@ -12,14 +12,7 @@ const baseUrl = inject("baseUrl");
 const LESSON = "/lessons/security/";
 const session = usePageSession(baseUrl);
 
-async function openDemo(scheme: "light" | "dark" = "light"): Promise<Locator> {
-  const page = await session.open(LESSON, scheme);
-  const demo = page.locator("sp-hijack-demo");
-  await demo.scrollIntoViewIfNeeded();
-  await page.locator("sp-hijack-demo[data-ready]").waitFor();
-  expect(await demo.locator("[data-loading-note]").isVisible()).toBe(false);
-  return demo;
-}
+const openDemo = (scheme: "light" | "dark" = "light"): Promise<Locator> => session.openWidget(LESSON, "sp-hijack-demo", scheme);
 
 /** Opens the other site from the demo's link and waits for its page to finish trying. */
 async function visitOtherSite(demo: Locator, outcome: "refused" | "accepted"): Promise<Page> {

@@ -14,14 +14,7 @@ const baseUrl = inject("baseUrl");
 const LESSON = "/lessons/beyond-http-1-1/";
 const session = usePageSession(baseUrl);
 
-async function openWidget(scheme: "light" | "dark" = "light"): Promise<Locator> {
-  const page = await session.open(LESSON, scheme);
-  const widget = page.locator("sp-three-openings");
-  await widget.scrollIntoViewIfNeeded();
-  await page.locator("sp-three-openings[data-ready]").waitFor();
-  expect(await widget.locator("[data-loading-note]").isVisible()).toBe(false);
-  return widget;
-}
+const openWidget = (scheme: "light" | "dark" = "light"): Promise<Locator> => session.openWidget(LESSON, "sp-three-openings", scheme);
 
 async function run(widget: Locator, message: string): Promise<void> {
   await widget.getByLabel("Your message").fill(message);

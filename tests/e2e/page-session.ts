@@ -2,7 +2,7 @@
 // the checks every page gets once its test is over (no page errors, no request to any other
 // origin). Register it at the top of a file; open() gives the test its page.
 import { afterAll, afterEach, beforeAll, expect } from "vitest";
-import type { Page } from "playwright-core";
+import type { Locator, Page } from "playwright-core";
 import { foreignRequests, launchBrowser, watchPage, type Browser, type PageWatch } from "./browser.ts";
 
 export interface PageSession {
@@ -12,6 +12,8 @@ export interface PageSession {
   readonly watch: PageWatch;
   /** A fresh page at `path` on the server under test, in the given color scheme. */
   open(path: string, scheme?: "light" | "dark"): Promise<Page>;
+  /** A fresh page at `path`, scrolled to its widget `tag` once that has started (data-ready, loading note gone). */
+  openWidget(path: string, tag: string, scheme?: "light" | "dark"): Promise<Locator>;
 }
 
 export function usePageSession(baseUrl: string): PageSession {
@@ -53,6 +55,14 @@ export function usePageSession(baseUrl: string): PageSession {
       await page.emulateMedia({ colorScheme: scheme });
       await page.goto(`${baseUrl}${path}`);
       return page;
+    },
+    async openWidget(path, tag, scheme = "light") {
+      const opened = await this.open(path, scheme);
+      const widget = opened.locator(tag);
+      await widget.scrollIntoViewIfNeeded();
+      await opened.locator(`${tag}[data-ready]`).waitFor();
+      expect(await widget.locator("[data-loading-note]").isVisible()).toBe(false);
+      return widget;
     },
   };
 }
