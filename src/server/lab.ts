@@ -30,9 +30,7 @@
 //
 // /lab/room is the classroom (src/server/room/): it is an endpoint like echo, so it gets the
 // whole gate and can be tapped; its rooms belong to this lab instance and close with it.
-import type { IncomingMessage, Server, ServerResponse } from "node:http";
-import type { IncomingHttpHeaders, ServerHttp2Stream } from "node:http2";
-import type { Duplex } from "node:stream";
+import type { IncomingMessage } from "node:http";
 import { WebSocketServer, type WebSocket } from "ws";
 import { createAddressCount } from "./address-count.ts";
 import { checkOrigin } from "./origin.ts";
@@ -42,15 +40,16 @@ import { rejectUpgrade } from "./reject-upgrade.ts";
 import { watchHandshakes } from "./handshake-timeout.ts";
 import { startHeartbeat, type Heartbeat } from "./heartbeat.ts";
 import { defaultLabSettings, type LabSettings } from "./settings.ts";
+import type { Lab } from "./lab-interface.ts";
 import { echo } from "./endpoints/echo.ts";
 import { DEMO_COOKIE_PATH, NAIVE_ECHO_PATH } from "../protocol/hijack-demo.ts";
 import { answerDemoCookie } from "./endpoints/demo-cookie.ts";
 import { COMMAND_NAMES, MONITOR_MAX_MESSAGE_BYTES } from "./tap/commands.ts";
-import { createTapHub, MONITOR_PATH, type TapHub } from "./tap/tap-hub.ts";
-import { createHttpLab, type HttpLab } from "./http-lab/http-lab.ts";
-import { createRooms, ROOM_PATH, type Rooms } from "./room/rooms.ts";
+import { createTapHub, MONITOR_PATH } from "./tap/tap-hub.ts";
+import { createHttpLab } from "./http-lab/http-lab.ts";
+import { createRooms, ROOM_PATH } from "./room/rooms.ts";
 import { createSelfRunsHttp } from "./self-runs-http.ts";
-import { createOwnConnections, type OwnConnections } from "./tls/own-connections.ts";
+import { createOwnConnections } from "./tls/own-connections.ts";
 
 export const LAB_PREFIX = "/lab/";
 
@@ -61,38 +60,6 @@ const statelessEndpoints: Record<string, Endpoint> = {
   "/lab/echo": echo,
   [NAIVE_ECHO_PATH]: echo,
 };
-
-export interface Lab {
-  readonly settings: LabSettings;
-  /** Readers' own wss:// connections recorded below TLS, kept for lesson 7 (tls/own-connections.ts). */
-  readonly ownConnections: OwnConnections;
-  /** Handles an upgrade under /lab/ and returns true; returns false for any other path. */
-  handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): boolean;
-  /**
-   * Handles a WebSocket opened over HTTP/2 by extended CONNECT (RFC 8441) on a stream of an h2c
-   * server (h2/h2c-server.ts): the same gate and endpoints as an HTTP/1.1 upgrade, answered with
-   * 200 instead of 101 and without a key or accept (§5). Only the stateless endpoints (echo).
-   */
-  handleExtendedConnect(stream: ServerHttp2Stream, headers: IncomingHttpHeaders): void;
-  /** Tells pages (through /lab/info) the port of lesson 8's other site, which the production server serves. */
-  announceOtherSite(port: number): void;
-  /** True for the endpoints that speak WebSocket only (plain HTTP to them gets 426). */
-  speaksOnlyWebSocket(path: string): boolean;
-  /** Handles plain HTTP under /lab/ (GET /lab/info, whoami, the push race) and returns true; false otherwise. */
-  handleHttp(request: IncomingMessage, response: ServerResponse): boolean;
-  /** Watches an HTTP server's new connections for stalled handshakes. */
-  watch(server: Server): void;
-  /** Closes every lab socket with 1001 Going Away and stops the timers. */
-  close(reason?: string): Promise<void>;
-  /** Open lab sockets right now, monitors included (for tests and the operator). */
-  connectionCount(): number;
-  /** Open monitors, the most bytes one has queued, and events dropped but not yet reported. */
-  tapStats(): ReturnType<TapHub["stats"]>;
-  /** Plain-HTTP exchanges still open (held polls, streams, delayed answers) and races held. */
-  httpStats(): ReturnType<HttpLab["stats"]>;
-  /** Classroom rooms held, their members (connected or within the grace period) and connected ones. */
-  roomStats(): ReturnType<Rooms["stats"]>;
-}
 
 function urlOf(request: IncomingMessage): URL {
   try {

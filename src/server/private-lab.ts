@@ -3,7 +3,7 @@
 // on 127.0.0.1 and ports of its own that nothing else is told about, closed after one run.
 import type { IncomingMessage, Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { Lab } from "./lab.ts";
+import type { Lab } from "./lab-interface.ts";
 import { rejectUpgrade } from "./reject-upgrade.ts";
 import { refuse } from "./http-lab/respond.ts";
 import type { LabSettings } from "./settings.ts";

@@ -4,7 +4,7 @@
 // takes it from there (lab.ts's handleExtendedConnect); any other request is told what this
 // server is for. It serves private labs only: the lab's own client is its one visitor.
 import http2, { type Http2Server } from "node:http2";
-import type { Lab } from "../lab.ts";
+import type { Lab } from "../lab-interface.ts";
 
 function ignore(): void {}
 
