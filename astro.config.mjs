@@ -3,7 +3,7 @@ import { defineConfig } from "astro/config";
 import mdx from "@astrojs/mdx";
 import { labIntegration } from "./src/server/astro-lab-integration.ts";
 import { precompressIntegration } from "./src/server/precompress-integration.ts";
-import { codeThemes } from "./src/layouts/code-themes.ts";
+import { codeThemes } from "./src/widgets/shared/code-themes.ts";
 import { copyCodeTransformer } from "./src/layouts/copy-code-transformer.ts";
 
 export default defineConfig({

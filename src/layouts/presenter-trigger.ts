@@ -1,33 +1,9 @@
 // The part of presenter mode every lesson loads up front, kept tiny: the Present button, the
 // P key and the "#present=N" deep link. Presenter mode itself (presenter-ui.ts, with XState)
 // is fetched the first time one of them is used, so readers who never present pay nothing.
-import { presenterKeyAction, sectionFromHash, type KeyFacts } from "./presenter-link.ts";
-
-export interface PresenterController {
-  readonly presenting: boolean;
-  enter(section?: number): void;
-}
-
-function isWidget(element: Element | null): boolean {
-  for (let node = element; node; node = node.parentElement) if (node.localName.startsWith("sp-")) return true;
-  return false;
-}
-
-/** The facts about a key press that presenter mode decides on (see presenterKeyAction). */
-export function keyFacts(event: KeyboardEvent, presenting: boolean): KeyFacts {
-  const target = event.target instanceof Element ? event.target : null;
-  return {
-    key: event.key,
-    altKey: event.altKey,
-    ctrlKey: event.ctrlKey,
-    metaKey: event.metaKey,
-    shiftKey: event.shiftKey,
-    inField: Boolean(target?.closest("input, textarea, select, [contenteditable]:not([contenteditable=false])")),
-    inWidget: isWidget(target),
-    onControl: Boolean(target?.closest("button, a[href], summary, [role=button]")),
-    presenting,
-  };
-}
+import { sectionFromHash } from "../widgets/shared/presenter-hash.ts";
+import { keyFacts, presenterKeyAction } from "./presenter-keys.ts";
+import type { PresenterController } from "./presenter-ui.ts";
 
 export function setUpPresenterTrigger(button: HTMLButtonElement | null): void {
   const article = document.querySelector<HTMLElement>("article.lesson");

@@ -9,8 +9,8 @@
 import { createActor } from "xstate";
 import { presenterMachine } from "../machines/presenter.ts";
 import { DEEP_LINK_EVENT, type DeepLinkDetail } from "../widgets/shared/classroom-session.ts";
-import { hashWithoutSection, hashWithSection, presenterKeyAction } from "./presenter-link.ts";
-import { keyFacts, type PresenterController } from "./presenter-trigger.ts";
+import { hashWithoutSection, hashWithSection } from "../widgets/shared/presenter-hash.ts";
+import { keyFacts, presenterKeyAction } from "./presenter-keys.ts";
 import { createSlideFitter } from "./slide-fitter.ts";
 import { widgetSelectorForHash } from "../widgets/shared/deep-link.ts";
 
@@ -32,6 +32,12 @@ function collectSections(article: HTMLElement): HTMLElement[][] {
 function titleOf(section: HTMLElement[]): string {
   const heading = section.find((e) => /^h[12]$/.test(e.localName)) ?? section[0]?.querySelector("h1, h2");
   return heading?.textContent?.trim() ?? "";
+}
+
+/** What the tiny trigger (presenter-trigger.ts) may ask of presenter mode once it is loaded. */
+export interface PresenterController {
+  readonly presenting: boolean;
+  enter(section?: number): void;
 }
 
 export function createPresenter(article: HTMLElement, presentButton: HTMLButtonElement | null): PresenterController {

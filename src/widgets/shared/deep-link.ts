@@ -2,7 +2,7 @@
 // and tell the classroom bar, which passes a teacher's steps on to the students who follow.
 // On a projector the hash also holds the presenter's slide ("#present=N"): a widget's link is
 // written after it ("#present=3&handshake-step=4"), so stepping a widget never loses the slide.
-import { hashForSection, sectionFromHash } from "../../layouts/presenter-link.ts";
+import { hashForSection, sectionFromHash } from "./presenter-hash.ts";
 import { DEEP_LINK_EVENT, type DeepLinkDetail } from "./classroom-session.ts";
 
 /** The hash to show for a widget's own link (`#key=value…`, or "" for none), keeping the presenter's slide of `current`. */

@@ -5,7 +5,7 @@
 // never show a live handshake never download it. Output uses the same --shiki-light /
 // --shiki-dark variables as the build-time highlighting, so global.css themes both alike.
 import type { HighlighterCore } from "shiki/core";
-import { codeThemes } from "../../layouts/code-themes.ts";
+import { codeThemes } from "./code-themes.ts";
 import { httpWireGrammarPrecompiled } from "./http-wire-grammar.ts";
 
 export interface ThemedToken {
