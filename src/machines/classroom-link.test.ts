@@ -3,7 +3,7 @@ import { createActor, fromCallback, SimulatedClock } from "xstate";
 import { classroomLinkMachine, MAX_ATTEMPTS, reconnectDelayMs, type LinkIdentity } from "./classroom-link.ts";
 import type { SocketCommand } from "./echo-connection.ts";
 import type { ServerMessage } from "../protocol/room-protocol.ts";
-import { isFinalClose } from "../widgets/classroom/room-connection.ts";
+import { isFinalClose } from "./room-connection.ts";
 
 const student: LinkIdentity = { role: "student", code: "ABCDEF", nickname: "Ada", resume: "r1" };
 const teacher: LinkIdentity = { role: "teacher", code: "ABCDEF", teacherKey: "k1" };

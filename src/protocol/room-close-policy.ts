@@ -1,5 +1,5 @@
-// One policy for how a room connection ends, shared by the classroom page (widgets/classroom/
-// room-connection.ts) and the lesson pages' classroom bar (machines/classroom-link.ts), so the
+// One policy for how a room connection ends, shared by the classroom page's machine
+// (machines/room-connection.ts) and the lesson pages' classroom bar (machines/classroom-link.ts), so the
 // two never disagree about whether to come back on their own. The codes are the ones the lab
 // uses in rooms (room-protocol.ts); any other close (1001 the lab restarting, 1006 the network,
 // 1011, 1012) is an outage, and both reconnect with backoff as the same person.

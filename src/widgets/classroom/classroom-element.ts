@@ -1,5 +1,5 @@
 // <sp-classroom>: the classroom room. The markup comes from Classroom.astro; this class runs the
-// room connection machine (room-connection.ts) over a tapped WebSocket (shared/tapped-socket.ts), renders
+// room connection machine (machines/room-connection.ts) over a tapped WebSocket (shared/tapped-socket.ts), renders
 // every snapshot, keeps the per-tab classroom session in step (so the classroom bar on lesson
 // pages reconnects as the same person), and turns clicks and key presses into machine events.
 // Everything a participant typed is put on the page with textContent, never as HTML.
@@ -12,7 +12,7 @@ import { codeFromSearch, joinAddress, joinUrlWithCode, spacedCode, START_FOR_LAN
 import { describeRow, frameRows, ownTraffic, type FrameRow } from "./own-frames.ts";
 import { SECRET_NOTE } from "../../protocol/room-secrets.ts";
 import { drawQr } from "./qr-svg.ts";
-import { phaseOf, roomConnectionMachine, type Intent, type RoomConnectionActor, type RoomContext, type RoomSnapshot } from "./room-connection.ts";
+import { phaseOf, roomConnectionMachine, type Intent, type RoomConnectionActor, type RoomContext, type RoomSnapshot } from "../../machines/room-connection.ts";
 import { bytesText, countText, describeEnd, describeRefusal, doorView, messageItems, participantItems, presenceChanges, presenceCounts, presenceSummary, roleLabel } from "./room-view.ts";
 import { createTappedSocket } from "../shared/tapped-socket.ts";
 import { formatCount } from "../shared/format-count.ts";

@@ -3,7 +3,7 @@
 // refusals and endings explained in plain language, and the traffic figures. No DOM here.
 import { describeCloseCode } from "../../protocol/close-codes.ts";
 import type { ErrorCode, Participant, Role, RoomMessage } from "../../protocol/room-protocol.ts";
-import type { EndReason, Refusal } from "./room-connection.ts";
+import type { EndReason, Refusal } from "../../machines/room-connection.ts";
 import { formatCount } from "../shared/format-count.ts";
 
 export const roleLabel: Record<Role, string> = { teacher: "teacher", student: "student" };

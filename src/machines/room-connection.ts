@@ -16,11 +16,11 @@
 // Context keeps what the room looks like from here: who I am, participants, recent messages,
 // the lab's traffic figures, and what this page itself sent and received.
 import { assign, fromCallback, sendTo, setup, type ActorRefFrom, type SnapshotFrom } from "xstate";
-import type { EchoEvent, SocketCommand } from "../../machines/echo-connection.ts";
-import { applyPresence, parseServerMessage, type BarredParticipant, type ClientMessage, type ErrorCode, type Participant, type Role, type RoomMessage, type ServerMessage } from "../../protocol/room-protocol.ts";
-import { utf8ByteLength } from "../../protocol/utf8-length.ts";
-import { backoffDelay, DEFAULT_BACKOFF, type BackoffSettings } from "./backoff.ts";
-import { roomEnding } from "../../protocol/room-close-policy.ts";
+import type { EchoEvent, SocketCommand } from "./echo-connection.ts";
+import { applyPresence, parseServerMessage, type BarredParticipant, type ClientMessage, type ErrorCode, type Participant, type Role, type RoomMessage, type ServerMessage } from "../protocol/room-protocol.ts";
+import { utf8ByteLength } from "../protocol/utf8-length.ts";
+import { backoffDelay, DEFAULT_BACKOFF, type BackoffSettings } from "../protocol/reconnect-backoff.ts";
+import { roomEnding } from "../protocol/room-close-policy.ts";
 
 export type TeacherRequest = Extract<ClientMessage, { type: "remove" | "readmit" | "lock" | "close-room" | "follow" }>;
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createActor, fromCallback, SimulatedClock } from "xstate";
-import type { EchoEvent, SocketCommand } from "../../machines/echo-connection.ts";
-import type { Participant, ServerMessage } from "../../protocol/room-protocol.ts";
+import type { EchoEvent, SocketCommand } from "./echo-connection.ts";
+import type { Participant, ServerMessage } from "../protocol/room-protocol.ts";
 import { phaseOf, roomConnectionMachine } from "./room-connection.ts";
 
 function fakeSocket() {

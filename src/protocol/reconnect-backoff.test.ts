@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { backoffDelay, DEFAULT_BACKOFF, worstCaseRetryMs } from "./backoff.ts";
+import { backoffDelay, DEFAULT_BACKOFF, worstCaseRetryMs } from "./reconnect-backoff.ts";
 
 describe("reconnect backoff", () => {
   it("doubles from the base up to the ceiling, half fixed and half random", () => {
