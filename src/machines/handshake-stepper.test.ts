@@ -20,7 +20,7 @@ import {
   splitLines,
   stepFromHash,
   type PreparedHandshake,
-} from "./handshake-steps.ts";
+} from "../protocol/handshake-steps.ts";
 
 const recorded = () => prepareHandshake(handshakeExample.request, handshakeExample.response, null, "recorded");
 

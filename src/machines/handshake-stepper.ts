@@ -1,4 +1,4 @@
-// The handshake stepper: which of the six steps of the opening handshake (handshake-steps.ts)
+// The handshake stepper: which of the six steps of the opening handshake (protocol/handshake-steps.ts)
 // the reader is on, and which handshake they are looking at. It starts on the recorded RFC 6455
 // §1.2 example; `capture.requested` asks the `capture` actor (provided by the widget: a wire tap
 // on the lab) for the reader's own browser's handshake. If that fails, or takes longer than
@@ -7,7 +7,7 @@
 // Stepping never waits: everything a step shows is computed before a handshake is loaded, so
 // the reader can step while a capture runs, and a new handshake keeps the step they are on.
 import { assign, fromPromise, setup, type ActorRefFrom } from "xstate";
-import { STEP_COUNT, type PreparedHandshake } from "./handshake-steps.ts";
+import { STEP_COUNT, type PreparedHandshake } from "../protocol/handshake-steps.ts";
 
 export interface StepperContext {
   /** 0-based step index; the reader sees index + 1. */

@@ -17,7 +17,7 @@ import {
   type MessageLine,
   type MessageName,
   type PreparedHandshake,
-} from "../../machines/handshake-steps.ts";
+} from "../../protocol/handshake-steps.ts";
 import { handshakeExample } from "../../protocol/rfc-examples.ts";
 import { tokenizeHttp, type ThemedToken } from "../shared/highlight-http.ts";
 import { captureHandshake } from "./capture-handshake.ts";

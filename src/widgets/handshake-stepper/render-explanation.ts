@@ -1,8 +1,8 @@
-// The explanation panel for one step (a StepView from handshake-steps.ts): title, RFC
+// The explanation panel for one step (a StepView from protocol/handshake-steps.ts): title, RFC
 // sections, paragraphs, the server's checks, the accept comparison, computed values, and the
 // lines and bytes involved. Mirrors the build-time markup of HandshakeStepper.astro. Values
 // come from captured bytes, so every one is set with textContent.
-import type { PreparedHandshake, StepView } from "../../machines/handshake-steps.ts";
+import type { PreparedHandshake, StepView } from "../../protocol/handshake-steps.ts";
 
 function part<T extends HTMLElement>(root: Element, name: string): T {
   const found = root.querySelector<T>(`[data-part="${name}"]`);

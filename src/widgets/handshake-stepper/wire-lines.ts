@@ -3,7 +3,7 @@
 // <mark>, line numbers, and a visible \r\n at each line end (the empty line that ends the head is just
 // that). Tokens carry Shiki's colours as --shiki-light/--shiki-dark, like the build-time
 // markup in HandshakeStepper.astro; text is only ever set as text, never parsed as HTML.
-import type { MessageLine } from "../../machines/handshake-steps.ts";
+import type { MessageLine } from "../../protocol/handshake-steps.ts";
 import type { ThemedToken } from "../shared/highlight-http.ts";
 
 export interface WireHighlight {

@@ -7,15 +7,15 @@
 // Messages are kept as ISO-8859-1 text, one character per byte, so a character index in
 // `request` or `response` is also the byte offset on the wire.
 
-import { base64ToBytes, bytesToBase64 } from "../protocol/base64.ts";
-import type { HandshakeFailure, HandshakeFailureReason } from "../protocol/handshake-failure.ts";
-import { acceptDigest, WEBSOCKET_GUID } from "../protocol/handshake-key.ts";
-import { parseClientRequest } from "../protocol/handshake-request.ts";
-import { parseServerResponse } from "../protocol/handshake-response.ts";
-import { toHex } from "../protocol/hex.ts";
-import { headerValues, listElements } from "../protocol/http1-headers.ts";
-import { latin1Decode, latin1Encode } from "../protocol/http1-text.ts";
-import type { FourTuple } from "../protocol/tap-events.ts";
+import { base64ToBytes, bytesToBase64 } from "./base64.ts";
+import type { HandshakeFailure, HandshakeFailureReason } from "./handshake-failure.ts";
+import { acceptDigest, WEBSOCKET_GUID } from "./handshake-key.ts";
+import { parseClientRequest } from "./handshake-request.ts";
+import { parseServerResponse } from "./handshake-response.ts";
+import { toHex } from "./hex.ts";
+import { headerValues, listElements } from "./http1-headers.ts";
+import { latin1Decode, latin1Encode } from "./http1-text.ts";
+import type { FourTuple } from "./tap-events.ts";
 
 export type HandshakeSource = "live" | "recorded";
 export type MessageName = "request" | "response";
