@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { createActor } from "xstate";
 import { Connections } from "../sim/connection.ts";
 import { Network } from "../sim/network.ts";
-import { defaultLink } from "../sim/scenarios.ts";
+import { defaultLink } from "../scenarios/run-scenario.ts";
 import { totals } from "../sim/trace.ts";
 import type { LinkSettings, TraceMessage } from "../sim/trace.ts";
 import { echoResponse, noContentResponse, postRequest } from "../sim/wire-messages.ts";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { defaultLink, runScenario } from "../sim/scenarios.ts";
+import { defaultLink, runScenario } from "../scenarios/run-scenario.ts";
 import { totals } from "../sim/trace.ts";
 import type { LinkSettings } from "../sim/trace.ts";
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { createActor } from "xstate";
 import { Connections } from "../sim/connection.ts";
 import { Network } from "../sim/network.ts";
-import { defaultLink, runScenario } from "../sim/scenarios.ts";
+import { defaultLink, runScenario } from "../scenarios/run-scenario.ts";
 import { totals } from "../sim/trace.ts";
 import type { LinkSettings } from "../sim/trace.ts";
 import { http11ExchangeMachine } from "./http11-exchange.ts";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { defaultLink, defaultScenario, runScenario } from "../sim/scenarios.ts";
+import { defaultLink, defaultScenario, runScenario } from "../scenarios/run-scenario.ts";
 import type { LinkSettings, Trace } from "../sim/trace.ts";
 
 /** Was a poll waiting on the server at time t: a request had arrived and its answer had not left? */

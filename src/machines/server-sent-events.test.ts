@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { sseEventBlock } from "../sim/wire-messages.ts";
-import { defaultLink, defaultScenario, runScenario } from "../sim/scenarios.ts";
+import { defaultLink, defaultScenario, runScenario } from "../scenarios/run-scenario.ts";
 import { totals } from "../sim/trace.ts";
 import type { LinkSettings } from "../sim/trace.ts";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { defaultLink, defaultScenario, runScenario } from "../sim/scenarios.ts";
+import { defaultLink, defaultScenario, runScenario } from "../scenarios/run-scenario.ts";
 import { totals } from "../sim/trace.ts";
 import type { LinkSettings } from "../sim/trace.ts";
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createActor } from "xstate";
 import { Network } from "../sim/network.ts";
-import { defaultLink, runScenario } from "../sim/scenarios.ts";
+import { defaultLink, runScenario } from "../scenarios/run-scenario.ts";
 import { SegmentWire } from "../sim/segments.ts";
 import type { Segment } from "../sim/segments.ts";
 import type { LinkSettings, Trace } from "../sim/trace.ts";

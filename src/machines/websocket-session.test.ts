@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { OPCODE } from "../protocol/frame.ts";
 import { wsFrame } from "../sim/wire-messages.ts";
-import { defaultLink, defaultScenario, runScenario } from "../sim/scenarios.ts";
+import { defaultLink, defaultScenario, runScenario } from "../scenarios/run-scenario.ts";
 import { totals } from "../sim/trace.ts";
 import type { LinkSettings } from "../sim/trace.ts";
 

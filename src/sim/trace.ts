@@ -1,5 +1,5 @@
 // The output of every simulation: a trace of what crossed a simulated link, in virtual time.
-// Scenarios (src/sim/scenarios.ts) produce traces; the timeline widget draws
+// Scenarios (src/scenarios/run-scenario.ts) produce traces; the timeline widget draws
 // them; tests read them. One trace format for all, so a number a page shows (requests, round
 // trips, bytes, delivery delay) is always computed from a trace by `totals`, never typed in.
 //

@@ -3,7 +3,7 @@
 // the reader's round-trip time, so measured and modelled numbers sit side by side.
 import type { RaceResults, Transport } from "../../protocol/lab-api.ts";
 import type { Arrival } from "../../machines/push-race.ts";
-import { runScenario } from "../../sim/scenarios.ts";
+import { runScenario } from "../../scenarios/run-scenario.ts";
 import { totals, type Totals } from "../../sim/trace.ts";
 
 export const transportNames: Record<Transport, string> = {

@@ -1,5 +1,5 @@
 // <sp-timeline>: a simulated exchange as a sequence diagram you can play, step and scrub. The
-// markup comes from Timeline.astro; this class runs the scenario (src/sim/scenarios.ts), creates
+// markup comes from Timeline.astro; this class runs the scenario (src/scenarios/run-scenario.ts), creates
 // the player machine (src/machines/timeline-player.ts), draws every snapshot, and turns clicks,
 // keys, settings and the URL hash (#timeline-<id>=<ms>) into machine events.
 //
@@ -7,7 +7,7 @@
 // data-moment (index of the current moment), data-state (paused | playing | finished), and
 // data-problem when there is nothing to draw.
 import { createActor } from "xstate";
-import * as scenarios from "../../sim/scenarios.ts";
+import * as scenarios from "../../scenarios/run-scenario.ts";
 import { totals, type LinkSettings, type ScenarioKind, type ScenarioRequest, type Trace, type Totals } from "../../sim/trace.ts";
 import {
   isSpeed,
@@ -130,7 +130,7 @@ export default class TimelineElement extends HTMLElement {
     if (!isScenarioKind(kind)) return this.#fail(`“${kind ?? ""}” is not a scenario this timeline knows, so there is nothing to draw.`);
     this.#kind = kind;
     if (typeof this.#engine.runScenario !== "function") {
-      return this.#fail("The simulation engine (runScenario in src/sim/scenarios.ts) is not available, so there is nothing to draw.");
+      return this.#fail("The simulation engine (runScenario in src/scenarios/run-scenario.ts) is not available, so there is nothing to draw.");
     }
     this.#link = { ...(this.#engine.defaultLink ?? FALLBACK_LINK) };
     this.#prepareSettings();

@@ -1,7 +1,7 @@
 // What the wire stage draws: one item per thing that crossed a link, on either side, on one
 // clock. "Stage time" is milliseconds since the reader's browser sent its opening handshake.
 // The real side's items come from the lab's capture (real-projection.ts); the HTTP side's from
-// the live simulation (src/sim/live-scenario.ts). Items are append-only: once made, an item
+// the live simulation (src/scenarios/live-scenario.ts). Items are append-only: once made, an item
 // never changes, so a drawn item never needs redrawing.
 import type { TraceMessage } from "../../sim/trace.ts";
 import { formatCount } from "../shared/format-count.ts";

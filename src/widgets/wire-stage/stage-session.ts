@@ -7,7 +7,7 @@
 // runs forward, items are appended, and each side's items stay sorted by departure (they come
 // almost in order) so the visible window is found by binary search. Nothing is recomputed from
 // the start of the session; a change of settings starts a new session from the recorded events.
-import { startLiveScenario, type LiveKind, type LiveScenario } from "../../sim/live-scenario.ts";
+import { startLiveScenario, type LiveKind, type LiveScenario } from "../../scenarios/live-scenario.ts";
 import type { Totals } from "../../sim/trace.ts";
 import type { TapEvent } from "../../protocol/tap-events.ts";
 import { RealProjection } from "./real-projection.ts";

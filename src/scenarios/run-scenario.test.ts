@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { defaultLink, defaultScenario, runScenario, runScenarioInSlices } from "./scenarios.ts";
-import { describeMessage } from "./describe.ts";
-import { totals } from "./trace.ts";
-import type { LinkSettings, ScenarioKind, ScenarioRequest } from "./trace.ts";
+import { defaultLink, defaultScenario, runScenario, runScenarioInSlices } from "./run-scenario.ts";
+import { describeMessage } from "../sim/describe.ts";
+import { totals } from "../sim/trace.ts";
+import type { LinkSettings, ScenarioKind, ScenarioRequest } from "../sim/trace.ts";
 
 const kinds = Object.keys(defaultScenario) as ScenarioKind[];
 const request = (kind: ScenarioKind, link: Partial<LinkSettings> = {}, extra: Partial<ScenarioRequest> = {}): ScenarioRequest => ({

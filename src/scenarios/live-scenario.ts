@@ -17,12 +17,12 @@ import { longPollingMachine } from "../machines/long-polling.ts";
 import { pollingChatMachine } from "../machines/polling-chat.ts";
 import { serverSentEventsMachine } from "../machines/server-sent-events.ts";
 import { shortPollingMachine } from "../machines/short-polling.ts";
-import { Connections, type Unit } from "./connection.ts";
-import { Network, type NetworkObserver } from "./network.ts";
-import { CLOSE_GRACE_MS, sanitizeLink } from "./scenarios.ts";
-import type { Delivery, LinkSettings, Peer, TraceMessage, TraceNote, Totals } from "./trace.ts";
-import { MAX_SIMULATED_DATA_BYTES, withEventSizes, type EventSizes } from "./wire-messages.ts";
-import type { WorldEvent } from "./world-events.ts";
+import { Connections, type Unit } from "../sim/connection.ts";
+import { Network, type NetworkObserver } from "../sim/network.ts";
+import { CLOSE_GRACE_MS, sanitizeLink } from "./run-scenario.ts";
+import type { Delivery, LinkSettings, Peer, TraceMessage, TraceNote, Totals } from "../sim/trace.ts";
+import { MAX_SIMULATED_DATA_BYTES, withEventSizes, type EventSizes } from "../sim/wire-messages.ts";
+import type { WorldEvent } from "../sim/world-events.ts";
 
 export type LiveKind = "request-response" | "short-polling" | "long-polling" | "sse" | "polling-chat";
 

@@ -1,11 +1,11 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { VirtualClock } from "./clock.ts";
+import { VirtualClock } from "../sim/clock.ts";
 import { startLiveScenario } from "./live-scenario.ts";
 import type { LiveKind, LiveScenario } from "./live-scenario.ts";
-import { defaultLink, runScenario } from "./scenarios.ts";
-import { totals } from "./trace.ts";
-import type { LinkSettings, Trace } from "./trace.ts";
-import { eventFrame, eventPayload, withEventSizes } from "./wire-messages.ts";
+import { defaultLink, runScenario } from "./run-scenario.ts";
+import { totals } from "../sim/trace.ts";
+import type { LinkSettings, Trace } from "../sim/trace.ts";
+import { eventFrame, eventPayload, withEventSizes } from "../sim/wire-messages.ts";
 
 type BatchKind = "short-polling" | "long-polling" | "sse";
 

@@ -19,11 +19,11 @@ import { serverSentEventsMachine } from "../machines/server-sent-events.ts";
 import { shortPollingMachine } from "../machines/short-polling.ts";
 import { tcpConnectionMachine } from "../machines/tcp-connection.ts";
 import { websocketSessionMachine } from "../machines/websocket-session.ts";
-import { Connections } from "./connection.ts";
-import { Network } from "./network.ts";
-import { SegmentWire } from "./segments.ts";
-import type { LinkSettings, ScenarioKind, ScenarioRequest, Trace } from "./trace.ts";
-import type { WorldEvent } from "./world-events.ts";
+import { Connections } from "../sim/connection.ts";
+import { Network } from "../sim/network.ts";
+import { SegmentWire } from "../sim/segments.ts";
+import type { LinkSettings, ScenarioKind, ScenarioRequest, Trace } from "../sim/trace.ts";
+import type { WorldEvent } from "../sim/world-events.ts";
 
 export const defaultLink: LinkSettings = { oneWayMs: 50, jitterMs: 0, lossRate: 0, bandwidthBytesPerSecond: null, seed: 1 };
 
