@@ -1,18 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { describeClose, describeEntry, formatBytes, formatElapsed } from "./describe-entry.ts";
+import { describeEntry, formatElapsed } from "./describe-entry.ts";
 
 describe("echo console wording", () => {
-  it("formats elapsed time and sizes", () => {
+  it("formats elapsed time", () => {
     expect(formatElapsed(3.25)).toBe("+3.3 ms");
     expect(formatElapsed(1500)).toBe("+1.50 s");
-    expect(formatBytes(1)).toBe("1 byte");
-    expect(formatBytes(65537)).toBe("65,537 bytes");
   });
 
-  it("puts close codes into words with their RFC section", () => {
-    expect(describeClose(1009, "Max payload size exceeded", true)).toMatch(/^Closed with 1009 Message Too Big: .*RFC 6455 §7\.4\.1.*“Max payload size exceeded”/);
-    expect(describeClose(1005, "", true)).toMatch(/1005 No Status Received.*No reason was given/);
-    expect(describeClose(1006, "", false)).toMatch(/without a complete close handshake/);
+  it("says how a connection closed, as the shared close sentence does", () => {
+    expect(describeEntry({ id: 4, at: 0, connection: 1, type: "close", code: 1000, reason: "", wasClean: true })).toMatch(/^Closed with 1000 Normal Closure: .*RFC 6455 §7\.4\.1/);
   });
 
   it("describes messages as they appear in the log", () => {

@@ -5,7 +5,8 @@ import { createActor } from "xstate";
 import { echoConnectionMachine, readyStateOf, type EchoConnectionActor, type LogEntry } from "../../machines/echo-connection.ts";
 import { parseHex } from "../../protocol/hex.ts";
 import { browserWebSocket, labUrl } from "../shared/websocket-actor.ts";
-import { describeEntry, describeState, formatBytes, formatElapsed, readyStateNumbers } from "./describe-entry.ts";
+import { describeEntry, describeState, formatElapsed, readyStateNumbers } from "./describe-entry.ts";
+import { bytesLabel } from "../shared/bytes-label.ts";
 
 interface LabInfo {
   maxMessageBytes: number;
@@ -156,7 +157,7 @@ export default class EchoConsoleElement extends HTMLElement {
       if (typeof info.maxMessageBytes !== "number" || !Number.isInteger(info.maxMessageBytes) || info.maxMessageBytes < 0) throw new Error("no limit reported");
       const rate = typeof info.maxMessagesPerSecond === "number" && Number.isInteger(info.maxMessagesPerSecond) && info.maxMessagesPerSecond > 0 ? info.maxMessagesPerSecond : null;
       this.#labInfo = { maxMessageBytes: info.maxMessageBytes, maxMessagesPerSecond: rate };
-      note.textContent = `The lab accepts messages of up to ${formatBytes(info.maxMessageBytes)}. The button sends ${formatBytes(info.maxMessageBytes + 1)}.`;
+      note.textContent = `The lab accepts messages of up to ${bytesLabel(info.maxMessageBytes)}. The button sends ${bytesLabel(info.maxMessageBytes + 1)}.`;
       const floodNote = this.querySelector<HTMLElement>('[data-part="flood-note"]');
       if (floodNote) floodNote.textContent = rate === null ? "The lab did not report its message rate, so the flood is unavailable." : `The lab allows ${rate} messages a second (bursts of twice that). The button sends ${floodSize(rate)} at once.`;
     } catch (error) {
@@ -228,7 +229,7 @@ export default class EchoConsoleElement extends HTMLElement {
       const cells = [
         `#${entry.connection} ${formatElapsed(entry.at - start)}`,
         entry.type === "message" ? (entry.direction === "sent" ? "→ sent" : "← received") : entry.type === "state" ? "state" : entry.type === "close" ? "close" : "note",
-        entry.type === "message" ? formatBytes(entry.bytes) : "",
+        entry.type === "message" ? bytesLabel(entry.bytes) : "",
         sentence,
       ];
       for (const text of cells) row.insertCell().textContent = text;

@@ -5,7 +5,7 @@
 import type { Direction } from "../../protocol/tap-events.ts";
 import { layoutBoundaries, type Span } from "./boundaries.ts";
 import type { BoundaryWindow } from "./boundary-tail.ts";
-import { bytesLabel } from "./describe-capture.ts";
+import { bytesLabel } from "../shared/bytes-label.ts";
 import { formatCount } from "../shared/format-count.ts";
 import { setText } from "../shared/dom-writes.ts";
 

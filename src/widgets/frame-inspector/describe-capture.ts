@@ -5,34 +5,22 @@ import { describeOpcode } from "../../protocol/opcodes.ts";
 import { describeCloseCode } from "../../protocol/close-codes.ts";
 import { base64ToBytes } from "../../protocol/base64.ts";
 import type { TapEvent } from "../../protocol/tap-events.ts";
+import { bytesLabel } from "../shared/bytes-label.ts";
 import { formatCount } from "../shared/format-count.ts";
 import { formatMs } from "../shared/format-ms.ts";
+import { payloadPreview } from "../shared/payload-preview.ts";
 
 export { formatMs };
+/** Lesson 7's twin view still imports payloadPreview from here; this goes once it imports ../shared/payload-preview.ts. */
+export { payloadPreview };
 
 export const side = { in: "client → server", out: "server → client" } as const;
 
-
-export function bytesLabel(n: number): string {
-  return n === 1 ? "1 byte" : `${formatCount(n)} bytes`;
-}
 
 export function frameLabel(f: CapturedFrame): string {
   const name = describeOpcode(f.frame.opcode).name;
   const fin = f.frame.fin ? "FIN" : "more to come";
   return `${name} · ${fin} · ${bytesLabel(f.end - f.start)}`;
-}
-
-/** The payload as a reader would recognise it: text when it is text, else hex. */
-export function payloadPreview(f: CapturedFrame, max = 40): string {
-  const { opcode, payload } = f.frame;
-  if (f.close) return `${f.close.code ?? "no code"}${f.close.reason ? ` “${f.close.reason}”` : ""}`;
-  if (opcode === 1 || opcode === 0 || opcode === 9 || opcode === 10) {
-    const text = new TextDecoder().decode(payload);
-    if (!text.includes("\uFFFD")) return text.length > max ? `“${text.slice(0, max)}…”` : `“${text}”`;
-  }
-  const hex = Array.from(payload.subarray(0, 12), (b) => b.toString(16).padStart(2, "0")).join(" ");
-  return payload.length > 12 ? `${hex} …` : hex;
 }
 
 export function describeFrame(f: CapturedFrame): string {

@@ -22,7 +22,8 @@ import { renderBoundaryGrid } from "./boundary-grid.ts";
 import { BoundaryTail } from "./boundary-tail.ts";
 import { byteGridRows, renderByteGrid, renderLegend } from "../shared/byte-grid.ts";
 import { frameFieldClass, renderUnmask } from "./unmask-table.ts";
-import { bytesLabel, describeEvent, describeFrame, formatMs } from "./describe-capture.ts";
+import { describeEvent, describeFrame, formatMs } from "./describe-capture.ts";
+import { bytesLabel } from "../shared/bytes-label.ts";
 import { flightHint } from "./flight-pace.ts";
 import { readPalette } from "../wire-stage/side-canvas.ts";
 import { onThemeChange } from "../shared/theme-change.ts";
@@ -38,7 +39,8 @@ import { downloadBlob } from "../shared/download.ts";
 import { hashForStep, stepFromHash } from "./step-link.ts";
 import { writeDeepLink } from "../shared/deep-link.ts";
 import { createTappedSocket, type TappedSocket } from "../shared/tapped-socket.ts";
-import { describeClose } from "../echo-console/describe-entry.ts";
+import { describeClose } from "../shared/describe-close.ts";
+import { hideWatchToken } from "../shared/hide-watch-token.ts";
 
 type Recorder = ActorRefFrom<typeof captureRecorderMachine>;
 
@@ -756,7 +758,9 @@ export default class FrameInspectorElement extends HTMLElement {
         /* highlighting is a nicety: the plain text stays (for example when replaying offline) */
       }
     };
-    void show(request, view.request?.text);
+    // The request target carries the tap's watch token, the reader's secret: shown as "watch=…"
+    // (the byte count above is the real request's).
+    void show(request, view.request ? hideWatchToken(view.request.text) : undefined);
     void show(response, view.response?.text);
     acceptOut.dataset.result = "";
     acceptOut.textContent = view.request && view.response ? "Checking the accept value…" : "";

@@ -16,7 +16,9 @@
 import type { CapturedFrame, CapturedMessage } from "../../protocol/capture.ts";
 import type { FlightAnimator } from "../shared/flight.ts";
 import type { Palette } from "../wire-stage/side-canvas.ts";
-import { bytesLabel, formatMs, frameLabel, payloadPreview, side } from "./describe-capture.ts";
+import { formatMs, frameLabel, side } from "./describe-capture.ts";
+import { bytesLabel } from "../shared/bytes-label.ts";
+import { payloadPreview } from "../shared/payload-preview.ts";
 import { setAttr, setData, setText } from "../shared/dom-writes.ts";
 import { FLIGHT_MS, MAX_MARKERS_IN_FLIGHT } from "./flight-pace.ts";
 import { LaneCanvas, type LaneFrame } from "./lane-canvas.ts";

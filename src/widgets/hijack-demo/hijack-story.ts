@@ -5,6 +5,7 @@
 import type { CaptureView } from "../../protocol/capture.ts";
 import { headerValue, parseRequestHead, parseResponseHead } from "../../protocol/http1.ts";
 import { DEMO_COOKIE_NAME } from "../../protocol/hijack-demo.ts";
+import { hideWatchToken } from "../shared/hide-watch-token.ts";
 
 export interface RequestLine {
   text: string;
@@ -47,7 +48,7 @@ function linesOf(text: string): RequestLine[] {
     .map((line) => {
       const lower = line.toLowerCase();
       const mark = lower.startsWith("origin:") ? "origin" : lower.startsWith("cookie:") ? "cookie" : null;
-      return { text: line.replace(/([?&]watch=)[A-Za-z0-9_-]+/, "$1…"), mark };
+      return { text: hideWatchToken(line), mark };
     });
 }
 

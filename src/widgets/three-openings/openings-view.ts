@@ -13,6 +13,7 @@ import type { TapEvent } from "../../protocol/tap-events.ts";
 import { toHex } from "../../protocol/hex.ts";
 import { fieldLines, openingUnits, unitTimes, type Conversation, type HttpVersion, type OpeningUnit, type Phase, type Sender } from "../../protocol/websocket-openings.ts";
 import { formatMs } from "../shared/format-ms.ts";
+import { hideWatchToken } from "../shared/hide-watch-token.ts";
 
 /** Where a row's bytes come from. */
 export type RowSource = "seen" | "unseen" | "simulated" | "extra" | "expected";
@@ -59,8 +60,6 @@ export interface LiveItem {
   rfc: string;
 }
 
-/** The tap's token in the request target is the reader's secret: the page shows "watch=…" (the byte count stays true). */
-const hideWatchToken = (text: string): string => text.replace(/([?&]watch=)[A-Za-z0-9_-]+/g, "$1…");
 
 const OPCODE_NAMES: Readonly<Record<number, string>> = { 0x1: "Text frame", 0x2: "Binary frame", 0x8: "Close frame", 0x9: "Ping frame", 0xa: "Pong frame" };
 
