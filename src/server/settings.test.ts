@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { defaultLabSettings, labSettingsFromEnv, serverSettingsFrom } from "./settings.ts";
+import { defaultLabSettings, defaultServerSettings, labSettingsFromEnv, labSettingTable, serverSettingsFrom, startOptionTable, type LabSettingRow, type StartOptionRow } from "./settings.ts";
+import { defaultText } from "./settings-readme.ts";
 import { checkOrigin } from "./origin.ts";
 
 const noTls = { tlsCertFile: null, tlsKeyFile: null, httpsPort: null, otherSitePort: null };
@@ -100,6 +101,96 @@ describe("lab settings", () => {
     expect(() => labSettingsFromEnv({ LAB_MAX_MESSAGE_BYTES: "12" })).toThrow(/at least 125/);
     expect(() => labSettingsFromEnv({ LAB_ALLOWED_ORIGINS: "http://a.example/path" })).toThrow(/origin only: http:\/\/a\.example/);
     expect(() => labSettingsFromEnv({ LAB_ALLOWED_ORIGINS: "not a url" })).toThrow(/not an origin/);
+  });
+});
+
+describe("settings derived from their tables", () => {
+  const labRows = Object.entries(labSettingTable) as [keyof typeof labSettingTable, LabSettingRow][];
+  const startRows = Object.entries(startOptionTable) as [keyof typeof startOptionTable, StartOptionRow][];
+
+  it("has one default per lab setting, and reads each row's default back from its README text", () => {
+    expect(Object.keys(defaultLabSettings)).toEqual(labRows.map(([key]) => key));
+    for (const [key, row] of labRows) {
+      expect(defaultLabSettings[key], key).toEqual(row.default);
+      const text = row.defaultText === undefined ? defaultText(row) : String(row.default);
+      expect(labSettingsFromEnv({ [row.env]: text === "(none)" ? "" : text })[key], row.env).toEqual(row.default);
+    }
+  });
+
+  it("holds every whole-number default to its row's minimum", () => {
+    for (const [key, row] of labRows) if (row.kind === "whole number") expect(defaultLabSettings[key] as number, row.env).toBeGreaterThanOrEqual(row.min);
+  });
+
+  it("refuses a value below each row's minimum, or not whole, naming the variable and the minimum", () => {
+    for (const [, row] of labRows) {
+      if (row.kind !== "whole number") continue;
+      const below = String(row.min - 1);
+      expect(() => labSettingsFromEnv({ [row.env]: below })).toThrow(`${row.env} must be a whole number of at least ${row.min}, got "${below}"`);
+      expect(() => labSettingsFromEnv({ [row.env]: "1.5" })).toThrow(`${row.env} must be a whole number of at least ${row.min}, got "1.5"`);
+      expect(labSettingsFromEnv({ [row.env]: String(Math.max(row.min, row.default)) })).toBeDefined();
+    }
+  });
+
+  it("checks one setting against another as the table says, in words", () => {
+    expect(() => labSettingsFromEnv({ LAB_HTTP_REQUEST_TIMEOUT_MS: "5000" })).toThrow("LAB_HTTP_REQUEST_TIMEOUT_MS (5000) must be at least LAB_HANDSHAKE_TIMEOUT_MS (10000): a request's head is part of the request");
+    expect(labSettingsFromEnv({ LAB_HTTP_REQUEST_TIMEOUT_MS: "5000", LAB_HANDSHAKE_TIMEOUT_MS: "5000" })).toMatchObject({ httpRequestTimeoutMs: 5000, handshakeTimeoutMs: 5000 });
+    expect(() => labSettingsFromEnv({ LAB_TLS_CERT: "a.pem" })).toThrow("LAB_TLS_CERT and LAB_TLS_KEY go together: give both files, or neither for a generated certificate");
+  });
+
+  it("describes the computed connection cap with connection-limits.ts's own reserve", async () => {
+    const { defaultConnectionCap } = await import("./connection-limits.ts");
+    const { mkdtemp, writeFile } = await import("node:fs/promises");
+    const { join } = await import("node:path");
+    const { tmpdir } = await import("node:os");
+    const file = join(await mkdtemp(join(tmpdir(), "sp-limits-")), "limits");
+    await writeFile(file, "Max open files            100000               100000               files     \n");
+    expect(labSettingTable.maxHttpConnections.defaultText).toBe(`descriptor limit − ${100000 - defaultConnectionCap(file)}`);
+  });
+
+  it("reads every npm start option from its flag, joined or not, and its environment variable", () => {
+    const samples = { port: "3000", address: "192.168.1.20", file: "lab.pem" } as const;
+    for (const [key, row] of startRows) {
+      if (row.kind === "switch") {
+        expect(serverSettingsFrom([row.flag], {})[key], row.flag).toBe(true);
+        expect(() => serverSettingsFrom([`${row.flag}=yes`], {})).toThrow(/Unknown option/);
+        continue;
+      }
+      const pair = row.kind === "file" ? ["--tls-cert", "a.pem", "--tls-key", "b.pem"].filter((_, i, all) => all[i - (i % 2)] !== row.flag) : [];
+      const expected = row.kind === "port" ? Number(samples.port) + 1 : samples[row.kind];
+      const value = String(expected);
+      expect(serverSettingsFrom([row.flag, value, ...pair], {})[key], row.flag).toBe(expected);
+      expect(serverSettingsFrom([`${row.flag}=${value}`, ...pair], {})[key], `${row.flag}=`).toBe(expected);
+      if ("env" in row) expect(serverSettingsFrom([], { [row.env]: value })[key], row.env).toBe(expected);
+      expect(serverSettingsFrom([], {})[key], `${row.flag}'s default`).toBe(row.default);
+    }
+    expect(serverSettingsFrom([], {})).toEqual(defaultServerSettings);
+  });
+
+  it("refuses a port out of range from a flag or the environment, naming which", () => {
+    for (const [, row] of startRows) {
+      if (row.kind !== "port") continue;
+      expect(() => serverSettingsFrom([row.flag, "70000"], {})).toThrow(`${row.flag} must be at most 65535, got 70000`);
+      expect(() => serverSettingsFrom([], { [row.env]: "70000" })).toThrow(`${row.env} must be at most 65535, got 70000`);
+      expect(() => serverSettingsFrom([row.flag, "-1"], {})).toThrow(`${row.flag} must be a whole number of at least 0, got "-1"`);
+      expect(() => serverSettingsFrom([row.flag], {})).toThrow(`${row.flag} must be a whole number of at least 0: the port for ${row.for}`);
+    }
+  });
+
+  it("lists every flag when it meets one it does not know", () => {
+    expect(() => serverSettingsFrom(["--bogus"], {})).toThrow('Unknown option "--bogus". Use --host [ADDRESS], --qr, --port NUMBER, --https-port NUMBER, --other-site-port NUMBER, --tls-cert FILE and --tls-key FILE.');
+  });
+
+  it("admits only the kinds it can read, and cross-references to rows that exist (checked by tsc)", () => {
+    const wholeNumber = { env: "LAB_EXAMPLE", kind: "whole number", min: 1, default: 1, description: "An example" } as const;
+    // @ts-expect-error a kind the parser has no reader for
+    const percent: LabSettingRow = { ...wholeNumber, kind: "percent" };
+    // @ts-expect-error a whole number's default must be a number
+    const textDefault: LabSettingRow = { ...wholeNumber, default: "1" };
+    // @ts-expect-error atLeast must name a row of the same table
+    const stray: LabSettingRow<"example"> = { ...wholeNumber, atLeast: { key: "elsewhere", because: "" } };
+    // @ts-expect-error an option kind the parser has no reader for
+    const colour: StartOptionRow = { flag: "--colour", kind: "colour", default: null, readme: [] };
+    expect([percent, textDefault, stray, colour]).toHaveLength(4);
   });
 });
 
