@@ -15,6 +15,7 @@
 import { createInterface } from "node:readline";
 import { pathToFileURL } from "node:url";
 import { WebSocketServer, type WebSocket } from "ws";
+import type * as SiteServerModule from "../src/server/site-server.ts";
 
 const [kind, distDir, siteServerModule] = process.argv.slice(2);
 type CollectGarbage = (options: { type: "major"; execution: "sync"; flavor: "last-resort" }) => void;
@@ -51,7 +52,7 @@ async function start(): Promise<number> {
   }
   if (kind === "lab" && distDir && siteServerModule) {
     // Loaded only here, so the reference process holds nothing of the lab.
-    const { createSiteServer } = (await import(pathToFileURL(siteServerModule).href)) as typeof import("../src/server/site-server.ts");
+    const { createSiteServer } = (await import(pathToFileURL(siteServerModule).href)) as typeof SiteServerModule;
     const site = createSiteServer({
       distDir,
       lab: {

@@ -25,7 +25,6 @@ export const lessonSchema = z
   })
   .strict();
 
-export type Lesson = z.infer<typeof lessonSchema>;
 export type Reference = z.infer<typeof referenceSchema>;
 
 /** A reference as a link into the RFC Editor's HTML rendering, or null for other documents. */

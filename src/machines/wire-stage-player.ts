@@ -11,7 +11,7 @@
 //
 // Time flows in from the widget as `clock.tick` events (one per animation frame, with the real
 // milliseconds elapsed), so the machine stays free of timers and is tested with plain numbers.
-import { assign, setup, type ActorRefFrom, type SnapshotFrom } from "xstate";
+import { assign, setup, type ActorRefFrom } from "xstate";
 
 export const STAGE_SPEEDS = [0.1, 0.25, 0.5, 1] as const;
 export type StageSpeed = (typeof STAGE_SPEEDS)[number];
@@ -115,4 +115,3 @@ export const wireStagePlayerMachine = setup({
 });
 
 export type WireStagePlayerActor = ActorRefFrom<typeof wireStagePlayerMachine>;
-export type WireStagePlayerSnapshot = SnapshotFrom<typeof wireStagePlayerMachine>;

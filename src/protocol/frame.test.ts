@@ -193,6 +193,38 @@ describe("dissectFrame", () => {
     for (const f of d.fields) expect(f.rfc).toMatch(/^RFC 6455 §/);
   });
 
+  it("tells each field's meaning as short facts, each with its section, numbers read from the bytes", () => {
+    const frames = [
+      frameExamples.find((e) => e.id === "masked-text")!.bytes,
+      encode({ opcode: OPCODE.binary, payload: new Uint8Array(300) }),
+      encode({ opcode: OPCODE.close, payload: encodeClosePayload(1001, "bye") }),
+      hex("01 7e 00 05 01 02 03 04 05"),
+      hex("c9 00"),
+    ];
+    for (const bytes of frames) {
+      for (const f of dissectFrame(bytes).fields) {
+        expect(f.facts.length, f.name).toBeGreaterThan(0);
+        for (const { text, rfc } of f.facts) {
+          // One fact a line: one sentence, short enough for two lines of a phone at most (the
+          // opcode's and close code's words come from their tables), and its section.
+          expect(text.length, text).toBeLessThanOrEqual(f.id === "opcode" || f.id === "close-code" ? 110 : 70);
+          expect(text, text).toMatch(/^[A-Z0-9][^;]*[.]$/);
+          expect(rfc, text).toMatch(/RFC 6455 §\d/);
+        }
+        expect(f.meaning).toBe(f.facts.map((x) => x.text).join(" "));
+      }
+    }
+    const long = dissectFrame(frames[1]!);
+    expect(long.fields.find((f) => f.id === "payload-length")!.facts.map((x) => x.text)).toEqual(["126: the length is in the next 2 bytes.", "That 16-bit form is for 126 to 65535 bytes."]);
+    expect(long.fields.find((f) => f.id === "extended-payload-length")!.facts[0]).toEqual({ text: "The payload is 300 bytes long.", rfc: "RFC 6455 §5.2" });
+    expect(long.fields.find((f) => f.id === "payload")!.facts[0]!.text).toBe("300 bytes of binary data.");
+    const masked = dissectFrame(frames[0]!);
+    expect(masked.fields.find((f) => f.id === "mask")!.facts.map((x) => x.rfc)).toEqual(["RFC 6455 §5.2", "RFC 6455 §5.2", "RFC 6455 §5.1"]);
+    expect(masked.fields.find((f) => f.id === "payload-length")!.facts[0]!.text).toBe("The payload is 5 bytes long.");
+    expect(dissectFrame(frames[2]!).fields.find((f) => f.id === "close-code")!.facts[0]).toEqual({ text: "1001, Going Away.", rfc: "RFC 6455 §7.4.1" });
+    expect(dissectFrame(frames[4]!).fields.find((f) => f.id === "rsv1")!.facts.map((x) => x.text)).toEqual(["Set, but no extension was negotiated to give it a meaning.", "So the receiver must fail the connection."]);
+  });
+
   it("splits a close body into code and reason", () => {
     const d = dissectFrame(encode({ opcode: OPCODE.close, payload: encodeClosePayload(1001, "bye") }));
     expect(d.fields.slice(-2).map((f) => [f.id, f.byteStart, f.byteEnd, f.value])).toEqual([["close-code", 2, 4, 1001], ["close-reason", 4, 7, null]]);

@@ -9,6 +9,6 @@ export function latin1Decode(bytes: Uint8Array, start = 0, end = bytes.length): 
 
 /** Characters above U+00FF cannot be one byte; they are encoded as UTF-8, as a browser textarea would send. */
 export function latin1Encode(text: string): Uint8Array {
-  if (/^[\x00-\xff]*$/.test(text)) return Uint8Array.from(text, (c) => c.charCodeAt(0));
+  if ([...text].every((c) => c.charCodeAt(0) <= 0xff)) return Uint8Array.from(text, (c) => c.charCodeAt(0));
   return new TextEncoder().encode(text);
 }

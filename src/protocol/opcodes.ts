@@ -53,6 +53,3 @@ export function isControlOpcode(opcode: number): boolean {
   return (opcode & 0x8) !== 0;
 }
 
-export function isReservedOpcode(opcode: number): boolean {
-  return describeOpcode(opcode).reserved;
-}

@@ -63,16 +63,6 @@ export function toTapEvent(value: unknown): TapParseResult {
   }
 }
 
-export function parseTapEvent(text: string): TapParseResult {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return { ok: false, error: "not JSON" };
-  }
-  return toTapEvent(value);
-}
-
 /** The events of one monitor message, which holds a batch (an array); and what was wrong with any that could not be read. */
 export interface TapMessage {
   events: TapEvent[];

@@ -3,6 +3,7 @@
 // the Host of the pages it serves (its allowedHosts); the lab's upgrades get the production
 // server's Host check (host-check.ts), since Vite's does not cover them.
 import type { AstroIntegration } from "astro";
+import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createHostPolicy, type HostVerdict } from "./host-check.ts";
 import { createLab, LAB_PREFIX } from "./lab.ts";
@@ -37,7 +38,7 @@ export function labIntegration(): AstroIntegration {
         server.middlewares.use((request, response, next) => {
           if (!lab.handleHttp(request, response)) next();
         });
-        lab.watch(httpServer as import("node:http").Server);
+        lab.watch(httpServer as Server);
         httpServer.once("close", () => void lab.close());
         logger.info("Lab attached: WebSocket endpoints under /lab/");
       },

@@ -36,7 +36,7 @@ async function tshark(args: string[]): Promise<string> {
     return stdout;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") {
-      throw new Error("tshark is not installed, and these tests need Wireshark's own decoder: install it (Debian/Ubuntu: `apt-get install -y tshark`) and run them again.");
+      throw new Error("tshark is not installed, and these tests need Wireshark's own decoder: install it (Debian/Ubuntu: `apt-get install -y tshark`) and run them again.", { cause: error });
     }
     throw error;
   }

@@ -8,6 +8,7 @@ import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { bundleServer } from "./server-bundle.ts";
 import { closeOf, nextMessage, openClient } from "./test-helpers.ts";
+import type * as SiteServerModule from "./site-server.ts";
 
 const root = resolve(import.meta.dirname, "..", "..");
 let scratch = "";
@@ -40,7 +41,7 @@ describe("the production server's bundle", () => {
     const distDir = join(scratch, "dist");
     await mkdir(distDir, { recursive: true });
     await writeFile(join(distDir, "index.html"), "<!doctype html><title>bundled</title><p>served by the bundle</p>");
-    const { createSiteServer } = (await import(pathToFileURL(bundles[1]!).href)) as typeof import("./site-server.ts");
+    const { createSiteServer } = (await import(pathToFileURL(bundles[1]!).href)) as typeof SiteServerModule;
     const site = createSiteServer({ distDir });
     const { port } = await site.listen(0, "127.0.0.1");
     try {

@@ -1,7 +1,7 @@
 // Words for what a trace shows, for live regions, tooltips and tables: one sentence per
 // message, computed from the trace like every other number a page shows.
 
-import type { LinkSettings, TraceMessage } from "./trace.ts";
+import type { TraceMessage } from "./trace.ts";
 
 const ms = (t: number): string => `${Math.round(t * 10) / 10} ms`;
 
@@ -17,7 +17,3 @@ export function describeMessage(message: TraceMessage): string {
   return `${parts.join(", ")}.`;
 }
 
-/** The round-trip time a link setting means, for labels ("RTT 100 ms"). */
-export function roundTripMs(link: LinkSettings): number {
-  return 2 * link.oneWayMs;
-}

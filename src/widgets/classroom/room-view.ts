@@ -2,7 +2,7 @@
 // message items, the participant list in a stable order, presence changes worth announcing,
 // refusals and endings explained in plain language, and the traffic figures. No DOM here.
 import { describeCloseCode } from "../../protocol/close-codes.ts";
-import type { ErrorCode, Participant, Role, RoomMessage } from "../../protocol/room-protocol.ts";
+import type { Participant, Role, RoomMessage } from "../../protocol/room-protocol.ts";
 import type { EndReason, Refusal } from "../../machines/room-connection.ts";
 import { formatCount } from "../shared/format-count.ts";
 

@@ -50,6 +50,8 @@ export const httpWireGrammar: LanguageRegistration = {
 const PRECOMPILED: readonly RegExp[] = [
   /^([A-Za-z]+)([ \t]+)(\P{space}+)([ \t]+)(HTTP)(\/)(\p{Nd}+(?:\.\p{Nd}+)?)/dgv,
   /^(HTTP)(\/)(\p{Nd}+(?:\.\p{Nd}+)?)([ \t]+)(\p{Nd}{3})([^\n]*)(?=\n?$)/dgv,
+  // TypeScript wants these escapes under the v flag, which ESLint's rule does not know.
+  // eslint-disable-next-line no-useless-escape
   /^([\!\#\$\%\&'\*\+\.\^_\`\|\~0-9A-Za-z\-]+)(:)([^\n]*)(?=\n?$)/dgv,
 ];
 

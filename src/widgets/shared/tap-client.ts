@@ -46,7 +46,7 @@ export async function openMonitor(options: MonitorOptions): Promise<TapMonitor> 
   try {
     await opened(socket);
   } catch (error) {
-    throw new Error(`the lab's monitor could not be opened (${(error as Error).message})`);
+    throw new Error(`the lab's monitor could not be opened (${(error as Error).message})`, { cause: error });
   }
   let closedByPage = false;
   socket.addEventListener("close", (event) => {

@@ -25,10 +25,6 @@ export function isScenarioKind(value: unknown): value is ScenarioKind {
   return typeof value === "string" && Object.hasOwn(scenarioNames, value);
 }
 
-export function peerName(peer: Peer): string {
-  return peer === "client" ? "client" : "server";
-}
-
 export function otherPeer(peer: Peer): Peer {
   return peer === "client" ? "server" : "client";
 }

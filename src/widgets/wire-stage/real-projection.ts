@@ -64,8 +64,6 @@ export class RealProjection {
   #lastArrival: Record<Direction, number> = { in: 0, out: 0 };
   #openAtPage = 0;
   #decoders: Record<Direction, FrameDecoder> = this.#newDecoders();
-  #requestBytes = 0;
-  #responseBytes = 0;
   #partialPayload: Record<Direction, number> = { in: 0, out: 0 };
   #unanswered: string[] = [];
   #stopped: Record<Direction, boolean> = { in: false, out: false };
@@ -97,14 +95,12 @@ export class RealProjection {
       case "request": {
         this.#origin = event.t;
         const bytes = base64ToBytes(event.data) ?? new Uint8Array(0);
-        this.#requestBytes = bytes.length;
         update.items.push(this.#item("in", event.t, bytes.length, bytes.length, "handshake", "GET … Upgrade: websocket", "the opening handshake request (RFC 6455 §4.1)"));
         break;
       }
       case "response": {
         if (this.#origin === null) this.#origin = event.t;
         const bytes = base64ToBytes(event.data) ?? new Uint8Array(0);
-        this.#responseBytes = bytes.length;
         const status = textDecoder.decode(bytes.subarray(0, Math.min(bytes.length, 40))).split("\r\n")[0] ?? "response";
         const item = this.#item("out", event.t, bytes.length, bytes.length, "handshake", status.replace(/^HTTP\/1\.1 /, ""), `the handshake response, “${status}” (RFC 6455 §4.2.2)`);
         update.items.push(item);

@@ -712,11 +712,11 @@ export default class WireStageElement extends HTMLElement {
     const encoded = recordingFromHash(location.hash);
     let read = encoded ? await decodeRecording(encoded) : null;
     if (!read) {
-      let stored: string | null = null;
+      let stored: string | null;
       try {
         stored = localStorage.getItem(STORAGE_KEY);
       } catch {
-        stored = null;
+        stored = null; // storage blocked: as if nothing was saved
       }
       read = stored ? recordingFromJson(stored) : { ok: false, error: "this browser has no saved session for that link" };
     }
