@@ -11,7 +11,7 @@ import { buildCaptureView } from "../../protocol/capture.ts";
 import { MISBEHAVE_PATH, misbehaveCase } from "../../protocol/misbehave-cases.ts";
 import type { TapEvent } from "../../protocol/tap-events.ts";
 import { toTapEvent } from "../../protocol/tap-parse.ts";
-import { describeClose } from "../echo-console/describe-entry.ts";
+import { describeClose } from "../shared/describe-close.ts";
 import { setFlag, setText } from "../shared/dom-writes.ts";
 import { createTappedSocket, type TappedSocket } from "../shared/tapped-socket.ts";
 import { closeStory, ruleBreakerStory } from "./close-story.ts";

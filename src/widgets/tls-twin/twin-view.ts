@@ -13,7 +13,7 @@ import type { TapEvent } from "../../protocol/tap-events.ts";
 import { explainRecordHeader, handshakeMessages, parseHello, TLS_CONTENT_TYPES, TlsRecordReader, type TlsRecord } from "../../protocol/tls-records.ts";
 import type { TlsTwinRun, TwinChunk } from "../../protocol/tls-twin-api.ts";
 import { shortHex } from "../shared/short-hex.ts";
-import { payloadPreview } from "../frame-inspector/describe-capture.ts";
+import { payloadPreview } from "../shared/payload-preview.ts";
 
 export interface TwinItem {
   dir: "in" | "out";
