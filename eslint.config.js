@@ -2,9 +2,10 @@
 // (`npm run lint`, part of `npm test`). .astro files are checked by `astro check` instead, and
 // their scripts only load a widget's module, which is linted here.
 import js from "@eslint/js";
+import { defineConfig } from "eslint/config";
 import tseslint from "typescript-eslint";
 
-export default tseslint.config(
+export default defineConfig(
   { ignores: ["dist/", "dist-server/", ".astro/", ".tmp/", "node_modules/", "public/"] },
   js.configs.recommended,
   tseslint.configs.recommended,
