@@ -11,7 +11,7 @@ export default defineConfig({
       {
         test: {
           name: "unit",
-          include: ["src/**/*.test.ts"],
+          include: ["src/**/*.test.ts", "tests/architecture/**/*.test.ts"],
           exclude: ["src/server/**"],
           environment: "node",
         },
