@@ -4,12 +4,6 @@ import type { LogEntry, ReadyStateName } from "../../machines/echo-connection.ts
 import { bytesLabel } from "../shared/bytes-label.ts";
 import { describeClose } from "../shared/describe-close.ts";
 
-/**
- * Lesson 6's close lab still imports describeClose from here; it lives in ../shared/ now, and
- * this re-export goes once the close lab imports it from there.
- */
-export { describeClose };
-
 export const readyStateNumbers: Record<ReadyStateName, number> = { CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3 };
 
 const stateMeaning: Record<ReadyStateName, string> = {

@@ -1,6 +1,6 @@
 // Words for what the inspector shows: one sentence per tap event for the log (which is also
 // what a screen reader follows), and short labels for frames on the lanes.
-import type { CapturedFrame, CaptureView } from "../../protocol/capture.ts";
+import type { CapturedFrame } from "../../protocol/capture.ts";
 import { describeOpcode } from "../../protocol/opcodes.ts";
 import { describeCloseCode } from "../../protocol/close-codes.ts";
 import { base64ToBytes } from "../../protocol/base64.ts";
@@ -11,8 +11,6 @@ import { formatMs } from "../shared/format-ms.ts";
 import { payloadPreview } from "../shared/payload-preview.ts";
 
 export { formatMs };
-/** Lesson 7's twin view still imports payloadPreview from here; this goes once it imports ../shared/payload-preview.ts. */
-export { payloadPreview };
 
 export const side = { in: "client → server", out: "server → client" } as const;
 
@@ -57,9 +55,4 @@ export function describeEvent(event: TapEvent): string {
     case "error":
       return `The lab reported a problem: ${event.message}`;
   }
-}
-
-/** Frames completed by the event at `index`, in the view: what a step "did" at the frame level. */
-export function framesOfEvent(view: CaptureView, index: number): CapturedFrame[] {
-  return view.frames.filter((f) => f.event === index);
 }
