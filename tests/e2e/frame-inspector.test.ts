@@ -1,10 +1,12 @@
 // Browser tests for lessons 4 and 5: the frame inspector on the reader's own connection (real
-// Chromium, real production server, real lab tap), stepping and deep links, the handshake
-// stepper, and a recorded session replayed after the lab was stopped.
+// Chromium, real production server, real lab tap), stepping and deep links (also opened in a
+// fresh browser, where the step does not exist yet), byte notes on a phone, a loaded recording
+// replayed under its own name, the tap's watch token never shown, the handshake stepper, and a
+// recorded session replayed after the lab was stopped.
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
 import { execFile, spawn, type ChildProcess } from "node:child_process";
 import { promisify } from "node:util";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { Locator, Page } from "playwright-core";
@@ -69,10 +71,14 @@ describe("lesson 5: the frame inspector on your own connection", () => {
     await clickRow(inspector, frameRow(inspector, "out", 1).first());
     expect((await gridBytes(inspector)).join(" ")).toBe("81 05 48 65 6c 6c 6f");
 
-    // Every byte explains itself on keyboard focus.
+    // Every byte explains itself on keyboard focus, a fact a line.
     await inspector.locator("[data-part=bytes]").focus();
     await page.keyboard.press("ArrowRight");
-    expect(await inspector.locator("[data-part=byte-explanation]").innerText()).toMatch(/^Byte 1: 0x05[\s\S]*MASK[\s\S]*RFC 6455 §5\.2/);
+    const notes = await inspector.locator("[data-part=byte-notes] .note").allInnerTexts();
+    expect(notes[0]).toBe("Byte 1: 0x05 = 0000 0101");
+    expect(notes).toContain("MASK: bit 0 = 0");
+    expect(notes).toContain("A server never masks the frames it sends. RFC 6455 §5.1");
+    expect(notes).toContain("The payload is 5 bytes long. RFC 6455 §5.2");
   });
 
   it("animates each new frame across the lane's canvas and lands it; rows are picked by pointer or keyboard", async () => {
@@ -170,7 +176,7 @@ describe("lesson 5: the frame inspector on your own connection", () => {
   it("checks the accept value of your real handshake in the browser", async () => {
     const inspector = await openLesson("/lessons/upgrade-handshake/");
     await inspector.locator('[data-part=accept-check][data-result="match"]').waitFor();
-    expect(await inspector.locator("[data-part=request]").innerText()).toMatch(/^GET \/lab\/echo\?watch=[\w-]+ HTTP\/1\.1[\s\S]*Sec-WebSocket-Key: /);
+    expect(await inspector.locator("[data-part=request]").innerText()).toMatch(/^GET \/lab\/echo\?watch=… HTTP\/1\.1[\s\S]*Sec-WebSocket-Key: /);
     expect(await inspector.locator("[data-part=response]").innerText()).toMatch(/^HTTP\/1\.1 101 Switching Protocols/);
   });
 
@@ -337,7 +343,7 @@ describe("replaying a recording with the lab stopped", () => {
       expect(Number(await inspector.getAttribute("data-step"))).toBe(recorded);
       await clickRow(inspector, frameRow(inspector, "in", 1).first());
       expect((await gridBytes(inspector)).slice(0, 2)).toEqual(["81", "85"]);
-      expect(await inspector.locator("[data-part=problem]").innerText()).toMatch(/Replaying “capture\.json”/);
+      expect(await inspector.locator("[data-part=replaying]").innerText()).toMatch(/^Replaying capture\.json: \d+ frames, saved /);
       // The lab is gone, so Chromium logs the failed reconnects of other widgets; ignore those.
       watch.consoleErrors.length = 0;
 
@@ -366,6 +372,232 @@ describe("replaying a recording with the lab stopped", () => {
       watch.requests = watch.requests.filter((r) => !r.startsWith(url.replace("http", "ws")) && !r.startsWith(url));
     }
   });
+});
+
+/** Saves the open page's recording as a file, as a reader would, and says what it holds (the tap's token is in its first event). */
+async function saveRecording(inspector: Locator, dir: string): Promise<{ file: string; events: number; savedAt: string; token: string }> {
+  const [download] = await Promise.all([page.waitForEvent("download"), inspector.getByRole("button", { name: "Save recording" }).click()]);
+  const file = join(dir, "capture.json");
+  await download.saveAs(file);
+  const saved = JSON.parse(await readFile(file, "utf8")) as { events: { type: string; token?: string }[]; savedAt: string };
+  return { file, events: saved.events.length, savedAt: saved.savedAt, token: saved.events.find((e) => e.type === "hello")?.token ?? "" };
+}
+
+/**
+ * Every word the inspector writes about what it shows, as a reader sees it: the badge, the status
+ * line, the notes, the lane when empty, the handshake's captions, and both live regions (parts
+ * hidden at the moment say nothing).
+ */
+async function stateWords(inspector: Locator): Promise<string> {
+  return inspector.evaluate((el) =>
+    ["badge", "connection", "replaying", "step-label", "link-note", "replay-hint", "problem", "sequence-empty", "request-from", "request-size", "response-size", "announcer"]
+      .map((part) => el.querySelector<HTMLElement>(`[data-part="${part}"]`))
+      .filter((node): node is HTMLElement => node !== null && !node.hidden)
+      .map((node) => node.textContent ?? "")
+      .join(" | "),
+  );
+}
+
+/** What a replay must never say ("Go live" names the button that leaves it). */
+const SAYS_LIVE = /(?<!Go )\blive\b|No frames yet|not captured yet/i;
+
+describe("a recording loaded from a file", () => {
+  it("is replayed under its own name, with its frames and save date, never as live, at every step", async () => {
+    const inspector = await openLesson("/lessons/frames/");
+    for (let i = 0; i < 2; i++) {
+      await inspector.getByRole("button", { name: "Send text" }).click();
+      await waitForRow(frameRow(inspector, "out", 1).nth(i));
+    }
+    const frames = await inspector.locator(".sequence li button").count();
+    const dir = await mkdtemp(join(tmpdir(), "sp-replay-"));
+    const other = await launchBrowser();
+    try {
+      const { file, events, savedAt } = await saveRecording(inspector, dir);
+      const date = `${savedAt.slice(0, 10)} ${savedAt.slice(11, 16)} UTC`;
+      // Another browser, with nothing of this session in it: the reader who was sent the file.
+      const fresh = await other.context.newPage();
+      const freshWatch = watchPage(fresh);
+      await fresh.goto(`${baseUrl}/lessons/frames/`);
+      const replay = fresh.locator("sp-frame-inspector");
+      await replay.scrollIntoViewIfNeeded();
+      await fresh.locator('sp-frame-inspector[data-ready][data-state="OPEN"]').waitFor();
+      expect(await replay.locator("[data-part=badge]").textContent()).toBe("live");
+      await replay.locator("input[type=file]").setInputFiles(file);
+      await fresh.locator('sp-frame-inspector[data-view="replay"]').waitFor();
+
+      const status = replay.locator(".status");
+      expect(await replay.locator("[data-part=badge]").textContent()).toBe("replay");
+      expect(await status.innerText()).toBe(`Replaying capture.json: ${frames} frames, saved ${date} · Event 0 of ${events}`);
+      const empty = replay.locator("[data-part=sequence-empty]");
+      expect(await empty.isVisible()).toBe(true);
+      expect(await empty.textContent()).toMatch(new RegExp(`^capture\\.json holds ${frames} frames; none is shown at event 0\\. The next comes with event \\d+: press Play or step forward\\.$`));
+      expect(await replay.locator("[data-part=request-from]").textContent()).toBe("Request in capture.json");
+      expect(await stateWords(replay)).not.toMatch(SAYS_LIVE);
+
+      // Step by step to the end, then back to the start: at no step does it call itself live.
+      await replay.getByRole("button", { name: "Step forward" }).focus();
+      for (let step = 1; step <= events; step++) {
+        await fresh.keyboard.press("ArrowRight");
+        expect(await replay.getAttribute("data-step")).toBe(String(step));
+        const words = await stateWords(replay);
+        expect(words, `step ${step}`).not.toMatch(SAYS_LIVE);
+        expect(words, `step ${step}`).toContain(`Replaying capture.json: ${frames} frames`);
+      }
+      expect(await empty.isVisible()).toBe(false);
+      // (Step forward is disabled at the end, and lets the focus go.)
+      await replay.getByRole("button", { name: "Step back" }).focus();
+      await fresh.keyboard.press("Home");
+      expect(await replay.locator("[data-part=announcer]").textContent()).toBe("Replaying capture.json, back at the start: no events shown.");
+      await replay.getByRole("button", { name: "Play" }).click();
+      await expect.poll(() => replay.locator("[data-part=step-label]").textContent()).toMatch(/^Playing: event [1-9]\d* of /);
+      expect(await stateWords(replay)).not.toMatch(SAYS_LIVE);
+      expect(freshWatch.pageErrors).toEqual([]);
+    } finally {
+      await other.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("a link to a step, opened in a fresh browser", () => {
+  it("waits for the step on the reader's own connection, says why in the live region, and lands on it when it arrives", async () => {
+    const asked = 12;
+    const other = await launchBrowser();
+    try {
+      page = await other.context.newPage();
+      watch = watchPage(page);
+      await page.goto(`${baseUrl}/lessons/frames/#inspector-step=${asked}`);
+      const inspector = page.locator("sp-frame-inspector");
+      await inspector.scrollIntoViewIfNeeded();
+      await page.locator('sp-frame-inspector[data-ready][data-state="OPEN"]').waitFor();
+      const note = inspector.locator("[data-part=link-note]");
+      expect(await note.getAttribute("role")).toBe("status");
+      await expect.poll(() => note.textContent()).toMatch(new RegExp(`^The link asks for step ${asked}; your connection has [1-9] events? so far\\. It will show step ${asked} when it arrives: send a message or ask the lab for frames\\.$`));
+      expect(await note.isVisible()).toBe(true);
+      expect(await inspector.getAttribute("data-view")).toBe("live");
+      // The address keeps the step while it is awaited.
+      expect(new URL(page.url()).hash).toBe(`#inspector-step=${asked}`);
+
+      // Each message brings more events; the view stops at the step as soon as it is there.
+      for (let i = 0; i < 10 && (await inspector.getAttribute("data-view")) === "live"; i++) {
+        const before = Number(await inspector.getAttribute("data-step"));
+        await inspector.getByRole("button", { name: "Send text" }).click();
+        await expect.poll(async () => (await inspector.getAttribute("data-view")) !== "live" || Number(await inspector.getAttribute("data-step")) >= before + 2).toBe(true);
+      }
+      await page.locator('sp-frame-inspector[data-view="paused"]').waitFor();
+      expect(await inspector.getAttribute("data-step")).toBe(String(asked));
+      expect(await note.textContent()).toBe(`Showing step ${asked}, as the link asked.`);
+      expect(await inspector.locator("[data-part=step-label]").textContent()).toMatch(new RegExp(`^Paused at event ${asked} of \\d+$`));
+      expect(new URL(page.url()).hash).toBe(`#inspector-step=${asked}`);
+      // The reader takes over: the note goes.
+      await inspector.getByRole("button", { name: "Step back" }).click();
+      expect(await note.isVisible()).toBe(false);
+      expect(watch.pageErrors).toEqual([]);
+      expect(foreignRequests(watch, baseUrl)).toEqual([]);
+    } finally {
+      // The page closes with its browser (closing it again after the test does nothing).
+      await other.close();
+    }
+  });
+
+  it("goes to the step of a recording loaded afterwards, or to its last event when the step is past its end, and says so", async () => {
+    const inspector = await openLesson("/lessons/frames/");
+    for (let i = 0; i < 2; i++) {
+      await inspector.getByRole("button", { name: "Send text" }).click();
+      await waitForRow(frameRow(inspector, "out", 1).nth(i));
+    }
+    const dir = await mkdtemp(join(tmpdir(), "sp-link-"));
+    const other = await launchBrowser();
+    try {
+      const { file, events } = await saveRecording(inspector, dir);
+      const fresh = await other.context.newPage();
+      const freshWatch = watchPage(fresh);
+      await fresh.goto(`${baseUrl}/lessons/frames/#inspector-step=${events}`);
+      const replay = fresh.locator("sp-frame-inspector");
+      await replay.scrollIntoViewIfNeeded();
+      await fresh.locator('sp-frame-inspector[data-ready][data-state="OPEN"]').waitFor();
+      const note = replay.locator("[data-part=link-note]");
+      // The fresh connection has only its handshake's few events: the step waits, and the note says so.
+      await expect.poll(() => note.textContent()).toMatch(new RegExp(`^The link asks for step ${events}`));
+      expect(await replay.getAttribute("data-view")).toBe("live");
+
+      await replay.locator("input[type=file]").setInputFiles(file);
+      await fresh.locator('sp-frame-inspector[data-view="replay"]').waitFor();
+      await expect.poll(() => replay.getAttribute("data-step")).toBe(String(events));
+      expect(await note.textContent()).toBe(`Showing step ${events}, as the link asked.`);
+      expect(await stateWords(replay)).not.toMatch(SAYS_LIVE);
+
+      // A teacher's next link reaches the page in place: past the end of this file.
+      await fresh.evaluate(() => (location.hash = "#inspector-step=500"));
+      await expect.poll(() => note.textContent()).toBe(`The link asks for step 500, but capture.json has ${events} events: showing its last one.`);
+      expect(await replay.getAttribute("data-step")).toBe(String(events));
+      expect(freshWatch.pageErrors).toEqual([]);
+    } finally {
+      await other.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("byte notes on a phone", () => {
+  it("explain a byte in short lines, one fact each with its RFC 6455 section, that fit 390 px", async () => {
+    const inspector = await openLesson("/lessons/frames/");
+    await page.setViewportSize({ width: 390, height: 844 });
+    await inspector.getByRole("button", { name: "Send text" }).click();
+    await clickRow(inspector, frameRow(inspector, "in", 1).first());
+    const bytes = inspector.locator("[data-part=bytes]");
+    await bytes.focus();
+    const notes = inspector.locator("[data-part=byte-notes]");
+    for (const [index, head, field] of [[1, "Byte 1: 0x85 = 1000 0101", "MASK: bit 0 = 1"], [3, undefined, "masking key: bytes 2–5"]] as const) {
+      await page.keyboard.press("Home");
+      for (let i = 0; i < index; i++) await page.keyboard.press("ArrowRight");
+      const lines = await notes.locator(".note").allInnerTexts();
+      if (head) expect(lines[0]).toBe(head);
+      expect(lines).toContain(field);
+      const facts = await notes.locator(".note-fact").allInnerTexts();
+      expect(facts.length).toBeGreaterThan(1);
+      for (const fact of facts) expect(fact).toMatch(/^[A-Z0-9][^;]*\. RFC 6455 §\d+(\.\d+)*$/);
+      // Nothing runs past the panel, and no fact takes more than two lines of a phone.
+      expect(await notes.evaluate((el) => el.scrollWidth - el.clientWidth)).toBeLessThanOrEqual(0);
+      const linesPerFact = await notes.locator(".note-fact .note-text").evaluateAll((spans) => spans.map((span) => span.getClientRects().length));
+      expect(Math.max(...linesPerFact)).toBeLessThanOrEqual(2);
+    }
+    expect(await notes.locator(".note").allInnerTexts()).toContain("Payload byte i is XORed with key byte i mod 4. RFC 6455 §5.3");
+
+    // The list of every field: where each sits in the frame, then its facts.
+    await inspector.locator("summary", { hasText: "Every field of this frame" }).click();
+    const mask = inspector.locator("[data-part=fields] li").nth(5);
+    expect(await mask.locator(".note").allInnerTexts()).toEqual([
+      "MASK: byte 1, bit 0 = 1",
+      "The payload is masked. RFC 6455 §5.2",
+      "The 4-byte masking key follows the length. RFC 6455 §5.2",
+      "A client masks every frame it sends. RFC 6455 §5.1",
+    ]);
+  });
+});
+
+describe("the tap's watch token", () => {
+  for (const path of ["/lessons/tcp-underneath/", "/lessons/upgrade-handshake/", "/lessons/frames/", "/lessons/ping-pong-close/"]) {
+    it(`is never in the page on ${path}, while the inspector shows the request that carried it`, async () => {
+      const inspector = await openLesson(path);
+      await inspector.locator("summary", { hasText: "Opening handshake" }).evaluate((summary) => ((summary.parentElement as HTMLDetailsElement).open = true));
+      const request = inspector.locator("[data-part=request]");
+      await expect.poll(() => request.textContent()).toMatch(/^GET \/lab\/echo\?watch=… HTTP\/1\.1\n/);
+      // The inspector's token, as its saved recording holds it, is the one its connection carried.
+      const dir = await mkdtemp(join(tmpdir(), "sp-token-"));
+      try {
+        const { token } = await saveRecording(inspector, dir);
+        expect(token).toMatch(/^[A-Za-z0-9_-]{22,64}$/);
+        expect(watch.requests.filter((url) => url.includes(`watch=${token}`)).length).toBeGreaterThanOrEqual(2);
+        const everything = await page.evaluate(() => `${document.documentElement.outerHTML}\n${document.body.innerText}\n${location.href}`);
+        expect(everything).not.toContain(token);
+        // Nor does the inspector show any other tap's token.
+        expect(await inspector.evaluate((el) => el.outerHTML)).not.toMatch(/watch=[A-Za-z0-9_-]{22}/);
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    });
+  }
 });
 
 describe("lesson 4: the handshake stepper", () => {

@@ -10,17 +10,19 @@
 // loading a file or starting again rebuilds from the first event: that is the reader's action,
 // not a cost paid per event.
 import { createActor, type ActorRefFrom } from "xstate";
-import { echoConnectionMachine, readyStateOf, type EchoConnectionActor } from "../../machines/echo-connection.ts";
+import { echoConnectionMachine, readyStateOf, type EchoConnectionActor, type ReadyStateName } from "../../machines/echo-connection.ts";
 import { captureRecorderMachine } from "../../machines/capture-recorder.ts";
 import { CaptureBuilder, type CapturedFrame, type CapturedMessage, type CaptureView } from "../../protocol/capture.ts";
-import { dissectFrame } from "../../protocol/frame-dissect.ts";
+import { dissectFrame, type FrameDissection } from "../../protocol/frame-dissect.ts";
 import type { Direction, TapCommand, TapEvent } from "../../protocol/tap-events.ts";
 import { tokenizeHttp, renderTokens } from "../shared/highlight-http.ts";
 import { FlightAnimator } from "../shared/flight.ts";
 import { checkAccept } from "./accept-check.ts";
 import { renderBoundaryGrid } from "./boundary-grid.ts";
 import { BoundaryTail } from "./boundary-tail.ts";
-import { byteGridRows, renderByteGrid, renderLegend } from "../shared/byte-grid.ts";
+import { byteGridRows, renderByteGrid } from "../shared/byte-grid.ts";
+import { byteNoteLines, fieldNoteLines } from "../shared/byte-notes.ts";
+import { renderNoteLines } from "../shared/note-lines-view.ts";
 import { frameFieldClass, renderUnmask } from "./unmask-table.ts";
 import { describeEvent, describeFrame, formatMs } from "./describe-capture.ts";
 import { bytesLabel } from "../shared/bytes-label.ts";
@@ -33,10 +35,13 @@ import { formatCount } from "../shared/format-count.ts";
 import { pinToEnd } from "../shared/pin-to-end.ts";
 import { Pacer } from "../shared/pacer.ts";
 import { afterNextFrame } from "../shared/after-next-frame.ts";
-import { setAttr, setData, setFlag, setText } from "../shared/dom-writes.ts";
+import { keepChildren, setAttr, setData, setFlag, setText } from "../shared/dom-writes.ts";
 import { parseRecording, serializeRecording } from "./recording-file.ts";
 import { downloadBlob } from "../shared/download.ts";
 import { hashForStep, stepFromHash } from "./step-link.ts";
+import { atStartLine, inspectorLabels, inspectorMode, type InspectorMode, type ReplayOrigin } from "./inspector-mode.ts";
+import { planLinkedStep, type LinkedSource } from "./linked-step.ts";
+import { headEvents, summarizeRecording } from "./recording-summary.ts";
 import { writeDeepLink } from "../shared/deep-link.ts";
 import { createTappedSocket, type TappedSocket } from "../shared/tapped-socket.ts";
 import { describeClose } from "../shared/describe-close.ts";
@@ -137,6 +142,7 @@ export default class FrameInspectorElement extends HTMLElement {
   #pendingBoundaries = new Set<Direction>();
   #pendingDetail: CapturedFrame | null = null;
   #pendingStepLabel: string | null = null;
+  #pendingLinkNote: string | null = null;
   #pendingLaneCount: string | null = null;
   #pendingLog: { events: readonly TapEvent[]; cursor: number } | null = null;
   #paced = new Pacer(PACED_VIEWS_EVERY_MS, () => this.#renderPacedInTurns());
@@ -152,6 +158,17 @@ export default class FrameInspectorElement extends HTMLElement {
    */
   #byteRoom = { wide: 0, narrow: 0 };
   #idPrefix = `fi-${Math.random().toString(36).slice(2, 8)}`;
+  /** The frame whose bytes are shown, taken apart: the notes follow the byte the reader is on. */
+  #dissection: FrameDissection | null = null;
+
+  /** What is replayed, when a recording was loaded (a file, or the one kept for a link); null while this page's own connection is shown. */
+  #replay: ReplayOrigin | null = null;
+  /** A step asked for by a link (#inspector-step=N) that the recording does not have yet; see linked-step.ts. */
+  #linked: number | null = null;
+  /** What the live region last said about the link. */
+  #linkNote = "";
+  /** The mode last rendered (inspector-mode.ts): the live region's words at the start depend on it. */
+  #mode: InspectorMode = { kind: "live" };
 
   connectedCallback(): void {
     this.#abort = new AbortController();
@@ -189,20 +206,26 @@ export default class FrameInspectorElement extends HTMLElement {
         if (command && monitor) monitor.command(command);
       }, { signal });
     }
-    const step = (type: "step.next" | "step.previous" | "step.first" | "step.last") => () => this.#recorder?.send({ type });
+    const step = (type: "step.next" | "step.previous" | "step.first" | "step.last") => () => {
+      this.#takeOver();
+      this.#recorder?.send({ type });
+    };
     this.#part("first").addEventListener("click", step("step.first"), { signal });
     this.#part("previous").addEventListener("click", step("step.previous"), { signal });
     this.#part("next").addEventListener("click", step("step.next"), { signal });
     this.#part("last").addEventListener("click", step("step.last"), { signal });
     this.#part("pause").addEventListener("click", () => {
+      this.#takeOver();
       const state = this.#recorder?.getSnapshot().value;
       this.#recorder?.send({ type: state === "live" ? "view.pause" : "view.live" });
     }, { signal });
     this.#part("play").addEventListener("click", () => {
+      this.#takeOver();
       const state = this.#recorder?.getSnapshot().value;
       this.#recorder?.send({ type: state === "playing" ? "view.pause" : "view.play" });
     }, { signal });
     this.#part("go-live").addEventListener("click", () => {
+      this.#takeOver();
       writeDeepLink("");
       this.#startRecorder();
       this.#connect();
@@ -216,11 +239,18 @@ export default class FrameInspectorElement extends HTMLElement {
     }, { signal });
     this.addEventListener("keydown", (event) => this.#onKey(event), { signal });
     // A deep link applied in place (a teacher's step reaching a student): go to that step of
-    // whatever this inspector holds, the reader's own live recording included.
+    // whatever this inspector holds, the reader's own live recording included, or wait for it
+    // and say why (see #followLink).
     window.addEventListener("hashchange", () => {
       const step = stepFromHash(location.hash);
-      if (step !== null) this.#recorder?.send({ type: "step.goto", cursor: step });
+      if (step === null || step === this.#recorder?.getSnapshot().context.cursor) return;
+      this.#linked = step;
+      this.#render();
     }, { signal });
+    // The byte grid (shared/byte-grid.ts) marks the byte the reader is on; its notes follow it.
+    const notes = new MutationObserver(() => this.#renderByteNotes());
+    notes.observe(this.#part("bytes"), { attributes: true, attributeFilter: ["data-active"] });
+    signal.addEventListener("abort", () => notes.disconnect());
 
     // The lane follows the newest frame while live; the event log always ends on the current event.
     this.#unpin = [
@@ -231,16 +261,15 @@ export default class FrameInspectorElement extends HTMLElement {
     this.#part("loading-note").hidden = true;
     this.toggleAttribute("data-ready", true);
 
+    // A link to a step opens the recording this browser kept when the reader last paused or
+    // stepped; without one (a fresh page, another browser) it records this page's connection
+    // and goes to the step when it arrives, saying meanwhile why it is not there (#followLink).
     const linked = stepFromHash(location.hash);
     const stored = linked === null ? null : this.#storedRecording();
-    if (linked !== null && stored) {
-      this.#recorder?.send({ type: "recording.loaded", events: stored });
-      this.#recorder?.send({ type: "step.goto", cursor: linked });
-      this.#setProblem("Showing the recording saved from your last session, at the step in the address. Press “Go live” to watch a new connection.");
-      this.scrollIntoView({ block: "start" });
-    } else {
-      this.#connect();
-    }
+    this.#linked = linked;
+    if (stored) this.#replayRecording(stored.events, { kind: "stored", savedAt: stored.savedAt, summary: summarizeRecording(stored.events) });
+    else this.#connect();
+    if (linked !== null) this.scrollIntoView({ block: "start" });
     this.#render();
   }
 
@@ -311,6 +340,7 @@ export default class FrameInspectorElement extends HTMLElement {
     this.#recorderSubscription?.unsubscribe();
     this.#recorder?.stop();
     const recorder = createActor(captureRecorderMachine);
+    this.#replay = null;
     this.#recorderSubscription = recorder.subscribe(() => this.#scheduleRender());
     recorder.start();
     this.#recorder = recorder;
@@ -356,12 +386,12 @@ export default class FrameInspectorElement extends HTMLElement {
     this.#recorder?.send({ type });
   }
 
-  #storedRecording(): TapEvent[] | null {
+  #storedRecording(): { events: TapEvent[]; savedAt: string } | null {
     try {
       const text = localStorage.getItem(STORAGE_KEY);
       if (!text) return null;
       const parsed = parseRecording(text);
-      return parsed.ok ? parsed.events : null;
+      return parsed.ok ? parsed : null;
     } catch {
       return null;
     }
@@ -417,9 +447,43 @@ export default class FrameInspectorElement extends HTMLElement {
     }
     const state = readyStateOf(this.#connection?.getSnapshot().value);
     if (state === "OPEN" || state === "CONNECTING") this.#connection?.send({ type: "close.requested", code: 1000, reason: "Replaying a recording", at: performance.now() });
+    this.#setProblem("");
+    this.#replayRecording(parsed.events, { kind: "file", name: file.name, savedAt: parsed.savedAt, summary: summarizeRecording(parsed.events) });
+  }
+
+  /** Shows a recording that is not this page's connection, from its first event (a link's step, if one waits, is then looked for in it). */
+  #replayRecording(events: TapEvent[], origin: ReplayOrigin): void {
     this.#resetViews();
-    this.#recorder?.send({ type: "recording.loaded", events: parsed.events });
-    this.#setProblem(`Replaying “${file.name}” (${parsed.events.length} events${parsed.savedAt ? `, saved ${parsed.savedAt.slice(0, 16).replace("T", " ")}` : ""}). No server is needed; press Play or step with the arrow keys.`);
+    // Set before the recorder hears of it: the render its snapshot brings must already say what is replayed.
+    this.#replay = origin;
+    this.#recorder?.send({ type: "recording.loaded", events });
+  }
+
+  /** The reader steps, pauses, plays or goes live: a link's step no longer waits, and its note goes. */
+  #takeOver(): void {
+    this.#linked = null;
+    this.#linkNote = "";
+  }
+
+  /**
+   * A link's step the recording did not have yet: gone to once it is there, else the live region
+   * says why not and what would bring it (linked-step.ts). Asked again at every render, as the
+   * recording grows or the connection changes; a step past the end of a replayed recording
+   * shows its last event. True when it moved the recorder, whose answer renders the view.
+   */
+  #followLink(cursor: number, events: number, readyState: string | null): boolean {
+    const asked = this.#linked;
+    if (asked === null) return false;
+    const source: LinkedSource = this.#replay
+      ? { kind: "replay", events, name: this.#replay.kind === "file" ? this.#replay.name : "the recording kept from your last visit" }
+      : { kind: "live", events, connection: readyState === null || readyState === "CONNECTING" ? "opening" : readyState === "CLOSED" ? "over" : "open" };
+    const plan = planLinkedStep(asked, source);
+    this.#linkNote = plan.note;
+    if (plan.go === null) return false;
+    this.#linked = null;
+    if (plan.go === cursor && this.#recorder?.getSnapshot().value !== "live") return false;
+    this.#recorder?.send({ type: "step.goto", cursor: plan.go });
+    return true;
   }
 
   /** Forgets everything drawn, so the next render starts from the first event of the log. */
@@ -461,14 +525,17 @@ export default class FrameInspectorElement extends HTMLElement {
     const recorder = this.#recorder?.getSnapshot();
     if (!connection || !recorder) return;
     const readyState = readyStateOf(connection.value);
-    const { events, cursor, source, overflow } = recorder.context;
-    const mode = String(recorder.value);
+    const { events, cursor, source } = recorder.context;
+    if (this.#followLink(cursor, events.length, readyState)) return;
+    const state = String(recorder.value);
+    const mode = inspectorMode(state, this.#replay);
+    this.#mode = mode;
     setData(this, "state", readyState ?? "none");
-    setData(this, "mode", mode);
+    setData(this, "mode", state);
     setData(this, "source", source);
+    setData(this, "view", mode.kind);
     setData(this, "step", String(cursor));
 
-    setText(this.#part("state"), readyState ?? "not connected");
     // What the page itself was told, next to what the lab saw: they differ for 1005 and 1006.
     const lastClose = connection.context.lastClose;
     const closeReport = this.#part("close-report");
@@ -484,29 +551,63 @@ export default class FrameInspectorElement extends HTMLElement {
     setFlag(this.#part("previous"), "disabled", cursor === 0);
     setFlag(this.#part("next"), "disabled", cursor >= events.length);
     setFlag(this.#part("last"), "disabled", cursor >= events.length);
-    setFlag(this.#part("play"), "disabled", cursor >= events.length && mode !== "playing");
-    setText(this.#part("play"), mode === "playing" ? "Stop playing" : "Play");
+    setFlag(this.#part("play"), "disabled", cursor >= events.length && state !== "playing");
+    setText(this.#part("play"), state === "playing" ? "Stop playing" : "Play");
     const pause = this.#part("pause");
     setFlag(pause, "hidden", !live);
-    setText(pause, mode === "live" ? "Pause" : "Back to live");
-    setAttr(pause, "aria-pressed", String(mode !== "live"));
+    setText(pause, state === "live" ? "Pause" : "Back to live");
+    setAttr(pause, "aria-pressed", String(state !== "live"));
     setFlag(this.#part("go-live"), "hidden", live);
     setFlag(this.#part("export"), "disabled", events.length === 0);
     setFlag(this.#part("export-pcapng"), "disabled", events.length === 0);
-    const where = mode === "live" ? `Live · ${formatCount(events.length)} events recorded` : `Event ${formatCount(cursor)} of ${formatCount(events.length)}${source === "file" ? " · saved recording" : " · paused"}`;
-    const stepLabel = overflow > 0 ? `${where} (${formatCount(overflow)} more not kept)` : where;
-    // While live, the count changes with every event: it is written with the paced views (see #renderPaced).
-    if (mode === "live") this.#pendingStepLabel = stepLabel;
-    else {
-      this.#pendingStepLabel = null;
-      setText(this.#part("step-label"), stepLabel);
-    }
 
-    if (live && mode !== "live" && events.length > 0) this.#persistStep(events, `${mode}:${cursor}`);
-    const hash = mode === "live" ? "" : hashForStep(cursor);
-    if (hash !== "" || stepFromHash(location.hash) !== null) writeDeepLink(hash);
-    this.#renderView(events, cursor, mode === "live");
-    if (this.#pendingStepLabel !== null) this.#paced.request();
+    if (live && state !== "live" && events.length > 0) this.#persistStep(events, `${state}:${cursor}`);
+    // While a link's step is awaited, its address stays, for the reader to see and pass on.
+    if (this.#linked === null) {
+      const hash = state === "live" ? "" : hashForStep(cursor);
+      if (hash !== "" || stepFromHash(location.hash) !== null) writeDeepLink(hash);
+    }
+    this.#renderView(events, cursor, state === "live");
+    this.#renderLabels(mode, readyState, recorder.context);
+  }
+
+  /**
+   * Every word that depends on the mode (inspector-mode.ts), written from one set of labels. While
+   * the view follows live, the text that changes with every event (the step, the link's wait) is
+   * written with the paced views (see #renderPaced); the rest changes only with the mode.
+   */
+  #renderLabels(mode: InspectorMode, readyState: ReadyStateName | null, { events, cursor, overflow }: { events: readonly TapEvent[]; cursor: number; overflow: number }): void {
+    const view = this.#builder.view;
+    const headsMissing = view.request === null || view.response === null;
+    const ahead = mode.kind === "paused" && headsMissing ? headEvents(events) : undefined;
+    const labels = inspectorLabels({ mode, readyState, cursor, events: events.length, overflow, framesShown: view.frames.length }, ahead);
+    setText(this.#part("badge"), labels.badge);
+    setFlag(this.#part("connection"), "hidden", labels.readyState === null);
+    setText(this.#part("state"), labels.readyState ?? "");
+    setFlag(this.#part("replaying"), "hidden", labels.replaying === null);
+    setText(this.#part("replaying"), labels.replaying ?? "");
+    setText(this.#part("sequence-empty"), labels.laneEmpty);
+    setText(this.#part("request-from"), labels.requestFrom);
+    if (view.request === null) setText(this.#part("request-size"), labels.requestMissing);
+    if (view.response === null) setText(this.#part("response-size"), labels.responseMissing);
+    setFlag(this.#part("replay-hint"), "hidden", labels.hint === "");
+    setText(this.#part("replay-hint"), labels.hint);
+    if (mode.kind === "live") {
+      this.#pendingStepLabel = labels.step;
+      this.#pendingLinkNote = this.#linkNote;
+      this.#paced.request();
+    } else {
+      this.#pendingStepLabel = null;
+      this.#pendingLinkNote = null;
+      setText(this.#part("step-label"), labels.step);
+      this.#writeLinkNote(this.#linkNote);
+    }
+  }
+
+  #writeLinkNote(note: string): void {
+    const out = this.#part("link-note");
+    setText(out, note);
+    setFlag(out, "hidden", note === "");
   }
 
   /**
@@ -615,6 +716,8 @@ export default class FrameInspectorElement extends HTMLElement {
   #renderPacedText(): void {
     if (this.#pendingStepLabel !== null) setText(this.#part("step-label"), this.#pendingStepLabel);
     this.#pendingStepLabel = null;
+    if (this.#pendingLinkNote !== null) this.#writeLinkNote(this.#pendingLinkNote);
+    this.#pendingLinkNote = null;
     if (this.#pendingLaneCount !== null) setText(this.#part("lane-count"), this.#pendingLaneCount);
     this.#pendingLaneCount = null;
     if (this.#pendingLog !== null) this.#renderLog(this.#pendingLog.events, this.#pendingLog.cursor, true);
@@ -721,7 +824,7 @@ export default class FrameInspectorElement extends HTMLElement {
       const latest = announcements.slice(-2).join(" ");
       announcer.textContent = live ? latest : `Event ${cursor} of ${events.length}: ${announcements.at(-1)}`;
     } else if (!live) {
-      announcer.textContent = cursor === 0 ? `Back at the start: no events shown.` : `Event ${cursor} of ${events.length}: ${describeEvent(events[cursor - 1]!)}`;
+      announcer.textContent = cursor === 0 ? atStartLine(this.#mode) : `Event ${cursor} of ${events.length}: ${describeEvent(events[cursor - 1]!)}`;
     }
   }
 
@@ -740,8 +843,9 @@ export default class FrameInspectorElement extends HTMLElement {
     const request = this.#part("request");
     const response = this.#part("response");
     const acceptOut = this.#part("accept-check");
-    this.#part("request-size").textContent = view.request ? `${bytesLabel(view.request.bytes.length)}, exactly as the lab received them` : "not captured yet";
-    this.#part("response-size").textContent = view.response ? `${bytesLabel(view.response.bytes.length)}, exactly as the lab wrote them` : "not captured yet";
+    // Sizes of the heads the view holds; while it holds none, the labels say when they come (#renderLabels).
+    if (view.request) setText(this.#part("request-size"), `${bytesLabel(view.request.bytes.length)}, exactly as the lab received them`);
+    if (view.response) setText(this.#part("response-size"), `${bytesLabel(view.response.bytes.length)}, exactly as the lab wrote them`);
     const show = async (target: HTMLElement, text: string | undefined): Promise<void> => {
       if (text === undefined) return void target.replaceChildren();
       target.textContent = text.replace(/\r\n/g, "\n");
@@ -811,10 +915,32 @@ export default class FrameInspectorElement extends HTMLElement {
     const dissection = dissectFrame(frame.frame.raw, { direction: frame.dir === "in" ? "client-to-server" : "server-to-client" });
     const bytes = this.#part("bytes");
     this.#keepByteRoom(frame.frame.raw.length, this.#followingLive);
-    renderByteGrid(bytes, this.#part("byte-explanation"), frame.frame.raw, dissection.fields, this.#idPrefix, frameFieldClass);
-    renderLegend(this.#part("fields"), dissection.fields, frameFieldClass);
+    this.#dissection = dissection;
+    // The grid writes its own one-paragraph explanation into a hidden sink; the inspector shows
+    // the notes line by line instead (#renderByteNotes), following the byte the grid marks.
+    renderByteGrid(bytes, this.#part("byte-sentence"), frame.frame.raw, dissection.fields, this.#idPrefix, frameFieldClass);
+    this.#renderByteNotes();
+    this.#renderFieldList(dissection);
     renderUnmask(this.#part<HTMLTableSectionElement>("unmask"), this.#part("unmask-summary"), dissection);
     this.#part("unmask-table").hidden = !dissection.masked;
     this.dataset.selectedFrame = frameKey(frame);
+  }
+
+  /** The notes for the byte the reader is on: one fact a line, each with its section (shared/byte-notes.ts). */
+  #renderByteNotes(): void {
+    const frame = this.#detailFrame;
+    const dissection = this.#dissection;
+    if (!frame || !dissection) return;
+    const index = Number(this.#part("bytes").dataset.active ?? 0);
+    renderNoteLines(this.#part("byte-notes"), byteNoteLines(dissection.fields, frame.frame.raw, index));
+  }
+
+  /** Every field of the frame, each with where it sits and its facts, coloured as in the grid. */
+  #renderFieldList(dissection: FrameDissection): void {
+    const items = keepChildren(this.#part("fields"), dissection.fields.length, () => document.createElement("li"));
+    dissection.fields.forEach((field, i) => {
+      setAttr(items[i]!, "class", frameFieldClass(field));
+      renderNoteLines(items[i]!, fieldNoteLines(field));
+    });
   }
 }
