@@ -57,7 +57,16 @@ export interface Programs {
 export async function programs(distDir: string): Promise<Programs> {
   const root = dirname(distDir);
   const referenceServer = join(root, ".tmp", "reference-server.mjs");
-  await build({ entryPoints: [fileURLToPath(new URL("./reference-server.ts", import.meta.url))], outfile: referenceServer, bundle: true, packages: "external", platform: "node", format: "esm", target: "node22", logLevel: "warning" });
+  await build({
+    entryPoints: [fileURLToPath(new URL("./reference-server.ts", import.meta.url))],
+    outfile: referenceServer,
+    bundle: true,
+    packages: "external",
+    platform: "node",
+    format: "esm",
+    target: "node22",
+    logLevel: "warning",
+  });
   const siteServer = join(root, SERVER_BUNDLE_DIR, "site-server.mjs");
   await access(siteServer).catch(() => {
     throw new Error(`${siteServer} is missing: run npm run build first`);
@@ -65,9 +74,17 @@ export async function programs(distDir: string): Promise<Programs> {
   return { referenceServer, siteServer };
 }
 
-export async function startServer(kind: "ws" | "fanout" | "lab", distDir: string, run: Programs): Promise<ServerProcess> {
+export async function startServer(
+  kind: "ws" | "fanout" | "lab",
+  distDir: string,
+  run: Programs,
+): Promise<ServerProcess> {
   // Started from the project's root, so the bundles' imports of packages find node_modules.
-  const child: ChildProcessWithoutNullStreams = spawn(process.execPath, ["--expose-gc", run.referenceServer, kind, distDir, run.siteServer], { stdio: "pipe", cwd: dirname(distDir) });
+  const child: ChildProcessWithoutNullStreams = spawn(
+    process.execPath,
+    ["--expose-gc", run.referenceServer, kind, distDir, run.siteServer],
+    { stdio: "pipe", cwd: dirname(distDir) },
+  );
   const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
   let stderr = "";
   child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
@@ -113,7 +130,10 @@ async function echoLoad(port: number, clients: number, seconds: number, tap: boo
     let path = "/lab/echo";
     if (tap) {
       const token = generateToken();
-      const monitor = new WebSocket(`ws://127.0.0.1:${port}/lab/monitor?watch=${token}`, { origin, perMessageDeflate: false });
+      const monitor = new WebSocket(`ws://127.0.0.1:${port}/lab/monitor?watch=${token}`, {
+        origin,
+        perMessageDeflate: false,
+      });
       await opened(monitor);
       // Read and discard: a monitor that read nothing would have its events dropped, costing less.
       monitor.on("message", () => {});
@@ -163,7 +183,10 @@ async function idleSockets(server: ServerProcess, count: number): Promise<{ rss:
   const sockets: WebSocket[] = [];
   try {
     for (let i = 0; i < count; i += 250) {
-      const batch = Array.from({ length: Math.min(250, count - i) }, () => new WebSocket(`ws://127.0.0.1:${server.port}/lab/echo`, { origin, perMessageDeflate: false }));
+      const batch = Array.from(
+        { length: Math.min(250, count - i) },
+        () => new WebSocket(`ws://127.0.0.1:${server.port}/lab/echo`, { origin, perMessageDeflate: false }),
+      );
       sockets.push(...batch);
       await Promise.all(batch.map(opened));
     }
@@ -177,7 +200,10 @@ async function idleSockets(server: ServerProcess, count: number): Promise<{ rss:
   }
 }
 
-export async function measureLabVsWs(distDir: string, options: { clients?: number; seconds?: number; rounds?: number; idle?: number } = {}): Promise<LabVsWsResult> {
+export async function measureLabVsWs(
+  distDir: string,
+  options: { clients?: number; seconds?: number; rounds?: number; idle?: number } = {},
+): Promise<LabVsWsResult> {
   const clients = options.clients ?? 100;
   const seconds = options.seconds ?? 3;
   const rounds = options.rounds ?? 4;

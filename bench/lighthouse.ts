@@ -35,12 +35,14 @@ export const LIGHTHOUSE_RUNS = 3;
 
 /** Every page of the build, as a URL path: /, /join/, /lessons/…/. */
 async function pagesIn(dist: string): Promise<string[]> {
-  return (await filesUnder(dist))
-    .filter((file) => basename(file) === "index.html")
-    .map((file) => `/${relative(dist, dirname(file))}/`.replace(/\/+/g, "/"))
-    // Lesson 8's other site is served on a port of its own, never by the main site.
-    .filter((path) => path !== OTHER_SITE_PAGE)
-    .sort();
+  return (
+    (await filesUnder(dist))
+      .filter((file) => basename(file) === "index.html")
+      .map((file) => `/${relative(dist, dirname(file))}/`.replace(/\/+/g, "/"))
+      // Lesson 8's other site is served on a port of its own, never by the main site.
+      .filter((path) => path !== OTHER_SITE_PAGE)
+      .sort()
+  );
 }
 
 interface NetworkItem {
@@ -59,14 +61,26 @@ async function audit(url: string, port: number): Promise<NonNullable<Awaited<Ret
   throw new Error(`Lighthouse failed on ${url} three times: ${last}`);
 }
 
-export async function measureLighthouse(distDir: string, options: { chromiumPath?: string } = {}): Promise<LighthousePage[]> {
+export async function measureLighthouse(
+  distDir: string,
+  options: { chromiumPath?: string } = {},
+): Promise<LighthousePage[]> {
   const chromePath = options.chromiumPath ?? process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
   if (!existsSync(chromePath)) throw new Error(`Chromium not found at ${chromePath}`);
   const site = createSiteServer({ distDir });
   const { port } = await site.listen(0, "127.0.0.1");
   const chrome = await chromeLauncher.launch({
     chromePath,
-    chromeFlags: ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    chromeFlags: [
+      "--headless=new",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
   });
   const pages: LighthousePage[] = [];
   try {
@@ -76,15 +90,22 @@ export async function measureLighthouse(distDir: string, options: { chromiumPath
       const lhr = computeMedianRun(runs);
       const score = (id: (typeof CATEGORIES)[number]): number => Math.round((lhr.categories[id]?.score ?? 0) * 100);
       const numeric = (id: string): number => lhr.audits[id]?.numericValue ?? Number.NaN;
-      const requests = ((lhr.audits["network-requests"]?.details as { items?: NetworkItem[] } | undefined)?.items ?? []);
+      const requests = (lhr.audits["network-requests"]?.details as { items?: NetworkItem[] } | undefined)?.items ?? [];
       pages.push({
         path,
-        scores: { performance: score("performance"), accessibility: score("accessibility"), bestPractices: score("best-practices"), seo: score("seo") },
+        scores: {
+          performance: score("performance"),
+          accessibility: score("accessibility"),
+          bestPractices: score("best-practices"),
+          seo: score("seo"),
+        },
         fcpMs: numeric("first-contentful-paint"),
         lcpMs: numeric("largest-contentful-paint"),
         tbtMs: numeric("total-blocking-time"),
         cls: numeric("cumulative-layout-shift"),
-        jsTransferBytes: requests.filter((r) => r.resourceType === "Script").reduce((sum, r) => sum + (r.transferSize ?? 0), 0),
+        jsTransferBytes: requests
+          .filter((r) => r.resourceType === "Script")
+          .reduce((sum, r) => sum + (r.transferSize ?? 0), 0),
       });
     }
   } finally {

@@ -57,7 +57,13 @@ export async function measurePages(dist: string): Promise<PageWeight[]> {
     }
     let lazyJsGzip = 0;
     for (const path of lazySeen) if (!seen.has(path)) lazyJsGzip += gz(await readFile(join(dist, path)));
-    results.push({ page: "/" + relative(dist, file).replace(/index\.html$/, ""), htmlGzip: gz(html), cssGzip, jsGzip, lazyJsGzip });
+    results.push({
+      page: "/" + relative(dist, file).replace(/index\.html$/, ""),
+      htmlGzip: gz(html),
+      cssGzip,
+      jsGzip,
+      lazyJsGzip,
+    });
   }
   return results.sort((a, b) => a.page.localeCompare(b.page));
 }

@@ -43,7 +43,11 @@ function open(): Promise<WebSocket> {
 }
 
 /** Sends `request` and resolves with the first answer of type `type` (an error answer rejects). */
-function ask<T extends ServerMessage["type"]>(ws: WebSocket, request: unknown, type: T): Promise<Extract<ServerMessage, { type: T }>> {
+function ask<T extends ServerMessage["type"]>(
+  ws: WebSocket,
+  request: unknown,
+  type: T,
+): Promise<Extract<ServerMessage, { type: T }>> {
   return new Promise((resolve, reject) => {
     const listen = (data: Buffer): void => {
       const message = parseServerMessage(data.toString());
@@ -111,7 +115,14 @@ port.on("message", (message: ToWorker) => {
       ? connect().then((participants) => port.postMessage({ phase: "connected", participants } satisfies FromWorker))
       : message.go === "send"
         ? send()
-        : Promise.all(sockets.map((ws) => new Promise<void>((done) => (ws.readyState === ws.CLOSED ? done() : (ws.once("close", () => done()), ws.close()))))).then(() => port.postMessage({ phase: "closed" } satisfies FromWorker));
+        : Promise.all(
+            sockets.map(
+              (ws) =>
+                new Promise<void>((done) =>
+                  ws.readyState === ws.CLOSED ? done() : (ws.once("close", () => done()), ws.close()),
+                ),
+            ),
+          ).then(() => port.postMessage({ phase: "closed" } satisfies FromWorker));
   step.catch((error: unknown) => port.postMessage({ phase: "failed", error: String(error) } satisfies FromWorker));
 });
 port.postMessage({ phase: "ready" } satisfies FromWorker);

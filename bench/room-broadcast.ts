@@ -30,7 +30,10 @@ function heapUsed(): number {
   return process.memoryUsage().heapUsed;
 }
 
-export async function measureRoomBroadcast(distDir: string, options: { students?: number; messages?: number; intervalMs?: number; timeLimitMs?: number } = {}): Promise<RoomBroadcastResult> {
+export async function measureRoomBroadcast(
+  distDir: string,
+  options: { students?: number; messages?: number; intervalMs?: number; timeLimitMs?: number } = {},
+): Promise<RoomBroadcastResult> {
   const students = options.students ?? 60;
   const messages = options.messages ?? 300;
   const intervalMs = options.intervalMs ?? 10;
@@ -40,10 +43,18 @@ export async function measureRoomBroadcast(distDir: string, options: { students?
   // each connection's say rate are the production defaults.
   const site = createSiteServer({
     distDir,
-    lab: { maxConnectionsPerAddress: students + 8, roomMaxParticipants: students, roomSeatsPerAddress: students, roomJoinsPerAddressPerSecond: 1000, roomSayPerAddressPerSecond: 10_000 },
+    lab: {
+      maxConnectionsPerAddress: students + 8,
+      roomMaxParticipants: students,
+      roomSeatsPerAddress: students,
+      roomJoinsPerAddressPerSecond: 1000,
+      roomSayPerAddressPerSecond: 10_000,
+    },
   });
   const { port } = await site.listen(0, "127.0.0.1");
-  const worker = new Worker(new URL("./room-broadcast-clients.ts", import.meta.url), { workerData: { port, students, messages, intervalMs } satisfies ClientsInput });
+  const worker = new Worker(new URL("./room-broadcast-clients.ts", import.meta.url), {
+    workerData: { port, students, messages, intervalMs } satisfies ClientsInput,
+  });
   const inbox: FromWorker[] = [];
   const waiters = new Set<() => void>();
   worker.on("message", (m: FromWorker) => {
@@ -53,7 +64,10 @@ export async function measureRoomBroadcast(distDir: string, options: { students?
   const deadline = performance.now() + timeLimitMs;
   const next = <P extends FromWorker["phase"]>(phase: P): Promise<Extract<FromWorker, { phase: P }>> =>
     new Promise((resolve, reject) => {
-      const timer = setTimeout(() => done(new Error(`the room benchmark did not reach "${phase}" within ${timeLimitMs} ms`)), Math.max(0, deadline - performance.now()));
+      const timer = setTimeout(
+        () => done(new Error(`the room benchmark did not reach "${phase}" within ${timeLimitMs} ms`)),
+        Math.max(0, deadline - performance.now()),
+      );
       const onError = (error: Error): void => done(error);
       const wake = (): void => {
         const failed = inbox.find((m) => m.phase === "failed");
@@ -83,7 +97,8 @@ export async function measureRoomBroadcast(distDir: string, options: { students?
     tell({ go: "send" });
     const done = await next("done");
     if (done.invalid > 0) throw new Error(`${done.invalid} room messages did not pass parseServerMessage`);
-    if (done.latenciesMs.length < done.expected) throw new Error(`only ${done.latenciesMs.length} of ${done.expected} receipts arrived`);
+    if (done.latenciesMs.length < done.expected)
+      throw new Error(`only ${done.latenciesMs.length} of ${done.expected} receipts arrived`);
     tell({ go: "close" });
     await next("closed");
     const sorted = [...done.latenciesMs].sort((a, b) => a - b);

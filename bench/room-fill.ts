@@ -39,7 +39,10 @@ async function fill(port: number, kind: "lab" | "ws", members: number, timeLimit
   const until = (done: () => boolean, what: string): Promise<void> =>
     new Promise((resolve, reject) => {
       if (done()) return resolve();
-      const timer = setTimeout(() => reject(new Error(`room fill (${kind}, ${members} members) did not ${what} within ${timeLimitMs} ms`)), Math.max(0, deadline - performance.now()));
+      const timer = setTimeout(
+        () => reject(new Error(`room fill (${kind}, ${members} members) did not ${what} within ${timeLimitMs} ms`)),
+        Math.max(0, deadline - performance.now()),
+      );
       wake = () => {
         if (!done()) return;
         clearTimeout(timer);
@@ -63,11 +66,13 @@ async function fill(port: number, kind: "lab" | "ws", members: number, timeLimit
       else if (!welcomed && (data.includes('"type":"joined"') || data.includes('"type":"created"'))) {
         welcomed = true;
         if (i === 0 && kind === "lab") code = /"code":"([A-Z0-9]{6})"/.exec(data.toString())![1]!;
-      } else if (data.includes('"type":"error"')) throw new Error(`the ${kind} room refused member ${i}: ${data.toString()}`);
+      } else if (data.includes('"type":"error"'))
+        throw new Error(`the ${kind} room refused member ${i}: ${data.toString()}`);
       wake?.();
     });
     ws.on("error", () => {});
-    if (kind === "lab") ws.send(JSON.stringify(i === 0 ? { type: "create" } : { type: "join", code, nickname: `Member ${i}` }));
+    if (kind === "lab")
+      ws.send(JSON.stringify(i === 0 ? { type: "create" } : { type: "join", code, nickname: `Member ${i}` }));
     else ws.send(JSON.stringify({ type: "join", nickname: i === 0 ? "Teacher" : `Member ${i}` }));
     await until(() => welcomed, "welcome every member");
     joined.push(member);
@@ -80,7 +85,11 @@ async function fill(port: number, kind: "lab" | "ws", members: number, timeLimit
   return { ms, bytes, messages };
 }
 
-export async function measureRoomFill(distDir: string, sizes: number[], timeLimitMs = 120_000): Promise<RoomFillResult[]> {
+export async function measureRoomFill(
+  distDir: string,
+  sizes: number[],
+  timeLimitMs = 120_000,
+): Promise<RoomFillResult[]> {
   const run = await programs(distDir);
   const lab = await startServer("lab", distDir, run);
   const plain = await startServer("fanout", distDir, run);

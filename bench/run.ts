@@ -93,11 +93,17 @@ for (const page of await measurePages(dist)) {
 const latency = await measureEchoLatency(dist, 2000);
 const ms = (n: number): string => `${n.toFixed(3)} ms`;
 console.log(`Echo round trip over loopback (${latency.messages} messages)`);
-console.log(`  median ${check("echo median", latency.medianMs, budgets.echoMedianMs, ms)} · p95 ${check("echo p95", latency.p95Ms, budgets.echoP95Ms, ms)}`);
+console.log(
+  `  median ${check("echo median", latency.medianMs, budgets.echoMedianMs, ms)} · p95 ${check("echo p95", latency.p95Ms, budgets.echoP95Ms, ms)}`,
+);
 
 const room = await measureRoomBroadcast(dist, { students: 60, messages: 300, intervalMs: 10, timeLimitMs: 30_000 });
-console.log(`Classroom broadcast over loopback (${room.participants} participants, ${room.messages} messages, ${room.receipts} receipts)`);
-console.log(`  median ${ms(room.medianMs)} · p95 ${check("room broadcast p95", room.p95Ms, budgets.roomBroadcastP95Ms, ms)} · max ${ms(room.maxMs)}`);
+console.log(
+  `Classroom broadcast over loopback (${room.participants} participants, ${room.messages} messages, ${room.receipts} receipts)`,
+);
+console.log(
+  `  median ${ms(room.medianMs)} · p95 ${check("room broadcast p95", room.p95Ms, budgets.roomBroadcastP95Ms, ms)} · max ${ms(room.maxMs)}`,
+);
 console.log(
   `  server heap per connection ${check("room heap per connection", room.heapPerConnectionBytes, budgets.roomHeapPerConnection, kb)}${room.collected ? "" : " (no forced collection: run node --expose-gc bench/run.ts for a steadier figure)"}`,
 );
@@ -107,43 +113,82 @@ const versus = await measureLabVsWs(dist, { clients: 100, seconds: 3, rounds: 4,
 const versusSteal = stolen();
 const ratio = (n: number): string => `${n.toFixed(2)}×`;
 const mb = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(0)} MiB`;
-console.log(`The lab beside a plain ws echo server started by this benchmark (each in its own process; ${versus.clients} closed-loop echo clients, every lab client watched by its own monitor; ${versus.rounds} alternating rounds of ${versus.seconds} s each, pooled${stealNote(versusSteal)})`);
-console.log(`  messages/s: lab ${versus.lab.messagesPerSecond.toFixed(0)} · ws ${versus.ws.messagesPerSecond.toFixed(0)} · ratio ${checkAtLeast("tapped echo throughput ratio", versus.lab.messagesPerSecond / versus.ws.messagesPerSecond, budgets.tapEchoThroughputRatio, ratio)}`);
-console.log(`  round trip p50: lab ${ms(versus.lab.p50Ms)} · ws ${ms(versus.ws.p50Ms)} (${ratio(versus.lab.p50Ms / versus.ws.p50Ms)}) · p99: lab ${ms(versus.lab.p99Ms)} · ws ${ms(versus.ws.p99Ms)} · ratio ${check("tapped echo p99 ratio", versus.lab.p99Ms / versus.ws.p99Ms, budgets.tapEchoP99Ratio, ratio)}`);
-console.log(`  ${versus.idle} idle sockets, resident memory after V8's last-resort collection: lab ${check("idle sockets resident memory", versus.labIdleRssBytes, budgets.idleRssBytes, mb)} · ws ${mb(versus.wsIdleRssBytes)} · ratio ${check("idle sockets memory ratio", versus.labIdleRssBytes / versus.wsIdleRssBytes, budgets.idleRssRatio, ratio)}${versus.collected ? "" : " (no forced collection)"}`);
+console.log(
+  `The lab beside a plain ws echo server started by this benchmark (each in its own process; ${versus.clients} closed-loop echo clients, every lab client watched by its own monitor; ${versus.rounds} alternating rounds of ${versus.seconds} s each, pooled${stealNote(versusSteal)})`,
+);
+console.log(
+  `  messages/s: lab ${versus.lab.messagesPerSecond.toFixed(0)} · ws ${versus.ws.messagesPerSecond.toFixed(0)} · ratio ${checkAtLeast("tapped echo throughput ratio", versus.lab.messagesPerSecond / versus.ws.messagesPerSecond, budgets.tapEchoThroughputRatio, ratio)}`,
+);
+console.log(
+  `  round trip p50: lab ${ms(versus.lab.p50Ms)} · ws ${ms(versus.ws.p50Ms)} (${ratio(versus.lab.p50Ms / versus.ws.p50Ms)}) · p99: lab ${ms(versus.lab.p99Ms)} · ws ${ms(versus.ws.p99Ms)} · ratio ${check("tapped echo p99 ratio", versus.lab.p99Ms / versus.ws.p99Ms, budgets.tapEchoP99Ratio, ratio)}`,
+);
+console.log(
+  `  ${versus.idle} idle sockets, resident memory after V8's last-resort collection: lab ${check("idle sockets resident memory", versus.labIdleRssBytes, budgets.idleRssBytes, mb)} · ws ${mb(versus.wsIdleRssBytes)} · ratio ${check("idle sockets memory ratio", versus.labIdleRssBytes / versus.wsIdleRssBytes, budgets.idleRssRatio, ratio)}${versus.collected ? "" : " (no forced collection)"}`,
+);
 
 stolen = watchSteal();
 const fills = await measureRoomFill(dist, [60, 300, 1000]);
-console.log(`Filling a classroom room, beside a plain ws room started by this benchmark (a join gets the list, everyone else a one-line delta; each server in its own process; members join one after another${stealNote(stolen())})`);
+console.log(
+  `Filling a classroom room, beside a plain ws room started by this benchmark (a join gets the list, everyone else a one-line delta; each server in its own process; members join one after another${stealNote(stolen())})`,
+);
 for (const f of fills) {
   const timeRatio = f.lab.ms / f.ws.ms;
-  const shownRatio = f.members === 1000 ? check("room fill time ratio at 1,000", timeRatio, budgets.roomFillTimeRatio, ratio) : ratio(timeRatio);
-  console.log(`  ${String(f.members).padStart(5)} members: time lab ${ms(f.lab.ms)} · ws ${ms(f.ws.ms)} · ratio ${shownRatio} · bytes sent lab ${kb(f.lab.bytes)} · ws ${kb(f.ws.bytes)} (${ratio(f.lab.bytes / f.ws.bytes)}), ${(f.lab.bytes / f.members / 1024).toFixed(2)} KiB per join`);
+  const shownRatio =
+    f.members === 1000
+      ? check("room fill time ratio at 1,000", timeRatio, budgets.roomFillTimeRatio, ratio)
+      : ratio(timeRatio);
+  console.log(
+    `  ${String(f.members).padStart(5)} members: time lab ${ms(f.lab.ms)} · ws ${ms(f.ws.ms)} · ratio ${shownRatio} · bytes sent lab ${kb(f.lab.bytes)} · ws ${kb(f.ws.bytes)} (${ratio(f.lab.bytes / f.ws.bytes)}), ${(f.lab.bytes / f.members / 1024).toFixed(2)} KiB per join`,
+  );
 }
 
 stolen = watchSteal();
 const lighthousePages = await measureLighthouse(dist);
-console.log(`Lighthouse, mobile (simulated slow 4G and a 4× slower CPU), in Debian's Chromium against the production server, the median of ${LIGHTHOUSE_RUNS} runs per page${stealNote(stolen())}`);
+console.log(
+  `Lighthouse, mobile (simulated slow 4G and a 4× slower CPU), in Debian's Chromium against the production server, the median of ${LIGHTHOUSE_RUNS} runs per page${stealNote(stolen())}`,
+);
 for (const page of lighthousePages) {
-  const score = (name: string, value: number): string => `${name} ${checkAtLeast(`${page.path} ${name}`, value, budgets.lighthouseScore, (n) => String(n))}`;
+  const score = (name: string, value: number): string =>
+    `${name} ${checkAtLeast(`${page.path} ${name}`, value, budgets.lighthouseScore, (n) => String(n))}`;
   const { performance, accessibility, bestPractices, seo } = page.scores;
-  console.log(`  ${page.path.padEnd(28)} ${score("performance", performance)} · ${score("accessibility", accessibility)} · ${score("best practices", bestPractices)} · ${score("SEO", seo)}`);
-  console.log(`  ${"".padEnd(28)} FCP ${page.fcpMs.toFixed(0)} ms · LCP ${page.lcpMs.toFixed(0)} ms · TBT ${page.tbtMs.toFixed(0)} ms · CLS ${page.cls.toFixed(3)} · JavaScript transferred ${kb(page.jsTransferBytes)}`);
+  console.log(
+    `  ${page.path.padEnd(28)} ${score("performance", performance)} · ${score("accessibility", accessibility)} · ${score("best practices", bestPractices)} · ${score("SEO", seo)}`,
+  );
+  console.log(
+    `  ${"".padEnd(28)} FCP ${page.fcpMs.toFixed(0)} ms · LCP ${page.lcpMs.toFixed(0)} ms · TBT ${page.tbtMs.toFixed(0)} ms · CLS ${page.cls.toFixed(3)} · JavaScript transferred ${kb(page.jsTransferBytes)}`,
+  );
 }
 
 const stageMinutes = Number(process.env.BENCH_STAGE_MINUTES ?? 3);
 stolen = watchSteal();
 const stage = await measureWireStage(dist, { minutes: stageMinutes });
-console.log(`Wire stage and inspector in Chromium (lesson 5; 10 messages/s per widget for ${stageMinutes} min, CPU throttled 4×, once with each widget in view${stealNote(stolen())})`);
-console.log(`  start-up of lesson 2's widgets, longest task ${check("start-up long task", stage.startupLongestTaskMs, budgets.longTaskMs, ms)}`);
+console.log(
+  `Wire stage and inspector in Chromium (lesson 5; 10 messages/s per widget for ${stageMinutes} min, CPU throttled 4×, once with each widget in view${stealNote(stolen())})`,
+);
+console.log(
+  `  start-up of lesson 2's widgets, longest task ${check("start-up long task", stage.startupLongestTaskMs, budgets.longTaskMs, ms)}`,
+);
 for (const phase of stage.phases) {
-  const drew = phase.view === "stage" ? `${phase.drawn} items on the stage's WebSocket side` : `${phase.drawn} rows in the inspector's lane`;
-  console.log(`  ${phase.view} in view (${phase.messages} messages; ${phase.inspectorEvents} events recorded by the inspector; ${drew} at the end)`);
-  console.log(`    under load, longest task ${check(`${phase.view}: load long task`, phase.loadLongestTaskMs, budgets.longTaskMs, ms)} (${phase.loadLongTasksOver50} over 50 ms) · CLS ${check(`${phase.view}: CLS`, phase.cls, budgets.cls, (n) => n.toFixed(4))}`);
-  console.log(`    main-thread busy time per message, by tenth of the run: ${phase.busyPerMessageMs.map((n) => n.toFixed(2)).join(" · ")} ms`);
-  console.log(`    growth, last tenth over the second ${check(`${phase.view}: busy time growth`, phase.busyGrowth, budgets.busyGrowth, (n) => `${n.toFixed(2)}×`)}`);
+  const drew =
+    phase.view === "stage"
+      ? `${phase.drawn} items on the stage's WebSocket side`
+      : `${phase.drawn} rows in the inspector's lane`;
+  console.log(
+    `  ${phase.view} in view (${phase.messages} messages; ${phase.inspectorEvents} events recorded by the inspector; ${drew} at the end)`,
+  );
+  console.log(
+    `    under load, longest task ${check(`${phase.view}: load long task`, phase.loadLongestTaskMs, budgets.longTaskMs, ms)} (${phase.loadLongTasksOver50} over 50 ms) · CLS ${check(`${phase.view}: CLS`, phase.cls, budgets.cls, (n) => n.toFixed(4))}`,
+  );
+  console.log(
+    `    main-thread busy time per message, by tenth of the run: ${phase.busyPerMessageMs.map((n) => n.toFixed(2)).join(" · ")} ms`,
+  );
+  console.log(
+    `    growth, last tenth over the second ${check(`${phase.view}: busy time growth`, phase.busyGrowth, budgets.busyGrowth, (n) => `${n.toFixed(2)}×`)}`,
+  );
 }
-console.log(`  reference page (a canvas redrawn every frame, a list changed every 50 ms), same throttling and time: longest task ${ms(stage.reference.longestTaskMs)} (${stage.reference.longTasksOver50} over 50 ms; no budget: the machine's own floor)`);
+console.log(
+  `  reference page (a canvas redrawn every frame, a list changed every 50 ms), same throttling and time: longest task ${ms(stage.reference.longestTaskMs)} (${stage.reference.longTasksOver50} over 50 ms; no budget: the machine's own floor)`,
+);
 
 if (failures.length > 0) {
   console.error(`\nOver budget:\n  ${failures.join("\n  ")}`);

@@ -67,7 +67,15 @@ const REFERENCE_PAGE = `<!doctype html><meta charset="utf-8"><title>reference</t
   }, 50);
 </script>`;
 
-const chromiumArgs = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+const chromiumArgs = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
 
 /** Records long tasks and layout shifts from page load on. */
 const OBSERVE = `
@@ -79,8 +87,13 @@ const OBSERVE = `
 
 async function longestTaskSince(page: Page, since: number): Promise<{ longest: number; over50: number }> {
   return page.evaluate((from) => {
-    const tasks = ((window as unknown as { __longTasks: { start: number; duration: number }[] }).__longTasks).filter((t) => t.start >= from);
-    return { longest: Math.max(0, ...tasks.map((t) => t.duration)), over50: tasks.filter((t) => t.duration > 50).length };
+    const tasks = (window as unknown as { __longTasks: { start: number; duration: number }[] }).__longTasks.filter(
+      (t) => t.start >= from,
+    );
+    return {
+      longest: Math.max(0, ...tasks.map((t) => t.duration)),
+      over50: tasks.filter((t) => t.duration > 50).length,
+    };
   }, since);
 }
 
@@ -89,7 +102,10 @@ async function busyMs(cdp: { send(method: string): Promise<unknown> }): Promise<
   return (metrics.find((m) => m.name === "TaskDuration")?.value ?? 0) * 1000;
 }
 
-export async function measureWireStage(distDir: string, options: { minutes?: number; chromiumPath?: string } = {}): Promise<StageBenchResult> {
+export async function measureWireStage(
+  distDir: string,
+  options: { minutes?: number; chromiumPath?: string } = {},
+): Promise<StageBenchResult> {
   const minutes = options.minutes ?? 3;
   const executablePath = options.chromiumPath ?? process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
   if (!existsSync(executablePath)) throw new Error(`Chromium not found at ${executablePath}`);
@@ -97,7 +113,12 @@ export async function measureWireStage(distDir: string, options: { minutes?: num
   const { port } = await site.listen(0, "127.0.0.1");
   const base = `http://127.0.0.1:${port}`;
   const profile = await mkdtemp(join(tmpdir(), "sp-bench-"));
-  const context = await chromium.launchPersistentContext(profile, { executablePath, headless: true, viewport: { width: 1280, height: 900 }, args: chromiumArgs });
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath,
+    headless: true,
+    viewport: { width: 1280, height: 900 },
+    args: chromiumArgs,
+  });
   try {
     await context.addInitScript(OBSERVE);
 
@@ -131,7 +152,12 @@ const VIEW_TAGS = { inspector: "sp-frame-inspector", stage: "sp-wire-stage" } as
 /** What each widget has drawn at the end of a run: its rows, or the arrows on the stage's WebSocket side. */
 const DRAWN: Record<StageLoadPhase["view"], (page: Page) => Promise<number>> = {
   inspector: (page) => page.locator("sp-frame-inspector [data-part=sequence] > li").count(),
-  stage: (page) => page.locator("sp-wire-stage").evaluate((el) => (el as unknown as { scene(side: string): { items: unknown[] } | null }).scene("ws")?.items.length ?? 0),
+  stage: (page) =>
+    page
+      .locator("sp-wire-stage")
+      .evaluate(
+        (el) => (el as unknown as { scene(side: string): { items: unknown[] } | null }).scene("ws")?.items.length ?? 0,
+      ),
 };
 
 /** `minutes` of the reference page, 4× throttled, on the same tall screen as the load runs. */
@@ -150,7 +176,12 @@ async function referencePhase(context: BrowserContext, minutes: number): Promise
 }
 
 /** `minutes` of load on lesson 5, 4× throttled, with `view` on screen. */
-async function loadPhase(context: BrowserContext, base: string, view: StageLoadPhase["view"], minutes: number): Promise<StageLoadPhase> {
+async function loadPhase(
+  context: BrowserContext,
+  base: string,
+  view: StageLoadPhase["view"],
+  minutes: number,
+): Promise<StageLoadPhase> {
   const page = await context.newPage();
   const cdp = await context.newCDPSession(page);
   await cdp.send("Performance.enable");
@@ -177,10 +208,14 @@ async function loadPhase(context: BrowserContext, base: string, view: StageLoadP
   // widget every 100 ms, each press in a task of its own (as input events are), the two widgets'
   // 50 ms apart. The message is typed once, before the run: typing is not what is measured.
   await page.evaluate((duration) => {
-    const forms = [document.querySelector("sp-frame-inspector form[data-part=send-form]"), document.querySelector("sp-wire-stage form[data-part=send-form]")] as HTMLFormElement[];
+    const forms = [
+      document.querySelector("sp-frame-inspector form[data-part=send-form]"),
+      document.querySelector("sp-wire-stage form[data-part=send-form]"),
+    ] as HTMLFormElement[];
     for (const form of forms) form.querySelector<HTMLInputElement>("[data-part=message]")!.value = "bench message";
     let n = 0;
-    const send = (form: HTMLFormElement): void => form.requestSubmit(form.querySelector<HTMLButtonElement>("button[type=submit]"));
+    const send = (form: HTMLFormElement): void =>
+      form.requestSubmit(form.querySelector<HTMLButtonElement>("button[type=submit]"));
     const timer = setInterval(() => {
       n++;
       send(forms[0]!);
@@ -201,7 +236,11 @@ async function loadPhase(context: BrowserContext, base: string, view: StageLoadP
   }
   const loadTasks = await longestTaskSince(page, started);
   const cls = await page.evaluate(() => (window as unknown as { __cls: number }).__cls);
-  const inspectorEvents = Number((await page.locator("sp-frame-inspector [data-part=step-label]").textContent())?.match(/([\d,]+) events/)?.[1]?.replaceAll(",", "") ?? 0);
+  const inspectorEvents = Number(
+    (await page.locator("sp-frame-inspector [data-part=step-label]").textContent())
+      ?.match(/([\d,]+) events/)?.[1]
+      ?.replaceAll(",", "") ?? 0,
+  );
   const drawn = await DRAWN[view](page);
   await page.close();
   // A run whose widget drew nothing measured nothing.

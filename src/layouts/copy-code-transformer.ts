@@ -14,7 +14,12 @@ export const copyCodeTransformer: ShikiTransformer = {
       properties: { type: "button", className: ["copy-code"], dataCopyCode: "", hidden: true },
       children: [{ type: "text", value: "Copy" }],
     };
-    const wrapper: Element = { type: "element", tagName: "div", properties: { className: ["code-block"] }, children: [button, ...(root.children as Element[])] };
+    const wrapper: Element = {
+      type: "element",
+      tagName: "div",
+      properties: { className: ["code-block"] },
+      children: [button, ...(root.children as Element[])],
+    };
     root.children = [wrapper];
   },
 };

@@ -11,6 +11,10 @@ describe("what a page asks the offline copy to keep", () => {
       { name: "http://127.0.0.1:4321/pagefind/pagefind.js?x=1" },
       { name: "https://cdn.example/x.js" },
     ];
-    expect(loadedUrls(entries, here)).toEqual(["/lessons/frames/", "/_astro/inspector.js", "/pagefind/pagefind.js?x=1"]);
+    expect(loadedUrls(entries, here)).toEqual([
+      "/lessons/frames/",
+      "/_astro/inspector.js",
+      "/pagefind/pagefind.js?x=1",
+    ]);
   });
 });

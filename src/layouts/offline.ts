@@ -14,13 +14,19 @@ export function registerOfflineCopy(path = "/sw.js"): void {
         // No worker here (the dev server), or the browser refused: the site works as before.
       });
   };
-  const whenIdle = (): void => void (window.requestIdleCallback ? window.requestIdleCallback(register, { timeout: 5000 }) : setTimeout(register, 1000));
+  const whenIdle = (): void =>
+    void (window.requestIdleCallback
+      ? window.requestIdleCallback(register, { timeout: 5000 })
+      : setTimeout(register, 1000));
   if (document.readyState === "complete") whenIdle();
   else window.addEventListener("load", whenIdle, { once: true });
 }
 
 /** This page and the files it loaded from its own origin, the lab's live paths left out. */
-export function loadedUrls(entries: readonly { name: string }[] = performance.getEntriesByType("resource"), here: Location = window.location): string[] {
+export function loadedUrls(
+  entries: readonly { name: string }[] = performance.getEntriesByType("resource"),
+  here: Location = window.location,
+): string[] {
   const urls = [here.pathname, ...entries.map((e) => e.name)].flatMap((text) => {
     const url = new URL(text, here.origin);
     return url.origin === here.origin && !url.pathname.startsWith("/lab/") ? [url.pathname + url.search] : [];

@@ -2,7 +2,13 @@ import { describe, expect, it } from "vitest";
 import { presenterKeyAction, type KeyFacts } from "./presenter-keys.ts";
 
 describe("presenter keys", () => {
-  const facts = (key: string, more: Partial<KeyFacts> = {}): KeyFacts => ({ key, inField: false, inWidget: false, presenting: true, ...more });
+  const facts = (key: string, more: Partial<KeyFacts> = {}): KeyFacts => ({
+    key,
+    inField: false,
+    inWidget: false,
+    presenting: true,
+    ...more,
+  });
 
   it("enters with P outside fields and widgets", () => {
     expect(presenterKeyAction(facts("p", { presenting: false }))).toBe("enter");

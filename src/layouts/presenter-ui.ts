@@ -25,7 +25,9 @@ function collectSections(article: HTMLElement): HTMLElement[][] {
     if (child.localName === "h2") sections.push([child]);
     else sections[sections.length - 1]!.push(child);
   }
-  sections.forEach((elements, index) => elements.forEach((element) => (element.dataset.presenterSection = String(index))));
+  sections.forEach((elements, index) =>
+    elements.forEach((element) => (element.dataset.presenterSection = String(index))),
+  );
   return sections;
 }
 
@@ -117,7 +119,8 @@ export function createPresenter(article: HTMLElement, presentButton: HTMLButtonE
       window.clearTimeout(refitTimer);
       fitter.clear();
       root.removeAttribute("data-presenter");
-      for (const element of article.querySelectorAll("[data-presenter-current]")) element.removeAttribute("data-presenter-current");
+      for (const element of article.querySelectorAll("[data-presenter-current]"))
+        element.removeAttribute("data-presenter-current");
       if (wasOn) {
         writeHash(hashWithoutSection(location.hash));
         if (document.fullscreenElement) document.exitFullscreen().catch(() => undefined);
@@ -129,7 +132,9 @@ export function createPresenter(article: HTMLElement, presentButton: HTMLButtonE
     }
     root.setAttribute("data-presenter", "");
     fitter.clear();
-    sections.forEach((elements, index) => elements.forEach((element) => element.toggleAttribute("data-presenter-current", index === section)));
+    sections.forEach((elements, index) =>
+      elements.forEach((element) => element.toggleAttribute("data-presenter-current", index === section)),
+    );
     // A new slide starts at its top; "instant" so nothing animates, whatever the motion preference.
     window.scrollTo({ top: 0, left: 0, behavior: "instant" });
     fit(section);

@@ -1,6 +1,14 @@
 // Shows and records per-lesson progress: marks the current lesson visited, wires the
 // "done" checkbox, and decorates every lesson list on the page with ✓ / • markers.
-import { PROGRESS_KEY, countDone, markVisited, parseProgress, serializeProgress, setDone, type Progress } from "./progress.ts";
+import {
+  PROGRESS_KEY,
+  countDone,
+  markVisited,
+  parseProgress,
+  serializeProgress,
+  setDone,
+  type Progress,
+} from "./progress.ts";
 
 function load(): Progress {
   try {

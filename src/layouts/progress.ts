@@ -67,7 +67,10 @@ export function serializeProgress(progress: Progress): string {
 export function markVisited(progress: Progress, slug: string, now: number): Progress {
   const previous = progress.lessons[slug];
   if (previous?.visited) return progress;
-  return { ...progress, lessons: { ...progress.lessons, [slug]: { visited: true, done: previous?.done ?? false, updatedAt: now } } };
+  return {
+    ...progress,
+    lessons: { ...progress.lessons, [slug]: { visited: true, done: previous?.done ?? false, updatedAt: now } },
+  };
 }
 
 export function setDone(progress: Progress, slug: string, done: boolean, now: number): Progress {

@@ -75,7 +75,9 @@ export function createSlideFitter(sections: HTMLElement[][], bar: HTMLElement, r
       const scalable = visible.filter((e) => e.localName !== "h2");
       const span = (): { top: number; bottom: number } => ({
         top: Math.min(...scalable.map((e) => e.getBoundingClientRect().top)),
-        bottom: Math.max(...visible.map((e) => e.getBoundingClientRect().bottom + parseFloat(getComputedStyle(e).marginBottom || "0"))),
+        bottom: Math.max(
+          ...visible.map((e) => e.getBoundingClientRect().bottom + parseFloat(getComputedStyle(e).marginBottom || "0")),
+        ),
       });
       const rescale = (factor: number): void => {
         for (const element of scalable) {

@@ -14,8 +14,12 @@ function run(stored: string | null | "throws", systemDark: boolean, withMatchMed
         return key === THEME_KEY ? stored : null;
       },
     },
-    window: withMatchMedia ? { matchMedia: (q: string) => ({ matches: q === "(prefers-color-scheme: dark)" && systemDark }) } : {},
-    document: { documentElement: { setAttribute: (name: string, value: string) => name === "data-theme" && (theme = value) } },
+    window: withMatchMedia
+      ? { matchMedia: (q: string) => ({ matches: q === "(prefers-color-scheme: dark)" && systemDark }) }
+      : {},
+    document: {
+      documentElement: { setAttribute: (name: string, value: string) => name === "data-theme" && (theme = value) },
+    },
   });
   return theme;
 }

@@ -58,12 +58,15 @@ describe("facts the lessons must get right", () => {
   });
 
   it("calls Origin the page's origin, not the page, and mentions pipelining where HTTP/1.1 answers one at a time", async () => {
-    expect(await lesson("04-upgrade-handshake.mdx")).toMatch(/\*\*`Origin`\*\*: the origin \(scheme, host and port\) of the page/);
+    expect(await lesson("04-upgrade-handshake.mdx")).toMatch(
+      /\*\*`Origin`\*\*: the origin \(scheme, host and port\) of the page/,
+    );
     expect(await lesson("01-http-stateless.mdx")).toMatch(/\*pipelining\*, RFC 9112 §9\.3\.2/);
   });
 
   it("uses no 8080 as an example port in the README or the teachers' guide: it is the myth the lessons correct", async () => {
-    for (const file of ["README.md", join("docs", "teachers-guide.md")]) expect(await readFile(join(root, file), "utf8"), file).not.toMatch(/\b8080\b/);
+    for (const file of ["README.md", join("docs", "teachers-guide.md")])
+      expect(await readFile(join(root, file), "utf8"), file).not.toMatch(/\b8080\b/);
   });
 });
 
@@ -73,7 +76,9 @@ describe("the house explains itself", () => {
       const text = await readFile(join(root, file), "utf8");
       expect(text, file).not.toMatch(/\.\.\/shared|\]\(\.\.\//);
       // Every path in backticks under the repository's own folders, placeholders aside.
-      const paths = [...text.matchAll(/`((?:src|content|tests|bench|docs)\/[^`\s<>*]+?)`/g)].map((m) => m[1]!.replace(/[.,:;]+$/, "")).filter((p) => !p.includes("NN-"));
+      const paths = [...text.matchAll(/`((?:src|content|tests|bench|docs)\/[^`\s<>*]+?)`/g)]
+        .map((m) => m[1]!.replace(/[.,:;]+$/, ""))
+        .filter((p) => !p.includes("NN-"));
       expect(paths.length, file).toBeGreaterThan(5);
       for (const path of paths) expect(existsSync(join(root, path)), `${file} names ${path}`).toBe(true);
     }

@@ -19,7 +19,10 @@ const idPattern = /^(\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)$/;
 /** "00-start-here" → "start-here"; the URL never shows the number, so lessons can be renumbered. */
 export function lessonSlug(id: string): string {
   const match = idPattern.exec(id);
-  if (!match) throw new Error(`Lesson file "${id}" must be named NN-slug.mdx (two digits, then lower-case words joined by hyphens)`);
+  if (!match)
+    throw new Error(
+      `Lesson file "${id}" must be named NN-slug.mdx (two digits, then lower-case words joined by hyphens)`,
+    );
   return match[2]!;
 }
 
@@ -49,7 +52,10 @@ export function toLink(entry: LessonEntryLike): LessonLink {
 }
 
 /** Previous and next lesson around `id` in course order (null at either end). */
-export function neighbours(sorted: readonly LessonEntryLike[], id: string): { previous: LessonLink | null; next: LessonLink | null } {
+export function neighbours(
+  sorted: readonly LessonEntryLike[],
+  id: string,
+): { previous: LessonLink | null; next: LessonLink | null } {
   const index = sorted.findIndex((entry) => entry.id === id);
   if (index < 0) throw new Error(`No lesson "${id}"`);
   const previous = index > 0 ? toLink(sorted[index - 1]!) : null;

@@ -29,13 +29,20 @@ describe("lesson schema", () => {
 
   it("checks the form of references and refuses unknown fields", () => {
     expect(lessonSchema.safeParse({ ...valid, references: [{ doc: "rfc6455", title: "x y z" }] }).success).toBe(false);
-    expect(lessonSchema.safeParse({ ...valid, references: [{ doc: "RFC 6455", section: "7.4", title: "Codes" }] }).success).toBe(false);
-    expect(lessonSchema.safeParse({ ...valid, references: [{ doc: "WHATWG WebSockets Standard", title: "The interface" }] }).success).toBe(true);
+    expect(
+      lessonSchema.safeParse({ ...valid, references: [{ doc: "RFC 6455", section: "7.4", title: "Codes" }] }).success,
+    ).toBe(false);
+    expect(
+      lessonSchema.safeParse({ ...valid, references: [{ doc: "WHATWG WebSockets Standard", title: "The interface" }] })
+        .success,
+    ).toBe(true);
     expect(lessonSchema.safeParse({ ...valid, author: "someone" }).success).toBe(false);
   });
 
   it("links RFC references to their section", () => {
-    expect(referenceUrl({ doc: "RFC 6455", section: "§7.4.1", title: "x" })).toBe("https://www.rfc-editor.org/rfc/rfc6455#section-7.4.1");
+    expect(referenceUrl({ doc: "RFC 6455", section: "§7.4.1", title: "x" })).toBe(
+      "https://www.rfc-editor.org/rfc/rfc6455#section-7.4.1",
+    );
     expect(referenceUrl({ doc: "RFC 9110", title: "x" })).toBe("https://www.rfc-editor.org/rfc/rfc9110");
     expect(referenceUrl({ doc: "WHATWG WebSockets Standard", title: "x" })).toBeNull();
   });
@@ -62,7 +69,8 @@ describe("lesson schema", () => {
     for (const file of files) {
       const text = await readFile(join(dir, file), "utf8");
       // Markdown links "](/lessons/slug/…" and quiz links href: "/lessons/slug/…".
-      for (const match of text.matchAll(/(?:\]\(|href: ")\/lessons\/([a-z0-9-]+)\//g)) expect(slugs.has(match[1]!), `${file} links to /lessons/${match[1]}/`).toBe(true);
+      for (const match of text.matchAll(/(?:\]\(|href: ")\/lessons\/([a-z0-9-]+)\//g))
+        expect(slugs.has(match[1]!), `${file} links to /lessons/${match[1]}/`).toBe(true);
     }
   });
 });
@@ -85,7 +93,10 @@ describe("lesson order", () => {
   it("finds previous and next lessons, with none at the ends", () => {
     const sorted = sortLessons([entry("00-a", 0), entry("01-b", 1), entry("02-c", 2)]);
     expect(neighbours(sorted, "00-a")).toMatchObject({ previous: null, next: { href: "/lessons/b/" } });
-    expect(neighbours(sorted, "01-b")).toMatchObject({ previous: { href: "/lessons/a/" }, next: { href: "/lessons/c/" } });
+    expect(neighbours(sorted, "01-b")).toMatchObject({
+      previous: { href: "/lessons/a/" },
+      next: { href: "/lessons/c/" },
+    });
     expect(neighbours(sorted, "02-c")).toMatchObject({ previous: { href: "/lessons/b/" }, next: null });
   });
 });

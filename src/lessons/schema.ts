@@ -6,9 +6,17 @@ import { z } from "astro/zod";
 export const referenceSchema = z
   .object({
     /** "RFC 6455", "RFC 9112", or a named living standard ("WHATWG WebSockets Standard"). */
-    doc: z.string().regex(/^(RFC \d{3,5}|WHATWG [A-Za-z ]+|IANA [A-Za-z ]+)$/, "doc must look like 'RFC 6455' or 'WHATWG WebSockets Standard'"),
+    doc: z
+      .string()
+      .regex(
+        /^(RFC \d{3,5}|WHATWG [A-Za-z ]+|IANA [A-Za-z ]+)$/,
+        "doc must look like 'RFC 6455' or 'WHATWG WebSockets Standard'",
+      ),
     /** "§4.1" or "§7.4.1"; a whole document when absent. */
-    section: z.string().regex(/^§\d+(\.\d+)*$/, "section must look like '§4.2.2'").optional(),
+    section: z
+      .string()
+      .regex(/^§\d+(\.\d+)*$/, "section must look like '§4.2.2'")
+      .optional(),
     title: z.string().min(3),
   })
   .strict();

@@ -76,7 +76,9 @@ export const captureRecorderMachine = setup({
     stepPrevious: assign(({ context }) => ({ cursor: clamp(context.cursor - 1, context.events.length) })),
     stepFirst: assign({ cursor: 0 }),
     stepLast: assign(({ context }) => ({ cursor: context.events.length })),
-    stepTo: assign(({ context, event }) => (event.type === "step.goto" ? { cursor: clamp(event.cursor, context.events.length) } : {})),
+    stepTo: assign(({ context, event }) =>
+      event.type === "step.goto" ? { cursor: clamp(event.cursor, context.events.length) } : {},
+    ),
     followEnd: assign(({ context }) => ({ cursor: context.events.length })),
     load: assign(({ event }) => {
       if (event.type !== "recording.loaded") return {};

@@ -26,11 +26,13 @@ function setUp(identity: LinkIdentity) {
   const received: ServerMessage[] = [];
   actor.on("server.message", ({ message }) => received.push(message));
   const from = (message: object) => actor.send({ type: "socket.message", data: JSON.stringify(message), at: 0 });
-  const close = (code: number, reason = "") => actor.send({ type: "socket.closed", code, reason, wasClean: code !== 1006, at: 0 });
+  const close = (code: number, reason = "") =>
+    actor.send({ type: "socket.closed", code, reason, wasClean: code !== 1006, at: 0 });
   return { actor, clock, commands, received, from, close, sockets: () => sockets };
 }
 
-const sent = (commands: SocketCommand[]) => commands.filter((c) => c.type === "send").map((c) => JSON.parse(c.data as string));
+const sent = (commands: SocketCommand[]) =>
+  commands.filter((c) => c.type === "send").map((c) => JSON.parse(c.data as string));
 
 describe("classroom link machine", () => {
   it("greets as a student with the resume token and is connected once joined", () => {
@@ -41,7 +43,8 @@ describe("classroom link machine", () => {
     from({ type: "joined", you, resume: "r2", participants: [you], history: [] });
     expect(actor.getSnapshot().matches({ online: "connected" })).toBe(true);
     expect(received.map((m) => m.type)).toEqual(["joined"]);
-    if (actor.getSnapshot().context.identity.role === "student") expect(actor.getSnapshot().context.identity).toMatchObject({ resume: "r2" });
+    if (actor.getSnapshot().context.identity.role === "student")
+      expect(actor.getSnapshot().context.identity).toMatchObject({ resume: "r2" });
   });
 
   it("greets as the teacher with the key and forwards follows once connected", () => {
@@ -49,7 +52,13 @@ describe("classroom link machine", () => {
     actor.send({ type: "link.send", message: { type: "follow", lesson: "frames", hash: "#present=1" } });
     actor.send({ type: "socket.opened", at: 0 });
     expect(sent(commands)).toEqual([{ type: "teach", code: "ABCDEF", teacherKey: "k1" }]);
-    from({ type: "joined", you: { ...you, role: "teacher", nickname: "Teacher" }, resume: "k1", participants: [], history: [] });
+    from({
+      type: "joined",
+      you: { ...you, role: "teacher", nickname: "Teacher" },
+      resume: "k1",
+      participants: [],
+      history: [],
+    });
     actor.send({ type: "link.send", message: { type: "follow", lesson: "frames", hash: "#present=2" } });
     expect(sent(commands).slice(1)).toEqual([{ type: "follow", lesson: "frames", hash: "#present=2" }]);
   });
@@ -123,11 +132,14 @@ describe("classroom link machine", () => {
     expect(isFinalClose(code)).toBe(false);
   });
 
- it("stops when the greeting is refused, but waits and retries when rate-limited", () => {
+  it("stops when the greeting is refused, but waits and retries when rate-limited", () => {
     const refused = setUp(student);
     refused.actor.send({ type: "socket.opened", at: 0 });
     refused.from({ type: "error", code: "bad-code", message: "No room has that code." });
-    expect(refused.actor.getSnapshot().context).toMatchObject({ outcome: "rejected", detail: "No room has that code." });
+    expect(refused.actor.getSnapshot().context).toMatchObject({
+      outcome: "rejected",
+      detail: "No room has that code.",
+    });
 
     const limited = setUp(student);
     limited.actor.send({ type: "socket.opened", at: 0 });

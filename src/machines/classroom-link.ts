@@ -38,7 +38,10 @@ export interface ClassroomLinkContext {
 }
 
 export type ClassroomLinkEvent =
-  | Extract<EchoEvent, { type: "socket.opened" | "socket.message" | "socket.errored" | "socket.closing" | "socket.closed" }>
+  | Extract<
+      EchoEvent,
+      { type: "socket.opened" | "socket.message" | "socket.errored" | "socket.closing" | "socket.closed" }
+    >
   | { type: "link.send"; message: ClientMessage }
   | { type: "link.leave" }
   | { type: "link.left" }
@@ -50,7 +53,6 @@ export interface ClassroomLinkInput {
   identity: LinkIdentity;
   url: string;
 }
-
 
 /** Attempts before the bar stops trying on its own (the reader can still press Reconnect). */
 export const MAX_ATTEMPTS = 8;
@@ -100,27 +102,53 @@ export const classroomLinkMachine = setup({
     givenUp: ({ context }) => context.attempt >= MAX_ATTEMPTS,
   },
   actions: {
-    greet: sendTo("socket", ({ context }) => ({ type: "send", data: JSON.stringify(greeting(context.identity)) }) satisfies SocketCommand),
-    forward: sendTo("socket", ({ event }) => ({ type: "send", data: event.type === "link.send" ? JSON.stringify(event.message) : "" }) satisfies SocketCommand),
+    greet: sendTo(
+      "socket",
+      ({ context }) => ({ type: "send", data: JSON.stringify(greeting(context.identity)) }) satisfies SocketCommand,
+    ),
+    forward: sendTo(
+      "socket",
+      ({ event }) =>
+        ({
+          type: "send",
+          data: event.type === "link.send" ? JSON.stringify(event.message) : "",
+        }) satisfies SocketCommand,
+    ),
     sayGoodbye: sendTo("socket", { type: "close", code: 1000, reason: "Left the room" } satisfies SocketCommand),
     passOn: emit(({ event }) => ({ type: "server.message", message: parsed(event)! }) as ClassroomLinkEmitted),
     keepResume: assign(({ context, event }) => {
       const message = parsed(event);
-      return message?.type === "joined" && context.identity.role === "student" ? { identity: { ...context.identity, resume: message.resume } } : {};
+      return message?.type === "joined" && context.identity.role === "student"
+        ? { identity: { ...context.identity, resume: message.resume } }
+        : {};
     }),
     settle: assign({ attempt: 0, outcome: null, detail: "", closeCode: null }),
     countAttempt: assign(({ context, event }) => ({ attempt: context.attempt + 1, closeCode: closeCode(event) })),
     /** Records why the link ended, in the lab's words when it gave any. */
     end: assign(({ event }, params: { outcome: LinkOutcome }) => {
       const message = parsed(event);
-      const detail = event.type === "socket.closed" ? event.reason : message?.type === "room-closed" ? message.reason : message?.type === "error" ? message.message : "";
+      const detail =
+        event.type === "socket.closed"
+          ? event.reason
+          : message?.type === "room-closed"
+            ? message.reason
+            : message?.type === "error"
+              ? message.message
+              : "";
       const code = closeCode(event);
       return { outcome: (code !== null && roomEnding(code)) || params.outcome, detail, closeCode: code };
     }),
   },
 }).createMachine({
   id: "classroomLink",
-  context: ({ input }) => ({ identity: input.identity, url: input.url, attempt: 0, outcome: null, detail: "", closeCode: null }),
+  context: ({ input }) => ({
+    identity: input.identity,
+    url: input.url,
+    attempt: 0,
+    outcome: null,
+    detail: "",
+    closeCode: null,
+  }),
   initial: "online",
   states: {
     online: {
@@ -128,7 +156,11 @@ export const classroomLinkMachine = setup({
       initial: "opening",
       on: {
         "socket.message": [
-          { guard: "isRoomClosed", target: "closed", actions: ["passOn", { type: "end", params: { outcome: "room-closed" } }] },
+          {
+            guard: "isRoomClosed",
+            target: "closed",
+            actions: ["passOn", { type: "end", params: { outcome: "room-closed" } }],
+          },
           { guard: "isServerMessage", actions: "passOn" },
         ],
         "socket.closed": [
@@ -137,7 +169,9 @@ export const classroomLinkMachine = setup({
           { target: "waiting", actions: "countAttempt" },
         ],
         // Say goodbye while the socket is still there, then go.
-        "link.leave": { actions: ["sayGoodbye", { type: "end", params: { outcome: "left" } }, raise({ type: "link.left" })] },
+        "link.leave": {
+          actions: ["sayGoodbye", { type: "end", params: { outcome: "left" } }, raise({ type: "link.left" })],
+        },
         "link.left": { target: "closed" },
       },
       states: {
@@ -146,11 +180,19 @@ export const classroomLinkMachine = setup({
             "socket.opened": { actions: "greet" },
             "socket.message": [
               { guard: "isWelcome", target: "connected", actions: ["settle", "keepResume", "passOn"] },
-              { guard: "isRoomClosed", target: "#classroomLink.closed", actions: ["passOn", { type: "end", params: { outcome: "room-closed" } }] },
+              {
+                guard: "isRoomClosed",
+                target: "#classroomLink.closed",
+                actions: ["passOn", { type: "end", params: { outcome: "room-closed" } }],
+              },
               // Too many attempts from this address for now: wait, then try again.
               { guard: "isRateLimited", target: "#classroomLink.waiting", actions: ["passOn", "countAttempt"] },
               // Refused at the door (no such room, wrong key, name taken): trying again would not help.
-              { guard: "isError", target: "#classroomLink.closed", actions: ["passOn", { type: "end", params: { outcome: "rejected" } }] },
+              {
+                guard: "isError",
+                target: "#classroomLink.closed",
+                actions: ["passOn", { type: "end", params: { outcome: "rejected" } }],
+              },
               { guard: "isServerMessage", actions: "passOn" },
             ],
           },

@@ -1,6 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { createActor, fromCallback, SimulatedClock } from "xstate";
-import { MAX_LOG_ENTRIES, closeRequestProblem, echoConnectionMachine, readyStateOf, type EchoEvent, type SocketCommand } from "./echo-connection.ts";
+import {
+  MAX_LOG_ENTRIES,
+  closeRequestProblem,
+  echoConnectionMachine,
+  readyStateOf,
+  type EchoEvent,
+  type SocketCommand,
+} from "./echo-connection.ts";
 
 /** A stand-in for the browser WebSocket: records commands, lets the test play the network. */
 function fakeSocket() {
@@ -130,7 +137,13 @@ describe("echo connection machine", () => {
     const { actor, socket, readyState } = start();
     actor.send({ type: "connect.requested", at: 0 });
     socket.emit({ type: "socket.opened", at: 1 });
-    socket.emit({ type: "socket.closed", code: 1001, reason: "The lab server is shutting down", wasClean: true, at: 2 });
+    socket.emit({
+      type: "socket.closed",
+      code: 1001,
+      reason: "The lab server is shutting down",
+      wasClean: true,
+      at: 2,
+    });
     expect(readyState()).toBe("CLOSED");
     actor.send({ type: "connect.requested", at: 10 });
     expect(readyState()).toBe("CONNECTING");

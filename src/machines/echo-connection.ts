@@ -20,11 +20,25 @@ export type MessageData = string | Uint8Array;
 
 export type LogEntry =
   | { id: number; at: number; connection: number; type: "state"; state: ReadyStateName }
-  | { id: number; at: number; connection: number; type: "message"; direction: "sent" | "received"; kind: MessageKind; bytes: number; content: string; truncated: boolean }
+  | {
+      id: number;
+      at: number;
+      connection: number;
+      type: "message";
+      direction: "sent" | "received";
+      kind: MessageKind;
+      bytes: number;
+      content: string;
+      truncated: boolean;
+    }
   | { id: number; at: number; connection: number; type: "close"; code: number; reason: string; wasClean: boolean }
   | { id: number; at: number; connection: number; type: "error"; message: string };
 
-export type NewLogEntry = LogEntry extends infer E ? (E extends LogEntry ? Omit<E, "id" | "connection"> : never) : never;
+export type NewLogEntry = LogEntry extends infer E
+  ? E extends LogEntry
+    ? Omit<E, "id" | "connection">
+    : never
+  : never;
 
 export interface EchoContext {
   url: string;
@@ -61,13 +75,28 @@ export const MAX_CLOSE_REASON_BYTES = 123;
 export const PREVIEW_CHARACTERS = 280;
 export const PREVIEW_BYTES = 64;
 
-export function describeMessage(data: MessageData): { kind: MessageKind; bytes: number; content: string; truncated: boolean } {
+export function describeMessage(data: MessageData): {
+  kind: MessageKind;
+  bytes: number;
+  content: string;
+  truncated: boolean;
+} {
   if (typeof data === "string") {
     const truncated = data.length > PREVIEW_CHARACTERS;
-    return { kind: "text", bytes: utf8ByteLength(data), content: truncated ? data.slice(0, PREVIEW_CHARACTERS) : data, truncated };
+    return {
+      kind: "text",
+      bytes: utf8ByteLength(data),
+      content: truncated ? data.slice(0, PREVIEW_CHARACTERS) : data,
+      truncated,
+    };
   }
   const truncated = data.byteLength > PREVIEW_BYTES;
-  return { kind: "binary", bytes: data.byteLength, content: toHex(truncated ? data.subarray(0, PREVIEW_BYTES) : data), truncated };
+  return {
+    kind: "binary",
+    bytes: data.byteLength,
+    content: toHex(truncated ? data.subarray(0, PREVIEW_BYTES) : data),
+    truncated,
+  };
 }
 
 /** Why a close request cannot be sent as asked, or null when it can. */
@@ -78,7 +107,8 @@ export function closeRequestProblem(code: number | undefined, reason: string | u
   if (reason !== undefined && reason !== "") {
     if (code === undefined) return "A close reason needs a close code to go with it.";
     const bytes = utf8ByteLength(reason);
-    if (bytes > MAX_CLOSE_REASON_BYTES) return `The reason is ${bytes} bytes of UTF-8; a close frame has room for ${MAX_CLOSE_REASON_BYTES}.`;
+    if (bytes > MAX_CLOSE_REASON_BYTES)
+      return `The reason is ${bytes} bytes of UTF-8; a close frame has room for ${MAX_CLOSE_REASON_BYTES}.`;
   }
   return null;
 }
@@ -117,11 +147,21 @@ export const echoConnectionMachine = setup({
     connectTimeout: 10_000,
   },
   guards: {
-    closeRequestValid: ({ event }) => event.type === "close.requested" && closeRequestProblem(event.code, event.reason) === null,
+    closeRequestValid: ({ event }) =>
+      event.type === "close.requested" && closeRequestProblem(event.code, event.reason) === null,
   },
 }).createMachine({
   id: "echoConnection",
-  context: ({ input }) => ({ url: input.url, connection: 0, startedAt: 0, log: [], logLimit: input.logLimit ?? MAX_LOG_ENTRIES, dropped: 0, nextId: 1, lastClose: null }),
+  context: ({ input }) => ({
+    url: input.url,
+    connection: 0,
+    startedAt: 0,
+    log: [],
+    logLimit: input.logLimit ?? MAX_LOG_ENTRIES,
+    dropped: 0,
+    nextId: 1,
+    lastClose: null,
+  }),
   initial: "idle",
   states: {
     idle: {
@@ -137,19 +177,34 @@ export const echoConnectionMachine = setup({
       on: {
         "socket.errored": {
           actions: assign(({ context, event }) =>
-            appended(context, { type: "error", message: "The browser reported an error on this connection (browsers do not say which, on purpose).", at: event.at }),
+            appended(context, {
+              type: "error",
+              message: "The browser reported an error on this connection (browsers do not say which, on purpose).",
+              at: event.at,
+            }),
           ),
         },
         "socket.closed": { target: "closed" },
       },
       states: {
         connecting: {
-          on: { "socket.opened": { target: "open", actions: assign(({ context, event }) => appended(context, { type: "state", state: "OPEN", at: event.at })) } },
+          on: {
+            "socket.opened": {
+              target: "open",
+              actions: assign(({ context, event }) =>
+                appended(context, { type: "state", state: "OPEN", at: event.at }),
+              ),
+            },
+          },
           after: {
             connectTimeout: {
               actions: [
                 assign(({ context }) =>
-                  appended(context, { type: "error", message: "No answer from the lab after 10 seconds: giving up. Is the server running?", at: context.startedAt + 10_000 }),
+                  appended(context, {
+                    type: "error",
+                    message: "No answer from the lab after 10 seconds: giving up. Is the server running?",
+                    at: context.startedAt + 10_000,
+                  }),
                 ),
                 sendTo("socket", { type: "close" }),
               ],
@@ -160,30 +215,66 @@ export const echoConnectionMachine = setup({
           on: {
             "message.send": {
               actions: [
-                assign(({ context, event }) => appended(context, { type: "message", direction: "sent", ...describeMessage(event.data), at: event.at })),
+                assign(({ context, event }) =>
+                  appended(context, {
+                    type: "message",
+                    direction: "sent",
+                    ...describeMessage(event.data),
+                    at: event.at,
+                  }),
+                ),
                 sendTo("socket", ({ event }) => ({ type: "send" as const, data: event.data })),
               ],
             },
             "socket.message": {
-              actions: assign(({ context, event }) => appended(context, { type: "message", direction: "received", ...describeMessage(event.data), at: event.at })),
+              actions: assign(({ context, event }) =>
+                appended(context, {
+                  type: "message",
+                  direction: "received",
+                  ...describeMessage(event.data),
+                  at: event.at,
+                }),
+              ),
             },
             "close.requested": [
               {
                 guard: "closeRequestValid",
-                actions: sendTo("socket", ({ event }) => ({ type: "close" as const, code: event.code, reason: event.reason })),
+                actions: sendTo("socket", ({ event }) => ({
+                  type: "close" as const,
+                  code: event.code,
+                  reason: event.reason,
+                })),
               },
               {
-                actions: assign(({ context, event }) => appended(context, { type: "error", message: closeRequestProblem(event.code, event.reason) ?? "", at: event.at })),
+                actions: assign(({ context, event }) =>
+                  appended(context, {
+                    type: "error",
+                    message: closeRequestProblem(event.code, event.reason) ?? "",
+                    at: event.at,
+                  }),
+                ),
               },
             ],
-            "socket.closing": { target: "closing", actions: assign(({ context, event }) => appended(context, { type: "state", state: "CLOSING", at: event.at })) },
+            "socket.closing": {
+              target: "closing",
+              actions: assign(({ context, event }) =>
+                appended(context, { type: "state", state: "CLOSING", at: event.at }),
+              ),
+            },
           },
         },
         closing: {
           on: {
             // Messages already in flight can still arrive while the close handshake runs (RFC 6455 §7.1.4).
             "socket.message": {
-              actions: assign(({ context, event }) => appended(context, { type: "message", direction: "received", ...describeMessage(event.data), at: event.at })),
+              actions: assign(({ context, event }) =>
+                appended(context, {
+                  type: "message",
+                  direction: "received",
+                  ...describeMessage(event.data),
+                  at: event.at,
+                }),
+              ),
             },
           },
         },
@@ -192,7 +283,13 @@ export const echoConnectionMachine = setup({
     closed: {
       entry: assign(({ context, event }) => {
         if (event.type !== "socket.closed") return {};
-        const withClose = appended(context, { type: "close", code: event.code, reason: event.reason, wasClean: event.wasClean, at: event.at });
+        const withClose = appended(context, {
+          type: "close",
+          code: event.code,
+          reason: event.reason,
+          wasClean: event.wasClean,
+          at: event.at,
+        });
         const withState = appended({ ...context, ...withClose }, { type: "state", state: "CLOSED", at: event.at });
         return { ...withState, lastClose: { code: event.code, reason: event.reason, wasClean: event.wasClean } };
       }),

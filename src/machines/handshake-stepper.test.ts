@@ -33,16 +33,26 @@ async function liveLike(): Promise<PreparedHandshake> {
     key,
     origin: "http://127.0.0.1:4321",
     extensions: ["permessage-deflate; client_max_window_bits"],
-    headers: [["User-Agent", "Test/1.0"], ["Cookie", "a=b"]],
+    headers: [
+      ["User-Agent", "Test/1.0"],
+      ["Cookie", "a=b"],
+    ],
   });
   const response = await buildServerResponse({ key });
   if (!request.ok || !response.ok) throw new Error("the test handshake could not be written");
-  return prepareHandshake(request.bytes, response.bytes, { clientAddress: "127.0.0.1", clientPort: 51234, serverAddress: "127.0.0.1", serverPort: 4321 }, "live");
+  return prepareHandshake(
+    request.bytes,
+    response.bytes,
+    { clientAddress: "127.0.0.1", clientPort: 51234, serverAddress: "127.0.0.1", serverPort: 4321 },
+    "live",
+  );
 }
 
 function start(recordedHandshake: PreparedHandshake, capture?: () => Promise<PreparedHandshake>, index?: number) {
   const clock = new SimulatedClock();
-  const machine = capture ? handshakeStepperMachine.provide({ actors: { capture: fromPromise(capture) } }) : handshakeStepperMachine;
+  const machine = capture
+    ? handshakeStepperMachine.provide({ actors: { capture: fromPromise(capture) } })
+    : handshakeStepperMachine;
   const actor = createActor(machine, { input: { recorded: recordedHandshake, index }, clock });
   actor.start();
   return { actor, clock, index: () => actor.getSnapshot().context.index };
@@ -123,7 +133,9 @@ describe("handshake stepper machine", () => {
 
   it("falls back to the recorded example, saying why, when the capture fails", async () => {
     const rec = await recorded();
-    const { actor } = start(rec, () => Promise.reject(new Error("The lab's monitor could not be opened: closed with 1006")));
+    const { actor } = start(rec, () =>
+      Promise.reject(new Error("The lab's monitor could not be opened: closed with 1006")),
+    );
     actor.send({ type: "handshake.loaded", handshake: await liveLike() });
     actor.send({ type: "capture.requested" });
     await new Promise((resolve) => setTimeout(resolve, 0));
@@ -150,7 +162,10 @@ describe("handshake stepper machine", () => {
 
   it("ignores a capture that finishes after the timeout", async () => {
     let finish: (h: PreparedHandshake) => void = () => {};
-    const { actor, clock } = start(await recorded(), () => new Promise<PreparedHandshake>((resolve) => (finish = resolve)));
+    const { actor, clock } = start(
+      await recorded(),
+      () => new Promise<PreparedHandshake>((resolve) => (finish = resolve)),
+    );
     actor.send({ type: "capture.requested" });
     clock.increment(CAPTURE_TIMEOUT_MS);
     finish(await liveLike());
@@ -175,7 +190,9 @@ describe("prepareHandshake", () => {
     expect(hs.responseCheck).toEqual({ ok: true, failures: [] });
     expect(hs.status).toBe(101);
     // The key is base64 of the ASCII text "the sample nonce".
-    expect(hs.keyBytesHex).toBe(Array.from(handshakeExample.keyText, (c) => c.charCodeAt(0).toString(16).padStart(2, "0")).join(" "));
+    expect(hs.keyBytesHex).toBe(
+      Array.from(handshakeExample.keyText, (c) => c.charCodeAt(0).toString(16).padStart(2, "0")).join(" "),
+    );
   });
 
   it("passes every check of §4.2.1 for the RFC example, and the server answers 101", async () => {
@@ -183,7 +200,16 @@ describe("prepareHandshake", () => {
     expect(validation.ok).toBe(true);
     expect(validation.status).toBe(101);
     expect(validation.failures).toEqual([]);
-    expect(validation.checks.map((c) => c.id)).toEqual(["method", "http-version", "host", "upgrade", "connection", "key", "version", "origin"]);
+    expect(validation.checks.map((c) => c.id)).toEqual([
+      "method",
+      "http-version",
+      "host",
+      "upgrade",
+      "connection",
+      "key",
+      "version",
+      "origin",
+    ]);
     expect(validation.checks.every((c) => c.ok)).toBe(true);
   });
 
@@ -196,7 +222,11 @@ describe("prepareHandshake", () => {
     expect(hs.responseCheck.ok).toBe(false);
     expect(hs.responseCheck.failures.map((f) => f.reason)).toEqual(["accept-mismatch"]);
     const view = describeStep(4, hs);
-    expect(view.acceptCheck).toMatchObject({ matches: false, sent: "AAAAAAAAAAAAAAAAAAAAAAAAAAA=", computed: "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=" });
+    expect(view.acceptCheck).toMatchObject({
+      matches: false,
+      sent: "AAAAAAAAAAAAAAAAAAAAAAAAAAA=",
+      computed: "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=",
+    });
     expect(view.acceptCheck?.text).toMatch(/^Mismatch/);
   });
 
@@ -217,7 +247,10 @@ describe("prepareHandshake", () => {
     expect(hs.validation.ok).toBe(false);
     expect(hs.validation.status).toBe(400);
     expect(hs.validation.failures.map((f) => f.reason)).toEqual(["upgrade-missing"]);
-    expect(hs.validation.checks.find((c) => c.id === "upgrade")).toMatchObject({ ok: false, reasons: ["upgrade-missing"] });
+    expect(hs.validation.checks.find((c) => c.id === "upgrade")).toMatchObject({
+      ok: false,
+      reasons: ["upgrade-missing"],
+    });
     const view = describeStep(2, hs);
     expect(view.headers.request.map((h) => h.toLowerCase())).not.toContain("upgrade");
     expect(view.paragraphs.join(" ")).toMatch(/400 Bad Request: upgrade-missing/);
@@ -235,7 +268,10 @@ describe("prepareHandshake", () => {
     expect(hs.source).toBe("live");
     expect(hs.acceptMatches).toBe(true);
     expect(hs.validation.ok).toBe(true);
-    for (const [text, lines] of [[hs.request, hs.requestLines], [hs.response, hs.responseLines]] as const) {
+    for (const [text, lines] of [
+      [hs.request, hs.requestLines],
+      [hs.response, hs.responseLines],
+    ] as const) {
       expect(lines.map((l) => text.slice(l.offset, l.offset + l.length)).join("")).toBe(text);
       expect(lines.at(-1)!.kind).toBe("end");
     }
@@ -244,7 +280,12 @@ describe("prepareHandshake", () => {
 
 describe("step views", () => {
   it("list only headers that really exist in the request and response, on the lines that hold them", async () => {
-    const broken = await prepareHandshake(handshakeExample.request.replace("Origin: http://example.com\r\n", "").replace("Connection: Upgrade\r\n", ""), handshakeExample.response.replace("Sec-WebSocket-Protocol: chat\r\n", ""), null, "recorded");
+    const broken = await prepareHandshake(
+      handshakeExample.request.replace("Origin: http://example.com\r\n", "").replace("Connection: Upgrade\r\n", ""),
+      handshakeExample.response.replace("Sec-WebSocket-Protocol: chat\r\n", ""),
+      null,
+      "recorded",
+    );
     for (const hs of [await recorded(), await liveLike(), broken]) {
       for (let i = 0; i < STEP_COUNT; i++) {
         const view = describeStep(i, hs);
@@ -252,7 +293,10 @@ describe("step views", () => {
           const lines = message === "request" ? hs.requestLines : hs.responseLines;
           const text = message === "request" ? hs.request : hs.response;
           for (const name of view.headers[message]) {
-            expect(lines.some((l) => l.kind === "field" && l.name === name), `${STEPS[i]!.id}: ${message} has ${name}`).toBe(true);
+            expect(
+              lines.some((l) => l.kind === "field" && l.name === name),
+              `${STEPS[i]!.id}: ${message} has ${name}`,
+            ).toBe(true);
           }
           for (const involved of view.lines.filter((l) => l.message === message)) {
             expect(lines[involved.line], `${STEPS[i]!.id}: line ${involved.line}`).toBeDefined();
@@ -272,27 +316,53 @@ describe("step views", () => {
     const lower = (names: string[]) => names.map((n) => n.toLowerCase());
     expect(describeStep(0, hs).lines).toEqual([]);
     expect(lower(describeStep(1, hs).headers.request)).toEqual([
-      "host", "upgrade", "connection", "sec-websocket-key", "sec-websocket-version", "origin", "sec-websocket-protocol",
+      "host",
+      "upgrade",
+      "connection",
+      "sec-websocket-key",
+      "sec-websocket-version",
+      "origin",
+      "sec-websocket-protocol",
     ]);
     expect(describeStep(1, hs).lines[0]).toMatchObject({ message: "request", line: 0 });
-    expect(lower(describeStep(2, hs).headers.request)).toEqual(["host", "upgrade", "connection", "sec-websocket-key", "sec-websocket-version", "origin"]);
+    expect(lower(describeStep(2, hs).headers.request)).toEqual([
+      "host",
+      "upgrade",
+      "connection",
+      "sec-websocket-key",
+      "sec-websocket-version",
+      "origin",
+    ]);
     expect(lower(describeStep(3, hs).headers.request)).toEqual(["sec-websocket-key"]);
-    expect(lower(describeStep(4, hs).headers.response)).toEqual(["upgrade", "connection", "sec-websocket-accept", "sec-websocket-protocol"]);
-    expect(describeStep(5, hs).lines).toEqual([{ message: "response", line: hs.responseLines.length - 1, label: expect.any(String) }]);
+    expect(lower(describeStep(4, hs).headers.response)).toEqual([
+      "upgrade",
+      "connection",
+      "sec-websocket-accept",
+      "sec-websocket-protocol",
+    ]);
+    expect(describeStep(5, hs).lines).toEqual([
+      { message: "response", line: hs.responseLines.length - 1, label: expect.any(String) },
+    ]);
   });
 
   it("say which request fields are required and which optional, and that cookies ride along", async () => {
     const hs = prepareHandshake(
-      handshakeExample.request.replace("\r\n\r\n", "\r\nSec-WebSocket-Extensions: permessage-deflate\r\nCookie: session=abc\r\n\r\n"),
+      handshakeExample.request.replace(
+        "\r\n\r\n",
+        "\r\nSec-WebSocket-Extensions: permessage-deflate\r\nCookie: session=abc\r\n\r\n",
+      ),
       handshakeExample.response,
       null,
       "recorded",
     );
     const view = describeStep(1, await hs);
     expect(view.paragraphs.join(" ")).toMatch(/extensions are optional offers/);
-    expect(view.paragraphs.join(" ")).toMatch(/Cookie matters: the browser sends the server's cookies with the handshake/);
+    expect(view.paragraphs.join(" ")).toMatch(
+      /Cookie matters: the browser sends the server's cookies with the handshake/,
+    );
     expect(view.paragraphs.join(" ")).not.toMatch(/handshake ignores/);
-    for (const name of ["Sec-WebSocket-Extensions", "Sec-WebSocket-Protocol"]) expect(view.values.find((v) => v.label === name)?.note, name).toMatch(/^Optional: /);
+    for (const name of ["Sec-WebSocket-Extensions", "Sec-WebSocket-Protocol"])
+      expect(view.values.find((v) => v.label === name)?.note, name).toMatch(/^Optional: /);
   });
 
   it("point at the key's and the accept value's exact bytes", async () => {
@@ -309,7 +379,12 @@ describe("step views", () => {
     expect(accept).toContain(hs.acceptComputation!.sha1Hex);
     expect(accept).toContain(hs.accept);
     expect(describeStep(0, hs).values.map((v) => v.value)).toEqual(["127.0.0.1:51234", "127.0.0.1:4321"]);
-    const v6 = await prepareHandshake(hs.request, hs.response, { clientAddress: "::1", clientPort: 5, serverAddress: "::1", serverPort: 6 }, "live");
+    const v6 = await prepareHandshake(
+      hs.request,
+      hs.response,
+      { clientAddress: "::1", clientPort: 5, serverAddress: "::1", serverPort: 6 },
+      "live",
+    );
     expect(describeStep(0, v6).values[0]!.value).toBe("[::1]:5");
     expect(describeStep(0, await recorded()).values).toEqual([]);
   });
@@ -346,7 +421,16 @@ describe("deep links", () => {
   });
 
   it("start at the first step for a hash that is not a step", () => {
-    for (const garbage of ["", "#", "#intro", "#handshake-step=", "#handshake-step=abc", "#handshake-step=2x", "#handshake-step=1e3", "#other-step=3"]) {
+    for (const garbage of [
+      "",
+      "#",
+      "#intro",
+      "#handshake-step=",
+      "#handshake-step=abc",
+      "#handshake-step=2x",
+      "#handshake-step=1e3",
+      "#other-step=3",
+    ]) {
       expect(stepFromHash(garbage), garbage).toBe(0);
       expect(hashNamesStep(garbage), garbage).toBe(false);
     }

@@ -70,10 +70,14 @@ export const handshakeStepperMachine = setup({
   guards: {
     canGoForward: ({ context }) => context.index < STEP_COUNT - 1,
     canGoBack: ({ context }) => context.index > 0,
-    isOtherStep: ({ context, event }) => event.type === "step.goto" && isStepIndex(event.index) && event.index !== context.index,
+    isOtherStep: ({ context, event }) =>
+      event.type === "step.goto" && isStepIndex(event.index) && event.index !== context.index,
   },
   actions: {
-    showRecorded: assign(({ context }, params: { why: string }) => ({ handshake: context.recorded, notice: fallbackNotice(params.why) })),
+    showRecorded: assign(({ context }, params: { why: string }) => ({
+      handshake: context.recorded,
+      notice: fallbackNotice(params.why),
+    })),
   },
 }).createMachine({
   id: "handshakeStepper",
@@ -108,7 +112,10 @@ export const handshakeStepperMachine = setup({
         src: "capture",
         onDone: {
           target: "showing",
-          actions: assign(({ event }) => ({ handshake: event.output, notice: event.output.source === "live" ? LIVE_NOTICE : RECORDED_NOTICE })),
+          actions: assign(({ event }) => ({
+            handshake: event.output,
+            notice: event.output.source === "live" ? LIVE_NOTICE : RECORDED_NOTICE,
+          })),
         },
         onError: {
           target: "showing",
@@ -118,7 +125,10 @@ export const handshakeStepperMachine = setup({
       after: {
         captureTimeout: {
           target: "showing",
-          actions: { type: "showRecorded", params: { why: `the lab did not capture it within ${CAPTURE_TIMEOUT_MS / 1000} seconds` } },
+          actions: {
+            type: "showRecorded",
+            params: { why: `the lab did not capture it within ${CAPTURE_TIMEOUT_MS / 1000} seconds` },
+          },
         },
       },
     },

@@ -9,13 +9,27 @@ import { echoResponse, noContentResponse, postRequest } from "../sim/wire-messag
 import { httpRequestResponseMachine } from "./http-request-response.ts";
 
 /** The page sends a message of `bytes` at `at`; the reader leaves at `leaveAt`, if given. */
-function run(messages: { at: number; bytes: number }[], options: { link?: LinkSettings; keepAliveTimeoutMs?: number; target?: "/echo" | "/messages"; leaveAt?: number; until?: number } = {}) {
+function run(
+  messages: { at: number; bytes: number }[],
+  options: {
+    link?: LinkSettings;
+    keepAliveTimeoutMs?: number;
+    target?: "/echo" | "/messages";
+    leaveAt?: number;
+    until?: number;
+  } = {},
+) {
   const net = new Network(options.link ?? defaultLink);
   const connections = new Connections(net);
   const sizes = messages.map((m) => m.bytes);
   const actor = createActor(httpRequestResponseMachine, {
     clock: net.clock,
-    input: { connections, keepAliveTimeoutMs: options.keepAliveTimeoutMs ?? 5000, messageBytes: (i) => sizes[i - 1] ?? 0, target: options.target },
+    input: {
+      connections,
+      keepAliveTimeoutMs: options.keepAliveTimeoutMs ?? 5000,
+      messageBytes: (i) => sizes[i - 1] ?? 0,
+      target: options.target,
+    },
   });
   connections.attach((e) => actor.send(e));
   actor.start();
@@ -30,30 +44,53 @@ const syns = (messages: TraceMessage[]) => messages.filter((m) => m.label === "S
 
 describe("HTTP request-response (the page's messages as POSTs)", () => {
   it("answers each message with an echo of the same body, one request at a time", () => {
-    const { trace } = run([{ at: 0, bytes: 11 }, { at: 0, bytes: 300 }, { at: 10, bytes: 0 }]);
+    const { trace } = run([
+      { at: 0, bytes: 11 },
+      { at: 0, bytes: 300 },
+      { at: 10, bytes: 0 },
+    ]);
     const exchange = http(trace.messages);
     expect(exchange.map((m) => m.label)).toEqual([
-      "POST /echo (11 B body)", "200 OK (echo, 11 B body)",
-      "POST /echo (300 B body)", "200 OK (echo, 300 B body)",
-      "POST /echo (0 B body)", "200 OK (echo, 0 B body)",
+      "POST /echo (11 B body)",
+      "200 OK (echo, 11 B body)",
+      "POST /echo (300 B body)",
+      "200 OK (echo, 300 B body)",
+      "POST /echo (0 B body)",
+      "200 OK (echo, 0 B body)",
     ]);
     expect(exchange.map((m) => m.bytes - m.headerBytes)).toEqual([11, 11, 300, 300, 0, 0]);
     // No pipelining: each request leaves only when the previous answer is in.
-    for (let i = 2; i < exchange.length; i += 2) expect(exchange[i]!.sentAt).toBeGreaterThanOrEqual(exchange[i - 1]!.arrivesAt!);
+    for (let i = 2; i < exchange.length; i += 2)
+      expect(exchange[i]!.sentAt).toBeGreaterThanOrEqual(exchange[i - 1]!.arrivesAt!);
     expect(totals(trace).requests).toBe(3);
   });
 
   it("opens the connection on first use, not before", () => {
     const { trace } = run([{ at: 700, bytes: 5 }]);
     expect(trace.messages[0]).toMatchObject({ label: "SYN", sentAt: 700, connection: 1 });
-    expect(trace.messages.map((m) => m.label).slice(0, 5)).toEqual(["SYN", "SYN, ACK", "ACK", "POST /echo (5 B body)", "200 OK (echo, 5 B body)"]);
+    expect(trace.messages.map((m) => m.label).slice(0, 5)).toEqual([
+      "SYN",
+      "SYN, ACK",
+      "ACK",
+      "POST /echo (5 B body)",
+      "200 OK (echo, 5 B body)",
+    ]);
   });
 
   it("keeps the connection for messages within the keep-alive timeout, and pays a new handshake after it", () => {
-    const { trace } = run([{ at: 0, bytes: 5 }, { at: 3000, bytes: 5 }, { at: 20_000, bytes: 5 }]);
-    expect(syns(trace.messages).map((m) => [m.connection, m.sentAt])).toEqual([[1, 0], [2, 20_000]]);
+    const { trace } = run([
+      { at: 0, bytes: 5 },
+      { at: 3000, bytes: 5 },
+      { at: 20_000, bytes: 5 },
+    ]);
+    expect(syns(trace.messages).map((m) => [m.connection, m.sentAt])).toEqual([
+      [1, 0],
+      [2, 20_000],
+    ]);
     // The server closes connection 1 one keep-alive timeout after its last answer.
-    const lastAnswer = http(trace.messages).filter((m) => m.from === "server" && m.connection === 1).at(-1)!;
+    const lastAnswer = http(trace.messages)
+      .filter((m) => m.from === "server" && m.connection === 1)
+      .at(-1)!;
     const fin = trace.messages.find((m) => m.label === "FIN, ACK" && m.connection === 1)!;
     expect(fin.from).toBe("server");
     expect(fin.sentAt).toBe(lastAnswer.sentAt + 5000);
@@ -64,9 +101,15 @@ describe("HTTP request-response (the page's messages as POSTs)", () => {
   it("sends a request again on a new connection when the server closes the old one as it leaves", () => {
     // The answer to message 1 leaves the server at 150 ms, so the server closes at 5150 and its FIN lands at 5200;
     // message 2 leaves at 5180 on the dying connection.
-    const { trace } = run([{ at: 0, bytes: 5 }, { at: 5180, bytes: 9 }]);
+    const { trace } = run([
+      { at: 0, bytes: 5 },
+      { at: 5180, bytes: 9 },
+    ]);
     const posts = http(trace.messages).filter((m) => m.label === "POST /echo (9 B body)");
-    expect(posts.map((m) => [m.connection, m.sentAt])).toEqual([[1, 5180], [2, 5300]]);
+    expect(posts.map((m) => [m.connection, m.sentAt])).toEqual([
+      [1, 5180],
+      [2, 5300],
+    ]);
     const answers = http(trace.messages).filter((m) => m.label === "200 OK (echo, 9 B body)");
     expect(answers.map((m) => m.connection)).toEqual([2]);
     expect(trace.notes.some((n) => n.peer === "server" && n.text.includes("not answered"))).toBe(true);
@@ -80,7 +123,13 @@ describe("HTTP request-response (the page's messages as POSTs)", () => {
   });
 
   it("closes its connection when the reader leaves, after the answer in flight", () => {
-    const { actor, trace } = run([{ at: 0, bytes: 5 }, { at: 120, bytes: 5 }], { leaveAt: 130 });
+    const { actor, trace } = run(
+      [
+        { at: 0, bytes: 5 },
+        { at: 120, bytes: 5 },
+      ],
+      { leaveAt: 130 },
+    );
     expect(actor.getSnapshot().value).toMatchObject({ client: "done" });
     expect(http(trace.messages).filter((m) => m.from === "server")).toHaveLength(1);
     expect(trace.messages.find((m) => m.label === "FIN, ACK")!.from).toBe("client");
@@ -96,7 +145,9 @@ describe("HTTP request-response (the page's messages as POSTs)", () => {
     const link: LinkSettings = { ...defaultLink, lossRate: 0.2, jitterMs: 20, seed };
     const messages = [0, 50, 2000, 7000, 7001, 30_000].map((at, i) => ({ at, bytes: 10 + i }));
     const { trace } = run(messages, { link, until: 200_000 });
-    const delivered = http(trace.messages).filter((m) => m.from === "server" && m.arrivesAt !== null).map((m) => m.label);
+    const delivered = http(trace.messages)
+      .filter((m) => m.from === "server" && m.arrivesAt !== null)
+      .map((m) => m.label);
     expect(delivered).toEqual(messages.map((m) => `200 OK (echo, ${m.bytes} B body)`));
   });
 });

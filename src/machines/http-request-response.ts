@@ -40,7 +40,8 @@ interface HttpRequestResponseContext extends Required<HttpRequestResponseInput> 
 
 type HttpRequestResponseEvent = ConnectionEvent | WorldEvent;
 
-const connectionOf = (event: HttpRequestResponseEvent): number | null => ("connection" in event ? event.connection : null);
+const connectionOf = (event: HttpRequestResponseEvent): number | null =>
+  "connection" in event ? event.connection : null;
 
 export const httpRequestResponseMachine = setup({
   types: {
@@ -60,34 +61,68 @@ export const httpRequestResponseMachine = setup({
     onServedConnection: ({ context, event }) => connectionOf(event) === context.serving,
   },
   actions: {
-    queue: assign(({ context, event }) => (event.type === "client.message" ? { written: Math.max(context.written, event.index) } : {})),
+    queue: assign(({ context, event }) =>
+      event.type === "client.message" ? { written: Math.max(context.written, event.index) } : {},
+    ),
     // Remember the id open() gives: the client must tell its own connection's events from a closed one's.
     openConnection: assign(({ context }) => ({ connection: context.connections.open() })),
-    sendRequest: ({ context }) => context.connections.send(context.connection, "client", postRequest(context.target, context.messageBytes(context.answered + 1))),
+    sendRequest: ({ context }) =>
+      context.connections.send(
+        context.connection,
+        "client",
+        postRequest(context.target, context.messageBytes(context.answered + 1)),
+      ),
     countAnswer: assign(({ context }) => ({ answered: context.answered + 1 })),
     forgetConnection: assign({ connection: 0 }),
-    noteRetry: ({ context }) => context.connections.note("client", "note", `the server closed connection ${context.connection} before answering: the browser sends the request again on a new connection`),
+    noteRetry: ({ context }) =>
+      context.connections.note(
+        "client",
+        "note",
+        `the server closed connection ${context.connection} before answering: the browser sends the request again on a new connection`,
+      ),
     markEnded: assign({ ended: true }),
     closeConnection: ({ context }) => context.connections.close(context.connection, "client"),
     respond: ({ context, event }) => {
       if (event.type !== "server.received") return;
       const bodyBytes = event.unit.bytes - event.unit.headerBytes;
-      context.connections.send(event.connection, "server", context.target === "/echo" ? echoResponse(bodyBytes) : noContentResponse());
+      context.connections.send(
+        event.connection,
+        "server",
+        context.target === "/echo" ? echoResponse(bodyBytes) : noContentResponse(),
+      );
     },
     rememberServing: assign(({ event }) => ({ serving: connectionOf(event) ?? 0 })),
     closeIdle: ({ context }) => {
-      context.connections.note("server", "timeout", `connection ${context.serving} idle for ${context.keepAliveTimeoutMs} ms: the server closes it (keep-alive timeout)`);
+      context.connections.note(
+        "server",
+        "timeout",
+        `connection ${context.serving} idle for ${context.keepAliveTimeoutMs} ms: the server closes it (keep-alive timeout)`,
+      );
       context.connections.close(context.serving, "server");
     },
     markClosed: assign(({ context }) => ({ closedUpTo: Math.max(context.closedUpTo, context.serving), serving: 0 })),
     // A real server would answer with a reset; the client is already on its way to a new connection.
-    noteLate: ({ context, event }) => context.connections.note("server", "note", `a request arrives on connection ${connectionOf(event)}, which the server has closed: it is not answered`),
+    noteLate: ({ context, event }) =>
+      context.connections.note(
+        "server",
+        "note",
+        `a request arrives on connection ${connectionOf(event)}, which the server has closed: it is not answered`,
+      ),
     forgetServing: assign({ serving: 0 }),
   },
 }).createMachine({
   id: "httpRequestResponse",
   type: "parallel",
-  context: ({ input }) => ({ ...input, target: input.target ?? "/echo", connection: 0, written: 0, answered: 0, ended: false, serving: 0, closedUpTo: 0 }),
+  context: ({ input }) => ({
+    ...input,
+    target: input.target ?? "/echo",
+    connection: 0,
+    written: 0,
+    answered: 0,
+    ended: false,
+    serving: 0,
+    closedUpTo: 0,
+  }),
   states: {
     client: {
       initial: "idle",

@@ -3,7 +3,8 @@ import { defaultLink, runScenario } from "../scenarios/run-scenario.ts";
 import { totals } from "../sim/trace.ts";
 import type { LinkSettings } from "../sim/trace.ts";
 
-const run = (requests: number, link: Partial<LinkSettings> = {}) => runScenario({ kind: "http10", link: { ...defaultLink, ...link }, requests });
+const run = (requests: number, link: Partial<LinkSettings> = {}) =>
+  runScenario({ kind: "http10", link: { ...defaultLink, ...link }, requests });
 
 describe("HTTP/1.0 exchange", () => {
   it.each([1, 3, 5])("makes a new TCP connection, with its own handshake, for each of %i requests", (n) => {
@@ -15,7 +16,10 @@ describe("HTTP/1.0 exchange", () => {
     expect(totals(trace).requests).toBe(n);
     // Each connection carries exactly one request and one response.
     for (let c = 1; c <= n; c++) {
-      expect(trace.messages.filter((m) => m.connection === c && m.layer === "http").map((m) => m.from)).toEqual(["client", "server"]);
+      expect(trace.messages.filter((m) => m.connection === c && m.layer === "http").map((m) => m.from)).toEqual([
+        "client",
+        "server",
+      ]);
     }
   });
 
@@ -23,7 +27,12 @@ describe("HTTP/1.0 exchange", () => {
     const trace = run(2);
     for (const c of [1, 2]) {
       const close = trace.messages.filter((m) => m.connection === c && m.tcp && !m.tcp.flags.includes("SYN")).slice(1);
-      expect(close.map((m) => `${m.from} ${m.label}`)).toEqual(["server FIN, ACK", "client ACK", "client FIN, ACK", "server ACK"]);
+      expect(close.map((m) => `${m.from} ${m.label}`)).toEqual([
+        "server FIN, ACK",
+        "client ACK",
+        "client FIN, ACK",
+        "server ACK",
+      ]);
     }
   });
 
@@ -31,7 +40,8 @@ describe("HTTP/1.0 exchange", () => {
     const rtt = 2 * defaultLink.oneWayMs;
     const old = run(4);
     const kept = runScenario({ kind: "http11", link: defaultLink, requests: 4 });
-    const lastResponse = (t: typeof old) => Math.max(...t.messages.filter((m) => m.layer === "http" && m.from === "server").map((m) => m.arrivesAt ?? 0));
+    const lastResponse = (t: typeof old) =>
+      Math.max(...t.messages.filter((m) => m.layer === "http" && m.from === "server").map((m) => m.arrivesAt ?? 0));
     expect(lastResponse(old) - lastResponse(kept)).toBe(3 * rtt);
     expect(totals(old).roundTrips).toBe(8);
     expect(totals(kept).roundTrips).toBe(5);

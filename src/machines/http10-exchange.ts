@@ -30,8 +30,11 @@ export const http10ExchangeMachine = setup({
   },
   actions: {
     openConnection: ({ context }) => void context.connections.open(),
-    rememberConnection: assign(({ event }) => (event.type === "client.connected" ? { connection: event.connection } : {})),
-    sendRequest: ({ context }) => context.connections.send(context.connection, "client", pageRequest(context.sent, "HTTP/1.0")),
+    rememberConnection: assign(({ event }) =>
+      event.type === "client.connected" ? { connection: event.connection } : {},
+    ),
+    sendRequest: ({ context }) =>
+      context.connections.send(context.connection, "client", pageRequest(context.sent, "HTTP/1.0")),
     countRequest: assign(({ context }) => ({ sent: context.sent + 1 })),
     respondAndClose: ({ context, event }) => {
       if (event.type !== "server.received") return;

@@ -31,12 +31,16 @@ export const http11ExchangeMachine = setup({
   },
   actions: {
     openConnection: ({ context }) => void context.connections.open(),
-    rememberConnection: assign(({ event }) => (event.type === "client.connected" ? { connection: event.connection } : {})),
-    sendRequest: ({ context }) => context.connections.send(context.connection, "client", pageRequest(context.sent, "HTTP/1.1")),
+    rememberConnection: assign(({ event }) =>
+      event.type === "client.connected" ? { connection: event.connection } : {},
+    ),
+    sendRequest: ({ context }) =>
+      context.connections.send(context.connection, "client", pageRequest(context.sent, "HTTP/1.1")),
     countRequest: assign(({ context }) => ({ sent: context.sent + 1 })),
     closeConnection: ({ context }) => context.connections.close(context.connection, "client"),
     respond: ({ context, event }) => {
-      if (event.type === "server.received") context.connections.send(event.connection, "server", pageResponse(context.answered, "HTTP/1.1"));
+      if (event.type === "server.received")
+        context.connections.send(event.connection, "server", pageResponse(context.answered, "HTTP/1.1"));
     },
     countResponse: assign(({ context }) => ({ answered: context.answered + 1 })),
   },
@@ -55,10 +59,7 @@ export const http11ExchangeMachine = setup({
         requesting: {
           entry: ["sendRequest", "countRequest"],
           on: {
-            "client.received": [
-              { guard: "moreToRequest", target: "requesting", reenter: true },
-              { target: "closing" },
-            ],
+            "client.received": [{ guard: "moreToRequest", target: "requesting", reenter: true }, { target: "closing" }],
           },
         },
         closing: {

@@ -36,7 +36,13 @@ export const labRunMachine = setup({
         src: "runRequest",
         input: ({ context }) => ({ request: context.request! }),
         onDone: { target: "shown", actions: assign({ result: ({ event }) => event.output }) },
-        onError: { target: "failed", actions: assign({ result: null, problem: ({ event }) => (event.error instanceof Error ? event.error.message : String(event.error)) }) },
+        onError: {
+          target: "failed",
+          actions: assign({
+            result: null,
+            problem: ({ event }) => (event.error instanceof Error ? event.error.message : String(event.error)),
+          }),
+        },
       },
     },
     shown: { on: { run: { target: "running", actions: "remember" } } },

@@ -40,14 +40,23 @@ export const longPollingMachine = setup({
   },
   actions: {
     openConnection: ({ context }) => void context.connections.open(),
-    rememberConnection: assign(({ event }) => (event.type === "client.connected" ? { connection: event.connection } : {})),
+    rememberConnection: assign(({ event }) =>
+      event.type === "client.connected" ? { connection: event.connection } : {},
+    ),
     poll: ({ context }) => context.connections.send(context.connection, "client", pollRequest("/poll?wait=1")),
     markEnded: assign({ ended: true }),
     closeConnection: ({ context }) => context.connections.close(context.connection, "client"),
-    collect: assign(({ context, event }) => (event.type === "server.event" ? { pending: [...context.pending, event.eventId] } : {})),
+    collect: assign(({ context, event }) =>
+      event.type === "server.event" ? { pending: [...context.pending, event.eventId] } : {},
+    ),
     answer: ({ context }) => context.connections.send(context.connection, "server", pollResponse(context.pending)),
     clearPending: assign({ pending: [] }),
-    noteTimeout: ({ context }) => context.connections.note("server", "timeout", `nothing happened for ${context.holdTimeoutMs} ms: answering the held poll empty`),
+    noteTimeout: ({ context }) =>
+      context.connections.note(
+        "server",
+        "timeout",
+        `nothing happened for ${context.holdTimeoutMs} ms: answering the held poll empty`,
+      ),
   },
 }).createMachine({
   id: "longPolling",

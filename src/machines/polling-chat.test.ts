@@ -38,14 +38,23 @@ function run({ events = [], messages = [], leaveAt, link = defaultLink, until = 
 }
 
 const http = (messages: TraceMessage[]) => messages.filter((m) => m.layer === "http");
-const polls = (messages: TraceMessage[]) => http(messages).filter((m) => m.connection === 1).map((m) => [m.label, m.sentAt, m.arrivesAt]);
+const polls = (messages: TraceMessage[]) =>
+  http(messages)
+    .filter((m) => m.connection === 1)
+    .map((m) => [m.label, m.sentAt, m.arrivesAt]);
 
 describe("polling chat", () => {
   it("posts the reader's messages on a second connection, answered 204, while the polls go on", () => {
     const { trace } = run({ events: [600], messages: [{ at: 1210, bytes: 11 }] });
     const posts = http(trace.messages).filter((m) => m.connection !== 1);
-    expect(posts.map((m) => [m.connection, m.label])).toEqual([[2, "POST /messages (11 B body)"], [2, "204 No Content"]]);
-    expect(trace.messages.filter((m) => m.label === "SYN").map((m) => [m.connection, m.sentAt])).toEqual([[1, 0], [2, 1210]]);
+    expect(posts.map((m) => [m.connection, m.label])).toEqual([
+      [2, "POST /messages (11 B body)"],
+      [2, "204 No Content"],
+    ]);
+    expect(trace.messages.filter((m) => m.label === "SYN").map((m) => [m.connection, m.sentAt])).toEqual([
+      [1, 0],
+      [2, 1210],
+    ]);
     // The poll in flight at 1210 is not held up by the message.
     const answer = http(trace.messages).find((m) => m.carriesEvents?.includes(1))!;
     expect(answer).toMatchObject({ connection: 1, sentAt: 1250, arrivesAt: 1300 });
@@ -53,21 +62,57 @@ describe("polling chat", () => {
 
   it("polls exactly as short polling does, whatever the reader posts", () => {
     const events = [150, 420, 1333, 2950];
-    const chat = run({ events, messages: [{ at: 100, bytes: 5 }, { at: 1201, bytes: 500 }, { at: 1202, bytes: 0 }, { at: 4000, bytes: 30 }], until: 6000 });
-    const plain = runScenario({ kind: "short-polling", link: defaultLink, serverEvents: events, pollIntervalMs: 1000, durationMs: 7000 });
-    expect(polls(chat.trace.messages)).toEqual(polls(plain.messages).filter(([, sentAt]) => (sentAt as number) <= 6000));
+    const chat = run({
+      events,
+      messages: [
+        { at: 100, bytes: 5 },
+        { at: 1201, bytes: 500 },
+        { at: 1202, bytes: 0 },
+        { at: 4000, bytes: 30 },
+      ],
+      until: 6000,
+    });
+    const plain = runScenario({
+      kind: "short-polling",
+      link: defaultLink,
+      serverEvents: events,
+      pollIntervalMs: 1000,
+      durationMs: 7000,
+    });
+    expect(polls(chat.trace.messages)).toEqual(
+      polls(plain.messages).filter(([, sentAt]) => (sentAt as number) <= 6000),
+    );
     expect(chat.trace.deliveries).toEqual(plain.deliveries);
   });
 
   it("queues messages behind the one in flight on the message connection (no pipelining)", () => {
-    const { trace } = run({ messages: [{ at: 0, bytes: 1 }, { at: 0, bytes: 2 }, { at: 0, bytes: 3 }] });
+    const { trace } = run({
+      messages: [
+        { at: 0, bytes: 1 },
+        { at: 0, bytes: 2 },
+        { at: 0, bytes: 3 },
+      ],
+    });
     const posts = http(trace.messages).filter((m) => m.connection === 2);
-    expect(posts.map((m) => m.label)).toEqual(["POST /messages (1 B body)", "204 No Content", "POST /messages (2 B body)", "204 No Content", "POST /messages (3 B body)", "204 No Content"]);
+    expect(posts.map((m) => m.label)).toEqual([
+      "POST /messages (1 B body)",
+      "204 No Content",
+      "POST /messages (2 B body)",
+      "204 No Content",
+      "POST /messages (3 B body)",
+      "204 No Content",
+    ]);
     for (let i = 2; i < posts.length; i += 2) expect(posts[i]!.sentAt).toBeGreaterThanOrEqual(posts[i - 1]!.arrivesAt!);
   });
 
   it("reopens the message connection after the server closed it for idleness", () => {
-    const { trace } = run({ messages: [{ at: 0, bytes: 4 }, { at: 9000, bytes: 4 }], until: 10_000 });
+    const { trace } = run({
+      messages: [
+        { at: 0, bytes: 4 },
+        { at: 9000, bytes: 4 },
+      ],
+      until: 10_000,
+    });
     const serverFins = trace.messages.filter((m) => m.label === "FIN, ACK" && m.from === "server");
     expect(serverFins.map((m) => m.connection)).toEqual([2]);
     expect(trace.messages.filter((m) => m.label === "SYN").map((m) => m.connection)).toEqual([1, 2, 3]);

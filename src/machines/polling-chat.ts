@@ -61,9 +61,12 @@ export const pollingChatMachine = setup({
     poll: ({ context }) => context.connections.send(context.connection, "client", pollRequest("/poll")),
     markEnded: assign({ ended: true }),
     closeConnection: ({ context }) => context.connections.close(context.connection, "client"),
-    collect: assign(({ context, event }) => (event.type === "server.event" ? { pending: [...context.pending, event.eventId] } : {})),
+    collect: assign(({ context, event }) =>
+      event.type === "server.event" ? { pending: [...context.pending, event.eventId] } : {},
+    ),
     answer: ({ context, event }) => {
-      if (event.type === "server.received") context.connections.send(event.connection, "server", pollResponse(context.pending));
+      if (event.type === "server.received")
+        context.connections.send(event.connection, "server", pollResponse(context.pending));
     },
     clearPending: assign({ pending: [] }),
     toPoster: forwardTo("poster"),
@@ -75,7 +78,12 @@ export const pollingChatMachine = setup({
   invoke: {
     id: "poster",
     src: "poster",
-    input: ({ context }) => ({ connections: context.connections, keepAliveTimeoutMs: context.keepAliveTimeoutMs, messageBytes: context.messageBytes, target: "/messages" as const }),
+    input: ({ context }) => ({
+      connections: context.connections,
+      keepAliveTimeoutMs: context.keepAliveTimeoutMs,
+      messageBytes: context.messageBytes,
+      target: "/messages" as const,
+    }),
   },
   states: {
     poller: {

@@ -85,7 +85,13 @@ describe("presenter machine", () => {
       actor.send({ type: "step.next" });
       moves.push(at());
     }
-    expect(moves).toEqual([[1, 1], [1, 2], [2, 0], [2, 1], [3, 0]]);
+    expect(moves).toEqual([
+      [1, 1],
+      [1, 2],
+      [2, 0],
+      [2, 1],
+      [3, 0],
+    ]);
     actor.send({ type: "step.previous" });
     expect(at()).toEqual([2, 1]);
     actor.send({ type: "step.goto", section: 2 });

@@ -36,7 +36,8 @@ export interface PresenterInput {
   section?: number;
 }
 
-const clamp = (section: number, count: number): number => (Number.isFinite(section) ? Math.max(0, Math.min(Math.trunc(section), count - 1)) : 0);
+const clamp = (section: number, count: number): number =>
+  Number.isFinite(section) ? Math.max(0, Math.min(Math.trunc(section), count - 1)) : 0;
 const partsOf = (context: PresenterContext, section: number): number => context.parts[section] ?? 1;
 
 export const presenterMachine = setup({
@@ -46,7 +47,11 @@ export const presenterMachine = setup({
     input: {} as PresenterInput,
   },
   actions: {
-    enterAt: assign(({ context, event }) => (event.type === "presenter.enter" && event.section !== undefined ? { section: clamp(event.section, context.count), part: 0 } : {})),
+    enterAt: assign(({ context, event }) =>
+      event.type === "presenter.enter" && event.section !== undefined
+        ? { section: clamp(event.section, context.count), part: 0 }
+        : {},
+    ),
     next: assign(({ context }) => {
       if (context.part < partsOf(context, context.section) - 1) return { part: context.part + 1 };
       const section = clamp(context.section + 1, context.count);
@@ -59,8 +64,14 @@ export const presenterMachine = setup({
     }),
     first: assign({ section: 0, part: 0 }),
     last: assign(({ context }) => ({ section: context.count - 1, part: 0 })),
-    goto: assign(({ context, event }) => (event.type === "step.goto" ? { section: clamp(event.section, context.count), part: 0 } : {})),
-    toPart: assign(({ context, event }) => (event.type === "step.part" ? { part: Math.max(0, Math.min(Math.trunc(event.part) || 0, partsOf(context, context.section) - 1)) } : {})),
+    goto: assign(({ context, event }) =>
+      event.type === "step.goto" ? { section: clamp(event.section, context.count), part: 0 } : {},
+    ),
+    toPart: assign(({ context, event }) =>
+      event.type === "step.part"
+        ? { part: Math.max(0, Math.min(Math.trunc(event.part) || 0, partsOf(context, context.section) - 1)) }
+        : {},
+    ),
     measured: assign(({ context, event }) => {
       if (event.type !== "layout.parts") return {};
       const parts = Math.max(1, Math.trunc(event.parts) || 1);

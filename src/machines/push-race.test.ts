@@ -44,8 +44,20 @@ describe("push race machine", () => {
     expect(actor.getSnapshot().value).toBe("running");
     expect([...reporters.keys()].sort()).toEqual(["long-polling", "short-polling", "sse", "websocket"]);
     // Page clock 9_600 + offset 500 = server 10_100: 100 ms after the event happened.
-    reporters.get("websocket")!({ type: "race.arrival", transport: "websocket", eventId: 1, eventAt: 10_000, receivedAt: 9_600 });
-    reporters.get("websocket")!({ type: "race.arrival", transport: "websocket", eventId: 1, eventAt: 10_000, receivedAt: 9_700 });
+    reporters.get("websocket")!({
+      type: "race.arrival",
+      transport: "websocket",
+      eventId: 1,
+      eventAt: 10_000,
+      receivedAt: 9_600,
+    });
+    reporters.get("websocket")!({
+      type: "race.arrival",
+      transport: "websocket",
+      eventId: 1,
+      eventAt: 10_000,
+      receivedAt: 9_700,
+    });
     expect(actor.getSnapshot().context.arrivals.websocket).toEqual([{ eventId: 1, delayMs: 100 }]);
   });
 

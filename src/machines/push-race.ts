@@ -52,7 +52,12 @@ export type PushRaceEvent =
   | { type: "race.transport-done"; transport: Transport }
   | { type: "race.transport-failed"; transport: Transport; reason: string };
 
-const emptyArrivals = (): Record<Transport, Arrival[]> => ({ "short-polling": [], "long-polling": [], sse: [], websocket: [] });
+const emptyArrivals = (): Record<Transport, Arrival[]> => ({
+  "short-polling": [],
+  "long-polling": [],
+  sse: [],
+  websocket: [],
+});
 
 /** How long after the last scheduled event a transport may still be delivering. */
 export const GRACE_MS = 25_000;
@@ -88,7 +93,18 @@ export const pushRaceMachine = setup({
   },
   actions: {
     begin: assign(({ event }) =>
-      event.type === "race.start" ? { settings: event.settings, race: null, offsetMs: 0, arrivals: emptyArrivals(), done: [], failures: {}, results: null, error: null } : {},
+      event.type === "race.start"
+        ? {
+            settings: event.settings,
+            race: null,
+            offsetMs: 0,
+            arrivals: emptyArrivals(),
+            done: [],
+            failures: {},
+            results: null,
+            error: null,
+          }
+        : {},
     ),
     recordArrival: assign(({ context, event }) => {
       if (event.type !== "race.arrival") return {};
@@ -97,12 +113,29 @@ export const pushRaceMachine = setup({
       const delayMs = event.receivedAt + context.offsetMs - event.eventAt;
       return { arrivals: { ...context.arrivals, [event.transport]: [...list, { eventId: event.eventId, delayMs }] } };
     }),
-    markDone: assign(({ context, event }) => (event.type === "race.transport-done" && !context.done.includes(event.transport) ? { done: [...context.done, event.transport] } : {})),
-    markFailed: assign(({ context, event }) => (event.type === "race.transport-failed" ? { failures: { ...context.failures, [event.transport]: event.reason } } : {})),
+    markDone: assign(({ context, event }) =>
+      event.type === "race.transport-done" && !context.done.includes(event.transport)
+        ? { done: [...context.done, event.transport] }
+        : {},
+    ),
+    markFailed: assign(({ context, event }) =>
+      event.type === "race.transport-failed"
+        ? { failures: { ...context.failures, [event.transport]: event.reason } }
+        : {},
+    ),
   },
 }).createMachine({
   id: "pushRace",
-  context: { settings: { events: 6, spacingMs: 1000, pollIntervalMs: 1000, delayMs: 0 }, race: null, offsetMs: 0, arrivals: emptyArrivals(), done: [], failures: {}, results: null, error: null },
+  context: {
+    settings: { events: 6, spacingMs: 1000, pollIntervalMs: 1000, delayMs: 0 },
+    race: null,
+    offsetMs: 0,
+    arrivals: emptyArrivals(),
+    done: [],
+    failures: {},
+    results: null,
+    error: null,
+  },
   initial: "idle",
   states: {
     idle: { on: { "race.start": { target: "preparing", actions: "begin" } } },
@@ -110,20 +143,36 @@ export const pushRaceMachine = setup({
       invoke: {
         src: "prepare",
         input: ({ context }) => context.settings,
-        onDone: { target: "running", actions: assign(({ event }) => ({ race: event.output.race, offsetMs: event.output.offsetMs })) },
-        onError: { target: "failed", actions: assign(({ event }) => ({ error: `The race could not start: ${(event.error as Error).message}` })) },
+        onDone: {
+          target: "running",
+          actions: assign(({ event }) => ({ race: event.output.race, offsetMs: event.output.offsetMs })),
+        },
+        onError: {
+          target: "failed",
+          actions: assign(({ event }) => ({ error: `The race could not start: ${(event.error as Error).message}` })),
+        },
       },
     },
     running: {
       invoke: TRANSPORTS.map((transport) => ({
         id: transport,
         src: "transport" as const,
-        input: ({ context }: { context: PushRaceContext }) => ({ transport, race: context.race!, settings: context.settings }),
+        input: ({ context }: { context: PushRaceContext }) => ({
+          transport,
+          race: context.race!,
+          settings: context.settings,
+        }),
       })),
       on: {
         "race.arrival": { actions: "recordArrival" },
-        "race.transport-done": [{ guard: "allDone", target: "collecting", actions: "markDone" }, { actions: "markDone" }],
-        "race.transport-failed": [{ guard: "allDone", target: "collecting", actions: "markFailed" }, { actions: "markFailed" }],
+        "race.transport-done": [
+          { guard: "allDone", target: "collecting", actions: "markDone" },
+          { actions: "markDone" },
+        ],
+        "race.transport-failed": [
+          { guard: "allDone", target: "collecting", actions: "markFailed" },
+          { actions: "markFailed" },
+        ],
       },
       after: { raceTimeout: { target: "collecting" } },
     },
@@ -132,7 +181,12 @@ export const pushRaceMachine = setup({
         src: "results",
         input: ({ context }) => ({ race: context.race! }),
         onDone: { target: "finished", actions: assign(({ event }) => ({ results: event.output })) },
-        onError: { target: "finished", actions: assign(({ event }) => ({ error: `The lab's byte counts could not be read: ${(event.error as Error).message}` })) },
+        onError: {
+          target: "finished",
+          actions: assign(({ event }) => ({
+            error: `The lab's byte counts could not be read: ${(event.error as Error).message}`,
+          })),
+        },
       },
     },
     finished: { on: { "race.reset": { target: "idle" }, "race.start": { target: "preparing", actions: "begin" } } },

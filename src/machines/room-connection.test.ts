@@ -24,11 +24,15 @@ function fakeSocket() {
     actor,
     commands,
     opened: () => opened,
-    sent: () => commands.filter((c) => c.type === "send").map((c) => JSON.parse((c as { data: string }).data) as Record<string, unknown>),
+    sent: () =>
+      commands
+        .filter((c) => c.type === "send")
+        .map((c) => JSON.parse((c as { data: string }).data) as Record<string, unknown>),
     open: () => emit({ type: "socket.opened", at: 0 }),
     server: (message: ServerMessage) => emit({ type: "socket.message", data: JSON.stringify(message), at: 0 }),
     raw: (data: string) => emit({ type: "socket.message", data, at: 0 }),
-    close: (code: number, reason = "", wasClean = code !== 1006) => emit({ type: "socket.closed", code, reason, wasClean, at: 0 }),
+    close: (code: number, reason = "", wasClean = code !== 1006) =>
+      emit({ type: "socket.closed", code, reason, wasClean, at: 0 }),
   };
 }
 
@@ -39,7 +43,10 @@ const bob: Participant = { id: "s2", nickname: "Bob", role: "student", connected
 function start() {
   const socket = fakeSocket();
   const clock = new SimulatedClock();
-  const actor = createActor(roomConnectionMachine.provide({ actors: { socket: socket.actor } }), { input: { url: "/lab/room", random: () => 0 }, clock });
+  const actor = createActor(roomConnectionMachine.provide({ actors: { socket: socket.actor } }), {
+    input: { url: "/lab/room", random: () => 0 },
+    clock,
+  });
   actor.start();
   const phase = () => phaseOf(actor.getSnapshot());
   const context = () => actor.getSnapshot().context;
@@ -50,7 +57,13 @@ function joinAsAda() {
   const t = start();
   t.actor.send({ type: "room.join", code: "ABC234", nickname: "Ada" });
   t.socket.open();
-  t.socket.server({ type: "joined", you: ada, resume: "resume-1", participants: [teacher, ada], history: [{ id: 1, from: teacher, text: "Welcome", at: 1000 }] });
+  t.socket.server({
+    type: "joined",
+    you: ada,
+    resume: "resume-1",
+    participants: [teacher, ada],
+    history: [{ id: 1, from: teacher, text: "Welcome", at: 1000 }],
+  });
   return t;
 }
 
@@ -64,7 +77,13 @@ describe("room connection machine", () => {
     expect(socket.sent()).toEqual([{ type: "create" }]);
     socket.server({ type: "created", code: "ABC234", teacherKey: "key-1", you: teacher });
     expect(phase()).toBe("in-room");
-    expect(context()).toMatchObject({ role: "teacher", code: "ABC234", teacherKey: "key-1", participants: [teacher], intent: { type: "teach", code: "ABC234", teacherKey: "key-1" } });
+    expect(context()).toMatchObject({
+      role: "teacher",
+      code: "ABC234",
+      teacherKey: "key-1",
+      participants: [teacher],
+      intent: { type: "teach", code: "ABC234", teacherKey: "key-1" },
+    });
   });
 
   it("joins as a student with history, then follows presence, messages and stats", () => {
@@ -75,8 +94,20 @@ describe("room connection machine", () => {
     expect(context().messages.map((m) => m.text)).toEqual(["Welcome"]);
     socket.server({ type: "presence", change: "joined", participant: bob });
     socket.server({ type: "presence", change: "away", participant: { ...bob, connected: false } });
-    socket.server({ type: "message", id: 2, from: { id: "s2", nickname: "Bob", role: "student" }, text: "<b>hi</b>", at: 2000 });
-    socket.server({ type: "message", id: 2, from: { id: "s2", nickname: "Bob", role: "student" }, text: "<b>hi</b>", at: 2000 });
+    socket.server({
+      type: "message",
+      id: 2,
+      from: { id: "s2", nickname: "Bob", role: "student" },
+      text: "<b>hi</b>",
+      at: 2000,
+    });
+    socket.server({
+      type: "message",
+      id: 2,
+      from: { id: "s2", nickname: "Bob", role: "student" },
+      text: "<b>hi</b>",
+      at: 2000,
+    });
     socket.server({ type: "stats", messages: 2, framesIn: 3, framesOut: 7, bytesIn: 90, bytesOut: 300 });
     socket.raw("not json");
     expect(context().participants).toEqual([teacher, ada, { ...bob, connected: false }]);
@@ -127,7 +158,13 @@ describe("room connection machine", () => {
     expect(socket.opened()).toBe(2);
     socket.open();
     expect(socket.sent().at(-1)).toEqual({ type: "join", code: "ABC234", nickname: "Ada", resume: "resume-1" });
-    socket.server({ type: "joined", you: ada, resume: "resume-2", participants: [teacher, ada], history: [{ id: 1, from: teacher, text: "Welcome", at: 1000 }] });
+    socket.server({
+      type: "joined",
+      you: ada,
+      resume: "resume-2",
+      participants: [teacher, ada],
+      history: [{ id: 1, from: teacher, text: "Welcome", at: 1000 }],
+    });
     expect(phase()).toBe("in-room");
     expect(context()).toMatchObject({ attempt: 0, resume: "resume-2" });
     expect(context().messages).toHaveLength(1);
@@ -139,7 +176,11 @@ describe("room connection machine", () => {
     socket.open();
     socket.server({ type: "created", code: "ABC234", teacherKey: "key-1", you: teacher });
     socket.close(1001, "Server restarting");
-    expect(actor.getSnapshot().context.outageCause).toEqual({ code: 1001, reason: "Server restarting", wasClean: true });
+    expect(actor.getSnapshot().context.outageCause).toEqual({
+      code: 1001,
+      reason: "Server restarting",
+      wasClean: true,
+    });
     clock.increment(250);
     socket.open();
     expect(socket.sent().at(-1)).toEqual({ type: "teach", code: "ABC234", teacherKey: "key-1" });

@@ -17,7 +17,17 @@
 // the lab's traffic figures, and what this page itself sent and received.
 import { assign, fromCallback, sendTo, setup, type ActorRefFrom, type SnapshotFrom } from "xstate";
 import type { EchoEvent, SocketCommand } from "./echo-connection.ts";
-import { applyPresence, parseServerMessage, type BarredParticipant, type ClientMessage, type ErrorCode, type Participant, type Role, type RoomMessage, type ServerMessage } from "../protocol/room-protocol.ts";
+import {
+  applyPresence,
+  parseServerMessage,
+  type BarredParticipant,
+  type ClientMessage,
+  type ErrorCode,
+  type Participant,
+  type Role,
+  type RoomMessage,
+  type ServerMessage,
+} from "../protocol/room-protocol.ts";
 import { utf8ByteLength } from "../protocol/utf8-length.ts";
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffSettings } from "../protocol/reconnect-backoff.ts";
 import { roomEnding } from "../protocol/room-close-policy.ts";
@@ -25,7 +35,10 @@ import { roomEnding } from "../protocol/room-close-policy.ts";
 export type TeacherRequest = Extract<ClientMessage, { type: "remove" | "readmit" | "lock" | "close-room" | "follow" }>;
 
 /** What to say right after the socket opens. */
-export type Intent = { type: "create" } | { type: "teach"; code: string; teacherKey: string } | { type: "join"; code: string; nickname: string; resume?: string };
+export type Intent =
+  | { type: "create" }
+  | { type: "teach"; code: string; teacherKey: string }
+  | { type: "join"; code: string; nickname: string; resume?: string };
 
 export interface RoomStats {
   messages: number;
@@ -180,7 +193,12 @@ export function applyServerMessage(context: RoomContext, message: ServerMessage,
         resume: message.resume,
         participants: message.participants,
         ...withMessages(context, message.history),
-        intent: role === "teacher" ? context.intent : code ? { type: "join", code, nickname: message.you.nickname, resume: message.resume } : context.intent,
+        intent:
+          role === "teacher"
+            ? context.intent
+            : code
+              ? { type: "join", code, nickname: message.you.nickname, resume: message.resume }
+              : context.intent,
         welcomed: true,
         greeted: true,
         attempt: 0,
@@ -193,7 +211,15 @@ export function applyServerMessage(context: RoomContext, message: ServerMessage,
     case "room-state":
       return { roomState: { locked: message.locked, barred: message.barred } };
     case "poll":
-      return { poll: { id: message.id, lesson: message.lesson, card: message.card, question: message.question, open: message.open } };
+      return {
+        poll: {
+          id: message.id,
+          lesson: message.lesson,
+          card: message.card,
+          question: message.question,
+          open: message.open,
+        },
+      };
     case "tally":
       return {}; // shown by the prediction card in the lesson, not on the join page
     case "message":
@@ -201,27 +227,51 @@ export function applyServerMessage(context: RoomContext, message: ServerMessage,
     case "follow":
       return { follow: { lesson: message.lesson, hash: message.hash, at: message.at } };
     case "stats":
-      return { stats: { messages: message.messages, framesIn: message.framesIn, framesOut: message.framesOut, bytesIn: message.bytesIn, bytesOut: message.bytesOut } };
+      return {
+        stats: {
+          messages: message.messages,
+          framesIn: message.framesIn,
+          framesOut: message.framesOut,
+          bytesIn: message.bytesIn,
+          bytesOut: message.bytesOut,
+        },
+      };
     case "room-closed":
       return { roomClosedReason: message.reason };
     case "error":
-      return { refusal: { code: message.code, message: message.message, during: context.greeted ? "room" : "greeting", at } };
+      return {
+        refusal: { code: message.code, message: message.message, during: context.greeted ? "room" : "greeting", at },
+      };
   }
 }
 
 function received(context: RoomContext, data: string | Uint8Array): Pick<RoomContext, "traffic"> {
   const bytes = typeof data === "string" ? utf8ByteLength(data) : data.byteLength;
-  return { traffic: { ...context.traffic, received: context.traffic.received + 1, receivedBytes: context.traffic.receivedBytes + bytes } };
+  return {
+    traffic: {
+      ...context.traffic,
+      received: context.traffic.received + 1,
+      receivedBytes: context.traffic.receivedBytes + bytes,
+    },
+  };
 }
 
 function sent(context: RoomContext, message: ClientMessage): Pick<RoomContext, "traffic"> {
-  return { traffic: { ...context.traffic, sent: context.traffic.sent + 1, sentBytes: context.traffic.sentBytes + utf8ByteLength(JSON.stringify(message)) } };
+  return {
+    traffic: {
+      ...context.traffic,
+      sent: context.traffic.sent + 1,
+      sentBytes: context.traffic.sentBytes + utf8ByteLength(JSON.stringify(message)),
+    },
+  };
 }
 
 function greetingFor(intent: Intent | null): ClientMessage {
   if (!intent || intent.type === "create") return { type: "create" };
   if (intent.type === "teach") return { type: "teach", code: intent.code, teacherKey: intent.teacherKey };
-  return intent.resume ? { type: "join", code: intent.code, nickname: intent.nickname, resume: intent.resume } : { type: "join", code: intent.code, nickname: intent.nickname };
+  return intent.resume
+    ? { type: "join", code: intent.code, nickname: intent.nickname, resume: intent.resume }
+    : { type: "join", code: intent.code, nickname: intent.nickname };
 }
 
 const sendCommand = (message: ClientMessage): SocketCommand => ({ type: "send", data: JSON.stringify(message) });
@@ -264,25 +314,58 @@ export const roomConnectionMachine = setup({
   states: {
     idle: {
       on: {
-        "room.create": { target: "session", actions: assign(({ context }) => ({ ...fresh(context), intent: { type: "create" } as Intent })) },
-        "room.join": { target: "session", actions: assign(({ context, event }) => ({ ...fresh(context), intent: (event.resume ? { type: "join", code: event.code, nickname: event.nickname, resume: event.resume } : { type: "join", code: event.code, nickname: event.nickname }) as Intent })) },
+        "room.create": {
+          target: "session",
+          actions: assign(({ context }) => ({ ...fresh(context), intent: { type: "create" } as Intent })),
+        },
+        "room.join": {
+          target: "session",
+          actions: assign(({ context, event }) => ({
+            ...fresh(context),
+            intent: (event.resume
+              ? { type: "join", code: event.code, nickname: event.nickname, resume: event.resume }
+              : { type: "join", code: event.code, nickname: event.nickname }) as Intent,
+          })),
+        },
         "room.resume": {
           target: "session",
-          actions: assign(({ context, event }) => ({ ...fresh(context), intent: event.intent, welcomed: true, role: event.intent.type === "join" ? "student" : "teacher", code: event.intent.type === "create" ? null : event.intent.code })),
+          actions: assign(({ context, event }) => ({
+            ...fresh(context),
+            intent: event.intent,
+            welcomed: true,
+            role: event.intent.type === "join" ? "student" : "teacher",
+            code: event.intent.type === "create" ? null : event.intent.code,
+          })),
         },
       },
     },
     session: {
-      entry: assign({ lastClose: null, roomClosedReason: null, leaving: false, end: null, refusal: null, greeted: false }),
+      entry: assign({
+        lastClose: null,
+        roomClosedReason: null,
+        leaving: false,
+        end: null,
+        refusal: null,
+        greeted: false,
+      }),
       invoke: { id: "socket", src: "socket", input: ({ context }) => ({ url: context.url }) },
       initial: "connecting",
       on: {
         "socket.closed": {
           target: "afterClose",
-          actions: assign({ lastClose: ({ event }) => ({ code: (event as SocketClosed).code, reason: (event as SocketClosed).reason, wasClean: (event as SocketClosed).wasClean }) }),
+          actions: assign({
+            lastClose: ({ event }) => ({
+              code: (event as SocketClosed).code,
+              reason: (event as SocketClosed).reason,
+              wasClean: (event as SocketClosed).wasClean,
+            }),
+          }),
         },
         "room.leave": {
-          actions: [assign({ leaving: true }), sendTo("socket", { type: "close", code: 1000, reason: "Left the room" } satisfies SocketCommand)],
+          actions: [
+            assign({ leaving: true }),
+            sendTo("socket", { type: "close", code: 1000, reason: "Left the room" } satisfies SocketCommand),
+          ],
         },
       },
       states: {
@@ -328,13 +411,19 @@ export const roomConnectionMachine = setup({
             },
             "room.say": {
               actions: [
-                assign(({ context, event }) => ({ ...sent(context, { type: "say", text: event.text }), refusal: null })),
+                assign(({ context, event }) => ({
+                  ...sent(context, { type: "say", text: event.text }),
+                  refusal: null,
+                })),
                 sendTo("socket", ({ event }) => sendCommand({ type: "say", text: event.text })),
               ],
             },
             "room.request": {
               guard: "isTeacher",
-              actions: [assign(({ context, event }) => sent(context, event.message)), sendTo("socket", ({ event }) => sendCommand(event.message))],
+              actions: [
+                assign(({ context, event }) => sent(context, event.message)),
+                sendTo("socket", ({ event }) => sendCommand(event.message)),
+              ],
             },
           },
         },
@@ -343,14 +432,36 @@ export const roomConnectionMachine = setup({
     afterClose: {
       always: [
         { guard: "leaving", target: "idle", actions: assign(({ context }) => ({ ...fresh(context) })) },
-        { guard: "roomClosed", target: "ended", actions: assign({ end: ({ context }) => ({ kind: "room-closed", reason: context.roomClosedReason ?? "" }) as EndReason }) },
-        { guard: "refusedComeback", target: "ended", actions: assign({ end: ({ context }) => ({ kind: "refused", refusal: context.refusal! }) as EndReason }) },
+        {
+          guard: "roomClosed",
+          target: "ended",
+          actions: assign({
+            end: ({ context }) => ({ kind: "room-closed", reason: context.roomClosedReason ?? "" }) as EndReason,
+          }),
+        },
+        {
+          guard: "refusedComeback",
+          target: "ended",
+          actions: assign({ end: ({ context }) => ({ kind: "refused", refusal: context.refusal! }) as EndReason }),
+        },
         // A first try the lab refused: back to the forms, which show why.
-        { guard: "refusedAtGreeting", target: "idle", actions: assign(({ context }) => ({ ...fresh(context), refusal: context.refusal })) },
+        {
+          guard: "refusedAtGreeting",
+          target: "idle",
+          actions: assign(({ context }) => ({ ...fresh(context), refusal: context.refusal })),
+        },
         {
           guard: "finalClose",
           target: "ended",
-          actions: assign({ end: ({ context }) => ({ kind: "closed", code: context.lastClose!.code, reason: context.lastClose!.reason, wasClean: context.lastClose!.wasClean }) as EndReason }),
+          actions: assign({
+            end: ({ context }) =>
+              ({
+                kind: "closed",
+                code: context.lastClose!.code,
+                reason: context.lastClose!.reason,
+                wasClean: context.lastClose!.wasClean,
+              }) as EndReason,
+          }),
         },
         {
           guard: "canRetry",
@@ -364,7 +475,13 @@ export const roomConnectionMachine = setup({
         {
           target: "ended",
           actions: assign({
-            end: ({ context }) => ({ kind: "gave-up", attempts: context.attempt, code: context.lastClose?.code ?? 1006, reason: context.lastClose?.reason ?? "" }) as EndReason,
+            end: ({ context }) =>
+              ({
+                kind: "gave-up",
+                attempts: context.attempt,
+                code: context.lastClose?.code ?? 1006,
+                reason: context.lastClose?.reason ?? "",
+              }) as EndReason,
           }),
         },
       ],
@@ -378,13 +495,34 @@ export const roomConnectionMachine = setup({
     },
     ended: {
       on: {
-        "room.create": { target: "session", actions: assign(({ context }) => ({ ...fresh(context), intent: { type: "create" } as Intent })) },
-        "room.join": { target: "session", actions: assign(({ context, event }) => ({ ...fresh(context), intent: (event.resume ? { type: "join", code: event.code, nickname: event.nickname, resume: event.resume } : { type: "join", code: event.code, nickname: event.nickname }) as Intent })) },
+        "room.create": {
+          target: "session",
+          actions: assign(({ context }) => ({ ...fresh(context), intent: { type: "create" } as Intent })),
+        },
+        "room.join": {
+          target: "session",
+          actions: assign(({ context, event }) => ({
+            ...fresh(context),
+            intent: (event.resume
+              ? { type: "join", code: event.code, nickname: event.nickname, resume: event.resume }
+              : { type: "join", code: event.code, nickname: event.nickname }) as Intent,
+          })),
+        },
         // Come back as the same person (same key or resume token), after a 1013 or giving up.
-        "room.retry": { guard: ({ context }) => context.intent !== null && context.intent.type !== "create", target: "session", actions: assign({ attempt: 0 }) },
+        "room.retry": {
+          guard: ({ context }) => context.intent !== null && context.intent.type !== "create",
+          target: "session",
+          actions: assign({ attempt: 0 }),
+        },
         "room.resume": {
           target: "session",
-          actions: assign(({ context, event }) => ({ ...fresh(context), intent: event.intent, welcomed: true, role: event.intent.type === "join" ? "student" : "teacher", code: event.intent.type === "create" ? null : event.intent.code })),
+          actions: assign(({ context, event }) => ({
+            ...fresh(context),
+            intent: event.intent,
+            welcomed: true,
+            role: event.intent.type === "join" ? "student" : "teacher",
+            code: event.intent.type === "create" ? null : event.intent.code,
+          })),
         },
         "room.leave": { target: "idle", actions: assign(({ context }) => fresh(context)) },
       },
@@ -400,7 +538,8 @@ export type RoomPhase = "idle" | "connecting" | "in-room" | "closed";
 /** The coarse state the element exposes as data-state. */
 export function phaseOf(snapshot: Pick<RoomSnapshot, "matches">): RoomPhase {
   if (snapshot.matches({ session: "inRoom" })) return "in-room";
-  if (snapshot.matches("session") || snapshot.matches("reconnecting") || snapshot.matches("afterClose")) return "connecting";
+  if (snapshot.matches("session") || snapshot.matches("reconnecting") || snapshot.matches("afterClose"))
+    return "connecting";
   if (snapshot.matches("ended")) return "closed";
   return "idle";
 }

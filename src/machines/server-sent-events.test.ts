@@ -6,8 +6,18 @@ import type { LinkSettings } from "../sim/trace.ts";
 
 describe("server-sent events", () => {
   it.each([10, 50, 300])("delivers each event one one-way trip after it happens (one way %i ms)", (oneWayMs) => {
-    const trace = runScenario({ kind: "sse", link: { ...defaultLink, oneWayMs }, serverEvents: [1000, 1001, 2500, 6000], durationMs: 7000 });
-    expect(trace.deliveries.map((d) => d.deliveredAt! - d.occurredAt)).toEqual([oneWayMs, oneWayMs, oneWayMs, oneWayMs]);
+    const trace = runScenario({
+      kind: "sse",
+      link: { ...defaultLink, oneWayMs },
+      serverEvents: [1000, 1001, 2500, 6000],
+      durationMs: 7000,
+    });
+    expect(trace.deliveries.map((d) => d.deliveredAt! - d.occurredAt)).toEqual([
+      oneWayMs,
+      oneWayMs,
+      oneWayMs,
+      oneWayMs,
+    ]);
   });
 
   it("makes one request and answers with one text/event-stream response, then event blocks", () => {

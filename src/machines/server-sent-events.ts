@@ -34,18 +34,23 @@ export const serverSentEventsMachine = setup({
   },
   actions: {
     openConnection: ({ context }) => void context.connections.open(),
-    rememberConnection: assign(({ event }) => (event.type === "client.connected" ? { connection: event.connection } : {})),
+    rememberConnection: assign(({ event }) =>
+      event.type === "client.connected" ? { connection: event.connection } : {},
+    ),
     subscribe: ({ context }) => context.connections.send(context.connection, "client", sseRequest()),
     markEnded: assign({ ended: true }),
     closeConnection: ({ context }) => context.connections.close(context.connection, "client"),
-    collect: assign(({ context, event }) => (event.type === "server.event" ? { pending: [...context.pending, event.eventId] } : {})),
+    collect: assign(({ context, event }) =>
+      event.type === "server.event" ? { pending: [...context.pending, event.eventId] } : {},
+    ),
     startStream: ({ context }) => {
       context.connections.send(context.connection, "server", sseResponseHead());
       for (const id of context.pending) context.connections.send(context.connection, "server", sseEventBlock([id]));
     },
     clearPending: assign({ pending: [] }),
     push: ({ context, event }) => {
-      if (event.type === "server.event") context.connections.send(context.connection, "server", sseEventBlock([event.eventId]));
+      if (event.type === "server.event")
+        context.connections.send(context.connection, "server", sseEventBlock([event.eventId]));
     },
   },
 }).createMachine({

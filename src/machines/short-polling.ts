@@ -39,13 +39,18 @@ export const shortPollingMachine = setup({
   },
   actions: {
     openConnection: ({ context }) => void context.connections.open(),
-    rememberConnection: assign(({ event }) => (event.type === "client.connected" ? { connection: event.connection } : {})),
+    rememberConnection: assign(({ event }) =>
+      event.type === "client.connected" ? { connection: event.connection } : {},
+    ),
     poll: ({ context }) => context.connections.send(context.connection, "client", pollRequest("/poll")),
     markEnded: assign({ ended: true }),
     closeConnection: ({ context }) => context.connections.close(context.connection, "client"),
-    collect: assign(({ context, event }) => (event.type === "server.event" ? { pending: [...context.pending, event.eventId] } : {})),
+    collect: assign(({ context, event }) =>
+      event.type === "server.event" ? { pending: [...context.pending, event.eventId] } : {},
+    ),
     answer: ({ context, event }) => {
-      if (event.type === "server.received") context.connections.send(event.connection, "server", pollResponse(context.pending));
+      if (event.type === "server.received")
+        context.connections.send(event.connection, "server", pollResponse(context.pending));
     },
     clearPending: assign({ pending: [] }),
   },

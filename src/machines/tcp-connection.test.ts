@@ -11,7 +11,8 @@ const run = (link: Partial<LinkSettings> = {}, dataSegments = 4, dropSegment: nu
   runScenario({ kind: "tcp", link: { ...defaultLink, ...link }, dataSegments, dropSegment });
 
 /** The byte ranges the server handed to its application, in the order it did. */
-const handedOver = (trace: Trace) => trace.notes.filter((n) => n.kind === "delivered" && n.byteRange).map((n) => n.byteRange!);
+const handedOver = (trace: Trace) =>
+  trace.notes.filter((n) => n.kind === "delivered" && n.byteRange).map((n) => n.byteRange!);
 
 function expectInOrderAndComplete(trace: Trace, segments: number) {
   const ranges = handedOver(trace);
@@ -57,14 +58,22 @@ describe("TCP connection", () => {
     expect(again.arrivesAt).not.toBeNull();
     // The timer restarts when the first ACK arrives (RFC 6298 §5.3) at 200 ms; the RTO is 1 s.
     expect(again.sentAt).toBe(1200);
-    expect(handedOver(trace)).toEqual([{ first: 1, last: 536 }, { first: 537, last: 2144 }]);
+    expect(handedOver(trace)).toEqual([
+      { first: 1, last: 536 },
+      { first: 537, last: 2144 },
+    ]);
     expectInOrderAndComplete(trace, 4);
     expect(trace.notes.some((n) => n.peer === "server" && n.text.includes("buffered"))).toBe(true);
   });
 
   it("closes with FIN and ACK each way", () => {
     const tail = run().messages.slice(-4);
-    expect(tail.map((m) => `${m.from} ${m.tcp!.flags.join(",")}`)).toEqual(["client FIN,ACK", "server ACK", "server FIN,ACK", "client ACK"]);
+    expect(tail.map((m) => `${m.from} ${m.tcp!.flags.join(",")}`)).toEqual([
+      "client FIN,ACK",
+      "server ACK",
+      "server FIN,ACK",
+      "client ACK",
+    ]);
     expect(tail[1]!.tcp!.ack).toBe((tail[0]!.tcp!.seq + 1) >>> 0);
     expect(tail[3]!.tcp!.ack).toBe((tail[2]!.tcp!.seq + 1) >>> 0);
   });
@@ -75,20 +84,31 @@ describe("TCP connection", () => {
     expectInOrderAndComplete(trace, 4);
   });
 
-  it.each(Array.from({ length: 20 }, (_, i) => i + 1))("completes over a lossy, jittery link, all bytes in order (seed %i)", (seed) => {
-    const net = new Network({ ...defaultLink, lossRate: 0.25, jitterMs: 30, seed });
-    const wire = new SegmentWire(net);
-    const actor = createActor(tcpConnectionMachine, { clock: net.clock, input: { wire, dataSegments: 6, dropSegment: 2, rtoMs: net.rto } });
-    wire.attach((e) => actor.send(e));
-    actor.start();
-    net.clock.run(600_000);
-    expect(actor.getSnapshot().value).toEqual({ client: "timeWait", server: "closed" });
-    expectInOrderAndComplete(net.trace("tcp", "", 0), 6);
-  });
+  it.each(Array.from({ length: 20 }, (_, i) => i + 1))(
+    "completes over a lossy, jittery link, all bytes in order (seed %i)",
+    (seed) => {
+      const net = new Network({ ...defaultLink, lossRate: 0.25, jitterMs: 30, seed });
+      const wire = new SegmentWire(net);
+      const actor = createActor(tcpConnectionMachine, {
+        clock: net.clock,
+        input: { wire, dataSegments: 6, dropSegment: 2, rtoMs: net.rto },
+      });
+      wire.attach((e) => actor.send(e));
+      actor.start();
+      net.clock.run(600_000);
+      expect(actor.getSnapshot().value).toEqual({ client: "timeWait", server: "closed" });
+      expectInOrderAndComplete(net.trace("tcp", "", 0), 6);
+    },
+  );
 
   it("survives the loss of the handshake's segments", () => {
     // The first SYN and the first SYN-ACK of some seed are lost: find one and check the recovery.
-    const trace = [...Array(200).keys()].map((seed) => run({ lossRate: 0.5, seed })).find((t) => t.messages[0]!.arrivesAt === null && t.messages.some((m) => m.label === "SYN, ACK" && m.arrivesAt === null))!;
+    const trace = [...Array(200).keys()]
+      .map((seed) => run({ lossRate: 0.5, seed }))
+      .find(
+        (t) =>
+          t.messages[0]!.arrivesAt === null && t.messages.some((m) => m.label === "SYN, ACK" && m.arrivesAt === null),
+      )!;
     expect(trace).toBeDefined();
     expect(trace.messages.filter((m) => m.label === "SYN" && m.retransmission).length).toBeGreaterThan(0);
     expectInOrderAndComplete(trace, 4);
@@ -106,7 +126,12 @@ describe("receiveSegment", () => {
     state = receiveSegment(state, data(11));
     expect(state).toMatchObject({ rcvNxt: 1, outOfOrder: [{ seq: 11 }, { seq: 21 }] });
     const filled = receiveSegment(state, data(1));
-    expect(filled).toMatchObject({ verdict: "in-order", rcvNxt: 31, outOfOrder: [], delivered: [{ first: 1, last: 30 }] });
+    expect(filled).toMatchObject({
+      verdict: "in-order",
+      rcvNxt: 31,
+      outOfOrder: [],
+      delivered: [{ first: 1, last: 30 }],
+    });
     expect(receiveSegment(filled, data(11))).toMatchObject({ verdict: "duplicate", rcvNxt: 31, delivered: [] });
   });
 

@@ -59,7 +59,8 @@ const has = (s: Segment, flag: string): boolean => s.flags.includes(flag);
 
 export function receiveSegment(state: Pick<TcpContext, "rcvNxt" | "outOfOrder">, segment: Segment): Reception {
   if (seqLength(segment) === 0) return { ...state, delivered: [], finReached: false, verdict: "control" };
-  if (segment.seq + seqLength(segment) <= state.rcvNxt) return { ...state, delivered: [], finReached: false, verdict: "duplicate" };
+  if (segment.seq + seqLength(segment) <= state.rcvNxt)
+    return { ...state, delivered: [], finReached: false, verdict: "duplicate" };
   if (segment.seq > state.rcvNxt) {
     const known = state.outOfOrder.some((s) => s.seq === segment.seq);
     const outOfOrder = known ? state.outOfOrder : [...state.outOfOrder, segment].sort((a, b) => a.seq - b.seq);
@@ -96,11 +97,22 @@ function acknowledgeSegment(context: TcpContext, segment: Segment): void {
   const r = receiveSegment(context, segment);
   const { wire } = context;
   if (r.verdict === "out-of-order") {
-    wire.note("server", "note", `bytes from ${segment.seq} arrived before byte ${context.rcvNxt}: buffered, not handed over across the gap`);
+    wire.note(
+      "server",
+      "note",
+      `bytes from ${segment.seq} arrived before byte ${context.rcvNxt}: buffered, not handed over across the gap`,
+    );
   } else if (r.verdict === "duplicate") {
-    wire.note("server", "note", segment.len > 0 ? `bytes ${segment.seq}–${segment.seq + segment.len - 1} arrived again: already had them` : "FIN arrived again: our ACK was lost");
+    wire.note(
+      "server",
+      "note",
+      segment.len > 0
+        ? `bytes ${segment.seq}–${segment.seq + segment.len - 1} arrived again: already had them`
+        : "FIN arrived again: our ACK was lost",
+    );
   }
-  for (const d of r.delivered) wire.note("server", "delivered", `bytes ${d.first}–${d.last} handed to the application`, { byteRange: { ...d } });
+  for (const d of r.delivered)
+    wire.note("server", "delivered", `bytes ${d.first}–${d.last} handed to the application`, { byteRange: { ...d } });
   if (r.finReached) wire.note("server", "state", "CLOSE-WAIT: FIN received, end of stream handed to the application");
   // Once the client's FIN is in, the server's own FIN (seq 1) has been or is about to be sent, so later ACKs come after it.
   const seq = context.rcvNxt > dataEnd(context) ? 2 : 1;
@@ -125,11 +137,13 @@ export const tcpConnectionMachine = setup({
     isSyn: ({ event }) => has(event.segment, "SYN") && !has(event.segment, "ACK"),
     isSynAck: ({ event }) => has(event.segment, "SYN") && has(event.segment, "ACK"),
     /** The handshake's ACK, or any later segment: each carries ACK of our SYN. */
-    completesHandshake: ({ event }) => has(event.segment, "ACK") && !has(event.segment, "SYN") && event.segment.ack >= 1,
+    completesHandshake: ({ event }) =>
+      has(event.segment, "ACK") && !has(event.segment, "SYN") && event.segment.ack >= 1,
     advancesAck: ({ context, event }) => has(event.segment, "ACK") && event.segment.ack > context.sndUna,
     acksAllData: ({ context, event }) => has(event.segment, "ACK") && event.segment.ack >= dataEnd(context),
     acksClientFin: ({ context, event }) => has(event.segment, "ACK") && event.segment.ack >= dataEnd(context) + 1,
-    completesHandshakeWithData: ({ event }) => has(event.segment, "ACK") && !has(event.segment, "SYN") && seqLength(event.segment) > 0,
+    completesHandshakeWithData: ({ event }) =>
+      has(event.segment, "ACK") && !has(event.segment, "SYN") && seqLength(event.segment) > 0,
     isFin: ({ event }) => has(event.segment, "FIN"),
     carriesSequence: ({ event }) => seqLength(event.segment) > 0,
     reachesFin: ({ context, event }) => receiveSegment(context, event.segment).finReached,
@@ -137,12 +151,24 @@ export const tcpConnectionMachine = setup({
   },
   actions: {
     sendSyn: ({ context }) =>
-      context.wire.send("client", { flags: ["SYN"], seq: 0, ack: 0, len: 0 }, { label: "SYN", opensRoundTrip: true, retransmission: context.clientRetries > 0 }),
+      context.wire.send(
+        "client",
+        { flags: ["SYN"], seq: 0, ack: 0, len: 0 },
+        { label: "SYN", opensRoundTrip: true, retransmission: context.clientRetries > 0 },
+      ),
     noteClientTimeout: ({ context }) =>
-      context.wire.note("client", "timeout", `no ACK within ${backedOff(context.rtoMs, context.clientRetries)} ms: the retransmission timer expired`),
+      context.wire.note(
+        "client",
+        "timeout",
+        `no ACK within ${backedOff(context.rtoMs, context.clientRetries)} ms: the retransmission timer expired`,
+      ),
     countClientTimeout: assign(({ context }) => ({ clientRetries: context.clientRetries + 1 })),
     noteServerTimeout: ({ context }) =>
-      context.wire.note("server", "timeout", `no ACK of its FIN within ${backedOff(context.rtoMs, context.serverRetries)} ms: the retransmission timer expired`),
+      context.wire.note(
+        "server",
+        "timeout",
+        `no ACK of its FIN within ${backedOff(context.rtoMs, context.serverRetries)} ms: the retransmission timer expired`,
+      ),
     countServerTimeout: assign(({ context }) => ({ serverRetries: context.serverRetries + 1 })),
     ackHandshake: ({ context }) => {
       context.wire.send("client", { flags: ["ACK"], seq: 1, ack: 1, len: 0 }, { label: "ACK" });
@@ -152,24 +178,42 @@ export const tcpConnectionMachine = setup({
     sendAllData: ({ context }) => {
       for (let i = 0; i < context.dataSegments; i++) {
         const { first, last } = range(i);
-        context.wire.send("client", { flags: ["PSH", "ACK"], seq: first, ack: 1, len: SEGMENT_BYTES }, { label: `bytes ${first}–${last}`, forceLoss: i === context.dropSegment });
+        context.wire.send(
+          "client",
+          { flags: ["PSH", "ACK"], seq: first, ack: 1, len: SEGMENT_BYTES },
+          { label: `bytes ${first}–${last}`, forceLoss: i === context.dropSegment },
+        );
       }
     },
     /** RFC 6298 §5.4: on expiry, retransmit the earliest segment not yet acknowledged. */
     retransmitOldest: ({ context }) => {
       const i = Math.floor((context.sndUna - 1) / SEGMENT_BYTES);
       const { first, last } = range(i);
-      context.wire.send("client", { flags: ["PSH", "ACK"], seq: first, ack: 1, len: SEGMENT_BYTES }, { label: `bytes ${first}–${last}`, retransmission: true });
+      context.wire.send(
+        "client",
+        { flags: ["PSH", "ACK"], seq: first, ack: 1, len: SEGMENT_BYTES },
+        { label: `bytes ${first}–${last}`, retransmission: true },
+      );
     },
     recordAck: assign(({ event }) => ({ sndUna: event.segment.ack, clientRetries: 0 })),
     sendClientFin: ({ context }) => {
-      if (context.clientRetries === 0) context.wire.note("client", "state", "FIN-WAIT-1: all data acknowledged, closing");
-      context.wire.send("client", { flags: ["FIN", "ACK"], seq: dataEnd(context), ack: 1, len: 0 }, { label: "FIN, ACK", retransmission: context.clientRetries > 0 });
+      if (context.clientRetries === 0)
+        context.wire.note("client", "state", "FIN-WAIT-1: all data acknowledged, closing");
+      context.wire.send(
+        "client",
+        { flags: ["FIN", "ACK"], seq: dataEnd(context), ack: 1, len: 0 },
+        { label: "FIN, ACK", retransmission: context.clientRetries > 0 },
+      );
     },
-    ackServerFin: ({ context }) => context.wire.send("client", { flags: ["ACK"], seq: dataEnd(context) + 1, ack: 2, len: 0 }, { label: "ACK" }),
+    ackServerFin: ({ context }) =>
+      context.wire.send("client", { flags: ["ACK"], seq: dataEnd(context) + 1, ack: 2, len: 0 }, { label: "ACK" }),
     noteTimeWait: ({ context }) => context.wire.note("client", "state", "TIME-WAIT: both directions closed"),
     sendSynAck: ({ context }, params: { again: boolean }) =>
-      context.wire.send("server", { flags: ["SYN", "ACK"], seq: 0, ack: 1, len: 0 }, { label: "SYN, ACK", retransmission: params.again }),
+      context.wire.send(
+        "server",
+        { flags: ["SYN", "ACK"], seq: 0, ack: 1, len: 0 },
+        { label: "SYN, ACK", retransmission: params.again },
+      ),
     /** Report and acknowledge a segment; the ACK always names the next byte wanted, so after a gap it repeats (a duplicate ACK). */
     acknowledge: ({ context, event }) => acknowledgeSegment(context, event.segment),
     storeReception: assign(({ context, event }) => {
@@ -177,7 +221,11 @@ export const tcpConnectionMachine = setup({
       return { rcvNxt: r.rcvNxt, outOfOrder: r.outOfOrder };
     }),
     sendServerFin: ({ context }) =>
-      context.wire.send("server", { flags: ["FIN", "ACK"], seq: 1, ack: context.rcvNxt, len: 0 }, { label: "FIN, ACK", retransmission: context.serverRetries > 0 }),
+      context.wire.send(
+        "server",
+        { flags: ["FIN", "ACK"], seq: 1, ack: context.rcvNxt, len: 0 },
+        { label: "FIN, ACK", retransmission: context.serverRetries > 0 },
+      ),
     serverClosed: ({ context }) => context.wire.note("server", "state", "CLOSED"),
   },
 }).createMachine({
@@ -194,15 +242,29 @@ export const tcpConnectionMachine = setup({
       states: {
         synSent: {
           entry: "sendSyn",
-          after: { clientTimeout: { target: "synSent", reenter: true, actions: ["noteClientTimeout", "countClientTimeout"] } },
-          on: { "client.segment": { guard: "isSynAck", target: "established", actions: ["establishClient", "ackHandshake"] } },
+          after: {
+            clientTimeout: { target: "synSent", reenter: true, actions: ["noteClientTimeout", "countClientTimeout"] },
+          },
+          on: {
+            "client.segment": {
+              guard: "isSynAck",
+              target: "established",
+              actions: ["establishClient", "ackHandshake"],
+            },
+          },
         },
         established: {
           entry: "sendAllData",
           initial: "awaitingAck",
           states: {
             awaitingAck: {
-              after: { clientTimeout: { target: "awaitingAck", reenter: true, actions: ["noteClientTimeout", "countClientTimeout", "retransmitOldest"] } },
+              after: {
+                clientTimeout: {
+                  target: "awaitingAck",
+                  reenter: true,
+                  actions: ["noteClientTimeout", "countClientTimeout", "retransmitOldest"],
+                },
+              },
               on: {
                 "client.segment": [
                   { guard: "acksAllData", target: "#tcp.client.finWait1", actions: "recordAck" },
@@ -215,7 +277,9 @@ export const tcpConnectionMachine = setup({
         },
         finWait1: {
           entry: "sendClientFin",
-          after: { clientTimeout: { target: "finWait1", reenter: true, actions: ["noteClientTimeout", "countClientTimeout"] } },
+          after: {
+            clientTimeout: { target: "finWait1", reenter: true, actions: ["noteClientTimeout", "countClientTimeout"] },
+          },
           on: {
             "client.segment": [
               // The server's FIN also acknowledges ours, even if its separate ACK was lost.
@@ -238,7 +302,13 @@ export const tcpConnectionMachine = setup({
       initial: "listen",
       states: {
         listen: {
-          on: { "server.segment": { guard: "isSyn", target: "synReceived", actions: { type: "sendSynAck", params: { again: false } } } },
+          on: {
+            "server.segment": {
+              guard: "isSyn",
+              target: "synReceived",
+              actions: { type: "sendSynAck", params: { again: false } },
+            },
+          },
         },
         synReceived: {
           on: {
@@ -246,7 +316,11 @@ export const tcpConnectionMachine = setup({
               // The client sent SYN again: our SYN-ACK was lost.
               { guard: "isSyn", actions: { type: "sendSynAck", params: { again: true } } },
               // A pure ACK needs no answer; the first data segment (whose ACK flag completes the handshake if the pure ACK was lost) does.
-              { guard: "completesHandshakeWithData", target: "established", actions: ["acknowledge", "storeReception"] },
+              {
+                guard: "completesHandshakeWithData",
+                target: "established",
+                actions: ["acknowledge", "storeReception"],
+              },
               { guard: "completesHandshake", target: "established" },
             ],
           },
@@ -261,7 +335,9 @@ export const tcpConnectionMachine = setup({
         },
         lastAck: {
           entry: "sendServerFin",
-          after: { serverTimeout: { target: "lastAck", reenter: true, actions: ["noteServerTimeout", "countServerTimeout"] } },
+          after: {
+            serverTimeout: { target: "lastAck", reenter: true, actions: ["noteServerTimeout", "countServerTimeout"] },
+          },
           on: {
             "server.segment": [
               { guard: "acksServerFin", target: "closed" },

@@ -133,13 +133,17 @@ export const timelinePlayerMachine = setup({
     isStepwise: ({ context }) => context.stepwise,
   },
   actions: {
-    advance: assign(({ context }) => ({ time: Math.min(context.time + virtualMsPerTick(context.speed), context.duration) })),
+    advance: assign(({ context }) => ({
+      time: Math.min(context.time + virtualMsPerTick(context.speed), context.duration),
+    })),
     toNextMoment: assign(({ context }) => ({ time: nextMoment(context.moments, context.time) ?? context.duration })),
     toPreviousMoment: assign(({ context }) => ({ time: previousMoment(context.moments, context.time) ?? 0 })),
     toFirst: assign({ time: 0 }),
     toLast: assign(({ context }) => ({ time: context.moments.at(-1) ?? 0 })),
     rewind: assign({ time: 0 }),
-    seek: assign(({ context, event }) => (event.type === "seek" ? { time: clampTime(event.time, context.duration) } : {})),
+    seek: assign(({ context, event }) =>
+      event.type === "seek" ? { time: clampTime(event.time, context.duration) } : {},
+    ),
     setSpeed: assign(({ event }) => (event.type === "speed.set" && isSpeed(event.speed) ? { speed: event.speed } : {})),
     setMotion: assign(({ event }) => (event.type === "motion.set" ? { stepwise: event.stepwise } : {})),
     load: assign(({ context, event }) => {

@@ -32,8 +32,12 @@ interface WebSocketSessionContext extends WebSocketSessionInput {
 /** What the page sends as message `index`; the server echoes the same text. */
 export const clientMessageText = (index: number): string => `hello ${index}`;
 
-const frameArrived = (opcode: number) => ({ event }: { event: ConnectionEvent | WorldEvent }) =>
-  (event.type === "client.received" || event.type === "server.received") && event.unit.kind === "frame" && event.unit.opcode === opcode;
+const frameArrived =
+  (opcode: number) =>
+  ({ event }: { event: ConnectionEvent | WorldEvent }) =>
+    (event.type === "client.received" || event.type === "server.received") &&
+    event.unit.kind === "frame" &&
+    event.unit.opcode === opcode;
 
 /** Close code 1000, normal closure (RFC 6455 §7.4.1), in a close frame's body. */
 const NORMAL_CLOSURE = encodeClosePayload(1000);
@@ -56,37 +60,84 @@ export const websocketSessionMachine = setup({
   },
   actions: {
     openConnection: ({ context }) => void context.connections.open(),
-    rememberConnection: assign(({ event }) => (event.type === "client.connected" ? { connection: event.connection } : {})),
+    rememberConnection: assign(({ event }) =>
+      event.type === "client.connected" ? { connection: event.connection } : {},
+    ),
     sendUpgrade: ({ context }) => context.connections.send(context.connection, "client", upgradeRequest()),
     markEnded: assign({ ended: true }),
-    queueMessage: assign(({ context, event }) => (event.type === "client.message" ? { pendingMessages: [...context.pendingMessages, event.index] } : {})),
+    queueMessage: assign(({ context, event }) =>
+      event.type === "client.message" ? { pendingMessages: [...context.pendingMessages, event.index] } : {},
+    ),
     sendQueuedMessages: ({ context }) => {
-      for (const index of context.pendingMessages) context.connections.send(context.connection, "client", wsFrame("client", OPCODE.text, clientMessageText(index)));
+      for (const index of context.pendingMessages)
+        context.connections.send(
+          context.connection,
+          "client",
+          wsFrame("client", OPCODE.text, clientMessageText(index)),
+        );
     },
     clearQueuedMessages: assign({ pendingMessages: [] }),
     sendMessage: ({ context, event }) => {
-      if (event.type === "client.message") context.connections.send(context.connection, "client", wsFrame("client", OPCODE.text, clientMessageText(event.index)));
+      if (event.type === "client.message")
+        context.connections.send(
+          context.connection,
+          "client",
+          wsFrame("client", OPCODE.text, clientMessageText(event.index)),
+        );
     },
-    answerPing: ({ context }) => context.connections.send(context.connection, "client", wsFrame("client", OPCODE.pong, new Uint8Array(0), { label: "pong" })),
-    clientClose: ({ context }) => context.connections.send(context.connection, "client", wsFrame("client", OPCODE.close, NORMAL_CLOSURE, { label: "close frame 1000" })),
-    collect: assign(({ context, event }) => (event.type === "server.event" ? { pendingEvents: [...context.pendingEvents, event.eventId] } : {})),
+    answerPing: ({ context }) =>
+      context.connections.send(
+        context.connection,
+        "client",
+        wsFrame("client", OPCODE.pong, new Uint8Array(0), { label: "pong" }),
+      ),
+    clientClose: ({ context }) =>
+      context.connections.send(
+        context.connection,
+        "client",
+        wsFrame("client", OPCODE.close, NORMAL_CLOSURE, { label: "close frame 1000" }),
+      ),
+    collect: assign(({ context, event }) =>
+      event.type === "server.event" ? { pendingEvents: [...context.pendingEvents, event.eventId] } : {},
+    ),
     accept: ({ context }) => {
       context.connections.send(context.connection, "server", switchingProtocols());
-      for (const id of context.pendingEvents) context.connections.send(context.connection, "server", wsFrame("server", OPCODE.text, eventPayload(id), { label: `text frame: event ${id}`, carriesEvents: [id] }));
+      for (const id of context.pendingEvents)
+        context.connections.send(
+          context.connection,
+          "server",
+          wsFrame("server", OPCODE.text, eventPayload(id), { label: `text frame: event ${id}`, carriesEvents: [id] }),
+        );
     },
     clearPendingEvents: assign({ pendingEvents: [] }),
     push: ({ context, event }) => {
       if (event.type === "server.event") {
-        context.connections.send(context.connection, "server", wsFrame("server", OPCODE.text, eventPayload(event.eventId), { label: `text frame: event ${event.eventId}`, carriesEvents: [event.eventId] }));
+        context.connections.send(
+          context.connection,
+          "server",
+          wsFrame("server", OPCODE.text, eventPayload(event.eventId), {
+            label: `text frame: event ${event.eventId}`,
+            carriesEvents: [event.eventId],
+          }),
+        );
       }
     },
     echo: ({ context, event }) => {
       if (event.type !== "server.received") return;
       context.connections.send(context.connection, "server", wsFrame("server", OPCODE.text, event.unit.text ?? ""));
     },
-    ping: ({ context }) => context.connections.send(context.connection, "server", wsFrame("server", OPCODE.ping, new Uint8Array(0), { label: "ping" })),
+    ping: ({ context }) =>
+      context.connections.send(
+        context.connection,
+        "server",
+        wsFrame("server", OPCODE.ping, new Uint8Array(0), { label: "ping" }),
+      ),
     serverClose: ({ context }) => {
-      context.connections.send(context.connection, "server", wsFrame("server", OPCODE.close, NORMAL_CLOSURE, { label: "close frame 1000" }));
+      context.connections.send(
+        context.connection,
+        "server",
+        wsFrame("server", OPCODE.close, NORMAL_CLOSURE, { label: "close frame 1000" }),
+      );
       // The server closes TCP first, so that it, not the client, holds TIME-WAIT (RFC 6455 §7.1.1).
       context.connections.close(context.connection, "server");
     },

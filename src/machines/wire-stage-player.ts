@@ -69,14 +69,21 @@ export const wireStagePlayerMachine = setup({
   actions: {
     followLive: assign(({ context, event }) => {
       if (event.type !== "clock.tick") return {};
-      return { liveTime: Math.max(context.liveTime, finite(event.liveTime, 0)), time: advanceLive(context, event.liveTime, event.elapsedMs, event.busy) };
+      return {
+        liveTime: Math.max(context.liveTime, finite(event.liveTime, 0)),
+        time: advanceLive(context, event.liveTime, event.elapsedMs, event.busy),
+      };
     }),
-    recordLiveEdge: assign(({ context, event }) => (event.type === "clock.tick" ? { liveTime: Math.max(context.liveTime, finite(event.liveTime, 0)) } : {})),
+    recordLiveEdge: assign(({ context, event }) =>
+      event.type === "clock.tick" ? { liveTime: Math.max(context.liveTime, finite(event.liveTime, 0)) } : {},
+    ),
     moveTo: assign(({ context, event }) => {
       if (event.type !== "step.to" && event.type !== "seek") return {};
       return { time: Math.min(Math.max(0, finite(event.time, context.time)), context.liveTime) };
     }),
-    setSpeed: assign(({ event }) => (event.type === "speed.set" && isStageSpeed(event.speed) ? { speed: event.speed } : {})),
+    setSpeed: assign(({ event }) =>
+      event.type === "speed.set" && isStageSpeed(event.speed) ? { speed: event.speed } : {},
+    ),
     setMotion: assign(({ event }) => (event.type === "motion.set" ? { stepwise: event.stepwise } : {})),
     restart: assign({ time: 0, liveTime: 0 }),
     openRecording: assign(({ event }) => {
@@ -87,7 +94,12 @@ export const wireStagePlayerMachine = setup({
   },
 }).createMachine({
   id: "wireStagePlayer",
-  context: ({ input }) => ({ time: 0, liveTime: 0, speed: isStageSpeed(input?.speed) ? input.speed : 0.25, stepwise: input?.stepwise ?? false }),
+  context: ({ input }) => ({
+    time: 0,
+    liveTime: 0,
+    speed: isStageSpeed(input?.speed) ? input.speed : 0.25,
+    stepwise: input?.stepwise ?? false,
+  }),
   initial: "live",
   on: {
     // Looking closely stops following the conversation.

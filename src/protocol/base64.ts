@@ -6,7 +6,8 @@ const CHARS_AT_ONCE = 8192;
 
 export function bytesToBase64(bytes: Uint8Array): string {
   let binary = "";
-  for (let i = 0; i < bytes.length; i += CHARS_AT_ONCE) binary += String.fromCharCode(...bytes.subarray(i, i + CHARS_AT_ONCE));
+  for (let i = 0; i < bytes.length; i += CHARS_AT_ONCE)
+    binary += String.fromCharCode(...bytes.subarray(i, i + CHARS_AT_ONCE));
   return btoa(binary);
 }
 

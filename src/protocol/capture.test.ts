@@ -23,18 +23,53 @@ const limits = { captureBytes: 1 << 20, eventsPerSecond: 500, monitorBufferBytes
 const tuple = { clientAddress: "127.0.0.1", clientPort: 50000, serverAddress: "127.0.0.1", serverPort: 4321 };
 
 function session(): TapEvent[] {
-  const fragmented = concatBytes([frame({ opcode: 1, fin: false, payload: ascii("Hel") }), frame({ opcode: 0, fin: true, payload: ascii("lo") })]);
+  const fragmented = concatBytes([
+    frame({ opcode: 1, fin: false, payload: ascii("Hel") }),
+    frame({ opcode: 0, fin: true, payload: ascii("lo") }),
+  ]);
   return [
     { type: "hello", v: 1, token: "t".repeat(22), limits },
     { type: "open", t: 1000, specimen: 1, path: "/lab/echo", tuple },
     { type: "request", t: 1000.5, specimen: 1, offset: 0, data: b64(request) },
     { type: "response", t: 1001, specimen: 1, offset: 0, data: b64(response) },
     // The client's masked "Hello" arrives split across two reads.
-    { type: "chunk", t: 1010, specimen: 1, dir: "in", offset: request.length, length: 4, data: b64(maskedHello.subarray(0, 4)) },
-    { type: "chunk", t: 1011, specimen: 1, dir: "in", offset: request.length + 4, length: maskedHello.length - 4, data: b64(maskedHello.subarray(4)) },
-    { type: "chunk", t: 1012, specimen: 1, dir: "out", offset: response.length, length: hello.length, data: b64(hello) },
+    {
+      type: "chunk",
+      t: 1010,
+      specimen: 1,
+      dir: "in",
+      offset: request.length,
+      length: 4,
+      data: b64(maskedHello.subarray(0, 4)),
+    },
+    {
+      type: "chunk",
+      t: 1011,
+      specimen: 1,
+      dir: "in",
+      offset: request.length + 4,
+      length: maskedHello.length - 4,
+      data: b64(maskedHello.subarray(4)),
+    },
+    {
+      type: "chunk",
+      t: 1012,
+      specimen: 1,
+      dir: "out",
+      offset: response.length,
+      length: hello.length,
+      data: b64(hello),
+    },
     // A fragmented message in one write.
-    { type: "chunk", t: 1020, specimen: 1, dir: "out", offset: response.length + hello.length, length: fragmented.length, data: b64(fragmented) },
+    {
+      type: "chunk",
+      t: 1020,
+      specimen: 1,
+      dir: "out",
+      offset: response.length + hello.length,
+      length: fragmented.length,
+      data: b64(fragmented),
+    },
   ];
 }
 
@@ -96,7 +131,15 @@ describe("capture view", () => {
 
   it("reports a protocol error and stops decoding that direction", () => {
     const events = session().slice(0, 4);
-    events.push({ type: "chunk", t: 1010, specimen: 1, dir: "in", offset: request.length, length: hello.length, data: b64(hello) });
+    events.push({
+      type: "chunk",
+      t: 1010,
+      specimen: 1,
+      dir: "in",
+      offset: request.length,
+      length: hello.length,
+      data: b64(hello),
+    });
     const view = buildCaptureView(events);
     expect(view.errors).toHaveLength(1);
     expect(view.errors[0]!.error.reason).toBe("client-frame-not-masked");
@@ -104,7 +147,15 @@ describe("capture view", () => {
 
   it("notes truncated captures and dropped events", () => {
     const events = session().slice(0, 4);
-    events.push({ type: "chunk", t: 1010, specimen: 1, dir: "in", offset: request.length, length: 70000, truncated: true });
+    events.push({
+      type: "chunk",
+      t: 1010,
+      specimen: 1,
+      dir: "in",
+      offset: request.length,
+      length: 70000,
+      truncated: true,
+    });
     events.push({ type: "dropped", t: 1011, events: 3, bytes: 900 });
     const view = buildCaptureView(events);
     expect(view.chunks[0]!.bytes).toBeNull();
@@ -115,24 +166,52 @@ describe("capture view", () => {
 describe("tap event parsing", () => {
   it("rejects malformed or hostile events with a reason", () => {
     expect(toTapEvent(null)).toMatchObject({ ok: false });
-    expect(toTapEvent({ type: "chunk", t: 1, specimen: 1, dir: "sideways", offset: 0, length: 1 })).toMatchObject({ ok: false });
-    expect(toTapEvent({ type: "request", t: 1, specimen: 1, offset: 0, data: "<script>" })).toMatchObject({ ok: false });
-    expect(toTapEvent({ type: "chunk", t: 1, specimen: 1, dir: "in", offset: 0, length: 1 })).toMatchObject({ ok: false, error: expect.stringMatching(/truncated/) });
-    expect(toTapEvent({ type: "nonsense" })).toMatchObject({ ok: false, error: expect.stringMatching(/unknown event type/) });
+    expect(toTapEvent({ type: "chunk", t: 1, specimen: 1, dir: "sideways", offset: 0, length: 1 })).toMatchObject({
+      ok: false,
+    });
+    expect(toTapEvent({ type: "request", t: 1, specimen: 1, offset: 0, data: "<script>" })).toMatchObject({
+      ok: false,
+    });
+    expect(toTapEvent({ type: "chunk", t: 1, specimen: 1, dir: "in", offset: 0, length: 1 })).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/truncated/),
+    });
+    expect(toTapEvent({ type: "nonsense" })).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/unknown event type/),
+    });
   });
 });
 
 describe("a refused handshake", () => {
   it("keeps the refusal's body as text and decodes no frames from it", () => {
-    const head = ascii("HTTP/1.1 403 Forbidden\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: 33\r\nConnection: close\r\n\r\n");
+    const head = ascii(
+      "HTTP/1.1 403 Forbidden\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: 33\r\nConnection: close\r\n\r\n",
+    );
     // A body whose first byte would read as a frame header with RSV1 set ("P" is 0x50).
     const body = new TextEncoder().encode("Pages from elsewhere: refused ✗\n");
     const view = buildCaptureView([
       { type: "open", t: 1, specimen: 1, path: "/lab/echo", tuple },
       { type: "request", t: 1, specimen: 1, offset: 0, data: b64(request) },
       { type: "response", t: 2, specimen: 1, offset: 0, data: b64(head) },
-      { type: "chunk", t: 2, specimen: 1, dir: "out", offset: head.length, length: 20, data: b64(body.subarray(0, 20)) },
-      { type: "chunk", t: 3, specimen: 1, dir: "out", offset: head.length + 20, length: body.length - 20, data: b64(body.subarray(20)) },
+      {
+        type: "chunk",
+        t: 2,
+        specimen: 1,
+        dir: "out",
+        offset: head.length,
+        length: 20,
+        data: b64(body.subarray(0, 20)),
+      },
+      {
+        type: "chunk",
+        t: 3,
+        specimen: 1,
+        dir: "out",
+        offset: head.length + 20,
+        length: body.length - 20,
+        data: b64(body.subarray(20)),
+      },
     ]);
     expect(view.refusalBody).toBe("Pages from elsewhere: refused ✗\n");
     expect(view.frames).toEqual([]);

@@ -112,7 +112,22 @@ function latin1(bytes: Uint8Array): string {
 }
 
 function emptyView(limits: TapLimits | null): CaptureView {
-  return { limits, specimen: null, path: null, tuple: null, openedAt: null, request: null, response: null, chunks: [], frames: [], messages: [], close: null, errors: [], notes: [], refusalBody: null };
+  return {
+    limits,
+    specimen: null,
+    path: null,
+    tuple: null,
+    openedAt: null,
+    request: null,
+    response: null,
+    chunks: [],
+    frames: [],
+    messages: [],
+    close: null,
+    errors: [],
+    notes: [],
+    refusalBody: null,
+  };
 }
 
 /** A tap event with its position in the capture (the `event` index that views keep). */
@@ -132,7 +147,10 @@ class SpecimenView {
     in: new FrameDecoder({ direction: frameDirection.in }),
     out: new FrameDecoder({ direction: frameDirection.out }),
   };
-  readonly #assemblers: Record<Direction, MessageAssembler> = { in: new MessageAssembler(), out: new MessageAssembler() };
+  readonly #assemblers: Record<Direction, MessageAssembler> = {
+    in: new MessageAssembler(),
+    out: new MessageAssembler(),
+  };
   readonly #stopped: Record<Direction, boolean> = { in: false, out: false };
   readonly #bodyText = new TextDecoder();
 
@@ -144,7 +162,10 @@ class SpecimenView {
   apply(e: TapEvent, index: number): void {
     const view = this.view;
     if (e.type === "dropped") {
-      view.notes.push({ t: e.t, text: `The monitor fell behind: ${e.events} events (${e.bytes} bytes) were left out of this capture.` });
+      view.notes.push({
+        t: e.t,
+        text: `The monitor fell behind: ${e.events} events (${e.bytes} bytes) were left out of this capture.`,
+      });
       return;
     }
     if (e.type === "error") {
@@ -184,13 +205,17 @@ class SpecimenView {
     const bytes = e.data === undefined ? null : base64ToBytes(e.data);
     view.chunks.push({ dir: e.dir, t: e.t, offset: e.offset, length: e.length, bytes, event: index });
     if (view.response !== null && !view.response.text.startsWith("HTTP/1.1 101 ")) {
-      if (e.dir === "out" && bytes !== null) view.refusalBody = (view.refusalBody ?? "") + this.#bodyText.decode(bytes, { stream: true });
+      if (e.dir === "out" && bytes !== null)
+        view.refusalBody = (view.refusalBody ?? "") + this.#bodyText.decode(bytes, { stream: true });
       return;
     }
     if (this.#stopped[e.dir]) return;
     if (bytes === null) {
       this.#stopped[e.dir] = true;
-      view.notes.push({ t: e.t, text: `The capture limit was reached: later ${e.dir === "in" ? "client" : "server"} bytes were counted but not kept, so their frames are not shown.` });
+      view.notes.push({
+        t: e.t,
+        text: `The capture limit was reached: later ${e.dir === "in" ? "client" : "server"} bytes were counted but not kept, so their frames are not shown.`,
+      });
       return;
     }
     for (const decoded of this.#decoders[e.dir].push(bytes)) {
@@ -204,10 +229,27 @@ class SpecimenView {
       const start = base + decoded.start;
       const end = base + decoded.end;
       const assembled = this.#assemblers[e.dir].push({ frame: decoded.frame, start, end });
-      view.frames.push({ dir: e.dir, t: e.t, start, end, frame: decoded.frame, close: assembled.kind === "control" ? assembled.close : null, event: index });
+      view.frames.push({
+        dir: e.dir,
+        t: e.t,
+        start,
+        end,
+        frame: decoded.frame,
+        close: assembled.kind === "control" ? assembled.close : null,
+        event: index,
+      });
       if (assembled.kind === "message") {
         const m = assembled.message;
-        view.messages.push({ dir: e.dir, t: e.t, type: m.type, text: m.text, data: m.data, frames: m.frames, start: m.start, end: m.end });
+        view.messages.push({
+          dir: e.dir,
+          t: e.t,
+          type: m.type,
+          text: m.text,
+          data: m.data,
+          frames: m.frames,
+          start: m.start,
+          end: m.end,
+        });
       } else if (assembled.kind === "error") {
         view.errors.push({ dir: e.dir, error: assembled.error });
       }
@@ -288,7 +330,13 @@ export class CaptureBuilder {
     const index = this.#count++;
     this.#sinceHello.remember(event, index);
     const before = this.#current.view;
-    const counts = { chunks: before.chunks.length, frames: before.frames.length, messages: before.messages.length, notes: before.notes.length, errors: before.errors.length };
+    const counts = {
+      chunks: before.chunks.length,
+      frames: before.frames.length,
+      messages: before.messages.length,
+      notes: before.notes.length,
+      errors: before.errors.length,
+    };
     if (event.type === "hello") this.#meetMonitor(event.limits);
     else if (event.type === "open") this.#startView(event.specimen);
     else this.#current.apply(event, index);

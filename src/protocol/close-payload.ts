@@ -19,17 +19,44 @@ export type ClosePayloadResult = ({ ok: true } & ClosePayload) | { ok: false; er
 export function parseClosePayload(payload: Uint8Array): ClosePayloadResult {
   if (payload.length === 0) return { ok: true, code: null, reason: "" };
   if (payload.length === 1) {
-    return { ok: false, error: frameError("close-body-one-byte", "a close frame body of one byte is invalid: it is either empty or starts with a 2-byte close code", 0, "RFC 6455 §5.5.1", PROTOCOL_ERROR) };
+    return {
+      ok: false,
+      error: frameError(
+        "close-body-one-byte",
+        "a close frame body of one byte is invalid: it is either empty or starts with a 2-byte close code",
+        0,
+        "RFC 6455 §5.5.1",
+        PROTOCOL_ERROR,
+      ),
+    };
   }
   const code = (payload[0]! << 8) | payload[1]!;
   const info = describeCloseCode(code);
   if (!info.allowedOnWire) {
-    return { ok: false, error: frameError("close-code-not-allowed", `close code ${code} (${info.name}) may not be sent in a close frame`, 0, "RFC 6455 §7.4", PROTOCOL_ERROR) };
+    return {
+      ok: false,
+      error: frameError(
+        "close-code-not-allowed",
+        `close code ${code} (${info.name}) may not be sent in a close frame`,
+        0,
+        "RFC 6455 §7.4",
+        PROTOCOL_ERROR,
+      ),
+    };
   }
   const reasonBytes = payload.subarray(2);
   const check = checkUtf8(reasonBytes);
   if (!check.ok) {
-    return { ok: false, error: frameError("close-reason-invalid-utf8", `the close reason is not valid UTF-8: ${check.error}`, 2 + check.index, "RFC 6455 §5.5.1", INVALID_PAYLOAD) };
+    return {
+      ok: false,
+      error: frameError(
+        "close-reason-invalid-utf8",
+        `the close reason is not valid UTF-8: ${check.error}`,
+        2 + check.index,
+        "RFC 6455 §5.5.1",
+        INVALID_PAYLOAD,
+      ),
+    };
   }
   return { ok: true, code, reason: decodeUtf8(reasonBytes) ?? "" };
 }

@@ -12,9 +12,7 @@ import { OPCODE } from "./opcodes.ts";
 import type { DecodedFrame, FrameRules } from "./frame-types.ts";
 
 export type DecodeResult =
-  | { kind: "frame"; frame: DecodedFrame }
-  | { kind: "need-more"; needed: number }
-  | { kind: "error"; error: FrameError };
+  { kind: "frame"; frame: DecodedFrame } | { kind: "need-more"; needed: number } | { kind: "error"; error: FrameError };
 
 export function decodeFrame(bytes: Uint8Array, rules: FrameRules = {}): DecodeResult {
   const head = readFrameHeader(bytes, rules);

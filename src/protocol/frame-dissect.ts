@@ -50,9 +50,13 @@ export interface FrameField extends ByteField<FrameFieldId> {
 }
 
 const RFC = "RFC 6455";
-const fact = (text: string, section: string): FieldFact => ({ text, rfc: section.startsWith("§") ? `${RFC} ${section}` : section });
+const fact = (text: string, section: string): FieldFact => ({
+  text,
+  rfc: section.startsWith("§") ? `${RFC} ${section}` : section,
+});
 /** "a text message (or its first fragment); the whole message must be valid UTF-8" → one sentence per clause. */
-const sentences = (clauses: string): string[] => clauses.split("; ").map((c) => `${c.charAt(0).toUpperCase()}${c.slice(1)}${/[.!?]$/.test(c) ? "" : "."}`);
+const sentences = (clauses: string): string[] =>
+  clauses.split("; ").map((c) => `${c.charAt(0).toUpperCase()}${c.slice(1)}${/[.!?]$/.test(c) ? "" : "."}`);
 const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
 
 /** How one masked payload byte becomes application data (RFC 6455 §5.3). */
@@ -100,16 +104,54 @@ export interface FrameDissection {
 
 export function dissectFrame(bytes: Uint8Array, rules: FrameRules = {}): FrameDissection {
   const d: FrameDissection = {
-    fields: [], length: 0, frameLength: null, complete: false, needed: 2 - Math.min(bytes.length, 2),
-    fin: null, opcode: null, masked: null, lengthForm: null, payloadLength: null, headerLength: null,
-    maskingKey: null, wirePayload: new Uint8Array(0), payload: new Uint8Array(0), unmaskSteps: [],
-    text: null, close: null, problems: [],
+    fields: [],
+    length: 0,
+    frameLength: null,
+    complete: false,
+    needed: 2 - Math.min(bytes.length, 2),
+    fin: null,
+    opcode: null,
+    masked: null,
+    lengthForm: null,
+    payloadLength: null,
+    headerLength: null,
+    maskingKey: null,
+    wirePayload: new Uint8Array(0),
+    payload: new Uint8Array(0),
+    unmaskSteps: [],
+    text: null,
+    close: null,
+    problems: [],
   };
   const n = bytes.length;
   if (n === 0) return d;
-  const field = (id: FrameFieldId, name: string, byteStart: number, byteEnd: number, bitStart: number, bitLength: number, value: number | null, facts: FieldFact[], rfc: string, complete = true): void => {
+  const field = (
+    id: FrameFieldId,
+    name: string,
+    byteStart: number,
+    byteEnd: number,
+    bitStart: number,
+    bitLength: number,
+    value: number | null,
+    facts: FieldFact[],
+    rfc: string,
+    complete = true,
+  ): void => {
     const meaning = facts.map((f) => f.text).join(" ");
-    d.fields.push({ id, name, byteStart, byteEnd, bitStart, bitLength, value, bytes: bytes.subarray(byteStart, byteEnd), meaning, facts, rfc, complete });
+    d.fields.push({
+      id,
+      name,
+      byteStart,
+      byteEnd,
+      bitStart,
+      bitLength,
+      value,
+      bytes: bytes.subarray(byteStart, byteEnd),
+      meaning,
+      facts,
+      rfc,
+      complete,
+    });
   };
 
   const b0 = bytes[0]!;
@@ -118,23 +160,59 @@ export function dissectFrame(bytes: Uint8Array, rules: FrameRules = {}): FrameDi
   const op = describeOpcode(opcode);
   d.fin = fin;
   d.opcode = opcode;
-  field("fin", "FIN", 0, 1, 0, 1, fin ? 1 : 0, fin
-    ? [fact("This frame ends its message, or is the whole message.", "§5.2")]
-    : [fact("More fragments of this message follow.", "§5.2"), fact("They come in continuation frames (opcode 0x0).", "§5.4")], "RFC 6455 §5.2, §5.4");
+  field(
+    "fin",
+    "FIN",
+    0,
+    1,
+    0,
+    1,
+    fin ? 1 : 0,
+    fin
+      ? [fact("This frame ends its message, or is the whole message.", "§5.2")]
+      : [
+          fact("More fragments of this message follow.", "§5.2"),
+          fact("They come in continuation frames (opcode 0x0).", "§5.4"),
+        ],
+    "RFC 6455 §5.2, §5.4",
+  );
   for (const [i, id] of (["rsv1", "rsv2", "rsv3"] as const).entries()) {
     const set = (b0 & (0x40 >> i)) !== 0;
     const allowed = rules.allowRsv?.[id] === true;
-    field(id, id.toUpperCase(), 0, 1, 1 + i, 1, set ? 1 : 0, !set
-      ? [fact("Not set: the RSV bits are reserved for extensions.", "§5.2")]
-      : allowed
-        ? [fact("Set: an extension negotiated in the handshake gives it a meaning.", "§5.2")]
-        : [fact("Set, but no extension was negotiated to give it a meaning.", "§5.2"), fact("So the receiver must fail the connection.", "§5.2")], "RFC 6455 §5.2");
+    field(
+      id,
+      id.toUpperCase(),
+      0,
+      1,
+      1 + i,
+      1,
+      set ? 1 : 0,
+      !set
+        ? [fact("Not set: the RSV bits are reserved for extensions.", "§5.2")]
+        : allowed
+          ? [fact("Set: an extension negotiated in the handshake gives it a meaning.", "§5.2")]
+          : [
+              fact("Set, but no extension was negotiated to give it a meaning.", "§5.2"),
+              fact("So the receiver must fail the connection.", "§5.2"),
+            ],
+      "RFC 6455 §5.2",
+    );
   }
   const [opFirst = "", ...opRest] = sentences(op.meaning);
-  field("opcode", "opcode", 0, 1, 4, 4, opcode, [
-    fact(`0x${opcode.toString(16)}, ${op.name}: ${opFirst.charAt(0).toLowerCase()}${opFirst.slice(1)}`, op.rfc),
-    ...opRest.map((text) => fact(text, op.rfc)),
-  ], op.rfc);
+  field(
+    "opcode",
+    "opcode",
+    0,
+    1,
+    4,
+    4,
+    opcode,
+    [
+      fact(`0x${opcode.toString(16)}, ${op.name}: ${opFirst.charAt(0).toLowerCase()}${opFirst.slice(1)}`, op.rfc),
+      ...opRest.map((text) => fact(text, op.rfc)),
+    ],
+    op.rfc,
+  );
   d.length = 1;
   if (n < 2) {
     // The first byte alone can already break a rule (a reserved opcode, an RSV bit, a fragmented
@@ -147,15 +225,51 @@ export function dissectFrame(bytes: Uint8Array, rules: FrameRules = {}): FrameDi
   const masked = (b1 & 0x80) !== 0;
   const len7 = b1 & 0x7f;
   d.masked = masked;
-  field("mask", "MASK", 1, 2, 8, 1, masked ? 1 : 0, masked
-    ? [fact("The payload is masked.", "§5.2"), fact("The 4-byte masking key follows the length.", "§5.2"), fact("A client masks every frame it sends.", "§5.1")]
-    : [fact("The payload is sent as is, not masked.", "§5.2"), fact("A server never masks the frames it sends.", "§5.1")], "RFC 6455 §5.1, §5.3");
+  field(
+    "mask",
+    "MASK",
+    1,
+    2,
+    8,
+    1,
+    masked ? 1 : 0,
+    masked
+      ? [
+          fact("The payload is masked.", "§5.2"),
+          fact("The 4-byte masking key follows the length.", "§5.2"),
+          fact("A client masks every frame it sends.", "§5.1"),
+        ]
+      : [
+          fact("The payload is sent as is, not masked.", "§5.2"),
+          fact("A server never masks the frames it sends.", "§5.1"),
+        ],
+    "RFC 6455 §5.1, §5.3",
+  );
   const extended = len7 === 126 ? 2 : len7 === 127 ? 8 : 0;
-  field("payload-length", "payload length", 1, 2, 9, 7, len7, len7 === 126
-    ? [fact("126: the length is in the next 2 bytes.", "§5.2"), fact("That 16-bit form is for 126 to 65535 bytes.", "§5.2")]
-    : len7 === 127
-      ? [fact("127: the length is in the next 8 bytes.", "§5.2"), fact("That 64-bit form is for 65536 bytes and more.", "§5.2")]
-      : [fact(`The payload is ${plural(len7, "byte")} long.`, "§5.2"), fact("Lengths 0 to 125 fit in these 7 bits.", "§5.2")], "RFC 6455 §5.2");
+  field(
+    "payload-length",
+    "payload length",
+    1,
+    2,
+    9,
+    7,
+    len7,
+    len7 === 126
+      ? [
+          fact("126: the length is in the next 2 bytes.", "§5.2"),
+          fact("That 16-bit form is for 126 to 65535 bytes.", "§5.2"),
+        ]
+      : len7 === 127
+        ? [
+            fact("127: the length is in the next 8 bytes.", "§5.2"),
+            fact("That 64-bit form is for 65536 bytes and more.", "§5.2"),
+          ]
+        : [
+            fact(`The payload is ${plural(len7, "byte")} long.`, "§5.2"),
+            fact("Lengths 0 to 125 fit in these 7 bits.", "§5.2"),
+          ],
+    "RFC 6455 §5.2",
+  );
   d.length = 2;
 
   const headerLength = 2 + extended + (masked ? 4 : 0);
@@ -172,12 +286,26 @@ export function dissectFrame(bytes: Uint8Array, rules: FrameRules = {}): FrameDi
       for (let i = 2; i < end; i++) value = value * 256 + bytes[i]!;
       facts[0] = fact(`The payload is ${plural(value, "byte")} long.`, "§5.2");
       facts.push(fact(`A ${extended * 8}-bit number, most significant byte first.`, "§5.2"));
-      if (extended === 2 && value < 126) facts.push(fact("Not allowed: lengths under 126 must use the 7-bit field.", "§5.2"));
-      if (extended === 8 && bytes[2]! & 0x80) facts.push(fact("Not allowed: the most significant bit must be 0.", "§5.2"));
-      else if (extended === 8 && value <= 0xffff) facts.push(fact("Not allowed: lengths up to 65535 must use a shorter form.", "§5.2"));
+      if (extended === 2 && value < 126)
+        facts.push(fact("Not allowed: lengths under 126 must use the 7-bit field.", "§5.2"));
+      if (extended === 8 && bytes[2]! & 0x80)
+        facts.push(fact("Not allowed: the most significant bit must be 0.", "§5.2"));
+      else if (extended === 8 && value <= 0xffff)
+        facts.push(fact("Not allowed: lengths up to 65535 must use a shorter form.", "§5.2"));
     }
     payloadLength = value;
-    field("extended-payload-length", `extended payload length (${extended * 8}-bit)`, 2, end, 16, (end - 2) * 8, value, facts, "RFC 6455 §5.2", complete);
+    field(
+      "extended-payload-length",
+      `extended payload length (${extended * 8}-bit)`,
+      2,
+      end,
+      16,
+      (end - 2) * 8,
+      value,
+      facts,
+      "RFC 6455 §5.2",
+      complete,
+    );
     d.length = end;
   }
   if (masked && n > 2 + extended) {
@@ -187,14 +315,25 @@ export function dissectFrame(bytes: Uint8Array, rules: FrameRules = {}): FrameDi
     const key = bytes.subarray(start, end);
     let value = 0;
     for (const b of key) value = value * 256 + b;
-    field("masking-key", "masking key", start, end, start * 8, (end - start) * 8, complete ? value : null, complete
-      ? [
-        fact("The client chose these 4 bytes at random for this frame.", "§5.3"),
-        fact("Payload byte i is XORed with key byte i mod 4.", "§5.3"),
-        fact("Masking keeps proxies' caches from being poisoned.", "§10.3"),
-        fact("It is not encryption: the key travels in the frame.", "§5.2"),
-      ]
-      : [fact(`Incomplete: ${end - start} of 4 key bytes present.`, "§5.3")], "RFC 6455 §5.3", complete);
+    field(
+      "masking-key",
+      "masking key",
+      start,
+      end,
+      start * 8,
+      (end - start) * 8,
+      complete ? value : null,
+      complete
+        ? [
+            fact("The client chose these 4 bytes at random for this frame.", "§5.3"),
+            fact("Payload byte i is XORed with key byte i mod 4.", "§5.3"),
+            fact("Masking keeps proxies' caches from being poisoned.", "§10.3"),
+            fact("It is not encryption: the key travels in the frame.", "§5.2"),
+          ]
+        : [fact(`Incomplete: ${end - start} of 4 key bytes present.`, "§5.3")],
+      "RFC 6455 §5.3",
+      complete,
+    );
     if (complete) d.maskingKey = bytes.slice(start, end);
     d.length = end;
   }
@@ -215,7 +354,13 @@ export function dissectFrame(bytes: Uint8Array, rules: FrameRules = {}): FrameDi
   d.payload = d.maskingKey ? applyMask(d.wirePayload, d.maskingKey) : d.wirePayload;
   if (d.maskingKey) {
     const key = d.maskingKey;
-    d.unmaskSteps = Array.from(d.wirePayload, (wire, i) => ({ offset: headerLength + i, wire, keyIndex: i & 3, key: key[i & 3]!, value: wire ^ key[i & 3]! }));
+    d.unmaskSteps = Array.from(d.wirePayload, (wire, i) => ({
+      offset: headerLength + i,
+      wire,
+      keyIndex: i & 3,
+      key: key[i & 3]!,
+      value: wire ^ key[i & 3]!,
+    }));
   }
   // How the payload travels, when it is masked: its bytes on the wire are not the data.
   const where = d.maskingKey ? [fact("Masked on the wire with the key before it.", "§5.3")] : [];
@@ -226,19 +371,55 @@ export function dissectFrame(bytes: Uint8Array, rules: FrameRules = {}): FrameDi
     const info = code === null ? null : describeCloseCode(code);
     const codeFacts = info
       ? [
-        fact(`${code}, ${info.name}.`, info.rfc),
-        ...sentences(info.meaning).map((text) => fact(text, info.rfc)),
-        ...(info.allowedOnWire ? [] : [fact("This code may not be sent in a close frame.", "§7.4.1")]),
-        fact("A close body starts with its 2-byte code.", "§5.5.1"),
-      ]
+          fact(`${code}, ${info.name}.`, info.rfc),
+          ...sentences(info.meaning).map((text) => fact(text, info.rfc)),
+          ...(info.allowedOnWire ? [] : [fact("This code may not be sent in a close frame.", "§7.4.1")]),
+          fact("A close body starts with its 2-byte code.", "§5.5.1"),
+        ]
       : [fact("Incomplete: a close code is 2 bytes.", "§5.5.1")];
-    field("close-code", "close code", headerLength, codeEnd, headerLength * 8, (codeEnd - headerLength) * 8, code, [...codeFacts, ...where], info?.rfc ?? "RFC 6455 §5.5.1", codeComplete);
+    field(
+      "close-code",
+      "close code",
+      headerLength,
+      codeEnd,
+      headerLength * 8,
+      (codeEnd - headerLength) * 8,
+      code,
+      [...codeFacts, ...where],
+      info?.rfc ?? "RFC 6455 §5.5.1",
+      codeComplete,
+    );
     if (end > codeEnd) {
-      field("close-reason", "close reason", codeEnd, end, codeEnd * 8, (end - codeEnd) * 8, null,
-        [fact(`${plural(end - codeEnd, "byte")} of UTF-8 text.`, "§5.5.1"), fact("They say why the connection closes.", "§5.5.1"), ...where], "RFC 6455 §5.5.1", d.complete);
+      field(
+        "close-reason",
+        "close reason",
+        codeEnd,
+        end,
+        codeEnd * 8,
+        (end - codeEnd) * 8,
+        null,
+        [
+          fact(`${plural(end - codeEnd, "byte")} of UTF-8 text.`, "§5.5.1"),
+          fact("They say why the connection closes.", "§5.5.1"),
+          ...where,
+        ],
+        "RFC 6455 §5.5.1",
+        d.complete,
+      );
     }
   } else if (payloadLength > 0 && end > headerLength) {
-    field("payload", "payload", headerLength, end, headerLength * 8, (end - headerLength) * 8, null, payloadFacts(opcode, payloadLength, where), payloadRfc(opcode), d.complete);
+    field(
+      "payload",
+      "payload",
+      headerLength,
+      end,
+      headerLength * 8,
+      (end - headerLength) * 8,
+      null,
+      payloadFacts(opcode, payloadLength, where),
+      payloadRfc(opcode),
+      d.complete,
+    );
   }
   if (opcode === OPCODE.text) {
     const check = checkUtf8(d.payload, false);
@@ -263,7 +444,15 @@ function addProblems(d: FrameDissection, frameBytes: Uint8Array, rules: FrameRul
     // A text frame alone is judged as a whole message when FIN = 1, as a prefix otherwise.
     const check = checkUtf8(d.payload, d.complete && d.fin === true);
     if (!check.ok) {
-      d.problems.push(frameError("text-invalid-utf8", `the text is not valid UTF-8: ${check.error}`, d.headerLength + check.index, "RFC 6455 §8.1", INVALID_PAYLOAD));
+      d.problems.push(
+        frameError(
+          "text-invalid-utf8",
+          `the text is not valid UTF-8: ${check.error}`,
+          d.headerLength + check.index,
+          "RFC 6455 §8.1",
+          INVALID_PAYLOAD,
+        ),
+      );
     }
   }
 }
@@ -272,13 +461,26 @@ function payloadFacts(opcode: number, length: number, where: FieldFact[]): Field
   const size = plural(length, "byte");
   const what = ((): FieldFact[] => {
     switch (opcode) {
-      case OPCODE.text: return [fact(`${size} of UTF-8 text.`, "§5.6")];
-      case OPCODE.binary: return [fact(`${size} of binary data.`, "§5.6"), fact("Only the application knows what they mean.", "§5.6")];
-      case OPCODE.continuation: return [fact(`${size} continuing the message an earlier frame started.`, "§5.4")];
-      case OPCODE.close: return [fact(`${size} of close body.`, "§5.5.1"), fact("A close body is empty or at least 2 bytes: 1 byte is invalid.", "§5.5.1")];
-      case OPCODE.ping: return [fact(`${size} of application data.`, "§5.5.2"), fact("The pong must carry the same bytes back.", "§5.5.3")];
-      case OPCODE.pong: return [fact(`${size} echoing the ping's payload.`, "§5.5.3")];
-      default: return [fact(`${size} of payload for a reserved opcode.`, "§5.2")];
+      case OPCODE.text:
+        return [fact(`${size} of UTF-8 text.`, "§5.6")];
+      case OPCODE.binary:
+        return [fact(`${size} of binary data.`, "§5.6"), fact("Only the application knows what they mean.", "§5.6")];
+      case OPCODE.continuation:
+        return [fact(`${size} continuing the message an earlier frame started.`, "§5.4")];
+      case OPCODE.close:
+        return [
+          fact(`${size} of close body.`, "§5.5.1"),
+          fact("A close body is empty or at least 2 bytes: 1 byte is invalid.", "§5.5.1"),
+        ];
+      case OPCODE.ping:
+        return [
+          fact(`${size} of application data.`, "§5.5.2"),
+          fact("The pong must carry the same bytes back.", "§5.5.3"),
+        ];
+      case OPCODE.pong:
+        return [fact(`${size} echoing the ping's payload.`, "§5.5.3")];
+      default:
+        return [fact(`${size} of payload for a reserved opcode.`, "§5.2")];
     }
   })();
   return [...what, ...where];

@@ -21,7 +21,12 @@ export function encodeFrame(frame: FrameInput): EncodeResult {
   const extended = n < 126 ? 0 : n <= 0xffff ? 2 : 8;
   const headerLength = 2 + extended + (key ? 4 : 0);
   const out = new Uint8Array(headerLength + n);
-  out[0] = (frame.fin === false ? 0 : 0x80) | (frame.rsv1 ? 0x40 : 0) | (frame.rsv2 ? 0x20 : 0) | (frame.rsv3 ? 0x10 : 0) | opcode;
+  out[0] =
+    (frame.fin === false ? 0 : 0x80) |
+    (frame.rsv1 ? 0x40 : 0) |
+    (frame.rsv2 ? 0x20 : 0) |
+    (frame.rsv3 ? 0x10 : 0) |
+    opcode;
   const maskBit = key ? 0x80 : 0;
   const view = new DataView(out.buffer);
   if (extended === 0) {

@@ -35,7 +35,13 @@ export const PROTOCOL_ERROR = 1002;
 export const INVALID_PAYLOAD = 1007;
 export const MESSAGE_TOO_BIG = 1009;
 
-export function frameError(reason: FrameErrorReason, error: string, offset: number, rfc: string, closeCode: number): FrameError {
+export function frameError(
+  reason: FrameErrorReason,
+  error: string,
+  offset: number,
+  rfc: string,
+  closeCode: number,
+): FrameError {
   return { reason, error, offset, rfc, closeCode };
 }
 

@@ -62,10 +62,15 @@ function bytesOf(frame: FrameInput): Uint8Array {
   return result.bytes;
 }
 
-
 /** Valid frames with some bytes changed: reaches deeper into the decoder than pure noise. */
 const mutatedFrames = fc
-  .tuple(fc.array(anyValidFrame.filter((f) => (f.payload?.length ?? 0) < 400), { minLength: 1, maxLength: 3 }), fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { maxLength: 3 }))
+  .tuple(
+    fc.array(
+      anyValidFrame.filter((f) => (f.payload?.length ?? 0) < 400),
+      { minLength: 1, maxLength: 3 },
+    ),
+    fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { maxLength: 3 }),
+  )
   .map(([frames, changes]) => {
     const bytes = concatBytes(frames.map(bytesOf));
     for (const [at, value] of changes) bytes[at % bytes.length] = value;
@@ -80,7 +85,11 @@ const rules: fc.Arbitrary<FrameRules> = fc.record({
   maxPayloadLength: fc.constantFrom(undefined, 10, 200, 70000),
 });
 
-function decodeInChunks(bytes: Uint8Array, cuts: number[], decoderRules: FrameRules): { events: DecoderEvent[]; buffered: number } {
+function decodeInChunks(
+  bytes: Uint8Array,
+  cuts: number[],
+  decoderRules: FrameRules,
+): { events: DecoderEvent[]; buffered: number } {
   const decoder = new FrameDecoder(decoderRules);
   const events: DecoderEvent[] = [];
   let from = 0;
@@ -98,14 +107,19 @@ describe("frame properties", () => {
         const bytes = bytesOf(input);
         const n = input.payload!.length;
         const expectedHeader = 2 + (n < 126 ? 0 : n < 65536 ? 2 : 8) + (input.maskingKey ? 4 : 0);
-        const result = decodeFrame(bytes, { ...everyRsv, direction: input.maskingKey ? "client-to-server" : "server-to-client" });
+        const result = decodeFrame(bytes, {
+          ...everyRsv,
+          direction: input.maskingKey ? "client-to-server" : "server-to-client",
+        });
         if (result.kind !== "frame") return false;
         const f = result.frame;
         return (
           f.headerLength === expectedHeader &&
           bytes.length === expectedHeader + n &&
           f.fin === (input.fin ?? true) &&
-          f.rsv1 === !!input.rsv1 && f.rsv2 === !!input.rsv2 && f.rsv3 === !!input.rsv3 &&
+          f.rsv1 === !!input.rsv1 &&
+          f.rsv2 === !!input.rsv2 &&
+          f.rsv3 === !!input.rsv3 &&
           f.opcode === input.opcode &&
           f.masked === !!input.maskingKey &&
           f.payloadLength === n &&
@@ -121,7 +135,10 @@ describe("frame properties", () => {
   it("decoding a stream of frames does not depend on where it is split", () => {
     fc.assert(
       fc.property(
-        fc.array(anyValidFrame.filter((f) => (f.payload?.length ?? 0) < 2000), { minLength: 1, maxLength: 4 }),
+        fc.array(
+          anyValidFrame.filter((f) => (f.payload?.length ?? 0) < 2000),
+          { minLength: 1, maxLength: 4 },
+        ),
         fc.array(fc.nat(), { maxLength: 8 }),
         (frames, rawCuts) => {
           const bytes = concatBytes(frames.map(bytesOf));
@@ -140,7 +157,11 @@ describe("frame properties", () => {
     fc.assert(
       fc.property(anyBytes, rules, (bytes, decoderRules) => {
         const whole = decodeInChunks(bytes, [], decoderRules);
-        const everyByte = decodeInChunks(bytes, Array.from({ length: bytes.length }, (_, i) => i), decoderRules);
+        const everyByte = decodeInChunks(
+          bytes,
+          Array.from({ length: bytes.length }, (_, i) => i),
+          decoderRules,
+        );
         expect(everyByte).toEqual(whole);
       }),
       settings,
@@ -149,7 +170,11 @@ describe("frame properties", () => {
 
   it("splits a 64 KiB frame at every byte and still reads it once", () => {
     const bytes = bytesOf({ opcode: 2, maskingKey: new Uint8Array([1, 2, 3, 4]), payload: filled(65536, 7) });
-    const split = decodeInChunks(bytes, Array.from({ length: bytes.length }, (_, i) => i), { direction: "client-to-server" });
+    const split = decodeInChunks(
+      bytes,
+      Array.from({ length: bytes.length }, (_, i) => i),
+      { direction: "client-to-server" },
+    );
     expect(split.events).toHaveLength(1);
     expect(split.events[0]).toMatchObject({ kind: "frame", start: 0, end: bytes.length });
   });
@@ -169,7 +194,8 @@ describe("frame properties", () => {
         const decoder = new FrameDecoder(decoderRules);
         const assembler = new MessageAssembler({ maxMessageLength: 1000 });
         for (const event of decoder.push(bytes)) {
-          if (event.kind === "frame") expect(["message", "fragment", "control", "error"]).toContain(assembler.push(event).kind);
+          if (event.kind === "frame")
+            expect(["message", "fragment", "control", "error"]).toContain(assembler.push(event).kind);
         }
         dissectFrame(bytes, decoderRules);
       }),
@@ -193,7 +219,9 @@ describe("frame properties", () => {
         expect(d.length).toBeLessThanOrEqual(bytes.length);
         if (d.complete) expect(d.length).toBe(d.frameLength);
         else expect(d.length).toBe(bytes.length);
-        expect(d.fields.every((f, i) => i === 0 || f.bitStart === d.fields[i - 1]!.bitStart + d.fields[i - 1]!.bitLength)).toBe(true);
+        expect(
+          d.fields.every((f, i) => i === 0 || f.bitStart === d.fields[i - 1]!.bitStart + d.fields[i - 1]!.bitLength),
+        ).toBe(true);
       }),
       settings,
     );
@@ -201,22 +229,33 @@ describe("frame properties", () => {
 
   it("reassembles any text split into fragments with pings between them", () => {
     fc.assert(
-      fc.property(fc.string({ unit: "grapheme", maxLength: 200 }), fc.array(fc.nat(), { maxLength: 5 }), fc.boolean(), (text, rawCuts, interleave) => {
-        const bytes = new TextEncoder().encode(text);
-        const cuts = [...new Set(rawCuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
-        const bounds = [0, ...cuts, bytes.length];
-        const frames: Uint8Array[] = [];
-        for (let i = 0; i + 1 < bounds.length; i++) {
-          frames.push(bytesOf({ opcode: i === 0 ? 1 : 0, fin: i + 2 === bounds.length, payload: bytes.subarray(bounds[i], bounds[i + 1]) }));
-          if (interleave) frames.push(bytesOf({ opcode: 9, payload: new Uint8Array([i]) }));
-        }
-        const decoder = new FrameDecoder({ direction: "server-to-client" });
-        const assembler = new MessageAssembler();
-        const results = decoder.push(concatBytes(frames)).map((e) => (e.kind === "frame" ? assembler.push(e) : e));
-        const messages = results.filter((r) => r.kind === "message");
-        expect(messages).toHaveLength(1);
-        expect(messages[0]!.kind === "message" && messages[0]!.message.text).toBe(text);
-      }),
+      fc.property(
+        fc.string({ unit: "grapheme", maxLength: 200 }),
+        fc.array(fc.nat(), { maxLength: 5 }),
+        fc.boolean(),
+        (text, rawCuts, interleave) => {
+          const bytes = new TextEncoder().encode(text);
+          const cuts = [...new Set(rawCuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
+          const bounds = [0, ...cuts, bytes.length];
+          const frames: Uint8Array[] = [];
+          for (let i = 0; i + 1 < bounds.length; i++) {
+            frames.push(
+              bytesOf({
+                opcode: i === 0 ? 1 : 0,
+                fin: i + 2 === bounds.length,
+                payload: bytes.subarray(bounds[i], bounds[i + 1]),
+              }),
+            );
+            if (interleave) frames.push(bytesOf({ opcode: 9, payload: new Uint8Array([i]) }));
+          }
+          const decoder = new FrameDecoder({ direction: "server-to-client" });
+          const assembler = new MessageAssembler();
+          const results = decoder.push(concatBytes(frames)).map((e) => (e.kind === "frame" ? assembler.push(e) : e));
+          const messages = results.filter((r) => r.kind === "message");
+          expect(messages).toHaveLength(1);
+          expect(messages[0]!.kind === "message" && messages[0]!.message.text).toBe(text);
+        },
+      ),
       settings,
     );
   });

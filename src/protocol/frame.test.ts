@@ -75,7 +75,8 @@ describe("RFC 6455 §5.7 examples", () => {
 
 describe("encodeFrame", () => {
   it("uses the shortest length form at each boundary", () => {
-    const header = (n: number) => toHex(encode({ opcode: 2, payload: new Uint8Array(n) }).subarray(0, n < 126 ? 2 : n < 65536 ? 4 : 10));
+    const header = (n: number) =>
+      toHex(encode({ opcode: 2, payload: new Uint8Array(n) }).subarray(0, n < 126 ? 2 : n < 65536 ? 4 : 10));
     expect(header(0)).toBe("82 00");
     expect(header(125)).toBe("82 7d");
     expect(header(126)).toBe("82 7e 00 7e");
@@ -90,33 +91,86 @@ describe("encodeFrame", () => {
   it("returns an error value for what the layout cannot express", () => {
     expect(encodeFrame({ opcode: 16 })).toMatchObject({ ok: false, rfc: "RFC 6455 §5.2" });
     expect(encodeFrame({ opcode: 1.5 })).toMatchObject({ ok: false });
-    expect(encodeFrame({ opcode: 1, maskingKey: new Uint8Array(3) })).toMatchObject({ ok: false, rfc: "RFC 6455 §5.3" });
+    expect(encodeFrame({ opcode: 1, maskingKey: new Uint8Array(3) })).toMatchObject({
+      ok: false,
+      rfc: "RFC 6455 §5.3",
+    });
   });
 });
 
 describe("validation", () => {
   const cases: Array<[string, string, FrameRules, Partial<FrameError>]> = [
-    ["reserved data opcode", "83 00", {}, { reason: "reserved-opcode", offset: 0, closeCode: 1002, rfc: "RFC 6455 §5.2" }],
+    [
+      "reserved data opcode",
+      "83 00",
+      {},
+      { reason: "reserved-opcode", offset: 0, closeCode: 1002, rfc: "RFC 6455 §5.2" },
+    ],
     ["reserved control opcode", "8b 00", {}, { reason: "reserved-opcode", offset: 0, closeCode: 1002 }],
     ["RSV1 with no extension", "c1 00", {}, { reason: "rsv-without-extension", offset: 0, closeCode: 1002 }],
     ["RSV3 with no extension", "91 00", {}, { reason: "rsv-without-extension", offset: 0 }],
     ["16-bit length under 126", "82 7e 00 05", {}, { reason: "non-minimal-length", offset: 2, closeCode: 1002 }],
     ["64-bit length under 65536", "82 7f 00 00 00 00 00 00 ff ff", {}, { reason: "non-minimal-length", offset: 2 }],
-    ["64-bit length with its top bit set", "82 7f 80 00 00 00 00 00 00 00", {}, { reason: "length-top-bit-set", offset: 2, closeCode: 1002 }],
-    ["ping over 125 bytes", "89 7e 00 7e", {}, { reason: "control-frame-extended-length", offset: 1, rfc: "RFC 6455 §5.5" }],
+    [
+      "64-bit length with its top bit set",
+      "82 7f 80 00 00 00 00 00 00 00",
+      {},
+      { reason: "length-top-bit-set", offset: 2, closeCode: 1002 },
+    ],
+    [
+      "ping over 125 bytes",
+      "89 7e 00 7e",
+      {},
+      { reason: "control-frame-extended-length", offset: 1, rfc: "RFC 6455 §5.5" },
+    ],
     // A short payload in a long form breaks the same rule: a control frame's length is always 7-bit.
-    ["ping of 5 bytes in the 16-bit form", "89 7e 00 05", {}, { reason: "control-frame-extended-length", offset: 1, rfc: "RFC 6455 §5.5" }],
-    ["close in the 64-bit form", "88 7f 00 00 00 00 00 00 00 02", {}, { reason: "control-frame-extended-length", offset: 1, rfc: "RFC 6455 §5.5" }],
+    [
+      "ping of 5 bytes in the 16-bit form",
+      "89 7e 00 05",
+      {},
+      { reason: "control-frame-extended-length", offset: 1, rfc: "RFC 6455 §5.5" },
+    ],
+    [
+      "close in the 64-bit form",
+      "88 7f 00 00 00 00 00 00 00 02",
+      {},
+      { reason: "control-frame-extended-length", offset: 1, rfc: "RFC 6455 §5.5" },
+    ],
     ["fragmented close", "08 00", {}, { reason: "control-frame-fragmented", offset: 0, rfc: "RFC 6455 §5.5" }],
-    ["unmasked client frame", "81 00", { direction: "client-to-server" }, { reason: "client-frame-not-masked", offset: 1, rfc: "RFC 6455 §5.1" }],
-    ["masked server frame", "81 80 00 00 00 00", { direction: "server-to-client" }, { reason: "server-frame-masked", offset: 1 }],
+    [
+      "unmasked client frame",
+      "81 00",
+      { direction: "client-to-server" },
+      { reason: "client-frame-not-masked", offset: 1, rfc: "RFC 6455 §5.1" },
+    ],
+    [
+      "masked server frame",
+      "81 80 00 00 00 00",
+      { direction: "server-to-client" },
+      { reason: "server-frame-masked", offset: 1 },
+    ],
     ["one-byte close body", "88 01 03", {}, { reason: "close-body-one-byte", offset: 2, closeCode: 1002 }],
-    ["close code 1005 on the wire", "88 02 03 ed", {}, { reason: "close-code-not-allowed", offset: 2, closeCode: 1002 }],
+    [
+      "close code 1005 on the wire",
+      "88 02 03 ed",
+      {},
+      { reason: "close-code-not-allowed", offset: 2, closeCode: 1002 },
+    ],
     ["close code 1006 on the wire", "88 02 03 ee", {}, { reason: "close-code-not-allowed" }],
     ["close code 999", "88 02 03 e7", {}, { reason: "close-code-not-allowed" }],
     ["close code 5000", "88 02 13 88", {}, { reason: "close-code-not-allowed" }],
-    ["close reason not UTF-8", "88 04 03 e8 61 ff", {}, { reason: "close-reason-invalid-utf8", offset: 5, closeCode: 1007 }],
-    ["payload over the limit", "82 7e 01 00", { maxPayloadLength: 255 }, { reason: "payload-too-big", offset: 2, closeCode: 1009 }],
+    [
+      "close reason not UTF-8",
+      "88 04 03 e8 61 ff",
+      {},
+      { reason: "close-reason-invalid-utf8", offset: 5, closeCode: 1007 },
+    ],
+    [
+      "payload over the limit",
+      "82 7e 01 00",
+      { maxPayloadLength: 255 },
+      { reason: "payload-too-big", offset: 2, closeCode: 1009 },
+    ],
   ];
   for (const [name, bytes, rules, want] of cases) {
     it(`rejects a ${name}`, () => {
@@ -128,7 +182,10 @@ describe("validation", () => {
 
   it("reports an error as soon as the byte that shows it arrives", () => {
     expect(decodeFrame(hex("83"))).toMatchObject({ kind: "error", error: { reason: "reserved-opcode" } });
-    expect(decodeFrame(hex("81 05"), { direction: "client-to-server" })).toMatchObject({ kind: "error", error: { reason: "client-frame-not-masked" } });
+    expect(decodeFrame(hex("81 05"), { direction: "client-to-server" })).toMatchObject({
+      kind: "error",
+      error: { reason: "client-frame-not-masked" },
+    });
     expect(decodeFrame(hex("81"))).toEqual({ kind: "need-more", needed: 1 });
     expect(decodeFrame(hex("81 05 48"))).toEqual({ kind: "need-more", needed: 4 });
   });
@@ -215,19 +272,42 @@ describe("dissectFrame", () => {
       }
     }
     const long = dissectFrame(frames[1]!);
-    expect(long.fields.find((f) => f.id === "payload-length")!.facts.map((x) => x.text)).toEqual(["126: the length is in the next 2 bytes.", "That 16-bit form is for 126 to 65535 bytes."]);
-    expect(long.fields.find((f) => f.id === "extended-payload-length")!.facts[0]).toEqual({ text: "The payload is 300 bytes long.", rfc: "RFC 6455 §5.2" });
+    expect(long.fields.find((f) => f.id === "payload-length")!.facts.map((x) => x.text)).toEqual([
+      "126: the length is in the next 2 bytes.",
+      "That 16-bit form is for 126 to 65535 bytes.",
+    ]);
+    expect(long.fields.find((f) => f.id === "extended-payload-length")!.facts[0]).toEqual({
+      text: "The payload is 300 bytes long.",
+      rfc: "RFC 6455 §5.2",
+    });
     expect(long.fields.find((f) => f.id === "payload")!.facts[0]!.text).toBe("300 bytes of binary data.");
     const masked = dissectFrame(frames[0]!);
-    expect(masked.fields.find((f) => f.id === "mask")!.facts.map((x) => x.rfc)).toEqual(["RFC 6455 §5.2", "RFC 6455 §5.2", "RFC 6455 §5.1"]);
+    expect(masked.fields.find((f) => f.id === "mask")!.facts.map((x) => x.rfc)).toEqual([
+      "RFC 6455 §5.2",
+      "RFC 6455 §5.2",
+      "RFC 6455 §5.1",
+    ]);
     expect(masked.fields.find((f) => f.id === "payload-length")!.facts[0]!.text).toBe("The payload is 5 bytes long.");
-    expect(dissectFrame(frames[2]!).fields.find((f) => f.id === "close-code")!.facts[0]).toEqual({ text: "1001, Going Away.", rfc: "RFC 6455 §7.4.1" });
-    expect(dissectFrame(frames[4]!).fields.find((f) => f.id === "rsv1")!.facts.map((x) => x.text)).toEqual(["Set, but no extension was negotiated to give it a meaning.", "So the receiver must fail the connection."]);
+    expect(dissectFrame(frames[2]!).fields.find((f) => f.id === "close-code")!.facts[0]).toEqual({
+      text: "1001, Going Away.",
+      rfc: "RFC 6455 §7.4.1",
+    });
+    expect(
+      dissectFrame(frames[4]!)
+        .fields.find((f) => f.id === "rsv1")!
+        .facts.map((x) => x.text),
+    ).toEqual([
+      "Set, but no extension was negotiated to give it a meaning.",
+      "So the receiver must fail the connection.",
+    ]);
   });
 
   it("splits a close body into code and reason", () => {
     const d = dissectFrame(encode({ opcode: OPCODE.close, payload: encodeClosePayload(1001, "bye") }));
-    expect(d.fields.slice(-2).map((f) => [f.id, f.byteStart, f.byteEnd, f.value])).toEqual([["close-code", 2, 4, 1001], ["close-reason", 4, 7, null]]);
+    expect(d.fields.slice(-2).map((f) => [f.id, f.byteStart, f.byteEnd, f.value])).toEqual([
+      ["close-code", 2, 4, 1001],
+      ["close-reason", 4, 7, null],
+    ]);
     expect(d.close).toEqual({ code: 1001, reason: "bye" });
   });
 
@@ -248,7 +328,9 @@ describe("dissectFrame", () => {
     for (const first of [0x8d, 0xc1, 0x09, 0x81]) {
       const decoder = new FrameDecoder();
       const reported = decoder.push(Uint8Array.of(first));
-      expect(dissectFrame(Uint8Array.of(first)).problems.map((p) => p.reason)).toEqual(reported.filter((r) => r.kind === "error").map((r) => r.error.reason));
+      expect(dissectFrame(Uint8Array.of(first)).problems.map((p) => p.reason)).toEqual(
+        reported.filter((r) => r.kind === "error").map((r) => r.error.reason),
+      );
     }
   });
 

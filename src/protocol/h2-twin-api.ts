@@ -33,13 +33,16 @@ export function parseH2TwinRequest(body: string): { ok: true; request: H2TwinReq
   } catch {
     return { ok: false, reason: "The body is not JSON." };
   }
-  if (!isObject(value) || typeof value.message !== "string") return { ok: false, reason: "The body needs a message (text)." };
+  if (!isObject(value) || typeof value.message !== "string")
+    return { ok: false, reason: "The body needs a message (text)." };
   if (value.message.length === 0) return { ok: false, reason: "The message is empty." };
   // A lone surrogate would be sent as U+FFFD, so the frames would not be the reader's.
   if (!value.message.isWellFormed()) return { ok: false, reason: "The message is not well-formed Unicode." };
-  if (encodeUtf8(value.message).length > H2_TWIN_MAX_MESSAGE_BYTES) return { ok: false, reason: `The message may be at most ${H2_TWIN_MAX_MESSAGE_BYTES} bytes of UTF-8.` };
+  if (encodeUtf8(value.message).length > H2_TWIN_MAX_MESSAGE_BYTES)
+    return { ok: false, reason: `The message may be at most ${H2_TWIN_MAX_MESSAGE_BYTES} bytes of UTF-8.` };
   const keys = value.maskingKeys;
-  if (!Array.isArray(keys) || keys.length !== 2 || !keys.every((k) => typeof k === "string" && MASKING_KEY.test(k))) return { ok: false, reason: "maskingKeys must be two keys of 8 lowercase hex digits." };
+  if (!Array.isArray(keys) || keys.length !== 2 || !keys.every((k) => typeof k === "string" && MASKING_KEY.test(k)))
+    return { ok: false, reason: "maskingKeys must be two keys of 8 lowercase hex digits." };
   return { ok: true, request: { message: value.message, maskingKeys: [keys[0] as string, keys[1] as string] } };
 }
 
@@ -63,8 +66,16 @@ export interface H2TwinRun {
 /** The answer, checked field by field; null when it is not an H2TwinRun. */
 export function parseH2TwinRun(value: unknown): H2TwinRun | null {
   if (!isObject(value) || typeof value.message !== "string") return null;
-  if (!Array.isArray(value.maskingKeys) || value.maskingKeys.length !== 2 || !value.maskingKeys.every((k) => typeof k === "string" && MASKING_KEY.test(k))) return null;
-  for (const [name, protocol] of [["http1", "http/1.1"], ["http2", "h2c"]] as const) {
+  if (
+    !Array.isArray(value.maskingKeys) ||
+    value.maskingKeys.length !== 2 ||
+    !value.maskingKeys.every((k) => typeof k === "string" && MASKING_KEY.test(k))
+  )
+    return null;
+  for (const [name, protocol] of [
+    ["http1", "http/1.1"],
+    ["http2", "h2c"],
+  ] as const) {
     const side = value[name];
     if (!capturedSideOk(side) || (side as Record<string, unknown>).protocol !== protocol) return null;
   }

@@ -71,7 +71,19 @@ export function parseClientRequest(input: Uint8Array | string, options: HeadOpti
   if (parsed.kind === "need-more") return { ok: "need-more" };
   if (parsed.kind === "error") {
     const { error } = parsed;
-    return { ok: false, head: null, status: error.status, failures: [{ reason: "malformed-http", error: `${error.error} (at byte ${error.offset})`, rfc: error.rfc, status: error.status }] };
+    return {
+      ok: false,
+      head: null,
+      status: error.status,
+      failures: [
+        {
+          reason: "malformed-http",
+          error: `${error.error} (at byte ${error.offset})`,
+          rfc: error.rfc,
+          status: error.status,
+        },
+      ],
+    };
   }
   const result = validateClientRequest(parsed.head);
   if (!result.ok) return result;
@@ -82,32 +94,64 @@ export function validateClientRequest(head: RequestHead): Omit<AcceptedRequest, 
   const { method, version } = head.startLine;
   const fields = head.fields;
   const failures: HandshakeFailure[] = [];
-  const fail = (reason: HandshakeFailure["reason"], error: string, rfc: string, status = 400) => failures.push({ reason, error, rfc, status });
+  const fail = (reason: HandshakeFailure["reason"], error: string, rfc: string, status = 400) =>
+    failures.push({ reason, error, rfc, status });
 
-  if (method !== "GET") fail("method-not-get", `the method is ${method}; a WebSocket handshake must be a GET request`, "RFC 6455 §4.1");
+  if (method !== "GET")
+    fail("method-not-get", `the method is ${method}; a WebSocket handshake must be a GET request`, "RFC 6455 §4.1");
   if (version.major < 1 || (version.major === 1 && version.minor < 1)) {
-    fail("http-version-too-old", `the request uses HTTP/${version.major}.${version.minor}; the handshake needs HTTP/1.1 or later`, "RFC 6455 §4.1");
+    fail(
+      "http-version-too-old",
+      `the request uses HTTP/${version.major}.${version.minor}; the handshake needs HTTP/1.1 or later`,
+      "RFC 6455 §4.1",
+    );
   }
   if (headerValues(fields, "host").length !== 1) {
-    fail("host-missing", "the request needs exactly one Host field naming the server", "RFC 6455 §4.2.1; RFC 9112 §3.2");
+    fail(
+      "host-missing",
+      "the request needs exactly one Host field naming the server",
+      "RFC 6455 §4.2.1; RFC 9112 §3.2",
+    );
   }
   const upgrade = headerValue(fields, "upgrade");
-  if (upgrade === null) fail("upgrade-missing", "there is no Upgrade field, so this is an ordinary HTTP request, not a request to switch protocols", "RFC 6455 §4.2.1");
-  else if (!hasToken(fields, "upgrade", "websocket")) fail("upgrade-not-websocket", `Upgrade is "${upgrade}"; it must name websocket`, "RFC 6455 §4.2.1");
+  if (upgrade === null)
+    fail(
+      "upgrade-missing",
+      "there is no Upgrade field, so this is an ordinary HTTP request, not a request to switch protocols",
+      "RFC 6455 §4.2.1",
+    );
+  else if (!hasToken(fields, "upgrade", "websocket"))
+    fail("upgrade-not-websocket", `Upgrade is "${upgrade}"; it must name websocket`, "RFC 6455 §4.2.1");
   if (!hasToken(fields, "connection", "upgrade")) {
     const connection = headerValue(fields, "connection");
-    fail("connection-missing-upgrade", connection === null
-      ? "there is no Connection field; it must contain the Upgrade token, because Upgrade is hop-by-hop"
-      : `Connection is "${connection}"; it must contain the Upgrade token`, "RFC 6455 §4.2.1; RFC 9110 §7.6.1");
+    fail(
+      "connection-missing-upgrade",
+      connection === null
+        ? "there is no Connection field; it must contain the Upgrade token, because Upgrade is hop-by-hop"
+        : `Connection is "${connection}"; it must contain the Upgrade token`,
+      "RFC 6455 §4.2.1; RFC 9110 §7.6.1",
+    );
   }
   const keys = headerValues(fields, "sec-websocket-key");
   const key = keys[0] ?? "";
   if (keys.length === 0) fail("key-missing", "there is no Sec-WebSocket-Key field", "RFC 6455 §4.2.1");
   else if (keys.length > 1) fail("key-repeated", "Sec-WebSocket-Key appears more than once", "RFC 6455 §11.3.1");
-  else if (!isValidKey(key)) fail("key-invalid", `Sec-WebSocket-Key "${key}" is not base64 of exactly 16 bytes (24 characters ending in ==)`, "RFC 6455 §4.2.1");
+  else if (!isValidKey(key))
+    fail(
+      "key-invalid",
+      `Sec-WebSocket-Key "${key}" is not base64 of exactly 16 bytes (24 characters ending in ==)`,
+      "RFC 6455 §4.2.1",
+    );
   const versions = headerValues(fields, "sec-websocket-version");
-  if (versions.length === 0) fail("version-missing", "there is no Sec-WebSocket-Version field; it must be 13", "RFC 6455 §4.2.1", 426);
-  else if (versions.length !== 1 || versions[0] !== "13") fail("version-not-13", `Sec-WebSocket-Version is "${versions.join(", ")}"; this server speaks only version 13, so it answers 426 with Sec-WebSocket-Version: 13`, "RFC 6455 §4.4", 426);
+  if (versions.length === 0)
+    fail("version-missing", "there is no Sec-WebSocket-Version field; it must be 13", "RFC 6455 §4.2.1", 426);
+  else if (versions.length !== 1 || versions[0] !== "13")
+    fail(
+      "version-not-13",
+      `Sec-WebSocket-Version is "${versions.join(", ")}"; this server speaks only version 13, so it answers 426 with Sec-WebSocket-Version: 13`,
+      "RFC 6455 §4.4",
+      426,
+    );
 
   if (failures.length > 0) {
     const status = failures.every((f) => f.status === 426) ? 426 : 400;

@@ -38,7 +38,11 @@ export function buildRefusal(failures: readonly HandshakeFailure[]): SerializeRe
   const body = failures.map((f) => `${f.error} (${f.rfc})`).join("\n") + "\n";
   const headers: HeaderPair[] = [];
   if (failures.some((f) => f.status === 426)) headers.push(["Sec-WebSocket-Version", "13"]);
-  headers.push(["Content-Type", "text/plain; charset=utf-8"], ["Content-Length", String(new TextEncoder().encode(body).length)], ["Connection", "close"]);
+  headers.push(
+    ["Content-Type", "text/plain; charset=utf-8"],
+    ["Content-Length", String(new TextEncoder().encode(body).length)],
+    ["Connection", "close"],
+  );
   return serializeResponse({ status, headers, body });
 }
 
@@ -57,50 +61,90 @@ export type ServerResponseResult =
   | { ok: "need-more" };
 
 /** Read and judge a server's answer from the bytes a client received. */
-export async function parseServerResponse(input: Uint8Array | string, expected: ResponseExpectations, options: HeadOptions = {}): Promise<ServerResponseResult> {
+export async function parseServerResponse(
+  input: Uint8Array | string,
+  expected: ResponseExpectations,
+  options: HeadOptions = {},
+): Promise<ServerResponseResult> {
   const bytes = typeof input === "string" ? latin1Encode(input) : input;
   const parsed = parseResponseHead(bytes, options);
   if (parsed.kind === "need-more") return { ok: "need-more" };
   if (parsed.kind === "error") {
-    return { ok: false, head: null, failures: [{ reason: "malformed-http", error: `${parsed.error.error} (at byte ${parsed.error.offset})`, rfc: parsed.error.rfc }] };
+    return {
+      ok: false,
+      head: null,
+      failures: [
+        {
+          reason: "malformed-http",
+          error: `${parsed.error.error} (at byte ${parsed.error.offset})`,
+          rfc: parsed.error.rfc,
+        },
+      ],
+    };
   }
   const result = await validateServerResponse(parsed.head, expected);
   if (!result.ok) return result;
   return { ...result, rest: bytes.slice(parsed.head.sizes.total) };
 }
 
-export async function validateServerResponse(head: ResponseHead, expected: ResponseExpectations): Promise<
-  { ok: true; head: ResponseHead; protocol: string | null; extensions: string[] } | { ok: false; head: ResponseHead; failures: HandshakeFailure[] }
+export async function validateServerResponse(
+  head: ResponseHead,
+  expected: ResponseExpectations,
+): Promise<
+  | { ok: true; head: ResponseHead; protocol: string | null; extensions: string[] }
+  | { ok: false; head: ResponseHead; failures: HandshakeFailure[] }
 > {
   const fields = head.fields;
   const { status, reason } = head.startLine;
   const failures: HandshakeFailure[] = [];
-  const fail = (why: HandshakeFailure["reason"], error: string, rfc: string) => failures.push({ reason: why, error, rfc });
+  const fail = (why: HandshakeFailure["reason"], error: string, rfc: string) =>
+    failures.push({ reason: why, error, rfc });
 
   if (status !== 101) {
-    const extra = status === 426 && headerValue(fields, "sec-websocket-version")
-      ? `; the server speaks WebSocket version ${headerValue(fields, "sec-websocket-version")}`
-      : "";
-    fail("status-not-101", `the server answered ${status} ${reason}, not 101 Switching Protocols, so the connection stays plain HTTP${extra}`, "RFC 6455 §4.1");
+    const extra =
+      status === 426 && headerValue(fields, "sec-websocket-version")
+        ? `; the server speaks WebSocket version ${headerValue(fields, "sec-websocket-version")}`
+        : "";
+    fail(
+      "status-not-101",
+      `the server answered ${status} ${reason}, not 101 Switching Protocols, so the connection stays plain HTTP${extra}`,
+      "RFC 6455 §4.1",
+    );
     return { ok: false, head, failures };
   }
   const upgrade = headerValue(fields, "upgrade");
   if (upgrade === null) fail("upgrade-missing", "the 101 response has no Upgrade field", "RFC 6455 §4.1");
-  else if (!hasToken(fields, "upgrade", "websocket")) fail("upgrade-not-websocket", `the 101 response upgrades to "${upgrade}", not websocket`, "RFC 6455 §4.1");
-  if (!hasToken(fields, "connection", "upgrade")) fail("connection-missing-upgrade", "the 101 response's Connection field does not contain Upgrade", "RFC 6455 §4.1");
+  else if (!hasToken(fields, "upgrade", "websocket"))
+    fail("upgrade-not-websocket", `the 101 response upgrades to "${upgrade}", not websocket`, "RFC 6455 §4.1");
+  if (!hasToken(fields, "connection", "upgrade"))
+    fail("connection-missing-upgrade", "the 101 response's Connection field does not contain Upgrade", "RFC 6455 §4.1");
   const accept = headerValue(fields, "sec-websocket-accept");
   const wanted = await computeAccept(expected.key);
   if (accept === null) fail("accept-missing", "the 101 response has no Sec-WebSocket-Accept field", "RFC 6455 §4.1");
-  else if (accept.trim() !== wanted) fail("accept-mismatch", `Sec-WebSocket-Accept is "${accept}", but the key ${expected.key} gives "${wanted}"`, "RFC 6455 §4.1");
+  else if (accept.trim() !== wanted)
+    fail(
+      "accept-mismatch",
+      `Sec-WebSocket-Accept is "${accept}", but the key ${expected.key} gives "${wanted}"`,
+      "RFC 6455 §4.1",
+    );
   const protocols = headerValues(fields, "sec-websocket-protocol").flatMap(listElements);
   const protocol = protocols[0] ?? null;
   if (protocols.length > 1 || (protocol !== null && !(expected.protocols ?? []).includes(protocol))) {
-    fail("protocol-not-offered", `the server chose subprotocol "${protocols.join(", ")}", which the client did not offer`, "RFC 6455 §4.1");
+    fail(
+      "protocol-not-offered",
+      `the server chose subprotocol "${protocols.join(", ")}", which the client did not offer`,
+      "RFC 6455 §4.1",
+    );
   }
   const extensions = headerValues(fields, "sec-websocket-extensions").flatMap(listElements);
   const offered = (expected.extensions ?? []).map((e) => e.split(";")[0]!.trim().toLowerCase());
   const unoffered = extensions.filter((e) => !offered.includes(e.split(";")[0]!.trim().toLowerCase()));
-  if (unoffered.length > 0) fail("extension-not-offered", `the server uses extension "${unoffered.join(", ")}", which the client did not offer`, "RFC 6455 §4.1");
+  if (unoffered.length > 0)
+    fail(
+      "extension-not-offered",
+      `the server uses extension "${unoffered.join(", ")}", which the client did not offer`,
+      "RFC 6455 §4.1",
+    );
 
   if (failures.length > 0) return { ok: false, head, failures };
   return { ok: true, head, protocol, extensions };

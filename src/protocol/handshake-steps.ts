@@ -112,7 +112,16 @@ export function splitLines(text: string): MessageLine[] {
     const contentEnd = lf === -1 ? text.length : lf > at && text[lf - 1] === "\r" ? lf - 1 : lf;
     const content = text.slice(at, contentEnd);
     const index = lines.length;
-    const base = { index, text: content, offset: at, length: next - at, name: null, value: null, valueOffset: null, valueLength: null };
+    const base = {
+      index,
+      text: content,
+      offset: at,
+      length: next - at,
+      name: null,
+      value: null,
+      valueOffset: null,
+      valueLength: null,
+    };
     if (index === 0) lines.push({ ...base, kind: "start" });
     else if (content === "") {
       lines.push({ ...base, kind: "end" });
@@ -124,13 +133,30 @@ export function splitLines(text: string): MessageLine[] {
         const raw = content.slice(colon + 1);
         const value = raw.trim();
         const lead = raw.length - raw.trimStart().length;
-        lines.push({ ...base, kind: "field", name: content.slice(0, colon), value, valueOffset: at + colon + 1 + lead, valueLength: value.length });
+        lines.push({
+          ...base,
+          kind: "field",
+          name: content.slice(0, colon),
+          value,
+          valueOffset: at + colon + 1 + lead,
+          valueLength: value.length,
+        });
       } else lines.push({ ...base, kind: "field" });
     }
     at = next;
   }
   if (at < text.length) {
-    lines.push({ index: lines.length, kind: "rest", text: text.slice(at), offset: at, length: text.length - at, name: null, value: null, valueOffset: null, valueLength: null });
+    lines.push({
+      index: lines.length,
+      kind: "rest",
+      text: text.slice(at),
+      offset: at,
+      length: text.length - at,
+      name: null,
+      value: null,
+      valueOffset: null,
+      valueLength: null,
+    });
   }
   return lines;
 }
@@ -143,14 +169,56 @@ function findField(lines: readonly MessageLine[], name: string): MessageLine | u
 // ---------------------------------------------------------------------------------------------
 // The server's checks (RFC 6455 §4.2.1), one per rule, judged by parseClientRequest
 
-const CHECKS: readonly { id: RequestCheck["id"]; label: string; field: string | null; rfc: string; reasons: readonly HandshakeFailureReason[] }[] = [
+const CHECKS: readonly {
+  id: RequestCheck["id"];
+  label: string;
+  field: string | null;
+  rfc: string;
+  reasons: readonly HandshakeFailureReason[];
+}[] = [
   { id: "method", label: "The method is GET", field: null, rfc: "RFC 6455 §4.2.1 item 1", reasons: ["method-not-get"] },
-  { id: "http-version", label: "HTTP/1.1 or later", field: null, rfc: "RFC 6455 §4.2.1 item 1", reasons: ["http-version-too-old"] },
-  { id: "host", label: "Exactly one Host field", field: "host", rfc: "RFC 6455 §4.2.1 item 2", reasons: ["host-missing"] },
-  { id: "upgrade", label: "Upgrade names websocket", field: "upgrade", rfc: "RFC 6455 §4.2.1 item 3", reasons: ["upgrade-missing", "upgrade-not-websocket"] },
-  { id: "connection", label: "Connection contains Upgrade", field: "connection", rfc: "RFC 6455 §4.2.1 item 4", reasons: ["connection-missing-upgrade"] },
-  { id: "key", label: "Sec-WebSocket-Key is base64 of 16 bytes", field: "sec-websocket-key", rfc: "RFC 6455 §4.2.1 item 5", reasons: ["key-missing", "key-repeated", "key-invalid"] },
-  { id: "version", label: "Sec-WebSocket-Version is 13", field: "sec-websocket-version", rfc: "RFC 6455 §4.2.1 item 6", reasons: ["version-missing", "version-not-13"] },
+  {
+    id: "http-version",
+    label: "HTTP/1.1 or later",
+    field: null,
+    rfc: "RFC 6455 §4.2.1 item 1",
+    reasons: ["http-version-too-old"],
+  },
+  {
+    id: "host",
+    label: "Exactly one Host field",
+    field: "host",
+    rfc: "RFC 6455 §4.2.1 item 2",
+    reasons: ["host-missing"],
+  },
+  {
+    id: "upgrade",
+    label: "Upgrade names websocket",
+    field: "upgrade",
+    rfc: "RFC 6455 §4.2.1 item 3",
+    reasons: ["upgrade-missing", "upgrade-not-websocket"],
+  },
+  {
+    id: "connection",
+    label: "Connection contains Upgrade",
+    field: "connection",
+    rfc: "RFC 6455 §4.2.1 item 4",
+    reasons: ["connection-missing-upgrade"],
+  },
+  {
+    id: "key",
+    label: "Sec-WebSocket-Key is base64 of 16 bytes",
+    field: "sec-websocket-key",
+    rfc: "RFC 6455 §4.2.1 item 5",
+    reasons: ["key-missing", "key-repeated", "key-invalid"],
+  },
+  {
+    id: "version",
+    label: "Sec-WebSocket-Version is 13",
+    field: "sec-websocket-version",
+    rfc: "RFC 6455 §4.2.1 item 6",
+    reasons: ["version-missing", "version-not-13"],
+  },
 ];
 
 function passedDetail(id: RequestCheck["id"], lines: readonly MessageLine[]): string {
@@ -181,7 +249,12 @@ function passedDetail(id: RequestCheck["id"], lines: readonly MessageLine[]): st
 function validateRequest(request: string, lines: readonly MessageLine[]): RequestValidation {
   const result = parseClientRequest(request);
   if (result.ok === "need-more") {
-    const failure: HandshakeFailure = { reason: "malformed-http", error: "the request ends before the empty line that closes its head", rfc: "RFC 9112 §2.1", status: 400 };
+    const failure: HandshakeFailure = {
+      reason: "malformed-http",
+      error: "the request ends before the empty line that closes its head",
+      rfc: "RFC 9112 §2.1",
+      status: 400,
+    };
     return { ok: false, status: 400, failures: [failure], checks: [readableCheck(failure)] };
   }
   if (!result.ok && result.head === null) {
@@ -194,7 +267,13 @@ function validateRequest(request: string, lines: readonly MessageLine[]): Reques
       id: check.id,
       label: check.label,
       field: check.field,
-      rfc: own.length > 0 ? own.map((f) => f.rfc).filter((r, i, all) => all.indexOf(r) === i).join("; ") : check.rfc,
+      rfc:
+        own.length > 0
+          ? own
+              .map((f) => f.rfc)
+              .filter((r, i, all) => all.indexOf(r) === i)
+              .join("; ")
+          : check.rfc,
       ok: own.length === 0,
       optional: false,
       detail: own.length > 0 ? own.map((f) => capitalize(f.error) + ".").join(" ") : passedDetail(check.id, lines),
@@ -209,16 +288,26 @@ function validateRequest(request: string, lines: readonly MessageLine[]): Reques
     rfc: "RFC 6455 §4.2.1 item 7, §10.2",
     ok: true,
     optional: true,
-    detail: origin === null
-      ? "No Origin field: not a browser, or a browser that was not asked. A server may refuse such clients."
-      : `Origin: ${origin} names the page that opened the socket. The lab accepts only its own origin (and ones its operator allows) and answers others with 403, which stops other sites from borrowing your cookies.`,
+    detail:
+      origin === null
+        ? "No Origin field: not a browser, or a browser that was not asked. A server may refuse such clients."
+        : `Origin: ${origin} names the page that opened the socket. The lab accepts only its own origin (and ones its operator allows) and answers others with 403, which stops other sites from borrowing your cookies.`,
     reasons: [],
   });
   return { ok: result.ok === true, status: result.ok ? 101 : result.status, checks, failures };
 }
 
 function readableCheck(failure: HandshakeFailure): RequestCheck {
-  return { id: "readable", label: "A readable HTTP request", field: null, rfc: failure.rfc, ok: false, optional: false, detail: capitalize(failure.error) + ".", reasons: [failure.reason] };
+  return {
+    id: "readable",
+    label: "A readable HTTP request",
+    field: null,
+    rfc: failure.rfc,
+    ok: false,
+    optional: false,
+    detail: capitalize(failure.error) + ".",
+    reasons: [failure.reason],
+  };
 }
 
 function capitalize(text: string): string {
@@ -243,7 +332,10 @@ export async function prepareHandshake(
   const response = toLatin1(responseInput);
   const requestLines = splitLines(request);
   const responseLines = splitLines(response);
-  const keys = headerValues(requestLines.filter((l) => l.kind === "field").map((l) => ({ name: l.name ?? "", value: l.value ?? "" })), "sec-websocket-key");
+  const keys = headerValues(
+    requestLines.filter((l) => l.kind === "field").map((l) => ({ name: l.name ?? "", value: l.value ?? "" })),
+    "sec-websocket-key",
+  );
   const key = keys[0] ?? null;
   const keyBytes = key === null ? null : base64ToBytes(key);
   const accept = findField(responseLines, "sec-websocket-accept")?.value ?? null;
@@ -252,18 +344,36 @@ export async function prepareHandshake(
   let acceptComputation: AcceptComputation | null = null;
   if (key !== null) {
     const digest = await acceptDigest(key);
-    acceptComputation = { key, guid: WEBSOCKET_GUID, concatenated: key + WEBSOCKET_GUID, sha1Hex: toHex(digest), computed: bytesToBase64(digest) };
+    acceptComputation = {
+      key,
+      guid: WEBSOCKET_GUID,
+      concatenated: key + WEBSOCKET_GUID,
+      sha1Hex: toHex(digest),
+      computed: bytesToBase64(digest),
+    };
   }
 
-  const requestFields = requestLines.filter((l) => l.kind === "field").map((l) => ({ name: l.name ?? "", value: l.value ?? "" }));
+  const requestFields = requestLines
+    .filter((l) => l.kind === "field")
+    .map((l) => ({ name: l.name ?? "", value: l.value ?? "" }));
   const responseResult = await parseServerResponse(response, {
     key: key ?? "",
     protocols: headerValues(requestFields, "sec-websocket-protocol").flatMap(listElements),
     extensions: headerValues(requestFields, "sec-websocket-extensions").flatMap(listElements),
   });
-  const responseCheck = responseResult.ok === "need-more"
-    ? { ok: false, failures: [{ reason: "malformed-http" as const, error: "the response ends before the empty line that closes its head", rfc: "RFC 9112 §2.1" }] }
-    : { ok: responseResult.ok, failures: responseResult.ok ? [] : responseResult.failures };
+  const responseCheck =
+    responseResult.ok === "need-more"
+      ? {
+          ok: false,
+          failures: [
+            {
+              reason: "malformed-http" as const,
+              error: "the response ends before the empty line that closes its head",
+              rfc: "RFC 9112 §2.1",
+            },
+          ],
+        }
+      : { ok: responseResult.ok, failures: responseResult.ok ? [] : responseResult.failures };
 
   return {
     source,
@@ -296,10 +406,25 @@ export interface StepDefinition {
 
 export const STEPS: readonly StepDefinition[] = [
   { id: "tcp", title: "TCP connection established", short: "TCP connected", rfc: "RFC 9293 §3.5" },
-  { id: "request", title: "The client sends the upgrade request", short: "Request sent", rfc: "RFC 6455 §4.1; RFC 9110 §7.8" },
+  {
+    id: "request",
+    title: "The client sends the upgrade request",
+    short: "Request sent",
+    rfc: "RFC 6455 §4.1; RFC 9110 §7.8",
+  },
   { id: "validate", title: "The server checks the request", short: "Server validates", rfc: "RFC 6455 §4.2.1" },
-  { id: "accept", title: "The server computes Sec-WebSocket-Accept", short: "Accept computed", rfc: "RFC 6455 §4.2.2 item 5.4, §1.3" },
-  { id: "response", title: "101 Switching Protocols, and the client's check", short: "101 Switching Protocols", rfc: "RFC 6455 §4.2.2, §4.1; RFC 9110 §15.2.2, §7.8" },
+  {
+    id: "accept",
+    title: "The server computes Sec-WebSocket-Accept",
+    short: "Accept computed",
+    rfc: "RFC 6455 §4.2.2 item 5.4, §1.3",
+  },
+  {
+    id: "response",
+    title: "101 Switching Protocols, and the client's check",
+    short: "101 Switching Protocols",
+    rfc: "RFC 6455 §4.2.2, §4.1; RFC 9110 §15.2.2, §7.8",
+  },
   { id: "open", title: "Open: WebSocket frames on the same connection", short: "Open", rfc: "RFC 6455 §4.1, §5" },
 ];
 
@@ -396,9 +521,15 @@ export function describeStep(index: number, hs: PreparedHandshake): StepView {
   let acceptCheck: StepView["acceptCheck"] = null;
 
   const messageLines = (m: MessageName) => (m === "request" ? hs.requestLines : hs.responseLines);
-  const involve = (m: MessageName, line: MessageLine | undefined, label: string, range: "line" | "value" | "none" = "line"): boolean => {
+  const involve = (
+    m: MessageName,
+    line: MessageLine | undefined,
+    label: string,
+    range: "line" | "value" | "none" = "line",
+  ): boolean => {
     if (!line) return false;
-    if (!lines.some((l) => l.message === m && l.line === line.index)) lines.push({ message: m, line: line.index, label });
+    if (!lines.some((l) => l.message === m && l.line === line.index))
+      lines.push({ message: m, line: line.index, label });
     if (range === "line") ranges.push({ message: m, start: line.offset, end: line.offset + line.length, label });
     if (range === "value" && line.valueOffset !== null && line.valueLength !== null) {
       ranges.push({ message: m, start: line.valueOffset, end: line.valueOffset + line.valueLength, label });
@@ -420,8 +551,18 @@ export function describeStep(index: number, hs: PreparedHandshake): StepView {
       );
       if (hs.tuple) {
         values.push(
-          { label: "Client (your browser)", value: formatEndpoint(hs.tuple.clientAddress, hs.tuple.clientPort), code: true, note: "The port was picked by your operating system for this connection." },
-          { label: "Server (the lab)", value: formatEndpoint(hs.tuple.serverAddress, hs.tuple.serverPort), code: true, note: "As the lab's socket reported it." },
+          {
+            label: "Client (your browser)",
+            value: formatEndpoint(hs.tuple.clientAddress, hs.tuple.clientPort),
+            code: true,
+            note: "The port was picked by your operating system for this connection.",
+          },
+          {
+            label: "Server (the lab)",
+            value: formatEndpoint(hs.tuple.serverAddress, hs.tuple.serverPort),
+            code: true,
+            note: "As the lab's socket reported it.",
+          },
         );
       } else {
         const host = field("request", "host")?.value ?? null;
@@ -439,26 +580,54 @@ export function describeStep(index: number, hs: PreparedHandshake): StepView {
       );
       const requestLine = start("request");
       if (involve("request", requestLine, "Request line")) {
-        values.push({ label: "Request line", value: requestLine!.text, code: true, note: "The method must be GET and the version HTTP/1.1 or later; the target is the resource the socket is for (§4.1 items 2–3)." });
+        values.push({
+          label: "Request line",
+          value: requestLine!.text,
+          code: true,
+          note: "The method must be GET and the version HTTP/1.1 or later; the target is the resource the socket is for (§4.1 items 2–3).",
+        });
       }
       const fieldNotes: [string, string][] = [
         ["host", "Which site on this server is meant (§4.1 item 4; RFC 9112 §3.2)."],
         ["upgrade", "The protocol to switch to (§4.1 item 5; RFC 9110 §7.8)."],
-        ["connection", "Upgrade is hop-by-hop: Connection: Upgrade says it is meant for the next hop, which a proxy must not blindly forward (§4.1 item 6; RFC 9110 §7.6.1)."],
-        ["sec-websocket-key", hs.keyBytesHex
-          ? `16 random bytes, new for every connection, sent as base64 (§4.1 item 7). They decode to ${hs.keyBytesHex}.`
-          : "Should be 16 random bytes sent as base64 (§4.1 item 7); this one does not decode to 16 bytes."],
+        [
+          "connection",
+          "Upgrade is hop-by-hop: Connection: Upgrade says it is meant for the next hop, which a proxy must not blindly forward (§4.1 item 6; RFC 9110 §7.6.1).",
+        ],
+        [
+          "sec-websocket-key",
+          hs.keyBytesHex
+            ? `16 random bytes, new for every connection, sent as base64 (§4.1 item 7). They decode to ${hs.keyBytesHex}.`
+            : "Should be 16 random bytes sent as base64 (§4.1 item 7); this one does not decode to 16 bytes.",
+        ],
         ["sec-websocket-version", "The only version RFC 6455 defines is 13 (§4.1 item 9)."],
-        ["origin", "The page that opened the socket; browsers always send it, so servers can refuse other sites (§4.1 item 8, §10.2)."],
+        [
+          "origin",
+          "The page that opened the socket; browsers always send it, so servers can refuse other sites (§4.1 item 8, §10.2).",
+        ],
         ["sec-websocket-protocol", "Optional: subprotocols the page offered, in order of preference (§4.1 item 10)."],
-        ["sec-websocket-extensions", "Optional: extensions the browser can use, such as permessage-deflate compression (§4.1 item 11; RFC 7692)."],
+        [
+          "sec-websocket-extensions",
+          "Optional: extensions the browser can use, such as permessage-deflate compression (§4.1 item 11; RFC 7692).",
+        ],
       ];
       for (const [name, note] of fieldNotes) {
         const line = field("request", name);
-        if (involve("request", line, line?.name ?? name)) values.push({ label: line!.name!, value: line!.value ?? "", code: true, note });
+        if (involve("request", line, line?.name ?? name))
+          values.push({ label: line!.name!, value: line!.value ?? "", code: true, note });
       }
-      const others = hs.requestLines.filter((l) => l.kind === "field" && !fieldNotes.some(([n]) => n === l.name?.toLowerCase()));
-      values.push({ label: "Size of the request head", value: plural(requestSize, "byte"), code: false, note: others.length > 0 ? `Including ${plural(others.length, "other field")} the handshake does not need.` : undefined });
+      const others = hs.requestLines.filter(
+        (l) => l.kind === "field" && !fieldNotes.some(([n]) => n === l.name?.toLowerCase()),
+      );
+      values.push({
+        label: "Size of the request head",
+        value: plural(requestSize, "byte"),
+        code: false,
+        note:
+          others.length > 0
+            ? `Including ${plural(others.length, "other field")} the handshake does not need.`
+            : undefined,
+      });
       break;
     }
     case "validate": {
@@ -474,7 +643,11 @@ export function describeStep(index: number, hs: PreparedHandshake): StepView {
       for (const check of v.checks) {
         if (check.field) involve("request", field("request", check.field), `${check.label}`, "none");
       }
-      values.push({ label: "The server's answer", value: v.ok ? "101 Switching Protocols" : String(v.status), code: true });
+      values.push({
+        label: "The server's answer",
+        value: v.ok ? "101 Switching Protocols" : String(v.status),
+        code: true,
+      });
       break;
     }
     case "accept": {
@@ -490,12 +663,24 @@ export function describeStep(index: number, hs: PreparedHandshake): StepView {
         values.push(
           { label: "Key, as sent", value: a.key, code: true },
           { label: "GUID (RFC 6455 §1.3)", value: a.guid, code: true },
-          { label: "Key + GUID", value: a.concatenated, code: true, note: `${a.concatenated.length} characters, hashed as ASCII.` },
+          {
+            label: "Key + GUID",
+            value: a.concatenated,
+            code: true,
+            note: `${a.concatenated.length} characters, hashed as ASCII.`,
+          },
           { label: "SHA-1 (20 bytes, hex)", value: a.sha1Hex, code: true },
-          { label: "base64 of the digest", value: a.computed, code: true, note: "This is the Sec-WebSocket-Accept value the server must send." },
+          {
+            label: "base64 of the digest",
+            value: a.computed,
+            code: true,
+            note: "This is the Sec-WebSocket-Accept value the server must send.",
+          },
         );
       } else {
-        paragraphs.push("This request has no Sec-WebSocket-Key, so there is nothing to compute: the server refuses it.");
+        paragraphs.push(
+          "This request has no Sec-WebSocket-Key, so there is nothing to compute: the server refuses it.",
+        );
       }
       break;
     }
@@ -505,54 +690,115 @@ export function describeStep(index: number, hs: PreparedHandshake): StepView {
         "Before the browser trusts the answer, it checks it (RFC 6455 §4.1): the status must be 101, Upgrade must say websocket, Connection must contain Upgrade, and Sec-WebSocket-Accept must equal the value computed from its own key. Any other answer fails the connection.",
       );
       const statusLine = start("response");
-      if (involve("response", statusLine, "Status line")) values.push({ label: "Status line", value: statusLine!.text, code: true });
-      for (const name of ["upgrade", "connection", "sec-websocket-accept", "sec-websocket-protocol", "sec-websocket-extensions"]) {
+      if (involve("response", statusLine, "Status line"))
+        values.push({ label: "Status line", value: statusLine!.text, code: true });
+      for (const name of [
+        "upgrade",
+        "connection",
+        "sec-websocket-accept",
+        "sec-websocket-protocol",
+        "sec-websocket-extensions",
+      ]) {
         const line = field("response", name);
-        if (involve("response", line, line?.name ?? name, name === "sec-websocket-accept" ? "value" : "line")) values.push({ label: line!.name!, value: line!.value ?? "", code: true });
+        if (involve("response", line, line?.name ?? name, name === "sec-websocket-accept" ? "value" : "line"))
+          values.push({ label: line!.name!, value: line!.value ?? "", code: true });
       }
       const computed = hs.acceptComputation?.computed ?? null;
       acceptCheck = {
         sent: hs.accept,
         computed,
         matches: hs.acceptMatches,
-        text: hs.accept === null
-          ? "The response has no Sec-WebSocket-Accept field, so the client must fail the connection."
-          : computed === null
-            ? "The request had no key, so there is nothing to compare the accept value with."
-            : hs.acceptMatches
-              ? `Match: the server sent ${hs.accept}, and this page computed ${computed} from the key. The client accepts the answer.`
-              : `Mismatch: the server sent ${hs.accept}, but the key gives ${computed}. The client must fail the WebSocket connection.`,
+        text:
+          hs.accept === null
+            ? "The response has no Sec-WebSocket-Accept field, so the client must fail the connection."
+            : computed === null
+              ? "The request had no key, so there is nothing to compare the accept value with."
+              : hs.acceptMatches
+                ? `Match: the server sent ${hs.accept}, and this page computed ${computed} from the key. The client accepts the answer.`
+                : `Mismatch: the server sent ${hs.accept}, but the key gives ${computed}. The client must fail the WebSocket connection.`,
       };
       if (!hs.responseCheck.ok) {
-        paragraphs.push(`The client refuses this answer: ${hs.responseCheck.failures.map((f) => `${f.error} (${f.rfc})`).join("; ")}.`);
+        paragraphs.push(
+          `The client refuses this answer: ${hs.responseCheck.failures.map((f) => `${f.error} (${f.rfc})`).join("; ")}.`,
+        );
       }
       break;
     }
     case "open": {
       const endLine = end("response");
       involve("response", endLine, "The empty line: the end of HTTP on this connection", "none");
-      if (endLine) ranges.push({ message: "response", start: endLine.offset, end: endLine.offset + endLine.length, label: "The empty line that ends the 101 response" });
+      if (endLine)
+        ranges.push({
+          message: "response",
+          start: endLine.offset,
+          end: endLine.offset + endLine.length,
+          label: "The empty line that ends the 101 response",
+        });
       if (hs.responseCheck.ok) {
         paragraphs.push(
           "The connection is now open: the browser's WebSocket fires open and its readyState becomes 1 (OPEN). In RFC 6455's words, the WebSocket connection is established (§4.1).",
           "From the byte after the empty line onward, both sides speak WebSocket frames (§5), on the very same TCP connection, in both directions at once. HTTP is over for this connection; the next HTTP request would need a new one.",
         );
       } else {
-        paragraphs.push("This answer failed the client's checks, so the browser fails the WebSocket connection instead of opening it: the page sees an error and close code 1006 (§4.1, §7.1.7).");
+        paragraphs.push(
+          "This answer failed the client's checks, so the browser fails the WebSocket connection instead of opening it: the page sees an error and close code 1006 (§4.1, §7.1.7).",
+        );
       }
       values.push(
-        { label: "Client → server frames start at", value: `byte ${requestSize}`, code: false, note: "of the client's stream, right after the request head." },
-        { label: "Server → client frames start at", value: `byte ${responseSize}`, code: false, note: "of the server's stream, right after the 101 head." },
-        { label: "The handshake cost", value: plural(requestSize + responseSize, "byte"), code: false, note: 'Once. After it, "Hello" costs 7 bytes from the server (a 2-byte header) and 11 from the browser (plus a 4-byte mask).' },
+        {
+          label: "Client → server frames start at",
+          value: `byte ${requestSize}`,
+          code: false,
+          note: "of the client's stream, right after the request head.",
+        },
+        {
+          label: "Server → client frames start at",
+          value: `byte ${responseSize}`,
+          code: false,
+          note: "of the server's stream, right after the 101 head.",
+        },
+        {
+          label: "The handshake cost",
+          value: plural(requestSize + responseSize, "byte"),
+          code: false,
+          note: 'Once. After it, "Hello" costs 7 bytes from the server (a 2-byte header) and 11 from the browser (plus a 4-byte mask).',
+        },
       );
-      if (hs.tuple) values.push({ label: "Still the same connection", value: `${formatEndpoint(hs.tuple.clientAddress, hs.tuple.clientPort)} ↔ ${formatEndpoint(hs.tuple.serverAddress, hs.tuple.serverPort)}`, code: true });
+      if (hs.tuple)
+        values.push({
+          label: "Still the same connection",
+          value: `${formatEndpoint(hs.tuple.clientAddress, hs.tuple.clientPort)} ↔ ${formatEndpoint(hs.tuple.serverAddress, hs.tuple.serverPort)}`,
+          code: true,
+        });
       break;
     }
   }
 
   const headers = {
-    request: lines.filter((l) => l.message === "request").map((l) => hs.requestLines[l.line]!).filter((l) => l.kind === "field").map((l) => l.name!),
-    response: lines.filter((l) => l.message === "response").map((l) => hs.responseLines[l.line]!).filter((l) => l.kind === "field").map((l) => l.name!),
+    request: lines
+      .filter((l) => l.message === "request")
+      .map((l) => hs.requestLines[l.line]!)
+      .filter((l) => l.kind === "field")
+      .map((l) => l.name!),
+    response: lines
+      .filter((l) => l.message === "response")
+      .map((l) => hs.responseLines[l.line]!)
+      .filter((l) => l.kind === "field")
+      .map((l) => l.name!),
   };
-  return { index: i, number: i + 1, count: STEP_COUNT, id: def.id, title: def.title, rfc: def.rfc, paragraphs, lines, headers, ranges, values, checks, acceptCheck };
+  return {
+    index: i,
+    number: i + 1,
+    count: STEP_COUNT,
+    id: def.id,
+    title: def.title,
+    rfc: def.rfc,
+    paragraphs,
+    lines,
+    headers,
+    ranges,
+    values,
+    checks,
+    acceptCheck,
+  };
 }

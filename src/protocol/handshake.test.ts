@@ -1,7 +1,15 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import {
-  acceptDigest, buildClientRequest, buildRefusal, buildServerResponse, computeAccept, generateKey, isValidKey,
-  parseClientRequest, parseServerResponse, WEBSOCKET_GUID,
+  acceptDigest,
+  buildClientRequest,
+  buildRefusal,
+  buildServerResponse,
+  computeAccept,
+  generateKey,
+  isValidKey,
+  parseClientRequest,
+  parseServerResponse,
+  WEBSOCKET_GUID,
 } from "./handshake.ts";
 import type { HandshakeFailureReason } from "./handshake.ts";
 import { toHex } from "./hex.ts";
@@ -61,11 +69,23 @@ describe("key and accept", () => {
 describe("client request", () => {
   it("accepts the RFC 6455 §1.2 request and reads its fields", () => {
     const result = parseClientRequest(good);
-    expect(result).toMatchObject({ ok: true, key: handshakeExample.key, origin: "http://example.com", protocols: ["chat", "superchat"], extensions: [] });
+    expect(result).toMatchObject({
+      ok: true,
+      key: handshakeExample.key,
+      origin: "http://example.com",
+      protocols: ["chat", "superchat"],
+      extensions: [],
+    });
   });
 
   it("builds a request that parses back", () => {
-    const built = buildClientRequest({ host: "localhost:4321", path: "/lab/echo?watch=abc", key: handshakeExample.key, origin: "http://localhost:4321", protocols: ["chat"] });
+    const built = buildClientRequest({
+      host: "localhost:4321",
+      path: "/lab/echo?watch=abc",
+      key: handshakeExample.key,
+      origin: "http://localhost:4321",
+      protocols: ["chat"],
+    });
     if (!built.ok) throw new Error(built.error.error);
     expect(built.text.startsWith("GET /lab/echo?watch=abc HTTP/1.1\r\nHost: localhost:4321\r\n")).toBe(true);
     expect(parseClientRequest(built.bytes)).toMatchObject({ ok: true, protocols: ["chat"] });
@@ -86,7 +106,11 @@ describe("client request", () => {
     ["Host missing", edit(good, "Host: server.example.com\r\n", ""), "host-missing"],
     ["Upgrade missing", edit(good, "Upgrade: websocket\r\n", ""), "upgrade-missing"],
     ["Upgrade not websocket", edit(good, "Upgrade: websocket", "Upgrade: h2c"), "upgrade-not-websocket"],
-    ["Connection without upgrade", edit(good, "Connection: Upgrade", "Connection: keep-alive"), "connection-missing-upgrade"],
+    [
+      "Connection without upgrade",
+      edit(good, "Connection: Upgrade", "Connection: keep-alive"),
+      "connection-missing-upgrade",
+    ],
     ["Connection missing", edit(good, "Connection: Upgrade\r\n", ""), "connection-missing-upgrade"],
     ["key missing", edit(good, /Sec-WebSocket-Key: .*\r\n/, ""), "key-missing"],
     ["key too short", edit(good, "dGhlIHNhbXBsZSBub25jZQ==", "c2hvcnQ="), "key-invalid"],
@@ -101,13 +125,22 @@ describe("client request", () => {
   }
 
   it("accepts tokens in any case and within lists", () => {
-    const request = edit(edit(good, "Upgrade: websocket", "upgrade: WebSocket"), "Connection: Upgrade", "connection: keep-alive, UPGRADE");
+    const request = edit(
+      edit(good, "Upgrade: websocket", "upgrade: WebSocket"),
+      "Connection: Upgrade",
+      "connection: keep-alive, UPGRADE",
+    );
     expect(parseClientRequest(request).ok).toBe(true);
   });
 
   it("lists every problem of a badly broken request", () => {
     expect(reasonsFor("POST /chat HTTP/1.0\r\nHost: x\r\n\r\n")).toEqual([
-      "method-not-get", "http-version-too-old", "upgrade-missing", "connection-missing-upgrade", "key-missing", "version-missing",
+      "method-not-get",
+      "http-version-too-old",
+      "upgrade-missing",
+      "connection-missing-upgrade",
+      "key-missing",
+      "version-missing",
     ]);
   });
 
@@ -139,7 +172,10 @@ describe("server response", () => {
   const expected = { key: handshakeExample.key, protocols: ["chat", "superchat"] };
 
   it("accepts the RFC 6455 §1.2 response", async () => {
-    expect(await parseServerResponse(handshakeExample.response, expected)).toMatchObject({ ok: true, protocol: "chat" });
+    expect(await parseServerResponse(handshakeExample.response, expected)).toMatchObject({
+      ok: true,
+      protocol: "chat",
+    });
   });
 
   it("builds a 101 that parses back", async () => {
@@ -154,9 +190,21 @@ describe("server response", () => {
     ["no Upgrade", handshakeExample.response.replace("Upgrade: websocket\r\n", ""), "upgrade-missing"],
     ["no Connection", handshakeExample.response.replace("Connection: Upgrade\r\n", ""), "connection-missing-upgrade"],
     ["no accept", handshakeExample.response.replace(/Sec-WebSocket-Accept: .*\r\n/, ""), "accept-missing"],
-    ["a wrong accept", handshakeExample.response.replace("s3pPLMBiTxaQ9kYGzzhZRbK+xOo=", "AAAAAAAAAAAAAAAAAAAAAAAAAAA="), "accept-mismatch"],
-    ["an unoffered protocol", handshakeExample.response.replace("Protocol: chat", "Protocol: mqtt"), "protocol-not-offered"],
-    ["an unoffered extension", handshakeExample.response.replace("\r\n\r\n", "\r\nSec-WebSocket-Extensions: permessage-deflate\r\n\r\n"), "extension-not-offered"],
+    [
+      "a wrong accept",
+      handshakeExample.response.replace("s3pPLMBiTxaQ9kYGzzhZRbK+xOo=", "AAAAAAAAAAAAAAAAAAAAAAAAAAA="),
+      "accept-mismatch",
+    ],
+    [
+      "an unoffered protocol",
+      handshakeExample.response.replace("Protocol: chat", "Protocol: mqtt"),
+      "protocol-not-offered",
+    ],
+    [
+      "an unoffered extension",
+      handshakeExample.response.replace("\r\n\r\n", "\r\nSec-WebSocket-Extensions: permessage-deflate\r\n\r\n"),
+      "extension-not-offered",
+    ],
   ];
   for (const [name, response, reason] of failures) {
     it(`rejects ${name}`, async () => {
@@ -166,7 +214,10 @@ describe("server response", () => {
   }
 
   it("mentions the server's version in a 426", async () => {
-    const result = await parseServerResponse("HTTP/1.1 426 Upgrade Required\r\nSec-WebSocket-Version: 13\r\n\r\n", expected);
+    const result = await parseServerResponse(
+      "HTTP/1.1 426 Upgrade Required\r\nSec-WebSocket-Version: 13\r\n\r\n",
+      expected,
+    );
     expect(result.ok === false && result.failures[0]!.error).toMatch(/version 13/);
   });
 

@@ -40,10 +40,13 @@ export function hijackFragment(order: HijackOrder): string {
 export function parseHijackFragment(hash: string): { ok: true; order: HijackOrder } | { ok: false; error: string } {
   const params = new URLSearchParams(hash.replace(/^#/, ""));
   const labPort = Number(params.get("lab"));
-  if (!Number.isInteger(labPort) || labPort < 1 || labPort > 65535) return { ok: false, error: "The link does not name the lab's port. Open this page from lesson 8." };
+  if (!Number.isInteger(labPort) || labPort < 1 || labPort > 65535)
+    return { ok: false, error: "The link does not name the lab's port. Open this page from lesson 8." };
   const token = params.get("watch") ?? "";
-  if (!isValidToken(token)) return { ok: false, error: "The link carries no valid watch token. Open this page from lesson 8." };
+  if (!isValidToken(token))
+    return { ok: false, error: "The link carries no valid watch token. Open this page from lesson 8." };
   const target = params.get("target");
-  if (target !== "checked" && target !== "naive") return { ok: false, error: "The link must say which server to try: checked or naive." };
+  if (target !== "checked" && target !== "naive")
+    return { ok: false, error: "The link must say which server to try: checked or naive." };
   return { ok: true, order: { labPort, token, target } };
 }

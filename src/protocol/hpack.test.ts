@@ -19,7 +19,14 @@ describe("HPACK, RFC 7541 Appendix C", () => {
     const withIndexing = new HpackDecoder();
     const result = withIndexing.decode(bytes("400a 6375 7374 6f6d 2d6b 6579 0d63 7573 746f 6d2d 6865 6164 6572"));
     expect(pairs(result)).toEqual([["custom-key", "custom-header"]]);
-    expect(result.ok && result.fields[0]).toMatchObject({ representation: "literal-indexed", index: null, huffmanName: false, huffmanValue: false, offset: 0, length: 26 });
+    expect(result.ok && result.fields[0]).toMatchObject({
+      representation: "literal-indexed",
+      index: null,
+      huffmanName: false,
+      huffmanValue: false,
+      offset: 0,
+      length: 26,
+    });
     expect(withIndexing.dynamicTable).toEqual([["custom-key", "custom-header"]]);
 
     const without = new HpackDecoder();
@@ -39,9 +46,24 @@ describe("HPACK, RFC 7541 Appendix C", () => {
   it("C.4: three requests with Huffman coding, sharing one dynamic table", () => {
     const decoder = new HpackDecoder();
     const first = decoder.decode(bytes("8286 8441 8cf1 e3c2 e5f2 3a6b a0ab 90f4 ff"));
-    expect(pairs(first)).toEqual([[":method", "GET"], [":scheme", "http"], [":path", "/"], [":authority", "www.example.com"]]);
-    expect(first.ok && first.fields[3]).toMatchObject({ representation: "literal-indexed", index: 1, huffmanValue: true });
-    expect(pairs(decoder.decode(bytes("8286 84be 5886 a8eb 1064 9cbf")))).toEqual([[":method", "GET"], [":scheme", "http"], [":path", "/"], [":authority", "www.example.com"], ["cache-control", "no-cache"]]);
+    expect(pairs(first)).toEqual([
+      [":method", "GET"],
+      [":scheme", "http"],
+      [":path", "/"],
+      [":authority", "www.example.com"],
+    ]);
+    expect(first.ok && first.fields[3]).toMatchObject({
+      representation: "literal-indexed",
+      index: 1,
+      huffmanValue: true,
+    });
+    expect(pairs(decoder.decode(bytes("8286 84be 5886 a8eb 1064 9cbf")))).toEqual([
+      [":method", "GET"],
+      [":scheme", "http"],
+      [":path", "/"],
+      [":authority", "www.example.com"],
+      ["cache-control", "no-cache"],
+    ]);
     expect(pairs(decoder.decode(bytes("8287 85bf 4088 25a8 49e9 5ba9 7d7f 8925 a849 e95b b8e8 b4bf")))).toEqual([
       [":method", "GET"],
       [":scheme", "https"],
@@ -49,7 +71,11 @@ describe("HPACK, RFC 7541 Appendix C", () => {
       [":authority", "www.example.com"],
       ["custom-key", "custom-value"],
     ]);
-    expect(decoder.dynamicTable).toEqual([["custom-key", "custom-value"], ["cache-control", "no-cache"], [":authority", "www.example.com"]]);
+    expect(decoder.dynamicTable).toEqual([
+      ["custom-key", "custom-value"],
+      ["cache-control", "no-cache"],
+      [":authority", "www.example.com"],
+    ]);
   });
 
   it("evicts the oldest entries when the table is full, and a size update shrinks it", () => {

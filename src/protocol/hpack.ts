@@ -29,7 +29,9 @@ export interface HpackError {
   rfc: string;
 }
 
-export type HpackResult = { ok: true; fields: HpackField[]; tableSizeUpdates: number[] } | { ok: false; error: HpackError; fields: HpackField[] };
+export type HpackResult =
+  | { ok: true; fields: HpackField[]; tableSizeUpdates: number[] }
+  | { ok: false; error: HpackError; fields: HpackField[] };
 
 /** The default size of the dynamic table, until SETTINGS_HEADER_TABLE_SIZE says otherwise (RFC 9113 §6.5.2). */
 export const HPACK_DEFAULT_TABLE_SIZE = 4096;
@@ -109,7 +111,11 @@ export class HpackDecoder {
     const fields: HpackField[] = [];
     const tableSizeUpdates: number[] = [];
     let at = 0;
-    const fail = (error: string, offset: number, rfc: string): HpackResult => ({ ok: false, error: { error, offset, rfc }, fields });
+    const fail = (error: string, offset: number, rfc: string): HpackResult => ({
+      ok: false,
+      error: { error, offset, rfc },
+      fields,
+    });
 
     const readInteger = (prefixBits: number): number | null => {
       const max = (1 << prefixBits) - 1;
@@ -135,7 +141,9 @@ export class HpackDecoder {
       at += length;
       if (!huffman) return { text: latin1(raw), huffman };
       const decoded = decodeHuffman(raw);
-      return decoded.ok ? { text: latin1(decoded.bytes), huffman } : `a Huffman-coded string is malformed: ${decoded.reason}`;
+      return decoded.ok
+        ? { text: latin1(decoded.bytes), huffman }
+        : `a Huffman-coded string is malformed: ${decoded.reason}`;
     };
     const entry = (index: number): readonly [string, string] | null => {
       if (index >= 1 && index <= HPACK_STATIC_TABLE.length) return HPACK_STATIC_TABLE[index - 1]!;
@@ -149,21 +157,42 @@ export class HpackDecoder {
         const index = readInteger(7);
         if (index === null) return fail("an index runs past the block", start, "RFC 7541 §5.1");
         const found = index === 0 ? null : entry(index);
-        if (!found) return fail(`index ${index} is not in the static or the dynamic table`, start, "RFC 7541 §6.1, §2.3.3");
-        fields.push({ name: found[0], value: found[1], representation: "indexed", index, huffmanName: false, huffmanValue: false, offset: start, length: at - start });
+        if (!found)
+          return fail(`index ${index} is not in the static or the dynamic table`, start, "RFC 7541 §6.1, §2.3.3");
+        fields.push({
+          name: found[0],
+          value: found[1],
+          representation: "indexed",
+          index,
+          huffmanName: false,
+          huffmanValue: false,
+          offset: start,
+          length: at - start,
+        });
         continue;
       }
       if ((first & 0xe0) === 0x20) {
-        if (fields.length > 0) return fail("a dynamic table size update must come before the first field of a block", start, "RFC 7541 §4.2");
+        if (fields.length > 0)
+          return fail(
+            "a dynamic table size update must come before the first field of a block",
+            start,
+            "RFC 7541 §4.2",
+          );
         const size = readInteger(5);
         if (size === null) return fail("a table size runs past the block", start, "RFC 7541 §5.1");
-        if (size > this.#settingsLimit) return fail(`a table size of ${size} is more than SETTINGS_HEADER_TABLE_SIZE (${this.#settingsLimit})`, start, "RFC 7541 §6.3");
+        if (size > this.#settingsLimit)
+          return fail(
+            `a table size of ${size} is more than SETTINGS_HEADER_TABLE_SIZE (${this.#settingsLimit})`,
+            start,
+            "RFC 7541 §6.3",
+          );
         this.#maxSize = size;
         this.#evict(0);
         tableSizeUpdates.push(size);
         continue;
       }
-      const representation: HpackRepresentation = first & 0x40 ? "literal-indexed" : first & 0x10 ? "literal-never-indexed" : "literal-not-indexed";
+      const representation: HpackRepresentation =
+        first & 0x40 ? "literal-indexed" : first & 0x10 ? "literal-never-indexed" : "literal-not-indexed";
       const index = readInteger(first & 0x40 ? 6 : 4);
       if (index === null) return fail("an index runs past the block", start, "RFC 7541 §5.1");
       let name: string;
@@ -175,12 +204,22 @@ export class HpackDecoder {
         huffmanName = read.huffman;
       } else {
         const found = entry(index);
-        if (!found) return fail(`index ${index} is not in the static or the dynamic table`, start, "RFC 7541 §6.2, §2.3.3");
+        if (!found)
+          return fail(`index ${index} is not in the static or the dynamic table`, start, "RFC 7541 §6.2, §2.3.3");
         name = found[0];
       }
       const value = readString();
       if (typeof value === "string") return fail(value, start, "RFC 7541 §5.2");
-      fields.push({ name, value: value.text, representation, index: index === 0 ? null : index, huffmanName, huffmanValue: value.huffman, offset: start, length: at - start });
+      fields.push({
+        name,
+        value: value.text,
+        representation,
+        index: index === 0 ? null : index,
+        huffmanName,
+        huffmanValue: value.huffman,
+        offset: start,
+        length: at - start,
+      });
       if (representation === "literal-indexed") this.#add(name, value.text);
     }
     return { ok: true, fields, tableSizeUpdates };

@@ -28,7 +28,8 @@ export interface ChunkedBody {
   framingBytes: number;
 }
 
-export type ChunkedResult = { kind: "body"; body: ChunkedBody } | { kind: "need-more" } | { kind: "error"; error: HttpError };
+export type ChunkedResult =
+  { kind: "body"; body: ChunkedBody } | { kind: "need-more" } | { kind: "error"; error: HttpError };
 
 /** Parse a chunked body starting at bytes[0]; error offsets are relative to that start. */
 export function parseChunkedBody(bytes: Uint8Array, options: { maxBodyLength?: number } = {}): ChunkedResult {
@@ -44,11 +45,17 @@ export function parseChunkedBody(bytes: Uint8Array, options: { maxBodyLength?: n
     for (let i = at; i < lineEnd; i++) line += String.fromCharCode(bytes[i]!);
     const m = /^([0-9A-Fa-f]+)[ \t]*(;.*)?$/.exec(line);
     if (!m || m[1]!.length > 13) {
-      return { kind: "error", error: httpError("bad-chunk-size", `"${line}" is not a chunk size in hexadecimal`, at, "RFC 9112 §7.1") };
+      return {
+        kind: "error",
+        error: httpError("bad-chunk-size", `"${line}" is not a chunk size in hexadecimal`, at, "RFC 9112 §7.1"),
+      };
     }
     const size = parseInt(m[1]!, 16);
     if (dataBytes + size > max) {
-      return { kind: "error", error: httpError("body-too-large", `the chunked body grows past ${max} bytes`, at, "RFC 9112 §7.1", 413) };
+      return {
+        kind: "error",
+        error: httpError("body-too-large", `the chunked body grows past ${max} bytes`, at, "RFC 9112 §7.1", 413),
+      };
     }
     const sizeLineLength = lineEnd + 2 - at;
     chunks.push({ offset: at, sizeLineLength, dataLength: size });
@@ -59,7 +66,15 @@ export function parseChunkedBody(bytes: Uint8Array, options: { maxBodyLength?: n
     dataBytes += size;
     at += size;
     if (bytes[at] !== 0x0d || bytes[at + 1] !== 0x0a) {
-      return { kind: "error", error: httpError("bad-chunk-ending", "chunk data is not followed by CR LF: the chunk is longer than its size says", at, "RFC 9112 §7.1") };
+      return {
+        kind: "error",
+        error: httpError(
+          "bad-chunk-ending",
+          "chunk data is not followed by CR LF: the chunk is longer than its size says",
+          at,
+          "RFC 9112 §7.1",
+        ),
+      };
     }
     at += 2;
   }
@@ -74,7 +89,10 @@ export function parseChunkedBody(bytes: Uint8Array, options: { maxBodyLength?: n
     data.set(p, filled);
     filled += p.length;
   }
-  return { kind: "body", body: { data, chunks, trailers, length: trailerEnd, dataBytes, framingBytes: trailerEnd - dataBytes } };
+  return {
+    kind: "body",
+    body: { data, chunks, trailers, length: trailerEnd, dataBytes, framingBytes: trailerEnd - dataBytes },
+  };
 }
 
 /** Encode data as chunks of at most `chunkSize` bytes, then the last chunk and an empty trailer. */

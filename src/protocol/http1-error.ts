@@ -35,6 +35,12 @@ export interface HttpError {
   status: number;
 }
 
-export function httpError(reason: HttpErrorReason, error: string, offset: number, rfc: string, status = 400): HttpError {
+export function httpError(
+  reason: HttpErrorReason,
+  error: string,
+  offset: number,
+  rfc: string,
+  status = 400,
+): HttpError {
   return { reason, error, offset, rfc, status };
 }

@@ -58,9 +58,7 @@ export interface HeadOptions {
 }
 
 export type HeadResult<H extends MessageHead> =
-  | { kind: "head"; head: H }
-  | { kind: "need-more" }
-  | { kind: "error"; error: HttpError };
+  { kind: "head"; head: H } | { kind: "need-more" } | { kind: "error"; error: HttpError };
 
 export function parseRequestHead(bytes: Uint8Array, options: HeadOptions = {}): HeadResult<RequestHead> {
   return parseHead(bytes, "request", options) as HeadResult<RequestHead>;
@@ -76,20 +74,40 @@ function parseHead(bytes: Uint8Array, expect: "request" | "response", options: H
   const max = options.maxHeadLength ?? DEFAULT_MAX_HEAD;
   const tooLarge = (): HeadResult<MessageHead> => ({
     kind: "error",
-    error: httpError("head-too-large", `the head is longer than the ${max} bytes this reader accepts`, max, "RFC 6585 §5", expect === "request" ? 431 : 502),
+    error: httpError(
+      "head-too-large",
+      `the head is longer than the ${max} bytes this reader accepts`,
+      max,
+      "RFC 6585 §5",
+      expect === "request" ? 431 : 502,
+    ),
   });
   const line = nextLine(bytes, 0, options.allowBareLf === true);
   if (line.kind === "error") return line;
   if (line.kind === "need-more") return bytes.length > max ? tooLarge() : line;
   const text = latin1Decode(bytes, 0, line.contentEnd);
-  if (text === "") return { kind: "error", error: httpError("empty-start-line", "the message starts with an empty line instead of a start line", 0, "RFC 9112 §2.2") };
+  if (text === "")
+    return {
+      kind: "error",
+      error: httpError(
+        "empty-start-line",
+        "the message starts with an empty line instead of a start line",
+        0,
+        "RFC 9112 §2.2",
+      ),
+    };
   const startLine = expect === "request" ? parseRequestLine(text, 0) : parseStatusLine(text, 0);
   if (isHttpError(startLine)) return { kind: "error", error: startLine };
   const section = parseFieldSection(bytes, line.next, options);
   if (section.kind === "need-more") return bytes.length > max ? tooLarge() : section;
   if (section.kind === "error") return section;
   if (section.end > max) return tooLarge();
-  const sizes = { startLine: line.next, fields: section.fieldsSize, emptyLine: section.end - section.emptyLineStart, total: section.end };
+  const sizes = {
+    startLine: line.next,
+    fields: section.fieldsSize,
+    emptyLine: section.end - section.emptyLineStart,
+    total: section.end,
+  };
   return { kind: "head", head: { startLine, fields: section.fields, sizes } };
 }
 
@@ -123,19 +141,27 @@ function isHttpError(value: object): value is HttpError {
   return "rfc" in value;
 }
 
-type Line = { kind: "line"; contentEnd: number; next: number } | { kind: "need-more" } | { kind: "error"; error: HttpError };
+type Line =
+  { kind: "line"; contentEnd: number; next: number } | { kind: "need-more" } | { kind: "error"; error: HttpError };
 
 function nextLine(bytes: Uint8Array, from: number, allowBareLf: boolean): Line {
   for (let i = from; i < bytes.length; i++) {
     const b = bytes[i]!;
     if (b === 0x0d) {
       if (i + 1 === bytes.length) return { kind: "need-more" };
-      if (bytes[i + 1] !== 0x0a) return { kind: "error", error: httpError("bare-cr", "a CR that is not followed by LF; lines end with CR LF", i, "RFC 9112 §2.2") };
+      if (bytes[i + 1] !== 0x0a)
+        return {
+          kind: "error",
+          error: httpError("bare-cr", "a CR that is not followed by LF; lines end with CR LF", i, "RFC 9112 §2.2"),
+        };
       return { kind: "line", contentEnd: i, next: i + 2 };
     }
     if (b === 0x0a) {
       if (allowBareLf) return { kind: "line", contentEnd: i, next: i + 1 };
-      return { kind: "error", error: httpError("bare-lf", "a line ends with LF alone; HTTP/1.1 lines end with CR LF", i, "RFC 9112 §2.2") };
+      return {
+        kind: "error",
+        error: httpError("bare-lf", "a line ends with LF alone; HTTP/1.1 lines end with CR LF", i, "RFC 9112 §2.2"),
+      };
     }
   }
   return { kind: "need-more" };
@@ -149,45 +175,125 @@ function parseVersion(text: string): HttpVersion | null {
 function parseRequestLine(text: string, offset: number): RequestLine | HttpError {
   const parts = text.split(" ");
   if (parts.length !== 3 || parts.some((p) => p === "")) {
-    return httpError("bad-request-line", `the request line "${text}" is not "method target version", separated by single spaces`, offset, "RFC 9112 §3");
+    return httpError(
+      "bad-request-line",
+      `the request line "${text}" is not "method target version", separated by single spaces`,
+      offset,
+      "RFC 9112 §3",
+    );
   }
   const [method, target, versionText] = parts as [string, string, string];
-  if (!isToken(method)) return httpError("bad-method", `"${method}" is not a valid method name`, offset, "RFC 9112 §3.1");
-  if (!/^[\x21-\x7e\x80-\xff]+$/.test(target)) return httpError("bad-target", `the request target "${target}" contains characters that are not allowed`, offset + method.length + 1, "RFC 9112 §3.2");
+  if (!isToken(method))
+    return httpError("bad-method", `"${method}" is not a valid method name`, offset, "RFC 9112 §3.1");
+  if (!/^[\x21-\x7e\x80-\xff]+$/.test(target))
+    return httpError(
+      "bad-target",
+      `the request target "${target}" contains characters that are not allowed`,
+      offset + method.length + 1,
+      "RFC 9112 §3.2",
+    );
   const version = parseVersion(versionText);
   const versionOffset = offset + method.length + target.length + 2;
-  if (!version) return httpError("bad-version", `"${versionText}" is not an HTTP version like HTTP/1.1`, versionOffset, "RFC 9112 §2.3");
-  if (version.major !== 1) return httpError("unsupported-version", `HTTP/${version.major}.${version.minor} does not use this text format; only HTTP/1.x does`, versionOffset, "RFC 9112 §2.3", 505);
+  if (!version)
+    return httpError(
+      "bad-version",
+      `"${versionText}" is not an HTTP version like HTTP/1.1`,
+      versionOffset,
+      "RFC 9112 §2.3",
+    );
+  if (version.major !== 1)
+    return httpError(
+      "unsupported-version",
+      `HTTP/${version.major}.${version.minor} does not use this text format; only HTTP/1.x does`,
+      versionOffset,
+      "RFC 9112 §2.3",
+      505,
+    );
   return { kind: "request", method, target, version };
 }
 
 function parseStatusLine(text: string, offset: number): StatusLine | HttpError {
   const m = /^(HTTP\/\d\.\d) (\d{3})(?: (.*))?$/.exec(text);
-  if (!m) return httpError("bad-status-line", `the status line "${text}" is not "HTTP/1.1 <3-digit status> <reason>"`, offset, "RFC 9112 §4", 502);
+  if (!m)
+    return httpError(
+      "bad-status-line",
+      `the status line "${text}" is not "HTTP/1.1 <3-digit status> <reason>"`,
+      offset,
+      "RFC 9112 §4",
+      502,
+    );
   const version = parseVersion(m[1]!)!;
-  if (version.major !== 1) return httpError("unsupported-version", `HTTP/${version.major}.${version.minor} does not use this text format; only HTTP/1.x does`, offset, "RFC 9112 §2.3", 502);
+  if (version.major !== 1)
+    return httpError(
+      "unsupported-version",
+      `HTTP/${version.major}.${version.minor} does not use this text format; only HTTP/1.x does`,
+      offset,
+      "RFC 9112 §2.3",
+      502,
+    );
   const reason = m[3] ?? "";
-  if (!isFieldValue(reason)) return httpError("bad-status-line", "the reason phrase contains control characters", offset + 13, "RFC 9112 §4", 502);
+  if (!isFieldValue(reason))
+    return httpError(
+      "bad-status-line",
+      "the reason phrase contains control characters",
+      offset + 13,
+      "RFC 9112 §4",
+      502,
+    );
   return { kind: "response", version, status: Number(m[2]), reason };
 }
 
 function parseFieldLine(text: string, offset: number, first: boolean): Omit<HeaderField, "length"> | HttpError {
   if (text.startsWith(" ") || text.startsWith("\t")) {
     return first
-      ? httpError("whitespace-before-first-field", "whitespace between the start line and the first field line; it could hide a field from some readers", offset, "RFC 9112 §2.2")
-      : httpError("obsolete-line-folding", "a field line starts with whitespace: obsolete line folding, which a recipient must reject or replace", offset, "RFC 9112 §5.2");
+      ? httpError(
+          "whitespace-before-first-field",
+          "whitespace between the start line and the first field line; it could hide a field from some readers",
+          offset,
+          "RFC 9112 §2.2",
+        )
+      : httpError(
+          "obsolete-line-folding",
+          "a field line starts with whitespace: obsolete line folding, which a recipient must reject or replace",
+          offset,
+          "RFC 9112 §5.2",
+        );
   }
   const colon = text.indexOf(":");
-  if (colon < 0) return httpError("field-without-colon", `the field line "${text}" has no colon between name and value`, offset, "RFC 9112 §5");
+  if (colon < 0)
+    return httpError(
+      "field-without-colon",
+      `the field line "${text}" has no colon between name and value`,
+      offset,
+      "RFC 9112 §5",
+    );
   const name = text.slice(0, colon);
-  if (name === "") return httpError("empty-field-name", "a field line starts with a colon: the field name is empty", offset, "RFC 9112 §5");
-  if (/[ \t]$/.test(name)) return httpError("whitespace-before-colon", `whitespace between the field name "${name.trimEnd()}" and the colon is not allowed`, offset + name.trimEnd().length, "RFC 9112 §5.1");
-  if (!isToken(name)) return httpError("bad-field-name", `"${name}" is not a valid field name`, offset, "RFC 9110 §5.1");
+  if (name === "")
+    return httpError(
+      "empty-field-name",
+      "a field line starts with a colon: the field name is empty",
+      offset,
+      "RFC 9112 §5",
+    );
+  if (/[ \t]$/.test(name))
+    return httpError(
+      "whitespace-before-colon",
+      `whitespace between the field name "${name.trimEnd()}" and the colon is not allowed`,
+      offset + name.trimEnd().length,
+      "RFC 9112 §5.1",
+    );
+  if (!isToken(name))
+    return httpError("bad-field-name", `"${name}" is not a valid field name`, offset, "RFC 9110 §5.1");
   const raw = text.slice(colon + 1);
   const value = raw.replace(/^[ \t]+|[ \t]+$/g, "");
   if (!isFieldValue(value)) {
     const bad = raw.search(/[^\t\x20-\x7e\x80-\xff]/);
-    return httpError("bad-field-value", `the value of ${name} contains a control character (NUL, CR, LF and other controls are not allowed)`, offset + colon + 1 + bad, "RFC 9110 §5.5");
+    return httpError(
+      "bad-field-value",
+      `the value of ${name} contains a control character (NUL, CR, LF and other controls are not allowed)`,
+      offset + colon + 1 + bad,
+      "RFC 9110 §5.5",
+    );
   }
   return { name, value, offset };
 }

@@ -33,7 +33,10 @@ export function headerValue(fields: readonly Pick<HeaderField, "name" | "value">
 
 /** The elements of a comma-separated list field, trimmed, empty elements dropped (RFC 9110 §5.6.1). */
 export function listElements(value: string): string[] {
-  return value.split(",").map((v) => v.trim()).filter((v) => v !== "");
+  return value
+    .split(",")
+    .map((v) => v.trim())
+    .filter((v) => v !== "");
 }
 
 /** Does a list field (Connection, Upgrade, ...) contain `token`, compared case-insensitively? */

@@ -35,7 +35,8 @@ export interface HttpMessage<H extends MessageHead = MessageHead> {
   length: number;
 }
 
-export type MessageResult<H extends MessageHead> = { kind: "message"; message: HttpMessage<H> } | { kind: "need-more" } | { kind: "error"; error: HttpError };
+export type MessageResult<H extends MessageHead> =
+  { kind: "message"; message: HttpMessage<H> } | { kind: "need-more" } | { kind: "error"; error: HttpError };
 
 export interface MessageOptions extends HeadOptions {
   /** The peer has closed the connection: a body framed "until close" is whatever arrived. */
@@ -51,14 +52,23 @@ export function parseRequest(input: Uint8Array | string, options: MessageOptions
 }
 
 /** `requestMethod` is the method of the request this answers; HEAD and CONNECT change the framing. */
-export function parseResponse(input: Uint8Array | string, requestMethod?: string, options: MessageOptions = {}): MessageResult<ResponseHead> {
+export function parseResponse(
+  input: Uint8Array | string,
+  requestMethod?: string,
+  options: MessageOptions = {},
+): MessageResult<ResponseHead> {
   const bytes = typeof input === "string" ? latin1Encode(input) : input;
   const head = parseResponseHead(bytes, options);
   if (head.kind !== "head") return head;
   return withBody(bytes, head.head, requestMethod, options);
 }
 
-function withBody<H extends MessageHead>(bytes: Uint8Array, head: H, requestMethod: string | undefined, options: MessageOptions): MessageResult<H> {
+function withBody<H extends MessageHead>(
+  bytes: Uint8Array,
+  head: H,
+  requestMethod: string | undefined,
+  options: MessageOptions,
+): MessageResult<H> {
   const framing = bodyFraming(head, requestMethod);
   if (framing.kind === "error") return framing;
   const start = head.sizes.total;
@@ -79,13 +89,24 @@ function withBody<H extends MessageHead>(bytes: Uint8Array, head: H, requestMeth
     case "none":
       return done(new Uint8Array(0), null, 0);
     case "content-length": {
-      if (framing.length > max) return { kind: "error", error: httpError("body-too-large", `the body is ${framing.length} bytes, more than the ${max} accepted`, start, "RFC 9112 §6.2", 413) };
+      if (framing.length > max)
+        return {
+          kind: "error",
+          error: httpError(
+            "body-too-large",
+            `the body is ${framing.length} bytes, more than the ${max} accepted`,
+            start,
+            "RFC 9112 §6.2",
+            413,
+          ),
+        };
       if (bytes.length < start + framing.length) return { kind: "need-more" };
       return done(bytes.slice(start, start + framing.length), null, framing.length);
     }
     case "chunked": {
       const chunked = parseChunkedBody(bytes.subarray(start), { maxBodyLength: max });
-      if (chunked.kind === "error") return { kind: "error", error: { ...chunked.error, offset: chunked.error.offset + start } };
+      if (chunked.kind === "error")
+        return { kind: "error", error: { ...chunked.error, offset: chunked.error.offset + start } };
       if (chunked.kind === "need-more") return chunked;
       return done(chunked.body.data, chunked.body, chunked.body.length);
     }

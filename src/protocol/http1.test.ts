@@ -1,13 +1,28 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
-  bodyFraming, encodeChunked, hasToken, headerValue, headerValues, latin1Decode, parseChunkedBody, parseRequest,
-  parseRequestHead, parseResponse, serializeRequest, serializeResponse,
+  bodyFraming,
+  encodeChunked,
+  hasToken,
+  headerValue,
+  headerValues,
+  latin1Decode,
+  parseChunkedBody,
+  parseRequest,
+  parseRequestHead,
+  parseResponse,
+  serializeRequest,
+  serializeResponse,
 } from "./http1.ts";
 import type { HttpErrorReason, HttpMessage, MessageHead } from "./http1.ts";
 
-function message<H extends MessageHead>(result: { kind: string; message?: HttpMessage<H>; error?: { error: string } }): HttpMessage<H> {
-  if (result.kind !== "message" || !result.message) throw new Error(`expected a message, got ${result.kind}: ${result.error?.error ?? ""}`);
+function message<H extends MessageHead>(result: {
+  kind: string;
+  message?: HttpMessage<H>;
+  error?: { error: string };
+}): HttpMessage<H> {
+  if (result.kind !== "message" || !result.message)
+    throw new Error(`expected a message, got ${result.kind}: ${result.error?.error ?? ""}`);
   return result.message;
 }
 
@@ -21,20 +36,37 @@ describe("HTTP/1.1 heads", () => {
   it("parses a request line, fields and sizes", () => {
     const raw = "GET /index.html?x=1 HTTP/1.1\r\nHost: example.com\r\nAccept:  text/html \r\n\r\n";
     const m = message(parseRequest(raw));
-    expect(m.head.startLine).toEqual({ kind: "request", method: "GET", target: "/index.html?x=1", version: { major: 1, minor: 1 } });
-    expect(m.head.fields.map((f) => [f.name, f.value, f.offset, f.length])).toEqual([["Host", "example.com", 30, 19], ["Accept", "text/html", 49, 21]]);
+    expect(m.head.startLine).toEqual({
+      kind: "request",
+      method: "GET",
+      target: "/index.html?x=1",
+      version: { major: 1, minor: 1 },
+    });
+    expect(m.head.fields.map((f) => [f.name, f.value, f.offset, f.length])).toEqual([
+      ["Host", "example.com", 30, 19],
+      ["Accept", "text/html", 49, 21],
+    ]);
     expect(m.sizes).toEqual({ startLine: 30, fields: 40, emptyLine: 2, head: 72, body: 0, bodyFraming: 0, total: 72 });
     expect(m.sizes.total).toBe(raw.length);
     expect(m.framing.kind).toBe("none");
   });
 
   it("parses a status line, with or without a reason phrase", () => {
-    expect(message(parseResponse("HTTP/1.1 204 No Content\r\n\r\n")).head.startLine).toEqual({ kind: "response", version: { major: 1, minor: 1 }, status: 204, reason: "No Content" });
+    expect(message(parseResponse("HTTP/1.1 204 No Content\r\n\r\n")).head.startLine).toEqual({
+      kind: "response",
+      version: { major: 1, minor: 1 },
+      status: 204,
+      reason: "No Content",
+    });
     expect(message(parseResponse("HTTP/1.1 204\r\n\r\n")).head.startLine.reason).toBe("");
   });
 
   it("treats field names case-insensitively and combines repeated fields, except Set-Cookie", () => {
-    const head = parseRequestHead(new TextEncoder().encode("GET / HTTP/1.1\r\nHost: a\r\nAccept: text/html\r\naccept: application/json\r\nSet-Cookie: a=1\r\nSet-Cookie: b=2, c\r\nConnection: keep-alive, Upgrade\r\n\r\n"));
+    const head = parseRequestHead(
+      new TextEncoder().encode(
+        "GET / HTTP/1.1\r\nHost: a\r\nAccept: text/html\r\naccept: application/json\r\nSet-Cookie: a=1\r\nSet-Cookie: b=2, c\r\nConnection: keep-alive, Upgrade\r\n\r\n",
+      ),
+    );
     if (head.kind !== "head") throw new Error(head.kind);
     const fields = head.head.fields;
     expect(headerValue(fields, "ACCEPT")).toBe("text/html, application/json");
@@ -68,11 +100,33 @@ describe("HTTP/1.1 heads", () => {
     ["a malformed version", "GET / HTTP/1\r\n\r\n", "bad-version"],
     ["HTTP/2.0 in text form", "GET / HTTP/2.0\r\n\r\n", "unsupported-version"],
     ["a bad Content-Length", "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 1x\r\n\r\n", "bad-content-length"],
-    ["two different Content-Lengths", "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\n", "bad-content-length"],
-    ["a request Transfer-Encoding not ending in chunked", "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked, gzip\r\n\r\n", "transfer-encoding-not-chunked"],
-    ["Transfer-Encoding in HTTP/1.0", "POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", "transfer-encoding-in-http10"],
-    ["a bad chunk size", "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", "bad-chunk-size", 56],
-    ["a chunk longer than its size", "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nabc\r\n0\r\n\r\n", "bad-chunk-ending", 61],
+    [
+      "two different Content-Lengths",
+      "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\n",
+      "bad-content-length",
+    ],
+    [
+      "a request Transfer-Encoding not ending in chunked",
+      "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked, gzip\r\n\r\n",
+      "transfer-encoding-not-chunked",
+    ],
+    [
+      "Transfer-Encoding in HTTP/1.0",
+      "POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+      "transfer-encoding-in-http10",
+    ],
+    [
+      "a bad chunk size",
+      "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
+      "bad-chunk-size",
+      56,
+    ],
+    [
+      "a chunk longer than its size",
+      "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nabc\r\n0\r\n\r\n",
+      "bad-chunk-ending",
+      61,
+    ],
   ];
   for (const [name, raw, reason, offset] of malformed) {
     it(`rejects ${name}`, () => {
@@ -123,7 +177,11 @@ describe("HTTP/1.1 bodies", () => {
   });
 
   it("lets Transfer-Encoding override Content-Length, with a warning", () => {
-    const m = message(parseRequest("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 100\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n"));
+    const m = message(
+      parseRequest(
+        "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 100\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n",
+      ),
+    );
     expect(text(m.body)).toBe("abc");
     expect(m.framing).toMatchObject({ kind: "chunked", warning: expect.stringMatching(/smuggling/) });
   });
@@ -147,7 +205,11 @@ describe("HTTP/1.1 bodies", () => {
   });
 
   it("does not treat frames after a 101 as a body", () => {
-    const m = message(parseResponse("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n\x81\x05Hello"));
+    const m = message(
+      parseResponse(
+        "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n\x81\x05Hello",
+      ),
+    );
     expect(m.body.length).toBe(0);
     expect(m.length).toBe(m.sizes.head);
   });
@@ -164,9 +226,24 @@ describe("HTTP/1.1 bodies", () => {
 
 describe("serializing", () => {
   it("writes exactly the fields given and counts the bytes", () => {
-    const r = serializeRequest({ method: "GET", target: "/", headers: [["Host", "a"], ["Accept", "*/*"]] });
+    const r = serializeRequest({
+      method: "GET",
+      target: "/",
+      headers: [
+        ["Host", "a"],
+        ["Accept", "*/*"],
+      ],
+    });
     expect(r.ok && r.text).toBe("GET / HTTP/1.1\r\nHost: a\r\nAccept: */*\r\n\r\n");
-    expect(r.ok && r.sizes).toEqual({ startLine: 16, fields: 22, emptyLine: 2, head: 40, body: 0, bodyFraming: 0, total: 40 });
+    expect(r.ok && r.sizes).toEqual({
+      startLine: 16,
+      fields: 22,
+      emptyLine: 2,
+      head: 40,
+      body: 0,
+      bodyFraming: 0,
+      total: 40,
+    });
   });
 
   it("uses the standard reason phrase", () => {
@@ -175,32 +252,57 @@ describe("serializing", () => {
   });
 
   it("refuses header injection and invalid names", () => {
-    expect(serializeRequest({ method: "GET", target: "/", headers: [["X", "a\r\nEvil: 1"]] })).toMatchObject({ ok: false, error: { reason: "bad-field-value" } });
-    expect(serializeRequest({ method: "GET", target: "/", headers: [["Bad Name", "a"]] })).toMatchObject({ ok: false, error: { reason: "bad-field-name" } });
-    expect(serializeRequest({ method: "GET", target: "/a b", headers: [] })).toMatchObject({ ok: false, error: { reason: "bad-target" } });
+    expect(serializeRequest({ method: "GET", target: "/", headers: [["X", "a\r\nEvil: 1"]] })).toMatchObject({
+      ok: false,
+      error: { reason: "bad-field-value" },
+    });
+    expect(serializeRequest({ method: "GET", target: "/", headers: [["Bad Name", "a"]] })).toMatchObject({
+      ok: false,
+      error: { reason: "bad-field-name" },
+    });
+    expect(serializeRequest({ method: "GET", target: "/a b", headers: [] })).toMatchObject({
+      ok: false,
+      error: { reason: "bad-target" },
+    });
   });
 
   it("round-trips any valid request through the parser", () => {
     const token = fc.stringMatching(/^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,12}$/);
     const value = fc.stringMatching(/^[\x21-\x7e]([\x20-\x7e]{0,20}[\x21-\x7e])?$/);
     fc.assert(
-      fc.property(token, fc.stringMatching(/^\/[\x21-\x7e]{0,20}$/), fc.array(fc.tuple(token, value), { maxLength: 8 }), fc.uint8Array({ maxLength: 50 }), (method, target, fields, body) => {
-        const headers = [...fields.filter(([n]) => !/^(content-length|transfer-encoding)$/i.test(n)), ["Content-Length", String(body.length)] as const];
-        const written = serializeRequest({ method, target, headers, body });
-        if (!written.ok) return false;
-        const m = message(parseRequest(written.bytes));
-        expect(m.head.startLine).toMatchObject({ method, target });
-        expect(m.head.fields.map((f) => [f.name, f.value])).toEqual(headers);
-        expect(m.body).toEqual(body);
-        expect(m.sizes).toEqual(written.sizes);
-        return true;
-      }),
+      fc.property(
+        token,
+        fc.stringMatching(/^\/[\x21-\x7e]{0,20}$/),
+        fc.array(fc.tuple(token, value), { maxLength: 8 }),
+        fc.uint8Array({ maxLength: 50 }),
+        (method, target, fields, body) => {
+          const headers = [
+            ...fields.filter(([n]) => !/^(content-length|transfer-encoding)$/i.test(n)),
+            ["Content-Length", String(body.length)] as const,
+          ];
+          const written = serializeRequest({ method, target, headers, body });
+          if (!written.ok) return false;
+          const m = message(parseRequest(written.bytes));
+          expect(m.head.startLine).toMatchObject({ method, target });
+          expect(m.head.fields.map((f) => [f.name, f.value])).toEqual(headers);
+          expect(m.body).toEqual(body);
+          expect(m.sizes).toEqual(written.sizes);
+          return true;
+        },
+      ),
       { seed: 42, numRuns: 1000 },
     );
   });
 
   it("never throws on arbitrary bytes", () => {
-    const near = fc.tuple(fc.constantFrom("GET / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n", "HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nabc"), fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { maxLength: 3 }))
+    const near = fc
+      .tuple(
+        fc.constantFrom(
+          "GET / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n",
+          "HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nabc",
+        ),
+        fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { maxLength: 3 }),
+      )
       .map(([s, changes]) => {
         const bytes = Uint8Array.from(s, (c) => c.charCodeAt(0));
         for (const [at, v] of changes) bytes[at % bytes.length] = v;
@@ -208,7 +310,11 @@ describe("serializing", () => {
       });
     fc.assert(
       fc.property(fc.oneof(fc.uint8Array({ maxLength: 80 }), near), (bytes) => {
-        for (const result of [parseRequest(bytes), parseResponse(bytes), parseResponse(bytes, "HEAD", { ended: true })]) {
+        for (const result of [
+          parseRequest(bytes),
+          parseResponse(bytes),
+          parseResponse(bytes, "HEAD", { ended: true }),
+        ]) {
           expect(["message", "need-more", "error"]).toContain(result.kind);
           if (result.kind === "message") expect(result.message.length).toBeLessThanOrEqual(bytes.length);
           if (result.kind === "error") expect(result.error.offset).toBeLessThanOrEqual(bytes.length);

@@ -7,7 +7,9 @@
 // TCP reads; a frame split across reads comes out once whole. Pure: no Node, no DOM.
 
 /** The client connection preface (RFC 9113 §3.4): "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", 24 octets. */
-export const HTTP2_PREFACE = new Uint8Array([...("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n" as string)].map((c) => c.charCodeAt(0)));
+export const HTTP2_PREFACE = new Uint8Array(
+  [...("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n" as string)].map((c) => c.charCodeAt(0)),
+);
 
 export const HTTP2_FRAME_HEADER_LENGTH = 9;
 
@@ -22,7 +24,11 @@ interface Named {
 /** Frame types (RFC 9113 §6, §11.2). */
 export const HTTP2_FRAME_TYPES: Readonly<Record<number, Named & { flags: Readonly<Record<number, string>> }>> = {
   0x0: { name: "DATA", rfc: "RFC 9113 §6.1", flags: { 0x1: "END_STREAM", 0x8: "PADDED" } },
-  0x1: { name: "HEADERS", rfc: "RFC 9113 §6.2", flags: { 0x1: "END_STREAM", 0x4: "END_HEADERS", 0x8: "PADDED", 0x20: "PRIORITY" } },
+  0x1: {
+    name: "HEADERS",
+    rfc: "RFC 9113 §6.2",
+    flags: { 0x1: "END_STREAM", 0x4: "END_HEADERS", 0x8: "PADDED", 0x20: "PRIORITY" },
+  },
   0x2: { name: "PRIORITY", rfc: "RFC 9113 §6.3", flags: {} },
   0x3: { name: "RST_STREAM", rfc: "RFC 9113 §6.4", flags: {} },
   0x4: { name: "SETTINGS", rfc: "RFC 9113 §6.5", flags: { 0x1: "ACK" } },
@@ -106,10 +112,14 @@ export interface Http2FrameError {
   rfc: string;
 }
 
-export type Http2ReaderEvent = { kind: "preface"; offset: number; raw: Uint8Array } | { kind: "frame"; frame: Http2Frame } | { kind: "error"; error: Http2FrameError };
+export type Http2ReaderEvent =
+  | { kind: "preface"; offset: number; raw: Uint8Array }
+  | { kind: "frame"; frame: Http2Frame }
+  | { kind: "error"; error: Http2FrameError };
 
 const hex = (n: number): string => `0x${n.toString(16)}`;
-const u32 = (b: Uint8Array, at: number): number => ((b[at]! << 24) | (b[at + 1]! << 16) | (b[at + 2]! << 8) | b[at + 3]!) >>> 0;
+const u32 = (b: Uint8Array, at: number): number =>
+  ((b[at]! << 24) | (b[at + 1]! << 16) | (b[at + 2]! << 8) | b[at + 3]!) >>> 0;
 
 function errorName(code: number): string {
   return HTTP2_ERROR_CODES[code] ?? `unknown (${hex(code)})`;
@@ -126,7 +136,8 @@ export function readFrameDetail(type: number, flags: number, payload: Uint8Array
   const unpadded = (): Uint8Array | Malformed => {
     if (!(flags & 0x8)) return payload;
     const pad = payload[0];
-    if (pad === undefined || pad >= payload.length) return { malformed: "the padding is as long as the payload or longer", rfc: "RFC 9113 §6.1" };
+    if (pad === undefined || pad >= payload.length)
+      return { malformed: "the padding is as long as the payload or longer", rfc: "RFC 9113 §6.1" };
     return payload.subarray(1, payload.length - pad);
   };
   switch (type) {
@@ -140,7 +151,11 @@ export function readFrameDetail(type: number, flags: number, payload: Uint8Array
       if (!(body instanceof Uint8Array)) return body;
       // HEADERS with PRIORITY carries 5 more bytes; PUSH_PROMISE a promised stream id (4 bytes).
       const skip = type === 0x1 ? (flags & 0x20 ? 5 : 0) : 4;
-      if (body.length < skip) return { malformed: "the payload is shorter than its fixed fields", rfc: type === 0x1 ? "RFC 9113 §6.2" : "RFC 9113 §6.6" };
+      if (body.length < skip)
+        return {
+          malformed: "the payload is shorter than its fixed fields",
+          rfc: type === 0x1 ? "RFC 9113 §6.2" : "RFC 9113 §6.6",
+        };
       return { kind: "field-block", block: body.subarray(skip) };
     }
     case 0x9:
@@ -149,8 +164,10 @@ export function readFrameDetail(type: number, flags: number, payload: Uint8Array
       if (payload.length !== 4) return { malformed: "RST_STREAM must be 4 bytes long", rfc: "RFC 9113 §6.4" };
       return { kind: "rst-stream", errorCode: u32(payload, 0), error: errorName(u32(payload, 0)) };
     case 0x4: {
-      if (payload.length % 6 !== 0) return { malformed: "a SETTINGS payload must be a multiple of 6 bytes", rfc: "RFC 9113 §6.5" };
-      if (flags & 0x1 && payload.length > 0) return { malformed: "a SETTINGS acknowledgment must be empty", rfc: "RFC 9113 §6.5" };
+      if (payload.length % 6 !== 0)
+        return { malformed: "a SETTINGS payload must be a multiple of 6 bytes", rfc: "RFC 9113 §6.5" };
+      if (flags & 0x1 && payload.length > 0)
+        return { malformed: "a SETTINGS acknowledgment must be empty", rfc: "RFC 9113 §6.5" };
       const settings: Http2Setting[] = [];
       for (let at = 0; at < payload.length; at += 6) {
         const id = (payload[at]! << 8) | payload[at + 1]!;
@@ -163,7 +180,13 @@ export function readFrameDetail(type: number, flags: number, payload: Uint8Array
       return { kind: "ping", opaque: payload };
     case 0x7:
       if (payload.length < 8) return { malformed: "GOAWAY must be at least 8 bytes long", rfc: "RFC 9113 §6.8" };
-      return { kind: "goaway", lastStreamId: u32(payload, 0) & 0x7fffffff, errorCode: u32(payload, 4), error: errorName(u32(payload, 4)), debug: payload.subarray(8) };
+      return {
+        kind: "goaway",
+        lastStreamId: u32(payload, 0) & 0x7fffffff,
+        errorCode: u32(payload, 4),
+        error: errorName(u32(payload, 4)),
+        debug: payload.subarray(8),
+      };
     case 0x8:
       if (payload.length !== 4) return { malformed: "WINDOW_UPDATE must be 4 bytes long", rfc: "RFC 9113 §6.9" };
       return { kind: "window-update", increment: u32(payload, 0) & 0x7fffffff };
@@ -203,7 +226,9 @@ export class Http2FrameReader {
     };
     if (this.#needPreface) {
       const have = Math.min(this.#buffer.length, HTTP2_PREFACE.length);
-      for (let i = 0; i < have; i++) if (this.#buffer[i] !== HTTP2_PREFACE[i]) return fail("the connection does not start with the HTTP/2 client preface", "RFC 9113 §3.4");
+      for (let i = 0; i < have; i++)
+        if (this.#buffer[i] !== HTTP2_PREFACE[i])
+          return fail("the connection does not start with the HTTP/2 client preface", "RFC 9113 §3.4");
       if (have < HTTP2_PREFACE.length) return events;
       events.push({ kind: "preface", offset: this.#consumed, raw: this.#buffer.slice(0, HTTP2_PREFACE.length) });
       this.#take(HTTP2_PREFACE.length);
@@ -212,7 +237,11 @@ export class Http2FrameReader {
     while (this.#buffer.length >= HTTP2_FRAME_HEADER_LENGTH) {
       const b = this.#buffer;
       const length = (b[0]! << 16) | (b[1]! << 8) | b[2]!;
-      if (length > this.#maxFrameSize) return fail(`a frame of ${length} bytes is larger than SETTINGS_MAX_FRAME_SIZE (${this.#maxFrameSize})`, "RFC 9113 §4.2");
+      if (length > this.#maxFrameSize)
+        return fail(
+          `a frame of ${length} bytes is larger than SETTINGS_MAX_FRAME_SIZE (${this.#maxFrameSize})`,
+          "RFC 9113 §4.2",
+        );
       if (b.length < HTTP2_FRAME_HEADER_LENGTH + length) break;
       const type = b[3]!;
       const flags = b[4]!;
@@ -225,7 +254,21 @@ export class Http2FrameReader {
       const flagNames = Object.entries(known?.flags ?? {})
         .filter(([bit]) => flags & Number(bit))
         .map(([, name]) => name);
-      events.push({ kind: "frame", frame: { offset: this.#consumed, length, type, typeName: known?.name ?? `unknown (${hex(type)})`, flags, flagNames, streamId, payload, raw, detail } });
+      events.push({
+        kind: "frame",
+        frame: {
+          offset: this.#consumed,
+          length,
+          type,
+          typeName: known?.name ?? `unknown (${hex(type)})`,
+          flags,
+          flagNames,
+          streamId,
+          payload,
+          raw,
+          detail,
+        },
+      });
       this.#take(raw.length);
     }
     return events;

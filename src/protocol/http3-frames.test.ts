@@ -42,7 +42,10 @@ describe("QUIC variable-length integers (RFC 9000 §16)", () => {
 
 describe("HTTP/3 frames (RFC 9114 §7)", () => {
   it("writes the server's SETTINGS with SETTINGS_ENABLE_CONNECT_PROTOCOL = 1: type 0x04, length 2, then 0x08 = 1 (RFC 9220 §3)", () => {
-    const frame = encodeHttp3Frame(HTTP3_FRAME.SETTINGS, encodeSettingsPayload([[SETTINGS_ENABLE_CONNECT_PROTOCOL, 1]]));
+    const frame = encodeHttp3Frame(
+      HTTP3_FRAME.SETTINGS,
+      encodeSettingsPayload([[SETTINGS_ENABLE_CONNECT_PROTOCOL, 1]]),
+    );
     expect(hex(frame)).toBe("04020801");
     const [read] = readHttp3Frames(frame)!;
     expect(read!.typeName).toBe("SETTINGS");
@@ -52,11 +55,17 @@ describe("HTTP/3 frames (RFC 9114 §7)", () => {
 
   it("frames a payload of any length with a varint length, and reads frames back in order", () => {
     const big = new Uint8Array(300).fill(7);
-    const both = new Uint8Array([...encodeHttp3Frame(HTTP3_FRAME.DATA, Uint8Array.of(1, 2, 3)), ...encodeHttp3Frame(HTTP3_FRAME.DATA, big)]);
+    const both = new Uint8Array([
+      ...encodeHttp3Frame(HTTP3_FRAME.DATA, Uint8Array.of(1, 2, 3)),
+      ...encodeHttp3Frame(HTTP3_FRAME.DATA, big),
+    ]);
     expect(hex(both.subarray(0, 5))).toBe("0003010203");
     expect(hex(both.subarray(5, 8))).toBe("00412c"); // 300 = 0x12c, in the two-byte form
     const frames = readHttp3Frames(both)!;
-    expect(frames.map((f) => [f.typeName, f.offset, f.payload.length])).toEqual([["DATA", 0, 3], ["DATA", 5, 300]]);
+    expect(frames.map((f) => [f.typeName, f.offset, f.payload.length])).toEqual([
+      ["DATA", 0, 3],
+      ["DATA", 5, 300],
+    ]);
     expect(readHttp3Frames(both.subarray(0, 20))).toBeNull();
     expect(readHttp3Frames(Uint8Array.of(0x21, 0x00))![0]!.typeName).toBe("unknown (0x21)");
   });
@@ -71,7 +80,12 @@ describe("QPACK field sections with literal names (RFC 9204 §4.5.1, §4.5.6)", 
   });
 
   it("reads back what it writes, and refuses what it does not model", () => {
-    const fields = [[":method", "CONNECT"], [":protocol", "websocket"], ["sec-websocket-version", "13"], ["x-long", "v".repeat(200)]] as const;
+    const fields = [
+      [":method", "CONNECT"],
+      [":protocol", "websocket"],
+      ["sec-websocket-version", "13"],
+      ["x-long", "v".repeat(200)],
+    ] as const;
     expect(decodeQpackLiterals(encodeQpackLiterals(fields))).toEqual(fields.map((f) => [...f]));
     expect(decodeQpackLiterals(Uint8Array.of(0x00, 0x00, 0xd1))).toBeNull(); // an indexed static line (§4.5.2)
     expect(decodeQpackLiterals(Uint8Array.of(0x01, 0x00))).toBeNull(); // a dynamic-table prefix

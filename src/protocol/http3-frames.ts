@@ -17,10 +17,12 @@ import { decodeUtf8, encodeUtf8 } from "./utf8.ts";
 
 /** A QUIC varint holds up to 2^62 - 1 (RFC 9000 §16); numbers here stay below 2^53, which JavaScript holds exactly. */
 export function encodeVarint(value: number): Uint8Array {
-  if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`a QUIC varint holds a whole number ≥ 0, not ${value}`);
+  if (!Number.isSafeInteger(value) || value < 0)
+    throw new RangeError(`a QUIC varint holds a whole number ≥ 0, not ${value}`);
   if (value < 0x40) return Uint8Array.of(value);
   if (value < 0x4000) return Uint8Array.of(0x40 | (value >> 8), value & 0xff);
-  if (value < 0x4000_0000) return Uint8Array.of(0x80 | (value >>> 24), (value >>> 16) & 0xff, (value >>> 8) & 0xff, value & 0xff);
+  if (value < 0x4000_0000)
+    return Uint8Array.of(0x80 | (value >>> 24), (value >>> 16) & 0xff, (value >>> 8) & 0xff, value & 0xff);
   const bytes = new Uint8Array(8);
   let rest = BigInt(value);
   for (let i = 7; i >= 0; i--) {
@@ -95,7 +97,11 @@ function prefixedInteger(value: number, prefixBits: number, high: number): numbe
   return out;
 }
 
-function readPrefixedInteger(bytes: Uint8Array, at: number, prefixBits: number): { value: number; next: number } | null {
+function readPrefixedInteger(
+  bytes: Uint8Array,
+  at: number,
+  prefixBits: number,
+): { value: number; next: number } | null {
   const max = (1 << prefixBits) - 1;
   if (at >= bytes.length) return null;
   let value = bytes[at]! & max;
@@ -169,7 +175,13 @@ export function readHttp3Frames(bytes: Uint8Array): Http3Frame[] | null {
     if (!type || !length) return null;
     const start = at + type.length + length.length;
     if (start + length.value > bytes.length) return null;
-    frames.push({ type: type.value, typeName: HTTP3_FRAME_TYPES[type.value]?.name ?? `unknown (0x${type.value.toString(16)})`, offset: at, length: start + length.value - at, payload: bytes.subarray(start, start + length.value) });
+    frames.push({
+      type: type.value,
+      typeName: HTTP3_FRAME_TYPES[type.value]?.name ?? `unknown (0x${type.value.toString(16)})`,
+      offset: at,
+      length: start + length.value - at,
+      payload: bytes.subarray(start, start + length.value),
+    });
     at = start + length.value;
   }
   return frames;

@@ -80,8 +80,26 @@ const isTime = (v: unknown): v is number => typeof v === "number" && Number.isFi
 export function parseWhoAmI(value: unknown): WhoAmI | null {
   if (!isObj(value)) return null;
   const v = value;
-  if (typeof v.connection !== "string" || v.connection.length > 64 || typeof v.clientAddress !== "string" || !isCount(v.clientPort) || !isCount(v.request) || typeof v.closing !== "boolean" || typeof v.httpVersion !== "string" || !isTime(v.serverTime)) return null;
-  return { connection: v.connection, clientAddress: v.clientAddress, clientPort: v.clientPort, request: v.request, closing: v.closing, httpVersion: v.httpVersion, serverTime: v.serverTime };
+  if (
+    typeof v.connection !== "string" ||
+    v.connection.length > 64 ||
+    typeof v.clientAddress !== "string" ||
+    !isCount(v.clientPort) ||
+    !isCount(v.request) ||
+    typeof v.closing !== "boolean" ||
+    typeof v.httpVersion !== "string" ||
+    !isTime(v.serverTime)
+  )
+    return null;
+  return {
+    connection: v.connection,
+    clientAddress: v.clientAddress,
+    clientPort: v.clientPort,
+    request: v.request,
+    closing: v.closing,
+    httpVersion: v.httpVersion,
+    serverTime: v.serverTime,
+  };
 }
 
 export function parseRaceEvent(value: unknown): RaceEvent | null {
@@ -90,16 +108,33 @@ export function parseRaceEvent(value: unknown): RaceEvent | null {
 }
 
 export function parseRaceCreated(value: unknown): RaceCreated | null {
-  if (!isObj(value) || typeof value.race !== "string" || !isCount(value.events) || !isCount(value.spacingMs) || !Array.isArray(value.schedule) || !value.schedule.every(isTime) || !isTime(value.serverTime)) return null;
-  return { race: value.race, events: value.events, spacingMs: value.spacingMs, schedule: value.schedule as number[], serverTime: value.serverTime };
+  if (
+    !isObj(value) ||
+    typeof value.race !== "string" ||
+    !isCount(value.events) ||
+    !isCount(value.spacingMs) ||
+    !Array.isArray(value.schedule) ||
+    !value.schedule.every(isTime) ||
+    !isTime(value.serverTime)
+  )
+    return null;
+  return {
+    race: value.race,
+    events: value.events,
+    spacingMs: value.spacingMs,
+    schedule: value.schedule as number[],
+    serverTime: value.serverTime,
+  };
 }
 
 export function parseRaceResults(value: unknown): RaceResults | null {
-  if (!isObj(value) || typeof value.race !== "string" || !Array.isArray(value.schedule) || !isObj(value.transports)) return null;
+  if (!isObj(value) || typeof value.race !== "string" || !Array.isArray(value.schedule) || !isObj(value.transports))
+    return null;
   const transports = {} as Record<Transport, TransportCount>;
   for (const name of TRANSPORTS) {
     const t = value.transports[name];
-    if (!isObj(t) || !isCount(t.requests) || !isCount(t.bytesIn) || !isCount(t.bytesOut) || !isCount(t.eventsSent)) return null;
+    if (!isObj(t) || !isCount(t.requests) || !isCount(t.bytesIn) || !isCount(t.bytesOut) || !isCount(t.eventsSent))
+      return null;
     transports[name] = { requests: t.requests, bytesIn: t.bytesIn, bytesOut: t.bytesOut, eventsSent: t.eventsSent };
   }
   return { race: value.race, schedule: (value.schedule as unknown[]).filter(isTime), transports };

@@ -68,22 +68,47 @@ export class MessageAssembler {
     const { opcode } = frame;
     const info = describeOpcode(opcode);
     if (info.reserved) {
-      return this.#fail(frameError("reserved-opcode", `opcode 0x${opcode.toString(16)} is reserved`, start, "RFC 6455 §5.2", PROTOCOL_ERROR));
+      return this.#fail(
+        frameError(
+          "reserved-opcode",
+          `opcode 0x${opcode.toString(16)} is reserved`,
+          start,
+          "RFC 6455 §5.2",
+          PROTOCOL_ERROR,
+        ),
+      );
     }
     if (isControlOpcode(opcode)) {
       let close: ClosePayload | null = null;
       if (opcode === OPCODE.close) {
         const parsed = parseClosePayload(frame.payload);
-        if (!parsed.ok) return this.#fail({ ...parsed.error, offset: parsed.error.offset + start + frame.headerLength });
+        if (!parsed.ok)
+          return this.#fail({ ...parsed.error, offset: parsed.error.offset + start + frame.headerLength });
         close = { code: parsed.code, reason: parsed.reason };
       }
       return { kind: "control", frame, start, end, close };
     }
     if (opcode === OPCODE.continuation && !this.#partial) {
-      return this.#fail(frameError("continuation-without-message", "a continuation frame arrived, but no fragmented message had been started", start, "RFC 6455 §5.4", PROTOCOL_ERROR));
+      return this.#fail(
+        frameError(
+          "continuation-without-message",
+          "a continuation frame arrived, but no fragmented message had been started",
+          start,
+          "RFC 6455 §5.4",
+          PROTOCOL_ERROR,
+        ),
+      );
     }
     if (opcode !== OPCODE.continuation && this.#partial) {
-      return this.#fail(frameError("data-frame-inside-fragmented-message", `a new ${info.name} frame arrived before the fragmented ${this.#partial.type} message was finished; its remaining fragments must be continuation frames`, start, "RFC 6455 §5.4", PROTOCOL_ERROR));
+      return this.#fail(
+        frameError(
+          "data-frame-inside-fragmented-message",
+          `a new ${info.name} frame arrived before the fragmented ${this.#partial.type} message was finished; its remaining fragments must be continuation frames`,
+          start,
+          "RFC 6455 §5.4",
+          PROTOCOL_ERROR,
+        ),
+      );
     }
     if (!this.#partial) {
       const type = opcode === OPCODE.text ? "text" : "binary";
@@ -92,24 +117,52 @@ export class MessageAssembler {
     const partial = this.#partial;
     const payloadStart = start + frame.headerLength;
     if (partial.length + frame.payload.length > this.#max) {
-      return this.#fail(frameError("message-too-big", `the message grows past ${this.#max} bytes, more than this reader accepts`, start, "RFC 6455 §10.4", MESSAGE_TOO_BIG));
+      return this.#fail(
+        frameError(
+          "message-too-big",
+          `the message grows past ${this.#max} bytes, more than this reader accepts`,
+          start,
+          "RFC 6455 §10.4",
+          MESSAGE_TOO_BIG,
+        ),
+      );
     }
     if (partial.utf8) {
       const check = partial.utf8.push(frame.payload);
       if (!check.ok) {
-        return this.#fail(frameError("text-invalid-utf8", `the text message is not valid UTF-8: ${check.error}`, payloadStart + check.index, "RFC 6455 §8.1", INVALID_PAYLOAD));
+        return this.#fail(
+          frameError(
+            "text-invalid-utf8",
+            `the text message is not valid UTF-8: ${check.error}`,
+            payloadStart + check.index,
+            "RFC 6455 §8.1",
+            INVALID_PAYLOAD,
+          ),
+        );
       }
       if (frame.fin && !partial.utf8.atBoundary) {
-        return this.#fail(frameError("text-invalid-utf8", "the text message ends in the middle of a multi-byte character", end, "RFC 6455 §8.1", INVALID_PAYLOAD));
+        return this.#fail(
+          frameError(
+            "text-invalid-utf8",
+            "the text message ends in the middle of a multi-byte character",
+            end,
+            "RFC 6455 §8.1",
+            INVALID_PAYLOAD,
+          ),
+        );
       }
     }
     partial.parts.push(frame.payload);
     partial.length += frame.payload.length;
-    if (!frame.fin) return { kind: "fragment", type: partial.type, frames: partial.parts.length, length: partial.length };
+    if (!frame.fin)
+      return { kind: "fragment", type: partial.type, frames: partial.parts.length, length: partial.length };
     this.#partial = null;
     const data = concatBytes(partial.parts);
     const text = partial.type === "text" ? decodeUtf8(data) : null;
-    return { kind: "message", message: { type: partial.type, data, text, frames: partial.parts.length, start: partial.start, end } };
+    return {
+      kind: "message",
+      message: { type: partial.type, data, text, frames: partial.parts.length, start: partial.start, end },
+    };
   }
 
   /** True while a fragmented message is waiting for its last fragment. */
@@ -127,4 +180,3 @@ export class MessageAssembler {
     return { kind: "error", error };
   }
 }
-

@@ -33,7 +33,8 @@ describe("nickname skeletons", () => {
   });
 
   it("refuses invisible letters, which would make a name pass for another (or for none)", () => {
-    for (const hidden of ["Alice\u3164", "\u3164", "Bo\u115Fb", "Ann\uFFA0"]) expect(checkNickname(hidden).ok, JSON.stringify(hidden)).toBe(false);
+    for (const hidden of ["Alice\u3164", "\u3164", "Bo\u115Fb", "Ann\uFFA0"])
+      expect(checkNickname(hidden).ok, JSON.stringify(hidden)).toBe(false);
   });
 
   it("is what checkNickname's NFKC form shows, never the skeleton", () => {

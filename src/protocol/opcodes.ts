@@ -23,12 +23,54 @@ export interface OpcodeInfo {
 }
 
 const defined: readonly OpcodeInfo[] = [
-  { opcode: 0x0, name: "continuation", kind: "data", reserved: false, meaning: "the next fragment of a message that an earlier text or binary frame started", rfc: "RFC 6455 §5.4" },
-  { opcode: 0x1, name: "text", kind: "data", reserved: false, meaning: "a text message (or its first fragment); the whole message must be valid UTF-8", rfc: "RFC 6455 §5.6" },
-  { opcode: 0x2, name: "binary", kind: "data", reserved: false, meaning: "a binary message (or its first fragment); the application decides what the bytes mean", rfc: "RFC 6455 §5.6" },
-  { opcode: 0x8, name: "close", kind: "control", reserved: false, meaning: "starts or answers the closing handshake; may carry a 2-byte close code and a UTF-8 reason", rfc: "RFC 6455 §5.5.1" },
-  { opcode: 0x9, name: "ping", kind: "control", reserved: false, meaning: "asks the peer to answer with a pong carrying the same payload (a keep-alive or a liveness check)", rfc: "RFC 6455 §5.5.2" },
-  { opcode: 0xa, name: "pong", kind: "control", reserved: false, meaning: "answers a ping with the ping's payload, or is sent unsolicited as a one-way heartbeat", rfc: "RFC 6455 §5.5.3" },
+  {
+    opcode: 0x0,
+    name: "continuation",
+    kind: "data",
+    reserved: false,
+    meaning: "the next fragment of a message that an earlier text or binary frame started",
+    rfc: "RFC 6455 §5.4",
+  },
+  {
+    opcode: 0x1,
+    name: "text",
+    kind: "data",
+    reserved: false,
+    meaning: "a text message (or its first fragment); the whole message must be valid UTF-8",
+    rfc: "RFC 6455 §5.6",
+  },
+  {
+    opcode: 0x2,
+    name: "binary",
+    kind: "data",
+    reserved: false,
+    meaning: "a binary message (or its first fragment); the application decides what the bytes mean",
+    rfc: "RFC 6455 §5.6",
+  },
+  {
+    opcode: 0x8,
+    name: "close",
+    kind: "control",
+    reserved: false,
+    meaning: "starts or answers the closing handshake; may carry a 2-byte close code and a UTF-8 reason",
+    rfc: "RFC 6455 §5.5.1",
+  },
+  {
+    opcode: 0x9,
+    name: "ping",
+    kind: "control",
+    reserved: false,
+    meaning: "asks the peer to answer with a pong carrying the same payload (a keep-alive or a liveness check)",
+    rfc: "RFC 6455 §5.5.2",
+  },
+  {
+    opcode: 0xa,
+    name: "pong",
+    kind: "control",
+    reserved: false,
+    meaning: "answers a ping with the ping's payload, or is sent unsolicited as a one-way heartbeat",
+    rfc: "RFC 6455 §5.5.3",
+  },
 ];
 
 const byOpcode = new Map(defined.map((info) => [info.opcode, info]));
@@ -40,16 +82,37 @@ export function describeOpcode(opcode: number): OpcodeInfo {
   const entry = byOpcode.get(opcode);
   if (entry) return entry;
   if (Number.isInteger(opcode) && opcode >= 0x3 && opcode <= 0x7) {
-    return { opcode, name: "reserved (data)", kind: "data", reserved: true, meaning: "reserved for future non-control frames; no extension defines it here, so receiving it is a protocol error", rfc: "RFC 6455 §5.2" };
+    return {
+      opcode,
+      name: "reserved (data)",
+      kind: "data",
+      reserved: true,
+      meaning:
+        "reserved for future non-control frames; no extension defines it here, so receiving it is a protocol error",
+      rfc: "RFC 6455 §5.2",
+    };
   }
   if (Number.isInteger(opcode) && opcode >= 0xb && opcode <= 0xf) {
-    return { opcode, name: "reserved (control)", kind: "control", reserved: true, meaning: "reserved for future control frames; no extension defines it here, so receiving it is a protocol error", rfc: "RFC 6455 §5.2" };
+    return {
+      opcode,
+      name: "reserved (control)",
+      kind: "control",
+      reserved: true,
+      meaning: "reserved for future control frames; no extension defines it here, so receiving it is a protocol error",
+      rfc: "RFC 6455 §5.2",
+    };
   }
-  return { opcode, name: "not an opcode", kind: "data", reserved: true, meaning: "opcodes are 4 bits: 0 to 15", rfc: "RFC 6455 §5.2" };
+  return {
+    opcode,
+    name: "not an opcode",
+    kind: "data",
+    reserved: true,
+    meaning: "opcodes are 4 bits: 0 to 15",
+    rfc: "RFC 6455 §5.2",
+  };
 }
 
 /** Control frames have the high bit of the opcode set (RFC 6455 §5.5). */
 export function isControlOpcode(opcode: number): boolean {
   return (opcode & 0x8) !== 0;
 }
-

@@ -8,9 +8,21 @@ const tuple = { clientAddress: "127.0.0.1", clientPort: 50000, serverAddress: "1
 
 function connection(specimen: number, extra: TapEvent[] = []): TapEvent[] {
   return [
-    { type: "open", t: 1000 * specimen, specimen, path: "/lab/echo", tuple: { ...tuple, clientPort: 50000 + specimen } },
+    {
+      type: "open",
+      t: 1000 * specimen,
+      specimen,
+      path: "/lab/echo",
+      tuple: { ...tuple, clientPort: 50000 + specimen },
+    },
     { type: "request", t: 1000 * specimen + 1, specimen, offset: 0, data: b64("GET /lab/echo HTTP/1.1\r\n\r\n") },
-    { type: "response", t: 1000 * specimen + 2, specimen, offset: 0, data: b64("HTTP/1.1 101 Switching Protocols\r\n\r\n") },
+    {
+      type: "response",
+      t: 1000 * specimen + 2,
+      specimen,
+      offset: 0,
+      data: b64("HTTP/1.1 101 Switching Protocols\r\n\r\n"),
+    },
     ...extra,
   ];
 }
@@ -18,13 +30,22 @@ function connection(specimen: number, extra: TapEvent[] = []): TapEvent[] {
 const packetsIn = (bytes: Uint8Array): number => {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let count = 0;
-  for (let at = 0; at < bytes.length; at += view.getUint32(at + 4, true)) if (view.getUint32(at, true) === PCAPNG_BLOCK_TYPES.enhancedPacket) count++;
+  for (let at = 0; at < bytes.length; at += view.getUint32(at + 4, true))
+    if (view.getUint32(at, true) === PCAPNG_BLOCK_TYPES.enhancedPacket) count++;
   return count;
 };
 
 describe("tapRecordingToPcapng", () => {
   it("writes the newest connection's heads and chunks as packets", () => {
-    const chunk: TapEvent = { type: "chunk", t: 2005, specimen: 2, dir: "in", offset: 26, length: 2, data: b64("\x81\x00") };
+    const chunk: TapEvent = {
+      type: "chunk",
+      t: 2005,
+      specimen: 2,
+      dir: "in",
+      offset: 26,
+      length: 2,
+      data: b64("\x81\x00"),
+    };
     const first = tapRecordingToPcapng(connection(1));
     const both = tapRecordingToPcapng([...connection(1), ...connection(2, [chunk])]);
     expect(first.ok && both.ok).toBe(true);

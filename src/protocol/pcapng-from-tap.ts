@@ -22,9 +22,14 @@ export function tapRecordingToPcapng(events: readonly TapEvent[], comment?: stri
   const segments: PcapngSegment[] = [];
   for (const event of events.slice(start + 1)) {
     if (event.type === "open") break;
-    if (event.type === "request" || event.type === "response") segments.push({ dir: event.type === "request" ? "in" : "out", t: event.t, bytes: fromBase64(event.data) });
+    if (event.type === "request" || event.type === "response")
+      segments.push({ dir: event.type === "request" ? "in" : "out", t: event.t, bytes: fromBase64(event.data) });
     if (event.type === "chunk") {
-      if (event.data === undefined) return { ok: false, error: "the capture limit was reached during this connection, so its bytes are not all there for Wireshark" };
+      if (event.data === undefined)
+        return {
+          ok: false,
+          error: "the capture limit was reached during this connection, so its bytes are not all there for Wireshark",
+        };
       segments.push({ dir: event.dir, t: event.t, bytes: fromBase64(event.data) });
     }
   }

@@ -20,7 +20,12 @@ import {
 
 const T0 = 1_760_000_000_000.25; // ms since the epoch, with a fraction
 const te = new TextEncoder();
-const v4: PcapngConnection = { clientAddress: "127.0.0.1", clientPort: 51000, serverAddress: "10.1.2.3", serverPort: 4321 };
+const v4: PcapngConnection = {
+  clientAddress: "127.0.0.1",
+  clientPort: 51000,
+  serverAddress: "10.1.2.3",
+  serverPort: 4321,
+};
 const v6: PcapngConnection = { clientAddress: "::1", clientPort: 51000, serverAddress: "2001:db8::7", serverPort: 443 };
 
 const conversation: PcapngSegment[] = [
@@ -41,12 +46,18 @@ interface Block {
 function blocks(file: Uint8Array): Block[] {
   const view = new DataView(file.buffer, file.byteOffset, file.byteLength);
   const out: Block[] = [];
-  for (let at = 0; at < file.length; ) {
+  for (let at = 0; at < file.length;) {
     const type = view.getUint32(at, true);
     const length = view.getUint32(at + 4, true);
     expect(length % 4, `block at ${at} is a multiple of 4 octets`).toBe(0);
     expect(at + length).toBeLessThanOrEqual(file.length);
-    out.push({ type, offset: at, length, trailing: view.getUint32(at + length - 4, true), body: file.subarray(at + 8, at + length - 4) });
+    out.push({
+      type,
+      offset: at,
+      length,
+      trailing: view.getUint32(at + length - 4, true),
+      body: file.subarray(at + 8, at + length - 4),
+    });
     at += length;
   }
   return out;
@@ -106,7 +117,8 @@ function packets(file: Uint8Array): Packet[] {
       const ethertype = d.getUint16(12);
       const ipLength = ethertype === 0x86dd ? 40 : (data[14]! & 0x0f) * 4;
       const ip = data.subarray(14, 14 + ipLength);
-      const [src, dst] = ethertype === 0x86dd ? [ip.subarray(8, 24), ip.subarray(24, 40)] : [ip.subarray(12, 16), ip.subarray(16, 20)];
+      const [src, dst] =
+        ethertype === 0x86dd ? [ip.subarray(8, 24), ip.subarray(24, 40)] : [ip.subarray(12, 16), ip.subarray(16, 20)];
       const tcp = data.subarray(14 + ipLength);
       const t = new DataView(tcp.buffer, tcp.byteOffset, tcp.byteLength);
       return {
@@ -129,7 +141,11 @@ function packets(file: Uint8Array): Packet[] {
     });
 }
 
-function built(connection: PcapngConnection, segments: readonly PcapngSegment[], opts?: Parameters<typeof buildPcapng>[2]): Uint8Array {
+function built(
+  connection: PcapngConnection,
+  segments: readonly PcapngSegment[],
+  opts?: Parameters<typeof buildPcapng>[2],
+): Uint8Array {
   const result = buildPcapng(connection, segments, opts);
   if (!result.ok) throw new Error(result.error);
   return result.bytes;
@@ -169,14 +185,27 @@ describe("parseIpAddress", () => {
   it("reads IPv4 and IPv6, and takes an IPv4-mapped address as the IPv4 it is", () => {
     expect(parseIpAddress("127.0.0.1")).toEqual({ family: 4, bytes: Uint8Array.of(127, 0, 0, 1) });
     expect(parseIpAddress("::1")).toEqual({ family: 6, bytes: Uint8Array.of(...new Array(15).fill(0), 1) });
-    expect(parseIpAddress("2001:db8::7")!.bytes).toEqual(Uint8Array.of(0x20, 0x01, 0x0d, 0xb8, ...new Array(11).fill(0), 7));
+    expect(parseIpAddress("2001:db8::7")!.bytes).toEqual(
+      Uint8Array.of(0x20, 0x01, 0x0d, 0xb8, ...new Array(11).fill(0), 7),
+    );
     expect(parseIpAddress("fe80::1%eth0")!.bytes[0]).toBe(0xfe);
     expect(parseIpAddress("::ffff:127.0.0.1")).toEqual({ family: 4, bytes: Uint8Array.of(127, 0, 0, 1) });
     expect(parseIpAddress("1:2:3:4:5:6:7:8")!.bytes[15]).toBe(8);
   });
 
   it("refuses what is not an address", () => {
-    for (const bad of ["", "localhost", "256.0.0.1", "1.2.3", "01.2.3.4", "1::2::3", "1:2:3:4:5:6:7:8:9", "1:2:3:4:5:6:7", "12345::1", ":::"]) {
+    for (const bad of [
+      "",
+      "localhost",
+      "256.0.0.1",
+      "1.2.3",
+      "01.2.3.4",
+      "1::2::3",
+      "1:2:3:4:5:6:7:8:9",
+      "1:2:3:4:5:6:7",
+      "12345::1",
+      ":::",
+    ]) {
       expect(parseIpAddress(bad), bad).toBeNull();
     }
   });
@@ -186,7 +215,11 @@ describe("buildPcapng: blocks", () => {
   it("is SHB, IDB, then one EPB per packet, each block's length a multiple of 4 and repeated at its end", () => {
     const file = built(v4, conversation);
     const list = blocks(file);
-    expect(list.map((b) => b.type)).toEqual([PCAPNG_BLOCK_TYPES.sectionHeader, PCAPNG_BLOCK_TYPES.interfaceDescription, ...new Array(4 + 3 + 3).fill(PCAPNG_BLOCK_TYPES.enhancedPacket)]);
+    expect(list.map((b) => b.type)).toEqual([
+      PCAPNG_BLOCK_TYPES.sectionHeader,
+      PCAPNG_BLOCK_TYPES.interfaceDescription,
+      ...new Array(4 + 3 + 3).fill(PCAPNG_BLOCK_TYPES.enhancedPacket),
+    ]);
     for (const b of list) expect(b.trailing).toBe(b.length);
     expect(list.reduce((n, b) => n + b.length, 0)).toBe(file.length);
   });
@@ -216,13 +249,23 @@ describe("buildPcapng: blocks", () => {
     const list = packets(built(v4, conversation));
     const first = Math.round(T0 * 1000);
     const last = Math.round((T0 + 3) * 1000);
-    expect(list.map((p) => p.us)).toEqual([first - 300, first - 200, first - 100, ...conversation.map((s) => Math.round(s.t * 1000)), last + 100, last + 200, last + 300]);
+    expect(list.map((p) => p.us)).toEqual([
+      first - 300,
+      first - 200,
+      first - 100,
+      ...conversation.map((s) => Math.round(s.t * 1000)),
+      last + 100,
+      last + 200,
+      last + 300,
+    ]);
     expect(list.map((p) => p.inbound)).toEqual([true, false, true, true, false, true, false, false, true, false]);
   });
 
   it("writes the key log in a Decryption Secrets Block before the first packet, and only when asked (§4.7)", () => {
     expect(blocks(built(v4, conversation)).some((b) => b.type === PCAPNG_BLOCK_TYPES.decryptionSecrets)).toBe(false);
-    expect(blocks(built(v4, conversation, { keyLog: [] })).some((b) => b.type === PCAPNG_BLOCK_TYPES.decryptionSecrets)).toBe(false);
+    expect(
+      blocks(built(v4, conversation, { keyLog: [] })).some((b) => b.type === PCAPNG_BLOCK_TYPES.decryptionSecrets),
+    ).toBe(false);
     const keyLog = ["CLIENT_TRAFFIC_SECRET_0 aa bb", "SERVER_TRAFFIC_SECRET_0 aa c\n"];
     const list = blocks(built(v4, conversation, { keyLog }));
     const index = list.findIndex((b) => b.type === PCAPNG_BLOCK_TYPES.decryptionSecrets);
@@ -233,7 +276,9 @@ describe("buildPcapng: blocks", () => {
     expect(view.getUint32(0, true)).toBe(PCAPNG_SECRETS_TLS_KEY_LOG);
     expect(new TextDecoder().decode(dsb.body.subarray(0, 4))).toBe("KSLT"); // "TLSK", little-endian
     const length = view.getUint32(4, true);
-    expect(new TextDecoder().decode(dsb.body.subarray(8, 8 + length))).toBe("CLIENT_TRAFFIC_SECRET_0 aa bb\nSERVER_TRAFFIC_SECRET_0 aa c\n");
+    expect(new TextDecoder().decode(dsb.body.subarray(8, 8 + length))).toBe(
+      "CLIENT_TRAFFIC_SECRET_0 aa bb\nSERVER_TRAFFIC_SECRET_0 aa c\n",
+    );
     expect(dsb.body.length).toBe(8 + ((length + 3) & ~3));
     expect(dsb.body.subarray(8 + length).every((b) => b === 0)).toBe(true);
   });
@@ -266,7 +311,12 @@ describe("buildPcapng: packets", () => {
 
   it("sends the client's packets from its address and port, to the server's MAC, and the server's back", () => {
     const [syn, synAck] = packets(built(v4, conversation));
-    expect([Array.from(syn!.src), Array.from(syn!.dst), syn!.srcPort, syn!.dstPort]).toEqual([[127, 0, 0, 1], [10, 1, 2, 3], 51000, 4321]);
+    expect([Array.from(syn!.src), Array.from(syn!.dst), syn!.srcPort, syn!.dstPort]).toEqual([
+      [127, 0, 0, 1],
+      [10, 1, 2, 3],
+      51000,
+      4321,
+    ]);
     expect([Array.from(synAck!.src), synAck!.srcPort, synAck!.dstPort]).toEqual([[10, 1, 2, 3], 4321, 51000]);
     expect(Array.from(syn!.data.subarray(0, 12))).toEqual([2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1]);
   });
@@ -274,7 +324,18 @@ describe("buildPcapng: packets", () => {
   it("opens with SYN, SYN-ACK, ACK and closes with FIN/ACK both ways and a last ACK (RFC 9293 §3.5, §3.6)", () => {
     const list = packets(built(v4, conversation));
     const { syn, ack, psh, fin } = TCP_FLAGS;
-    expect(list.map((p) => p.flags)).toEqual([syn, syn | ack, ack, psh | ack, psh | ack, psh | ack, psh | ack, fin | ack, fin | ack, ack]);
+    expect(list.map((p) => p.flags)).toEqual([
+      syn,
+      syn | ack,
+      ack,
+      psh | ack,
+      psh | ack,
+      psh | ack,
+      psh | ack,
+      fin | ack,
+      fin | ack,
+      ack,
+    ]);
     expect(list.slice(7).map((p) => p.inbound)).toEqual([false, true, false]); // the server closes first
     const clientCloses = packets(built(v4, conversation, { closedBy: "client" })).slice(7);
     expect(clientCloses.map((p) => p.inbound)).toEqual([true, false, true]);
@@ -284,12 +345,18 @@ describe("buildPcapng: packets", () => {
     const list = packets(built(v4, conversation));
     const next = { in: CLIENT_ISN, out: SERVER_ISN };
     const [syn, synAck, third] = list;
-    expect([syn!.seq, synAck!.seq, synAck!.ack, third!.seq, third!.ack]).toEqual([CLIENT_ISN, SERVER_ISN, CLIENT_ISN + 1, CLIENT_ISN + 1, SERVER_ISN + 1]);
+    expect([syn!.seq, synAck!.seq, synAck!.ack, third!.seq, third!.ack]).toEqual([
+      CLIENT_ISN,
+      SERVER_ISN,
+      CLIENT_ISN + 1,
+      CLIENT_ISN + 1,
+      SERVER_ISN + 1,
+    ]);
     next.in += 1;
     next.out += 1;
     list.slice(3, 7).forEach((p, i) => {
       const segment = conversation[i]!;
-      const [mine, theirs] = segment.dir === "in" ? ["in", "out"] as const : ["out", "in"] as const;
+      const [mine, theirs] = segment.dir === "in" ? (["in", "out"] as const) : (["out", "in"] as const);
       expect(p.inbound).toBe(segment.dir === "in");
       expect(p.payload).toEqual(segment.bytes);
       expect(p.seq).toBe(next[mine]);
@@ -304,9 +371,19 @@ describe("buildPcapng: packets", () => {
 
   it("cuts a segment too big for one IPv4 packet into several, in order, PSH on the last", () => {
     const big = Uint8Array.from({ length: 150_000 }, (_, i) => (i * 7) & 0xff);
-    const list = packets(built(v4, [{ dir: "out", t: T0, bytes: big }, { dir: "in", t: T0 + 1, bytes: Uint8Array.of(1) }]));
+    const list = packets(
+      built(v4, [
+        { dir: "out", t: T0, bytes: big },
+        { dir: "in", t: T0 + 1, bytes: Uint8Array.of(1) },
+      ]),
+    );
     const data = list.filter((p) => p.payload.length > 0);
-    expect(data.map((p) => p.payload.length)).toEqual([MAX_TCP_PAYLOAD_IPV4, MAX_TCP_PAYLOAD_IPV4, 150_000 - 2 * MAX_TCP_PAYLOAD_IPV4, 1]);
+    expect(data.map((p) => p.payload.length)).toEqual([
+      MAX_TCP_PAYLOAD_IPV4,
+      MAX_TCP_PAYLOAD_IPV4,
+      150_000 - 2 * MAX_TCP_PAYLOAD_IPV4,
+      1,
+    ]);
     expect(MAX_TCP_PAYLOAD_IPV4).toBe(65495);
     const joined = new Uint8Array(150_000);
     let at = 0;
@@ -334,12 +411,16 @@ describe("buildPcapng: packets", () => {
       expect(tcpChecksumHolds(p)).toBe(true);
     }
     expect(list[0]!.src).toEqual(parseIpAddress("::1")!.bytes);
-    const big = packets(built(v6, [{ dir: "in", t: T0, bytes: new Uint8Array(70_000) }])).filter((p) => p.payload.length > 0);
+    const big = packets(built(v6, [{ dir: "in", t: T0, bytes: new Uint8Array(70_000) }])).filter(
+      (p) => p.payload.length > 0,
+    );
     expect(big.map((p) => p.payload.length)).toEqual([MAX_TCP_PAYLOAD_IPV6, 70_000 - MAX_TCP_PAYLOAD_IPV6]);
   });
 
   it("writes IPv4 for IPv4-mapped IPv6 addresses, as Node reports them on dual-stack sockets", () => {
-    const list = packets(built({ ...v4, clientAddress: "::ffff:127.0.0.1", serverAddress: "::ffff:127.0.0.2" }, conversation));
+    const list = packets(
+      built({ ...v4, clientAddress: "::ffff:127.0.0.1", serverAddress: "::ffff:127.0.0.2" }, conversation),
+    );
     expect(list[0]!.ethertype).toBe(0x0800);
     expect(Array.from(list[0]!.dst)).toEqual([127, 0, 0, 2]);
   });
@@ -348,13 +429,25 @@ describe("buildPcapng: packets", () => {
     expect(packets(built(v4, [...conversation, { dir: "in", t: T0 + 4, bytes: new Uint8Array(0) }]))).toHaveLength(10);
     const empty = buildPcapng(v4, []);
     expect(empty.ok && empty.packets).toBe(0);
-    expect(empty.ok && blocks(empty.bytes).map((b) => b.type)).toEqual([PCAPNG_BLOCK_TYPES.sectionHeader, PCAPNG_BLOCK_TYPES.interfaceDescription]);
+    expect(empty.ok && blocks(empty.bytes).map((b) => b.type)).toEqual([
+      PCAPNG_BLOCK_TYPES.sectionHeader,
+      PCAPNG_BLOCK_TYPES.interfaceDescription,
+    ]);
   });
 
   it("says what is wrong with a connection it cannot write", () => {
-    expect(buildPcapng({ ...v4, clientAddress: "localhost" }, conversation)).toMatchObject({ ok: false, error: expect.stringMatching(/localhost/) });
-    expect(buildPcapng({ ...v4, serverAddress: "::1" }, conversation)).toMatchObject({ ok: false, error: expect.stringMatching(/IPv4.*IPv6/) });
-    expect(buildPcapng({ ...v4, serverPort: 70000 }, conversation)).toMatchObject({ ok: false, error: expect.stringMatching(/70000/) });
+    expect(buildPcapng({ ...v4, clientAddress: "localhost" }, conversation)).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/localhost/),
+    });
+    expect(buildPcapng({ ...v4, serverAddress: "::1" }, conversation)).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/IPv4.*IPv6/),
+    });
+    expect(buildPcapng({ ...v4, serverPort: 70000 }, conversation)).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/70000/),
+    });
     expect(buildPcapng(v4, [{ dir: "in", t: Number.NaN, bytes: Uint8Array.of(1) }])).toMatchObject({ ok: false });
   });
 });

@@ -182,7 +182,9 @@ function frame(packet: TcpPacket, ends: Endpoints, ipId: number): Uint8Array {
   const out = new Uint8Array(14 + ipLength + tcpLength);
   const view = new DataView(out.buffer);
   const [src, dst] = packet.fromClient ? [ends.client, ends.server] : [ends.server, ends.client];
-  const [srcPort, dstPort] = packet.fromClient ? [ends.clientPort, ends.serverPort] : [ends.serverPort, ends.clientPort];
+  const [srcPort, dstPort] = packet.fromClient
+    ? [ends.clientPort, ends.serverPort]
+    : [ends.serverPort, ends.clientPort];
 
   out.set(packet.fromClient ? SERVER_MAC : CLIENT_MAC, 0);
   out.set(packet.fromClient ? CLIENT_MAC : SERVER_MAC, 6);
@@ -273,7 +275,10 @@ function interfaceDescription(): Uint8Array {
   view.setUint16(0, LINKTYPE_ETHERNET, true);
   view.setUint32(4, PCAPNG_SNAPLEN, true);
   // if_tsresol 6: timestamps count 10^-6 s (the default, written anyway to say so).
-  return block(PCAPNG_BLOCK_TYPES.interfaceDescription, concatBytes([fixed, options([[OPTION.tsResolution, Uint8Array.of(6)]])]));
+  return block(
+    PCAPNG_BLOCK_TYPES.interfaceDescription,
+    concatBytes([fixed, options([[OPTION.tsResolution, Uint8Array.of(6)]])]),
+  );
 }
 
 function decryptionSecrets(keyLog: readonly string[]): Uint8Array {
@@ -302,7 +307,11 @@ function enhancedPacket(data: Uint8Array, us: number, inbound: boolean): Uint8Ar
 }
 
 /** The TCP packets of the whole connection: handshake, data (cut to fit), FIN exchange. */
-function tcpPackets(segments: readonly PcapngSegment[], maxPayload: number, closedBy: "client" | "server"): TcpPacket[] {
+function tcpPackets(
+  segments: readonly PcapngSegment[],
+  maxPayload: number,
+  closedBy: "client" | "server",
+): TcpPacket[] {
   const data = segments.filter((s) => s.bytes.length > 0);
   if (data.length === 0) return [];
   const toUs = (t: number): number => Math.max(0, Math.round(t * 1000));
@@ -312,9 +321,30 @@ function tcpPackets(segments: readonly PcapngSegment[], maxPayload: number, clos
   let server = SERVER_ISN;
   const { syn, ack, psh, fin } = TCP_FLAGS;
   const packets: TcpPacket[] = [
-    { fromClient: true, seq: client, ack: 0, flags: syn, payload: new Uint8Array(0), us: Math.max(0, first - 3 * STEP_US) },
-    { fromClient: false, seq: server, ack: client + 1, flags: syn | ack, payload: new Uint8Array(0), us: Math.max(0, first - 2 * STEP_US) },
-    { fromClient: true, seq: client + 1, ack: server + 1, flags: ack, payload: new Uint8Array(0), us: Math.max(0, first - STEP_US) },
+    {
+      fromClient: true,
+      seq: client,
+      ack: 0,
+      flags: syn,
+      payload: new Uint8Array(0),
+      us: Math.max(0, first - 3 * STEP_US),
+    },
+    {
+      fromClient: false,
+      seq: server,
+      ack: client + 1,
+      flags: syn | ack,
+      payload: new Uint8Array(0),
+      us: Math.max(0, first - 2 * STEP_US),
+    },
+    {
+      fromClient: true,
+      seq: client + 1,
+      ack: server + 1,
+      flags: ack,
+      payload: new Uint8Array(0),
+      us: Math.max(0, first - STEP_US),
+    },
   ];
   client += 1;
   server += 1;
@@ -323,7 +353,14 @@ function tcpPackets(segments: readonly PcapngSegment[], maxPayload: number, clos
     for (let at = 0; at < segment.bytes.length; at += maxPayload) {
       const payload = segment.bytes.subarray(at, at + maxPayload);
       const lastPiece = at + maxPayload >= segment.bytes.length;
-      packets.push({ fromClient, seq: fromClient ? client : server, ack: fromClient ? server : client, flags: lastPiece ? psh | ack : ack, payload, us: toUs(segment.t) });
+      packets.push({
+        fromClient,
+        seq: fromClient ? client : server,
+        ack: fromClient ? server : client,
+        flags: lastPiece ? psh | ack : ack,
+        payload,
+        us: toUs(segment.t),
+      });
       if (fromClient) client += payload.length;
       else server += payload.length;
     }
@@ -331,11 +368,25 @@ function tcpPackets(segments: readonly PcapngSegment[], maxPayload: number, clos
   const clientFirst = closedBy === "client";
   const closing = [clientFirst, !clientFirst];
   closing.forEach((fromClient, i) => {
-    packets.push({ fromClient, seq: fromClient ? client : server, ack: fromClient ? server : client, flags: fin | ack, payload: new Uint8Array(0), us: last + (i + 1) * STEP_US });
+    packets.push({
+      fromClient,
+      seq: fromClient ? client : server,
+      ack: fromClient ? server : client,
+      flags: fin | ack,
+      payload: new Uint8Array(0),
+      us: last + (i + 1) * STEP_US,
+    });
     if (fromClient) client += 1;
     else server += 1;
   });
-  packets.push({ fromClient: clientFirst, seq: clientFirst ? client : server, ack: clientFirst ? server : client, flags: ack, payload: new Uint8Array(0), us: last + 3 * STEP_US });
+  packets.push({
+    fromClient: clientFirst,
+    seq: clientFirst ? client : server,
+    ack: clientFirst ? server : client,
+    flags: ack,
+    payload: new Uint8Array(0),
+    us: last + 3 * STEP_US,
+  });
   return packets;
 }
 
@@ -348,19 +399,27 @@ function validPort(port: number): boolean {
  * (their times are the packets' timestamps; handshake packets go 0.3, 0.2 and 0.1 ms before the
  * first, FIN packets as far after the last). With no payload at all there are no packets.
  */
-export function buildPcapng(connection: PcapngConnection, segments: readonly PcapngSegment[], options: PcapngOptions = {}): PcapngResult {
+export function buildPcapng(
+  connection: PcapngConnection,
+  segments: readonly PcapngSegment[],
+  options: PcapngOptions = {},
+): PcapngResult {
   const client = parseIpAddress(connection.clientAddress);
   const server = parseIpAddress(connection.serverAddress);
   if (!client) return { ok: false, error: `"${connection.clientAddress}" is not an IPv4 or IPv6 address` };
   if (!server) return { ok: false, error: `"${connection.serverAddress}" is not an IPv4 or IPv6 address` };
   if (client.family !== server.family) {
-    return { ok: false, error: `one connection cannot run from IPv${client.family} ${connection.clientAddress} to IPv${server.family} ${connection.serverAddress}` };
+    return {
+      ok: false,
+      error: `one connection cannot run from IPv${client.family} ${connection.clientAddress} to IPv${server.family} ${connection.serverAddress}`,
+    };
   }
   for (const port of [connection.clientPort, connection.serverPort]) {
     if (!validPort(port)) return { ok: false, error: `port ${port} is not a TCP port (1–65535)` };
   }
   for (const segment of segments) {
-    if (!Number.isFinite(segment.t)) return { ok: false, error: `a segment's time ${segment.t} is not a number of milliseconds` };
+    if (!Number.isFinite(segment.t))
+      return { ok: false, error: `a segment's time ${segment.t} is not a number of milliseconds` };
   }
   const ends: Endpoints = { client, server, clientPort: connection.clientPort, serverPort: connection.serverPort };
   const maxPayload = client.family === 6 ? MAX_TCP_PAYLOAD_IPV6 : MAX_TCP_PAYLOAD_IPV4;

@@ -45,7 +45,9 @@ export interface PlaygroundRun {
   handshakeTimeoutMs: number;
 }
 
-export type PlaygroundRunResult = { ok: true; run: PlaygroundRun; bytes: { from: PlaygroundSide; at: number; data: Uint8Array }[] } | { ok: false; error: string };
+export type PlaygroundRunResult =
+  | { ok: true; run: PlaygroundRun; bytes: { from: PlaygroundSide; at: number; data: Uint8Array }[] }
+  | { ok: false; error: string };
 
 const ENDINGS: readonly PlaygroundEnding[] = ["lab-closed", "complete", "no-answer", "answer-stalled"];
 
@@ -58,22 +60,36 @@ const isObj = (v: unknown): v is Record<string, unknown> => typeof v === "object
 export function parsePlaygroundRun(value: unknown): PlaygroundRunResult {
   const fail = (error: string): PlaygroundRunResult => ({ ok: false, error });
   if (!isObj(value)) return fail("the answer is not a JSON object");
-  if (!Array.isArray(value.pieces) || value.pieces.length > PLAYGROUND_MAX_PIECES) return fail(`pieces must be a list of at most ${PLAYGROUND_MAX_PIECES}`);
-  if (typeof value.ending !== "string" || !ENDINGS.includes(value.ending as PlaygroundEnding)) return fail(`ending must be one of ${ENDINGS.join(", ")}`);
+  if (!Array.isArray(value.pieces) || value.pieces.length > PLAYGROUND_MAX_PIECES)
+    return fail(`pieces must be a list of at most ${PLAYGROUND_MAX_PIECES}`);
+  if (typeof value.ending !== "string" || !ENDINGS.includes(value.ending as PlaygroundEnding))
+    return fail(`ending must be one of ${ENDINGS.join(", ")}`);
   for (const field of ["waitMs", "endedAt", "handshakeTimeoutMs"] as const) {
     const ms = value[field];
-    if (typeof ms !== "number" || !Number.isFinite(ms) || ms < 0) return fail(`${field} must be a number of milliseconds`);
+    if (typeof ms !== "number" || !Number.isFinite(ms) || ms < 0)
+      return fail(`${field} must be a number of milliseconds`);
   }
   const pieces: PlaygroundPiece[] = [];
   const bytes: { from: PlaygroundSide; at: number; data: Uint8Array }[] = [];
   for (const [i, raw] of value.pieces.entries()) {
     if (!isObj(raw)) return fail(`piece ${i} is not an object`);
     if (raw.from !== "client" && raw.from !== "lab") return fail(`piece ${i}: from must be "client" or "lab"`);
-    if (typeof raw.at !== "number" || !Number.isFinite(raw.at) || raw.at < 0) return fail(`piece ${i}: at must be a time in ms`);
+    if (typeof raw.at !== "number" || !Number.isFinite(raw.at) || raw.at < 0)
+      return fail(`piece ${i}: at must be a time in ms`);
     const data = typeof raw.data === "string" ? base64ToBytes(raw.data) : null;
     if (!data) return fail(`piece ${i}: data must be base64`);
     pieces.push({ from: raw.from, at: raw.at, data: raw.data as string });
     bytes.push({ from: raw.from, at: raw.at, data });
   }
-  return { ok: true, run: { pieces, ending: value.ending as PlaygroundEnding, waitMs: value.waitMs as number, endedAt: value.endedAt as number, handshakeTimeoutMs: value.handshakeTimeoutMs as number }, bytes };
+  return {
+    ok: true,
+    run: {
+      pieces,
+      ending: value.ending as PlaygroundEnding,
+      waitMs: value.waitMs as number,
+      endedAt: value.endedAt as number,
+      handshakeTimeoutMs: value.handshakeTimeoutMs as number,
+    },
+    bytes,
+  };
 }

@@ -6,7 +6,15 @@ import { bytesToBase64 } from "./base64.ts";
 import { handshakeExample } from "./handshake-example.ts";
 import { headerValue, parseRequestHead } from "./http1.ts";
 import { parsePlaygroundRun } from "./playground-api.ts";
-import { PLAYGROUND_DEMO_COOKIE, PLAYGROUND_PRESETS, PLAYGROUND_TARGET, playgroundPreset, presetRequest, toEditorText, toWireText } from "./playground-presets.ts";
+import {
+  PLAYGROUND_DEMO_COOKIE,
+  PLAYGROUND_PRESETS,
+  PLAYGROUND_TARGET,
+  playgroundPreset,
+  presetRequest,
+  toEditorText,
+  toWireText,
+} from "./playground-presets.ts";
 
 const page = { host: "localhost:5173", origin: "http://localhost:5173" };
 const bytes = (text: string) => new TextEncoder().encode(text);
@@ -48,10 +56,19 @@ describe("playground presets", () => {
     };
     expect(changed("cookie")).toEqual({ removed: [], added: [`Cookie: ${PLAYGROUND_DEMO_COOKIE}`] });
     expect(changed("no-upgrade")).toEqual({ removed: ["Upgrade: websocket", "Connection: Upgrade"], added: [] });
-    expect(changed("wrong-version")).toEqual({ removed: ["Sec-WebSocket-Version: 13"], added: ["Sec-WebSocket-Version: 8"] });
+    expect(changed("wrong-version")).toEqual({
+      removed: ["Sec-WebSocket-Version: 13"],
+      added: ["Sec-WebSocket-Version: 8"],
+    });
     expect(changed("bad-key").added).toEqual(["Sec-WebSocket-Key: not-a-key"]);
-    expect(changed("post")).toEqual({ removed: [`GET ${PLAYGROUND_TARGET} HTTP/1.1`], added: [`POST ${PLAYGROUND_TARGET} HTTP/1.1`, "Content-Length: 0"] });
-    expect(changed("http10")).toEqual({ removed: [`GET ${PLAYGROUND_TARGET} HTTP/1.1`], added: [`GET ${PLAYGROUND_TARGET} HTTP/1.0`] });
+    expect(changed("post")).toEqual({
+      removed: [`GET ${PLAYGROUND_TARGET} HTTP/1.1`],
+      added: [`POST ${PLAYGROUND_TARGET} HTTP/1.1`, "Content-Length: 0"],
+    });
+    expect(changed("http10")).toEqual({
+      removed: [`GET ${PLAYGROUND_TARGET} HTTP/1.1`],
+      added: [`GET ${PLAYGROUND_TARGET} HTTP/1.0`],
+    });
     expect(changed("foreign-origin").added).toEqual(["Origin: http://other-site.example"]);
     expect(changed("foreign-host").added).toEqual(["Host: other-site.example", "Origin: http://other-site.example"]);
   });
@@ -68,7 +85,13 @@ describe("parsePlaygroundRun", () => {
   const piece = { from: "client", at: 0, data: bytesToBase64(bytes("GET / HTTP/1.1\r\n\r\n")) };
 
   it("accepts a record and decodes its bytes", () => {
-    const parsed = parsePlaygroundRun({ pieces: [piece, { from: "lab", at: 1.5, data: bytesToBase64(bytes("HTTP/1.1 400 Bad Request\r\n\r\n")) }], ending: "lab-closed", waitMs: 3000, endedAt: 2, handshakeTimeoutMs: 10000 });
+    const parsed = parsePlaygroundRun({
+      pieces: [piece, { from: "lab", at: 1.5, data: bytesToBase64(bytes("HTTP/1.1 400 Bad Request\r\n\r\n")) }],
+      ending: "lab-closed",
+      waitMs: 3000,
+      endedAt: 2,
+      handshakeTimeoutMs: 10000,
+    });
     expect(parsed.ok).toBe(true);
     if (parsed.ok) expect(new TextDecoder().decode(parsed.bytes[1]!.data)).toMatch(/^HTTP\/1\.1 400/);
   });

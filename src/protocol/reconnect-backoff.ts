@@ -13,7 +13,11 @@ export interface BackoffSettings {
 export const DEFAULT_BACKOFF: BackoffSettings = { baseMs: 500, maxMs: 8_000, attempts: 6 };
 
 /** The wait before attempt `attempt` (1, 2, …); `random` returns a number in [0, 1). */
-export function backoffDelay(attempt: number, random: () => number = Math.random, settings: BackoffSettings = DEFAULT_BACKOFF): number {
+export function backoffDelay(
+  attempt: number,
+  random: () => number = Math.random,
+  settings: BackoffSettings = DEFAULT_BACKOFF,
+): number {
   const n = Math.max(1, Math.floor(attempt));
   const ceiling = Math.min(settings.maxMs, settings.baseMs * 2 ** (n - 1));
   const r = Math.min(Math.max(random(), 0), 1);
@@ -23,6 +27,7 @@ export function backoffDelay(attempt: number, random: () => number = Math.random
 /** The longest the widget can spend retrying before it gives up (all waits at their ceiling). */
 export function worstCaseRetryMs(settings: BackoffSettings = DEFAULT_BACKOFF): number {
   let total = 0;
-  for (let attempt = 1; attempt <= settings.attempts; attempt++) total += Math.min(settings.maxMs, settings.baseMs * 2 ** (attempt - 1));
+  for (let attempt = 1; attempt <= settings.attempts; attempt++)
+    total += Math.min(settings.maxMs, settings.baseMs * 2 ** (attempt - 1));
   return total;
 }

@@ -36,7 +36,13 @@ const hello = ascii("Hello");
 const key = new Uint8Array([0x37, 0xfa, 0x21, 0x3d]);
 const maskedHello = [0x7f, 0x9f, 0x4d, 0x51, 0x58];
 
-function example(id: string, title: string, direction: Direction, bytes: number[] | Uint8Array, frames: ExpectedFrame[]): FrameExample {
+function example(
+  id: string,
+  title: string,
+  direction: Direction,
+  bytes: number[] | Uint8Array,
+  frames: ExpectedFrame[],
+): FrameExample {
   const data = Uint8Array.from(bytes);
   return { id, title, rfc: "RFC 6455 §5.7", direction, bytes: data, hex: toHex(data), frames };
 }
@@ -49,23 +55,58 @@ const bytes256 = sequence(256);
 const bytes64k = sequence(65536);
 
 export const frameExamples: readonly FrameExample[] = [
-  example("unmasked-text", 'A single-frame unmasked text message ("Hello")', "server-to-client",
-    [0x81, 0x05, ...hello], [{ fin: true, opcode: 0x1, maskingKey: null, payload: hello }]),
-  example("masked-text", 'A single-frame masked text message ("Hello")', "client-to-server",
-    [0x81, 0x85, ...key, ...maskedHello], [{ fin: true, opcode: 0x1, maskingKey: key, payload: hello }]),
-  example("fragmented-text", 'A fragmented unmasked text message ("Hel" then "lo")', "server-to-client",
-    [0x01, 0x03, 0x48, 0x65, 0x6c, 0x80, 0x02, 0x6c, 0x6f], [
+  example(
+    "unmasked-text",
+    'A single-frame unmasked text message ("Hello")',
+    "server-to-client",
+    [0x81, 0x05, ...hello],
+    [{ fin: true, opcode: 0x1, maskingKey: null, payload: hello }],
+  ),
+  example(
+    "masked-text",
+    'A single-frame masked text message ("Hello")',
+    "client-to-server",
+    [0x81, 0x85, ...key, ...maskedHello],
+    [{ fin: true, opcode: 0x1, maskingKey: key, payload: hello }],
+  ),
+  example(
+    "fragmented-text",
+    'A fragmented unmasked text message ("Hel" then "lo")',
+    "server-to-client",
+    [0x01, 0x03, 0x48, 0x65, 0x6c, 0x80, 0x02, 0x6c, 0x6f],
+    [
       { fin: false, opcode: 0x1, maskingKey: null, payload: ascii("Hel") },
       { fin: true, opcode: 0x0, maskingKey: null, payload: ascii("lo") },
-    ]),
-  example("unmasked-ping", 'An unmasked ping whose body is "Hello"', "server-to-client",
-    [0x89, 0x05, ...hello], [{ fin: true, opcode: 0x9, maskingKey: null, payload: hello }]),
-  example("masked-pong", 'A masked pong answering that ping ("Hello")', "client-to-server",
-    [0x8a, 0x85, ...key, ...maskedHello], [{ fin: true, opcode: 0xa, maskingKey: key, payload: hello }]),
-  example("binary-256", "256 bytes of binary data in a single unmasked frame (16-bit length)", "server-to-client",
-    concatBytes([new Uint8Array([0x82, 0x7e, 0x01, 0x00]), bytes256]), [{ fin: true, opcode: 0x2, maskingKey: null, payload: bytes256 }]),
-  example("binary-64k", "64 KiB of binary data in a single unmasked frame (64-bit length)", "server-to-client",
-    concatBytes([new Uint8Array([0x82, 0x7f, 0, 0, 0, 0, 0, 0x01, 0x00, 0x00]), bytes64k]), [{ fin: true, opcode: 0x2, maskingKey: null, payload: bytes64k }]),
+    ],
+  ),
+  example(
+    "unmasked-ping",
+    'An unmasked ping whose body is "Hello"',
+    "server-to-client",
+    [0x89, 0x05, ...hello],
+    [{ fin: true, opcode: 0x9, maskingKey: null, payload: hello }],
+  ),
+  example(
+    "masked-pong",
+    'A masked pong answering that ping ("Hello")',
+    "client-to-server",
+    [0x8a, 0x85, ...key, ...maskedHello],
+    [{ fin: true, opcode: 0xa, maskingKey: key, payload: hello }],
+  ),
+  example(
+    "binary-256",
+    "256 bytes of binary data in a single unmasked frame (16-bit length)",
+    "server-to-client",
+    concatBytes([new Uint8Array([0x82, 0x7e, 0x01, 0x00]), bytes256]),
+    [{ fin: true, opcode: 0x2, maskingKey: null, payload: bytes256 }],
+  ),
+  example(
+    "binary-64k",
+    "64 KiB of binary data in a single unmasked frame (64-bit length)",
+    "server-to-client",
+    concatBytes([new Uint8Array([0x82, 0x7f, 0, 0, 0, 0, 0, 0x01, 0x00, 0x00]), bytes64k]),
+    [{ fin: true, opcode: 0x2, maskingKey: null, payload: bytes64k }],
+  ),
 ];
 
 export function frameExample(id: string): FrameExample | undefined {
@@ -75,4 +116,3 @@ export function frameExample(id: string): FrameExample | undefined {
 function ascii(text: string): Uint8Array {
   return Uint8Array.from(text, (c) => c.charCodeAt(0));
 }
-

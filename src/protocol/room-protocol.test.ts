@@ -22,10 +22,18 @@ describe("presence deltas", () => {
   });
 
   it("parses deltas and room state, and refuses malformed ones", () => {
-    expect(parseServerMessage(JSON.stringify({ type: "presence", change: "away", participant: ada }))).toEqual({ type: "presence", change: "away", participant: ada });
+    expect(parseServerMessage(JSON.stringify({ type: "presence", change: "away", participant: ada }))).toEqual({
+      type: "presence",
+      change: "away",
+      participant: ada,
+    });
     expect(parseServerMessage(JSON.stringify({ type: "presence", change: "vanished", participant: ada }))).toBeNull();
     expect(parseServerMessage(JSON.stringify({ type: "presence", participants: [ada] }))).toBeNull();
-    expect(parseServerMessage(JSON.stringify({ type: "room-state", locked: true, barred: [{ id: "a", nickname: "Ada", extra: 1 }] }))).toEqual({ type: "room-state", locked: true, barred: [{ id: "a", nickname: "Ada" }] });
+    expect(
+      parseServerMessage(
+        JSON.stringify({ type: "room-state", locked: true, barred: [{ id: "a", nickname: "Ada", extra: 1 }] }),
+      ),
+    ).toEqual({ type: "room-state", locked: true, barred: [{ id: "a", nickname: "Ada" }] });
     expect(parseServerMessage(JSON.stringify({ type: "room-state", locked: "yes", barred: [] }))).toBeNull();
   });
 });

@@ -106,7 +106,16 @@ export type ServerMessage =
   | { type: "joined"; you: Participant; resume: string; participants: Participant[]; history: RoomMessage[] }
   | { type: "presence"; change: PresenceChange; participant: Participant }
   | { type: "room-state"; locked: boolean; barred: BarredParticipant[] }
-  | { type: "poll"; id: number; lesson: string; card: string; question: string; choices: string[]; open: boolean; yours?: number }
+  | {
+      type: "poll";
+      id: number;
+      lesson: string;
+      card: string;
+      question: string;
+      choices: string[];
+      open: boolean;
+      yours?: number;
+    }
   | { type: "tally"; poll: number; counts: number[]; answered: number; students: number }
   | { type: "message"; id: number; from: RoomMessage["from"]; text: string; at: number }
   | { type: "follow"; lesson: string; hash: string; at: number }
@@ -142,9 +151,18 @@ export type NicknameCheck = { ok: true; nickname: string } | { ok: false; reason
 export function checkNickname(raw: string): NicknameCheck {
   const nickname = raw.normalize("NFKC").trim().replace(/\s+/g, " ");
   if (nickname.length === 0) return { ok: false, reason: "Choose a nickname." };
-  if ([...nickname].length > MAX_NICKNAME_CHARS) return { ok: false, reason: `A nickname has at most ${MAX_NICKNAME_CHARS} characters.` };
-  if (!NICKNAME_PATTERN.test(nickname)) return { ok: false, reason: "Use letters, digits, spaces, dots, dashes and underscores, starting with a letter or digit." };
-  if (INVISIBLE.test(nickname)) return { ok: false, reason: "A nickname cannot hold invisible characters: everyone must be able to see the whole name." };
+  if ([...nickname].length > MAX_NICKNAME_CHARS)
+    return { ok: false, reason: `A nickname has at most ${MAX_NICKNAME_CHARS} characters.` };
+  if (!NICKNAME_PATTERN.test(nickname))
+    return {
+      ok: false,
+      reason: "Use letters, digits, spaces, dots, dashes and underscores, starting with a letter or digit.",
+    };
+  if (INVISIBLE.test(nickname))
+    return {
+      ok: false,
+      reason: "A nickname cannot hold invisible characters: everyone must be able to see the whole name.",
+    };
   return { ok: true, nickname };
 }
 
@@ -165,15 +183,24 @@ export function parseClientMessage(text: string): ClientMessage | null {
     case "create":
       return { type: "create" };
     case "teach":
-      return str(v.code, 16) && str(v.teacherKey, 64) ? { type: "teach", code: v.code, teacherKey: v.teacherKey } : null;
+      return str(v.code, 16) && str(v.teacherKey, 64)
+        ? { type: "teach", code: v.code, teacherKey: v.teacherKey }
+        : null;
     case "join":
       if (!str(v.code, 16) || !str(v.nickname, 100)) return null;
       if (v.resume !== undefined && !str(v.resume, 64)) return null;
-      return v.resume === undefined ? { type: "join", code: v.code, nickname: v.nickname } : { type: "join", code: v.code, nickname: v.nickname, resume: v.resume as string };
+      return v.resume === undefined
+        ? { type: "join", code: v.code, nickname: v.nickname }
+        : { type: "join", code: v.code, nickname: v.nickname, resume: v.resume as string };
     case "say":
       return str(v.text, MAX_TEXT_CHARS) && v.text.trim() !== "" ? { type: "say", text: v.text } : null;
     case "follow":
-      return str(v.lesson, 80) && /^[a-z0-9-]+$/.test(v.lesson) && str(v.hash, 200) && (v.hash === "" || v.hash.startsWith("#")) ? { type: "follow", lesson: v.lesson, hash: v.hash } : null;
+      return str(v.lesson, 80) &&
+        /^[a-z0-9-]+$/.test(v.lesson) &&
+        str(v.hash, 200) &&
+        (v.hash === "" || v.hash.startsWith("#"))
+        ? { type: "follow", lesson: v.lesson, hash: v.hash }
+        : null;
     case "remove":
       return str(v.participant, 64) ? { type: "remove", participant: v.participant } : null;
     case "readmit":
@@ -182,14 +209,22 @@ export function parseClientMessage(text: string): ClientMessage | null {
       return typeof v.locked === "boolean" ? { type: "lock", locked: v.locked } : null;
     case "ask": {
       const choices = pollChoices(v.choices);
-      return typeof v.lesson === "string" && SLUG.test(v.lesson) && typeof v.card === "string" && SLUG.test(v.card) && str(v.question, MAX_QUESTION_CHARS) && v.question.trim() !== "" && choices
+      return typeof v.lesson === "string" &&
+        SLUG.test(v.lesson) &&
+        typeof v.card === "string" &&
+        SLUG.test(v.card) &&
+        str(v.question, MAX_QUESTION_CHARS) &&
+        v.question.trim() !== "" &&
+        choices
         ? { type: "ask", lesson: v.lesson, card: v.card, question: v.question, choices }
         : null;
     }
     case "reveal":
       return { type: "reveal" };
     case "predict":
-      return count(v.poll) && count(v.choice) && v.choice < MAX_CHOICES ? { type: "predict", poll: v.poll, choice: v.choice } : null;
+      return count(v.poll) && count(v.choice) && v.choice < MAX_CHOICES
+        ? { type: "predict", poll: v.poll, choice: v.choice }
+        : null;
     case "close-room":
       return str(v.reason, 123) ? { type: "close-room", reason: v.reason } : null;
     default:
@@ -199,11 +234,22 @@ export function parseClientMessage(text: string): ClientMessage | null {
 
 /** 2 to MAX_CHOICES non-blank choices of at most MAX_CHOICE_CHARS each, or null. */
 function pollChoices(v: unknown): string[] | null {
-  return Array.isArray(v) && v.length >= 2 && v.length <= MAX_CHOICES && v.every((c) => str(c, MAX_CHOICE_CHARS) && c.trim() !== "") ? (v as string[]) : null;
+  return Array.isArray(v) &&
+    v.length >= 2 &&
+    v.length <= MAX_CHOICES &&
+    v.every((c) => str(c, MAX_CHOICE_CHARS) && c.trim() !== "")
+    ? (v as string[])
+    : null;
 }
 
 function isParticipant(v: unknown): v is Participant {
-  return isObj(v) && str(v.id, 64) && str(v.nickname, 100) && (v.role === "teacher" || v.role === "student") && typeof v.connected === "boolean";
+  return (
+    isObj(v) &&
+    str(v.id, 64) &&
+    str(v.nickname, 100) &&
+    (v.role === "teacher" || v.role === "student") &&
+    typeof v.connected === "boolean"
+  );
 }
 
 export function parseServerMessage(text: string): ServerMessage | null {
@@ -214,11 +260,17 @@ export function parseServerMessage(text: string): ServerMessage | null {
     return null;
   }
   if (!isObj(v)) return null;
-  const participants = (list: unknown): Participant[] | null => (Array.isArray(list) && list.every(isParticipant) ? (list as Participant[]) : null);
-  const from = (f: unknown): RoomMessage["from"] | null => (isObj(f) && str(f.id, 64) && str(f.nickname, 100) && (f.role === "teacher" || f.role === "student") ? { id: f.id, nickname: f.nickname, role: f.role } : null);
+  const participants = (list: unknown): Participant[] | null =>
+    Array.isArray(list) && list.every(isParticipant) ? (list as Participant[]) : null;
+  const from = (f: unknown): RoomMessage["from"] | null =>
+    isObj(f) && str(f.id, 64) && str(f.nickname, 100) && (f.role === "teacher" || f.role === "student")
+      ? { id: f.id, nickname: f.nickname, role: f.role }
+      : null;
   switch (v.type) {
     case "created":
-      return str(v.code, 16) && str(v.teacherKey, 64) && isParticipant(v.you) ? { type: "created", code: v.code, teacherKey: v.teacherKey, you: v.you } : null;
+      return str(v.code, 16) && str(v.teacherKey, 64) && isParticipant(v.you)
+        ? { type: "created", code: v.code, teacherKey: v.teacherKey, you: v.you }
+        : null;
     case "joined": {
       const list = participants(v.participants);
       if (!isParticipant(v.you) || !str(v.resume, 64) || !list || !Array.isArray(v.history)) return null;
@@ -231,35 +283,72 @@ export function parseServerMessage(text: string): ServerMessage | null {
       return { type: "joined", you: v.you, resume: v.resume, participants: list, history };
     }
     case "presence":
-      return typeof v.change === "string" && PRESENCE_CHANGES.includes(v.change) && isParticipant(v.participant) ? { type: "presence", change: v.change as PresenceChange, participant: v.participant } : null;
+      return typeof v.change === "string" && PRESENCE_CHANGES.includes(v.change) && isParticipant(v.participant)
+        ? { type: "presence", change: v.change as PresenceChange, participant: v.participant }
+        : null;
     case "poll": {
       const choices = pollChoices(v.choices);
-      return count(v.id) && str(v.lesson, 80) && str(v.card, 80) && str(v.question, MAX_QUESTION_CHARS) && choices && typeof v.open === "boolean"
-        ? { type: "poll", id: v.id, lesson: v.lesson, card: v.card, question: v.question, choices, open: v.open, ...(count(v.yours) && v.yours < choices.length ? { yours: v.yours } : {}) }
+      return count(v.id) &&
+        str(v.lesson, 80) &&
+        str(v.card, 80) &&
+        str(v.question, MAX_QUESTION_CHARS) &&
+        choices &&
+        typeof v.open === "boolean"
+        ? {
+            type: "poll",
+            id: v.id,
+            lesson: v.lesson,
+            card: v.card,
+            question: v.question,
+            choices,
+            open: v.open,
+            ...(count(v.yours) && v.yours < choices.length ? { yours: v.yours } : {}),
+          }
         : null;
     }
     case "tally":
-      return count(v.poll) && Array.isArray(v.counts) && v.counts.length <= MAX_CHOICES && v.counts.every(count) && count(v.answered) && count(v.students)
+      return count(v.poll) &&
+        Array.isArray(v.counts) &&
+        v.counts.length <= MAX_CHOICES &&
+        v.counts.every(count) &&
+        count(v.answered) &&
+        count(v.students)
         ? { type: "tally", poll: v.poll, counts: v.counts as number[], answered: v.answered, students: v.students }
         : null;
     case "room-state": {
-      const barred = Array.isArray(v.barred) && v.barred.every((b) => isObj(b) && str(b.id, 64) && str(b.nickname, 100)) ? (v.barred as Obj[]).map((b) => ({ id: b.id as string, nickname: b.nickname as string })) : null;
+      const barred =
+        Array.isArray(v.barred) && v.barred.every((b) => isObj(b) && str(b.id, 64) && str(b.nickname, 100))
+          ? (v.barred as Obj[]).map((b) => ({ id: b.id as string, nickname: b.nickname as string }))
+          : null;
       return typeof v.locked === "boolean" && barred ? { type: "room-state", locked: v.locked, barred } : null;
     }
     case "message": {
       const f = from(v.from);
-      return f && count(v.id) && str(v.text, MAX_TEXT_CHARS) && typeof v.at === "number" ? { type: "message", id: v.id, from: f, text: v.text, at: v.at } : null;
+      return f && count(v.id) && str(v.text, MAX_TEXT_CHARS) && typeof v.at === "number"
+        ? { type: "message", id: v.id, from: f, text: v.text, at: v.at }
+        : null;
     }
     case "follow":
-      return str(v.lesson, 80) && str(v.hash, 200) && typeof v.at === "number" ? { type: "follow", lesson: v.lesson, hash: v.hash, at: v.at } : null;
+      return str(v.lesson, 80) && str(v.hash, 200) && typeof v.at === "number"
+        ? { type: "follow", lesson: v.lesson, hash: v.hash, at: v.at }
+        : null;
     case "stats":
       return count(v.messages) && count(v.framesIn) && count(v.framesOut) && count(v.bytesIn) && count(v.bytesOut)
-        ? { type: "stats", messages: v.messages, framesIn: v.framesIn, framesOut: v.framesOut, bytesIn: v.bytesIn, bytesOut: v.bytesOut }
+        ? {
+            type: "stats",
+            messages: v.messages,
+            framesIn: v.framesIn,
+            framesOut: v.framesOut,
+            bytesIn: v.bytesIn,
+            bytesOut: v.bytesOut,
+          }
         : null;
     case "room-closed":
       return str(v.reason, 200) ? { type: "room-closed", reason: v.reason } : null;
     case "error":
-      return str(v.code, 32) && str(v.message, 500) ? { type: "error", code: v.code as ErrorCode, message: v.message } : null;
+      return str(v.code, 32) && str(v.message, 500)
+        ? { type: "error", code: v.code as ErrorCode, message: v.message }
+        : null;
     default:
       return null;
   }
@@ -270,7 +359,11 @@ export function parseServerMessage(text: string): ServerMessage | null {
  * arrival); an unknown id that is "away" or "back" is added too, so a list that missed a delta
  * heals instead of staying wrong.
  */
-export function applyPresence(participants: readonly Participant[], change: PresenceChange, participant: Participant): Participant[] {
+export function applyPresence(
+  participants: readonly Participant[],
+  change: PresenceChange,
+  participant: Participant,
+): Participant[] {
   if (change === "left") return participants.filter((p) => p.id !== participant.id);
   const index = participants.findIndex((p) => p.id === participant.id);
   if (index < 0) return [...participants, participant];

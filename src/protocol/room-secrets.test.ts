@@ -22,7 +22,9 @@ describe("room secrets", () => {
   });
 
   it("masks a secret however the message is cut into fragments", () => {
-    const message = enc.encode(JSON.stringify({ type: "created", code: "ABC234", teacherKey: key, you: { id: "t", nickname: "Zoë" } }));
+    const message = enc.encode(
+      JSON.stringify({ type: "created", code: "ABC234", teacherKey: key, you: { id: "t", nickname: "Zoë" } }),
+    );
     for (let cut = 1; cut < message.length; cut++) {
       // What a reader sees of each fragment: the first with only its own bytes known, the second
       // with the whole message.

@@ -11,7 +11,8 @@
 // are ASCII, and every byte of a multi-byte UTF-8 character is 0x80 or above, so they never match.
 
 export const SECRET_MASK = "••••";
-export const SECRET_NOTE = "•••• hides the teacher key and resume tokens: anyone who read one off this screen could take that seat.";
+export const SECRET_NOTE =
+  "•••• hides the teacher key and resume tokens: anyone who read one off this screen could take that seat.";
 
 // The value of "teacherKey" or "resume": up to its closing quote, or to the end of what has
 // arrived (the rest is in a later fragment).
@@ -35,7 +36,12 @@ const decoder = new TextDecoder("utf-8");
  * The text of `bytes[from, to)` with every secret (ranges from `secretRanges` over the same
  * bytes) shown as SECRET_MASK. A range cut by `from` or `to` is masked for its part inside.
  */
-export function showRedacted(bytes: Uint8Array, from: number, to: number, ranges: ReadonlyArray<readonly [number, number]>): { text: string; redacted: boolean } {
+export function showRedacted(
+  bytes: Uint8Array,
+  from: number,
+  to: number,
+  ranges: ReadonlyArray<readonly [number, number]>,
+): { text: string; redacted: boolean } {
   let text = "";
   let at = from;
   let redacted = false;

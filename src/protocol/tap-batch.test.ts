@@ -34,37 +34,62 @@ function expected(record: ChunkRecord): TapEvent {
 }
 
 const otherEvent: fc.Arbitrary<TapEvent> = fc.oneof(
-  fc.record({ type: fc.constant("command" as const), t: fc.double({ min: 0, max: 4e12, noNaN: true }), specimen: fc.nat(), command: fc.string({ maxLength: 32 }), ok: fc.boolean(), detail: fc.string({ maxLength: 200, unit: "grapheme" }) }),
-  fc.record({ type: fc.constant("dropped" as const), t: fc.double({ min: 0, max: 4e12, noNaN: true }), events: fc.nat(), bytes: fc.nat() }),
-  fc.record({ type: fc.constant("error" as const), t: fc.double({ min: 0, max: 4e12, noNaN: true }), message: fc.string({ maxLength: 300, unit: "binary" }) }),
+  fc.record({
+    type: fc.constant("command" as const),
+    t: fc.double({ min: 0, max: 4e12, noNaN: true }),
+    specimen: fc.nat(),
+    command: fc.string({ maxLength: 32 }),
+    ok: fc.boolean(),
+    detail: fc.string({ maxLength: 200, unit: "grapheme" }),
+  }),
+  fc.record({
+    type: fc.constant("dropped" as const),
+    t: fc.double({ min: 0, max: 4e12, noNaN: true }),
+    events: fc.nat(),
+    bytes: fc.nat(),
+  }),
+  fc.record({
+    type: fc.constant("error" as const),
+    t: fc.double({ min: 0, max: 4e12, noNaN: true }),
+    message: fc.string({ maxLength: 300, unit: "binary" }),
+  }),
 );
 
 type Item = { chunk: ChunkRecord } | { event: TapEvent };
-const item: fc.Arbitrary<Item> = fc.oneof(chunkRecord.map((chunk) => ({ chunk })), otherEvent.map((event) => ({ event })));
+const item: fc.Arbitrary<Item> = fc.oneof(
+  chunkRecord.map((chunk) => ({ chunk })),
+  otherEvent.map((event) => ({ event })),
+);
 
 describe("the binary batch a monitor message holds", () => {
   it("reads back every event, in order, exactly as written, across batches cut from the same memory", () => {
     fc.assert(
-      fc.property(fc.array(fc.array(item, { maxLength: 20 }), { minLength: 1, maxLength: 5 }), fc.integer({ min: 64, max: 4096 }), (batches, slabBytes) => {
-        const writer = createTapBatchWriter(slabBytes);
-        const taken: Uint8Array[] = [];
-        for (const batch of batches) {
-          for (const entry of batch) {
-            if ("chunk" in entry) writer.chunk(entry.chunk);
-            else writer.event(JSON.stringify(entry.event));
+      fc.property(
+        fc.array(fc.array(item, { maxLength: 20 }), { minLength: 1, maxLength: 5 }),
+        fc.integer({ min: 64, max: 4096 }),
+        (batches, slabBytes) => {
+          const writer = createTapBatchWriter(slabBytes);
+          const taken: Uint8Array[] = [];
+          for (const batch of batches) {
+            for (const entry of batch) {
+              if ("chunk" in entry) writer.chunk(entry.chunk);
+              else writer.event(JSON.stringify(entry.event));
+            }
+            const bytes = writer.take();
+            expect(bytes === null).toBe(batch.length === 0);
+            if (bytes) taken.push(bytes);
           }
-          const bytes = writer.take();
-          expect(bytes === null).toBe(batch.length === 0);
-          if (bytes) taken.push(bytes);
-        }
-        // Read after every batch was taken: a later batch must not have written over an earlier one.
-        const nonEmpty = batches.filter((batch) => batch.length > 0);
-        taken.forEach((bytes, i) => {
-          const read = readTapBatch(bytes);
-          expect(read.errors).toEqual([]);
-          expect(read.events).toEqual(nonEmpty[i]!.map((entry) => ("chunk" in entry ? expected(entry.chunk) : entry.event)));
-        });
-      }),
+          // Read after every batch was taken: a later batch must not have written over an earlier one.
+          const nonEmpty = batches.filter((batch) => batch.length > 0);
+          taken.forEach((bytes, i) => {
+            const read = readTapBatch(bytes);
+            expect(read.errors).toEqual([]);
+            expect(read.events).toEqual(
+              nonEmpty[i]!.map((entry) => ("chunk" in entry ? expected(entry.chunk) : entry.event)),
+            );
+          });
+        },
+      ),
     );
   });
 
@@ -79,7 +104,9 @@ describe("the binary batch a monitor message holds", () => {
 
   it("refuses a chunk whose bytes do not add up to its length", () => {
     const writer = createTapBatchWriter();
-    expect(() => writer.chunk({ t: 1, specimen: 1, dir: "in", offset: 0, length: 4, data: Uint8Array.of(1, 2, 3) })).toThrow(/length 4 was given 3/);
+    expect(() =>
+      writer.chunk({ t: 1, specimen: 1, dir: "in", offset: 0, length: 4, data: Uint8Array.of(1, 2, 3) }),
+    ).toThrow(/length 4 was given 3/);
   });
 
   it("never throws on bytes from anywhere, and names what was wrong", () => {

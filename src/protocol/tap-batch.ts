@@ -150,8 +150,10 @@ export function readTapBatch(bytes: Uint8Array): TapMessage {
     } else if (kind === JSON_EVENT) {
       if (pos + EVENT_HEADER_BYTES > bytes.length) return stop("an event header runs past the end of the message");
       const length = view.getUint32(pos + 1, true);
-      if (length > MAX_EVENT_JSON_BYTES) return stop(`an event of ${length} bytes is more than ${MAX_EVENT_JSON_BYTES}`);
-      if (pos + EVENT_HEADER_BYTES + length > bytes.length) return stop("an event's JSON runs past the end of the message");
+      if (length > MAX_EVENT_JSON_BYTES)
+        return stop(`an event of ${length} bytes is more than ${MAX_EVENT_JSON_BYTES}`);
+      if (pos + EVENT_HEADER_BYTES + length > bytes.length)
+        return stop("an event's JSON runs past the end of the message");
       let value: unknown;
       try {
         value = JSON.parse(decoder.decode(bytes.subarray(pos + EVENT_HEADER_BYTES, pos + EVENT_HEADER_BYTES + length)));

@@ -63,8 +63,25 @@ export type TapEvent =
   | { type: "open"; t: number; specimen: number; path: string; tuple: FourTuple }
   | { type: "request"; t: number; specimen: number; offset: 0; data: string }
   | { type: "response"; t: number; specimen: number; offset: 0; data: string }
-  | { type: "chunk"; t: number; specimen: number; dir: Direction; offset: number; length: number; data?: string; truncated?: true }
-  | { type: "close"; t: number; specimen: number; code: number; reason: string; initiator: Initiator; wasClean: boolean }
+  | {
+      type: "chunk";
+      t: number;
+      specimen: number;
+      dir: Direction;
+      offset: number;
+      length: number;
+      data?: string;
+      truncated?: true;
+    }
+  | {
+      type: "close";
+      t: number;
+      specimen: number;
+      code: number;
+      reason: string;
+      initiator: Initiator;
+      wasClean: boolean;
+    }
   | { type: "command"; t: number; specimen: number; command: string; ok: boolean; detail: string }
   | { type: "dropped"; t: number; events: number; bytes: number }
   | { type: "error"; t: number; message: string };

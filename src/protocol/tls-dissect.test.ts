@@ -4,7 +4,14 @@ import { describe, expect, it } from "vitest";
 import fixture from "../widgets/tls-twin/fixtures/twin-run.json" with { type: "json" };
 import { base64ToBytes } from "./base64.ts";
 import { AEAD_TAG_BYTES, dissectTlsRecord, type TlsField } from "./tls-dissect.ts";
-import { cipherSuiteName, extensionName, isGrease, TlsRecordReader, tlsVersionName, type TlsRecord } from "./tls-records.ts";
+import {
+  cipherSuiteName,
+  extensionName,
+  isGrease,
+  TlsRecordReader,
+  tlsVersionName,
+  type TlsRecord,
+} from "./tls-records.ts";
 
 function records(dir: "in" | "out"): TlsRecord[] {
   const reader = new TlsRecordReader();
@@ -56,7 +63,13 @@ describe("dissectTlsRecord on a real session", () => {
     expect(encrypted.length).toBeGreaterThan(3);
     for (const record of encrypted) {
       const fields = dissectTlsRecord(record.bytes);
-      expect(fields.map((f) => f.name)).toEqual(["content type", "legacy_record_version", "length", "encrypted_record", "authentication tag"]);
+      expect(fields.map((f) => f.name)).toEqual([
+        "content type",
+        "legacy_record_version",
+        "length",
+        "encrypted_record",
+        "authentication tag",
+      ]);
       expect(fields[4]!.byteEnd - fields[4]!.byteStart).toBe(AEAD_TAG_BYTES);
       expect(fields[3]!.byteEnd - fields[3]!.byteStart).toBe(record.length - AEAD_TAG_BYTES);
     }
@@ -64,19 +77,29 @@ describe("dissectTlsRecord on a real session", () => {
 
   it("names the one byte of a change_cipher_spec record", () => {
     const ccs = all.find((r) => r.contentType === 20)!;
-    expect(dissectTlsRecord(ccs.bytes).at(-1)).toMatchObject({ name: "change_cipher_spec", value: 1, rfc: "RFC 8446 Appendix D.4" });
+    expect(dissectTlsRecord(ccs.bytes).at(-1)).toMatchObject({
+      name: "change_cipher_spec",
+      value: 1,
+      rfc: "RFC 8446 Appendix D.4",
+    });
   });
 });
 
 describe("dissectTlsRecord on bytes built by hand", () => {
   it("reads a plaintext alert's level and description", () => {
     const fields = dissectTlsRecord(Uint8Array.of(0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x28));
-    expect(fields.slice(3).map((f) => [f.name, f.value])).toEqual([["alert level", 2], ["alert description", 40]]);
+    expect(fields.slice(3).map((f) => [f.name, f.value])).toEqual([
+      ["alert level", 2],
+      ["alert description", 40],
+    ]);
   });
 
   it("marks a field cut short and reads nothing past the bytes given or the record's stated end", () => {
     const cut = dissectTlsRecord(Uint8Array.of(0x16, 0x03));
-    expect(cut.map((f) => [f.name, f.complete, f.value])).toEqual([["content type", true, 22], ["legacy_record_version", false, null]]);
+    expect(cut.map((f) => [f.name, f.complete, f.value])).toEqual([
+      ["content type", true, 22],
+      ["legacy_record_version", false, null],
+    ]);
     // A stated length of 1: the byte after the record belongs to the next one.
     const short = dissectTlsRecord(Uint8Array.of(0x14, 0x03, 0x03, 0x00, 0x01, 0x01, 0x17, 0x03));
     expect(short.at(-1)).toMatchObject({ name: "change_cipher_spec", byteEnd: 6 });

@@ -11,7 +11,16 @@ function clientHello(): Uint8Array {
   const sni = bytes(u16(0), u16(name.length + 5), u16(name.length + 3), [0], u16(name.length), name);
   const versions = bytes(u16(43), u16(3), [2], u16(0x0304));
   const extensions = bytes(sni, versions);
-  const body = bytes(u16(0x0303), new Uint8Array(32), [0], u16(2), u16(0x1301), [1, 0], u16(extensions.length), extensions);
+  const body = bytes(
+    u16(0x0303),
+    new Uint8Array(32),
+    [0],
+    u16(2),
+    u16(0x1301),
+    [1, 0],
+    u16(extensions.length),
+    extensions,
+  );
   const handshake = bytes([1], u24(body.length), body);
   return bytes([22], u16(0x0301), u16(handshake.length), handshake);
 }
@@ -26,7 +35,10 @@ describe("TlsRecordReader", () => {
       const first = reader.push(stream.subarray(0, cut));
       const second = reader.push(stream.subarray(cut));
       const records = [...first.records, ...second.records];
-      expect(records.map((r) => [r.offset, r.contentType, r.length])).toEqual([[0, 22, hello.length - 5], [hello.length, 23, 3]]);
+      expect(records.map((r) => [r.offset, r.contentType, r.length])).toEqual([
+        [0, 22, hello.length - 5],
+        [hello.length, 23, 3],
+      ]);
     }
   });
 
@@ -43,7 +55,13 @@ describe("the ClientHello, read in the clear", () => {
     expect(record.ok).toBe(true);
     const content = record.records[0]!.bytes.subarray(5);
     expect(handshakeMessages(content)).toEqual([{ type: 1, name: "ClientHello", length: content.length - 4 }]);
-    expect(parseHello(content)).toEqual({ kind: "ClientHello", cipherSuites: ["TLS_AES_128_GCM_SHA256"], extensions: ["server_name", "supported_versions"], serverName: "localhost", versions: ["TLS 1.3"] });
+    expect(parseHello(content)).toEqual({
+      kind: "ClientHello",
+      cipherSuites: ["TLS_AES_128_GCM_SHA256"],
+      extensions: ["server_name", "supported_versions"],
+      serverName: "localhost",
+      versions: ["TLS 1.3"],
+    });
   });
 
   it("explains the record header field by field", () => {

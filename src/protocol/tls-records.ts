@@ -67,7 +67,13 @@ export function isGrease(value: number): boolean {
 const greaseName = (value: number): string => `0x${value.toString(16).padStart(4, "0")} (GREASE, RFC 8701)`;
 
 export function tlsVersionName(version: number): string {
-  const names: Record<number, string> = { 0x0300: "SSL 3.0", 0x0301: "TLS 1.0", 0x0302: "TLS 1.1", 0x0303: "TLS 1.2", 0x0304: "TLS 1.3" };
+  const names: Record<number, string> = {
+    0x0300: "SSL 3.0",
+    0x0301: "TLS 1.0",
+    0x0302: "TLS 1.1",
+    0x0303: "TLS 1.2",
+    0x0304: "TLS 1.3",
+  };
   return names[version] ?? (isGrease(version) ? greaseName(version) : `0x${version.toString(16).padStart(4, "0")}`);
 }
 
@@ -92,7 +98,8 @@ export interface TlsRecord {
   bytes: Uint8Array;
 }
 
-export type TlsReadResult = { ok: true; records: TlsRecord[] } | { ok: false; records: TlsRecord[]; error: string; offset: number };
+export type TlsReadResult =
+  { ok: true; records: TlsRecord[] } | { ok: false; records: TlsRecord[]; error: string; offset: number };
 
 /** Cuts one direction of a TCP stream into TLS records; bytes may arrive cut anywhere. */
 export class TlsRecordReader {
@@ -121,7 +128,13 @@ export class TlsRecordReader {
         return { ok: false, records, error: this.#failed, offset: this.#offset };
       }
       if (joined.length - at < TLS_RECORD_HEADER + length) break;
-      records.push({ offset: this.#offset, contentType, legacyVersion, length, bytes: joined.slice(at, at + TLS_RECORD_HEADER + length) });
+      records.push({
+        offset: this.#offset,
+        contentType,
+        legacyVersion,
+        length,
+        bytes: joined.slice(at, at + TLS_RECORD_HEADER + length),
+      });
       at += TLS_RECORD_HEADER + length;
       this.#offset += TLS_RECORD_HEADER + length;
     }
@@ -204,7 +217,8 @@ export function parseHello(content: Uint8Array): HelloSummary | null {
       serverName = new TextDecoder().decode(body.subarray(5, 5 + nameLength));
     }
     if (extType === 43) {
-      if (type === 1) for (let i = 1; i + 1 < body.length; i += 2) versions.push(tlsVersionName((body[i]! << 8) | body[i + 1]!));
+      if (type === 1)
+        for (let i = 1; i + 1 < body.length; i += 2) versions.push(tlsVersionName((body[i]! << 8) | body[i + 1]!));
       else if (body.length >= 2) versions.push(tlsVersionName((body[0]! << 8) | body[1]!));
     }
     at += 4 + extLength;

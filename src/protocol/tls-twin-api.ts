@@ -70,7 +70,14 @@ function chunkOk(v: unknown): boolean {
 }
 
 function tupleOk(v: unknown): boolean {
-  return v === null || (isObject(v) && typeof v.clientAddress === "string" && isNumber(v.clientPort) && typeof v.serverAddress === "string" && isNumber(v.serverPort));
+  return (
+    v === null ||
+    (isObject(v) &&
+      typeof v.clientAddress === "string" &&
+      isNumber(v.clientPort) &&
+      typeof v.serverAddress === "string" &&
+      isNumber(v.serverPort))
+  );
 }
 
 /** A captured side's chunks and tuple are well formed (shared with h2-twin-api.ts). */
@@ -91,7 +98,13 @@ export function parseTlsTwinRun(value: unknown): TlsTwinRun | null {
   if (!Array.isArray(wss.keyLog) || !wss.keyLog.every((l) => typeof l === "string")) return null;
   if (!(wss.problem === null || typeof wss.problem === "string")) return null;
   if (!(wss.client === undefined || wss.client === "lab" || wss.client === "reader")) return null;
-  const decryptedOk = (r: unknown): boolean => isObject(r) && isDir(r.dir) && isNumber(r.offset) && isNumber(r.innerType) && (r.phase === "handshake" || r.phase === "application") && isBase64(r.data);
+  const decryptedOk = (r: unknown): boolean =>
+    isObject(r) &&
+    isDir(r.dir) &&
+    isNumber(r.offset) &&
+    isNumber(r.innerType) &&
+    (r.phase === "handshake" || r.phase === "application") &&
+    isBase64(r.data);
   if (!Array.isArray(wss.decrypted) || !wss.decrypted.every(decryptedOk)) return null;
   return value as unknown as TlsTwinRun;
 }

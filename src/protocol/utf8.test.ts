@@ -14,7 +14,10 @@ function platformAccepts(bytes: Uint8Array): boolean {
 
 // Mostly valid text with a few bytes changed, so both outcomes are common.
 const nearlyText = fc
-  .tuple(fc.string({ unit: "binary", maxLength: 40 }), fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0x80, max: 0xff })), { maxLength: 2 }))
+  .tuple(
+    fc.string({ unit: "binary", maxLength: 40 }),
+    fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0x80, max: 0xff })), { maxLength: 2 }),
+  )
   .map(([s, changes]) => {
     const bytes = new TextEncoder().encode(s);
     for (const [at, v] of changes) if (bytes.length) bytes[at % bytes.length] = v;
@@ -24,7 +27,10 @@ const anyBytes = fc.oneof(fc.uint8Array({ maxLength: 40 }), nearlyText);
 
 describe("UTF-8 validation", () => {
   it("agrees with the platform's fatal TextDecoder", () => {
-    fc.assert(fc.property(anyBytes, (bytes) => checkUtf8(bytes).ok === platformAccepts(bytes)), { seed: 42, numRuns: 3000 });
+    fc.assert(
+      fc.property(anyBytes, (bytes) => checkUtf8(bytes).ok === platformAccepts(bytes)),
+      { seed: 42, numRuns: 3000 },
+    );
   });
 
   it("gives the same verdict however the bytes are split, and points at a byte after a valid prefix", () => {

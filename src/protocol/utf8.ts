@@ -33,9 +33,10 @@ export class Utf8Validator {
         continue;
       }
       if (b < this.#lower || b > this.#upper) {
-        const error = b >= 0x80 && b <= 0xbf
-          ? `byte 0x${hex(b)} would make an overlong form, a UTF-16 surrogate or a code point above U+10FFFF`
-          : `byte 0x${hex(b)} interrupts a multi-byte character that needed ${this.#needed} more continuation byte(s)`;
+        const error =
+          b >= 0x80 && b <= 0xbf
+            ? `byte 0x${hex(b)} would make an overlong form, a UTF-16 surrogate or a code point above U+10FFFF`
+            : `byte 0x${hex(b)} interrupts a multi-byte character that needed ${this.#needed} more continuation byte(s)`;
         return { ok: false, index: i, error };
       }
       this.#lower = 0x80;
@@ -78,7 +79,8 @@ export function encodeUtf8(text: string): Uint8Array {
 
 function leadError(b: number): string {
   if (b >= 0x80 && b <= 0xbf) return `byte 0x${hex(b)} is a continuation byte with no character started before it`;
-  if (b === 0xc0 || b === 0xc1) return `byte 0x${hex(b)} can only start an overlong (non-shortest) encoding, which UTF-8 forbids`;
+  if (b === 0xc0 || b === 0xc1)
+    return `byte 0x${hex(b)} can only start an overlong (non-shortest) encoding, which UTF-8 forbids`;
   return `byte 0x${hex(b)} never appears in UTF-8 (it would encode beyond U+10FFFF)`;
 }
 

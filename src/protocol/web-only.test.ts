@@ -9,20 +9,43 @@ import ts from "typescript";
 import { describe, expect, it } from "vitest";
 
 const folder = dirname(fileURLToPath(import.meta.url));
-const modules = readdirSync(folder).filter((f) => f.endsWith(".ts") && !f.endsWith(".test.ts") && !f.endsWith(".d.ts")).sort();
+const modules = readdirSync(folder)
+  .filter((f) => f.endsWith(".ts") && !f.endsWith(".test.ts") && !f.endsWith(".d.ts"))
+  .sort();
 
 /** Globals that exist only in Node or only in a page. */
 const forbiddenGlobals = new Set([
-  "Buffer", "process", "require", "module", "exports", "__dirname", "__filename", "global", "setImmediate", "clearImmediate",
-  "document", "window", "navigator", "location", "localStorage", "sessionStorage", "customElements",
-  "HTMLElement", "Element", "Node", "DOMParser", "XMLHttpRequest", "alert",
+  "Buffer",
+  "process",
+  "require",
+  "module",
+  "exports",
+  "__dirname",
+  "__filename",
+  "global",
+  "setImmediate",
+  "clearImmediate",
+  "document",
+  "window",
+  "navigator",
+  "location",
+  "localStorage",
+  "sessionStorage",
+  "customElements",
+  "HTMLElement",
+  "Element",
+  "Node",
+  "DOMParser",
+  "XMLHttpRequest",
+  "alert",
 ]);
 
 function violations(source: string): string[] {
   const found: string[] = [];
   for (const ref of ts.preProcessFile(source, true, true).importedFiles) {
     const spec = ref.fileName;
-    if (!spec.startsWith("./") && !spec.startsWith("../")) found.push(`imports "${spec}": only relative imports of other protocol modules are allowed`);
+    if (!spec.startsWith("./") && !spec.startsWith("../"))
+      found.push(`imports "${spec}": only relative imports of other protocol modules are allowed`);
     else if (!spec.endsWith(".ts")) found.push(`imports "${spec}" without the .ts extension that plain node needs`);
     else if (spec.startsWith("../")) found.push(`imports "${spec}" from outside src/protocol`);
   }
@@ -30,12 +53,14 @@ function violations(source: string): string[] {
   let previous = ts.SyntaxKind.Unknown;
   for (let token = scanner.scan(); token !== ts.SyntaxKind.EndOfFileToken; token = scanner.scan()) {
     // Some names (require, module, global) scan as contextual keywords rather than identifiers.
-    const isName = token === ts.SyntaxKind.Identifier || (token >= ts.SyntaxKind.FirstKeyword && token <= ts.SyntaxKind.LastKeyword);
+    const isName =
+      token === ts.SyntaxKind.Identifier || (token >= ts.SyntaxKind.FirstKeyword && token <= ts.SyntaxKind.LastKeyword);
     if (isName && previous !== ts.SyntaxKind.DotToken && previous !== ts.SyntaxKind.QuestionDotToken) {
       const name = scanner.getTokenText();
       if (forbiddenGlobals.has(name)) found.push(`uses ${name}, which is not a Web API available everywhere`);
     }
-    if (token === ts.SyntaxKind.EnumKeyword || token === ts.SyntaxKind.NamespaceKeyword) found.push(`uses ${scanner.getTokenText()}, which type stripping cannot remove`);
+    if (token === ts.SyntaxKind.EnumKeyword || token === ts.SyntaxKind.NamespaceKeyword)
+      found.push(`uses ${scanner.getTokenText()}, which type stripping cannot remove`);
     previous = token;
   }
   return found;
@@ -55,7 +80,9 @@ describe("src/protocol is portable", () => {
     expect(violations('const b = Buffer.from("x"); document.title = "y";')).toHaveLength(2);
     expect(violations('const fs = require("fs");').join()).toMatch(/uses require/);
     expect(violations("enum E { A }")).toHaveLength(1);
-    expect(violations('// Buffer and document in a comment\nconst s = "window"; const o = { x: 1 }; o.process;')).toEqual([]);
+    expect(
+      violations('// Buffer and document in a comment\nconst s = "window"; const o = { x: 1 }; o.process;'),
+    ).toEqual([]);
   });
 
   for (const file of modules) {
@@ -67,7 +94,11 @@ describe("src/protocol is portable", () => {
   it("every module loads in plain node by type stripping", () => {
     const urls = modules.map((f) => pathToFileURL(join(folder, f)).href);
     const script = `for (const u of ${JSON.stringify(urls)}) await import(u);`;
-    const run = spawnSync(process.execPath, ["--no-warnings", "--experimental-strip-types", "--input-type=module", "-e", script], { encoding: "utf8", timeout: 20_000 });
+    const run = spawnSync(
+      process.execPath,
+      ["--no-warnings", "--experimental-strip-types", "--input-type=module", "-e", script],
+      { encoding: "utf8", timeout: 20_000 },
+    );
     expect(run.stderr).toBe("");
     expect(run.status).toBe(0);
   });

@@ -21,7 +21,9 @@ const hex = (bytes: Uint8Array | undefined): string => Buffer.from(bytes ?? []).
 
 describe("one conversation, three openings", () => {
   it("HTTP/1.1 writes a handshake the lab's own parsers accept, and the RFC's accept for its key", async () => {
-    const [request, response] = ["request", "response"].map((id) => openingUnits("http/1.1", EXAMPLE_CONVERSATION).find((u) => u.id === id)!);
+    const [request, response] = ["request", "response"].map((id) =>
+      openingUnits("http/1.1", EXAMPLE_CONVERSATION).find((u) => u.id === id)!,
+    );
     const parsed = parseClientRequest(request!.bytes!);
     expect(parsed.ok).toBe(true);
     const answered = await parseServerResponse(response!.bytes!, { key: EXAMPLE_CONVERSATION.key });
@@ -45,7 +47,11 @@ describe("one conversation, three openings", () => {
   });
 
   it("carries byte-for-byte the same four WebSocket frames in every version", () => {
-    const carried = HTTP_VERSIONS.map((v) => openingUnits(v, EXAMPLE_CONVERSATION).filter((u) => u.websocket).map((u) => hex(u.websocket)));
+    const carried = HTTP_VERSIONS.map((v) =>
+      openingUnits(v, EXAMPLE_CONVERSATION)
+        .filter((u) => u.websocket)
+        .map((u) => hex(u.websocket)),
+    );
     expect(carried[1]).toEqual(carried[0]);
     expect(carried[2]).toEqual(carried[0]);
     const decoded = new FrameDecoder({ direction: "client-to-server" }).push(Buffer.from(carried[0]![0]!, "hex"));
@@ -74,7 +80,11 @@ describe("one conversation, three openings", () => {
       for (const c of [EXAMPLE_CONVERSATION, secure]) {
         const units = openingUnits(version, c);
         units.forEach((unit, i) => {
-          for (const id of unit.after) expect(units.findIndex((u) => u.id === id), `${version} ${unit.id} after ${id}`).toBeGreaterThanOrEqual(0);
+          for (const id of unit.after)
+            expect(
+              units.findIndex((u) => u.id === id),
+              `${version} ${unit.id} after ${id}`,
+            ).toBeGreaterThanOrEqual(0);
           for (const id of unit.after) expect(units.findIndex((u) => u.id === id)).toBeLessThan(i);
         });
         expect(new Set(units.map((u) => u.id)).size).toBe(units.length);

@@ -30,7 +30,11 @@ import { concatBytes } from "./bytes.ts";
 
 export type HttpVersion = "http/1.1" | "h2" | "h3";
 export const HTTP_VERSIONS: readonly HttpVersion[] = ["http/1.1", "h2", "h3"];
-export const VERSION_NAMES: Readonly<Record<HttpVersion, string>> = { "http/1.1": "HTTP/1.1", h2: "HTTP/2", h3: "HTTP/3" };
+export const VERSION_NAMES: Readonly<Record<HttpVersion, string>> = {
+  "http/1.1": "HTTP/1.1",
+  h2: "HTTP/2",
+  h3: "HTTP/3",
+};
 
 export type Sender = "client" | "server";
 export type Phase = "connection" | "opening" | "messages" | "closing";
@@ -103,19 +107,39 @@ function conversationFrames(c: Conversation): WebSocketFrames {
 /** The request's header fields; HTTP/1.1's request line is separate (requestLine). */
 export function requestFields(version: HttpVersion, c: Conversation): FieldLine[] {
   if (version === "http/1.1") {
-    return [["Host", c.authority], ["Upgrade", "websocket"], ["Connection", "Upgrade"], ["Sec-WebSocket-Key", c.key], ["Sec-WebSocket-Version", "13"], ["Origin", c.origin]];
+    return [
+      ["Host", c.authority],
+      ["Upgrade", "websocket"],
+      ["Connection", "Upgrade"],
+      ["Sec-WebSocket-Key", c.key],
+      ["Sec-WebSocket-Version", "13"],
+      ["Origin", c.origin],
+    ];
   }
   // RFC 8441 §4-§5 (HTTP/2) and RFC 9220 §3 (HTTP/3): CONNECT with :protocol, and the target as
   // :scheme, :path and :authority. No Upgrade, no Connection (both forbidden in HTTP/2 and
   // HTTP/3: RFC 9113 §8.2.2, RFC 9114 §4.2), no key: the stream itself is the proof.
   const scheme = version === "h3" || c.secure ? "https" : "http";
-  return [[":method", "CONNECT"], [":protocol", "websocket"], [":scheme", scheme], [":path", c.path], [":authority", c.authority], ["sec-websocket-version", "13"], ["origin", c.origin]];
+  return [
+    [":method", "CONNECT"],
+    [":protocol", "websocket"],
+    [":scheme", scheme],
+    [":path", c.path],
+    [":authority", c.authority],
+    ["sec-websocket-version", "13"],
+    ["origin", c.origin],
+  ];
 }
 
 export const requestLine = (c: Conversation): string => `GET ${c.path} HTTP/1.1`;
 
 export function responseFields(version: HttpVersion, c: Conversation): FieldLine[] {
-  if (version === "http/1.1") return [["Upgrade", "websocket"], ["Connection", "Upgrade"], ["Sec-WebSocket-Accept", c.accept]];
+  if (version === "http/1.1")
+    return [
+      ["Upgrade", "websocket"],
+      ["Connection", "Upgrade"],
+      ["Sec-WebSocket-Accept", c.accept],
+    ];
   return [[":status", "200"]];
 }
 
@@ -128,21 +152,82 @@ export function successStatus(version: HttpVersion, c: Conversation): number {
 }
 
 const ascii = (text: string): Uint8Array => encodeUtf8(text);
-const head = (first: string, fields: readonly FieldLine[]): Uint8Array => ascii(`${first}\r\n${fields.map(([n, v]) => `${n}: ${v}\r\n`).join("")}\r\n`);
+const head = (first: string, fields: readonly FieldLine[]): Uint8Array =>
+  ascii(`${first}\r\n${fields.map(([n, v]) => `${n}: ${v}\r\n`).join("")}\r\n`);
 
 /** TCP's three-way handshake, and TLS 1.3's full handshake over it when the conversation is secure. */
 function tcpAndTls(c: Conversation): OpeningUnit[] {
   const units: OpeningUnit[] = [
-    { id: "tcp-syn", from: "client", phase: "connection", layer: "TCP", title: "SYN", stream: null, after: [], lines: ["The client asks for a TCP connection: a new one for this conversation."], rfc: "RFC 9293 §3.5" },
-    { id: "tcp-syn-ack", from: "server", phase: "connection", layer: "TCP", title: "SYN-ACK", stream: null, after: ["tcp-syn"], lines: ["The server agrees."], rfc: "RFC 9293 §3.5" },
-    { id: "tcp-ack", from: "client", phase: "connection", layer: "TCP", title: "ACK", stream: null, after: ["tcp-syn-ack"], lines: ["The client's last step; it may send data with it."], rfc: "RFC 9293 §3.5" },
+    {
+      id: "tcp-syn",
+      from: "client",
+      phase: "connection",
+      layer: "TCP",
+      title: "SYN",
+      stream: null,
+      after: [],
+      lines: ["The client asks for a TCP connection: a new one for this conversation."],
+      rfc: "RFC 9293 §3.5",
+    },
+    {
+      id: "tcp-syn-ack",
+      from: "server",
+      phase: "connection",
+      layer: "TCP",
+      title: "SYN-ACK",
+      stream: null,
+      after: ["tcp-syn"],
+      lines: ["The server agrees."],
+      rfc: "RFC 9293 §3.5",
+    },
+    {
+      id: "tcp-ack",
+      from: "client",
+      phase: "connection",
+      layer: "TCP",
+      title: "ACK",
+      stream: null,
+      after: ["tcp-syn-ack"],
+      lines: ["The client's last step; it may send data with it."],
+      rfc: "RFC 9293 §3.5",
+    },
   ];
   if (!c.secure) return units;
   return [
     ...units,
-    { id: "tls-client-hello", from: "client", phase: "connection", layer: "TLS", title: "ClientHello", stream: null, after: ["tcp-syn-ack"], lines: ["TLS 1.3 starts, with the client's key share."], rfc: "RFC 8446 §2" },
-    { id: "tls-server-flight", from: "server", phase: "connection", layer: "TLS", title: "ServerHello … Finished", stream: null, after: ["tls-client-hello"], lines: ["The server's half of the handshake in one flight: from here on everything is encrypted."], rfc: "RFC 8446 §2" },
-    { id: "tls-client-finished", from: "client", phase: "connection", layer: "TLS", title: "Finished", stream: null, after: ["tls-server-flight"], lines: ["The client's Finished; application data may ride with it."], rfc: "RFC 8446 §2" },
+    {
+      id: "tls-client-hello",
+      from: "client",
+      phase: "connection",
+      layer: "TLS",
+      title: "ClientHello",
+      stream: null,
+      after: ["tcp-syn-ack"],
+      lines: ["TLS 1.3 starts, with the client's key share."],
+      rfc: "RFC 8446 §2",
+    },
+    {
+      id: "tls-server-flight",
+      from: "server",
+      phase: "connection",
+      layer: "TLS",
+      title: "ServerHello … Finished",
+      stream: null,
+      after: ["tls-client-hello"],
+      lines: ["The server's half of the handshake in one flight: from here on everything is encrypted."],
+      rfc: "RFC 8446 §2",
+    },
+    {
+      id: "tls-client-finished",
+      from: "client",
+      phase: "connection",
+      layer: "TLS",
+      title: "Finished",
+      stream: null,
+      after: ["tls-server-flight"],
+      lines: ["The client's Finished; application data may ride with it."],
+      rfc: "RFC 8446 §2",
+    },
   ];
 }
 
@@ -150,16 +235,102 @@ function http11Units(c: Conversation, ws: WebSocketFrames): OpeningUnit[] {
   const ready = c.secure ? "tls-server-flight" : "tcp-syn-ack";
   const request = requestFields("http/1.1", c);
   const response = responseFields("http/1.1", c);
-  const frame = (id: string, from: Sender, phase: Phase, after: string, bytes: Uint8Array, title: string, lines: string[], rfc: string): OpeningUnit => ({ id, from, phase, layer: "WebSocket", title, stream: null, after: [after], websocket: bytes, bytes, lines, rfc });
+  const frame = (
+    id: string,
+    from: Sender,
+    phase: Phase,
+    after: string,
+    bytes: Uint8Array,
+    title: string,
+    lines: string[],
+    rfc: string,
+  ): OpeningUnit => ({
+    id,
+    from,
+    phase,
+    layer: "WebSocket",
+    title,
+    stream: null,
+    after: [after],
+    websocket: bytes,
+    bytes,
+    lines,
+    rfc,
+  });
   return [
     ...tcpAndTls(c),
-    { id: "request", from: "client", phase: "opening", layer: "HTTP/1.1", title: requestLine(c), stream: null, after: [ready], bytes: head(requestLine(c), request), fields: request, lines: ["An HTTP GET that asks to switch protocols: Upgrade and Connection, a fresh key, the version, the page's Origin."], rfc: "RFC 6455 §4.1" },
-    { id: "response", from: "server", phase: "opening", layer: "HTTP/1.1", title: STATUS_LINE_101, stream: null, after: ["request"], bytes: head(STATUS_LINE_101, response), fields: response, lines: ["101: from the next byte on, the whole connection speaks WebSocket. The accept proves the server read the key."], rfc: "RFC 6455 §4.2.2" },
-    frame("text", "client", "messages", "response", ws.text, "Text frame (masked)", ["The message, masked with the client's key, straight on the TCP stream."], "RFC 6455 §5.2"),
+    {
+      id: "request",
+      from: "client",
+      phase: "opening",
+      layer: "HTTP/1.1",
+      title: requestLine(c),
+      stream: null,
+      after: [ready],
+      bytes: head(requestLine(c), request),
+      fields: request,
+      lines: [
+        "An HTTP GET that asks to switch protocols: Upgrade and Connection, a fresh key, the version, the page's Origin.",
+      ],
+      rfc: "RFC 6455 §4.1",
+    },
+    {
+      id: "response",
+      from: "server",
+      phase: "opening",
+      layer: "HTTP/1.1",
+      title: STATUS_LINE_101,
+      stream: null,
+      after: ["request"],
+      bytes: head(STATUS_LINE_101, response),
+      fields: response,
+      lines: [
+        "101: from the next byte on, the whole connection speaks WebSocket. The accept proves the server read the key.",
+      ],
+      rfc: "RFC 6455 §4.2.2",
+    },
+    frame(
+      "text",
+      "client",
+      "messages",
+      "response",
+      ws.text,
+      "Text frame (masked)",
+      ["The message, masked with the client's key, straight on the TCP stream."],
+      "RFC 6455 §5.2",
+    ),
     frame("echo", "server", "messages", "text", ws.echo, "Text frame", ["The lab's echo, unmasked."], "RFC 6455 §5.2"),
-    frame("close", "client", "closing", "echo", ws.close, `Close frame (${CONVERSATION_CLOSE_CODE})`, ["The client closes."], "RFC 6455 §5.5.1"),
-    frame("close-reply", "server", "closing", "close", ws.closeReply, `Close frame (${CONVERSATION_CLOSE_CODE})`, ["The server answers the close…"], "RFC 6455 §5.5.1"),
-    { id: "tcp-fin", from: "server", phase: "closing", layer: "TCP", title: "FIN", stream: null, after: ["close"], lines: ["…and closes the TCP connection first, as the RFC asks. The connection is gone with the WebSocket."], rfc: "RFC 6455 §7.1.1" },
+    frame(
+      "close",
+      "client",
+      "closing",
+      "echo",
+      ws.close,
+      `Close frame (${CONVERSATION_CLOSE_CODE})`,
+      ["The client closes."],
+      "RFC 6455 §5.5.1",
+    ),
+    frame(
+      "close-reply",
+      "server",
+      "closing",
+      "close",
+      ws.closeReply,
+      `Close frame (${CONVERSATION_CLOSE_CODE})`,
+      ["The server answers the close…"],
+      "RFC 6455 §5.5.1",
+    ),
+    {
+      id: "tcp-fin",
+      from: "server",
+      phase: "closing",
+      layer: "TCP",
+      title: "FIN",
+      stream: null,
+      after: ["close"],
+      lines: ["…and closes the TCP connection first, as the RFC asks. The connection is gone with the WebSocket."],
+      rfc: "RFC 6455 §7.1.1",
+    },
   ];
 }
 
@@ -171,22 +342,143 @@ function http2Units(c: Conversation, ws: WebSocketFrames): OpeningUnit[] {
   const clientCan = c.secure ? "tls-server-flight" : "tcp-syn-ack";
   const request = requestFields("h2", c);
   const response = responseFields("h2", c);
-  const data = (id: string, from: Sender, phase: Phase, after: string, bytes: Uint8Array, title: string, lines: string[]): OpeningUnit => ({ id, from, phase, layer: "HTTP/2", title: `DATA (stream ${HTTP2_STREAM}): ${title}`, stream: HTTP2_STREAM, after: [after], websocket: bytes, lines, rfc: "RFC 8441 §5" });
+  const data = (
+    id: string,
+    from: Sender,
+    phase: Phase,
+    after: string,
+    bytes: Uint8Array,
+    title: string,
+    lines: string[],
+  ): OpeningUnit => ({
+    id,
+    from,
+    phase,
+    layer: "HTTP/2",
+    title: `DATA (stream ${HTTP2_STREAM}): ${title}`,
+    stream: HTTP2_STREAM,
+    after: [after],
+    websocket: bytes,
+    lines,
+    rfc: "RFC 8441 §5",
+  });
   return [
     ...tcpAndTls(c),
-    { id: "preface", from: "client", phase: "connection", layer: "HTTP/2", title: "Connection preface", stream: null, after: [clientCan], lines: [`"PRI * HTTP/2.0\\r\\n\\r\\nSM\\r\\n\\r\\n": 24 bytes chosen so that an HTTP/1.1 server stops there instead of reading HTTP/2 frames as a request.`], rfc: "RFC 9113 §3.4" },
-    { id: "client-settings", from: "client", phase: "connection", layer: "HTTP/2", title: "SETTINGS", stream: null, after: [clientCan], lines: ["The client's settings follow the preface at once."], rfc: "RFC 9113 §3.4" },
-    { id: "server-settings", from: "server", phase: "connection", layer: "HTTP/2", title: "SETTINGS: SETTINGS_ENABLE_CONNECT_PROTOCOL = 1", stream: null, after: [serverCan], lines: ["The server's first frame. Parameter 0x8 = 1 says: you may open WebSockets with extended CONNECT here."], rfc: "RFC 8441 §3" },
-    { id: "server-settings-ack", from: "server", phase: "connection", layer: "HTTP/2", title: "SETTINGS (ACK)", stream: null, after: ["client-settings"], lines: ["The server acknowledges the client's settings."], rfc: "RFC 9113 §6.5.3" },
-    { id: "client-settings-ack", from: "client", phase: "connection", layer: "HTTP/2", title: "SETTINGS (ACK)", stream: null, after: ["server-settings"], lines: ["And the client the server's."], rfc: "RFC 9113 §6.5.3" },
-    { id: "request", from: "client", phase: "opening", layer: "HTTP/2", title: `HEADERS (stream ${HTTP2_STREAM}): CONNECT, :protocol websocket`, stream: HTTP2_STREAM, after: ["server-settings"], fields: request, lines: ["Only after the server's SETTINGS allowed it. A new stream, HPACK-coded fields, and no END_STREAM: the stream stays open both ways."], rfc: "RFC 8441 §4" },
-    { id: "response", from: "server", phase: "opening", layer: "HTTP/2", title: `HEADERS (stream ${HTTP2_STREAM}): :status 200`, stream: HTTP2_STREAM, after: ["request"], fields: response, lines: ["Success is any 2xx. No 101, no accept value: the stream is the WebSocket's byte stream now."], rfc: "RFC 8441 §5" },
-    data("text", "client", "messages", "response", ws.text, "text frame (masked)", ["The same masked frame as over HTTP/1.1, inside a DATA frame."]),
+    {
+      id: "preface",
+      from: "client",
+      phase: "connection",
+      layer: "HTTP/2",
+      title: "Connection preface",
+      stream: null,
+      after: [clientCan],
+      lines: [
+        `"PRI * HTTP/2.0\\r\\n\\r\\nSM\\r\\n\\r\\n": 24 bytes chosen so that an HTTP/1.1 server stops there instead of reading HTTP/2 frames as a request.`,
+      ],
+      rfc: "RFC 9113 §3.4",
+    },
+    {
+      id: "client-settings",
+      from: "client",
+      phase: "connection",
+      layer: "HTTP/2",
+      title: "SETTINGS",
+      stream: null,
+      after: [clientCan],
+      lines: ["The client's settings follow the preface at once."],
+      rfc: "RFC 9113 §3.4",
+    },
+    {
+      id: "server-settings",
+      from: "server",
+      phase: "connection",
+      layer: "HTTP/2",
+      title: "SETTINGS: SETTINGS_ENABLE_CONNECT_PROTOCOL = 1",
+      stream: null,
+      after: [serverCan],
+      lines: ["The server's first frame. Parameter 0x8 = 1 says: you may open WebSockets with extended CONNECT here."],
+      rfc: "RFC 8441 §3",
+    },
+    {
+      id: "server-settings-ack",
+      from: "server",
+      phase: "connection",
+      layer: "HTTP/2",
+      title: "SETTINGS (ACK)",
+      stream: null,
+      after: ["client-settings"],
+      lines: ["The server acknowledges the client's settings."],
+      rfc: "RFC 9113 §6.5.3",
+    },
+    {
+      id: "client-settings-ack",
+      from: "client",
+      phase: "connection",
+      layer: "HTTP/2",
+      title: "SETTINGS (ACK)",
+      stream: null,
+      after: ["server-settings"],
+      lines: ["And the client the server's."],
+      rfc: "RFC 9113 §6.5.3",
+    },
+    {
+      id: "request",
+      from: "client",
+      phase: "opening",
+      layer: "HTTP/2",
+      title: `HEADERS (stream ${HTTP2_STREAM}): CONNECT, :protocol websocket`,
+      stream: HTTP2_STREAM,
+      after: ["server-settings"],
+      fields: request,
+      lines: [
+        "Only after the server's SETTINGS allowed it. A new stream, HPACK-coded fields, and no END_STREAM: the stream stays open both ways.",
+      ],
+      rfc: "RFC 8441 §4",
+    },
+    {
+      id: "response",
+      from: "server",
+      phase: "opening",
+      layer: "HTTP/2",
+      title: `HEADERS (stream ${HTTP2_STREAM}): :status 200`,
+      stream: HTTP2_STREAM,
+      after: ["request"],
+      fields: response,
+      lines: ["Success is any 2xx. No 101, no accept value: the stream is the WebSocket's byte stream now."],
+      rfc: "RFC 8441 §5",
+    },
+    data("text", "client", "messages", "response", ws.text, "text frame (masked)", [
+      "The same masked frame as over HTTP/1.1, inside a DATA frame.",
+    ]),
     data("echo", "server", "messages", "text", ws.echo, "text frame", ["The echo, the same bytes as over HTTP/1.1."]),
-    data("close", "client", "closing", "echo", ws.close, `close frame (${CONVERSATION_CLOSE_CODE})`, ["The WebSocket closing handshake happens inside the stream…"]),
-    data("close-reply", "server", "closing", "close", ws.closeReply, `close frame (${CONVERSATION_CLOSE_CODE})`, ["…and is answered there."]),
-    { id: "client-end", from: "client", phase: "closing", layer: "HTTP/2", title: `DATA (stream ${HTTP2_STREAM}), END_STREAM`, stream: HTTP2_STREAM, after: ["close-reply"], lines: ["Ending the stream stands for TCP's FIN."], rfc: "RFC 8441 §5" },
-    { id: "server-end", from: "server", phase: "closing", layer: "HTTP/2", title: `DATA (stream ${HTTP2_STREAM}), END_STREAM`, stream: HTTP2_STREAM, after: ["client-end"], lines: ["The stream is closed; the connection stays open for other streams."], rfc: "RFC 9113 §5.1" },
+    data("close", "client", "closing", "echo", ws.close, `close frame (${CONVERSATION_CLOSE_CODE})`, [
+      "The WebSocket closing handshake happens inside the stream…",
+    ]),
+    data("close-reply", "server", "closing", "close", ws.closeReply, `close frame (${CONVERSATION_CLOSE_CODE})`, [
+      "…and is answered there.",
+    ]),
+    {
+      id: "client-end",
+      from: "client",
+      phase: "closing",
+      layer: "HTTP/2",
+      title: `DATA (stream ${HTTP2_STREAM}), END_STREAM`,
+      stream: HTTP2_STREAM,
+      after: ["close-reply"],
+      lines: ["Ending the stream stands for TCP's FIN."],
+      rfc: "RFC 8441 §5",
+    },
+    {
+      id: "server-end",
+      from: "server",
+      phase: "closing",
+      layer: "HTTP/2",
+      title: `DATA (stream ${HTTP2_STREAM}), END_STREAM`,
+      stream: HTTP2_STREAM,
+      after: ["client-end"],
+      lines: ["The stream is closed; the connection stays open for other streams."],
+      rfc: "RFC 9113 §5.1",
+    },
   ];
 }
 
@@ -198,27 +490,158 @@ const SERVER_H3_SETTINGS: ReadonlyArray<readonly [number, number]> = [[SETTINGS_
 const CLIENT_H3_SETTINGS: ReadonlyArray<readonly [number, number]> = [];
 
 const controlStream = (settings: ReadonlyArray<readonly [number, number]>): Uint8Array =>
-  concatBytes([encodeVarint(HTTP3_STREAM_TYPE.CONTROL), encodeHttp3Frame(HTTP3_FRAME.SETTINGS, encodeSettingsPayload(settings))]);
+  concatBytes([
+    encodeVarint(HTTP3_STREAM_TYPE.CONTROL),
+    encodeHttp3Frame(HTTP3_FRAME.SETTINGS, encodeSettingsPayload(settings)),
+  ]);
 
 function http3Units(c: Conversation, ws: WebSocketFrames): OpeningUnit[] {
   const request = requestFields("h3", c);
   const response = responseFields("h3", c);
   const stream = QUIC_STREAMS.request;
-  const data = (id: string, from: Sender, phase: Phase, after: string, frame: Uint8Array, title: string, lines: string[]): OpeningUnit => ({ id, from, phase, layer: "HTTP/3", title: `DATA (stream ${stream}): ${title}`, stream, after: [after], websocket: frame, bytes: encodeHttp3Frame(HTTP3_FRAME.DATA, frame), lines, rfc: "RFC 9220 §3" });
+  const data = (
+    id: string,
+    from: Sender,
+    phase: Phase,
+    after: string,
+    frame: Uint8Array,
+    title: string,
+    lines: string[],
+  ): OpeningUnit => ({
+    id,
+    from,
+    phase,
+    layer: "HTTP/3",
+    title: `DATA (stream ${stream}): ${title}`,
+    stream,
+    after: [after],
+    websocket: frame,
+    bytes: encodeHttp3Frame(HTTP3_FRAME.DATA, frame),
+    lines,
+    rfc: "RFC 9220 §3",
+  });
   return [
-    { id: "quic-initial", from: "client", phase: "connection", layer: "QUIC", title: "Initial: ClientHello", stream: null, after: [], lines: ["No TCP: one UDP datagram opens the QUIC connection and starts TLS 1.3 at once (padded to at least 1200 bytes)."], rfc: "RFC 9000 §7, §14.1" },
-    { id: "quic-server-flight", from: "server", phase: "connection", layer: "QUIC", title: "Initial + Handshake: ServerHello … Finished", stream: null, after: ["quic-initial"], lines: ["The server's half of the TLS handshake, in QUIC packets."], rfc: "RFC 9001 §4" },
-    { id: "server-settings", from: "server", phase: "connection", layer: "HTTP/3", title: `Control stream (${QUIC_STREAMS.serverControl}): SETTINGS_ENABLE_CONNECT_PROTOCOL = 1`, stream: QUIC_STREAMS.serverControl, after: ["quic-initial"], bytes: controlStream(SERVER_H3_SETTINGS), lines: ["A unidirectional stream of type 0x00, then SETTINGS: parameter 0x08, the same number as in HTTP/2, says extended CONNECT is allowed."], rfc: "RFC 9220 §3, RFC 9114 §6.2.1" },
-    { id: "quic-client-finished", from: "client", phase: "connection", layer: "QUIC", title: "Handshake: Finished", stream: null, after: ["quic-server-flight"], lines: ["The client's Finished: the connection is set up, one round trip after it began."], rfc: "RFC 9001 §4" },
-    { id: "client-settings", from: "client", phase: "connection", layer: "HTTP/3", title: `Control stream (${QUIC_STREAMS.clientControl}): SETTINGS`, stream: QUIC_STREAMS.clientControl, after: ["quic-server-flight"], bytes: controlStream(CLIENT_H3_SETTINGS), lines: ["Each side opens one control stream and sends SETTINGS first on it, even when it has none to change."], rfc: "RFC 9114 §6.2.1" },
-    { id: "request", from: "client", phase: "opening", layer: "HTTP/3", title: `HEADERS (stream ${stream}): CONNECT, :protocol websocket`, stream, after: ["server-settings", "quic-server-flight"], bytes: encodeHttp3Frame(HTTP3_FRAME.HEADERS, encodeQpackLiterals(request)), fields: request, lines: ["The same fields as over HTTP/2, QPACK-coded, on a new bidirectional QUIC stream."], rfc: "RFC 9220 §3" },
-    { id: "response", from: "server", phase: "opening", layer: "HTTP/3", title: `HEADERS (stream ${stream}): :status 200`, stream, after: ["request"], bytes: encodeHttp3Frame(HTTP3_FRAME.HEADERS, encodeQpackLiterals(response)), fields: response, lines: ["A 2xx again; no key, no accept."], rfc: "RFC 9220 §3" },
-    data("text", "client", "messages", "response", ws.text, "text frame (masked)", ["The same masked frame again, now in an HTTP/3 DATA frame on a QUIC stream."]),
+    {
+      id: "quic-initial",
+      from: "client",
+      phase: "connection",
+      layer: "QUIC",
+      title: "Initial: ClientHello",
+      stream: null,
+      after: [],
+      lines: [
+        "No TCP: one UDP datagram opens the QUIC connection and starts TLS 1.3 at once (padded to at least 1200 bytes).",
+      ],
+      rfc: "RFC 9000 §7, §14.1",
+    },
+    {
+      id: "quic-server-flight",
+      from: "server",
+      phase: "connection",
+      layer: "QUIC",
+      title: "Initial + Handshake: ServerHello … Finished",
+      stream: null,
+      after: ["quic-initial"],
+      lines: ["The server's half of the TLS handshake, in QUIC packets."],
+      rfc: "RFC 9001 §4",
+    },
+    {
+      id: "server-settings",
+      from: "server",
+      phase: "connection",
+      layer: "HTTP/3",
+      title: `Control stream (${QUIC_STREAMS.serverControl}): SETTINGS_ENABLE_CONNECT_PROTOCOL = 1`,
+      stream: QUIC_STREAMS.serverControl,
+      after: ["quic-initial"],
+      bytes: controlStream(SERVER_H3_SETTINGS),
+      lines: [
+        "A unidirectional stream of type 0x00, then SETTINGS: parameter 0x08, the same number as in HTTP/2, says extended CONNECT is allowed.",
+      ],
+      rfc: "RFC 9220 §3, RFC 9114 §6.2.1",
+    },
+    {
+      id: "quic-client-finished",
+      from: "client",
+      phase: "connection",
+      layer: "QUIC",
+      title: "Handshake: Finished",
+      stream: null,
+      after: ["quic-server-flight"],
+      lines: ["The client's Finished: the connection is set up, one round trip after it began."],
+      rfc: "RFC 9001 §4",
+    },
+    {
+      id: "client-settings",
+      from: "client",
+      phase: "connection",
+      layer: "HTTP/3",
+      title: `Control stream (${QUIC_STREAMS.clientControl}): SETTINGS`,
+      stream: QUIC_STREAMS.clientControl,
+      after: ["quic-server-flight"],
+      bytes: controlStream(CLIENT_H3_SETTINGS),
+      lines: ["Each side opens one control stream and sends SETTINGS first on it, even when it has none to change."],
+      rfc: "RFC 9114 §6.2.1",
+    },
+    {
+      id: "request",
+      from: "client",
+      phase: "opening",
+      layer: "HTTP/3",
+      title: `HEADERS (stream ${stream}): CONNECT, :protocol websocket`,
+      stream,
+      after: ["server-settings", "quic-server-flight"],
+      bytes: encodeHttp3Frame(HTTP3_FRAME.HEADERS, encodeQpackLiterals(request)),
+      fields: request,
+      lines: ["The same fields as over HTTP/2, QPACK-coded, on a new bidirectional QUIC stream."],
+      rfc: "RFC 9220 §3",
+    },
+    {
+      id: "response",
+      from: "server",
+      phase: "opening",
+      layer: "HTTP/3",
+      title: `HEADERS (stream ${stream}): :status 200`,
+      stream,
+      after: ["request"],
+      bytes: encodeHttp3Frame(HTTP3_FRAME.HEADERS, encodeQpackLiterals(response)),
+      fields: response,
+      lines: ["A 2xx again; no key, no accept."],
+      rfc: "RFC 9220 §3",
+    },
+    data("text", "client", "messages", "response", ws.text, "text frame (masked)", [
+      "The same masked frame again, now in an HTTP/3 DATA frame on a QUIC stream.",
+    ]),
     data("echo", "server", "messages", "text", ws.echo, "text frame", ["The same echo."]),
-    data("close", "client", "closing", "echo", ws.close, `close frame (${CONVERSATION_CLOSE_CODE})`, ["The closing handshake, inside the stream."]),
-    data("close-reply", "server", "closing", "close", ws.closeReply, `close frame (${CONVERSATION_CLOSE_CODE})`, ["Answered there."]),
-    { id: "client-end", from: "client", phase: "closing", layer: "QUIC", title: `STREAM (${stream}) with FIN`, stream, after: ["close-reply"], lines: ["The FIN bit on the QUIC stream stands for TCP's FIN; an abrupt end would be a stream reset with H3_REQUEST_CANCELLED."], rfc: "RFC 9220 §3" },
-    { id: "server-end", from: "server", phase: "closing", layer: "QUIC", title: `STREAM (${stream}) with FIN`, stream, after: ["client-end"], lines: ["The stream is done; the QUIC connection stays for other streams."], rfc: "RFC 9114 §4.4" },
+    data("close", "client", "closing", "echo", ws.close, `close frame (${CONVERSATION_CLOSE_CODE})`, [
+      "The closing handshake, inside the stream.",
+    ]),
+    data("close-reply", "server", "closing", "close", ws.closeReply, `close frame (${CONVERSATION_CLOSE_CODE})`, [
+      "Answered there.",
+    ]),
+    {
+      id: "client-end",
+      from: "client",
+      phase: "closing",
+      layer: "QUIC",
+      title: `STREAM (${stream}) with FIN`,
+      stream,
+      after: ["close-reply"],
+      lines: [
+        "The FIN bit on the QUIC stream stands for TCP's FIN; an abrupt end would be a stream reset with H3_REQUEST_CANCELLED.",
+      ],
+      rfc: "RFC 9220 §3",
+    },
+    {
+      id: "server-end",
+      from: "server",
+      phase: "closing",
+      layer: "QUIC",
+      title: `STREAM (${stream}) with FIN`,
+      stream,
+      after: ["client-end"],
+      lines: ["The stream is done; the QUIC connection stays for other streams."],
+      rfc: "RFC 9114 §4.4",
+    },
   ];
 }
 
@@ -279,4 +702,5 @@ export const EXAMPLE_CONVERSATION: Conversation = {
 };
 
 /** A unit's header fields as text, one "name: value" a line (values may hold commas). */
-export const fieldLines = (unit: OpeningUnit): string => (unit.fields ?? []).map(([name, value]) => `${name}: ${value}`).join("\n");
+export const fieldLines = (unit: OpeningUnit): string =>
+  (unit.fields ?? []).map(([name, value]) => `${name}: ${value}`).join("\n");

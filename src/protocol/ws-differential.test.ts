@@ -8,7 +8,13 @@ import { WebSocket, WebSocketServer } from "ws";
 import type { RawData } from "ws";
 import { encodeClosePayload, encodeFrame, FrameDecoder, generateMaskingKey, MessageAssembler } from "./frame.ts";
 import type { AssemblyEvent, Direction, FrameInput } from "./frame.ts";
-import { buildClientRequest, buildServerResponse, generateKey, parseClientRequest, parseServerResponse } from "./handshake.ts";
+import {
+  buildClientRequest,
+  buildServerResponse,
+  generateKey,
+  parseClientRequest,
+  parseServerResponse,
+} from "./handshake.ts";
 import { parseRequestHead, parseResponseHead } from "./http1.ts";
 import { concatBytes } from "./bytes.ts";
 
@@ -62,7 +68,6 @@ function clientFrame(input: Omit<FrameInput, "maskingKey">): Uint8Array {
   return frame({ ...input, maskingKey: generateMaskingKey() });
 }
 
-
 function pattern(length: number, seed = 1): Uint8Array {
   return Uint8Array.from({ length }, (_, i) => (i * 31 + seed) & 0xff);
 }
@@ -76,15 +81,24 @@ async function startWsServer(onConnection: (ws: WebSocket) => void): Promise<num
     onConnection(ws);
   });
   await once(wss, "listening");
-  cleanups.push(() => new Promise<void>((resolve) => {
-    for (const client of wss.clients) client.terminate();
-    wss.close(() => resolve());
-  }));
+  cleanups.push(
+    () =>
+      new Promise<void>((resolve) => {
+        for (const client of wss.clients) client.terminate();
+        wss.close(() => resolve());
+      }),
+  );
   return (wss.address() as net.AddressInfo).port;
 }
 
 /** Our client: our request, ws's 101 checked by our code, then our decoder on the stream. */
-async function connectOurClient(port: number): Promise<{ socket: net.Socket; reader: Reader; handshake: Promise<Awaited<ReturnType<typeof parseServerResponse>>> }> {
+async function connectOurClient(
+  port: number,
+): Promise<{
+  socket: net.Socket;
+  reader: Reader;
+  handshake: Promise<Awaited<ReturnType<typeof parseServerResponse>>>;
+}> {
   const socket = net.connect(port, "127.0.0.1");
   cleanups.push(() => void socket.destroy());
   await once(socket, "connect");
@@ -111,7 +125,10 @@ async function connectOurClient(port: number): Promise<{ socket: net.Socket; rea
 }
 
 /** Our server: ws's request judged by our code, our 101, then our decoder on the stream. */
-async function startOurServer(): Promise<{ port: number; connection: Promise<{ socket: net.Socket; reader: Reader }> }> {
+async function startOurServer(): Promise<{
+  port: number;
+  connection: Promise<{ socket: net.Socket; reader: Reader }>;
+}> {
   let accept!: (c: { socket: net.Socket; reader: Reader }) => void;
   const connection = new Promise<{ socket: net.Socket; reader: Reader }>((resolve) => (accept = resolve));
   const server = net.createServer((socket) => {
@@ -179,7 +196,8 @@ describe("our client against a ws server", () => {
       ["large", "binary", pattern(300_000, 7)],
       ["unicode", "text", utf8("héllo wörld ✓ 🎉")],
     ];
-    for (const [, type, data] of messages) socket.write(clientFrame({ opcode: type === "text" ? 1 : 2, payload: data }));
+    for (const [, type, data] of messages)
+      socket.write(clientFrame({ opcode: type === "text" ? 1 : 2, payload: data }));
     for (const [name, type, data] of messages) {
       const echo = await reader.next();
       expectMessage(echo, type, data);
@@ -191,7 +209,9 @@ describe("our client against a ws server", () => {
 
   it("sends a fragmented text message split inside a character, with a ping between fragments", async () => {
     const received: string[] = [];
-    const port = await startWsServer((ws) => ws.on("message", (data) => received.push(Buffer.from(toBytes(data)).toString("utf8"))));
+    const port = await startWsServer((ws) =>
+      ws.on("message", (data) => received.push(Buffer.from(toBytes(data)).toString("utf8"))),
+    );
     const { socket, reader, handshake } = await connectOurClient(port);
     expect((await handshake).ok).toBe(true);
     const text = utf8("naïve ✓");
@@ -219,7 +239,10 @@ describe("our client against a ws server", () => {
     const first = await reader.next();
     expectMessage(first, "text", utf8("fragmented"), 2);
     const ping = await reader.next();
-    expect(ping.kind === "control" && [ping.frame.opcode, new TextDecoder().decode(ping.frame.payload)]).toEqual([9, "ping!"]);
+    expect(ping.kind === "control" && [ping.frame.opcode, new TextDecoder().decode(ping.frame.payload)]).toEqual([
+      9,
+      "ping!",
+    ]);
     expectMessage(await reader.next(), "binary", big, 1);
     const close = await reader.next();
     expect(close).toMatchObject({ kind: "control", close: { code: 4001, reason: "bye now" } });
@@ -228,7 +251,9 @@ describe("our client against a ws server", () => {
 
   it("closes cleanly: ws reports our code and reason and answers with a close frame", async () => {
     let serverSaw: { code: number; reason: string } | null = null;
-    const port = await startWsServer((ws) => ws.on("close", (code, reason) => (serverSaw = { code, reason: reason.toString() })));
+    const port = await startWsServer((ws) =>
+      ws.on("close", (code, reason) => (serverSaw = { code, reason: reason.toString() })),
+    );
     const { socket, reader, handshake } = await connectOurClient(port);
     expect((await handshake).ok).toBe(true);
     socket.write(clientFrame({ opcode: 8, payload: encodeClosePayload(1000, "done") }));
@@ -248,7 +273,13 @@ describe("our client against a ws server", () => {
     ["a close reason that is not UTF-8", clientFrame({ opcode: 8, payload: new Uint8Array([0x03, 0xe8, 0xff]) })],
     ["invalid UTF-8 text", clientFrame({ opcode: 1, payload: new Uint8Array([0x61, 0xc3, 0x28]) })],
     ["a continuation with no message", clientFrame({ opcode: 0, payload: utf8("x") })],
-    ["a new text frame inside a fragmented message", concatBytes([clientFrame({ opcode: 1, fin: false, payload: utf8("a") }), clientFrame({ opcode: 1, payload: utf8("b") })])],
+    [
+      "a new text frame inside a fragmented message",
+      concatBytes([
+        clientFrame({ opcode: 1, fin: false, payload: utf8("a") }),
+        clientFrame({ opcode: 1, payload: utf8("b") }),
+      ]),
+    ],
   ];
   for (const [name, bytes] of broken) {
     it(`agrees with ws on the close code for ${name}`, async () => {
@@ -315,7 +346,9 @@ describe("a ws client against our server", () => {
     socket.write(frame({ opcode: 0, payload: utf8("lo") }));
     // ws answers our ping automatically, masked, with the same payload.
     const pong = await reader.next();
-    expect(pong.kind === "control" && [pong.frame.opcode, pong.frame.masked, new TextDecoder().decode(pong.frame.payload)]).toEqual([10, true, "ping"]);
+    expect(
+      pong.kind === "control" && [pong.frame.opcode, pong.frame.masked, new TextDecoder().decode(pong.frame.payload)],
+    ).toEqual([10, true, "ping"]);
     await expect.poll(() => got.length).toBe(4);
     expect(got.map((m) => m.isBinary)).toEqual([false, true, true, false]);
     expect(new TextDecoder().decode(got[0]!.data)).toBe("Hello");

@@ -23,12 +23,22 @@ function prefix(trace: Trace, t: number): Trace {
     ...trace,
     messages: trace.messages.filter((m) => m.sentAt <= t),
     notes: trace.notes.filter((n) => n.at <= t),
-    deliveries: trace.deliveries.filter((d) => d.occurredAt <= t).map((d) => (d.deliveredAt !== null && d.deliveredAt <= t ? d : { ...d, deliveredAt: null })),
+    deliveries: trace.deliveries
+      .filter((d) => d.occurredAt <= t)
+      .map((d) => (d.deliveredAt !== null && d.deliveredAt <= t ? d : { ...d, deliveredAt: null })),
   };
 }
 
 /** The live trace as a Trace, so totals() of trace.ts can be asked about it. */
-const asTrace = (live: LiveScenario): Trace => ({ scenario: "sse", title: "", link: live.link, messages: [...live.messages], notes: [...live.notes], deliveries: [...live.deliveries()], duration: 0 });
+const asTrace = (live: LiveScenario): Trace => ({
+  scenario: "sse",
+  title: "",
+  link: live.link,
+  messages: [...live.messages],
+  notes: [...live.notes],
+  deliveries: [...live.deliveries()],
+  duration: 0,
+});
 
 function feed(kind: BatchKind, link: LinkSettings, times: number[], until: number): LiveScenario {
   const live = startLiveScenario({ kind, link, pollIntervalMs: 1000, longPollTimeoutMs: 3000 });
@@ -44,7 +54,14 @@ describe("startLiveScenario: the same world as runScenario, one event at a time"
   const kinds: BatchKind[] = ["short-polling", "long-polling", "sse"];
   describe.each(kinds)("%s", (kind) => {
     it.each(links)("gives the same messages, notes and deliveries up to the horizon on %s", (_, link) => {
-      const batch = runScenario({ kind, link, serverEvents: events, pollIntervalMs: 1000, longPollTimeoutMs: 3000, durationMs: horizon + 1 });
+      const batch = runScenario({
+        kind,
+        link,
+        serverEvents: events,
+        pollIntervalMs: 1000,
+        longPollTimeoutMs: 3000,
+        durationMs: horizon + 1,
+      });
       const live = feed(kind, link, events, horizon);
       const expected = prefix(batch, horizon);
       expect(live.messages).toEqual(expected.messages);
@@ -80,7 +97,8 @@ describe("startLiveScenario: the same world as runScenario, one event at a time"
 });
 
 describe("event sizes", () => {
-  const dataBytes = (live: LiveScenario) => live.messages.filter((m) => m.carriesEvents).map((m) => m.bytes - m.headerBytes);
+  const dataBytes = (live: LiveScenario) =>
+    live.messages.filter((m) => m.carriesEvents).map((m) => m.bytes - m.headerBytes);
 
   it("gives an event's data the size the page reports, in an SSE block", () => {
     const live = startLiveScenario({ kind: "sse", link: defaultLink });
@@ -98,7 +116,9 @@ describe("event sizes", () => {
   });
 
   it("sizes an event's WebSocket frame the same way, and leaves the default frame as the websocket scenario sends it", () => {
-    const pushed = runScenario({ kind: "websocket", link: defaultLink }).messages.find((m) => m.carriesEvents?.[0] === 1)!;
+    const pushed = runScenario({ kind: "websocket", link: defaultLink }).messages.find(
+      (m) => m.carriesEvents?.[0] === 1,
+    )!;
     const frame = eventFrame(1);
     expect([frame.label, frame.bytes, frame.headerBytes]).toEqual([pushed.label, pushed.bytes, pushed.headerBytes]);
     const sized = withEventSizes(frame, () => 300);
@@ -116,7 +136,8 @@ describe("event sizes", () => {
 });
 
 describe("request-response", () => {
-  const start = (keepAliveTimeoutMs?: number) => startLiveScenario({ kind: "request-response", link: defaultLink, keepAliveTimeoutMs });
+  const start = (keepAliveTimeoutMs?: number) =>
+    startLiveScenario({ kind: "request-response", link: defaultLink, keepAliveTimeoutMs });
   const http = (live: LiveScenario) => live.messages.filter((m) => m.layer === "http");
 
   it("turns each message into a request and a response, the first after a TCP handshake", () => {
@@ -126,7 +147,12 @@ describe("request-response", () => {
     expect(live.messages.slice(0, 3).map((m) => m.label)).toEqual(["SYN", "SYN, ACK", "ACK"]);
     live.clientMessage(1000, 20);
     live.advanceTo(2000);
-    expect(http(live).map((m) => m.label)).toEqual(["POST /echo (11 B body)", "200 OK (echo, 11 B body)", "POST /echo (20 B body)", "200 OK (echo, 20 B body)"]);
+    expect(http(live).map((m) => m.label)).toEqual([
+      "POST /echo (11 B body)",
+      "200 OK (echo, 11 B body)",
+      "POST /echo (20 B body)",
+      "200 OK (echo, 20 B body)",
+    ]);
     expect(live.totals()).toMatchObject({ requests: 2, tcpConnections: 1 });
   });
 
@@ -138,7 +164,10 @@ describe("request-response", () => {
     live.advanceTo(4400);
     live.clientMessage(4500, 5); // the answer left at 2050 ms; the server closed at 4050 ms
     live.advanceTo(6000);
-    expect(live.messages.filter((m) => m.label === "SYN").map((m) => [m.connection, m.sentAt])).toEqual([[1, 0], [2, 4500]]);
+    expect(live.messages.filter((m) => m.label === "SYN").map((m) => [m.connection, m.sentAt])).toEqual([
+      [1, 0],
+      [2, 4500],
+    ]);
     expect(live.totals().tcpConnections).toBe(2);
   });
 
@@ -147,9 +176,21 @@ describe("request-response", () => {
     for (let i = 0; i < 4; i++) live.clientMessage(100 + i, 10 + i);
     live.advanceTo(5000);
     const exchange = http(live);
-    expect(exchange.map((m) => m.from)).toEqual(["client", "server", "client", "server", "client", "server", "client", "server"]);
-    for (let i = 2; i < exchange.length; i += 2) expect(exchange[i]!.sentAt).toBeGreaterThanOrEqual(exchange[i - 1]!.arrivesAt!);
-    expect(exchange.filter((m) => m.from === "client").map((m) => m.label)).toEqual([10, 11, 12, 13].map((n) => `POST /echo (${n} B body)`));
+    expect(exchange.map((m) => m.from)).toEqual([
+      "client",
+      "server",
+      "client",
+      "server",
+      "client",
+      "server",
+      "client",
+      "server",
+    ]);
+    for (let i = 2; i < exchange.length; i += 2)
+      expect(exchange[i]!.sentAt).toBeGreaterThanOrEqual(exchange[i - 1]!.arrivesAt!);
+    expect(exchange.filter((m) => m.from === "client").map((m) => m.label)).toEqual(
+      [10, 11, 12, 13].map((n) => `POST /echo (${n} B body)`),
+    );
   });
 
   it("records server events it cannot push as never delivered", () => {
@@ -169,7 +210,10 @@ describe("polling-chat", () => {
     live.advanceTo(3000);
     const http = live.messages.filter((m) => m.layer === "http");
     expect(new Set(http.filter((m) => m.label.startsWith("GET /poll")).map((m) => m.connection))).toEqual(new Set([1]));
-    expect(http.filter((m) => m.connection === 2).map((m) => m.label)).toEqual(["POST /messages (12 B body)", "204 No Content"]);
+    expect(http.filter((m) => m.connection === 2).map((m) => m.label)).toEqual([
+      "POST /messages (12 B body)",
+      "204 No Content",
+    ]);
     expect(live.deliveries()[0]!.deliveredAt).not.toBeNull();
     expect(live.totals().requests).toBe(http.filter((m) => m.from === "client").length);
   });
@@ -177,7 +221,8 @@ describe("polling-chat", () => {
 
 describe("inputs out of range and the end of a session", () => {
   it("ignores client messages for kinds that have no way to send them, and sizes that are not numbers", () => {
-    for (const kind of ["short-polling", "long-polling", "sse"] as LiveKind[]) expect(startLiveScenario({ kind, link: defaultLink }).clientMessage(0, 10)).toBe(false);
+    for (const kind of ["short-polling", "long-polling", "sse"] as LiveKind[])
+      expect(startLiveScenario({ kind, link: defaultLink }).clientMessage(0, 10)).toBe(false);
     expect(startLiveScenario({ kind: "request-response", link: defaultLink }).clientMessage(0, Number.NaN)).toBe(false);
   });
 
@@ -194,7 +239,11 @@ describe("inputs out of range and the end of a session", () => {
   });
 
   it("brings bad settings into range, and a bad link as runScenario does", () => {
-    const live = startLiveScenario({ kind: "short-polling", link: { ...defaultLink, oneWayMs: Number.NaN, lossRate: 3 }, pollIntervalMs: -4 });
+    const live = startLiveScenario({
+      kind: "short-polling",
+      link: { ...defaultLink, oneWayMs: Number.NaN, lossRate: 3 },
+      pollIntervalMs: -4,
+    });
     expect(live.link).toMatchObject({ oneWayMs: defaultLink.oneWayMs, lossRate: 1 });
     live.advanceTo(100); // a link that loses everything: only retransmitted SYNs, and no hang
     expect(live.messages.every((m) => m.arrivesAt === null)).toBe(true);
@@ -218,21 +267,30 @@ describe("inputs out of range and the end of a session", () => {
 describe("a long session", () => {
   afterEach(() => vi.restoreAllMocks());
 
-  it.each(["short-polling", "long-polling", "sse", "polling-chat", "request-response"] as LiveKind[])("%s: 2,000 events keep the clock's queue small and the totals right", (kind) => {
-    const at = vi.spyOn(VirtualClock.prototype, "at");
-    const live = startLiveScenario({ kind, link: { ...defaultLink, jitterMs: 10, seed: 3 }, pollIntervalMs: 1000, longPollTimeoutMs: 20_000 });
-    let mostPending = 0;
-    for (let i = 1; i <= 2000; i++) {
-      const t = i * 397;
-      live.serverEvent(t, i % 50);
-      live.clientMessage(t + 11, i % 30);
-      live.advanceTo(t + 200);
-      const clock = at.mock.contexts[0] as VirtualClock; // the world's clock: scheduling an event uses it
-      mostPending = Math.max(mostPending, clock.pending);
-    }
-    // The queue holds only what is in flight now: a few timers, however long the session.
-    expect(mostPending).toBeLessThan(20);
-    expect(live.totals()).toEqual(totals(asTrace(live)));
-    if (kind !== "request-response") expect(live.deliveries().filter((d) => d.deliveredAt !== null).length).toBeGreaterThan(1990);
-  });
+  it.each(["short-polling", "long-polling", "sse", "polling-chat", "request-response"] as LiveKind[])(
+    "%s: 2,000 events keep the clock's queue small and the totals right",
+    (kind) => {
+      const at = vi.spyOn(VirtualClock.prototype, "at");
+      const live = startLiveScenario({
+        kind,
+        link: { ...defaultLink, jitterMs: 10, seed: 3 },
+        pollIntervalMs: 1000,
+        longPollTimeoutMs: 20_000,
+      });
+      let mostPending = 0;
+      for (let i = 1; i <= 2000; i++) {
+        const t = i * 397;
+        live.serverEvent(t, i % 50);
+        live.clientMessage(t + 11, i % 30);
+        live.advanceTo(t + 200);
+        const clock = at.mock.contexts[0] as VirtualClock; // the world's clock: scheduling an event uses it
+        mostPending = Math.max(mostPending, clock.pending);
+      }
+      // The queue holds only what is in flight now: a few timers, however long the session.
+      expect(mostPending).toBeLessThan(20);
+      expect(live.totals()).toEqual(totals(asTrace(live)));
+      if (kind !== "request-response")
+        expect(live.deliveries().filter((d) => d.deliveredAt !== null).length).toBeGreaterThan(1990);
+    },
+  );
 });

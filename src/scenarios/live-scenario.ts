@@ -121,7 +121,8 @@ export function startLiveScenario(options: LiveScenarioOptions): LiveScenario {
       return id;
     },
     clientMessage(t, payloadBytes) {
-      if (stopped || (kind !== "request-response" && kind !== "polling-chat") || !Number.isFinite(payloadBytes)) return false;
+      if (stopped || (kind !== "request-response" && kind !== "polling-chat") || !Number.isFinite(payloadBytes))
+        return false;
       const bytes = Math.min(MAX_SIMULATED_DATA_BYTES, Math.max(0, Math.floor(payloadBytes)));
       // Numbered when sent, not when reported, so indices follow virtual time as runScenario's do.
       world(timeOf(t), () => {
@@ -152,11 +153,16 @@ export function startLiveScenario(options: LiveScenarioOptions): LiveScenario {
 
 function pickMachine(kind: LiveKind): AnyStateMachine {
   switch (kind) {
-    case "request-response": return httpRequestResponseMachine;
-    case "short-polling": return shortPollingMachine;
-    case "long-polling": return longPollingMachine;
-    case "sse": return serverSentEventsMachine;
-    case "polling-chat": return pollingChatMachine;
+    case "request-response":
+      return httpRequestResponseMachine;
+    case "short-polling":
+      return shortPollingMachine;
+    case "long-polling":
+      return longPollingMachine;
+    case "sse":
+      return serverSentEventsMachine;
+    case "polling-chat":
+      return pollingChatMachine;
   }
 }
 
@@ -219,5 +225,6 @@ class RunningTotals implements NetworkObserver {
   }
 }
 
-const finite = (x: number | undefined, fallback: number): number => (x !== undefined && Number.isFinite(x) ? x : fallback);
+const finite = (x: number | undefined, fallback: number): number =>
+  x !== undefined && Number.isFinite(x) ? x : fallback;
 const atLeast10 = (x: number | undefined, fallback: number): number => Math.max(10, finite(x, fallback));

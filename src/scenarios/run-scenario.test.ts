@@ -5,7 +5,11 @@ import { totals } from "../sim/trace.ts";
 import type { LinkSettings, ScenarioKind, ScenarioRequest } from "../sim/trace.ts";
 
 const kinds = Object.keys(defaultScenario) as ScenarioKind[];
-const request = (kind: ScenarioKind, link: Partial<LinkSettings> = {}, extra: Partial<ScenarioRequest> = {}): ScenarioRequest => ({
+const request = (
+  kind: ScenarioKind,
+  link: Partial<LinkSettings> = {},
+  extra: Partial<ScenarioRequest> = {},
+): ScenarioRequest => ({
   kind,
   link: { ...defaultLink, ...link },
   ...defaultScenario[kind],
@@ -19,7 +23,8 @@ describe("runScenario", () => {
   });
 
   it.each(kinds)("%s: different seeds give different timelines once jitter or loss is on", (kind) => {
-    const times = (seed: number, link: Partial<LinkSettings>) => runScenario(request(kind, { ...link, seed })).messages.map((m) => m.arrivesAt);
+    const times = (seed: number, link: Partial<LinkSettings>) =>
+      runScenario(request(kind, { ...link, seed })).messages.map((m) => m.arrivesAt);
     expect(times(1, { jitterMs: 20 })).not.toEqual(times(2, { jitterMs: 20 }));
     expect(times(1, { lossRate: 0.3 })).not.toEqual(times(3, { lossRate: 0.3 }));
   });
@@ -56,7 +61,10 @@ describe("runScenario", () => {
 
   it("marks requests, polls and the Upgrade as round trips, and pushed messages as carrying events", () => {
     const ws = runScenario(request("websocket"));
-    expect(ws.messages.filter((m) => m.opensRoundTrip).map((m) => m.label)).toEqual(["SYN", "GET /lab/echo HTTP/1.1 (Upgrade: websocket)"]);
+    expect(ws.messages.filter((m) => m.opensRoundTrip).map((m) => m.label)).toEqual([
+      "SYN",
+      "GET /lab/echo HTTP/1.1 (Upgrade: websocket)",
+    ]);
     expect(ws.messages.flatMap((m) => m.carriesEvents ?? [])).toEqual([1, 2, 3, 4, 5]);
     const polling = runScenario(request("short-polling"));
     const polls = polling.messages.filter((m) => m.layer === "http" && m.from === "client");
@@ -68,13 +76,24 @@ describe("runScenario", () => {
     const trace = runScenario({ kind: "sse", link: defaultLink, serverEvents: [100, 12_000] });
     expect(trace.deliveries).toHaveLength(2);
     expect(trace.deliveries.every((d) => d.deliveredAt !== null)).toBe(true);
-    expect(runScenario({ kind: "http11", link: defaultLink }).messages.filter((m) => m.layer === "http")).toHaveLength(6);
+    expect(runScenario({ kind: "http11", link: defaultLink }).messages.filter((m) => m.layer === "http")).toHaveLength(
+      6,
+    );
   });
 
   it("tolerates nonsense settings without hanging", () => {
-    const trace = runScenario({ kind: "short-polling", link: { oneWayMs: -5, jitterMs: Number.NaN, lossRate: 2, bandwidthBytesPerSecond: 0, seed: 3 }, pollIntervalMs: 0, durationMs: 500 });
+    const trace = runScenario({
+      kind: "short-polling",
+      link: { oneWayMs: -5, jitterMs: Number.NaN, lossRate: 2, bandwidthBytesPerSecond: 0, seed: 3 },
+      pollIntervalMs: 0,
+      durationMs: 500,
+    });
     expect(trace.messages.every((m) => m.arrivesAt === null)).toBe(true); // a loss rate above 1 loses everything
-    expect(runScenario({ kind: "tcp", link: defaultLink, dataSegments: 2, dropSegment: 9 }).messages.some((m) => m.retransmission)).toBe(false);
+    expect(
+      runScenario({ kind: "tcp", link: defaultLink, dataSegments: 2, dropSegment: 9 }).messages.some(
+        (m) => m.retransmission,
+      ),
+    ).toBe(false);
   });
 });
 

@@ -25,7 +25,13 @@ import { SegmentWire } from "../sim/segments.ts";
 import type { LinkSettings, ScenarioKind, ScenarioRequest, Trace } from "../sim/trace.ts";
 import type { WorldEvent } from "../sim/world-events.ts";
 
-export const defaultLink: LinkSettings = { oneWayMs: 50, jitterMs: 0, lossRate: 0, bandwidthBytesPerSecond: null, seed: 1 };
+export const defaultLink: LinkSettings = {
+  oneWayMs: 50,
+  jitterMs: 0,
+  lossRate: 0,
+  bandwidthBytesPerSecond: null,
+  seed: 1,
+};
 
 /** Irregular on purpose: bursts and a long quiet gap show each transport's worst and best case. */
 const SAMPLE_SERVER_EVENTS = [600, 1700, 2100, 5400, 6200];
@@ -38,7 +44,12 @@ export const defaultScenario: Record<ScenarioKind, Omit<ScenarioRequest, "kind" 
   // A 3 s hold shows one empty answer in the quiet gap; real servers hold for 20–30 s.
   "long-polling": { serverEvents: SAMPLE_SERVER_EVENTS, longPollTimeoutMs: 3000, durationMs: 7000 },
   sse: { serverEvents: SAMPLE_SERVER_EVENTS, durationMs: 7000 },
-  websocket: { serverEvents: SAMPLE_SERVER_EVENTS, clientMessages: [1200, 3000, 4600], pingIntervalMs: 3000, durationMs: 7000 },
+  websocket: {
+    serverEvents: SAMPLE_SERVER_EVENTS,
+    clientMessages: [1200, 3000, 4600],
+    pingIntervalMs: 3000,
+    durationMs: 7000,
+  },
 };
 
 export const titles: Record<ScenarioKind, string> = {
@@ -73,12 +84,21 @@ function startScenario(request: ScenarioRequest): StartedRun {
   let actor;
   if (request.kind === "tcp") {
     const wire = new SegmentWire(net);
-    actor = createActor(tcpConnectionMachine, { clock: net.clock, input: { wire, dataSegments: s.dataSegments, dropSegment: s.dropSegment, rtoMs: net.rto } });
+    actor = createActor(tcpConnectionMachine, {
+      clock: net.clock,
+      input: { wire, dataSegments: s.dataSegments, dropSegment: s.dropSegment, rtoMs: net.rto },
+    });
     wire.attach((e) => actor!.send(e));
   } else {
     const connections = new Connections(net);
     const machine = pickMachine(request.kind);
-    const input = { connections, requests: s.requests, pollIntervalMs: s.pollIntervalMs, holdTimeoutMs: s.longPollTimeoutMs, pingIntervalMs: s.pingIntervalMs };
+    const input = {
+      connections,
+      requests: s.requests,
+      pollIntervalMs: s.pollIntervalMs,
+      holdTimeoutMs: s.longPollTimeoutMs,
+      pingIntervalMs: s.pingIntervalMs,
+    };
     const created = createActor(machine, { clock: net.clock, input });
     dispatch = (e) => created.send(e as never);
     connections.attach((e) => dispatch(e));
@@ -90,11 +110,19 @@ function startScenario(request: ScenarioRequest): StartedRun {
           before?.();
           dispatch(event);
         });
-      s.serverEvents.forEach((at, i) => world(at, { type: "server.event", eventId: i + 1 }, () => net.eventOccurred(i + 1)));
+      s.serverEvents.forEach((at, i) =>
+        world(at, { type: "server.event", eventId: i + 1 }, () => net.eventOccurred(i + 1)),
+      );
       if (request.kind === "websocket") {
-        s.clientMessages.forEach((at, i) => world(at, { type: "client.message", index: i + 1 }, () => net.note("client", "app-event", `the page sends message ${i + 1}`)));
+        s.clientMessages.forEach((at, i) =>
+          world(at, { type: "client.message", index: i + 1 }, () =>
+            net.note("client", "app-event", `the page sends message ${i + 1}`),
+          ),
+        );
       }
-      world(s.durationMs, { type: "session.ended" }, () => net.note("client", "state", "the reader leaves: the client closes"));
+      world(s.durationMs, { type: "session.ended" }, () =>
+        net.note("client", "state", "the reader leaves: the client closes"),
+      );
     }
   }
   actor.start();
@@ -121,7 +149,11 @@ export function runScenario(request: ScenarioRequest): Trace {
  * run the simulation's code is compiled as it first runs, and run whole it made one task of
  * 40 to 70 ms on the bench's machine; sliced, the page can draw and answer input in between.
  */
-export async function runScenarioInSlices(request: ScenarioRequest, sliceMs = 8, pause: () => Promise<void> = nextTask): Promise<Trace> {
+export async function runScenarioInSlices(
+  request: ScenarioRequest,
+  sliceMs = 8,
+  pause: () => Promise<void> = nextTask,
+): Promise<Trace> {
   await pause();
   // Starting the machine is a slice of its own: on a first run it compiles most of XState.
   const run = startScenario(request);
@@ -145,22 +177,33 @@ function nextTask(): Promise<void> {
 
 function pickMachine(kind: Exclude<ScenarioKind, "tcp">): AnyStateMachine {
   switch (kind) {
-    case "http10": return http10ExchangeMachine;
-    case "http11": return http11ExchangeMachine;
-    case "short-polling": return shortPollingMachine;
-    case "long-polling": return longPollingMachine;
-    case "sse": return serverSentEventsMachine;
-    case "websocket": return websocketSessionMachine;
+    case "http10":
+      return http10ExchangeMachine;
+    case "http11":
+      return http11ExchangeMachine;
+    case "short-polling":
+      return shortPollingMachine;
+    case "long-polling":
+      return longPollingMachine;
+    case "sse":
+      return serverSentEventsMachine;
+    case "websocket":
+      return websocketSessionMachine;
   }
 }
 
-const isPush = (kind: ScenarioKind): boolean => kind === "short-polling" || kind === "long-polling" || kind === "sse" || kind === "websocket";
+const isPush = (kind: ScenarioKind): boolean =>
+  kind === "short-polling" || kind === "long-polling" || kind === "sse" || kind === "websocket";
 
 /** A request's settings with defaults filled in and out-of-range values brought into range. */
 function settings(request: ScenarioRequest, link: LinkSettings) {
   const d = defaultScenario[request.kind];
   const pick = <K extends keyof typeof d>(key: K) => (request[key] !== undefined ? request[key] : d[key]);
-  const times = (list: number[] | undefined) => (list ?? []).filter((t) => Number.isFinite(t) && t >= 0).sort((a, b) => a - b).slice(0, MAX_ITEMS);
+  const times = (list: number[] | undefined) =>
+    (list ?? [])
+      .filter((t) => Number.isFinite(t) && t >= 0)
+      .sort((a, b) => a - b)
+      .slice(0, MAX_ITEMS);
   const serverEvents = times(pick("serverEvents"));
   const clientMessages = times(pick("clientMessages"));
   const pollIntervalMs = Math.max(10, finite(pick("pollIntervalMs"), 1000));
@@ -170,14 +213,20 @@ function settings(request: ScenarioRequest, link: LinkSettings) {
   const lastTime = Math.max(0, ...serverEvents, ...clientMessages);
   const derived = lastTime + pollIntervalMs + 6 * (link.oneWayMs + link.jitterMs) + 1000;
   const explicitTimes = request.serverEvents !== undefined || request.clientMessages !== undefined;
-  const durationMs = request.durationMs !== undefined ? finite(request.durationMs, derived) : explicitTimes ? derived : finite(d.durationMs, derived);
+  const durationMs =
+    request.durationMs !== undefined
+      ? finite(request.durationMs, derived)
+      : explicitTimes
+        ? derived
+        : finite(d.durationMs, derived);
   return {
     requests: clampInt(pick("requests"), 1, 100, 3),
     serverEvents,
     clientMessages,
     pollIntervalMs,
     dataSegments,
-    dropSegment: drop === null || drop === undefined || !Number.isInteger(drop) || drop < 0 || drop >= dataSegments ? null : drop,
+    dropSegment:
+      drop === null || drop === undefined || !Number.isInteger(drop) || drop < 0 || drop >= dataSegments ? null : drop,
     durationMs: Math.max(0, durationMs),
     longPollTimeoutMs: Math.max(10, finite(pick("longPollTimeoutMs"), 30_000)),
     pingIntervalMs: Math.max(10, finite(pick("pingIntervalMs"), 30_000)),

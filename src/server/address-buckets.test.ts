@@ -4,7 +4,8 @@ import { createAddressBuckets } from "./address-buckets.ts";
 describe("per-address token buckets", () => {
   it("gives each address its burst, then its rate, independently of the others", () => {
     const buckets = createAddressBuckets(2, 4);
-    const taken = (address: string, now: number, n: number): number => Array.from({ length: n }, () => buckets.take(address, now)).filter(Boolean).length;
+    const taken = (address: string, now: number, n: number): number =>
+      Array.from({ length: n }, () => buckets.take(address, now)).filter(Boolean).length;
     expect(taken("10.0.0.1", 0, 10)).toBe(4);
     expect(taken("10.0.0.2", 0, 10)).toBe(4);
     expect(taken("10.0.0.1", 500, 10)).toBe(1);

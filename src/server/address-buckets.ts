@@ -17,7 +17,8 @@ interface Bucket {
 
 export function createAddressBuckets(ratePerSecond: number, burst: number, maxAddresses = 10_000): AddressBuckets {
   const buckets = new Map<string, Bucket>();
-  const refilled = (bucket: Bucket, nowMs: number): number => Math.min(burst, bucket.tokens + ((nowMs - bucket.last) / 1000) * ratePerSecond);
+  const refilled = (bucket: Bucket, nowMs: number): number =>
+    Math.min(burst, bucket.tokens + ((nowMs - bucket.last) / 1000) * ratePerSecond);
 
   function sweep(nowMs: number): void {
     for (const [address, bucket] of buckets) if (refilled(bucket, nowMs) >= burst) buckets.delete(address);

@@ -34,13 +34,19 @@ describe("the lab attached to astro dev", () => {
   });
 
   it("checks Host on the dev server's lab upgrades too (DNS rebinding)", async () => {
-    const { response } = await rawExchange(port, upgradeRequest("/lab/echo", { Host: `attacker.example:${port}`, Origin: `http://attacker.example:${port}` }));
+    const { response } = await rawExchange(
+      port,
+      upgradeRequest("/lab/echo", { Host: `attacker.example:${port}`, Origin: `http://attacker.example:${port}` }),
+    );
     expect(response).toMatch(/^HTTP\/1\.1 421 Misdirected Request\r\n/);
     expect(response).not.toContain(" 101 ");
   });
 
   it("checks Origin on the dev server too", async () => {
-    const { response } = await rawExchange(port, upgradeRequest("/lab/echo", { Host: `127.0.0.1:${port}`, Origin: "http://evil.example" }));
+    const { response } = await rawExchange(
+      port,
+      upgradeRequest("/lab/echo", { Host: `127.0.0.1:${port}`, Origin: "http://evil.example" }),
+    );
     expect(response).toMatch(/^HTTP\/1\.1 403/);
   });
 
@@ -89,7 +95,11 @@ describe("the lab attached to astro dev", () => {
     client.request("GET", "/lab/http/whoami?close=1", { Host: `127.0.0.1:${port}` });
     const second = await client.response();
     expect(second.headers.connection).toBe("close");
-    expect(parseWhoAmI(JSON.parse(second.body))).toMatchObject({ connection: first.connection, request: first.request + 1, closing: true });
+    expect(parseWhoAmI(JSON.parse(second.body))).toMatchObject({
+      connection: first.connection,
+      request: first.request + 1,
+      closing: true,
+    });
     await client.whenClosed;
 
     const race = await createRace({ port, origin }, "events=2&spacingMs=100");

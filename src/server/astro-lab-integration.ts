@@ -24,7 +24,10 @@ export function labIntegration(): AstroIntegration {
         let policy: ((host: string | undefined) => HostVerdict) | null = null;
         // Made at the first upgrade, when the server listens and its address is known.
         const checkHost = (host: string | undefined): HostVerdict => {
-          policy ??= createHostPolicy({ listenHost: (httpServer.address() as AddressInfo | null)?.address ?? "127.0.0.1", allowedHosts: lab.settings.allowedHosts });
+          policy ??= createHostPolicy({
+            listenHost: (httpServer.address() as AddressInfo | null)?.address ?? "127.0.0.1",
+            allowedHosts: lab.settings.allowedHosts,
+          });
           return policy(host);
         };
         httpServer.on("upgrade", (request, socket, head) => {

@@ -8,7 +8,16 @@ import { join } from "node:path";
 import { SERVE_BUNDLE, SERVER_BUNDLE_DIR } from "./server-bundle.ts";
 
 // The teacher's guide is a page of the site too (src/pages/teachers.astro renders it).
-const sourcePaths = ["src", "content", "public", "docs/teachers-guide.md", "astro.config.mjs", "package.json", "package-lock.json", "tsconfig.json"];
+const sourcePaths = [
+  "src",
+  "content",
+  "public",
+  "docs/teachers-guide.md",
+  "astro.config.mjs",
+  "package.json",
+  "package-lock.json",
+  "tsconfig.json",
+];
 
 async function newestMtime(path: string): Promise<number> {
   let info;

@@ -60,7 +60,9 @@ afterEach(async () => {
 async function serveBuild(): Promise<{ port: number; html: Buffer; script: Buffer }> {
   dist = await mkdtemp(join(tmpdir(), "sp-compress-"));
   const html = Buffer.from(`<!doctype html><title>lesson</title>${"<p>WebSocket frames, byte by byte. ".repeat(400)}`);
-  const script = Buffer.from(`export const frames = ${JSON.stringify(Array.from({ length: 300 }, (_, i) => ({ opcode: i % 3, length: i })))};`);
+  const script = Buffer.from(
+    `export const frames = ${JSON.stringify(Array.from({ length: 300 }, (_, i) => ({ opcode: i % 3, length: i })))};`,
+  );
   await writeFile(join(dist, "index.html"), html);
   await writeFile(join(dist, "404.html"), `<!doctype html><title>not found</title>${" ".repeat(600)}`);
   await writeFile(join(dist, "app.js"), script);
@@ -94,9 +96,14 @@ describe("compressed responses", () => {
     expect(plain.headers.vary).toBe("Accept-Encoding");
     expect(plain.body.equals(html)).toBe(true);
 
-    const etags = new Set([br, plain, await fetchRaw(port, "/", { "Accept-Encoding": "gzip" })].map((a) => a.headers.etag));
+    const etags = new Set(
+      [br, plain, await fetchRaw(port, "/", { "Accept-Encoding": "gzip" })].map((a) => a.headers.etag),
+    );
     expect(etags.size).toBe(3);
-    const revalidated = await fetchRaw(port, "/", { "Accept-Encoding": "br", "If-None-Match": String(br.headers.etag) });
+    const revalidated = await fetchRaw(port, "/", {
+      "Accept-Encoding": "br",
+      "If-None-Match": String(br.headers.etag),
+    });
     expect(revalidated.status).toBe(304);
     expect(revalidated.headers["content-encoding"]).toBe("br");
   });

@@ -25,7 +25,9 @@ const RESERVED_DESCRIPTORS = 64;
  */
 export function defaultConnectionCap(limitsFile = "/proc/self/limits"): number {
   try {
-    const line = readFileSync(limitsFile, "utf8").split("\n").find((l) => l.startsWith("Max open files"));
+    const line = readFileSync(limitsFile, "utf8")
+      .split("\n")
+      .find((l) => l.startsWith("Max open files"));
     const soft = line?.split(/\s{2,}/)[1];
     if (soft && /^\d+$/.test(soft)) return Math.max(64, Number(soft) - RESERVED_DESCRIPTORS);
   } catch {
@@ -58,9 +60,15 @@ export function limitConnections(server: Server, caps: ConnectionCaps): Connecti
     const held = perAddress.of(address);
     const refusal: ConnectionRefusal | null =
       held >= caps.perAddress
-        ? { status: 429, message: `This address already has ${caps.perAddress} connections open to this server; close some (other tabs, other programs) and try again.` }
+        ? {
+            status: 429,
+            message: `This address already has ${caps.perAddress} connections open to this server; close some (other tabs, other programs) and try again.`,
+          }
         : total >= caps.total
-          ? { status: 503, message: "This server has as many connections open as it can hold; try again in a few seconds." }
+          ? {
+              status: 503,
+              message: "This server has as many connections open as it can hold; try again in a few seconds.",
+            }
           : null;
     if (refusal) {
       // Not counted, and not kept: the request it sends (a browser sends one at once) is answered

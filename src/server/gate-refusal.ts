@@ -4,8 +4,17 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { securityHeaders } from "./security-headers.ts";
 
-export function answerGateRefusal(request: IncomingMessage, response: ServerResponse, refusal: { status: number; message: string }): void {
+export function answerGateRefusal(
+  request: IncomingMessage,
+  response: ServerResponse,
+  refusal: { status: number; message: string },
+): void {
   const body = `${refusal.message}\n`;
-  response.writeHead(refusal.status, { ...securityHeaders, "Content-Type": "text/plain; charset=utf-8", "Content-Length": Buffer.byteLength(body), Connection: "close" });
+  response.writeHead(refusal.status, {
+    ...securityHeaders,
+    "Content-Type": "text/plain; charset=utf-8",
+    "Content-Length": Buffer.byteLength(body),
+    Connection: "close",
+  });
   response.end(request.method === "HEAD" ? undefined : body);
 }

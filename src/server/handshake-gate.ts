@@ -16,15 +16,25 @@ export interface Refusal {
 }
 
 function tokens(value: string | undefined): string[] {
-  return (value ?? "").split(",").map((t) => t.trim().toLowerCase()).filter(Boolean);
+  return (value ?? "")
+    .split(",")
+    .map((t) => t.trim().toLowerCase())
+    .filter(Boolean);
 }
 
 export function handshakeRefusal(request: IncomingMessage): Refusal | null {
   if (request.httpVersionMajor < 1 || (request.httpVersionMajor === 1 && request.httpVersionMinor < 1)) {
-    return { status: 400, message: `A WebSocket handshake needs HTTP/1.1 or higher; this request is HTTP/${request.httpVersion} (RFC 6455 §4.1). Send it again as HTTP/1.1.` };
+    return {
+      status: 400,
+      message: `A WebSocket handshake needs HTTP/1.1 or higher; this request is HTTP/${request.httpVersion} (RFC 6455 §4.1). Send it again as HTTP/1.1.`,
+    };
   }
   if (request.method !== "GET") {
-    return { status: 405, message: `A WebSocket handshake must use GET, not ${request.method} (RFC 6455 §4.1).`, headers: { Allow: "GET" } };
+    return {
+      status: 405,
+      message: `A WebSocket handshake must use GET, not ${request.method} (RFC 6455 §4.1).`,
+      headers: { Allow: "GET" },
+    };
   }
   if (!tokens(request.headers.upgrade).includes("websocket")) {
     return { status: 400, message: "The Upgrade header must name websocket (RFC 6455 §4.2.1)." };
@@ -40,7 +50,11 @@ export function handshakeRefusal(request: IncomingMessage): Refusal | null {
   }
   const key = request.headers["sec-websocket-key"];
   if (key === undefined || !isValidKey(key.trim())) {
-    return { status: 400, message: "Sec-WebSocket-Key must be the base64 of 16 random bytes, 24 characters ending in == (RFC 6455 §4.1, §4.2.1)." };
+    return {
+      status: 400,
+      message:
+        "Sec-WebSocket-Key must be the base64 of 16 random bytes, 24 characters ending in == (RFC 6455 §4.1, §4.2.1).",
+    };
   }
   return null;
 }

@@ -14,7 +14,8 @@ afterEach(async () => {
   running = null;
 });
 
-const get = (path: string, host: string): string => `GET ${path} HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`;
+const get = (path: string, host: string): string =>
+  `GET ${path} HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`;
 
 describe("Host check (DNS rebinding)", () => {
   it("refuses a foreign Host with 421 on pages, lab HTTP and upgrades, even with a matching Origin", async () => {
@@ -26,10 +27,16 @@ describe("Host check (DNS rebinding)", () => {
       expect(response).toContain("DNS rebinding");
       expect(response).toContain("X-Content-Type-Options: nosniff");
     }
-    const post = await rawExchange(running.port, `POST /lab/race HTTP/1.1\r\nHost: ${evil}\r\nOrigin: http://${evil}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`);
+    const post = await rawExchange(
+      running.port,
+      `POST /lab/race HTTP/1.1\r\nHost: ${evil}\r\nOrigin: http://${evil}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`,
+    );
     expect(post.response).toMatch(/^HTTP\/1\.1 421 /);
     for (const path of ["/lab/echo", "/lab/naive-echo", "/lab/room"]) {
-      const { response } = await rawExchange(running.port, upgradeRequest(path, { Host: evil, Origin: `http://${evil}` }));
+      const { response } = await rawExchange(
+        running.port,
+        upgradeRequest(path, { Host: evil, Origin: `http://${evil}` }),
+      );
       expect(response, path).toMatch(/^HTTP\/1\.1 421 Misdirected Request\r\n/);
       expect(response).not.toContain(" 101 ");
     }
@@ -37,11 +44,22 @@ describe("Host check (DNS rebinding)", () => {
 
   it("answers for loopback names and addresses, and for names on the allow-list", async () => {
     running = await startSite({ allowedHosts: ["classroom.lan"] });
-    for (const host of [`127.0.0.1:${running.port}`, `localhost:${running.port}`, "LOCALHOST", `[::1]:${running.port}`, "classroom.lan", "Classroom.LAN."]) {
+    for (const host of [
+      `127.0.0.1:${running.port}`,
+      `localhost:${running.port}`,
+      "LOCALHOST",
+      `[::1]:${running.port}`,
+      "classroom.lan",
+      "Classroom.LAN.",
+    ]) {
       const { response } = await rawExchange(running.port, get("/lab/info", host));
       expect(response, host).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
     }
-    const { response } = await rawExchange(running.port, upgradeRequest("/lab/echo", { Host: "classroom.lan", Origin: "http://classroom.lan" }), 300);
+    const { response } = await rawExchange(
+      running.port,
+      upgradeRequest("/lab/echo", { Host: "classroom.lan", Origin: "http://classroom.lan" }),
+      300,
+    );
     expect(response).toMatch(/^HTTP\/1\.1 101 /);
   });
 
@@ -59,11 +77,15 @@ describe("host names and the policy, without sockets", () => {
     expect(hostnameOf("Example.COM:4321")).toBe("example.com");
     expect(hostnameOf("[::1]:80")).toBe("::1");
     expect(hostnameOf("name.local.")).toBe("name.local");
-    for (const bad of ["", "a b", "x:y", "[::1", "[zz]", "host:123456", "évil.example"]) expect(hostnameOf(bad), bad).toBeNull();
+    for (const bad of ["", "a b", "x:y", "[::1", "[zz]", "host:123456", "évil.example"])
+      expect(hostnameOf(bad), bad).toBeNull();
   });
 
   it("serves the machine's addresses and names only when it serves the network", () => {
-    const machine = () => ({ addresses: ["192.168.1.20", "fe80::1"], names: ["teacher-laptop", "teacher-laptop.local"] });
+    const machine = () => ({
+      addresses: ["192.168.1.20", "fe80::1"],
+      names: ["teacher-laptop", "teacher-laptop.local"],
+    });
     const lan = createHostPolicy({ listenHost: "0.0.0.0", allowedHosts: [], machine });
     const local = createHostPolicy({ listenHost: "127.0.0.1", allowedHosts: [], machine });
     for (const host of ["192.168.1.20:4321", "teacher-laptop:4321", "teacher-laptop.local", "[fe80::1]:4321"]) {
@@ -71,7 +93,11 @@ describe("host names and the policy, without sockets", () => {
       expect(local(host).ok, host).toBe(false);
     }
     expect(lan("attacker.example")).toMatchObject({ ok: false, status: 421 });
-    const one = createHostPolicy({ listenHost: "192.168.1.20", allowedHosts: [], machine: () => ({ addresses: [], names: [] }) });
+    const one = createHostPolicy({
+      listenHost: "192.168.1.20",
+      allowedHosts: [],
+      machine: () => ({ addresses: [], names: [] }),
+    });
     expect(one("192.168.1.20:4321").ok).toBe(true);
     expect(one("10.0.0.9").ok).toBe(false);
   });
@@ -87,7 +113,9 @@ describe("slow and numerous connections", () => {
     socket.on("error", () => {});
     const closed = new Promise<number>((resolve) => socket.on("close", () => resolve(Date.now())));
     const started = Date.now();
-    socket.write(`POST /lab/race HTTP/1.1\r\nHost: 127.0.0.1:${running.port}\r\nOrigin: ${running.origin}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n`);
+    socket.write(
+      `POST /lab/race HTTP/1.1\r\nHost: 127.0.0.1:${running.port}\r\nOrigin: ${running.origin}\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n`,
+    );
     const trickle = setInterval(() => !socket.destroyed && socket.write("x"), 100);
     const at = await closed;
     clearInterval(trickle);
@@ -101,16 +129,25 @@ describe("slow and numerous connections", () => {
   it("caps the connections one address holds, and answers the extra ones with 429", async () => {
     running = await startSite({ maxHttpConnectionsPerAddress: 5 });
     const port = running.port;
-    const idle = await Promise.all(Array.from({ length: 5 }, () => new Promise<Socket>((resolve) => {
-      const socket = connect(port, "127.0.0.1", () => resolve(socket));
-      socket.on("error", () => {});
-      sockets.push(socket);
-    })));
+    const idle = await Promise.all(
+      Array.from(
+        { length: 5 },
+        () =>
+          new Promise<Socket>((resolve) => {
+            const socket = connect(port, "127.0.0.1", () => resolve(socket));
+            socket.on("error", () => {});
+            sockets.push(socket);
+          }),
+      ),
+    );
     expect(idle).toHaveLength(5);
     const over = await rawExchange(port, get("/lab/info", `127.0.0.1:${port}`));
     expect(over.response).toMatch(/^HTTP\/1\.1 429 Too Many Requests\r\n/);
     expect(over.response).toContain("already has 5 connections");
-    const upgrade = await rawExchange(port, upgradeRequest("/lab/echo", { Host: `127.0.0.1:${port}`, Origin: running.origin }));
+    const upgrade = await rawExchange(
+      port,
+      upgradeRequest("/lab/echo", { Host: `127.0.0.1:${port}`, Origin: running.origin }),
+    );
     expect(upgrade.response).toMatch(/^HTTP\/1\.1 429 /);
     // A refused connection that sends nothing is closed soon, holding nothing.
     const silent = connect(port, "127.0.0.1");
@@ -146,7 +183,10 @@ describe("slow and numerous connections", () => {
 describe("HTTP/1.0 upgrade and nosniff", () => {
   it("refuses an HTTP/1.0 upgrade with 400 and says why (RFC 6455 §4.1)", async () => {
     running = await startSite();
-    const request = upgradeRequest("/lab/echo", { Host: `127.0.0.1:${running.port}`, Origin: running.origin }).replace("HTTP/1.1", "HTTP/1.0");
+    const request = upgradeRequest("/lab/echo", { Host: `127.0.0.1:${running.port}`, Origin: running.origin }).replace(
+      "HTTP/1.1",
+      "HTTP/1.0",
+    );
     const { response } = await rawExchange(running.port, request);
     expect(response).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
     expect(response).toContain("HTTP/1.1 or higher");
@@ -167,7 +207,8 @@ describe("HTTP/1.0 upgrade and nosniff", () => {
       fetch(`${origin}/lab/http/whoami?delay=nope`),
       fetch(`${origin}/lab/race/nope/events`),
     ]);
-    for (const answer of answers) expect(answer.headers.get("x-content-type-options"), `${answer.url} ${answer.status}`).toBe("nosniff");
+    for (const answer of answers)
+      expect(answer.headers.get("x-content-type-options"), `${answer.url} ${answer.status}`).toBe("nosniff");
     expect(new Set(answers.map((a) => a.status))).toEqual(new Set([200, 404, 405, 426, 400]));
   });
 });

@@ -67,7 +67,12 @@ function machineNow(): { addresses: string[]; names: string[] } {
 
 /** Checks Host headers against the names this server answers for. */
 export function createHostPolicy(options: HostPolicyOptions): (host: string | undefined) => HostVerdict {
-  const listen = hostnameOf(options.listenHost.includes(":") && !options.listenHost.startsWith("[") ? `[${options.listenHost}]` : options.listenHost) ?? options.listenHost;
+  const listen =
+    hostnameOf(
+      options.listenHost.includes(":") && !options.listenHost.startsWith("[")
+        ? `[${options.listenHost}]`
+        : options.listenHost,
+    ) ?? options.listenHost;
   const servesNetwork = isWildcard(options.listenHost) || !isLoopbackName(listen);
   const allowList = new Set(options.allowedHosts.map((h) => h.toLowerCase().replace(/\.$/, "")));
   const machine = options.machine ?? machineNow;
@@ -85,10 +90,19 @@ export function createHostPolicy(options: HostPolicyOptions): (host: string | un
 
   return (host) => {
     if (host === undefined) {
-      return { ok: false, status: 400, message: "The request has no Host header; HTTP/1.1 requires one (RFC 9112 §3.2)." };
+      return {
+        ok: false,
+        status: 400,
+        message: "The request has no Host header; HTTP/1.1 requires one (RFC 9112 §3.2).",
+      };
     }
     const name = hostnameOf(host);
-    if (name === null) return { ok: false, status: 400, message: `The Host header "${host.slice(0, 100)}" is not a host name or address (RFC 9110 §7.2).` };
+    if (name === null)
+      return {
+        ok: false,
+        status: 400,
+        message: `The Host header "${host.slice(0, 100)}" is not a host name or address (RFC 9110 §7.2).`,
+      };
     if (isLoopbackName(name) || allowList.has(name)) return { ok: true };
     if (!isWildcard(options.listenHost) && name === listen) return { ok: true };
     if (servesNetwork && machineNames().has(name)) return { ok: true };

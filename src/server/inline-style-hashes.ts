@@ -25,7 +25,8 @@ export function inlineStyleHashes(html: string): string[] {
 /** Writes the distinct hashes of every page's inline styles under `dir`; returns them. */
 export async function writeInlineStyleHashes(dir: string): Promise<string[]> {
   const all = new Set<string>();
-  for (const file of (await filesUnder(dir)).filter((f) => f.endsWith(".html"))) for (const hash of inlineStyleHashes(await readFile(file, "utf8"))) all.add(hash);
+  for (const file of (await filesUnder(dir)).filter((f) => f.endsWith(".html")))
+    for (const hash of inlineStyleHashes(await readFile(file, "utf8"))) all.add(hash);
   const hashes = [...all].sort();
   await writeFile(join(dir, INLINE_STYLE_HASHES_FILE), `${JSON.stringify(hashes)}\n`);
   return hashes;
@@ -35,7 +36,8 @@ export async function writeInlineStyleHashes(dir: string): Promise<string[]> {
 export function readInlineStyleHashes(dir: string): string[] {
   try {
     const value: unknown = JSON.parse(readFileSync(join(dir, INLINE_STYLE_HASHES_FILE), "utf8"));
-    if (Array.isArray(value) && value.every((h) => typeof h === "string" && /^'sha256-[A-Za-z0-9+/]+=*'$/.test(h))) return value;
+    if (Array.isArray(value) && value.every((h) => typeof h === "string" && /^'sha256-[A-Za-z0-9+/]+=*'$/.test(h)))
+      return value;
   } catch {
     /* no file, or not ours */
   }

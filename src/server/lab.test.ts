@@ -1,7 +1,15 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { connect } from "node:net";
 import { WebSocket } from "ws";
-import { closeOf, nextMessage, openClient, rawExchange, startSite, upgradeRequest, type Running } from "./test-helpers.ts";
+import {
+  closeOf,
+  nextMessage,
+  openClient,
+  rawExchange,
+  startSite,
+  upgradeRequest,
+  type Running,
+} from "./test-helpers.ts";
 
 let running: Running | null = null;
 afterEach(async () => {
@@ -26,7 +34,11 @@ describe("lab echo over real sockets", () => {
 
   it("completes the RFC 6455 §1.3 sample handshake with compression off", async () => {
     running = await startSite();
-    const request = upgradeRequest("/lab/echo", { Host: `127.0.0.1:${running.port}`, Origin: running.origin, "Sec-WebSocket-Extensions": "permessage-deflate" });
+    const request = upgradeRequest("/lab/echo", {
+      Host: `127.0.0.1:${running.port}`,
+      Origin: running.origin,
+      "Sec-WebSocket-Extensions": "permessage-deflate",
+    });
     const { response } = await rawExchange(running.port, request, 300);
     expect(response).toMatch(/^HTTP\/1\.1 101 Switching Protocols\r\n/);
     expect(response).toContain("Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=");
@@ -37,7 +49,10 @@ describe("lab echo over real sockets", () => {
 describe("origin check", () => {
   it("refuses a foreign Origin with 403 and no 101", async () => {
     running = await startSite();
-    const { response, closedByServer } = await rawExchange(running.port, upgradeRequest("/lab/echo", { Host: `127.0.0.1:${running.port}`, Origin: "http://evil.example" }));
+    const { response, closedByServer } = await rawExchange(
+      running.port,
+      upgradeRequest("/lab/echo", { Host: `127.0.0.1:${running.port}`, Origin: "http://evil.example" }),
+    );
     expect(response).toMatch(/^HTTP\/1\.1 403 Forbidden\r\n/);
     expect(response).not.toContain("101");
     expect(response).toContain("http://evil.example");
@@ -113,7 +128,9 @@ describe("limits", () => {
     // A raw client completes the handshake and then never answers a ping (it reads and
     // discards everything, so the server's FIN is seen when it comes).
     const closed = await new Promise<boolean>((resolve) => {
-      const socket = connect(port, "127.0.0.1", () => socket.write(upgradeRequest("/lab/echo", { Host: `127.0.0.1:${port}`, Origin: origin })));
+      const socket = connect(port, "127.0.0.1", () =>
+        socket.write(upgradeRequest("/lab/echo", { Host: `127.0.0.1:${port}`, Origin: origin })),
+      );
       socket.resume();
       socket.on("close", () => resolve(true));
       setTimeout(() => resolve(false), 3000);
@@ -162,14 +179,20 @@ describe("limits", () => {
 describe("paths", () => {
   it("answers an unknown /lab/ path with 404", async () => {
     running = await startSite();
-    const { response } = await rawExchange(running.port, upgradeRequest("/lab/nope", { Host: `127.0.0.1:${running.port}`, Origin: running.origin }));
+    const { response } = await rawExchange(
+      running.port,
+      upgradeRequest("/lab/nope", { Host: `127.0.0.1:${running.port}`, Origin: running.origin }),
+    );
     expect(response).toMatch(/^HTTP\/1\.1 404 Not Found\r\n/);
     expect(response).toContain("/lab/echo");
   });
 
   it("answers an upgrade outside /lab/ instead of leaving it hanging", async () => {
     running = await startSite();
-    const { response, closedByServer } = await rawExchange(running.port, upgradeRequest("/somewhere", { Host: `127.0.0.1:${running.port}`, Origin: running.origin }));
+    const { response, closedByServer } = await rawExchange(
+      running.port,
+      upgradeRequest("/somewhere", { Host: `127.0.0.1:${running.port}`, Origin: running.origin }),
+    );
     expect(response).toMatch(/^HTTP\/1\.1 404 Not Found\r\n/);
     expect(closedByServer).toBe(true);
   });
@@ -178,7 +201,11 @@ describe("paths", () => {
     running = await startSite({ maxMessageBytes: 4096 });
     const response = await fetch(`${running.origin}/lab/info`);
     expect(response.status).toBe(200);
-    expect(await response.json()).toMatchObject({ endpoints: ["/lab/echo", "/lab/naive-echo", "/lab/room"], maxMessageBytes: 4096, compression: false });
+    expect(await response.json()).toMatchObject({
+      endpoints: ["/lab/echo", "/lab/naive-echo", "/lab/room"],
+      maxMessageBytes: 4096,
+      compression: false,
+    });
   });
 });
 
@@ -198,16 +225,25 @@ describe("handshake refusals", () => {
 
   it("answers a wrong version with 426 and the version the lab speaks", async () => {
     running = await startSite();
-    const { response } = await rawExchange(running.port, upgradeRequest("/lab/echo", { ...base(running.port, running.origin), "Sec-WebSocket-Version": "8" }));
+    const { response } = await rawExchange(
+      running.port,
+      upgradeRequest("/lab/echo", { ...base(running.port, running.origin), "Sec-WebSocket-Version": "8" }),
+    );
     expect(response).toMatch(/^HTTP\/1\.1 426 Upgrade Required\r\n/);
     expect(response).toMatch(/\r\nSec-WebSocket-Version: 13\r\n/);
   });
 
   it("answers a bad key with 400 and a POST with 405", async () => {
     running = await startSite();
-    const bad = await rawExchange(running.port, upgradeRequest("/lab/echo", { ...base(running.port, running.origin), "Sec-WebSocket-Key": "not-a-key" }));
+    const bad = await rawExchange(
+      running.port,
+      upgradeRequest("/lab/echo", { ...base(running.port, running.origin), "Sec-WebSocket-Key": "not-a-key" }),
+    );
     expect(bad.response).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n[\s\S]*base64 of 16 random bytes/);
-    const post = await rawExchange(running.port, upgradeRequest("/lab/echo", base(running.port, running.origin)).replace(/^GET/, "POST"));
+    const post = await rawExchange(
+      running.port,
+      upgradeRequest("/lab/echo", base(running.port, running.origin)).replace(/^GET/, "POST"),
+    );
     expect(post.response).toMatch(/^HTTP\/1\.1 405 Method Not Allowed\r\n[\s\S]*Allow: GET/);
   });
 
@@ -220,12 +256,22 @@ describe("handshake refusals", () => {
 });
 
 describe("slow readers", () => {
-  async function flood(budget: number): Promise<{ stillOpenAfterMs: (ms: number) => Promise<boolean>; done: () => void }> {
-    running = await startSite({ maxSendBufferBytes: budget, maxMessagesPerSecond: 100_000, maxMessageBytes: 32 * 1024 });
+  async function flood(
+    budget: number,
+  ): Promise<{ stillOpenAfterMs: (ms: number) => Promise<boolean>; done: () => void }> {
+    running = await startSite({
+      maxSendBufferBytes: budget,
+      maxMessagesPerSecond: 100_000,
+      maxMessageBytes: 32 * 1024,
+    });
     const port = running.port;
     const origin = running.origin;
     const { encodeFrame } = await import("../protocol/frame-encode.ts");
-    const frame = encodeFrame({ opcode: 2, payload: new Uint8Array(16 * 1024), maskingKey: new Uint8Array([1, 2, 3, 4]) });
+    const frame = encodeFrame({
+      opcode: 2,
+      payload: new Uint8Array(16 * 1024),
+      maskingKey: new Uint8Array([1, 2, 3, 4]),
+    });
     if (!frame.ok) throw new Error(frame.error);
     let upgraded = 0;
     running.site.server.on("upgrade", () => upgraded++);

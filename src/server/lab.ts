@@ -85,7 +85,10 @@ export function createLab(overrides: Partial<LabSettings> = {}): Lab {
     // close listener and a closure of its own.
     clientTracking: false,
     // Message rate and send budget (lab-socket.ts).
-    WebSocket: labSocketClass({ messagesPerSecond: settings.maxMessagesPerSecond, sendBudgetBytes: settings.maxSendBufferBytes }),
+    WebSocket: labSocketClass({
+      messagesPerSecond: settings.maxMessagesPerSecond,
+      sendBudgetBytes: settings.maxSendBufferBytes,
+    }),
   });
   // Monitors get a server of their own only for its smaller maxPayload.
   const monitorWss = new WebSocketServer({
@@ -105,7 +108,9 @@ export function createLab(overrides: Partial<LabSettings> = {}): Lab {
   let otherSitePort: number | null = null;
   const speaksOnlyWebSocket = (path: string): boolean => Object.hasOwn(endpoints, path) || path === MONITOR_PATH;
   const perAddress = createAddressCount();
-  const heartbeats = new Map([wss, monitorWss].map((server) => [server, startHeartbeat(server, settings.heartbeatIntervalMs)]));
+  const heartbeats = new Map(
+    [wss, monitorWss].map((server) => [server, startHeartbeat(server, settings.heartbeatIntervalMs)]),
+  );
   /** Every open lab socket (endpoints and monitors), and the heartbeat that pings it. */
   const open = new Map<WebSocket, Heartbeat>();
   const unwatchers: Array<() => void> = [];
@@ -152,11 +157,18 @@ export function createLab(overrides: Partial<LabSettings> = {}): Lab {
         return true;
       }
       if (!fixed && !isMonitor && !race) {
-        rejectUpgrade(socket, 404, `There is no lab endpoint at ${path}. Known endpoints: ${[...Object.keys(endpoints), MONITOR_PATH, "/lab/race/ID/ws"].join(", ")}.`);
+        rejectUpgrade(
+          socket,
+          404,
+          `There is no lab endpoint at ${path}. Known endpoints: ${[...Object.keys(endpoints), MONITOR_PATH, "/lab/race/ID/ws"].join(", ")}.`,
+        );
         return true;
       }
       // The naive endpoint forgets the Origin check on purpose (lesson 8); it only ever echoes.
-      const verdict = path === NAIVE_ECHO_PATH ? ({ allowed: true } as const) : checkOrigin(request.headers.origin, request.headers.host, settings.allowedOrigins);
+      const verdict =
+        path === NAIVE_ECHO_PATH
+          ? ({ allowed: true } as const)
+          : checkOrigin(request.headers.origin, request.headers.host, settings.allowedOrigins);
       if (!verdict.allowed) {
         // A refused page that holds a reader's watch token (lesson 8's other site, given it by the
         // lesson) is tapped first, so the reader sees the handshake their browser sent, cookie and
@@ -169,12 +181,22 @@ export function createLab(overrides: Partial<LabSettings> = {}): Lab {
       }
       const address = request.socket.remoteAddress ?? "unknown";
       if (perAddress.of(address) >= settings.maxConnectionsPerAddress) {
-        rejectUpgrade(socket, 429, `This address already has ${settings.maxConnectionsPerAddress} lab connections open; close some and try again.`, { "Retry-After": "5" });
+        rejectUpgrade(
+          socket,
+          429,
+          `This address already has ${settings.maxConnectionsPerAddress} lab connections open; close some and try again.`,
+          { "Retry-After": "5" },
+        );
         return true;
       }
       const raceRefusal = race?.upgrade.refusal();
       if (raceRefusal) {
-        rejectUpgrade(socket, raceRefusal.status, raceRefusal.message, raceRefusal.status === 429 ? { "Retry-After": "1" } : {});
+        rejectUpgrade(
+          socket,
+          raceRefusal.status,
+          raceRefusal.message,
+          raceRefusal.status === 429 ? { "Retry-After": "1" } : {},
+        );
         return true;
       }
       if (isMonitor) {
@@ -231,18 +253,35 @@ export function createLab(overrides: Partial<LabSettings> = {}): Lab {
     handleExtendedConnect(stream, headers) {
       const refuse = (status: number, message: string, extra: Record<string, string> = {}): void => {
         if (stream.destroyed || stream.headersSent) return;
-        stream.respond({ ":status": status, "content-type": "text/plain; charset=utf-8", "x-content-type-options": "nosniff", ...extra });
+        stream.respond({
+          ":status": status,
+          "content-type": "text/plain; charset=utf-8",
+          "x-content-type-options": "nosniff",
+          ...extra,
+        });
         stream.end(`${message}\n`);
       };
       const path = new URL(String(headers[":path"] ?? "/"), "http://lab.invalid").pathname;
       const endpoint = Object.hasOwn(statelessEndpoints, path) ? statelessEndpoints[path]! : null;
-      if (!endpoint) return refuse(404, `There is no lab endpoint for WebSockets over HTTP/2 at ${path}. Known: ${Object.keys(statelessEndpoints).join(", ")}.`);
+      if (!endpoint)
+        return refuse(
+          404,
+          `There is no lab endpoint for WebSockets over HTTP/2 at ${path}. Known: ${Object.keys(statelessEndpoints).join(", ")}.`,
+        );
       // Over HTTP/2 the host is :authority (RFC 9113 §8.3.1).
       const authority = String(headers[":authority"] ?? "");
-      const verdict = path === NAIVE_ECHO_PATH ? ({ allowed: true } as const) : checkOrigin(headers.origin, authority, settings.allowedOrigins);
+      const verdict =
+        path === NAIVE_ECHO_PATH
+          ? ({ allowed: true } as const)
+          : checkOrigin(headers.origin, authority, settings.allowedOrigins);
       if (!verdict.allowed) return refuse(403, verdict.reason);
       const address = stream.session?.socket?.remoteAddress ?? "unknown";
-      if (perAddress.of(address) >= settings.maxConnectionsPerAddress) return refuse(429, `This address already has ${settings.maxConnectionsPerAddress} lab connections open; close some and try again.`, { "retry-after": "5" });
+      if (perAddress.of(address) >= settings.maxConnectionsPerAddress)
+        return refuse(
+          429,
+          `This address already has ${settings.maxConnectionsPerAddress} lab connections open; close some and try again.`,
+          { "retry-after": "5" },
+        );
       if (String(headers["sec-websocket-version"] ?? "").trim() !== "13") {
         return refuse(426, "This lab speaks WebSocket version 13 (RFC 6455 §4.4).", { "sec-websocket-version": "13" });
       }
@@ -250,11 +289,19 @@ export function createLab(overrides: Partial<LabSettings> = {}): Lab {
       stream.respond({ ":status": 200 });
       const options = wss.options;
       // A server-side socket, as ws's own server makes one (no address: it does not dial out).
-      type ServerSide = new (address: null, protocols: undefined, options: object) => WebSocket & { setSocket(socket: unknown, head: Buffer, options: object): void };
+      type ServerSide = new (
+        address: null,
+        protocols: undefined,
+        options: object,
+      ) => WebSocket & { setSocket(socket: unknown, head: Buffer, options: object): void };
       const ws = new (options.WebSocket as unknown as ServerSide)(null, undefined, options);
       // ws runs a WebSocket over any duplex stream (its setSocket, what its server's upgrade ends with):
       // here the HTTP/2 stream, whose DATA frames carry the WebSocket frames (RFC 8441 §5).
-      ws.setSocket(stream, Buffer.alloc(0), { allowSynchronousEvents: options.allowSynchronousEvents, maxPayload: options.maxPayload, skipUTF8Validation: options.skipUTF8Validation });
+      ws.setSocket(stream, Buffer.alloc(0), {
+        allowSynchronousEvents: options.allowSynchronousEvents,
+        maxPayload: options.maxPayload,
+        skipUTF8Validation: options.skipUTF8Validation,
+      });
       accept(wss, ws, stream as unknown as IncomingMessage, address);
       endpoint(ws, stream as unknown as IncomingMessage);
     },
@@ -276,7 +323,12 @@ export function createLab(overrides: Partial<LabSettings> = {}): Lab {
       if (speaksOnlyWebSocket(path)) {
         // Plain HTTP to an address that only speaks WebSocket (RFC 9110 §15.5.22: 426 names the protocol to upgrade to).
         const body = `${path} speaks WebSocket only: send an opening handshake (GET with Upgrade: websocket and Connection: Upgrade, RFC 6455 §4.1).\n`;
-        response.writeHead(426, { Upgrade: "websocket", Connection: "Upgrade", "Content-Type": "text/plain; charset=utf-8", "Content-Length": Buffer.byteLength(body) });
+        response.writeHead(426, {
+          Upgrade: "websocket",
+          Connection: "Upgrade",
+          "Content-Type": "text/plain; charset=utf-8",
+          "Content-Length": Buffer.byteLength(body),
+        });
         response.end(request.method === "HEAD" ? undefined : body);
         return true;
       }
@@ -294,7 +346,10 @@ export function createLab(overrides: Partial<LabSettings> = {}): Lab {
         handshakeTimeoutMs: settings.handshakeTimeoutMs,
         heartbeatIntervalMs: settings.heartbeatIntervalMs,
         compression: false,
-        otherSite: otherSitePort === null ? null : { port: otherSitePort, naiveEchoPath: NAIVE_ECHO_PATH, demoCookiePath: DEMO_COOKIE_PATH },
+        otherSite:
+          otherSitePort === null
+            ? null
+            : { port: otherSitePort, naiveEchoPath: NAIVE_ECHO_PATH, demoCookiePath: DEMO_COOKIE_PATH },
         room: rooms.info(),
         ...httpLab.info(),
         ...selfRuns.info(),
@@ -331,7 +386,9 @@ export function createLab(overrides: Partial<LabSettings> = {}): Lab {
           }),
       );
       await Promise.all(closing);
-      await Promise.all([wss, monitorWss].map((server) => new Promise<void>((resolve) => server.close(() => resolve()))));
+      await Promise.all(
+        [wss, monitorWss].map((server) => new Promise<void>((resolve) => server.close(() => resolve()))),
+      );
     },
 
     connectionCount() {

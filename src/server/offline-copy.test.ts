@@ -24,8 +24,26 @@ async function site(files: string[]): Promise<string> {
 
 describe("the site's offline copy", () => {
   it("lists pages by their URL and files as they are, leaving out compressed twins, build notes and the other site", async () => {
-    const root = await site(["index.html", "index.html.br", "lessons/frames/index.html", "lessons/frames/index.html.gz", "_astro/a.js", "pagefind/pagefind.js", "favicon.svg", "inline-style-hashes.json", "other-site/index.html", "404.html"]);
-    expect(await offlineUrls(root)).toEqual(["/", "/404.html", "/_astro/a.js", "/favicon.svg", "/lessons/frames/", "/pagefind/pagefind.js"]);
+    const root = await site([
+      "index.html",
+      "index.html.br",
+      "lessons/frames/index.html",
+      "lessons/frames/index.html.gz",
+      "_astro/a.js",
+      "pagefind/pagefind.js",
+      "favicon.svg",
+      "inline-style-hashes.json",
+      "other-site/index.html",
+      "404.html",
+    ]);
+    expect(await offlineUrls(root)).toEqual([
+      "/",
+      "/404.html",
+      "/_astro/a.js",
+      "/favicon.svg",
+      "/lessons/frames/",
+      "/pagefind/pagefind.js",
+    ]);
   });
 
   it("writes a worker that compiles, fetches nothing ahead, names its cache after the build, and passes /lab/ by", async () => {

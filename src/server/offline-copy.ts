@@ -29,7 +29,13 @@ async function filesUnder(dir: string): Promise<string[]> {
 export async function offlineUrls(distDir: string): Promise<string[]> {
   return (await filesUnder(distDir))
     .filter((path) => !LEFT_OUT.some((pattern) => pattern.test(path)))
-    .map((path) => (path === "index.html" ? "/" : path.endsWith("/index.html") ? `/${path.slice(0, -"index.html".length)}` : `/${path}`))
+    .map((path) =>
+      path === "index.html"
+        ? "/"
+        : path.endsWith("/index.html")
+          ? `/${path.slice(0, -"index.html".length)}`
+          : `/${path}`,
+    )
     .sort();
 }
 

@@ -13,8 +13,17 @@ function normalisedHost(host: string, scheme: "http:" | "https:"): string | null
   }
 }
 
-export function checkOrigin(origin: string | undefined, host: string | undefined, allowedOrigins: readonly string[]): OriginVerdict {
-  if (!origin) return { allowed: false, reason: "The handshake carried no Origin header; the lab only accepts connections from web pages it can identify." };
+export function checkOrigin(
+  origin: string | undefined,
+  host: string | undefined,
+  allowedOrigins: readonly string[],
+): OriginVerdict {
+  if (!origin)
+    return {
+      allowed: false,
+      reason:
+        "The handshake carried no Origin header; the lab only accepts connections from web pages it can identify.",
+    };
   if (allowedOrigins.includes(origin)) return { allowed: true };
   let parsed: URL;
   try {
@@ -27,5 +36,8 @@ export function checkOrigin(origin: string | undefined, host: string | undefined
   }
   const own = host ? normalisedHost(host, parsed.protocol) : null;
   if (own !== null && parsed.host.toLowerCase() === own) return { allowed: true };
-  return { allowed: false, reason: `Pages from ${origin} may not use this lab; only pages it serves itself (and origins its operator allows) may.` };
+  return {
+    allowed: false,
+    reason: `Pages from ${origin} may not use this lab; only pages it serves itself (and origins its operator allows) may.`,
+  };
 }

@@ -36,7 +36,10 @@ async function tshark(args: string[]): Promise<string> {
     return stdout;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") {
-      throw new Error("tshark is not installed, and these tests need Wireshark's own decoder: install it (Debian/Ubuntu: `apt-get install -y tshark`) and run them again.", { cause: error });
+      throw new Error(
+        "tshark is not installed, and these tests need Wireshark's own decoder: install it (Debian/Ubuntu: `apt-get install -y tshark`) and run them again.",
+        { cause: error },
+      );
     }
     throw error;
   }
@@ -59,12 +62,24 @@ interface FrameRow {
 
 type JsonLayer = Record<string, unknown>;
 const field = (layer: JsonLayer, name: string): string | undefined => layer[name] as string | undefined;
-const rawHex = (layer: JsonLayer, name: string): string => ((layer[`${name}_raw`] as [string] | undefined)?.[0] ?? "");
+const rawHex = (layer: JsonLayer, name: string): string => (layer[`${name}_raw`] as [string] | undefined)?.[0] ?? "";
 const isTrue = (value: string | undefined): boolean => value === "1" || value === "True" || value === "true";
 
 /** Every WebSocket frame tshark decodes, in packet order, with the fields above. */
 async function tsharkFrames(file: string, clientPort: number, decodeAs: string[]): Promise<FrameRow[]> {
-  const out = await tshark(["-r", file, ...decodeAs, "-Y", "websocket", "-T", "json", "--no-duplicate-keys", "-x", "-J", "tcp websocket"]);
+  const out = await tshark([
+    "-r",
+    file,
+    ...decodeAs,
+    "-Y",
+    "websocket",
+    "-T",
+    "json",
+    "--no-duplicate-keys",
+    "-x",
+    "-J",
+    "tcp websocket",
+  ]);
   const packets = JSON.parse(out) as { _source: { layers: Record<string, JsonLayer | JsonLayer[]> } }[];
   return packets.flatMap((packet) => {
     const layers = packet._source.layers;
@@ -80,7 +95,11 @@ async function tsharkFrames(file: string, clientPort: number, decodeAs: string[]
         opcode: Number(field(ws, "websocket.opcode")),
         mask,
         maskingKey: rawHex(ws, "websocket.masking_key"),
-        payloadLength: Number(field(ws, "websocket.payload_length_ext_64") ?? field(ws, "websocket.payload_length_ext_16") ?? field(ws, "websocket.payload_length")),
+        payloadLength: Number(
+          field(ws, "websocket.payload_length_ext_64") ??
+            field(ws, "websocket.payload_length_ext_16") ??
+            field(ws, "websocket.payload_length"),
+        ),
         wire: mask ? rawHex(ws, "websocket.masked_payload") : payload,
         payload,
       };
@@ -129,7 +148,13 @@ function projectFrames(segments: readonly PcapngSegment[]): FrameRow[] {
 const segmentsOf = (chunks: readonly { dir: "in" | "out"; t: number; data: string }[]): PcapngSegment[] =>
   chunks.map((c) => ({ dir: c.dir, t: c.t, bytes: new Uint8Array(Buffer.from(c.data, "base64")) }));
 
-async function writePcapng(dir: string, name: string, connection: PcapngConnection, segments: readonly PcapngSegment[], keyLog?: readonly string[]): Promise<string> {
+async function writePcapng(
+  dir: string,
+  name: string,
+  connection: PcapngConnection,
+  segments: readonly PcapngSegment[],
+  keyLog?: readonly string[],
+): Promise<string> {
   const built = buildPcapng(connection, segments, keyLog ? { keyLog } : {});
   if (!built.ok) throw new Error(built.error);
   const file = join(dir, name);
@@ -150,14 +175,22 @@ afterEach(async () => {
 });
 
 /** Talks to /lab/echo over a raw socket and records every chunk written and read, until the server closes. */
-async function echoConversation(port: number, origin: string): Promise<{ connection: PcapngConnection; segments: PcapngSegment[] }> {
+async function echoConversation(
+  port: number,
+  origin: string,
+): Promise<{ connection: PcapngConnection; segments: PcapngSegment[] }> {
   const segments: PcapngSegment[] = [];
   const socket: Socket = connect(port, "127.0.0.1");
   await new Promise<void>((resolve, reject) => {
     socket.once("connect", resolve);
     socket.once("error", reject);
   });
-  const connection: PcapngConnection = { clientAddress: socket.localAddress!, clientPort: socket.localPort!, serverAddress: socket.remoteAddress!, serverPort: socket.remotePort! };
+  const connection: PcapngConnection = {
+    clientAddress: socket.localAddress!,
+    clientPort: socket.localPort!,
+    serverAddress: socket.remoteAddress!,
+    serverPort: socket.remotePort!,
+  };
   const closed = new Promise<void>((resolve) => socket.once("close", () => resolve()));
   const decoder = new FrameDecoder({ direction: "server-to-client" });
   let head = Buffer.alloc(0);
@@ -207,7 +240,10 @@ async function echoConversation(port: number, origin: string): Promise<{ connect
   await until(() => upgraded);
   expect(head.subarray(0, 12).toString("latin1")).toBe("HTTP/1.1 101");
   await exchange(0x1, new TextEncoder().encode("Hello"));
-  await exchange(0x2, Uint8Array.from({ length: 300 }, (_, i) => (i * 31 + 7) & 0xff));
+  await exchange(
+    0x2,
+    Uint8Array.from({ length: 300 }, (_, i) => (i * 31 + 7) & 0xff),
+  );
   await exchange(0x9, new TextEncoder().encode("are you there?"));
   write(frame(0x8, encodeClosePayload(1000, "")));
   await closed;
@@ -223,7 +259,11 @@ describe("tshark reads the lab's pcapng", () => {
     const expected = projectFrames(segments);
     expect(expected.filter((f) => f.dir === "in").map((f) => f.opcode)).toEqual([0x1, 0x2, 0x9, 0x8]);
     expect(expected.filter((f) => f.dir === "out").map((f) => f.opcode)).toEqual([0x1, 0x2, 0xa, 0x8]);
-    expect(expected.find((f) => f.opcode === 0x2 && f.dir === "in")).toMatchObject({ mask: true, maskingKey: "37fa213d", payloadLength: 300 });
+    expect(expected.find((f) => f.opcode === 0x2 && f.dir === "in")).toMatchObject({
+      mask: true,
+      maskingKey: "37fa213d",
+      payloadLength: 300,
+    });
 
     const seen = await tsharkFrames(file, connection.clientPort, ["-d", `tcp.port==${connection.serverPort},http`]);
     expect(seen.length).toBe(expected.length);
@@ -231,9 +271,31 @@ describe("tshark reads the lab's pcapng", () => {
     expect(seen).toEqual(expected);
 
     // The handshake as HTTP, and nothing Wireshark would flag: checksums (validated), TCP analysis, malformed packets.
-    const http = await tshark(["-r", file, "-d", `tcp.port==${connection.serverPort},http`, "-Y", "http", "-T", "fields", "-e", "http.request.method", "-e", "http.response.code"]);
+    const http = await tshark([
+      "-r",
+      file,
+      "-d",
+      `tcp.port==${connection.serverPort},http`,
+      "-Y",
+      "http",
+      "-T",
+      "fields",
+      "-e",
+      "http.request.method",
+      "-e",
+      "http.response.code",
+    ]);
     expect(http.trim().split("\n")).toEqual(["GET\t", "\t101"]);
-    const flagged = await tshark(["-r", file, "-o", "ip.check_checksum:TRUE", "-o", "tcp.check_checksum:TRUE", "-Y", "_ws.expert.severity >= warning || _ws.malformed || tcp.analysis.flags || ip.checksum.status != 1 || tcp.checksum.status != 1"]);
+    const flagged = await tshark([
+      "-r",
+      file,
+      "-o",
+      "ip.check_checksum:TRUE",
+      "-o",
+      "tcp.check_checksum:TRUE",
+      "-Y",
+      "_ws.expert.severity >= warning || _ws.malformed || tcp.analysis.flags || ip.checksum.status != 1 || tcp.checksum.status != 1",
+    ]);
     expect(flagged.trim()).toBe("");
     const conversation = await tshark(["-r", file, "-T", "fields", "-e", "tcp.flags.str", "-e", "tcp.len"]);
     const lines = conversation.trim().split("\n");
@@ -252,15 +314,45 @@ describe("tshark reads the lab's pcapng", () => {
 
     // What the ws:// twin sent in the clear: the frames the TLS records must hold.
     const expected = projectFrames(segmentsOf(twin.ws.chunks));
-    expect(expected.map((f) => [f.dir, f.opcode])).toEqual([["in", 0x1], ["out", 0x1], ["in", 0x8], ["out", 0x8]]);
-    expect(expected[0]).toMatchObject({ maskingKey: twin.maskingKey, payload: hex(new TextEncoder().encode(twin.message)) });
+    expect(expected.map((f) => [f.dir, f.opcode])).toEqual([
+      ["in", 0x1],
+      ["out", 0x1],
+      ["in", 0x8],
+      ["out", 0x8],
+    ]);
+    expect(expected[0]).toMatchObject({
+      maskingKey: twin.maskingKey,
+      payload: hex(new TextEncoder().encode(twin.message)),
+    });
 
     const seen = await tsharkFrames(file, tuple.clientPort, decodeAs);
     expect(seen).toEqual(expected);
 
-    const http = await tshark(["-r", file, ...decodeAs, "-Y", "http", "-T", "fields", "-e", "http.request.method", "-e", "http.response.code"]);
+    const http = await tshark([
+      "-r",
+      file,
+      ...decodeAs,
+      "-Y",
+      "http",
+      "-T",
+      "fields",
+      "-e",
+      "http.request.method",
+      "-e",
+      "http.response.code",
+    ]);
     expect(http.trim().split("\n")).toEqual(["GET\t", "\t101"]);
-    const tls = await tshark(["-r", file, ...decodeAs, "-Y", "tls.handshake.type == 1", "-T", "fields", "-e", "tls.handshake.extensions_server_name"]);
+    const tls = await tshark([
+      "-r",
+      file,
+      ...decodeAs,
+      "-Y",
+      "tls.handshake.type == 1",
+      "-T",
+      "fields",
+      "-e",
+      "tls.handshake.extensions_server_name",
+    ]);
     expect(tls.trim()).toBe("localhost");
 
     // Without the Decryption Secrets Block the same packets stay sealed: the secrets come from the file.

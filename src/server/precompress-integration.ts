@@ -29,7 +29,9 @@ export function precompressIntegration(): AstroIntegration {
         logger.info(`Offline copy (sw.js): ${await writeServiceWorker(fileURLToPath(dir))} files`);
         const s = await precompressDirectory(fileURLToPath(dir));
         const kib = (n: number): string => `${(n / 1024).toFixed(0)} KiB`;
-        logger.info(`Precompressed ${s.files} files, ${kib(s.bytes)}: brotli ${kib(s.brotliBytes)}, gzip ${kib(s.gzipBytes)}`);
+        logger.info(
+          `Precompressed ${s.files} files, ${kib(s.bytes)}: brotli ${kib(s.brotliBytes)}, gzip ${kib(s.gzipBytes)}`,
+        );
         const bundles = await bundleServer(root);
         logger.info(`Production server bundled: ${bundles.map((path) => relative(root, path)).join(", ")}`);
       },

@@ -8,7 +8,17 @@ import { extname } from "node:path";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 import { filesUnder } from "./files-under.ts";
 
-export const COMPRESSIBLE_EXTENSIONS: ReadonlySet<string> = new Set([".html", ".js", ".mjs", ".css", ".svg", ".json", ".xml", ".txt", ".webmanifest"]);
+export const COMPRESSIBLE_EXTENSIONS: ReadonlySet<string> = new Set([
+  ".html",
+  ".js",
+  ".mjs",
+  ".css",
+  ".svg",
+  ".json",
+  ".xml",
+  ".txt",
+  ".webmanifest",
+]);
 
 /** Below this a compressed copy saves less than its headers cost. */
 const MIN_BYTES = 256;

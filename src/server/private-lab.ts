@@ -28,7 +28,12 @@ export interface PrivateLabOptions {
 }
 
 /** Starts a lab with `settings` behind `servers` (plain HTTP or HTTPS; by default they only carry upgrades). */
-export async function startPrivateLab(makeLab: MakeLab, settings: LabSettings, servers: readonly Server[], options: PrivateLabOptions = {}): Promise<PrivateLab> {
+export async function startPrivateLab(
+  makeLab: MakeLab,
+  settings: LabSettings,
+  servers: readonly Server[],
+  options: PrivateLabOptions = {},
+): Promise<PrivateLab> {
   // Its pages are its own: no operator's origins or host names apply.
   const lab = makeLab({ ...settings, allowedOrigins: [], allowedHosts: [] });
   const ports: number[] = [];
@@ -43,7 +48,8 @@ export async function startPrivateLab(makeLab: MakeLab, settings: LabSettings, s
     server.on("upgrade", (request, socket, head) => {
       const refusal = options.gate?.(request);
       if (refusal) return rejectUpgrade(socket, refusal.status, refusal.message);
-      if (!lab.handleUpgrade(request, socket, head)) rejectUpgrade(socket, 404, "Only /lab/ endpoints accept WebSocket upgrades on this server.");
+      if (!lab.handleUpgrade(request, socket, head))
+        rejectUpgrade(socket, 404, "Only /lab/ endpoints accept WebSocket upgrades on this server.");
     });
     lab.watch(server);
     ports.push(

@@ -3,7 +3,12 @@
 import type { Duplex } from "node:stream";
 import { STATUS_CODES } from "node:http";
 
-export function rejectUpgrade(socket: Duplex, status: number, message: string, extraHeaders: Record<string, string> = {}): void {
+export function rejectUpgrade(
+  socket: Duplex,
+  status: number,
+  message: string,
+  extraHeaders: Record<string, string> = {},
+): void {
   if (socket.destroyed) return;
   const body = `${message}\n`;
   const headers: Record<string, string> = {
@@ -13,6 +18,9 @@ export function rejectUpgrade(socket: Duplex, status: number, message: string, e
     "X-Content-Type-Options": "nosniff",
     ...extraHeaders,
   };
-  const head = [`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? "Error"}`, ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`)].join("\r\n");
+  const head = [
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? "Error"}`,
+    ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`),
+  ].join("\r\n");
   socket.end(`${head}\r\n\r\n${body}`);
 }

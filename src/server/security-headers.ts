@@ -10,7 +10,10 @@ import { THEME_INIT_HASH } from "../layouts/theme-init-script.ts";
  * The policy, with the hashes of the inline styles the build wrote (inline-style-hashes.ts), and
  * `connectSources` besides the page's own origin (lesson 8's other site connects to the lab).
  */
-export function contentSecurityPolicy(styleHashes: readonly string[] = [], connectSources: readonly string[] = []): string {
+export function contentSecurityPolicy(
+  styleHashes: readonly string[] = [],
+  connectSources: readonly string[] = [],
+): string {
   return [
     "default-src 'self'",
     // 'wasm-unsafe-eval' lets the site search (Pagefind) compile its WebAssembly; no JavaScript eval.
@@ -28,7 +31,10 @@ export function contentSecurityPolicy(styleHashes: readonly string[] = [], conne
 }
 
 /** The headers every page and asset gets; `styleHashes` and `connectSources` as for contentSecurityPolicy. */
-export function securityHeadersWith(styleHashes: readonly string[], connectSources: readonly string[] = []): Readonly<Record<string, string>> {
+export function securityHeadersWith(
+  styleHashes: readonly string[],
+  connectSources: readonly string[] = [],
+): Readonly<Record<string, string>> {
   return {
     "Content-Security-Policy": contentSecurityPolicy(styleHashes, connectSources),
     "X-Content-Type-Options": "nosniff",

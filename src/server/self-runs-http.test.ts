@@ -25,7 +25,10 @@ describe("POST /lab/tls-twin", () => {
     const made = await labCertificate({ dir });
     await writeFile(join(dir, "operator-cert.pem"), made.cert);
     await writeFile(join(dir, "operator-key.pem"), made.key);
-    running = await startSite({ tlsCertFile: join(dir, "operator-cert.pem"), tlsKeyFile: join(dir, "operator-key.pem") });
+    running = await startSite({
+      tlsCertFile: join(dir, "operator-cert.pem"),
+      tlsKeyFile: join(dir, "operator-key.pem"),
+    });
     const url = `http://127.0.0.1:${running.port}${TLS_TWIN_PATH}`;
     const response = await fetch(url, { method: "POST", headers: { Origin: running.origin } });
     expect(response.status).toBe(200);

@@ -84,7 +84,12 @@ export function createSelfRunsHttp(settings: LabSettings, makeLab: MakeLab, own:
   };
 
   /** The run a request asks for, or a refusal already written. */
-  function runFor(request: IncomingMessage, response: ServerResponse, path: string, search: URLSearchParams): Run | null {
+  function runFor(
+    request: IncomingMessage,
+    response: ServerResponse,
+    path: string,
+    search: URLSearchParams,
+  ): Run | null {
     if (path === MISBEHAVE_PATH) {
       const chosen = misbehaveCase(search.get("case") ?? "");
       if (!chosen) {
@@ -96,7 +101,8 @@ export function createSelfRunsHttp(settings: LabSettings, makeLab: MakeLab, own:
     if (path === H2_TWIN_PATH) {
       return async () => {
         const body = await readBody(request, H2_TWIN_MAX_BODY_BYTES);
-        if (!body.ok && body.reason === "too-large") throw new RunRefusal(413, `The body may be at most ${H2_TWIN_MAX_BODY_BYTES} bytes.`);
+        if (!body.ok && body.reason === "too-large")
+          throw new RunRefusal(413, `The body may be at most ${H2_TWIN_MAX_BODY_BYTES} bytes.`);
         if (!body.ok) throw new RunRefusal(400, "The body did not arrive whole.");
         if (body.bytes.length === 0) return runH2Twin(settings, makeLab);
         const parsed = parseH2TwinRequest(new TextDecoder().decode(body.bytes));
@@ -107,7 +113,8 @@ export function createSelfRunsHttp(settings: LabSettings, makeLab: MakeLab, own:
     if (path === PLAYGROUND_PATH) {
       return async () => {
         const body = await readBody(request, PLAYGROUND_MAX_REQUEST_BYTES);
-        if (!body.ok && body.reason === "too-large") throw new RunRefusal(413, `The request to send may be at most ${PLAYGROUND_MAX_REQUEST_BYTES} bytes.`);
+        if (!body.ok && body.reason === "too-large")
+          throw new RunRefusal(413, `The request to send may be at most ${PLAYGROUND_MAX_REQUEST_BYTES} bytes.`);
         if (!body.ok) throw new RunRefusal(400, "The request to send did not arrive whole.");
         if (body.bytes.length === 0) throw new RunRefusal(400, "There is no request to send: the body is empty.");
         return runPlayground(body.bytes, settings, makeLab, request.headers.host);
@@ -119,7 +126,12 @@ export function createSelfRunsHttp(settings: LabSettings, makeLab: MakeLab, own:
     // (tls/https-listener.ts); only the address that opened it gets it, once.
     const capture = isValidToken(token) ? own.take(token, request.socket.remoteAddress ?? "unknown") : null;
     if (!capture) {
-      refuse(request, response, 404, "The lab has no wss:// connection of yours with this token: open it over https:// with ?record=TOKEN first; it is kept for a minute.");
+      refuse(
+        request,
+        response,
+        404,
+        "The lab has no wss:// connection of yours with this token: open it over https:// with ?record=TOKEN first; it is kept for a minute.",
+      );
       return null;
     }
     return async () => {
@@ -132,7 +144,12 @@ export function createSelfRunsHttp(settings: LabSettings, makeLab: MakeLab, own:
   return {
     running: () => running,
     info: () => ({
-      selfRuns: { paths: SELF_RUN_PATHS, playgroundMaxRequestBytes: PLAYGROUND_MAX_REQUEST_BYTES, misbehaveCases: MISBEHAVE_CASES.map((c) => c.name), runsPerAddressPerSecond: SELF_RUNS_PER_ADDRESS_PER_SECOND },
+      selfRuns: {
+        paths: SELF_RUN_PATHS,
+        playgroundMaxRequestBytes: PLAYGROUND_MAX_REQUEST_BYTES,
+        misbehaveCases: MISBEHAVE_CASES.map((c) => c.name),
+        runsPerAddressPerSecond: SELF_RUNS_PER_ADDRESS_PER_SECOND,
+      },
     }),
     handle(request, response, path, search) {
       if (!SELF_RUN_PATHS.includes(path)) return false;
@@ -149,15 +166,25 @@ export function createSelfRunsHttp(settings: LabSettings, makeLab: MakeLab, own:
       if (!run) return true;
       const address = request.socket.remoteAddress ?? "unknown";
       if (busy.has(address)) {
-        refuse(request, response, 429, "Your address already has a run in progress: wait for it to finish.", { "Retry-After": "1" });
+        refuse(request, response, 429, "Your address already has a run in progress: wait for it to finish.", {
+          "Retry-After": "1",
+        });
         return true;
       }
       if (!buckets.take(address, performance.now())) {
-        refuse(request, response, 429, "Too many runs from your address: wait a second and try again.", { "Retry-After": "1" });
+        refuse(request, response, 429, "Too many runs from your address: wait a second and try again.", {
+          "Retry-After": "1",
+        });
         return true;
       }
       if (running >= MAX_RUNNING_SELF_RUNS) {
-        refuse(request, response, 503, "The lab is running as many of these as it may at once: try again in a moment.", { "Retry-After": "2" });
+        refuse(
+          request,
+          response,
+          503,
+          "The lab is running as many of these as it may at once: try again in a moment.",
+          { "Retry-After": "2" },
+        );
         return true;
       }
       // The playground and the HTTP/2 twins read their bodies (in their runs); any other body is drained unread.
@@ -170,7 +197,12 @@ export function createSelfRunsHttp(settings: LabSettings, makeLab: MakeLab, own:
           (error: unknown) =>
             error instanceof RunRefusal
               ? refuse(request, response, error.status, error.message)
-              : refuse(request, response, 500, `The run failed: ${error instanceof Error ? error.message : String(error)}`),
+              : refuse(
+                  request,
+                  response,
+                  500,
+                  `The run failed: ${error instanceof Error ? error.message : String(error)}`,
+                ),
         )
         .finally(() => {
           running--;

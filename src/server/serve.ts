@@ -44,7 +44,11 @@ export async function serve(root: string): Promise<void> {
     address = await site.listen(server.port, server.host);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    console.error(code === "EADDRINUSE" ? `Port ${server.port} is already in use. Try: npm start -- --port ${server.port + 1}` : `Cannot listen: ${(error as Error).message}`);
+    console.error(
+      code === "EADDRINUSE"
+        ? `Port ${server.port} is already in use. Try: npm start -- --port ${server.port + 1}`
+        : `Cannot listen: ${(error as Error).message}`,
+    );
     process.exit(1);
   }
   const port = address.port;
@@ -54,8 +58,13 @@ export async function serve(root: string): Promise<void> {
     try {
       const certificate = await labCertificate({ certFile: lab.tlsCertFile, keyFile: lab.tlsKeyFile });
       const secure = await site.listenHttps(server.httpsPort, server.host, certificate);
-      console.log(`… and over TLS at https://${local}:${secure.port}/ (lesson 7 then shows your own wss:// connection)`);
-      if (certificate.source !== "operator") console.log("  The certificate is the lab's own, self-signed: browsers warn about it unless it is trusted (npm start -- --tls-cert F --tls-key F uses yours).");
+      console.log(
+        `… and over TLS at https://${local}:${secure.port}/ (lesson 7 then shows your own wss:// connection)`,
+      );
+      if (certificate.source !== "operator")
+        console.log(
+          "  The certificate is the lab's own, self-signed: browsers warn about it unless it is trusted (npm start -- --tls-cert F --tls-key F uses yours).",
+        );
     } catch (error) {
       console.error(`Cannot serve https://: ${(error as Error).message}`);
       process.exit(1);
@@ -70,12 +79,15 @@ export async function serve(root: string): Promise<void> {
       console.log(`… and lesson 8's "other site" (a second origin) at http://${local}:${other.port}/`);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      console.log(`Lesson 8's other site could not start (${code === "EADDRINUSE" ? `port ${otherPort} is in use` : (error as Error).message}); choose a port with --other-site-port.`);
+      console.log(
+        `Lesson 8's other site could not start (${code === "EADDRINUSE" ? `port ${otherPort} is in use` : (error as Error).message}); choose a port with --other-site-port.`,
+      );
     }
   }
   if (server.lan) {
     const addresses = lanAddresses();
-    if (addresses.length === 0) console.log("No network interface has an IPv4 address; students cannot reach this machine yet.");
+    if (addresses.length === 0)
+      console.log("No network interface has an IPv4 address; students cannot reach this machine yet.");
     else {
       console.log("Students on the same network can open:");
       for (const ip of addresses) console.log(`  http://${ip}:${port}/`);
@@ -92,7 +104,10 @@ export async function serve(root: string): Promise<void> {
 
   const stop = (signal: string): void => {
     console.log(`\n${signal} received: closing lab connections (1001 Going Away) and stopping.`);
-    site.close().then(() => process.exit(0), () => process.exit(1));
+    site.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
     setTimeout(() => process.exit(1), 3000).unref();
   };
   process.once("SIGINT", () => stop("SIGINT"));

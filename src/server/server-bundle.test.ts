@@ -26,7 +26,10 @@ afterAll(async () => {
 
 describe("the production server's bundle", () => {
   it("holds serve.mjs and site-server.mjs, importing only Node's modules and packages", async () => {
-    expect(bundles.map((path) => path.slice(scratch.length))).toEqual(["/dist-server/serve.mjs", "/dist-server/site-server.mjs"]);
+    expect(bundles.map((path) => path.slice(scratch.length))).toEqual([
+      "/dist-server/serve.mjs",
+      "/dist-server/site-server.mjs",
+    ]);
     for (const path of bundles) {
       const text = await readFile(path, "utf8");
       const specifiers = [...text.matchAll(/^import\s[^;]*?from\s+"([^"]+)";/gm)].map((m) => m[1]!);

@@ -35,7 +35,11 @@ export const startOptionsHeader = ["You want", "Run"] as const;
 
 /** The README's table of the lab's limits, one line per setting. */
 export function renderLabSettingsTable(): string {
-  const rows = Object.values<LabSettingRow>(labSettingTable).map((row) => [`\`${row.env}\``, defaultText(row), row.description]);
+  const rows = Object.values<LabSettingRow>(labSettingTable).map((row) => [
+    `\`${row.env}\``,
+    defaultText(row),
+    row.description,
+  ]);
   return markdownTable(labSettingsHeader, rows);
 }
 
@@ -46,7 +50,10 @@ export function renderStartOptionsTable(): string {
 }
 
 /** Where a table with this header sits in `markdown`: its header line through its last `|` line. */
-export function findTable(markdown: string, header: readonly string[]): { start: number; end: number; text: string } | null {
+export function findTable(
+  markdown: string,
+  header: readonly string[],
+): { start: number; end: number; text: string } | null {
   const lines = markdown.split("\n");
   const first = lines.indexOf(`| ${header.join(" | ")} |`);
   if (first === -1) return null;
@@ -78,9 +85,14 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const after = withRenderedTables(before);
   if (process.argv.includes("--write")) {
     if (after !== before) writeFileSync(readmePath, after);
-    console.log(after === before ? "README.md's settings tables are up to date." : "README.md's settings tables rewritten from src/server/settings.ts.");
+    console.log(
+      after === before
+        ? "README.md's settings tables are up to date."
+        : "README.md's settings tables rewritten from src/server/settings.ts.",
+    );
   } else {
     console.log(`${renderStartOptionsTable()}\n\n${renderLabSettingsTable()}`);
-    if (after !== before) console.log("\nREADME.md differs; run with --write (npm run settings:readme) to rewrite its tables.");
+    if (after !== before)
+      console.log("\nREADME.md differs; run with --write (npm run settings:readme) to rewrite its tables.");
   }
 }

@@ -49,7 +49,8 @@ interface FileRow<Key extends string> extends LabSettingRowBase {
 }
 
 /** One row of the lab's settings table. A kind not in this union is a type error in the table. */
-export type LabSettingRow<Key extends string = string> = WholeNumberRow<Key> | OriginListRow | HostListRow | FileRow<Key>;
+export type LabSettingRow<Key extends string = string> =
+  WholeNumberRow<Key> | OriginListRow | HostListRow | FileRow<Key>;
 
 /**
  * Every lab setting, in the order the README lists them. Each key's doc comment is the one
@@ -58,17 +59,52 @@ export type LabSettingRow<Key extends string = string> = WholeNumberRow<Key> | O
  */
 export const labSettingTable = {
   /** Largest message the lab accepts; a bigger one is closed with 1009 (RFC 6455 §7.4.1). */
-  maxMessageBytes: { env: "LAB_MAX_MESSAGE_BYTES", kind: "whole number", min: 125, default: 64 * 1024, description: "Largest message; bigger ones are closed with 1009" },
+  maxMessageBytes: {
+    env: "LAB_MAX_MESSAGE_BYTES",
+    kind: "whole number",
+    min: 125,
+    default: 64 * 1024,
+    description: "Largest message; bigger ones are closed with 1009",
+  },
   /** Sustained messages per second one connection may send; over it closes with 1008 (RFC 6455 §7.4.1). */
-  maxMessagesPerSecond: { env: "LAB_MAX_MESSAGES_PER_SECOND", kind: "whole number", min: 1, default: 50, description: "Sustained messages per connection; more closes with 1008" },
+  maxMessagesPerSecond: {
+    env: "LAB_MAX_MESSAGES_PER_SECOND",
+    kind: "whole number",
+    min: 1,
+    default: 50,
+    description: "Sustained messages per connection; more closes with 1008",
+  },
   /** Open lab sockets one client address may hold; more are refused with 429. */
-  maxConnectionsPerAddress: { env: "LAB_MAX_CONNECTIONS_PER_ADDRESS", kind: "whole number", min: 1, default: 32, description: "Open lab sockets per client address; more get HTTP 429" },
+  maxConnectionsPerAddress: {
+    env: "LAB_MAX_CONNECTIONS_PER_ADDRESS",
+    kind: "whole number",
+    min: 1,
+    default: 32,
+    description: "Open lab sockets per client address; more get HTTP 429",
+  },
   /** Time a new TCP connection has to send a complete request head (stalled handshakes). */
-  handshakeTimeoutMs: { env: "LAB_HANDSHAKE_TIMEOUT_MS", kind: "whole number", min: 50, default: 10_000, description: "Time a new connection has to send a complete request head" },
+  handshakeTimeoutMs: {
+    env: "LAB_HANDSHAKE_TIMEOUT_MS",
+    kind: "whole number",
+    min: 50,
+    default: 10_000,
+    description: "Time a new connection has to send a complete request head",
+  },
   /** How often the lab pings; a peer that missed the previous pong is dropped (RFC 6455 §5.5.2). */
-  heartbeatIntervalMs: { env: "LAB_HEARTBEAT_INTERVAL_MS", kind: "whole number", min: 50, default: 30_000, description: "Ping interval, counted per connection from its opening; a peer that misses a pong is dropped" },
+  heartbeatIntervalMs: {
+    env: "LAB_HEARTBEAT_INTERVAL_MS",
+    kind: "whole number",
+    min: 50,
+    default: 30_000,
+    description: "Ping interval, counted per connection from its opening; a peer that misses a pong is dropped",
+  },
   /** Origins allowed besides the page's own (for a site served elsewhere). Exact matches. */
-  allowedOrigins: { env: "LAB_ALLOWED_ORIGINS", kind: "origins", default: [], description: "Extra page origins allowed to use the lab, comma-separated" },
+  allowedOrigins: {
+    env: "LAB_ALLOWED_ORIGINS",
+    kind: "origins",
+    default: [],
+    description: "Extra page origins allowed to use the lab, comma-separated",
+  },
   /** Host names the server answers for besides its own names and addresses (host-check.ts). */
   allowedHosts: {
     env: "LAB_ALLOWED_HOSTS",
@@ -84,10 +120,17 @@ export const labSettingTable = {
     min: 50,
     default: 10_000,
     atLeast: { key: "handshakeTimeoutMs", because: "a request's head is part of the request" },
-    description: "Time a request has to arrive whole, head and body (at least the handshake timeout); a slower one gets 408 and its connection is closed",
+    description:
+      "Time a request has to arrive whole, head and body (at least the handshake timeout); a slower one gets 408 and its connection is closed",
   },
   /** TCP connections (plain HTTP and upgraded) one client address may hold open; more are refused with 429. */
-  maxHttpConnectionsPerAddress: { env: "LAB_MAX_HTTP_CONNECTIONS_PER_ADDRESS", kind: "whole number", min: 1, default: 256, description: "TCP connections (pages and WebSockets) one client address may hold; more get 429" },
+  maxHttpConnectionsPerAddress: {
+    env: "LAB_MAX_HTTP_CONNECTIONS_PER_ADDRESS",
+    kind: "whole number",
+    min: 1,
+    default: 256,
+    description: "TCP connections (pages and WebSockets) one client address may hold; more get 429",
+  },
   /** TCP connections the whole server holds open; more are refused with 503 (default: the descriptor limit less a reserve). */
   maxHttpConnections: {
     env: "LAB_MAX_HTTP_CONNECTIONS",
@@ -96,47 +139,134 @@ export const labSettingTable = {
     default: defaultConnectionCap(),
     // The value depends on the machine; settings.test.ts holds this text to connection-limits.ts's reserve.
     defaultText: "descriptor limit − 64",
-    description: "TCP connections the server holds in all (by default the process's open-file limit less a reserve for the files it serves); more get 503",
+    description:
+      "TCP connections the server holds in all (by default the process's open-file limit less a reserve for the files it serves); more get 503",
   },
   /** Bytes of one specimen's traffic the wire tap keeps; later chunks are reported without data. */
-  tapCaptureBytes: { env: "LAB_TAP_CAPTURE_BYTES", kind: "whole number", min: 0, default: 1024 * 1024, description: "Bytes of one tapped connection kept by the wire tap; later reads and writes are reported without their bytes" },
+  tapCaptureBytes: {
+    env: "LAB_TAP_CAPTURE_BYTES",
+    kind: "whole number",
+    min: 0,
+    default: 1024 * 1024,
+    description:
+      "Bytes of one tapped connection kept by the wire tap; later reads and writes are reported without their bytes",
+  },
   /** Capture events per second one monitor may receive; more are dropped and counted. */
-  tapEventsPerSecond: { env: "LAB_TAP_EVENTS_PER_SECOND", kind: "whole number", min: 10, default: 500, description: "Capture events per second one monitor receives; more are dropped and counted" },
+  tapEventsPerSecond: {
+    env: "LAB_TAP_EVENTS_PER_SECOND",
+    kind: "whole number",
+    min: 10,
+    default: 500,
+    description: "Capture events per second one monitor receives; more are dropped and counted",
+  },
   /** Unsent bytes a monitor may have queued; while over it, events are dropped and counted. */
-  tapMonitorBufferBytes: { env: "LAB_TAP_MONITOR_BUFFER_BYTES", kind: "whole number", min: 16 * 1024, default: 1024 * 1024, description: "Unsent bytes queued for one monitor; while over it, events are dropped and counted" },
+  tapMonitorBufferBytes: {
+    env: "LAB_TAP_MONITOR_BUFFER_BYTES",
+    kind: "whole number",
+    min: 16 * 1024,
+    default: 1024 * 1024,
+    description: "Unsent bytes queued for one monitor; while over it, events are dropped and counted",
+  },
   /** Bytes a lab socket may have queued for a client before it is dropped as a non-reader. */
-  maxSendBufferBytes: { env: "LAB_MAX_SEND_BUFFER_BYTES", kind: "whole number", min: 64 * 1024, default: 1024 * 1024, description: "Bytes queued for a client that is not reading before its lab socket is dropped" },
+  maxSendBufferBytes: {
+    env: "LAB_MAX_SEND_BUFFER_BYTES",
+    kind: "whole number",
+    min: 64 * 1024,
+    default: 1024 * 1024,
+    description: "Bytes queued for a client that is not reading before its lab socket is dropped",
+  },
   /** Largest `delay=MS` a plain-HTTP lab request may ask for (the lab's added latency per write). */
-  maxLabDelayMs: { env: "LAB_MAX_DELAY_MS", kind: "whole number", min: 0, default: 2000, description: "Most latency a page may ask the lab to add before each write (`delay=`)" },
+  maxLabDelayMs: {
+    env: "LAB_MAX_DELAY_MS",
+    kind: "whole number",
+    min: 0,
+    default: 2000,
+    description: "Most latency a page may ask the lab to add before each write (`delay=`)",
+  },
   /** Time from creating a push race to its first event, so every transport can connect first. */
-  raceLeadMs: { env: "LAB_RACE_LEAD_MS", kind: "whole number", min: 0, default: 1000, description: "Time between creating a push race and its first event" },
+  raceLeadMs: {
+    env: "LAB_RACE_LEAD_MS",
+    kind: "whole number",
+    min: 0,
+    default: 1000,
+    description: "Time between creating a push race and its first event",
+  },
   /** Races one client address may hold at once (running or lingering); more get 429. */
-  maxRacesPerAddress: { env: "LAB_MAX_RACES_PER_ADDRESS", kind: "whole number", min: 1, default: 20, description: "Live push races one client address may hold; more get 429" },
+  maxRacesPerAddress: {
+    env: "LAB_MAX_RACES_PER_ADDRESS",
+    kind: "whole number",
+    min: 1,
+    default: 20,
+    description: "Live push races one client address may hold; more get 429",
+  },
   /** Races the whole lab holds at once; more get 429. */
   maxRaces: { env: "LAB_MAX_RACES", kind: "whole number", min: 1, default: 200, description: "Live push races in all" },
   /** Held long polls, open event streams and race WebSockets one race may have at once. */
-  maxRaceListeners: { env: "LAB_MAX_RACE_LISTENERS", kind: "whole number", min: 4, default: 16, description: "Waiting requests or sockets per race, all transports together" },
+  maxRaceListeners: {
+    env: "LAB_MAX_RACE_LISTENERS",
+    kind: "whole number",
+    min: 4,
+    default: 16,
+    description: "Waiting requests or sockets per race, all transports together",
+  },
   /** How long a race's results stay readable after its last event, before it is deleted. */
-  raceLingerMs: { env: "LAB_RACE_LINGER_MS", kind: "whole number", min: 0, default: 60_000, description: "How long a race is kept after its last event" },
+  raceLingerMs: {
+    env: "LAB_RACE_LINGER_MS",
+    kind: "whole number",
+    min: 0,
+    default: 60_000,
+    description: "How long a race is kept after its last event",
+  },
   /** A long poll with no new event is answered with no events after this long. */
-  longPollTimeoutMs: { env: "LAB_LONG_POLL_TIMEOUT_MS", kind: "whole number", min: 50, default: 20_000, description: "How long a long poll is held before it is answered empty" },
+  longPollTimeoutMs: {
+    env: "LAB_LONG_POLL_TIMEOUT_MS",
+    kind: "whole number",
+    min: 50,
+    default: 20_000,
+    description: "How long a long poll is held before it is answered empty",
+  },
   /** Lab HTTP requests one connection may have waiting at once (held or delayed, pipelined); more get 429. */
-  maxOpenRequestsPerConnection: { env: "LAB_MAX_OPEN_REQUESTS_PER_CONNECTION", kind: "whole number", min: 1, default: 32, description: "Requests one connection may have waiting at once" },
+  maxOpenRequestsPerConnection: {
+    env: "LAB_MAX_OPEN_REQUESTS_PER_CONNECTION",
+    kind: "whole number",
+    min: 1,
+    default: 32,
+    description: "Requests one connection may have waiting at once",
+  },
   /** Students one classroom room holds (the teacher is not counted); more get `room-full`. */
-  roomMaxParticipants: { env: "LAB_ROOM_MAX_PARTICIPANTS", kind: "whole number", min: 1, default: 60, description: "Students in one classroom room (the teacher is not counted); more get `room-full`" },
+  roomMaxParticipants: {
+    env: "LAB_ROOM_MAX_PARTICIPANTS",
+    kind: "whole number",
+    min: 1,
+    default: 60,
+    description: "Students in one classroom room (the teacher is not counted); more get `room-full`",
+  },
   /** Rooms one client address may hold open at once; more get `too-many-rooms`. */
-  maxRoomsPerAddress: { env: "LAB_MAX_ROOMS_PER_ADDRESS", kind: "whole number", min: 1, default: 5, description: "Open rooms one client address may have created; more get `too-many-rooms`" },
+  maxRoomsPerAddress: {
+    env: "LAB_MAX_ROOMS_PER_ADDRESS",
+    kind: "whole number",
+    min: 1,
+    default: 5,
+    description: "Open rooms one client address may have created; more get `too-many-rooms`",
+  },
   /** Rooms the whole lab holds at once; more get `too-many-rooms`. */
   maxRooms: { env: "LAB_MAX_ROOMS", kind: "whole number", min: 1, default: 100, description: "Open rooms in all" },
   /** Sustained `say` messages per second one room connection may send (burst twice that); over it closes with 1013. */
-  roomSayPerSecond: { env: "LAB_ROOM_SAY_PER_SECOND", kind: "whole number", min: 1, default: 5, description: "Room messages per second one connection may send (bursts of twice that); more closes with 1013" },
+  roomSayPerSecond: {
+    env: "LAB_ROOM_SAY_PER_SECOND",
+    kind: "whole number",
+    min: 1,
+    default: 5,
+    description: "Room messages per second one connection may send (bursts of twice that); more closes with 1013",
+  },
   /** Student seats (connected or keeping their place) one client address may hold in one room; a school network behind one NAT address counts once. */
   roomSeatsPerAddress: {
     env: "LAB_ROOM_SEATS_PER_ADDRESS",
     kind: "whole number",
     min: 1,
     default: 40,
-    description: "Student seats one client address may hold in one room (a school network behind one NAT address counts once); more get `seats-per-address`",
+    description:
+      "Student seats one client address may hold in one room (a school network behind one NAT address counts once); more get `seats-per-address`",
   },
   /** Sustained `say` messages per second from one client address across all its room connections (burst twice that); over it gets `rate-limited`. */
   roomSayPerAddressPerSecond: {
@@ -144,7 +274,8 @@ export const labSettingTable = {
     kind: "whole number",
     min: 1,
     default: 10,
-    description: "Room messages per second from one address across all its connections (bursts of twice that); more get `rate-limited` and are not sent",
+    description:
+      "Room messages per second from one address across all its connections (bursts of twice that); more get `rate-limited` and are not sent",
   },
   /** Sustained joins and comebacks (the changes everyone's member list shows) per second from one address; the burst is `roomSeatsPerAddress`, so a class can join at once. */
   roomJoinsPerAddressPerSecond: {
@@ -152,7 +283,8 @@ export const labSettingTable = {
     kind: "whole number",
     min: 1,
     default: 2,
-    description: "Joins and comebacks per second from one address, after a burst of `LAB_ROOM_SEATS_PER_ADDRESS` (a class joining at once); more get `rate-limited`",
+    description:
+      "Joins and comebacks per second from one address, after a burst of `LAB_ROOM_SEATS_PER_ADDRESS` (a class joining at once); more get `rate-limited`",
   },
   /** Wrong join codes or teacher keys one address may send in a minute before it is slowed down (growing waits). */
   roomJoinFailuresPerMinute: {
@@ -160,17 +292,25 @@ export const labSettingTable = {
     kind: "whole number",
     min: 1,
     default: 5,
-    description: "Wrong room codes or teacher keys per address in a minute before each further try waits longer (2 s, 4 s … 1 min)",
+    description:
+      "Wrong room codes or teacher keys per address in a minute before each further try waits longer (2 s, 4 s … 1 min)",
   },
   /** How long a disconnected participant keeps their place (and an absent teacher their room). */
-  roomGraceMs: { env: "LAB_ROOM_GRACE_MS", kind: "whole number", min: 1000, default: 120_000, description: "How long a disconnected participant keeps their place, and a room waits for its teacher to come back" },
+  roomGraceMs: {
+    env: "LAB_ROOM_GRACE_MS",
+    kind: "whole number",
+    min: 1000,
+    default: 120_000,
+    description: "How long a disconnected participant keeps their place, and a room waits for its teacher to come back",
+  },
   /** Unsent bytes a room participant may have queued; over it they are dropped as a slow reader. */
   roomSendBufferBytes: {
     env: "LAB_ROOM_SEND_BUFFER_BYTES",
     kind: "whole number",
     min: 16 * 1024,
     default: 256 * 1024,
-    description: "Unsent bytes queued for one room participant; a participant over it has stopped reading and is dropped",
+    description:
+      "Unsent bytes queued for one room participant; a participant over it has stopped reading and is dropped",
   },
   /** The operator's own TLS certificate (PEM file); null with tlsKeyFile null means a generated one (tls/lab-certificate.ts). */
   tlsCertFile: {
@@ -178,10 +318,16 @@ export const labSettingTable = {
     kind: "file",
     default: null,
     goesWith: { key: "tlsKeyFile", neitherMeans: "a generated certificate" },
-    description: "Your own TLS certificate (a PEM file) for the https:// side and the lab's wss:// twin, the same as `--tls-cert` (the command line wins); give `LAB_TLS_KEY` with it",
+    description:
+      "Your own TLS certificate (a PEM file) for the https:// side and the lab's wss:// twin, the same as `--tls-cert` (the command line wins); give `LAB_TLS_KEY` with it",
   },
   /** The private key of tlsCertFile (PEM file); both or neither. */
-  tlsKeyFile: { env: "LAB_TLS_KEY", kind: "file", default: null, description: "The private key of `LAB_TLS_CERT` (a PEM file), the same as `--tls-key`" },
+  tlsKeyFile: {
+    env: "LAB_TLS_KEY",
+    kind: "file",
+    default: null,
+    description: "The private key of `LAB_TLS_CERT` (a PEM file), the same as `--tls-key`",
+  },
 } as const satisfies Record<string, LabSettingRow>;
 
 type LabSettingKey = keyof typeof labSettingTable;
@@ -190,14 +336,22 @@ type LabSettingKey = keyof typeof labSettingTable;
 labSettingTable satisfies Record<LabSettingKey, LabSettingRow<LabSettingKey>>;
 
 /** The value a row's kind reads into. */
-type ValueOf<Row extends LabSettingRow> = Row extends { kind: "whole number" } ? number : Row extends { kind: "origins" | "hosts" } ? readonly string[] : Row extends { kind: "file" } ? string | null : never;
+type ValueOf<Row extends LabSettingRow> = Row extends { kind: "whole number" }
+  ? number
+  : Row extends { kind: "origins" | "hosts" }
+    ? readonly string[]
+    : Row extends { kind: "file" }
+      ? string | null
+      : never;
 
 /** One field per row of labSettingTable, with that row's doc comment. */
 export type LabSettings = { -readonly [Key in keyof typeof labSettingTable]: ValueOf<(typeof labSettingTable)[Key]> };
 
 const labSettingRows = Object.entries(labSettingTable) as [LabSettingKey, LabSettingRow<LabSettingKey>][];
 
-export const defaultLabSettings: LabSettings = Object.fromEntries(labSettingRows.map(([key, row]) => [key, row.default])) as LabSettings;
+export const defaultLabSettings: LabSettings = Object.fromEntries(
+  labSettingRows.map(([key, row]) => [key, row.default]),
+) as LabSettings;
 
 function positiveInteger(name: string, raw: string | undefined, fallback: number, min = 1): number {
   if (raw === undefined || raw === "") return fallback;
@@ -263,7 +417,8 @@ function readLabSetting(row: LabSettingRow, raw: string | undefined): LabSetting
 
 /** Two files that make sense only together (a certificate and its key): both, or neither. */
 function checkPair(first: string | null, second: string | null, names: string, neitherMeans: string): void {
-  if ((first === null) !== (second === null)) throw new Error(`${names} go together: give both files, or neither for ${neitherMeans}`);
+  if ((first === null) !== (second === null))
+    throw new Error(`${names} go together: give both files, or neither for ${neitherMeans}`);
 }
 
 export function labSettingsFromEnv(env: Env): LabSettings {
@@ -276,10 +431,16 @@ export function labSettingsFromEnv(env: Env): LabSettings {
       const value = read[key] as number;
       const floor = read[row.atLeast.key] as number;
       const floorName = labSettingTable[row.atLeast.key].env;
-      if (value < floor) throw new Error(`${row.env} (${value}) must be at least ${floorName} (${floor}): ${row.atLeast.because}`);
+      if (value < floor)
+        throw new Error(`${row.env} (${value}) must be at least ${floorName} (${floor}): ${row.atLeast.because}`);
     }
     if (row.kind === "file" && row.goesWith) {
-      checkPair(read[key] as string | null, read[row.goesWith.key] as string | null, `${row.env} and ${labSettingTable[row.goesWith.key].env}`, row.goesWith.neitherMeans);
+      checkPair(
+        read[key] as string | null,
+        read[row.goesWith.key] as string | null,
+        `${row.env} and ${labSettingTable[row.goesWith.key].env}`,
+        row.goesWith.neitherMeans,
+      );
     }
   }
   return read;
@@ -325,7 +486,8 @@ interface FileOption<Key extends string> extends StartOptionRowBase {
 }
 
 /** One row of the `npm start` options table. A kind not in this union is a type error in the table. */
-export type StartOptionRow<Key extends string = string> = PortOption<Key> | AddressOption | SwitchOption | FileOption<Key>;
+export type StartOptionRow<Key extends string = string> =
+  PortOption<Key> | AddressOption | SwitchOption | FileOption<Key>;
 
 /** Every `npm start` option, in the order the README and the unknown-option message list them. */
 export const startOptionTable = {
@@ -337,14 +499,29 @@ export const startOptionTable = {
     default: "127.0.0.1",
     bare: "0.0.0.0",
     readme: [
-      { want: "Students on the same network to join", run: "`npm start -- --host` (prints the addresses to share, and a QR code of the join page in a terminal)" },
+      {
+        want: "Students on the same network to join",
+        run: "`npm start -- --host` (prints the addresses to share, and a QR code of the join page in a terminal)",
+      },
       { want: "A specific address", run: "`npm start -- --host 192.168.1.20` or `HOST=… npm start`" },
     ],
   },
   /** `--qr`: print the join page's QR code even when the output is not a terminal. */
-  qr: { flag: "--qr", kind: "switch", default: false, readme: [{ want: "The QR code even when the output is not a terminal", run: "`npm start -- --host --qr`" }] },
+  qr: {
+    flag: "--qr",
+    kind: "switch",
+    default: false,
+    readme: [{ want: "The QR code even when the output is not a terminal", run: "`npm start -- --host --qr`" }],
+  },
   /** `--port N` (or PORT): the site and the lab's port; 0 asks the OS for a free one, which tests use. */
-  port: { flag: "--port", env: "PORT", kind: "port", default: 4321, for: "the site and the lab", readme: [{ want: "Another port", run: "`npm start -- --port 3000` or `PORT=3000 npm start`" }] },
+  port: {
+    flag: "--port",
+    env: "PORT",
+    kind: "port",
+    default: 4321,
+    for: "the site and the lab",
+    readme: [{ want: "Another port", run: "`npm start -- --port 3000` or `PORT=3000 npm start`" }],
+  },
   /** `--https-port N` (or HTTPS_PORT): also serve https:// and wss:// there (tls/https-listener.ts); null: plain http only. */
   httpsPort: {
     flag: "--https-port",
@@ -426,7 +603,10 @@ function isLoopback(host: string): boolean {
 
 const defaultStartOptions = Object.fromEntries(startOptionRows.map(([key, row]) => [key, row.default])) as StartOptions;
 
-export const defaultServerSettings: ServerSettings = { ...defaultStartOptions, lan: !isLoopback(defaultStartOptions.host) };
+export const defaultServerSettings: ServerSettings = {
+  ...defaultStartOptions,
+  lan: !isLoopback(defaultStartOptions.host),
+};
 
 /** The flags as the unknown-option message lists them: `--port NUMBER`, `--host [ADDRESS]`… */
 const startUsage = startOptionRows
@@ -496,11 +676,18 @@ export function serverSettingsFrom(argv: readonly string[], env: Env): ServerSet
     if (row.kind === "port" && row.differsFrom) {
       const value = read[key] as number | null;
       if (value !== null && value !== 0 && row.differsFrom.some((other) => read[other] === value)) {
-        throw new Error(`${row.flag} must differ from ${row.differsFrom.map((other) => startOptionTable[other].flag).join(" and ")} (both ${value})`);
+        throw new Error(
+          `${row.flag} must differ from ${row.differsFrom.map((other) => startOptionTable[other].flag).join(" and ")} (both ${value})`,
+        );
       }
     }
     if (row.kind === "file" && row.goesWith) {
-      checkPair(read[key] as string | null, read[row.goesWith.key] as string | null, `${row.flag} and ${startOptionTable[row.goesWith.key].flag}`, row.goesWith.neitherMeans);
+      checkPair(
+        read[key] as string | null,
+        read[row.goesWith.key] as string | null,
+        `${row.flag} and ${startOptionTable[row.goesWith.key].flag}`,
+        row.goesWith.neitherMeans,
+      );
     }
   }
   return { ...read, lan: !isLoopback(read.host) };

@@ -63,7 +63,8 @@ export function createSiteServer(options: { distDir: string; lab?: Partial<LabSe
     if (!capture) return;
     const url = new URL(request.url ?? "/", "http://lab.invalid");
     const token = url.searchParams.get("record");
-    if (upgrade && url.pathname === "/lab/echo" && token !== null && isValidToken(token)) lab.ownConnections.keep(token, request.socket.remoteAddress ?? "unknown", capture);
+    if (upgrade && url.pathname === "/lab/echo" && token !== null && isValidToken(token))
+      lab.ownConnections.keep(token, request.socket.remoteAddress ?? "unknown", capture);
     else capture.release();
   };
 
@@ -93,7 +94,10 @@ export function createSiteServer(options: { distDir: string; lab?: Partial<LabSe
       });
     },
   );
-  const limiter = limitConnections(server, { perAddress: settings.maxHttpConnectionsPerAddress, total: settings.maxHttpConnections });
+  const limiter = limitConnections(server, {
+    perAddress: settings.maxHttpConnectionsPerAddress,
+    total: settings.maxHttpConnections,
+  });
   server.on("upgrade", (request, socket, head) => {
     socket.on("error", destroyOnError);
     const refusal = gate(request);

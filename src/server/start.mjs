@@ -8,7 +8,10 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
-const check = spawnSync(process.execPath, [join(root, "src", "server", "build-if-stale.ts")], { cwd: root, stdio: "inherit" });
+const check = spawnSync(process.execPath, [join(root, "src", "server", "build-if-stale.ts")], {
+  cwd: root,
+  stdio: "inherit",
+});
 if (check.status !== 0) process.exit(check.status ?? 1);
 
 try {

@@ -31,7 +31,10 @@ describe("static files", () => {
 
   it("never serves a file outside the build", async () => {
     running = await startSite();
-    const { response } = await rawExchange(running.port, `GET /../../../../etc/passwd HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`);
+    const { response } = await rawExchange(
+      running.port,
+      `GET /../../../../etc/passwd HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n`,
+    );
     expect(response).toMatch(/^HTTP\/1\.1 404/);
     const encoded = await fetch(`${running.origin}/%2e%2e/%2e%2e/etc/passwd`);
     expect(encoded.status).toBe(404);
@@ -59,7 +62,8 @@ describe("static files", () => {
 
 describe("inline styles and the Content-Security-Policy", () => {
   it("allows exactly the inline styles the build recorded, by hash", async () => {
-    const { inlineStyleHashes, writeInlineStyleHashes, readInlineStyleHashes } = await import("./inline-style-hashes.ts");
+    const { inlineStyleHashes, writeInlineStyleHashes, readInlineStyleHashes } =
+      await import("./inline-style-hashes.ts");
     const { createHash } = await import("node:crypto");
     const { mkdtemp, writeFile, mkdir, rm } = await import("node:fs/promises");
     const { tmpdir } = await import("node:os");
@@ -67,7 +71,10 @@ describe("inline styles and the Content-Security-Policy", () => {
     const { createSiteServer } = await import("./site-server.ts");
     const css = "body{margin:0}.a>.b{color:red}";
     const sha = `'sha256-${createHash("sha256").update(css).digest("base64")}'`;
-    expect(inlineStyleHashes(`<head><style>${css}</style><style media="print">p{}</style></head>`)).toEqual([sha, `'sha256-${createHash("sha256").update("p{}").digest("base64")}'`]);
+    expect(inlineStyleHashes(`<head><style>${css}</style><style media="print">p{}</style></head>`)).toEqual([
+      sha,
+      `'sha256-${createHash("sha256").update("p{}").digest("base64")}'`,
+    ]);
     const dist = await mkdtemp(join(tmpdir(), "sp-csp-"));
     await mkdir(join(dist, "lessons", "a"), { recursive: true });
     await writeFile(join(dist, "index.html"), `<!doctype html><style>${css}</style><title>home</title>`);

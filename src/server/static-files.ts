@@ -69,7 +69,13 @@ async function storedCopies(file: NonNullable<Resolved>): Promise<Map<StoredEnco
  * Sends `file` (or its compressed copy the client accepts) with `headers`; answers 304 when the
  * client's If-None-Match names this very representation.
  */
-async function sendFile(request: IncomingMessage, response: ServerResponse, file: NonNullable<Resolved>, status: number, headers: Record<string, string>): Promise<void> {
+async function sendFile(
+  request: IncomingMessage,
+  response: ServerResponse,
+  file: NonNullable<Resolved>,
+  status: number,
+  headers: Record<string, string>,
+): Promise<void> {
   const copies = await storedCopies(file);
   const encoding = chooseEncoding(request.headers["accept-encoding"], [...copies.keys()]);
   const size = encoding ? copies.get(encoding)! : file.size;
@@ -110,7 +116,10 @@ export interface StaticOptions {
   connectSources?: readonly string[];
 }
 
-export function createStaticHandler(root: string, options: StaticOptions = {}): (request: IncomingMessage, response: ServerResponse) => Promise<void> {
+export function createStaticHandler(
+  root: string,
+  options: StaticOptions = {},
+): (request: IncomingMessage, response: ServerResponse) => Promise<void> {
   // Read once: the build that wrote these pages wrote their styles' hashes. Only pages carry
   // inline styles, so only pages list the hashes (one per page's styles since styles are split
   // by page, about 1.3 KB of header): scripts, fonts and images get the same policy without them.

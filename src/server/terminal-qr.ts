@@ -23,7 +23,10 @@ export function qrModules(text: string): ModuleMatrix {
 
 const GLYPHS = [" ", "▄", "▀", "█"] as const; // index: top inked × 2 + bottom inked
 
-export function renderTerminalQr(modules: ModuleMatrix, options: { ink?: "light" | "dark"; quietZone?: number } = {}): string[] {
+export function renderTerminalQr(
+  modules: ModuleMatrix,
+  options: { ink?: "light" | "dark"; quietZone?: number } = {},
+): string[] {
   const ink = options.ink ?? "light";
   const quiet = options.quietZone ?? QUIET_ZONE;
   const n = modules.length;

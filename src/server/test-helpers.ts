@@ -48,7 +48,9 @@ export function openClient(url: string, origin: string | undefined): Promise<Web
 }
 
 export function nextMessage(socket: WebSocket): Promise<{ data: Buffer; isBinary: boolean }> {
-  return new Promise((resolve) => socket.once("message", (data, isBinary) => resolve({ data: data as Buffer, isBinary })));
+  return new Promise((resolve) =>
+    socket.once("message", (data, isBinary) => resolve({ data: data as Buffer, isBinary })),
+  );
 }
 
 export function closeOf(socket: WebSocket): Promise<{ code: number; reason: string }> {
@@ -56,7 +58,11 @@ export function closeOf(socket: WebSocket): Promise<{ code: number; reason: stri
 }
 
 /** Sends raw bytes on a fresh TCP connection and collects everything until the server closes. */
-export function rawExchange(port: number, request: string, timeoutMs = 5000): Promise<{ response: string; closedByServer: boolean }> {
+export function rawExchange(
+  port: number,
+  request: string,
+  timeoutMs = 5000,
+): Promise<{ response: string; closedByServer: boolean }> {
   return new Promise((resolve, reject) => {
     const socket: Socket = connect(port, "127.0.0.1");
     let response = "";

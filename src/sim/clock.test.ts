@@ -29,7 +29,10 @@ describe("virtual clock", () => {
   });
 
   it("drives XState's delayed transitions", () => {
-    const machine = setup({ delays: { wait: 250 } }).createMachine({ initial: "a", states: { a: { after: { wait: "b" } }, b: {} } });
+    const machine = setup({ delays: { wait: 250 } }).createMachine({
+      initial: "a",
+      states: { a: { after: { wait: "b" } }, b: {} },
+    });
     const clock = new VirtualClock();
     const actor = createActor(machine, { clock }).start();
     clock.run(249);

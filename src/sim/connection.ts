@@ -96,18 +96,58 @@ export class Connections {
   /** The client opens a new connection: SYN now; "client.connected" when the SYN-ACK is in. */
   open(): number {
     const id = this.#connections.size + 1;
-    const side = (): Side => ({ isn: this.#net.random.int(2 ** 32), sentBytes: 0, finSent: false, nextOut: 0, nextIn: 0, inbox: new Map(), receivedBytes: 0, finReceived: false });
+    const side = (): Side => ({
+      isn: this.#net.random.int(2 ** 32),
+      sentBytes: 0,
+      finSent: false,
+      nextOut: 0,
+      nextIn: 0,
+      inbox: new Map(),
+      receivedBytes: 0,
+      finReceived: false,
+    });
     const connection: Connection = { id, sides: { client: side(), server: side() } };
     this.#connections.set(id, connection);
     const { client, server } = connection.sides;
     this.#net.note("client", "state", `connection ${id}: SYN-SENT`);
-    this.#reliable({ from: "client", connection: id, layer: "tcp", label: "SYN", bytes: 0, headerBytes: 0, opensRoundTrip: true, tcp: { flags: ["SYN"], seq: client.isn, ack: 0, payload: 0 } }, () => {
-      this.#reliable({ from: "server", connection: id, layer: "tcp", label: "SYN, ACK", bytes: 0, headerBytes: 0, tcp: { flags: ["SYN", "ACK"], seq: server.isn, ack: u32(client.isn + 1), payload: 0 } }, () => {
-        this.#net.send({ from: "client", connection: id, layer: "tcp", label: "ACK", bytes: 0, headerBytes: 0, tcp: { flags: ["ACK"], seq: u32(client.isn + 1), ack: u32(server.isn + 1), payload: 0 } });
-        this.#net.note("client", "state", `connection ${id}: ESTABLISHED`);
-        this.#dispatch({ type: "client.connected", connection: id });
-      });
-    });
+    this.#reliable(
+      {
+        from: "client",
+        connection: id,
+        layer: "tcp",
+        label: "SYN",
+        bytes: 0,
+        headerBytes: 0,
+        opensRoundTrip: true,
+        tcp: { flags: ["SYN"], seq: client.isn, ack: 0, payload: 0 },
+      },
+      () => {
+        this.#reliable(
+          {
+            from: "server",
+            connection: id,
+            layer: "tcp",
+            label: "SYN, ACK",
+            bytes: 0,
+            headerBytes: 0,
+            tcp: { flags: ["SYN", "ACK"], seq: server.isn, ack: u32(client.isn + 1), payload: 0 },
+          },
+          () => {
+            this.#net.send({
+              from: "client",
+              connection: id,
+              layer: "tcp",
+              label: "ACK",
+              bytes: 0,
+              headerBytes: 0,
+              tcp: { flags: ["ACK"], seq: u32(client.isn + 1), ack: u32(server.isn + 1), payload: 0 },
+            });
+            this.#net.note("client", "state", `connection ${id}: ESTABLISHED`);
+            this.#dispatch({ type: "client.connected", connection: id });
+          },
+        );
+      },
+    );
     return id;
   }
 
@@ -129,10 +169,20 @@ export class Connections {
     const peer = connection.sides[other(from)];
     side.finSent = true;
     this.#net.note(from, "state", `connection ${connectionId}: ${side.finReceived ? "LAST-ACK" : "FIN-WAIT-1"}`);
-    this.#sendItem(connection, from, { fin: true }, {
-      from, connection: connectionId, layer: "tcp", label: "FIN, ACK", bytes: 0, headerBytes: 0,
-      tcp: { flags: ["FIN", "ACK"], seq: u32(side.isn + 1 + side.sentBytes), ack: ackFor(side, peer), payload: 0 },
-    });
+    this.#sendItem(
+      connection,
+      from,
+      { fin: true },
+      {
+        from,
+        connection: connectionId,
+        layer: "tcp",
+        label: "FIN, ACK",
+        bytes: 0,
+        headerBytes: 0,
+        tcp: { flags: ["FIN", "ACK"], seq: u32(side.isn + 1 + side.sentBytes), ack: ackFor(side, peer), payload: 0 },
+      },
+    );
   }
 
   #sendItem(connection: Connection, from: Peer, item: Item, message: Outgoing): void {
@@ -146,7 +196,11 @@ export class Connections {
     if (sent.arrivesAt !== null) return;
     const wait = this.#net.timeoutAfter(retries);
     this.#net.clock.setTimeout(() => {
-      this.#net.note(message.from, "timeout", `no acknowledgment for “${message.label}” after ${wait} ms: sending it again`);
+      this.#net.note(
+        message.from,
+        "timeout",
+        `no acknowledgment for “${message.label}” after ${wait} ms: sending it again`,
+      );
       this.#reliable(message, onArrive, retries + 1);
     }, wait);
   }
@@ -155,7 +209,11 @@ export class Connections {
     const side = connection.sides[to];
     side.inbox.set(index, item);
     if (index > side.nextIn) {
-      this.#net.note(to, "note", `arrived, but waits in the receive buffer for an earlier lost segment (head-of-line blocking)`);
+      this.#net.note(
+        to,
+        "note",
+        `arrived, but waits in the receive buffer for an earlier lost segment (head-of-line blocking)`,
+      );
     }
     for (let next = side.inbox.get(side.nextIn); next; next = side.inbox.get(side.nextIn)) {
       side.inbox.delete(side.nextIn);
@@ -168,7 +226,11 @@ export class Connections {
   #unitArrived(connection: Connection, to: Peer, unit: Unit): void {
     connection.sides[to].receivedBytes += unit.bytes;
     if (to === "client" && unit.carriesEvents?.length) this.#net.eventsDelivered(unit.carriesEvents);
-    this.#dispatch(to === "client" ? { type: "client.received", connection: connection.id, unit } : { type: "server.received", connection: connection.id, unit });
+    this.#dispatch(
+      to === "client"
+        ? { type: "client.received", connection: connection.id, unit }
+        : { type: "server.received", connection: connection.id, unit },
+    );
   }
 
   #finArrived(connection: Connection, to: Peer): void {
@@ -176,8 +238,18 @@ export class Connections {
     const peer = connection.sides[other(to)];
     side.finReceived = true;
     this.#net.send({
-      from: to, connection: connection.id, layer: "tcp", label: "ACK", bytes: 0, headerBytes: 0,
-      tcp: { flags: ["ACK"], seq: u32(side.isn + 1 + side.sentBytes + (side.finSent ? 1 : 0)), ack: ackFor(side, peer), payload: 0 },
+      from: to,
+      connection: connection.id,
+      layer: "tcp",
+      label: "ACK",
+      bytes: 0,
+      headerBytes: 0,
+      tcp: {
+        flags: ["ACK"],
+        seq: u32(side.isn + 1 + side.sentBytes + (side.finSent ? 1 : 0)),
+        ack: ackFor(side, peer),
+        payload: 0,
+      },
     });
     if (side.finSent) {
       this.#net.note(to, "state", `connection ${connection.id}: TIME-WAIT (closed)`);
@@ -185,7 +257,11 @@ export class Connections {
       return;
     }
     this.#net.note(to, "state", `connection ${connection.id}: CLOSE-WAIT (the peer has finished sending)`);
-    this.#dispatch(to === "client" ? { type: "client.stream-ended", connection: connection.id } : { type: "server.stream-ended", connection: connection.id });
+    this.#dispatch(
+      to === "client"
+        ? { type: "client.stream-ended", connection: connection.id }
+        : { type: "server.stream-ended", connection: connection.id },
+    );
     // An application that reads end-of-stream closes its side too; modelled as at once.
     this.close(connection.id, to);
   }

@@ -34,7 +34,9 @@ describe("link", () => {
 
   it("loses about the loss rate's share of messages, and loses forced drops", () => {
     const l = link({ lossRate: 0.25, seed: 9 });
-    const lost = Array.from({ length: 4000 }, (_, i) => l.transmit("client", 0, i).arrivesAt === null).filter(Boolean).length;
+    const lost = Array.from({ length: 4000 }, (_, i) => l.transmit("client", 0, i).arrivesAt === null).filter(
+      Boolean,
+    ).length;
     expect(lost / 4000).toBeGreaterThan(0.2);
     expect(lost / 4000).toBeLessThan(0.3);
     expect(link().transmit("server", 10, 0, { forceLoss: true })).toEqual({ arrivesAt: null, lost: true });

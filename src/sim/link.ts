@@ -36,7 +36,8 @@ export class Link {
     const lossDraw = this.#random.next();
     const jitterDraw = this.#random.next();
     const start = Math.max(at, this.#busyUntil[from]);
-    const serialization = bandwidthBytesPerSecond && bandwidthBytesPerSecond > 0 ? (bytes / bandwidthBytesPerSecond) * 1000 : 0;
+    const serialization =
+      bandwidthBytesPerSecond && bandwidthBytesPerSecond > 0 ? (bytes / bandwidthBytesPerSecond) * 1000 : 0;
     const finished = start + serialization;
     this.#busyUntil[from] = finished;
     if (options.forceLoss || lossDraw < clamp(lossRate, 0, 1)) return { arrivesAt: null, lost: true };

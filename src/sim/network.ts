@@ -44,10 +44,19 @@ export class Network {
   }
 
   /** Put a message on the link now; `onArrive` runs at its arrival (never, if it is lost). */
-  send(message: Outgoing, onArrive?: (message: TraceMessage) => void, options: { forceLoss?: boolean } = {}): TraceMessage {
+  send(
+    message: Outgoing,
+    onArrive?: (message: TraceMessage) => void,
+    options: { forceLoss?: boolean } = {},
+  ): TraceMessage {
     const sentAt = this.now();
     const result = this.link.transmit(message.from, message.bytes, sentAt, options);
-    const recorded: TraceMessage = { id: this.messages.length + 1, sentAt, arrivesAt: result.arrivesAt, ...dropUndefined(message) };
+    const recorded: TraceMessage = {
+      id: this.messages.length + 1,
+      sentAt,
+      arrivesAt: result.arrivesAt,
+      ...dropUndefined(message),
+    };
     this.messages.push(recorded);
     this.observer?.message(recorded);
     if (result.arrivesAt !== null && onArrive) this.clock.at(result.arrivesAt, () => onArrive(recorded));
@@ -59,7 +68,12 @@ export class Network {
     return backedOff(this.rto, retries);
   }
 
-  note(peer: Peer, kind: TraceNote["kind"], text: string, extra: Partial<Pick<TraceNote, "eventId" | "byteRange">> = {}): void {
+  note(
+    peer: Peer,
+    kind: TraceNote["kind"],
+    text: string,
+    extra: Partial<Pick<TraceNote, "eventId" | "byteRange">> = {},
+  ): void {
     this.notes.push({ at: this.now(), peer, kind, text, ...extra });
   }
 
@@ -79,14 +93,27 @@ export class Network {
       if (!delivery || delivery.deliveredAt !== null) continue;
       delivery.deliveredAt = this.now();
       this.observer?.delivered(delivery);
-      this.note("client", "delivered", `event ${eventId} reaches the client, ${roundTime(delivery.deliveredAt - delivery.occurredAt)} ms after it happened`, { eventId });
+      this.note(
+        "client",
+        "delivered",
+        `event ${eventId} reaches the client, ${roundTime(delivery.deliveredAt - delivery.occurredAt)} ms after it happened`,
+        { eventId },
+      );
     }
   }
 
   trace(scenario: ScenarioKind, title: string, horizon: number): Trace {
     const lastMoment = this.messages.reduce((t, m) => Math.max(t, m.arrivesAt ?? m.sentAt), 0);
     const deliveries = [...this.deliveries].sort((a, b) => a.eventId - b.eventId);
-    return { scenario, title, link: { ...this.settings }, messages: this.messages, notes: this.notes, deliveries, duration: roundTime(Math.max(horizon, lastMoment)) };
+    return {
+      scenario,
+      title,
+      link: { ...this.settings },
+      messages: this.messages,
+      notes: this.notes,
+      deliveries,
+      duration: roundTime(Math.max(horizon, lastMoment)),
+    };
   }
 }
 

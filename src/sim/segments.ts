@@ -51,7 +51,13 @@ export class SegmentWire {
     };
     this.#net.send(
       {
-        from, connection: 1, layer: "tcp", label: options.label, bytes: segment.len, headerBytes: 0, tcp,
+        from,
+        connection: 1,
+        layer: "tcp",
+        label: options.label,
+        bytes: segment.len,
+        headerBytes: 0,
+        tcp,
         ...(options.opensRoundTrip ? { opensRoundTrip: true } : {}),
         ...(options.retransmission ? { retransmission: true } : {}),
       },

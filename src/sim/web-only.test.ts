@@ -12,16 +12,48 @@ import { describe, expect, it } from "vitest";
 const simFolder = dirname(fileURLToPath(import.meta.url));
 const machineFolder = join(simFolder, "..", "machines");
 const scenarioFolder = join(simFolder, "..", "scenarios");
-const simulationMachines = ["tcp-connection.ts", "http10-exchange.ts", "http11-exchange.ts", "short-polling.ts", "long-polling.ts", "server-sent-events.ts", "websocket-session.ts", "http-request-response.ts", "polling-chat.ts", "wire-stage-player.ts"];
+const simulationMachines = [
+  "tcp-connection.ts",
+  "http10-exchange.ts",
+  "http11-exchange.ts",
+  "short-polling.ts",
+  "long-polling.ts",
+  "server-sent-events.ts",
+  "websocket-session.ts",
+  "http-request-response.ts",
+  "polling-chat.ts",
+  "wire-stage-player.ts",
+];
 const files = [
-  ...readdirSync(simFolder).filter((f) => f.endsWith(".ts") && !f.endsWith(".test.ts")).map((f) => join(simFolder, f)),
-  ...readdirSync(scenarioFolder).filter((f) => f.endsWith(".ts") && !f.endsWith(".test.ts")).map((f) => join(scenarioFolder, f)),
+  ...readdirSync(simFolder)
+    .filter((f) => f.endsWith(".ts") && !f.endsWith(".test.ts"))
+    .map((f) => join(simFolder, f)),
+  ...readdirSync(scenarioFolder)
+    .filter((f) => f.endsWith(".ts") && !f.endsWith(".test.ts"))
+    .map((f) => join(scenarioFolder, f)),
   ...simulationMachines.map((f) => join(machineFolder, f)),
 ];
 
 const forbiddenGlobals = new Set([
-  "Buffer", "process", "require", "module", "exports", "__dirname", "__filename", "global", "setImmediate", "clearImmediate",
-  "document", "window", "navigator", "location", "localStorage", "sessionStorage", "customElements", "HTMLElement", "Element",
+  "Buffer",
+  "process",
+  "require",
+  "module",
+  "exports",
+  "__dirname",
+  "__filename",
+  "global",
+  "setImmediate",
+  "clearImmediate",
+  "document",
+  "window",
+  "navigator",
+  "location",
+  "localStorage",
+  "sessionStorage",
+  "customElements",
+  "HTMLElement",
+  "Element",
 ]);
 
 function violations(source: string): string[] {
@@ -34,25 +66,39 @@ function violations(source: string): string[] {
   const scanner = ts.createScanner(ts.ScriptTarget.Latest, true, ts.LanguageVariant.Standard, source);
   let previous = ts.SyntaxKind.Unknown;
   for (let token = scanner.scan(); token !== ts.SyntaxKind.EndOfFileToken; token = scanner.scan()) {
-    const isName = token === ts.SyntaxKind.Identifier || (token >= ts.SyntaxKind.FirstKeyword && token <= ts.SyntaxKind.LastKeyword);
-    if (isName && previous !== ts.SyntaxKind.DotToken && previous !== ts.SyntaxKind.QuestionDotToken && forbiddenGlobals.has(scanner.getTokenText())) {
+    const isName =
+      token === ts.SyntaxKind.Identifier || (token >= ts.SyntaxKind.FirstKeyword && token <= ts.SyntaxKind.LastKeyword);
+    if (
+      isName &&
+      previous !== ts.SyntaxKind.DotToken &&
+      previous !== ts.SyntaxKind.QuestionDotToken &&
+      forbiddenGlobals.has(scanner.getTokenText())
+    ) {
       found.push(`uses ${scanner.getTokenText()}`);
     }
-    if (token === ts.SyntaxKind.EnumKeyword || token === ts.SyntaxKind.NamespaceKeyword) found.push(`uses ${scanner.getTokenText()}`);
+    if (token === ts.SyntaxKind.EnumKeyword || token === ts.SyntaxKind.NamespaceKeyword)
+      found.push(`uses ${scanner.getTokenText()}`);
     previous = token;
   }
   return found;
 }
 
 describe("simulations are portable", () => {
-  it.each(files.map((f) => [f.slice(f.lastIndexOf("src/")), f]))("%s uses Web APIs and allowed imports only", (_, file) => {
-    expect(violations(readFileSync(file, "utf8"))).toEqual([]);
-  });
+  it.each(files.map((f) => [f.slice(f.lastIndexOf("src/")), f]))(
+    "%s uses Web APIs and allowed imports only",
+    (_, file) => {
+      expect(violations(readFileSync(file, "utf8"))).toEqual([]);
+    },
+  );
 
   it("the runner loads and runs in plain node by type stripping", () => {
     const url = pathToFileURL(join(scenarioFolder, "run-scenario.ts")).href;
     const script = `const { runScenario, defaultLink } = await import(${JSON.stringify(url)}); console.log(runScenario({ kind: "websocket", link: defaultLink }).messages.length);`;
-    const run = spawnSync(process.execPath, ["--no-warnings", "--experimental-strip-types", "--input-type=module", "-e", script], { encoding: "utf8", timeout: 20_000 });
+    const run = spawnSync(
+      process.execPath,
+      ["--no-warnings", "--experimental-strip-types", "--input-type=module", "-e", script],
+      { encoding: "utf8", timeout: 20_000 },
+    );
     expect(run.stderr).toBe("");
     expect(Number(run.stdout)).toBeGreaterThan(10);
   });

@@ -45,10 +45,20 @@ export const BROWSER_FIELDS: readonly HeaderPair[] = [
 
 /** The resources the http10 / http11 scenarios fetch, in order (then again from the top). */
 export const PAGE_RESOURCES: readonly { target: string; accept: string; contentType: string; bodyBytes: number }[] = [
-  { target: "/", accept: "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", contentType: "text/html; charset=utf-8", bodyBytes: 1800 },
+  {
+    target: "/",
+    accept: "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+    contentType: "text/html; charset=utf-8",
+    bodyBytes: 1800,
+  },
   { target: "/style.css", accept: "text/css,*/*;q=0.1", contentType: "text/css", bodyBytes: 900 },
   { target: "/app.js", accept: "*/*", contentType: "text/javascript", bodyBytes: 2400 },
-  { target: "/logo.svg", accept: "image/avif,image/webp,image/png,image/svg+xml,image/*;q=0.8,*/*;q=0.5", contentType: "image/svg+xml", bodyBytes: 1200 },
+  {
+    target: "/logo.svg",
+    accept: "image/avif,image/webp,image/png,image/svg+xml,image/*;q=0.8,*/*;q=0.5",
+    contentType: "image/svg+xml",
+    bodyBytes: 1200,
+  },
 ];
 
 /** Client frames' masking key: the one in RFC 6455 §5.7's masked "Hello". */
@@ -76,22 +86,46 @@ export function eventData(id: number, bytes?: number): string {
 
 export function pageRequest(index: number, version: "HTTP/1.0" | "HTTP/1.1"): Unit {
   const page = resource(index);
-  const written = serializeRequest({ method: "GET", target: page.target, version, headers: [["Host", SITE_HOST], ...BROWSER_FIELDS.slice(0, 1), ["Accept", page.accept], ...BROWSER_FIELDS.slice(1)] });
+  const written = serializeRequest({
+    method: "GET",
+    target: page.target,
+    version,
+    headers: [["Host", SITE_HOST], ...BROWSER_FIELDS.slice(0, 1), ["Accept", page.accept], ...BROWSER_FIELDS.slice(1)],
+  });
   return http("request", written, { opensRoundTrip: true });
 }
 
 export function pageResponse(index: number, version: "HTTP/1.0" | "HTTP/1.1"): Unit {
   const page = resource(index);
   const body = filler(page.bodyBytes);
-  const headers: HeaderPair[] = [["Date", SAMPLE_DATE], ["Content-Type", page.contentType], ["Content-Length", String(body.length)]];
+  const headers: HeaderPair[] = [
+    ["Date", SAMPLE_DATE],
+    ["Content-Type", page.contentType],
+    ["Content-Length", String(body.length)],
+  ];
   // HTTP/1.0 closes after every response by default; servers say so explicitly (RFC 9112 §9.3, §9.6).
   if (version === "HTTP/1.0") headers.push(["Connection", "close"]);
-  return http("response", serializeResponse({ status: 200, version, headers, body }), { label: `200 OK ${page.target} (${body.length} B body)` });
+  return http("response", serializeResponse({ status: 200, version, headers, body }), {
+    label: `200 OK ${page.target} (${body.length} B body)`,
+  });
 }
 
 /** A poll (short or long) asks for whatever happened since the last one. */
 export function pollRequest(target: "/poll" | "/poll?wait=1"): Unit {
-  return http("request", serializeRequest({ method: "GET", target, headers: [["Host", SITE_HOST], ...BROWSER_FIELDS.slice(0, 1), ["Accept", "application/json"], ...BROWSER_FIELDS.slice(1)] }), { opensRoundTrip: true });
+  return http(
+    "request",
+    serializeRequest({
+      method: "GET",
+      target,
+      headers: [
+        ["Host", SITE_HOST],
+        ...BROWSER_FIELDS.slice(0, 1),
+        ["Accept", "application/json"],
+        ...BROWSER_FIELDS.slice(1),
+      ],
+    }),
+    { opensRoundTrip: true },
+  );
 }
 
 /** The answer to a poll: a JSON array of the events (empty when nothing happened). */
@@ -104,7 +138,12 @@ export function pollResponse(eventIds: readonly number[], sizeOf?: EventSizes): 
   const body = `[${eventIds.map(element).join(",")}]`;
   const written = serializeResponse({
     status: 200,
-    headers: [["Date", SAMPLE_DATE], ["Content-Type", "application/json"], ["Content-Length", String(new TextEncoder().encode(body).length)], ["Cache-Control", "no-store"]],
+    headers: [
+      ["Date", SAMPLE_DATE],
+      ["Content-Type", "application/json"],
+      ["Content-Length", String(new TextEncoder().encode(body).length)],
+      ["Cache-Control", "no-store"],
+    ],
     body,
   });
   const what = eventIds.length === 0 ? "nothing new" : `event${eventIds.length > 1 ? "s" : ""} ${eventIds.join(", ")}`;
@@ -116,7 +155,13 @@ export function sseRequest(): Unit {
   const written = serializeRequest({
     method: "GET",
     target: "/events",
-    headers: [["Host", SITE_HOST], ...BROWSER_FIELDS.slice(0, 1), ["Accept", "text/event-stream"], ...BROWSER_FIELDS.slice(1), ["Cache-Control", "no-cache"]],
+    headers: [
+      ["Host", SITE_HOST],
+      ...BROWSER_FIELDS.slice(0, 1),
+      ["Accept", "text/event-stream"],
+      ...BROWSER_FIELDS.slice(1),
+      ["Cache-Control", "no-cache"],
+    ],
   });
   return http("request", written, { opensRoundTrip: true });
 }
@@ -125,7 +170,12 @@ export function sseRequest(): Unit {
 export function sseResponseHead(): Unit {
   const written = serializeResponse({
     status: 200,
-    headers: [["Date", SAMPLE_DATE], ["Content-Type", "text/event-stream"], ["Cache-Control", "no-cache"], ["Transfer-Encoding", "chunked"]],
+    headers: [
+      ["Date", SAMPLE_DATE],
+      ["Content-Type", "text/event-stream"],
+      ["Cache-Control", "no-cache"],
+      ["Transfer-Encoding", "chunked"],
+    ],
   });
   return http("response", written, { label: "200 OK text/event-stream (head; body follows)" });
 }
@@ -138,7 +188,14 @@ export function sseEventBlock(eventIds: readonly number[], sizeOf?: EventSizes):
   const blockBytes = encoder.encode(block).length;
   const chunkBytes = encoder.encode(`${blockBytes.toString(16)}\r\n`).length + blockBytes + 2;
   const dataBytes = data.reduce((sum, d) => sum + encoder.encode(d).length, 0);
-  return { kind: "event", layer: "sse", label: `data: event ${eventIds.join(", ")}`, bytes: chunkBytes, headerBytes: chunkBytes - dataBytes, carriesEvents: [...eventIds] };
+  return {
+    kind: "event",
+    layer: "sse",
+    label: `data: event ${eventIds.join(", ")}`,
+    bytes: chunkBytes,
+    headerBytes: chunkBytes - dataBytes,
+    carriesEvents: [...eventIds],
+  };
 }
 
 // A message the page sends over plain HTTP, as fetch(target, { method: "POST", body: text })
@@ -158,8 +215,13 @@ export function postRequest(target: "/echo" | "/messages", bodyBytes: number): U
     method: "POST",
     target,
     headers: [
-      ["Host", SITE_HOST], ...BROWSER_FIELDS.slice(0, 1), ["Accept", "*/*"], ...BROWSER_FIELDS.slice(1),
-      ["Content-Type", "text/plain;charset=UTF-8"], ["Content-Length", String(body.length)], ["Origin", SITE_ORIGIN],
+      ["Host", SITE_HOST],
+      ...BROWSER_FIELDS.slice(0, 1),
+      ["Accept", "*/*"],
+      ...BROWSER_FIELDS.slice(1),
+      ["Content-Type", "text/plain;charset=UTF-8"],
+      ["Content-Length", String(body.length)],
+      ["Origin", SITE_ORIGIN],
     ],
     body,
   });
@@ -171,7 +233,11 @@ export function echoResponse(bodyBytes: number): Unit {
   const body = filler(dataBytes(bodyBytes));
   const written = serializeResponse({
     status: 200,
-    headers: [["Date", SAMPLE_DATE], ["Content-Type", "text/plain;charset=UTF-8"], ["Content-Length", String(body.length)]],
+    headers: [
+      ["Date", SAMPLE_DATE],
+      ["Content-Type", "text/plain;charset=UTF-8"],
+      ["Content-Length", String(body.length)],
+    ],
     body,
   });
   return http("response", written, { label: `200 OK (echo, ${body.length} B body)` });
@@ -183,7 +249,9 @@ export function echoResponse(bodyBytes: number): Unit {
  * sends Date on every 2xx (RFC 9110 §6.6.1).
  */
 export function noContentResponse(): Unit {
-  return http("response", serializeResponse({ status: 204, headers: [["Date", SAMPLE_DATE]] }), { label: "204 No Content" });
+  return http("response", serializeResponse({ status: 204, headers: [["Date", SAMPLE_DATE]] }), {
+    label: "204 No Content",
+  });
 }
 
 export function upgradeRequest(): Unit {
@@ -199,17 +267,43 @@ export function upgradeRequest(): Unit {
 }
 
 export function switchingProtocols(): Unit {
-  const written = serializeResponse({ status: 101, headers: [["Upgrade", "websocket"], ["Connection", "Upgrade"], ["Sec-WebSocket-Accept", handshakeExample.accept]] });
+  const written = serializeResponse({
+    status: 101,
+    headers: [
+      ["Upgrade", "websocket"],
+      ["Connection", "Upgrade"],
+      ["Sec-WebSocket-Accept", handshakeExample.accept],
+    ],
+  });
   return http("response", written, { label: "101 Switching Protocols" });
 }
 
 /** A WebSocket frame: masked when the client sends it (RFC 6455 §5.3), unmasked from the server. */
-export function wsFrame(from: Peer, opcode: number, payload: string | Uint8Array, options: { label?: string; carriesEvents?: number[] } = {}): Unit {
+export function wsFrame(
+  from: Peer,
+  opcode: number,
+  payload: string | Uint8Array,
+  options: { label?: string; carriesEvents?: number[] } = {},
+): Unit {
   const bytes = typeof payload === "string" ? new TextEncoder().encode(payload) : payload;
   const encoded = encodeFrame({ opcode, payload: bytes, maskingKey: from === "client" ? SAMPLE_MASKING_KEY : null });
   if (!encoded.ok) throw new Error(`wire-messages: ${encoded.error}`); // only fixed, valid frames are built here
-  const name = opcode === OPCODE.text ? "text" : opcode === OPCODE.binary ? "binary" : opcode === OPCODE.ping ? "ping" : opcode === OPCODE.pong ? "pong" : opcode === OPCODE.close ? "close" : `opcode ${opcode}`;
-  const preview = opcode === OPCODE.text && typeof payload === "string" ? ` “${payload.length > 24 ? `${payload.slice(0, 23)}…` : payload}”` : "";
+  const name =
+    opcode === OPCODE.text
+      ? "text"
+      : opcode === OPCODE.binary
+        ? "binary"
+        : opcode === OPCODE.ping
+          ? "ping"
+          : opcode === OPCODE.pong
+            ? "pong"
+            : opcode === OPCODE.close
+              ? "close"
+              : `opcode ${opcode}`;
+  const preview =
+    opcode === OPCODE.text && typeof payload === "string"
+      ? ` “${payload.length > 24 ? `${payload.slice(0, 23)}…` : payload}”`
+      : "";
   return {
     kind: "frame",
     layer: "websocket",
@@ -224,7 +318,10 @@ export function wsFrame(from: Peer, opcode: number, payload: string | Uint8Array
 
 /** Server event `id` as a WebSocket text frame, the way the websocket scenario pushes it. */
 export function eventFrame(id: number, sizeOf?: EventSizes): Unit {
-  return wsFrame("server", OPCODE.text, eventData(id, sizeOf?.(id)), { label: `text frame: event ${id}`, carriesEvents: [id] });
+  return wsFrame("server", OPCODE.text, eventData(id, sizeOf?.(id)), {
+    label: `text frame: event ${id}`,
+    carriesEvents: [id],
+  });
 }
 
 /**
@@ -236,14 +333,22 @@ export function withEventSizes(unit: Unit, sizeOf: EventSizes): Unit {
   const ids = unit.carriesEvents;
   if (!ids?.length || ids.every((id) => sizeOf(id) === undefined)) return unit;
   switch (unit.layer) {
-    case "http": return pollResponse(ids, sizeOf);
-    case "sse": return sseEventBlock(ids, sizeOf);
-    case "websocket": return ids.length === 1 ? eventFrame(ids[0]!, sizeOf) : unit;
-    case "tcp": return unit;
+    case "http":
+      return pollResponse(ids, sizeOf);
+    case "sse":
+      return sseEventBlock(ids, sizeOf);
+    case "websocket":
+      return ids.length === 1 ? eventFrame(ids[0]!, sizeOf) : unit;
+    case "tcp":
+      return unit;
   }
 }
 
-function http(kind: Unit["kind"], written: SerializeResult, extra: { label?: string; opensRoundTrip?: boolean; carriesEvents?: number[] } = {}): Unit {
+function http(
+  kind: Unit["kind"],
+  written: SerializeResult,
+  extra: { label?: string; opensRoundTrip?: boolean; carriesEvents?: number[] } = {},
+): Unit {
   if (!written.ok) throw new Error(`wire-messages: ${written.error.error}`); // only fixed, valid messages are built here
   const startLine = written.text.slice(0, written.text.indexOf("\r\n"));
   return {

@@ -32,7 +32,11 @@ export function codeOf(path: string, text: string): string {
   }
   if (path.endsWith(".mdx")) {
     // MDX imports are whole lines of ES module syntax outside code blocks.
-    return text.replace(/^```[\s\S]*?^```/gm, "").split("\n").filter((line) => /^(import|export)\s/.test(line)).join("\n");
+    return text
+      .replace(/^```[\s\S]*?^```/gm, "")
+      .split("\n")
+      .filter((line) => /^(import|export)\s/.test(line))
+      .join("\n");
   }
   return text;
 }
@@ -58,7 +62,11 @@ export function importGraph(root: string, dirs: readonly string[]): ImportEdge[]
     for (const file of listFiles(join(root, dir))) {
       for (const specifier of importSpecifiers(file, readFileSync(file, "utf8"))) {
         const target = resolveSpecifier(file, specifier);
-        if (target) edges.push({ from: relative(root, file).split("\\").join("/"), to: relative(root, target).split("\\").join("/") });
+        if (target)
+          edges.push({
+            from: relative(root, file).split("\\").join("/"),
+            to: relative(root, target).split("\\").join("/"),
+          });
       }
     }
   }

@@ -14,7 +14,9 @@ describe("the layer rule on small cases", () => {
     expect(layerViolation("src/machines/lab-run.ts", "src/sim/clock.ts")).toBeNull();
     expect(layerViolation("src/scenarios/run-scenario.ts", "src/machines/tcp-connection.ts")).toBeNull();
     expect(layerViolation("src/sim/network.ts", "src/machines/tcp-connection.ts")).toMatch(/higher layer machines/);
-    expect(layerViolation("src/widgets/frame-inspector/a.ts", "src/widgets/echo-console/b.ts")).toMatch(/widgets\/shared/);
+    expect(layerViolation("src/widgets/frame-inspector/a.ts", "src/widgets/echo-console/b.ts")).toMatch(
+      /widgets\/shared/,
+    );
     expect(layerViolation("src/widgets/shared/a.ts", "src/layouts/code-themes.ts")).toMatch(/higher layer layouts/);
     expect(layerViolation("src/protocol/a.ts", "src/lessons/order.ts")).toMatch(/side by side/);
     expect(layerViolation("src/widgets/quiz/q.ts", "src/server/lab.ts")).toMatch(/Node-only/);
@@ -52,7 +54,9 @@ describe("the source tree", () => {
     expect(importCycles(edges)).toEqual([]);
   });
 
-  const machineFiles = readdirSync(join(root, "src", "machines")).filter((f) => f.endsWith(".ts") && !f.endsWith(".test.ts"));
+  const machineFiles = readdirSync(join(root, "src", "machines")).filter(
+    (f) => f.endsWith(".ts") && !f.endsWith(".test.ts"),
+  );
   const definesMachine = (text: string): boolean => /\.createMachine\(|\bcreateMachine\(/.test(text);
 
   it("every module in src/machines defines a machine", () => {
@@ -62,7 +66,10 @@ describe("the source tree", () => {
 
   it("no module outside src/machines defines a machine", () => {
     const outside = [...new Set(edges.map((e) => e.from))].filter(
-      (f) => !f.startsWith("src/machines/") && !f.endsWith(".test.ts") && definesMachine(readFileSync(join(root, f), "utf8")),
+      (f) =>
+        !f.startsWith("src/machines/") &&
+        !f.endsWith(".test.ts") &&
+        definesMachine(readFileSync(join(root, f), "utf8")),
     );
     expect(outside).toEqual([]);
   });

@@ -36,7 +36,10 @@ export function layerOf(path: string): Layer {
   const widget = /^src\/widgets\/([^/]+)\//.exec(path)?.[1];
   if (widget && widget !== "shared") return { name: `widgets/${widget}`, rank: 6, widget };
   const row = RANKS.find(([prefix]) => path === prefix || path.startsWith(prefix));
-  if (!row) throw new Error(`${path} is in no layer: add its folder to RANKS in tests/architecture/layers.ts (and to ARCHITECTURE.md)`);
+  if (!row)
+    throw new Error(
+      `${path} is in no layer: add its folder to RANKS in tests/architecture/layers.ts (and to ARCHITECTURE.md)`,
+    );
   return { name: row[1], rank: row[2] };
 }
 
@@ -51,9 +54,12 @@ export function layerViolation(from: string, to: string): string | null {
   }
   if (target.name === "server") return "only the server may import src/server (it is Node-only)";
   if (source.name === target.name) return null;
-  if (source.widget && target.widget) return `widgets share code only through src/widgets/shared/, not ${source.name} → ${target.name}`;
+  if (source.widget && target.widget)
+    return `widgets share code only through src/widgets/shared/, not ${source.name} → ${target.name}`;
   if (source.rank > target.rank) return null;
-  return source.rank === target.rank ? `${source.name} and ${target.name} are side by side and may not import each other` : `${source.name} may not import the higher layer ${target.name}`;
+  return source.rank === target.rank
+    ? `${source.name} and ${target.name} are side by side and may not import each other`
+    : `${source.name} may not import the higher layer ${target.name}`;
 }
 
 /** Groups of files that import each other in a circle (Tarjan's strongly connected components). */

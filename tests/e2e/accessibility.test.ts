@@ -53,7 +53,9 @@ describe.each(["light", "dark"] as const)("accessibility in the %s theme", (sche
       const inspector = page.locator("sp-frame-inspector");
       await inspector.scrollIntoViewIfNeeded();
       await page.locator('sp-frame-inspector[data-ready][data-state="OPEN"]').waitFor();
-      await inspector.locator("details").evaluateAll((all) => all.forEach((d) => ((d as HTMLDetailsElement).open = true)));
+      await inspector
+        .locator("details")
+        .evaluateAll((all) => all.forEach((d) => ((d as HTMLDetailsElement).open = true)));
       await inspector.getByRole("button", { name: "Send text" }).click();
       await inspector.getByRole("button", { name: "Fragmented message" }).click();
       await waitForRow(inspector.locator(".sequence li.message").first());

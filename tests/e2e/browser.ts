@@ -28,9 +28,13 @@ const chromiumArgs = [
  * `trustSpki`: base64 SHA-256 hashes of public keys whose certificates Chromium accepts as if a CA
  * had signed them (the lab's own self-signed one, for its https:// side), and no others.
  */
-export async function launchBrowser(options: { reducedMotion?: "reduce" | "no-preference"; colorScheme?: "light" | "dark"; trustSpki?: string[] } = {}): Promise<Browser> {
+export async function launchBrowser(
+  options: { reducedMotion?: "reduce" | "no-preference"; colorScheme?: "light" | "dark"; trustSpki?: string[] } = {},
+): Promise<Browser> {
   if (!existsSync(chromiumPath)) {
-    throw new Error(`Chromium not found at ${chromiumPath}. Install it with "apt-get install -y chromium" or set CHROMIUM_PATH.`);
+    throw new Error(
+      `Chromium not found at ${chromiumPath}. Install it with "apt-get install -y chromium" or set CHROMIUM_PATH.`,
+    );
   }
   const profile = await mkdtemp(join(tmpdir(), "sp-chromium-"));
   const context = await chromium.launchPersistentContext(profile, {
@@ -39,7 +43,9 @@ export async function launchBrowser(options: { reducedMotion?: "reduce" | "no-pr
     viewport: { width: 1280, height: 900 },
     reducedMotion: options.reducedMotion ?? "no-preference",
     colorScheme: options.colorScheme ?? "light",
-    args: options.trustSpki ? [...chromiumArgs, `--ignore-certificate-errors-spki-list=${options.trustSpki.join(",")}`] : chromiumArgs,
+    args: options.trustSpki
+      ? [...chromiumArgs, `--ignore-certificate-errors-spki-list=${options.trustSpki.join(",")}`]
+      : chromiumArgs,
   });
   return {
     context,
@@ -81,7 +87,11 @@ export function foreignRequests(watch: PageWatch, baseUrl: string): string[] {
 /** One Chromium with several isolated contexts (separate storage and cookies), for the classroom. */
 export async function launchContexts(count: number): Promise<{ contexts: BrowserContext[]; close(): Promise<void> }> {
   if (!existsSync(chromiumPath)) throw new Error(`Chromium not found at ${chromiumPath}.`);
-  const browser: PlaywrightBrowser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: chromiumArgs });
+  const browser: PlaywrightBrowser = await chromium.launch({
+    executablePath: chromiumPath,
+    headless: true,
+    args: chromiumArgs,
+  });
   const contexts: BrowserContext[] = [];
   for (let i = 0; i < count; i++) contexts.push(await browser.newContext({ viewport: { width: 1200, height: 900 } }));
   return {

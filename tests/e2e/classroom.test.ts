@@ -53,7 +53,13 @@ async function join(page: Page, nickname: string): Promise<void> {
 /** This tab's room secret (teacher key or resume token), from its own session storage. */
 async function secretOf(page: Page): Promise<string> {
   // The tab's own session, or the teacher's session shared with the browser's other tabs.
-  const session = await page.evaluate(() => JSON.parse(sessionStorage.getItem("sp:classroom") ?? localStorage.getItem("sp:classroom-teacher") ?? "null") as { teacherKey?: string; resume?: string } | null);
+  const session = await page.evaluate(
+    () =>
+      JSON.parse(sessionStorage.getItem("sp:classroom") ?? localStorage.getItem("sp:classroom-teacher") ?? "null") as {
+        teacherKey?: string;
+        resume?: string;
+      } | null,
+  );
   const secret = session?.teacherKey ?? session?.resume;
   if (!secret) throw new Error("this tab holds no room secret");
   return secret;
@@ -61,7 +67,13 @@ async function secretOf(page: Page): Promise<string> {
 
 /** Everything the page renders: markup with every attribute, text, and the values typed into fields. */
 const renderedText = (page: Page): Promise<string> =>
-  page.evaluate(() => [document.documentElement.outerHTML, document.body.innerText, ...[...document.querySelectorAll("input, textarea")].map((f) => (f as HTMLInputElement).value)].join("\n"));
+  page.evaluate(() =>
+    [
+      document.documentElement.outerHTML,
+      document.body.innerText,
+      ...[...document.querySelectorAll("input, textarea")].map((f) => (f as HTMLInputElement).value),
+    ].join("\n"),
+  );
 
 async function expectSecretsHidden(pages: Page[]): Promise<void> {
   for (const page of pages) {
@@ -71,7 +83,8 @@ async function expectSecretsHidden(pages: Page[]): Promise<void> {
   }
 }
 
-const messageTexts = (page: Page) => room(page).locator("[data-part=messages] [data-part=message-text]").allTextContents();
+const messageTexts = (page: Page) =>
+  room(page).locator("[data-part=messages] [data-part=message-text]").allTextContents();
 
 describe("the classroom", () => {
   it("the teacher opens a room and two students join it with the code", async () => {
@@ -192,7 +205,11 @@ describe("the classroom", () => {
     await card(ada).locator("[data-part=status]", { hasText: "is in" }).waitFor();
     await note.waitFor({ state: "hidden" });
     await card(lessonTab).locator("[data-part=answered]", { hasText: "1 of 2 students answered so far" }).waitFor();
-    expect(await card(lessonTab).locator(".tally-row .figure").allTextContents()).toEqual(["1 · 100%", "0 · 0%", "0 · 0%"]);
+    expect(await card(lessonTab).locator(".tally-row .figure").allTextContents()).toEqual([
+      "1 · 100%",
+      "0 · 0%",
+      "0 · 0%",
+    ]);
     // The student does not see the count before the reveal.
     expect(await card(ada).locator("[data-part=tally]").isHidden()).toBe(true);
     await card(lessonTab).locator("[data-part=reveal]").click();
@@ -233,7 +250,9 @@ describe("finding the classroom", () => {
     const page = await contexts[0]!.newPage();
     const watch = watchPage(page);
     await page.goto(`${baseUrl}/`);
-    const lessons = await page.locator(".lesson-list a").evaluateAll((links) => links.map((a) => (a as HTMLAnchorElement).pathname));
+    const lessons = await page
+      .locator(".lesson-list a")
+      .evaluateAll((links) => links.map((a) => (a as HTMLAnchorElement).pathname));
     expect(lessons.length).toBeGreaterThan(5);
     for (const path of ["/", ...lessons]) {
       if (path !== "/") await page.goto(`${baseUrl}${path}`);
@@ -286,7 +305,12 @@ describe("presenter mode", () => {
     // Sections are marked when presenter mode first starts.
     await page.goto(`${baseUrl}/lessons/upgrade-handshake/#present=1`);
     await page.locator("html[data-presenter]").waitFor({ state: "attached" });
-    const slide = Number(await page.locator("sp-handshake-stepper").evaluate((e) => e.closest<HTMLElement>("[data-presenter-section]")?.dataset.presenterSection ?? "-1")) + 1;
+    const slide =
+      Number(
+        await page
+          .locator("sp-handshake-stepper")
+          .evaluate((e) => e.closest<HTMLElement>("[data-presenter-section]")?.dataset.presenterSection ?? "-1"),
+      ) + 1;
     expect(slide).toBeGreaterThan(0);
     // A link to the slide and the stepper's first step opens the part of the slide that holds it.
     await page.goto(`${baseUrl}/lessons/upgrade-handshake/#present=${slide}&handshake-step=1`);
@@ -321,49 +345,75 @@ describe("presenter slides fit the projector", () => {
   it.each([
     [1920, 1080],
     [1280, 720],
-  ])("at %i×%i", async (width, height) => {
-    const { contexts, close: done } = await launchContexts(1);
-    const page = await contexts[0]!.newPage();
-    const watch = watchPage(page);
-    await page.setViewportSize({ width, height });
-    const problems: string[] = [];
-    let parts = 0;
-    await page.goto(`${baseUrl}/`);
-    const slugs = await page.locator(".lesson-list a").evaluateAll((links) => links.map((a) => (a as HTMLAnchorElement).pathname.split("/")[2]!));
-    for (const slug of slugs) {
-      await page.goto(`${baseUrl}/lessons/${slug}/#present=1`);
-      await page.locator("html[data-presenter]").waitFor({ state: "attached" });
-      for (let step = 0; step < 100; step++) {
-        // A widget on the slide starts when shown and the slide is fitted again once it has
-        // grown: wait for the fit to hold, as the class would see it a moment later.
-        const fits = () =>
-          page.evaluate(() => {
-            const bar = document.querySelector(".presenter-bar")!.getBoundingClientRect();
-            const shown = [...document.querySelectorAll<HTMLElement>("[data-presenter-current]:not([data-presenter-hidden])")].filter((e) => e.getClientRects().length > 0);
-            const lowest = Math.max(...shown.map((e) => e.getBoundingClientRect().bottom));
-            return { ok: lowest <= bar.top && document.documentElement.scrollHeight <= window.innerHeight, lowest, barTop: bar.top, counter: document.querySelector("[data-part=presenter-counter]")!.textContent, last: document.querySelector("[data-part=presenter-next]")!.getAttribute("aria-disabled") === "true" };
-          });
-        const widgets = await page.evaluate(() => [...document.querySelectorAll("[data-presenter-current]:not([data-presenter-hidden])")].flatMap((e) => [e, ...e.querySelectorAll("*")]).filter((e) => e.localName.startsWith("sp-")).length);
-        if (widgets > 0) {
-          await page.waitForFunction(() => [...document.querySelectorAll("[data-presenter-current]:not([data-presenter-hidden])")].flatMap((e) => [e, ...e.querySelectorAll("*")]).every((e) => !e.localName.startsWith("sp-") || customElements.get(e.localName) !== undefined));
-          await page.waitForTimeout(400); // started, grown, and fitted again (250 ms after the last change)
+  ])(
+    "at %i×%i",
+    async (width, height) => {
+      const { contexts, close: done } = await launchContexts(1);
+      const page = await contexts[0]!.newPage();
+      const watch = watchPage(page);
+      await page.setViewportSize({ width, height });
+      const problems: string[] = [];
+      let parts = 0;
+      await page.goto(`${baseUrl}/`);
+      const slugs = await page
+        .locator(".lesson-list a")
+        .evaluateAll((links) => links.map((a) => (a as HTMLAnchorElement).pathname.split("/")[2]!));
+      for (const slug of slugs) {
+        await page.goto(`${baseUrl}/lessons/${slug}/#present=1`);
+        await page.locator("html[data-presenter]").waitFor({ state: "attached" });
+        for (let step = 0; step < 100; step++) {
+          // A widget on the slide starts when shown and the slide is fitted again once it has
+          // grown: wait for the fit to hold, as the class would see it a moment later.
+          const fits = () =>
+            page.evaluate(() => {
+              const bar = document.querySelector(".presenter-bar")!.getBoundingClientRect();
+              const shown = [
+                ...document.querySelectorAll<HTMLElement>("[data-presenter-current]:not([data-presenter-hidden])"),
+              ].filter((e) => e.getClientRects().length > 0);
+              const lowest = Math.max(...shown.map((e) => e.getBoundingClientRect().bottom));
+              return {
+                ok: lowest <= bar.top && document.documentElement.scrollHeight <= window.innerHeight,
+                lowest,
+                barTop: bar.top,
+                counter: document.querySelector("[data-part=presenter-counter]")!.textContent,
+                last: document.querySelector("[data-part=presenter-next]")!.getAttribute("aria-disabled") === "true",
+              };
+            });
+          const widgets = await page.evaluate(
+            () =>
+              [...document.querySelectorAll("[data-presenter-current]:not([data-presenter-hidden])")]
+                .flatMap((e) => [e, ...e.querySelectorAll("*")])
+                .filter((e) => e.localName.startsWith("sp-")).length,
+          );
+          if (widgets > 0) {
+            await page.waitForFunction(() =>
+              [...document.querySelectorAll("[data-presenter-current]:not([data-presenter-hidden])")]
+                .flatMap((e) => [e, ...e.querySelectorAll("*")])
+                .every((e) => !e.localName.startsWith("sp-") || customElements.get(e.localName) !== undefined),
+            );
+            await page.waitForTimeout(400); // started, grown, and fitted again (250 ms after the last change)
+          }
+          let state = await fits();
+          for (let wait = 0; wait < 20 && !state.ok; wait++) {
+            await page.waitForTimeout(100);
+            state = await fits();
+          }
+          parts++;
+          if (!state.ok)
+            problems.push(
+              `${slug} ${state.counter}: content to ${Math.round(state.lowest)} px, bar at ${Math.round(state.barTop)} px`,
+            );
+          if (state.last) break;
+          await page.keyboard.press("ArrowRight");
         }
-        let state = await fits();
-        for (let wait = 0; wait < 20 && !state.ok; wait++) {
-          await page.waitForTimeout(100);
-          state = await fits();
-        }
-        parts++;
-        if (!state.ok) problems.push(`${slug} ${state.counter}: content to ${Math.round(state.lowest)} px, bar at ${Math.round(state.barTop)} px`);
-        if (state.last) break;
-        await page.keyboard.press("ArrowRight");
       }
-    }
-    expect(problems).toEqual([]);
-    expect(parts).toBeGreaterThan(60);
-    expect(watch.pageErrors).toEqual([]);
-    await done();
-  }, 240_000);
+      expect(problems).toEqual([]);
+      expect(parts).toBeGreaterThan(60);
+      expect(watch.pageErrors).toEqual([]);
+      await done();
+    },
+    240_000,
+  );
 
   it("on a phone the bar is a strip along the bottom that leaves the slide's end visible", async () => {
     const { contexts, close: done } = await launchContexts(1);
@@ -377,7 +427,13 @@ describe("presenter slides fit the projector", () => {
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     // Scrolled to the end, the slide's last element ends above the bar.
     await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
-    const lowest = await page.evaluate(() => Math.max(...[...document.querySelectorAll("[data-presenter-current]:not([data-presenter-hidden])")].map((e) => e.getBoundingClientRect().bottom)));
+    const lowest = await page.evaluate(() =>
+      Math.max(
+        ...[...document.querySelectorAll("[data-presenter-current]:not([data-presenter-hidden])")].map(
+          (e) => e.getBoundingClientRect().bottom,
+        ),
+      ),
+    );
     expect(lowest).toBeLessThanOrEqual(bar!.y + 1);
     await done();
   });

@@ -25,7 +25,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const child = server;
   let output = "";
   const urls = await new Promise<{ baseUrl: string; httpsUrl: string }>((resolvePromise, reject) => {
-    const timer = setTimeout(() => reject(new Error(`The production server did not start within 200 s:\n${output}`)), 200_000);
+    const timer = setTimeout(
+      () => reject(new Error(`The production server did not start within 200 s:\n${output}`)),
+      200_000,
+    );
     const onData = (chunk: Buffer): void => {
       output += chunk.toString();
       const plain = /running at (http:\/\/[^\s]+)/.exec(output);

@@ -14,7 +14,8 @@ const baseUrl = inject("baseUrl");
 const LESSON = "/lessons/upgrade-handshake/";
 const session = usePageSession(baseUrl);
 
-const openPlayground = (scheme: "light" | "dark" = "light"): Promise<Locator> => session.openWidget(LESSON, "sp-handshake-playground", scheme);
+const openPlayground = (scheme: "light" | "dark" = "light"): Promise<Locator> =>
+  session.openWidget(LESSON, "sp-handshake-playground", scheme);
 
 /**
  * The lab runs at most SELF_RUNS_PER_ADDRESS_PER_SECOND of these per address (after a small burst),
@@ -44,10 +45,14 @@ describe("the handshake playground", () => {
     const host = new URL(baseUrl).host;
     const editor = playground.getByRole("textbox", { name: /The request the lab will send/ });
     expect(await editor.inputValue()).toContain(`Host: ${host}\nUpgrade: websocket\n`);
-    expect(await playground.getByRole("button", { name: "A correct handshake" }).getAttribute("aria-pressed")).toBe("true");
+    expect(await playground.getByRole("button", { name: "A correct handshake" }).getAttribute("aria-pressed")).toBe(
+      "true",
+    );
     await sendAndWait(playground);
     expect(await playground.getAttribute("data-status")).toBe("101");
-    expect(await playground.locator("[data-part=verdict]").innerText()).toMatch(/^101 Switching Protocols: .*accept value matches your key/);
+    expect(await playground.locator("[data-part=verdict]").innerText()).toMatch(
+      /^101 Switching Protocols: .*accept value matches your key/,
+    );
     const accept = await playground.locator("[data-part=accept]").innerText();
     expect(accept).toContain(handshakeExample.key);
     expect(accept).toContain(handshakeExample.accept);
@@ -61,7 +66,9 @@ describe("the handshake playground", () => {
     expect(frames[0]).toContain("81 85 37 fa 21 3d 7f 9f 4d 51 58");
     expect(frames[1]).toContain("81 05 48 65 6c 6c 6f");
     expect(frames.slice(2).every((f) => /1000 Normal Closure/.test(f))).toBe(true);
-    expect(await playground.locator("[data-part=first-byte]").innerText()).toMatch(/^\d+\.\d ms after the TCP connection opened$/);
+    expect(await playground.locator("[data-part=first-byte]").innerText()).toMatch(
+      /^\d+\.\d ms after the TCP connection opened$/,
+    );
   });
 
   it("presets get the statuses the lesson promises, and the lab's reason in words", async () => {
@@ -95,14 +102,18 @@ describe("the handshake playground", () => {
     await editor.fill((await editor.inputValue()).replace(/\n\n$/, "\n"));
     await sendAndWait(playground);
     expect(await playground.getAttribute("data-status")).toBe("none");
-    expect(await playground.locator("[data-part=ending]").innerText()).toMatch(/without a word: the request head never ended .* \(its handshake timeout\)/);
+    expect(await playground.locator("[data-part=ending]").innerText()).toMatch(
+      /without a word: the request head never ended .* \(its handshake timeout\)/,
+    );
   });
 
   it("shows whatever comes back as text: markup in the request and the lab's answer is never parsed", async () => {
     const playground = await openPlayground();
     const editor = playground.getByRole("textbox");
     // The lab quotes an Origin it cannot read in its refusal.
-    await editor.fill((await editor.inputValue()).replace(/^Origin: .*$/m, 'Origin: <img src=x onerror="window.__owned=1">'));
+    await editor.fill(
+      (await editor.inputValue()).replace(/^Origin: .*$/m, 'Origin: <img src=x onerror="window.__owned=1">'),
+    );
     await sendAndWait(playground);
     expect(await playground.getAttribute("data-status")).toBe("403");
     expect(await playground.locator("[data-part=answer]").innerText()).toContain("<img src=x");

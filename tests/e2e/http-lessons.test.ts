@@ -67,7 +67,9 @@ describe("lesson 1: connections are reused", () => {
     const second = widget.locator("[data-run]").first();
     await page.locator('sp-connection-reuse [data-run][data-requests="5"][data-connections="5"]').first().waitFor();
     expect(await second.getAttribute("data-connections")).toBe("5");
-    const ports = await second.locator("[data-connection]").evaluateAll((groups) => groups.map((g) => (g as HTMLElement).dataset.clientPort));
+    const ports = await second
+      .locator("[data-connection]")
+      .evaluateAll((groups) => groups.map((g) => (g as HTMLElement).dataset.clientPort));
     expect(new Set(ports).size).toBe(5);
   });
 });
@@ -77,12 +79,23 @@ describe("lesson 3: the push race", () => {
     await open("/lessons/server-push/");
     const race = await runRace();
     for (const transport of ["short-polling", "long-polling", "sse", "websocket"]) {
-      expect(await race.locator(`tr[data-transport="${transport}"]`).first().getAttribute("data-delivered"), transport).toBe("5");
+      expect(
+        await race.locator(`tr[data-transport="${transport}"]`).first().getAttribute("data-delivered"),
+        transport,
+      ).toBe("5");
     }
-    const perEvent = async (transport: string) => Number(await race.locator(`[data-part=measured] tr[data-transport="${transport}"]`).getAttribute("data-bytes-per-event"));
+    const perEvent = async (transport: string) =>
+      Number(
+        await race
+          .locator(`[data-part=measured] tr[data-transport="${transport}"]`)
+          .getAttribute("data-bytes-per-event"),
+      );
     expect(await perEvent("websocket")).toBeGreaterThan(0);
     expect(await perEvent("websocket")).toBeLessThan(await perEvent("short-polling"));
-    const requests = async (transport: string) => Number(await race.locator(`[data-part=measured] tr[data-transport="${transport}"]`).getAttribute("data-requests"));
+    const requests = async (transport: string) =>
+      Number(
+        await race.locator(`[data-part=measured] tr[data-transport="${transport}"]`).getAttribute("data-requests"),
+      );
     expect(await requests("short-polling")).toBeGreaterThan(await requests("websocket"));
     expect(await race.locator("[data-part=chart] .mark").count()).toBe(20);
     expect(await race.locator("[data-part=simulated]").isVisible()).toBe(true);

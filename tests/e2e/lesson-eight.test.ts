@@ -12,11 +12,15 @@ const baseUrl = inject("baseUrl");
 const LESSON = "/lessons/security/";
 const session = usePageSession(baseUrl);
 
-const openDemo = (scheme: "light" | "dark" = "light"): Promise<Locator> => session.openWidget(LESSON, "sp-hijack-demo", scheme);
+const openDemo = (scheme: "light" | "dark" = "light"): Promise<Locator> =>
+  session.openWidget(LESSON, "sp-hijack-demo", scheme);
 
 /** Opens the other site from the demo's link and waits for its page to finish trying. */
 async function visitOtherSite(demo: Locator, outcome: "refused" | "accepted"): Promise<Page> {
-  const [other] = await Promise.all([session.page.waitForEvent("popup"), demo.getByRole("link", { name: "Open the other site" }).click()]);
+  const [other] = await Promise.all([
+    session.page.waitForEvent("popup"),
+    demo.getByRole("link", { name: "Open the other site" }).click(),
+  ]);
   await other.locator(`sp-other-site[data-outcome="${outcome}"]`).waitFor({ timeout: 15_000 });
   return other;
 }
@@ -46,7 +50,9 @@ describe("lesson 8: cross-site WebSocket hijacking", () => {
     expect(request).toContain(`Origin: ${otherOrigin}`);
     expect(request).toContain(`Cookie: sp-demo=${cookie}`);
     expect(await demo.locator('[data-part=request] mark[data-mark="cookie"]').innerText()).toContain(cookie);
-    expect(await demo.locator("[data-part=answer]").innerText()).toMatch(new RegExp(`^403 Forbidden: Pages from ${otherOrigin.replace(/\./g, "\\.")} may not use this lab`));
+    expect(await demo.locator("[data-part=answer]").innerText()).toMatch(
+      new RegExp(`^403 Forbidden: Pages from ${otherOrigin.replace(/\./g, "\\.")} may not use this lab`),
+    );
     expect(await demo.locator("[data-part=verdict]").innerText()).toMatch(/^Refused: /);
     // The reader's watch token stays out of the page's text.
     const token = new URLSearchParams(new URL(href).hash.slice(1)).get("watch")!;
@@ -59,13 +65,17 @@ describe("lesson 8: cross-site WebSocket hijacking", () => {
     await demo.getByRole("button", { name: "Get the demo cookie" }).click();
     await expect.poll(() => demo.getAttribute("data-cookie")).toBeTruthy();
     await demo.getByRole("radio", { name: /A server that forgets to check/ }).check();
-    expect(await demo.getByRole("link", { name: "Open the other site" }).getAttribute("href")).toContain("target=naive");
+    expect(await demo.getByRole("link", { name: "Open the other site" }).getAttribute("href")).toContain(
+      "target=naive",
+    );
     const other = await visitOtherSite(demo, "accepted");
     expect(await other.locator("[data-part=log]").innerText()).toMatch(/message: "Hello from another site/);
     await other.close();
     await session.page.locator('sp-hijack-demo[data-state="accepted"]').waitFor({ timeout: 10_000 });
     expect(await demo.locator("[data-part=request]").innerText()).toContain("GET /lab/naive-echo?watch=… HTTP/1.1");
-    expect(await demo.locator("[data-part=answer]").innerText()).toMatch(/^101 Switching Protocols · then the page sent “Hello from another site.*” and the server echoed/);
+    expect(await demo.locator("[data-part=answer]").innerText()).toMatch(
+      /^101 Switching Protocols · then the page sent “Hello from another site.*” and the server echoed/,
+    );
   });
 
   it("the echo console's flood is closed with 1008 by the lab's rate limit", async () => {
@@ -74,20 +84,25 @@ describe("lesson 8: cross-site WebSocket hijacking", () => {
     await console_.scrollIntoViewIfNeeded();
     await console_.getByRole("button", { name: "Connect" }).click();
     await page.locator('sp-echo-console[data-state="OPEN"]').waitFor();
-    await expect.poll(() => console_.locator("[data-part=flood-note]").innerText()).toMatch(/The button sends \d+ at once/);
+    await expect
+      .poll(() => console_.locator("[data-part=flood-note]").innerText())
+      .toMatch(/The button sends \d+ at once/);
     await console_.getByRole("button", { name: /rate limit allows/ }).click();
     await page.locator('sp-echo-console[data-state="CLOSED"]').waitFor({ timeout: 10_000 });
     expect(await console_.locator("[data-part=close-report]").innerText()).toMatch(/1008 Policy Violation/);
   });
 
-  it.each(["light", "dark"] as const)("has no axe violations in the %s theme, on the lesson idle and after an attempt, and on the other site", async (scheme) => {
-    const demo = await openDemo(scheme);
-    expect(await axeViolations(session.page), "idle").toEqual([]);
-    const other = await visitOtherSite(demo, "refused");
-    await other.emulateMedia({ colorScheme: scheme });
-    expect(await axeViolations(other), "the other site").toEqual([]);
-    await other.close();
-    await session.page.locator('sp-hijack-demo[data-state="refused"]').waitFor({ timeout: 10_000 });
-    expect(await axeViolations(session.page), "after an attempt").toEqual([]);
-  });
+  it.each(["light", "dark"] as const)(
+    "has no axe violations in the %s theme, on the lesson idle and after an attempt, and on the other site",
+    async (scheme) => {
+      const demo = await openDemo(scheme);
+      expect(await axeViolations(session.page), "idle").toEqual([]);
+      const other = await visitOtherSite(demo, "refused");
+      await other.emulateMedia({ colorScheme: scheme });
+      expect(await axeViolations(other), "the other site").toEqual([]);
+      await other.close();
+      await session.page.locator('sp-hijack-demo[data-state="refused"]').waitFor({ timeout: 10_000 });
+      expect(await axeViolations(session.page), "after an attempt").toEqual([]);
+    },
+  );
 });

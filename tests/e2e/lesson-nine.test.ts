@@ -14,22 +14,33 @@ const baseUrl = inject("baseUrl");
 const LESSON = "/lessons/beyond-http-1-1/";
 const session = usePageSession(baseUrl);
 
-const openWidget = (scheme: "light" | "dark" = "light"): Promise<Locator> => session.openWidget(LESSON, "sp-three-openings", scheme);
+const openWidget = (scheme: "light" | "dark" = "light"): Promise<Locator> =>
+  session.openWidget(LESSON, "sp-three-openings", scheme);
 
 async function run(widget: Locator, message: string): Promise<void> {
   await widget.getByLabel("Your message").fill(message);
   await widget.getByRole("button", { name: "Open it three ways" }).click();
-  await session.page.locator('sp-three-openings:is([data-run="shown"], [data-run="failed"])').waitFor({ timeout: 20_000 });
-  expect(await widget.locator("[data-part=problem]").isVisible(), await widget.locator("[data-part=problem]").innerText()).toBe(false);
+  await session.page
+    .locator('sp-three-openings:is([data-run="shown"], [data-run="failed"])')
+    .waitFor({ timeout: 20_000 });
+  expect(
+    await widget.locator("[data-part=problem]").isVisible(),
+    await widget.locator("[data-part=problem]").innerText(),
+  ).toBe(false);
 }
 
-const rows = (widget: Locator, version: string, phase: string): Locator => widget.locator(`[data-part="rows-${version}-${phase}"] > li`);
+const rows = (widget: Locator, version: string, phase: string): Locator =>
+  widget.locator(`[data-part="rows-${version}-${phase}"] > li`);
 
 describe("lesson 9: one WebSocket, opened three ways", () => {
   it("before a run, shows what the model expects, and HTTP/3 as a simulation", async () => {
     const widget = await openWidget();
-    expect(await rows(widget, "h2", "opening").evaluateAll((li) => li.map((l) => l.getAttribute("data-source")))).toEqual(["expected", "expected"]);
-    expect(await rows(widget, "h3", "connection").first().innerText()).toMatch(/Initial: ClientHello[\s\S]*simulated from the model/);
+    expect(
+      await rows(widget, "h2", "opening").evaluateAll((li) => li.map((l) => l.getAttribute("data-source"))),
+    ).toEqual(["expected", "expected"]);
+    expect(await rows(widget, "h3", "connection").first().innerText()).toMatch(
+      /Initial: ClientHello[\s\S]*simulated from the model/,
+    );
   });
 
   it("shows the reader's HTTP/1.1, the lab's HTTP/2 and the simulated HTTP/3 side by side, carrying the same frames", async () => {
@@ -39,7 +50,9 @@ describe("lesson 9: one WebSocket, opened three ways", () => {
     expect(await widget.locator("[data-part=status]").innerText()).toContain(message);
 
     // HTTP/1.1: the reader's own GET and the lab's 101, seen on the wire; TCP's handshake is not.
-    expect(await rows(widget, "http/1.1", "connection").evaluateAll((li) => li.map((l) => l.getAttribute("data-source")))).toEqual(["unseen", "unseen", "unseen"]);
+    expect(
+      await rows(widget, "http/1.1", "connection").evaluateAll((li) => li.map((l) => l.getAttribute("data-source"))),
+    ).toEqual(["unseen", "unseen", "unseen"]);
     const [get, switched] = [rows(widget, "http/1.1", "opening").nth(0), rows(widget, "http/1.1", "opening").nth(1)];
     expect(await get.getAttribute("data-source")).toBe("seen");
     expect(await get.locator(".row-title").innerText()).toMatch(/GET \/lab\/echo\?watch=… HTTP\/1\.1$/);
@@ -49,7 +62,9 @@ describe("lesson 9: one WebSocket, opened three ways", () => {
 
     // HTTP/2: the lab's SETTINGS allow extended CONNECT; CONNECT with :protocol websocket; 200 with no accept.
     const h2Connection = await rows(widget, "h2", "connection").allInnerTexts();
-    expect(h2Connection.some((text) => /SETTINGS: .*SETTINGS_ENABLE_CONNECT_PROTOCOL = 1[\s\S]*seen on the wire/.test(text))).toBe(true);
+    expect(
+      h2Connection.some((text) => /SETTINGS: .*SETTINGS_ENABLE_CONNECT_PROTOCOL = 1[\s\S]*seen on the wire/.test(text)),
+    ).toBe(true);
     const [connect, ok] = [rows(widget, "h2", "opening").nth(0), rows(widget, "h2", "opening").nth(1)];
     await connect.locator("summary").click();
     await ok.locator("summary").click();
@@ -65,10 +80,14 @@ describe("lesson 9: one WebSocket, opened three ways", () => {
       expect(await widget.locator(`[data-version="${version}"] li[data-same="true"]`).count(), version).toBe(4);
     }
     expect(await widget.locator('[data-version="h3"] .rows > li:not([data-source="simulated"])').count()).toBe(0);
-    expect(await widget.locator("[data-part=totals]").innerText()).toMatch(/Bytes before the first message.*HTTP\/1\.1 [\d,]+, HTTP\/2 [\d,]+, HTTP\/3 [\d,]+/);
+    expect(await widget.locator("[data-part=totals]").innerText()).toMatch(
+      /Bytes before the first message.*HTTP\/1\.1 [\d,]+, HTTP\/2 [\d,]+, HTTP\/3 [\d,]+/,
+    );
 
     // Side by side: at this width the three columns of a phase share one row.
-    const tops = await widget.locator('.phase:has([data-part="rows-h2-opening"]) .cell').evaluateAll((cells) => cells.map((c) => Math.round(c.getBoundingClientRect().top)));
+    const tops = await widget
+      .locator('.phase:has([data-part="rows-h2-opening"]) .cell')
+      .evaluateAll((cells) => cells.map((c) => Math.round(c.getBoundingClientRect().top)));
     expect(new Set(tops).size).toBe(1);
     // The tap's token stays off the page.
     expect(await session.page.locator("body").innerText()).not.toMatch(/watch=[A-Za-z0-9_-]{22,}/);
@@ -96,7 +115,10 @@ describe("lesson 9: one WebSocket, opened three ways", () => {
     const widget = await openWidget();
     const success = await widget.locator("table.comparison tr", { hasText: "Success" }).locator("td").allInnerTexts();
     expect(success).toEqual(HTTP_VERSIONS.map((v) => String(successStatus(v, EXAMPLE_CONVERSATION))));
-    const reuse = await widget.locator("table.comparison tr", { hasText: "already open" }).locator("td").allInnerTexts();
+    const reuse = await widget
+      .locator("table.comparison tr", { hasText: "already open" })
+      .locator("td")
+      .allInnerTexts();
     expect(reuse.slice(1)).toEqual(["1", "1"]);
   });
 
@@ -122,11 +144,14 @@ describe("lesson 9: one WebSocket, opened three ways", () => {
     expect(await link.getAttribute("href")).toBe(LESSON);
   });
 
-  it.each(["light", "dark"] as const)("has no axe violations in the %s theme, before and after a run", async (scheme) => {
-    const widget = await openWidget(scheme);
-    expect(await axeViolations(session.page), "idle").toEqual([]);
-    await run(widget, "Hello");
-    await widget.locator("details.row-bytes summary").first().click();
-    expect(await axeViolations(session.page), "after a run").toEqual([]);
-  });
+  it.each(["light", "dark"] as const)(
+    "has no axe violations in the %s theme, before and after a run",
+    async (scheme) => {
+      const widget = await openWidget(scheme);
+      expect(await axeViolations(session.page), "idle").toEqual([]);
+      await run(widget, "Hello");
+      await widget.locator("details.row-bytes summary").first().click();
+      expect(await axeViolations(session.page), "after a run").toEqual([]);
+    },
+  );
 });

@@ -65,19 +65,29 @@ describe("lesson 7: ws:// and wss://", () => {
     await run(twins);
     const ws = twins.locator("[data-part=ws-items] > li");
     const wss = twins.locator("[data-part=wss-items] > li");
-    expect(await ws.first().innerText()).toMatch(/^Client → server: The upgrade request, in plain text\n+[\s\S]*GET \/lab\/echo HTTP\/1\.1/);
+    expect(await ws.first().innerText()).toMatch(
+      /^Client → server: The upgrade request, in plain text\n+[\s\S]*GET \/lab\/echo HTTP\/1\.1/,
+    );
     expect(await ws.filter({ hasText: "text frame" }).first().innerText()).toMatch(/payload 5 bytes: “Hello”/);
-    expect(await wss.first().innerText()).toMatch(/^Client → server: handshake record: ClientHello, in the clear\n+16 03 01 [\s\S]*Server name \(SNI\), readable by anyone on the way: localhost/);
+    expect(await wss.first().innerText()).toMatch(
+      /^Client → server: handshake record: ClientHello, in the clear\n+16 03 01 [\s\S]*Server name \(SNI\), readable by anyone on the way: localhost/,
+    );
     const wssText = await twins.locator("[data-part=wss-items]").innerText();
     expect(wssText).not.toMatch(/“Hello”/);
     expect(wssText).toMatch(/Inside, hidden: handshake: .*Certificate/);
     const same = twins.locator('[data-part=wss-items] > li[data-same="true"]');
     expect(await same.count()).toBe(4);
-    expect(await same.first().innerText()).toMatch(/a WebSocket text frame: 81 85 .* — the same bytes as the ws:\/\/ column/);
+    expect(await same.first().innerText()).toMatch(
+      /a WebSocket text frame: 81 85 .* — the same bytes as the ws:\/\/ column/,
+    );
     // The masking key in both columns is the same four bytes.
-    const key = (await ws.filter({ hasText: "text frame" }).first().innerText()).match(/key ([0-9a-f]{2} [0-9a-f]{2} [0-9a-f]{2} [0-9a-f]{2})/)![1]!;
+    const key = (await ws.filter({ hasText: "text frame" }).first().innerText()).match(
+      /key ([0-9a-f]{2} [0-9a-f]{2} [0-9a-f]{2} [0-9a-f]{2})/,
+    )![1]!;
     expect(await same.first().innerText()).toContain(`81 85 ${key}`);
-    expect(await twins.locator("[data-part=totals]").innerText()).toMatch(/^ws:\/\/: [\d,]+ bytes up, [\d,]+ down\. wss:\/\/: [\d,]+ bytes up, [\d,]+ down, in \d+ TLS records: [\d,]+ bytes more.* 4 of the frames inside TLS are byte for byte the ws:\/\/ column's\.$/);
+    expect(await twins.locator("[data-part=totals]").innerText()).toMatch(
+      /^ws:\/\/: [\d,]+ bytes up, [\d,]+ down\. wss:\/\/: [\d,]+ bytes up, [\d,]+ down, in \d+ TLS records: [\d,]+ bytes more.* 4 of the frames inside TLS are byte for byte the ws:\/\/ column's\.$/,
+    );
     expect(await twins.getAttribute("data-run")).toBe("shown");
   });
 
@@ -91,17 +101,29 @@ describe("lesson 7: ws:// and wss://", () => {
     // The grid shows the record's own bytes: the header the item's title line shows.
     expect((await grid.getByRole("option").allInnerTexts()).slice(0, 3)).toEqual(["16", "03", "01"]);
     await grid.focus();
-    expect(await explanation.innerText()).toMatch(/^Byte 0: 0x16 = 00010110 in binary\. content type \(1 byte = 22\): 22: handshake \[RFC 8446 §5\.1\]$/);
+    expect(await explanation.innerText()).toMatch(
+      /^Byte 0: 0x16 = 00010110 in binary\. content type \(1 byte = 22\): 22: handshake \[RFC 8446 §5\.1\]$/,
+    );
     await page.keyboard.press("ArrowRight");
     expect(await explanation.innerText()).toMatch(/^Byte 1: 0x03 .* legacy_record_version \(2 bytes = 769\)/);
     for (let i = 0; i < 4; i++) await page.keyboard.press("ArrowRight");
-    expect(await explanation.innerText()).toMatch(/^Byte 5: 0x01 .* handshake message type \(1 byte = 1\): 1: ClientHello \[RFC 8446 §4\]$/);
-    expect(await hello.locator(".fields").innerText()).toMatch(/cipher suite offered \(bytes \d+–\d+, 2 bytes = 4865\): 0x1301: TLS_AES_128_GCM_SHA256/);
+    expect(await explanation.innerText()).toMatch(
+      /^Byte 5: 0x01 .* handshake message type \(1 byte = 1\): 1: ClientHello \[RFC 8446 §4\]$/,
+    );
+    expect(await hello.locator(".fields").innerText()).toMatch(
+      /cipher suite offered \(bytes \d+–\d+, 2 bytes = 4865\): 0x1301: TLS_AES_128_GCM_SHA256/,
+    );
     expect(await hello.locator(".fields").innerText()).toMatch(/key_share data .*RFC 8446 §4\.2\.8/);
     const encrypted = twins.locator("[data-part=wss-items] > li").filter({ hasText: "application_data record" }).last();
     await openRecordBytes(encrypted);
-    const legend = (await encrypted.locator(".fields > li").allInnerTexts());
-    expect(legend.map((line) => line.split(" (")[0])).toEqual(["content type", "legacy_record_version", "length", "encrypted_record", "authentication tag"]);
+    const legend = await encrypted.locator(".fields > li").allInnerTexts();
+    expect(legend.map((line) => line.split(" (")[0])).toEqual([
+      "content type",
+      "legacy_record_version",
+      "length",
+      "encrypted_record",
+      "authentication tag",
+    ]);
     expect(legend[4]).toMatch(/^authentication tag \(bytes \d+–\d+, 16 bytes\)/);
   });
 
@@ -126,11 +148,14 @@ describe("lesson 7: ws:// and wss://", () => {
 function labSpki(): Promise<string> {
   const { hostname, port } = new URL(httpsUrl);
   return new Promise((resolve, reject) => {
-    const socket = connect({ host: hostname, port: Number(port), servername: "localhost", rejectUnauthorized: false }, () => {
-      const der = socket.getPeerX509Certificate()!.publicKey.export({ type: "spki", format: "der" });
-      socket.end();
-      resolve(createHash("sha256").update(der).digest("base64"));
-    });
+    const socket = connect(
+      { host: hostname, port: Number(port), servername: "localhost", rejectUnauthorized: false },
+      () => {
+        const der = socket.getPeerX509Certificate()!.publicKey.export({ type: "spki", format: "der" });
+        socket.end();
+        resolve(createHash("sha256").update(der).digest("base64"));
+      },
+    );
     socket.on("error", reject);
   });
 }
@@ -159,16 +184,24 @@ describe("lesson 7 on a page served over https://", () => {
     await twins.getByRole("button", { name: "Run it over your own wss://" }).click();
     await page.locator('sp-tls-twin[data-run="shown"]').waitFor({ timeout: 15_000 });
     expect(sockets).toHaveLength(1);
-    expect(sockets[0]).toMatch(new RegExp(`^wss://${new URL(httpsUrl).host.replace(/\./g, "\\.")}/lab/echo\\?record=[\\w-]{22,}$`));
-    expect(await twins.locator("[data-part=status]").innerText()).toBe("TLS 1.3, TLS_AES_128_GCM_SHA256, your own connection");
+    expect(sockets[0]).toMatch(
+      new RegExp(`^wss://${new URL(httpsUrl).host.replace(/\./g, "\\.")}/lab/echo\\?record=[\\w-]{22,}$`),
+    );
+    expect(await twins.locator("[data-part=status]").innerText()).toBe(
+      "TLS 1.3, TLS_AES_128_GCM_SHA256, your own connection",
+    );
     expect(await twins.locator(".column-title").last().innerText()).toContain("your browser's own connection");
     const wss = twins.locator("[data-part=wss-items] > li");
-    expect(await wss.first().innerText()).toMatch(/^Client → server: handshake record: ClientHello, in the clear\n+16 03 01 /);
+    expect(await wss.first().innerText()).toMatch(
+      /^Client → server: handshake record: ClientHello, in the clear\n+16 03 01 /,
+    );
     // Your browser's frames, found inside its TLS records, are byte for byte the ws:// twin's.
     const same = twins.locator('[data-part=wss-items] > li[data-same="true"]');
     expect(await same.count()).toBe(4);
     const ws = twins.locator("[data-part=ws-items] > li");
-    const key = (await ws.filter({ hasText: "text frame" }).first().innerText()).match(/key ([0-9a-f]{2} [0-9a-f]{2} [0-9a-f]{2} [0-9a-f]{2})/)![1]!;
+    const key = (await ws.filter({ hasText: "text frame" }).first().innerText()).match(
+      /key ([0-9a-f]{2} [0-9a-f]{2} [0-9a-f]{2} [0-9a-f]{2})/,
+    )![1]!;
     expect(await same.first().innerText()).toContain(`81 85 ${key}`);
   });
 });

@@ -61,7 +61,11 @@ async function openLab(scheme: "light" | "dark" = "light"): Promise<Locator> {
 async function connectAgain(lab: Locator): Promise<void> {
   await lab.getByRole("button", { name: "Connect again" }).click();
   await page.locator('sp-close-lab[data-state="OPEN"]').waitFor();
-  await lab.locator("[data-part=close-frames] li").first().waitFor({ state: "detached" }).catch(() => undefined);
+  await lab
+    .locator("[data-part=close-frames] li")
+    .first()
+    .waitFor({ state: "detached" })
+    .catch(() => undefined);
 }
 
 describe("lesson 6: ping, pong and close", () => {
@@ -84,7 +88,10 @@ describe("lesson 6: ping, pong and close", () => {
     await clickRow(inspector, pong);
     const bytes = await inspector.locator("[data-part=bytes] [role=option]").allInnerTexts();
     const key = bytes.slice(2, 6).map((b) => parseInt(b, 16));
-    const payload = bytes.slice(6).map((b, i) => String.fromCharCode(parseInt(b, 16) ^ key[i % 4]!)).join("");
+    const payload = bytes
+      .slice(6)
+      .map((b, i) => String.fromCharCode(parseInt(b, 16) ^ key[i % 4]!))
+      .join("");
     expect(bytes[0]).toBe("8a");
     expect(payload).toBe("Are you there?");
     await waitForRow(inspector.locator('.sequence li.dir-out button[data-opcode="9"]').first());
@@ -100,31 +107,45 @@ describe("lesson 6: ping, pong and close", () => {
     await lab.getByRole("button", { name: "Close with this code" }).click();
     await page.locator('sp-close-lab[data-state="CLOSED"]').waitFor();
     await expect.poll(() => frames.count()).toBe(2);
-    expect(await frames.nth(0).innerText()).toMatch(/^Your browser → the lab: 88 85 [0-9a-f ]+ \(masked.*close code 4000 .*reason “bye”/);
-    expect(await frames.nth(1).innerText()).toMatch(/^The lab → your browser: 88 05 0f a0 62 79 65 \(not masked.*close code 4000/);
+    expect(await frames.nth(0).innerText()).toMatch(
+      /^Your browser → the lab: 88 85 [0-9a-f ]+ \(masked.*close code 4000 .*reason “bye”/,
+    );
+    expect(await frames.nth(1).innerText()).toMatch(
+      /^The lab → your browser: 88 05 0f a0 62 79 65 \(not masked.*close code 4000/,
+    );
     expect(await lab.locator("[data-part=ending]").innerText()).toMatch(/^Both sides sent a close frame/);
-    expect(await lab.locator("[data-part=page-event]").innerText()).toMatch(/^Your page's CloseEvent: code 4000, reason “bye”, wasClean true/);
+    expect(await lab.locator("[data-part=page-event]").innerText()).toMatch(
+      /^Your page's CloseEvent: code 4000, reason “bye”, wasClean true/,
+    );
 
     await connectAgain(lab);
     await lab.getByRole("button", { name: "close() with no code" }).click();
     await page.locator('sp-close-lab[data-state="CLOSED"]').waitFor();
     await expect.poll(() => frames.count()).toBe(2);
     expect(await frames.nth(1).innerText()).toMatch(/^The lab → your browser: 88 00 .*empty body: no code/);
-    expect(await lab.locator("[data-part=page-event]").innerText()).toMatch(/^Your page's CloseEvent: code 1005, reason “”, wasClean true/);
+    expect(await lab.locator("[data-part=page-event]").innerText()).toMatch(
+      /^Your page's CloseEvent: code 1005, reason “”, wasClean true/,
+    );
 
     await connectAgain(lab);
     await lab.getByRole("button", { name: "Drops the TCP connection" }).click();
     await page.locator('sp-close-lab[data-state="CLOSED"]').waitFor();
-    await expect.poll(() => lab.locator("[data-part=page-event]").innerText()).toMatch(/^Your page's CloseEvent: code 1006, reason “”, wasClean false/);
+    await expect
+      .poll(() => lab.locator("[data-part=page-event]").innerText())
+      .toMatch(/^Your page's CloseEvent: code 1006, reason “”, wasClean false/);
     expect(await frames.count()).toBe(0);
-    await expect.poll(() => lab.locator("[data-part=ending]").innerText()).toMatch(/no close frame either way: a page reports 1006/);
+    await expect
+      .poll(() => lab.locator("[data-part=ending]").innerText())
+      .toMatch(/no close frame either way: a page reports 1006/);
   });
 
   it("lets the lab close with its code, and refuses a code a page may not send, as the browser would", async () => {
     const lab = await openLab();
     await lab.getByLabel("Code").selectOption("1001");
     await lab.getByRole("button", { name: "Close with this code" }).click();
-    await expect.poll(() => lab.locator("[data-part=problem]").innerText()).toMatch(/A page may only close with code 1000 or a code from 3000 to 4999/);
+    await expect
+      .poll(() => lab.locator("[data-part=problem]").innerText())
+      .toMatch(/A page may only close with code 1000 or a code from 3000 to 4999/);
     expect(await lab.getAttribute("data-state")).toBe("OPEN");
 
     await lab.getByRole("button", { name: "1011 Internal Error" }).click();
@@ -133,7 +154,9 @@ describe("lesson 6: ping, pong and close", () => {
     await expect.poll(() => frames.count()).toBe(2);
     expect(await frames.nth(0).innerText()).toMatch(/^The lab → your browser: 88 .*close code 1011 Internal Error/);
     expect(await frames.nth(1).innerText()).toMatch(/^Your browser → the lab: 88 .*\(masked.*close code 1011/);
-    expect(await lab.locator("[data-part=page-event]").innerText()).toMatch(/code 1011, reason “The lab says goodbye”, wasClean true/);
+    expect(await lab.locator("[data-part=page-event]").innerText()).toMatch(
+      /code 1011, reason “The lab says goodbye”, wasClean true/,
+    );
   });
 
   it("shows what the lab answers to frames a browser never sends", async () => {
@@ -146,11 +169,15 @@ describe("lesson 6: ping, pong and close", () => {
     ] as const) {
       await lab.getByRole("button", { name: label }).click();
       await expect.poll(() => report.getAttribute("data-case"), { timeout: 10_000 }).not.toBeNull();
-      await expect.poll(() => lab.locator("[data-part=breaker-answer]").innerText(), { timeout: 10_000 }).toMatch(pattern);
+      await expect
+        .poll(() => lab.locator("[data-part=breaker-answer]").innerText(), { timeout: 10_000 })
+        .toMatch(pattern);
     }
     expect(await lab.locator("[data-part=breaker-sent]").innerText()).toBe("nothing at all");
     await lab.getByRole("button", { name: "A frame with opcode 0x3" }).click();
-    await expect.poll(() => lab.locator("[data-part=breaker-broken]").innerText(), { timeout: 10_000 }).toMatch(/opcode.*RFC 6455 §5\.2/);
+    await expect
+      .poll(() => lab.locator("[data-part=breaker-broken]").innerText(), { timeout: 10_000 })
+      .toMatch(/opcode.*RFC 6455 §5\.2/);
     expect(await lab.locator("[data-part=breaker-sent]").innerText()).toMatch(/^83 82 /);
   });
 

@@ -67,10 +67,14 @@ describe("lesson 2: the TCP timeline", () => {
     const retransmissions = timeline.locator('[data-total="retransmissions"]');
     expect(await retransmissions.textContent()).toMatch(/\b1\b/);
     await timeline.locator("[data-part=drop]").selectOption("");
-    await page.waitForFunction(() => /\b0\b/.test(document.querySelector('sp-timeline [data-total="retransmissions"]')?.textContent ?? ""));
+    await page.waitForFunction(() =>
+      /\b0\b/.test(document.querySelector('sp-timeline [data-total="retransmissions"]')?.textContent ?? ""),
+    );
     expect(await timeline.locator('[data-total="lost"]').textContent()).toMatch(/\b0\b/);
     await timeline.locator("[data-part=drop]").selectOption("3");
-    await page.waitForFunction(() => /\b1\b/.test(document.querySelector('sp-timeline [data-total="retransmissions"]')?.textContent ?? ""));
+    await page.waitForFunction(() =>
+      /\b1\b/.test(document.querySelector('sp-timeline [data-total="retransmissions"]')?.textContent ?? ""),
+    );
   });
 
   it("reopens the same moment from a deep link", async () => {
@@ -118,7 +122,9 @@ describe("lesson 2: the wire stage and the inspector", () => {
     expect(await requests()).toBeGreaterThan(afterOne);
     // The transcript is written as the reader opens it (closed, it would only cost layout).
     await view.getByText("Transcript (both sides, every item)").click();
-    await expect.poll(() => view.locator("[data-part=transcript]").textContent()).toMatch(/HTTP \(simulated\), [^:]+: browser → server/);
+    await expect
+      .poll(() => view.locator("[data-part=transcript]").textContent())
+      .toMatch(/HTTP \(simulated\), [^:]+: browser → server/);
     // Two handshake heads and five data frames on the real side; more than that over HTTP.
     expect(Number(await view.getAttribute("data-ws-items"))).toBe(7);
     expect(Number(await view.getAttribute("data-http-items"))).toBeGreaterThan(5);
@@ -144,8 +150,12 @@ describe("lesson 2: the wire stage and the inspector", () => {
     await frameBoxes.first().evaluate((box) => ((box as HTMLElement & { kept?: boolean }).kept = true));
     await inspector.getByRole("button", { name: "Burst of 5" }).click();
     await expect.poll(() => frameBoxes.count()).toBeGreaterThanOrEqual(before + 5);
-    expect(await frameBoxes.first().evaluate((box) => (box as HTMLElement & { kept?: boolean }).kept === true)).toBe(true);
-    expect(await frameBoxes.allInnerTexts()).toEqual(Array.from({ length: await frameBoxes.count() }, (_, i) => `F${i + 1}`));
+    expect(await frameBoxes.first().evaluate((box) => (box as HTMLElement & { kept?: boolean }).kept === true)).toBe(
+      true,
+    );
+    expect(await frameBoxes.allInnerTexts()).toEqual(
+      Array.from({ length: await frameBoxes.count() }, (_, i) => `F${i + 1}`),
+    );
   });
 
   it("shows five frames your browser sent in one TCP read when the lab holds its reads", async () => {
@@ -159,6 +169,8 @@ describe("lesson 2: the wire stage and the inspector", () => {
     const clientSide = inspector.locator("[data-part=boundaries-in]");
     await expect.poll(() => clientSide.locator(".span.frame").count()).toBeGreaterThanOrEqual(5);
     // Each "held i of 5" frame is 6 header bytes (masked) and 11 of text: one read of 5 × 17 bytes.
-    await expect.poll(() => clientSide.locator(".span.chunk").evaluateAll((boxes) => boxes.map((b) => (b as HTMLElement).title))).toContainEqual(expect.stringMatching(/^TCP read: bytes \d+–\d+ \(85 bytes\)$/));
+    await expect
+      .poll(() => clientSide.locator(".span.chunk").evaluateAll((boxes) => boxes.map((b) => (b as HTMLElement).title)))
+      .toContainEqual(expect.stringMatching(/^TCP read: bytes \d+–\d+ \(85 bytes\)$/));
   });
 });

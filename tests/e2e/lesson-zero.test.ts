@@ -37,7 +37,9 @@ const logText = () => consoleWidget().locator("tbody").innerText();
 async function connectEcho(): Promise<void> {
   await consoleWidget().scrollIntoViewIfNeeded();
   await page.locator("sp-echo-console[data-ready]").waitFor();
-  await consoleWidget().getByRole("button", { name: /^(Connect|Reconnect)$/ }).click();
+  await consoleWidget()
+    .getByRole("button", { name: /^(Connect|Reconnect)$/ })
+    .click();
   await page.locator('sp-echo-console[data-state="OPEN"]').waitFor();
 }
 
@@ -69,7 +71,9 @@ describe("lesson 0: the echo console", () => {
     const log = await logText();
     expect(log).toContain("Sent a text message of 5 bytes: “Hello”");
     expect(log).toContain("Received a text message of 5 bytes: “Hello”");
-    expect(await consoleWidget().locator('[aria-live="polite"]').innerText()).toContain("Received a text message of 5 bytes");
+    expect(await consoleWidget().locator('[aria-live="polite"]').innerText()).toContain(
+      "Received a text message of 5 bytes",
+    );
   });
 
   it("counts text in UTF-8 bytes and keeps binary as binary", async () => {
@@ -80,7 +84,9 @@ describe("lesson 0: the echo console", () => {
     await consoleWidget().getByRole("button", { name: "Send", exact: true }).click();
     await consoleWidget().locator("tbody").getByText("Received a text message of 6 bytes: “héllo”").waitFor();
 
-    await consoleWidget().getByRole("radio", { name: /Binary/ }).check();
+    await consoleWidget()
+      .getByRole("radio", { name: /Binary/ })
+      .check();
     await message.fill("de ad be ef");
     await consoleWidget().getByRole("button", { name: "Send", exact: true }).click();
     await consoleWidget().locator("tbody").getByText("Received a binary message of 4 bytes: de ad be ef").waitFor();
@@ -111,24 +117,36 @@ describe("lesson 0: the echo console", () => {
     await connectEcho();
     await consoleWidget().getByLabel("Close code").fill("1006");
     await consoleWidget().getByRole("button", { name: "Close", exact: true }).click();
-    await consoleWidget().locator("tbody").getByText(/1006 is reserved for the protocol/).waitFor();
+    await consoleWidget()
+      .locator("tbody")
+      .getByText(/1006 is reserved for the protocol/)
+      .waitFor();
     expect(await consoleWidget().getAttribute("data-state")).toBe("OPEN");
 
     await consoleWidget().getByLabel("Close code").fill("");
     await consoleWidget().getByLabel("Reason").fill("");
     await consoleWidget().getByRole("button", { name: "Close", exact: true }).click();
     await page.locator('sp-echo-console[data-state="CLOSED"]').waitFor();
-    expect(await consoleWidget().locator("[data-part=close-report]").innerText()).toMatch(/Closed with 1005 No Status Received/);
+    expect(await consoleWidget().locator("[data-part=close-report]").innerText()).toMatch(
+      /Closed with 1005 No Status Received/,
+    );
   });
 
   it("is closed by the lab with 1009 when a message is over the size limit the lab reports", async () => {
     await openPage("/lessons/start-here/");
     await connectEcho();
-    const limit = await (await fetch(`${baseUrl}/lab/info`)).json() as { maxMessageBytes: number };
-    await consoleWidget().locator("[data-part=limit-note]").getByText(`${(limit.maxMessageBytes + 1).toLocaleString("en")} bytes`).waitFor();
-    await consoleWidget().getByRole("button", { name: /over the lab's size limit/ }).click();
+    const limit = (await (await fetch(`${baseUrl}/lab/info`)).json()) as { maxMessageBytes: number };
+    await consoleWidget()
+      .locator("[data-part=limit-note]")
+      .getByText(`${(limit.maxMessageBytes + 1).toLocaleString("en")} bytes`)
+      .waitFor();
+    await consoleWidget()
+      .getByRole("button", { name: /over the lab's size limit/ })
+      .click();
     await page.locator('sp-echo-console[data-state="CLOSED"]').waitFor();
-    expect(await consoleWidget().locator("[data-part=close-report]").innerText()).toMatch(/Closed with 1009 Message Too Big/);
+    expect(await consoleWidget().locator("[data-part=close-report]").innerText()).toMatch(
+      /Closed with 1009 Message Too Big/,
+    );
   });
 
   it("works from the keyboard alone", async () => {
@@ -143,18 +161,27 @@ describe("lesson 0: the echo console", () => {
     await page.keyboard.press("End");
     await page.keyboard.type(" by keyboard");
     await page.keyboard.press("Enter");
-    await consoleWidget().locator("tbody").getByText("Received a text message of 17 bytes: “Hello by keyboard”").waitFor();
+    await consoleWidget()
+      .locator("tbody")
+      .getByText("Received a text message of 17 bytes: “Hello by keyboard”")
+      .waitFor();
     // Shift+Tab reaches the message type radios; arrow keys switch them.
     await page.keyboard.press("Shift+Tab");
     await page.keyboard.press("ArrowDown");
-    expect(await consoleWidget().getByRole("radio", { name: /Binary/ }).isChecked()).toBe(true);
+    expect(
+      await consoleWidget()
+        .getByRole("radio", { name: /Binary/ })
+        .isChecked(),
+    ).toBe(true);
   });
 });
 
 describe("site chrome", () => {
   it("walks every lesson with the next links and back with the previous links", async () => {
     await openPage("/");
-    const lessonHrefs = await page.locator(".lesson-list > li a").evaluateAll((links) => links.map((a) => new URL((a as HTMLAnchorElement).href).pathname));
+    const lessonHrefs = await page
+      .locator(".lesson-list > li a")
+      .evaluateAll((links) => links.map((a) => new URL((a as HTMLAnchorElement).href).pathname));
     expect(lessonHrefs.length).toBeGreaterThanOrEqual(1);
 
     await page.goto(`${baseUrl}${lessonHrefs[0]}`);
@@ -198,11 +225,17 @@ describe("site chrome", () => {
     await openPage("/lessons/start-here/");
     await page.getByLabel("I have finished this lesson").check();
     await page.goto(`${baseUrl}/`);
-    expect(await page.locator('.lesson-list li[data-progress-slug="start-here"]').getAttribute("data-progress")).toBe("done");
+    expect(await page.locator('.lesson-list li[data-progress-slug="start-here"]').getAttribute("data-progress")).toBe(
+      "done",
+    );
 
-    await page.evaluate(() => localStorage.setItem("sp:progress", '{"version":1,"lessons":{"start-here":{"done":"yes"},"<img>":{}}}'));
+    await page.evaluate(() =>
+      localStorage.setItem("sp:progress", '{"version":1,"lessons":{"start-here":{"done":"yes"},"<img>":{}}}'),
+    );
     await page.reload();
-    expect(await page.locator('.lesson-list li[data-progress-slug="start-here"]').getAttribute("data-progress")).toBe("new");
+    expect(await page.locator('.lesson-list li[data-progress-slug="start-here"]').getAttribute("data-progress")).toBe(
+      "new",
+    );
 
     await page.goto(`${baseUrl}/lessons/start-here/`);
     const questions = page.locator("sp-quiz form[data-question]");
@@ -214,7 +247,10 @@ describe("site chrome", () => {
       await question.locator("input[data-correct]").check();
       await question.getByRole("button", { name: "Check answer" }).click();
       expect(await question.locator("[data-feedback-out]").innerText()).toMatch(/^Correct\./);
-      if (i === 0) expect(await page.locator("sp-quiz [data-score]").innerText()).toMatch(/^Score so far: 1 of 1 answered correctly, \d+ questions? left\.$/);
+      if (i === 0)
+        expect(await page.locator("sp-quiz [data-score]").innerText()).toMatch(
+          /^Score so far: 1 of 1 answered correctly, \d+ questions? left\.$/,
+        );
     }
     expect(await page.locator("sp-quiz [data-score]").innerText()).toMatch(/All \d+ answers correct/);
     expect(await page.getByLabel("I have finished this lesson").isChecked()).toBe(true);
@@ -229,7 +265,9 @@ describe("site chrome", () => {
       page.evaluate(() => ({
         height: document.documentElement.scrollHeight,
         heading: Math.round(document.getElementById("summary")!.getBoundingClientRect().top + scrollY),
-        skipped: [...document.querySelectorAll(".prose > p")].filter((p) => getComputedStyle(p).contentVisibility === "auto").length,
+        skipped: [...document.querySelectorAll(".prose > p")].filter(
+          (p) => getComputedStyle(p).contentVisibility === "auto",
+        ).length,
       }));
     const skipping = await geometry();
     expect(skipping.skipped).toBeGreaterThan(10);
@@ -246,7 +284,10 @@ describe("site chrome", () => {
     const box = (selector: string) => page.locator(selector).boundingBox();
     const overlap = (a: { x: number; y: number; width: number; height: number }, b: typeof a) =>
       a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
-    for (const [width, height] of [[1280, 720], [1920, 1080]] as const) {
+    for (const [width, height] of [
+      [1280, 720],
+      [1920, 1080],
+    ] as const) {
       await page.setViewportSize({ width, height });
       // Top, middle, and the very end, where a list placed under the other would come into view.
       for (const y of [0, 3000, Number.MAX_SAFE_INTEGER]) {
@@ -276,7 +317,9 @@ describe("site chrome", () => {
     expect(await page.locator("[data-copy-announcer]").innerText()).toBe("Copied");
     const lab = page.locator("sp-lab-address .code-block");
     await lab.getByRole("button", { name: "Copy" }).click();
-    await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toBe(`export LAB=${new URL(baseUrl).host}`);
+    await expect
+      .poll(() => page.evaluate(() => navigator.clipboard.readText()))
+      .toBe(`export LAB=${new URL(baseUrl).host}`);
     expect(await curl.locator("pre").evaluate((pre) => getComputedStyle(pre).fontVariantLigatures)).toBe("none");
   });
 
@@ -289,7 +332,9 @@ describe("site chrome", () => {
     expect(csp).not.toMatch(/'unsafe-eval'/);
     // The one inline script is the theme's, allowed by the hash of its exact text: it ran (the
     // page has a theme) and the policy refused nothing.
-    const inline = await page.evaluate(() => [...document.querySelectorAll("script:not([src])")].map((s) => s.textContent ?? ""));
+    const inline = await page.evaluate(() =>
+      [...document.querySelectorAll("script:not([src])")].map((s) => s.textContent ?? ""),
+    );
     expect(inline).toHaveLength(1);
     const { createHash } = await import("node:crypto");
     expect(csp).toContain(`'sha256-${createHash("sha256").update(inline[0]!).digest("base64")}'`);
@@ -298,10 +343,16 @@ describe("site chrome", () => {
     // the policy has no 'unsafe-inline' for style elements, and the page is styled.
     const styles = await page.evaluate(() => [...document.querySelectorAll("style")].map((s) => s.textContent ?? ""));
     expect(styles.length).toBeGreaterThanOrEqual(1);
-    const styleSrc = csp.split(";").map((d) => d.trim()).find((d) => d.startsWith("style-src "))!;
+    const styleSrc = csp
+      .split(";")
+      .map((d) => d.trim())
+      .find((d) => d.startsWith("style-src "))!;
     expect(styleSrc).not.toContain("unsafe-inline");
-    for (const text of styles) expect(styleSrc).toContain(`'sha256-${createHash("sha256").update(text).digest("base64")}'`);
-    expect(await page.evaluate(() => getComputedStyle(document.querySelector(".skip-link")!).position)).not.toBe("static");
+    for (const text of styles)
+      expect(styleSrc).toContain(`'sha256-${createHash("sha256").update(text).digest("base64")}'`);
+    expect(await page.evaluate(() => getComputedStyle(document.querySelector(".skip-link")!).position)).not.toBe(
+      "static",
+    );
     await page.keyboard.press("Tab");
     const skip = page.getByRole("link", { name: "Skip to content" });
     expect(await skip.evaluate((el) => el === document.activeElement)).toBe(true);

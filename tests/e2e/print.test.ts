@@ -27,7 +27,16 @@ describe("printing a lesson", () => {
     await page.emulateMedia({ media: "print", colorScheme: scheme });
 
     const visible = (selector: string) =>
-      page.locator(selector).evaluateAll((elements) => elements.filter((e) => (e as HTMLElement).offsetParent !== null || getComputedStyle(e).display !== "none" && e.getClientRects().length > 0).length);
+      page
+        .locator(selector)
+        .evaluateAll(
+          (elements) =>
+            elements.filter(
+              (e) =>
+                (e as HTMLElement).offsetParent !== null ||
+                (getComputedStyle(e).display !== "none" && e.getClientRects().length > 0),
+            ).length,
+        );
     expect(await visible("article.lesson button"), "buttons").toBe(0);
     expect(await visible(".widget-frame input, .widget-frame select"), "widget inputs").toBe(0);
     expect(await visible("nav.course, nav.toc, .pager, .site-header nav, .theme-toggle"), "page chrome").toBe(0);
@@ -35,13 +44,19 @@ describe("printing a lesson", () => {
     expect(await page.locator(".widget-frame").first().isVisible(), "widgets stay, as they stand").toBe(true);
 
     // Dark text on white paper, whatever the screen's theme.
-    const colours = await page.evaluate(() => ({ text: getComputedStyle(document.body).color, paper: getComputedStyle(document.body).backgroundColor }));
+    const colours = await page.evaluate(() => ({
+      text: getComputedStyle(document.body).color,
+      paper: getComputedStyle(document.body).backgroundColor,
+    }));
     expect(colours.paper).toBe("rgb(255, 255, 255)");
     const [r, g, b] = colours.text.match(/\d+/g)!.map(Number);
     expect((r! + g! + b!) / 3).toBeLessThan(80);
 
     // An RFC reference prints its address.
-    const after = await page.locator(".references a").first().evaluate((a) => getComputedStyle(a, "::after").content);
+    const after = await page
+      .locator(".references a")
+      .first()
+      .evaluate((a) => getComputedStyle(a, "::after").content);
     expect(after).toMatch(/https:\/\/www\.rfc-editor\.org\/rfc\/rfc\d+/);
 
     const pdf = await page.pdf({ format: "A4", printBackground: false });

@@ -20,11 +20,15 @@ async function searchFor(query: string, scheme: "light" | "dark" = "light"): Pro
 describe("site search", () => {
   it("finds Sec-WebSocket-Accept in the lessons, the handshake lesson among them, with the words marked", async () => {
     const search = await searchFor("Sec-WebSocket-Accept");
-    expect(await search.locator("[data-part=status]").innerText()).toMatch(/^\d+ lessons? mentions? “Sec-WebSocket-Accept”\.$/);
+    expect(await search.locator("[data-part=status]").innerText()).toMatch(
+      /^\d+ lessons? mentions? “Sec-WebSocket-Accept”\.$/,
+    );
     const links = await search.locator(".results a").evaluateAll((as) => as.map((a) => a.getAttribute("href")));
     expect(links).toContain("/lessons/upgrade-handshake/");
     expect(links.every((href) => href?.startsWith("/lessons/"))).toBe(true);
-    expect((await search.locator(".results mark").allInnerTexts()).some((text) => /Sec-WebSocket-Accept/i.test(text))).toBe(true);
+    expect(
+      (await search.locator(".results mark").allInnerTexts()).some((text) => /Sec-WebSocket-Accept/i.test(text)),
+    ).toBe(true);
     await search.locator(".results a", { hasText: "The Upgrade handshake" }).click();
     await session.page.waitForURL(/\/lessons\/upgrade-handshake\/$/);
   });

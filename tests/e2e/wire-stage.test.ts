@@ -8,7 +8,15 @@ import { foreignRequests, launchBrowser, watchPage, type Browser, type PageWatch
 import { axeViolations } from "./axe.ts";
 
 const baseUrl = inject("baseUrl");
-const LESSONS = ["start-here", "http-stateless", "tcp-underneath", "server-push", "upgrade-handshake", "frames", "classroom"];
+const LESSONS = [
+  "start-here",
+  "http-stateless",
+  "tcp-underneath",
+  "server-push",
+  "upgrade-handshake",
+  "frames",
+  "classroom",
+];
 let browser: Browser;
 let page: Page;
 let watch: PageWatch;
@@ -36,21 +44,41 @@ async function openStage(path: string, on: Browser = browser): Promise<Locator> 
   return stage;
 }
 
-const number = async (stage: Locator, name: string): Promise<number> => Number(await stage.getAttribute(`data-${name}`));
+const number = async (stage: Locator, name: string): Promise<number> =>
+  Number(await stage.getAttribute(`data-${name}`));
 
 /** What one side of the stage shows now (the canvas's scene, as the element reports it). */
 interface Scene {
   top: number;
   height: number;
-  items: { id: number; from: string; kind: string; lost: boolean; landed: boolean; full: string; x1: number; y1: number; x2: number; y2: number; markerX: number; markerY: number }[];
+  items: {
+    id: number;
+    from: string;
+    kind: string;
+    lost: boolean;
+    landed: boolean;
+    full: string;
+    x1: number;
+    y1: number;
+    x2: number;
+    y2: number;
+    markerX: number;
+    markerY: number;
+  }[];
   labels: string[];
 }
 const sceneOf = (stage: Locator, side: "ws" | "http"): Promise<Scene> =>
   stage.evaluate((el, s) => (el as unknown as { scene(side: string): Scene }).scene(s), side);
 /** The first item on a side that matches, once there is one. */
-async function itemOn(stage: Locator, side: "ws" | "http", match: (item: Scene["items"][number]) => boolean): Promise<Scene["items"][number]> {
+async function itemOn(
+  stage: Locator,
+  side: "ws" | "http",
+  match: (item: Scene["items"][number]) => boolean,
+): Promise<Scene["items"][number]> {
   let found: Scene["items"][number] | undefined;
-  await expect.poll(async () => (found = (await sceneOf(stage, side)).items.find(match)) !== undefined, { timeout: 20_000 }).toBe(true);
+  await expect
+    .poll(async () => (found = (await sceneOf(stage, side)).items.find(match)) !== undefined, { timeout: 20_000 })
+    .toBe(true);
   return found!;
 }
 
@@ -76,7 +104,9 @@ describe("the wire stage", () => {
         if (!item) return null;
         const canvas = el.querySelector<HTMLCanvasElement>("[data-part=diagram-ws]")!;
         const ratio = canvas.width / canvas.clientWidth;
-        const [r, g, b] = canvas.getContext("2d")!.getImageData(Math.round(item.markerX * ratio), Math.round((item.markerY - scene.top) * ratio), 1, 1).data;
+        const [r, g, b] = canvas
+          .getContext("2d")!
+          .getImageData(Math.round(item.markerX * ratio), Math.round((item.markerY - scene.top) * ratio), 1, 1).data;
         const probe = document.createElement("span");
         probe.style.color = "var(--client)";
         el.append(probe);
@@ -108,7 +138,9 @@ describe("the wire stage", () => {
     await itemOn(stage, "http", (item) => item.kind === "tcp");
     await itemOn(stage, "http", (item) => item.kind === "http");
     await stage.getByText("Transcript (both sides, every item)").click();
-    await expect.poll(() => stage.locator("[data-part=transcript]").textContent()).toMatch(/WebSocket \(real\).*11 B on the wire/);
+    await expect
+      .poll(() => stage.locator("[data-part=transcript]").textContent())
+      .toMatch(/WebSocket \(real\).*11 B on the wire/);
     expect(await stage.locator("[data-part=ws-bytes]").textContent()).toMatch(/\d+ B/);
   });
 
@@ -206,7 +238,9 @@ describe("the wire stage", () => {
       await expect.poll(async () => Number(await reopened.getAttribute("data-step"))).toBe(step);
       expect(await reopened.locator("[data-part=position]").textContent()).toContain(`at ${instant} · step ${step} of`);
       expect(await reopened.locator("[data-part=state]").textContent()).toBe("recording");
-      expect((await sceneOf(reopened, "ws")).items.filter((item) => item.kind === "handshake").length).toBeGreaterThanOrEqual(1);
+      expect(
+        (await sceneOf(reopened, "ws")).items.filter((item) => item.kind === "handshake").length,
+      ).toBeGreaterThanOrEqual(1);
       expect(otherWatch.pageErrors).toEqual([]);
       await other.close();
     } finally {

@@ -28,7 +28,10 @@ async function runH2Side(h2Port: number, message: string, keys: MaskingKeys): Pr
   session.on("error", () => session.destroy());
   try {
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error("the HTTP/2 conversation did not finish in time")), TWIN_TIMEOUT_MS);
+      const timer = setTimeout(
+        () => reject(new Error("the HTTP/2 conversation did not finish in time")),
+        TWIN_TIMEOUT_MS,
+      );
       session.once("remoteSettings", (settings) => {
         if (!settings.enableConnectProtocol) {
           clearTimeout(timer);
@@ -40,7 +43,15 @@ async function runH2Side(h2Port: number, message: string, keys: MaskingKeys): Pr
           return encoded.bytes;
         };
         const stream = session.request(
-          { ":method": "CONNECT", ":protocol": "websocket", ":scheme": "http", ":path": "/lab/echo", ":authority": authority, "sec-websocket-version": "13", origin: `http://${authority}` },
+          {
+            ":method": "CONNECT",
+            ":protocol": "websocket",
+            ":scheme": "http",
+            ":path": "/lab/echo",
+            ":authority": authority,
+            "sec-websocket-version": "13",
+            origin: `http://${authority}`,
+          },
           // The stream stays open both ways: it is the WebSocket's byte stream (RFC 8441 §4).
           { endStream: false },
         );
@@ -77,9 +88,15 @@ async function runH2Side(h2Port: number, message: string, keys: MaskingKeys): Pr
 }
 
 /** The twins; `request` (checked by parseH2TwinRequest) names the message and keys, else "Hello" and fresh keys. */
-export async function runH2Twin(settings: LabSettings, makeLab: MakeLab, request: H2TwinRequest | null = null): Promise<H2TwinRun> {
+export async function runH2Twin(
+  settings: LabSettings,
+  makeLab: MakeLab,
+  request: H2TwinRequest | null = null,
+): Promise<H2TwinRun> {
   const message = request?.message ?? "Hello";
-  const keys: MaskingKeys = request ? [Buffer.from(request.maskingKeys[0], "hex"), Buffer.from(request.maskingKeys[1], "hex")] : [randomBytes(4), randomBytes(4)];
+  const keys: MaskingKeys = request
+    ? [Buffer.from(request.maskingKeys[0], "hex"), Buffer.from(request.maskingKeys[1], "hex")]
+    : [randomBytes(4), randomBytes(4)];
   const lab = await startPrivateLab(makeLab, settings, [createServer()]);
   const h2 = createH2cServer(lab.lab);
   try {
@@ -89,7 +106,12 @@ export async function runH2Twin(settings: LabSettings, makeLab: MakeLab, request
     });
     const http1 = await runWsTwin(lab, "127.0.0.1", message, keys);
     const http2Side = await runH2Side(h2Port, message, keys);
-    return { message, maskingKeys: [Buffer.from(keys[0]).toString("hex"), Buffer.from(keys[1]).toString("hex")], http1: { protocol: "http/1.1", tuple: http1.tuple, chunks: http1.chunks }, http2: http2Side };
+    return {
+      message,
+      maskingKeys: [Buffer.from(keys[0]).toString("hex"), Buffer.from(keys[1]).toString("hex")],
+      http1: { protocol: "http/1.1", tuple: http1.tuple, chunks: http1.chunks },
+      http2: http2Side,
+    };
   } finally {
     await new Promise<void>((resolve) => h2.close(() => resolve()));
     await lab.close();

@@ -13,9 +13,17 @@ export function createH2cServer(lab: Lab): Http2Server {
   server.on("sessionError", ignore);
   server.on("stream", (stream, headers) => {
     stream.on("error", ignore);
-    if (headers[":method"] === "CONNECT" && headers[":protocol"] === "websocket") return lab.handleExtendedConnect(stream, headers);
-    stream.respond({ ":status": 405, allow: "CONNECT", "content-type": "text/plain; charset=utf-8", "x-content-type-options": "nosniff" });
-    stream.end("This HTTP/2 server carries WebSockets only: open one with an extended CONNECT (:method CONNECT, :protocol websocket, RFC 8441 §4).\n");
+    if (headers[":method"] === "CONNECT" && headers[":protocol"] === "websocket")
+      return lab.handleExtendedConnect(stream, headers);
+    stream.respond({
+      ":status": 405,
+      allow: "CONNECT",
+      "content-type": "text/plain; charset=utf-8",
+      "x-content-type-options": "nosniff",
+    });
+    stream.end(
+      "This HTTP/2 server carries WebSockets only: open one with an extended CONNECT (:method CONNECT, :protocol websocket, RFC 8441 §4).\n",
+    );
   });
   return server;
 }

@@ -36,12 +36,23 @@ describe("HTTP/2 frames of a WebSocket opened by extended CONNECT, read from rea
       to.on("close", () => from.destroy());
     });
     const relayPort = await listen(relay);
-    closers.push(() => relay.close(), () => h2.close());
+    closers.push(
+      () => relay.close(),
+      () => h2.close(),
+    );
 
     const session = http2.connect(`http://127.0.0.1:${relayPort}`);
     closers.push(() => session.destroy());
     await new Promise((resolve) => session.once("remoteSettings", resolve));
-    const request = { ":method": "CONNECT", ":protocol": "websocket", ":scheme": "http", ":path": "/lab/echo", ":authority": `127.0.0.1:${relayPort}`, "sec-websocket-version": "13", origin: `http://127.0.0.1:${relayPort}` };
+    const request = {
+      ":method": "CONNECT",
+      ":protocol": "websocket",
+      ":scheme": "http",
+      ":path": "/lab/echo",
+      ":authority": `127.0.0.1:${relayPort}`,
+      "sec-websocket-version": "13",
+      origin: `http://127.0.0.1:${relayPort}`,
+    };
     const stream = session.request(request);
     const status = new Promise((resolve) => stream.once("response", (headers) => resolve(headers[":status"])));
     const hello = frameExample("masked-text")!.bytes;
@@ -68,13 +79,20 @@ describe("HTTP/2 frames of a WebSocket opened by extended CONNECT, read from rea
     expect(client.events[0]!.kind).toBe("preface");
 
     const serverSettings = server.frames.find((f) => f.typeName === "SETTINGS" && !f.flagNames.includes("ACK"))!;
-    expect(serverSettings.detail.kind === "settings" && serverSettings.detail.settings).toContainEqual({ id: 0x8, name: "SETTINGS_ENABLE_CONNECT_PROTOCOL", value: 1 });
+    expect(serverSettings.detail.kind === "settings" && serverSettings.detail.settings).toContainEqual({
+      id: 0x8,
+      name: "SETTINGS_ENABLE_CONNECT_PROTOCOL",
+      value: 1,
+    });
     const connectHeaders = client.frames.find((f) => f.typeName === "HEADERS")!;
     expect(connectHeaders.streamId).toBe(1);
     expect(connectHeaders.flagNames).toContain("END_HEADERS");
     // No END_STREAM: the stream stays open to carry the WebSocket (RFC 8441 §4).
     expect(connectHeaders.flagNames).not.toContain("END_STREAM");
-    const dataOf = (frames: Http2Frame[]) => frames.filter((f) => f.typeName === "DATA" && f.streamId === 1).map((f) => (f.detail.kind === "data" ? Buffer.from(f.detail.data) : Buffer.alloc(0)));
+    const dataOf = (frames: Http2Frame[]) =>
+      frames
+        .filter((f) => f.typeName === "DATA" && f.streamId === 1)
+        .map((f) => (f.detail.kind === "data" ? Buffer.from(f.detail.data) : Buffer.alloc(0)));
     expect(Buffer.concat(dataOf(client.frames))).toEqual(Buffer.from(hello));
     expect(Buffer.concat(dataOf(server.frames))).toEqual(Buffer.from(hello));
     expect(server.frames.find((f) => f.typeName === "HEADERS")?.streamId).toBe(1);
@@ -82,11 +100,13 @@ describe("HTTP/2 frames of a WebSocket opened by extended CONNECT, read from rea
     // The header lists, decoded in order with one HPACK decoder per direction.
     const headerLists = (frames: Http2Frame[]) => {
       const decoder = new HpackDecoder();
-      return frames.filter((f) => f.typeName === "HEADERS").map((f) => {
-        const result = decoder.decode(f.detail.kind === "field-block" ? f.detail.block : new Uint8Array(0));
-        if (!result.ok) throw new Error(result.error.error);
-        return { stream: f.streamId, fields: result.fields };
-      });
+      return frames
+        .filter((f) => f.typeName === "HEADERS")
+        .map((f) => {
+          const result = decoder.decode(f.detail.kind === "field-block" ? f.detail.block : new Uint8Array(0));
+          if (!result.ok) throw new Error(result.error.error);
+          return { stream: f.streamId, fields: result.fields };
+        });
     };
     const sent = headerLists(client.frames);
     expect(sent.map((h) => h.stream)).toEqual([1, 3]);

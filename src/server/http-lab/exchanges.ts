@@ -36,7 +36,13 @@ export function createOpenExchanges(maxPerConnection: number): OpenExchanges {
       const socket = request.socket;
       const already = perConnection.get(socket) ?? 0;
       if (already >= maxPerConnection) {
-        refuse(request, response, 429, `This connection already has ${maxPerConnection} lab requests waiting for an answer; wait for them before sending more.`, { "Retry-After": "1" });
+        refuse(
+          request,
+          response,
+          429,
+          `This connection already has ${maxPerConnection} lab requests waiting for an answer; wait for them before sending more.`,
+          { "Retry-After": "1" },
+        );
         return null;
       }
       perConnection.set(socket, already + 1);

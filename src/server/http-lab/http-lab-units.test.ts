@@ -54,7 +54,13 @@ describe("the delayed writer", () => {
 
 describe("request heads rebuilt for counting", () => {
   it("equals what a client wrote: request line, raw header lines in order, blank line", () => {
-    const request = { method: "GET", url: "/lab/race/x/poll?after=2", httpVersion: "1.1", rawHeaders: ["Host", "127.0.0.1:4321", "accept", "*/*", "X-É", "é"], headers: {} } as unknown as IncomingMessage;
+    const request = {
+      method: "GET",
+      url: "/lab/race/x/poll?after=2",
+      httpVersion: "1.1",
+      rawHeaders: ["Host", "127.0.0.1:4321", "accept", "*/*", "X-É", "é"],
+      headers: {},
+    } as unknown as IncomingMessage;
     const text = "GET /lab/race/x/poll?after=2 HTTP/1.1\r\nHost: 127.0.0.1:4321\r\naccept: */*\r\nX-É: é\r\n\r\n";
     expect(requestHeadText(request)).toBe(text);
     expect(requestHeadBytes(request)).toBe(Buffer.byteLength(text, "latin1"));
@@ -79,6 +85,13 @@ describe("race schedule and paths", () => {
     expect(parseRacePath("/lab/race/abc/long-poll")).toEqual({ id: "abc", part: "long-polling" });
     expect(parseRacePath("/lab/race/abc/ws")).toEqual({ id: "abc", part: "websocket" });
     expect(parseRacePath("/lab/race/abc/results")).toEqual({ id: "abc", part: "results" });
-    for (const bad of ["/lab/race", "/lab/race/abc", "/lab/race/abc/other", "/lab/race/a.b/poll", "/lab/race/abc/poll/more"]) expect(parseRacePath(bad), bad).toBeNull();
+    for (const bad of [
+      "/lab/race",
+      "/lab/race/abc",
+      "/lab/race/abc/other",
+      "/lab/race/a.b/poll",
+      "/lab/race/abc/poll/more",
+    ])
+      expect(parseRacePath(bad), bad).toBeNull();
   });
 });

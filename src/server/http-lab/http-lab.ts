@@ -58,7 +58,8 @@ export function createHttpLab(settings: LabSettings): HttpLab {
         refuse(request, response, 503, closedWith, { Connection: "close" });
         return true;
       }
-      if (path !== WHOAMI_PATH) return handleRaceHttp({ settings, registry, exchanges }, request, response, path, url.searchParams);
+      if (path !== WHOAMI_PATH)
+        return handleRaceHttp({ settings, registry, exchanges }, request, response, path, url.searchParams);
       if (request.method !== "GET" && request.method !== "HEAD") {
         refuse(request, response, 405, `Use GET for ${WHOAMI_PATH}.`, { Allow: "GET, HEAD" });
         return true;

@@ -7,13 +7,23 @@ export type Checked<T> = { ok: true; value: T } | { ok: false; message: string }
 const DIGITS = /^[0-9]{1,9}$/;
 
 /** `name` from `params`: absent → `fallback`; otherwise a whole number from min to max. */
-export function wholeNumber(params: URLSearchParams, name: string, min: number, max: number, fallback: number, unit = ""): Checked<number> {
+export function wholeNumber(
+  params: URLSearchParams,
+  name: string,
+  min: number,
+  max: number,
+  fallback: number,
+  unit = "",
+): Checked<number> {
   const raw = params.get(name);
   if (raw === null) return { ok: true, value: fallback };
   const value = DIGITS.test(raw) ? Number(raw) : NaN;
   if (!Number.isInteger(value) || value < min || value > max) {
     const shown = raw.length > 20 ? `${raw.slice(0, 20)}…` : raw;
-    return { ok: false, message: `${name} must be a whole number${unit ? ` of ${unit}` : ""} from ${min} to ${max}, got "${shown}".` };
+    return {
+      ok: false,
+      message: `${name} must be a whole number${unit ? ` of ${unit}` : ""} from ${min} to ${max}, got "${shown}".`,
+    };
   }
   return { ok: true, value };
 }

@@ -67,7 +67,9 @@ export class RawHttpClient {
 
   /** A GET (or another method) with the given headers, single-spaced as every browser writes it. */
   request(method: string, target: string, headers: Record<string, string>): string {
-    const lines = Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join("");
+    const lines = Object.entries(headers)
+      .map(([k, v]) => `${k}: ${v}\r\n`)
+      .join("");
     const text = `${method} ${target} HTTP/1.1\r\n${lines}\r\n`;
     this.send(text);
     return text;
@@ -126,7 +128,8 @@ export class RawHttpClient {
       headers[name] = headers[name] === undefined ? value : `${headers[name]}, ${value}`;
     }
     const pieces: RawResponse["pieces"] = [];
-    const noBody = options.head || status === 101 || status === 204 || status === 304 || (status >= 100 && status < 200);
+    const noBody =
+      options.head || status === 101 || status === 204 || status === 304 || (status >= 100 && status < 200);
     if (!noBody && headers["transfer-encoding"]?.toLowerCase() === "chunked") {
       for (;;) {
         const lineEnd = await this.#until(() => {
@@ -136,7 +139,8 @@ export class RawHttpClient {
         const size = parseInt(this.#buffer.subarray(0, lineEnd - 2).toString("latin1"), 16);
         const total = lineEnd + size + 2;
         await this.#until(() => (this.#buffer.length >= total ? total : -1));
-        if (size > 0) pieces.push({ data: this.#buffer.subarray(lineEnd, lineEnd + size).toString("utf8"), at: this.#lastArrival });
+        if (size > 0)
+          pieces.push({ data: this.#buffer.subarray(lineEnd, lineEnd + size).toString("utf8"), at: this.#lastArrival });
         this.#buffer = this.#buffer.subarray(total);
         rawLength += total;
         if (size === 0) break;

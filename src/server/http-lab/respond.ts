@@ -8,7 +8,13 @@ export const LAB_HTTP_HEADERS: Readonly<Record<string, string>> = {
 };
 
 /** Writes a complete response; a HEAD request gets the same head and no body. */
-export function writeWhole(request: IncomingMessage, response: ServerResponse, status: number, headers: OutgoingHttpHeaders, body: string): void {
+export function writeWhole(
+  request: IncomingMessage,
+  response: ServerResponse,
+  status: number,
+  headers: OutgoingHttpHeaders,
+  body: string,
+): void {
   if (response.headersSent || response.writableEnded || response.destroyed) return;
   response.writeHead(status, { ...LAB_HTTP_HEADERS, ...headers, "Content-Length": Buffer.byteLength(body) });
   response.end(request.method === "HEAD" ? undefined : body);
@@ -19,6 +25,12 @@ export function jsonHeaders(): OutgoingHttpHeaders {
 }
 
 /** A refusal in words: `message` becomes the plain-text body. */
-export function refuse(request: IncomingMessage, response: ServerResponse, status: number, message: string, headers: OutgoingHttpHeaders = {}): void {
+export function refuse(
+  request: IncomingMessage,
+  response: ServerResponse,
+  status: number,
+  message: string,
+  headers: OutgoingHttpHeaders = {},
+): void {
   writeWhole(request, response, status, { "Content-Type": "text/plain; charset=utf-8", ...headers }, `${message}\n`);
 }

@@ -10,7 +10,12 @@ afterEach(async () => {
   running = null;
 });
 
-function get(port: number, path: string, agent: Agent | false, method = "GET"): Promise<{ status: number; headers: IncomingHttpHeaders; body: string }> {
+function get(
+  port: number,
+  path: string,
+  agent: Agent | false,
+  method = "GET",
+): Promise<{ status: number; headers: IncomingHttpHeaders; body: string }> {
   return new Promise((resolve, reject) => {
     const req = httpRequest({ host: "127.0.0.1", port, path, agent, method }, (res) => {
       let body = "";
@@ -23,7 +28,11 @@ function get(port: number, path: string, agent: Agent | false, method = "GET"): 
   });
 }
 
-async function whoami(port: number, query: string, agent: Agent | false): Promise<{ who: WhoAmI; headers: IncomingHttpHeaders }> {
+async function whoami(
+  port: number,
+  query: string,
+  agent: Agent | false,
+): Promise<{ who: WhoAmI; headers: IncomingHttpHeaders }> {
   const { status, headers, body } = await get(port, `/lab/http/whoami${query}`, agent);
   expect(status).toBe(200);
   const who = parseWhoAmI(JSON.parse(body));
@@ -163,7 +172,11 @@ describe("/lab/info", () => {
       endpoints: ["/lab/echo", "/lab/naive-echo", "/lab/room"],
       compression: false,
       http: { whoami: "/lab/http/whoami", maxDelayMs: 2000 },
-      race: { create: "/lab/race", transports: { "short-polling": "/lab/race/{race}/poll", websocket: "/lab/race/{race}/ws" }, events: { min: 1, max: 20 } },
+      race: {
+        create: "/lab/race",
+        transports: { "short-polling": "/lab/race/{race}/poll", websocket: "/lab/race/{race}/ws" },
+        events: { min: 1, max: 20 },
+      },
     });
   });
 });

@@ -113,7 +113,10 @@ export function meterUpgrade(request: IncomingMessage, socket: Duplex, head: Buf
   const headBytes = requestHeadBytes(request) + head.length;
   let final: WireCount | null = null;
   const state = settleable();
-  const now = (): WireCount => ({ bytesIn: headBytes + Math.max(0, read() - readStart), bytesOut: Math.max(0, written() - writeStart) });
+  const now = (): WireCount => ({
+    bytesIn: headBytes + Math.max(0, read() - readStart),
+    bytesOut: Math.max(0, written() - writeStart),
+  });
   socket.once("close", () => {
     final = now();
     state.settle();

@@ -17,7 +17,10 @@ afterEach(async () => {
 
 /** `origin` "" sends no Origin header at all. */
 async function run(site: Running, name: string, origin: string = site.origin): Promise<Response> {
-  return fetch(`http://127.0.0.1:${site.port}${MISBEHAVE_PATH}?case=${name}`, { method: "POST", headers: origin ? { Origin: origin } : {} });
+  return fetch(`http://127.0.0.1:${site.port}${MISBEHAVE_PATH}?case=${name}`, {
+    method: "POST",
+    headers: origin ? { Origin: origin } : {},
+  });
 }
 
 function parsed(body: { events: unknown[] }): TapEvent[] {
@@ -29,24 +32,27 @@ function parsed(body: { events: unknown[] }): TapEvent[] {
 }
 
 describe("the lab's misbehaving client", () => {
-  it.each(MISBEHAVE_CASES.filter((c) => c.expectedCode !== null).map((c) => [c.name, c.expectedCode] as const))("%s: the lab fails the connection with %i, and the close handshake completes", async (name, code) => {
-    running = await startSite({ maxMessageBytes: 1024 });
-    const response = await run(running, name);
-    expect(response.status).toBe(200);
-    expect(response.headers.get("x-content-type-options")).toBe("nosniff");
-    const events = parsed(await response.json());
-    const view = buildCaptureView(events);
-    expect(view.response?.text).toMatch(/^HTTP\/1\.1 101 /);
-    const fromLab = view.frames.filter((f) => f.dir === "out");
-    const labClose = fromLab.find((f) => f.frame.opcode === 0x8);
-    expect(labClose?.close?.code).toBe(code);
-    expect(labClose?.frame.masked).toBe(false);
-    // The client's reply echoes the code, masked (RFC 6455 §5.5.1, §5.3).
-    const close = events.at(-1);
-    expect(close).toMatchObject({ type: "close", code, initiator: "server", wasClean: true });
-    const sent = events.filter((e) => e.type === "chunk" && e.dir === "in");
-    expect(sent.length).toBeGreaterThanOrEqual(2);
-  });
+  it.each(MISBEHAVE_CASES.filter((c) => c.expectedCode !== null).map((c) => [c.name, c.expectedCode] as const))(
+    "%s: the lab fails the connection with %i, and the close handshake completes",
+    async (name, code) => {
+      running = await startSite({ maxMessageBytes: 1024 });
+      const response = await run(running, name);
+      expect(response.status).toBe(200);
+      expect(response.headers.get("x-content-type-options")).toBe("nosniff");
+      const events = parsed(await response.json());
+      const view = buildCaptureView(events);
+      expect(view.response?.text).toMatch(/^HTTP\/1\.1 101 /);
+      const fromLab = view.frames.filter((f) => f.dir === "out");
+      const labClose = fromLab.find((f) => f.frame.opcode === 0x8);
+      expect(labClose?.close?.code).toBe(code);
+      expect(labClose?.frame.masked).toBe(false);
+      // The client's reply echoes the code, masked (RFC 6455 §5.5.1, §5.3).
+      const close = events.at(-1);
+      expect(close).toMatchObject({ type: "close", code, initiator: "server", wasClean: true });
+      const sent = events.filter((e) => e.type === "chunk" && e.dir === "in");
+      expect(sent.length).toBeGreaterThanOrEqual(2);
+    },
+  );
 
   it("the bytes sent break the rule named (the page's own decoder finds it)", async () => {
     running = await startSite({ maxMessageBytes: 1024 });
@@ -89,8 +95,16 @@ describe("the lab's misbehaving client", () => {
     expect((await run(running, "unmasked", "http://evil.example")).status).toBe(403);
     expect((await run(running, "unmasked", "")).status).toBe(403);
     expect((await run(running, "rm -rf")).status).toBe(400);
-    expect((await fetch(`http://127.0.0.1:${running.port}${MISBEHAVE_PATH}?case=unmasked`, { headers: { Origin: running.origin } })).status).toBe(405);
-    const statuses = await Promise.all(Array.from({ length: SELF_RUN_BURST + 2 }, () => run(running!, "unmasked").then((r) => r.status)));
+    expect(
+      (
+        await fetch(`http://127.0.0.1:${running.port}${MISBEHAVE_PATH}?case=unmasked`, {
+          headers: { Origin: running.origin },
+        })
+      ).status,
+    ).toBe(405);
+    const statuses = await Promise.all(
+      Array.from({ length: SELF_RUN_BURST + 2 }, () => run(running!, "unmasked").then((r) => r.status)),
+    );
     expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(1);
     expect(statuses.every((s) => s === 200 || s === 429 || s === 503)).toBe(true);
   });

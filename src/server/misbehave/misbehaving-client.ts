@@ -34,8 +34,14 @@ export interface MisbehaveRun {
 const b64 = (bytes: Uint8Array): string => Buffer.from(bytes).toString("base64");
 
 /** Runs one case against a private lab made by `makeLab` (lab.ts's createLab) and returns what crossed the wire. */
-export async function runMisbehavingClient(name: MisbehaveCaseName, settings: LabSettings, makeLab: MakeLab): Promise<MisbehaveRun> {
-  const lab = await startPrivateLab(makeLab, { ...settings, heartbeatIntervalMs: SILENT_PEER_HEARTBEAT_MS }, [createServer()]);
+export async function runMisbehavingClient(
+  name: MisbehaveCaseName,
+  settings: LabSettings,
+  makeLab: MakeLab,
+): Promise<MisbehaveRun> {
+  const lab = await startPrivateLab(makeLab, { ...settings, heartbeatIntervalMs: SILENT_PEER_HEARTBEAT_MS }, [
+    createServer(),
+  ]);
   try {
     const events = await converse(name, lab.ports[0]!, settings.maxMessageBytes);
     return { case: name, events };
@@ -59,7 +65,15 @@ function converse(name: MisbehaveCaseName, port: number, maxMessageBytes: number
 
     const write = (bytes: Uint8Array): void => {
       if (bytes.length === 0 || socket.destroyed) return;
-      events.push({ type: "chunk", t: now(), specimen: 1, dir: "in", offset: offsets.in, length: bytes.length, data: b64(bytes) });
+      events.push({
+        type: "chunk",
+        t: now(),
+        specimen: 1,
+        dir: "in",
+        offset: offsets.in,
+        length: bytes.length,
+        data: b64(bytes),
+      });
       offsets.in += bytes.length;
       socket.write(bytes);
     };
@@ -69,13 +83,32 @@ function converse(name: MisbehaveCaseName, port: number, maxMessageBytes: number
       clearTimeout(timer);
       socket.destroy();
       const clean = closeSeen !== null && closeAnswered;
-      events.push({ type: "close", t: now(), specimen: 1, code: closeSeen?.code ?? 1006, reason: closeSeen?.reason ?? "", initiator, wasClean: clean });
+      events.push({
+        type: "close",
+        t: now(),
+        specimen: 1,
+        code: closeSeen?.code ?? 1006,
+        reason: closeSeen?.reason ?? "",
+        initiator,
+        wasClean: clean,
+      });
       resolve(events);
     };
     const timer = setTimeout(() => finish("client"), MISBEHAVE_TIMEOUT_MS);
 
     socket.on("connect", () => {
-      events.push({ type: "open", t: now(), specimen: 1, path: "/lab/echo", tuple: { clientAddress: socket.localAddress ?? "127.0.0.1", clientPort: socket.localPort ?? 0, serverAddress: "127.0.0.1", serverPort: port } });
+      events.push({
+        type: "open",
+        t: now(),
+        specimen: 1,
+        path: "/lab/echo",
+        tuple: {
+          clientAddress: socket.localAddress ?? "127.0.0.1",
+          clientPort: socket.localPort ?? 0,
+          serverAddress: "127.0.0.1",
+          serverPort: port,
+        },
+      });
       const request = Buffer.from(
         `GET /lab/echo HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nOrigin: http://127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
           `Sec-WebSocket-Key: ${randomBytes(16).toString("base64")}\r\nSec-WebSocket-Version: 13\r\nUser-Agent: switching-protocols-misbehaving-client\r\n\r\n`,
@@ -100,7 +133,15 @@ function converse(name: MisbehaveCaseName, port: number, maxMessageBytes: number
         write(misbehavingBytes(name, randomBytes(4), maxMessageBytes));
         if (bytes.length === 0) return;
       }
-      events.push({ type: "chunk", t: now(), specimen: 1, dir: "out", offset: offsets.out, length: bytes.length, data: b64(bytes) });
+      events.push({
+        type: "chunk",
+        t: now(),
+        specimen: 1,
+        dir: "out",
+        offset: offsets.out,
+        length: bytes.length,
+        data: b64(bytes),
+      });
       offsets.out += bytes.length;
       for (const event of decoder.push(bytes)) {
         if (event.kind !== "frame") continue;

@@ -38,11 +38,14 @@ describe("the other site", () => {
     // Its script may connect to the lab, a ws: address on another port.
     expect(page.headers.get("content-security-policy")).toMatch(/connect-src 'self' ws:/);
     expect(page.headers.get("x-content-type-options")).toBe("nosniff");
-    for (const path of ["/lab/info", "/lessons/start-here/", OTHER_SITE_PAGE]) expect((await fetch(`http://127.0.0.1:${otherPort}${path}`)).status, path).toBe(404);
+    for (const path of ["/lab/info", "/lessons/start-here/", OTHER_SITE_PAGE])
+      expect((await fetch(`http://127.0.0.1:${otherPort}${path}`)).status, path).toBe(404);
     expect((await fetch(`http://127.0.0.1:${running.port}${OTHER_SITE_PAGE}`)).status).toBe(404);
     expect((await fetch(`http://127.0.0.1:${running.port}/other-site`)).status).toBe(404);
     // The main site's pages keep connect-src 'self' alone.
-    expect((await fetch(`http://127.0.0.1:${running.port}/`)).headers.get("content-security-policy")).toMatch(/connect-src 'self';/);
+    expect((await fetch(`http://127.0.0.1:${running.port}/`)).headers.get("content-security-policy")).toMatch(
+      /connect-src 'self';/,
+    );
     // The Host check applies there too (DNS rebinding).
     const rebound = await rawExchange(otherPort, "GET / HTTP/1.1\r\nHost: attacker.example\r\n\r\n");
     expect(rebound.response).toMatch(/^HTTP\/1\.1 421 /);
@@ -52,7 +55,10 @@ describe("the other site", () => {
 
   it("the demo cookie: POST from the lab's own pages only, HttpOnly, SameSite=Lax, for /lab only", async () => {
     running = await startSite();
-    const got = await fetch(`http://127.0.0.1:${running.port}${DEMO_COOKIE_PATH}`, { method: "POST", headers: { Origin: running.origin } });
+    const got = await fetch(`http://127.0.0.1:${running.port}${DEMO_COOKIE_PATH}`, {
+      method: "POST",
+      headers: { Origin: running.origin },
+    });
     expect(got.status).toBe(200);
     const body = await got.json();
     expect(body.name).toBe(DEMO_COOKIE_NAME);
@@ -62,8 +68,18 @@ describe("the other site", () => {
     expect(cookie).toMatch(/; Path=\/lab;/);
     expect(cookie).toMatch(/HttpOnly/);
     expect(cookie).toMatch(/SameSite=Lax/);
-    expect((await fetch(`http://127.0.0.1:${running.port}${DEMO_COOKIE_PATH}`, { method: "POST", headers: { Origin: "http://evil.example" } })).status).toBe(403);
-    expect((await fetch(`http://127.0.0.1:${running.port}${DEMO_COOKIE_PATH}`, { headers: { Origin: running.origin } })).status).toBe(405);
+    expect(
+      (
+        await fetch(`http://127.0.0.1:${running.port}${DEMO_COOKIE_PATH}`, {
+          method: "POST",
+          headers: { Origin: "http://evil.example" },
+        })
+      ).status,
+    ).toBe(403);
+    expect(
+      (await fetch(`http://127.0.0.1:${running.port}${DEMO_COOKIE_PATH}`, { headers: { Origin: running.origin } }))
+        .status,
+    ).toBe(405);
   });
 
   it("a handshake from the other origin with the cookie is refused with 403, and the reader's tap sees the cookie and the refusal", async () => {
@@ -72,7 +88,14 @@ describe("the other site", () => {
     const token = generateToken();
     const monitor = await openMonitor(running.port, running.origin, token);
     const cookie = `${DEMO_COOKIE_NAME}=reader-0123456789ab`;
-    const attempt = await rawExchange(running.port, upgradeRequest(`/lab/echo?watch=${token}`, { Host: `127.0.0.1:${running.port}`, Origin: otherOrigin, Cookie: cookie }));
+    const attempt = await rawExchange(
+      running.port,
+      upgradeRequest(`/lab/echo?watch=${token}`, {
+        Host: `127.0.0.1:${running.port}`,
+        Origin: otherOrigin,
+        Cookie: cookie,
+      }),
+    );
     expect(attempt.response).toMatch(/^HTTP\/1\.1 403 Forbidden/);
     expect(attempt.response).toContain(`Pages from ${otherOrigin} may not use this lab`);
     const request = await monitor.find("request");
@@ -81,7 +104,10 @@ describe("the other site", () => {
     const response = await monitor.find("response");
     expect(text(response.data)).toMatch(/^HTTP\/1\.1 403 Forbidden/);
     // The monitor is free again for the next try.
-    const again = await rawExchange(running.port, upgradeRequest(`/lab/echo?watch=${token}`, { Host: `127.0.0.1:${running.port}`, Origin: otherOrigin }));
+    const again = await rawExchange(
+      running.port,
+      upgradeRequest(`/lab/echo?watch=${token}`, { Host: `127.0.0.1:${running.port}`, Origin: otherOrigin }),
+    );
     expect(again.response).toMatch(/^HTTP\/1\.1 403 /);
     monitor.ws.close();
   });
@@ -90,7 +116,10 @@ describe("the other site", () => {
     running = await startSite();
     const { otherOrigin } = await listenOther(running);
     for (const path of ["/lab/echo", "/lab/echo?watch=not-a-token", `/lab/echo?watch=${generateToken()}`]) {
-      const attempt = await rawExchange(running.port, upgradeRequest(path, { Host: `127.0.0.1:${running.port}`, Origin: otherOrigin }));
+      const attempt = await rawExchange(
+        running.port,
+        upgradeRequest(path, { Host: `127.0.0.1:${running.port}`, Origin: otherOrigin }),
+      );
       expect(attempt.response, path).toMatch(/^HTTP\/1\.1 403 /);
     }
   });
@@ -98,7 +127,10 @@ describe("the other site", () => {
   it("the naive endpoint forgets the Origin check: it accepts the other site's page, and only echoes", async () => {
     running = await startSite();
     const { otherOrigin } = await listenOther(running);
-    const socket = new WebSocket(`ws://127.0.0.1:${running.port}${NAIVE_ECHO_PATH}`, { origin: otherOrigin, headers: { Cookie: `${DEMO_COOKIE_NAME}=x` } });
+    const socket = new WebSocket(`ws://127.0.0.1:${running.port}${NAIVE_ECHO_PATH}`, {
+      origin: otherOrigin,
+      headers: { Cookie: `${DEMO_COOKIE_NAME}=x` },
+    });
     await new Promise((resolve, reject) => {
       socket.once("open", resolve);
       socket.once("error", reject);
@@ -108,7 +140,14 @@ describe("the other site", () => {
     expect(await echoed).toBe("who am I?");
     socket.close(1000);
     // Everything else in the gate still applies: a malformed handshake is refused.
-    const wrong = await rawExchange(running.port, upgradeRequest(NAIVE_ECHO_PATH, { Host: `127.0.0.1:${running.port}`, Origin: otherOrigin, "Sec-WebSocket-Version": "8" }));
+    const wrong = await rawExchange(
+      running.port,
+      upgradeRequest(NAIVE_ECHO_PATH, {
+        Host: `127.0.0.1:${running.port}`,
+        Origin: otherOrigin,
+        "Sec-WebSocket-Version": "8",
+      }),
+    );
     expect(wrong.response).toMatch(/^HTTP\/1\.1 426 /);
   });
 });

@@ -37,14 +37,17 @@ export interface OtherSite {
 export function createOtherSite(options: { distDir: string; settings: LabSettings }): OtherSite {
   const serve = createStaticHandler(options.distDir, { route: otherSiteRoute, connectSources: ["ws:"] });
   let checkHost = createHostPolicy({ listenHost: "127.0.0.1", allowedHosts: options.settings.allowedHosts });
-  const server = createServer({ headersTimeout: options.settings.handshakeTimeoutMs, requestTimeout: options.settings.httpRequestTimeoutMs }, (request, response) => {
-    const host = checkHost(request.headers.host);
-    if (!host.ok) return answerGateRefusal(request, response, host);
-    serve(request, response).catch(() => {
-      if (!response.headersSent) response.writeHead(500, { "Content-Type": "text/plain; charset=utf-8" });
-      response.end("The server could not read this file.\n");
-    });
-  });
+  const server = createServer(
+    { headersTimeout: options.settings.handshakeTimeoutMs, requestTimeout: options.settings.httpRequestTimeoutMs },
+    (request, response) => {
+      const host = checkHost(request.headers.host);
+      if (!host.ok) return answerGateRefusal(request, response, host);
+      serve(request, response).catch(() => {
+        if (!response.headersSent) response.writeHead(500, { "Content-Type": "text/plain; charset=utf-8" });
+        response.end("The server could not read this file.\n");
+      });
+    },
+  );
   // It carries no WebSockets: an upgrade here is a plain request for a page.
   server.on("upgrade", (_request, socket) => socket.destroy());
   return {

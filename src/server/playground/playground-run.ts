@@ -18,7 +18,13 @@ import { encodeClosePayload, parseClosePayload } from "../../protocol/close-payl
 import { encodeFrame } from "../../protocol/frame-encode.ts";
 import { FrameDecoder } from "../../protocol/frame-decoder.ts";
 import { headerValue, parseResponseHead } from "../../protocol/http1.ts";
-import { PLAYGROUND_MAX_PIECES, PLAYGROUND_WAIT_MS, type PlaygroundEnding, type PlaygroundPiece, type PlaygroundRun } from "../../protocol/playground-api.ts";
+import {
+  PLAYGROUND_MAX_PIECES,
+  PLAYGROUND_WAIT_MS,
+  type PlaygroundEnding,
+  type PlaygroundPiece,
+  type PlaygroundRun,
+} from "../../protocol/playground-api.ts";
 import { frameExample } from "../../protocol/rfc-examples.ts";
 import { createHostPolicy, hostnameOf } from "../host-check.ts";
 import { startPrivateLab, type MakeLab } from "../private-lab.ts";
@@ -50,16 +56,29 @@ function clientFrame(opcode: number, payload: Uint8Array): Uint8Array {
  * reader's page was served under: the private lab answers for it (and for loopback names and
  * the operator's allowed hosts), like the real server, and refuses any other name with 421.
  */
-export async function runPlayground(request: Uint8Array, settings: LabSettings, makeLab: MakeLab, pageHost: string | undefined): Promise<PlaygroundRun> {
+export async function runPlayground(
+  request: Uint8Array,
+  settings: LabSettings,
+  makeLab: MakeLab,
+  pageHost: string | undefined,
+): Promise<PlaygroundRun> {
   const pageName = pageHost === undefined ? null : hostnameOf(pageHost);
-  const checkHost = createHostPolicy({ listenHost: "127.0.0.1", allowedHosts: [...settings.allowedHosts, ...(pageName ? [pageName] : [])] });
-  const lab = await startPrivateLab(makeLab, settings, [createServer({ headersTimeout: settings.handshakeTimeoutMs })], {
-    answersPlainHttp: true,
-    gate: (incoming) => {
-      const verdict = checkHost(incoming.headers.host);
-      return verdict.ok ? null : verdict;
-    },
+  const checkHost = createHostPolicy({
+    listenHost: "127.0.0.1",
+    allowedHosts: [...settings.allowedHosts, ...(pageName ? [pageName] : [])],
   });
+  const lab = await startPrivateLab(
+    makeLab,
+    settings,
+    [createServer({ headersTimeout: settings.handshakeTimeoutMs })],
+    {
+      answersPlainHttp: true,
+      gate: (incoming) => {
+        const verdict = checkHost(incoming.headers.host);
+        return verdict.ok ? null : verdict;
+      },
+    },
+  );
   try {
     return await converse(request, lab.ports[0]!, settings);
   } finally {
@@ -91,7 +110,13 @@ function converse(request: Uint8Array, port: number, settings: LabSettings): Pro
       clearTimeout(idle);
       clearTimeout(limit);
       socket.destroy();
-      resolve({ pieces, ending, waitMs: PLAYGROUND_WAIT_MS, endedAt: openedAt === 0 ? 0 : since(), handshakeTimeoutMs: settings.handshakeTimeoutMs });
+      resolve({
+        pieces,
+        ending,
+        waitMs: PLAYGROUND_WAIT_MS,
+        endedAt: openedAt === 0 ? 0 : since(),
+        handshakeTimeoutMs: settings.handshakeTimeoutMs,
+      });
     };
     const stalled = (): void => finish(answer.length === 0 ? "no-answer" : "answer-stalled");
     let idle = setTimeout(stalled, firstWaitMs);

@@ -5,7 +5,12 @@ import { afterEach, describe, expect, it } from "vitest";
 import { FrameDecoder } from "../../protocol/frame-decoder.ts";
 import { handshakeExample } from "../../protocol/handshake-example.ts";
 import { headerValue, parseResponseHead } from "../../protocol/http1.ts";
-import { parsePlaygroundRun, PLAYGROUND_MAX_REQUEST_BYTES, PLAYGROUND_PATH, PLAYGROUND_WAIT_MS } from "../../protocol/playground-api.ts";
+import {
+  parsePlaygroundRun,
+  PLAYGROUND_MAX_REQUEST_BYTES,
+  PLAYGROUND_PATH,
+  PLAYGROUND_WAIT_MS,
+} from "../../protocol/playground-api.ts";
 import { PLAYGROUND_PRESETS, presetRequest, type PlaygroundPresetName } from "../../protocol/playground-presets.ts";
 import { frameExample } from "../../protocol/rfc-examples.ts";
 import { SELF_RUN_BURST } from "../self-runs-http.ts";
@@ -18,7 +23,11 @@ afterEach(async () => {
 });
 
 function send(site: Running, body: string, origin: string = site.origin): Promise<Response> {
-  return fetch(`http://127.0.0.1:${site.port}${PLAYGROUND_PATH}`, { method: "POST", headers: origin ? { Origin: origin, "Content-Type": "text/plain" } : {}, body });
+  return fetch(`http://127.0.0.1:${site.port}${PLAYGROUND_PATH}`, {
+    method: "POST",
+    headers: origin ? { Origin: origin, "Content-Type": "text/plain" } : {},
+    body,
+  });
 }
 
 async function runOf(response: Response) {
@@ -35,22 +44,29 @@ function page(site: Running) {
 }
 
 describe("the handshake playground", () => {
-  it.each(PLAYGROUND_PRESETS.map((p) => [p.name, p.expectedStatus] as const))("%s: the lab answers %i", async (name, status) => {
-    running = await startSite();
-    const request = presetRequest(name as PlaygroundPresetName, page(running));
-    const { run, bytes, head } = await runOf(await send(running, request));
-    expect(head?.startLine.status).toBe(status);
-    // Sent as given, byte for byte, before anything else.
-    expect(bytes[0]).toMatchObject({ from: "client" });
-    expect(Buffer.from(bytes[0]!.data).toString("latin1")).toBe(request);
-    expect(run.ending === "lab-closed" || run.ending === "complete").toBe(true);
-    if (status !== 101) {
-      // Every refusal says why in words, and no frame follows it.
-      const body = Buffer.from(bytes.filter((p) => p.from === "lab").flatMap((p) => [...p.data])).toString("latin1").split("\r\n\r\n").slice(1).join("");
-      expect(body.length).toBeGreaterThan(10);
-      expect(bytes.filter((p) => p.from === "client")).toHaveLength(1);
-    }
-  });
+  it.each(PLAYGROUND_PRESETS.map((p) => [p.name, p.expectedStatus] as const))(
+    "%s: the lab answers %i",
+    async (name, status) => {
+      running = await startSite();
+      const request = presetRequest(name as PlaygroundPresetName, page(running));
+      const { run, bytes, head } = await runOf(await send(running, request));
+      expect(head?.startLine.status).toBe(status);
+      // Sent as given, byte for byte, before anything else.
+      expect(bytes[0]).toMatchObject({ from: "client" });
+      expect(Buffer.from(bytes[0]!.data).toString("latin1")).toBe(request);
+      expect(run.ending === "lab-closed" || run.ending === "complete").toBe(true);
+      if (status !== 101) {
+        // Every refusal says why in words, and no frame follows it.
+        const body = Buffer.from(bytes.filter((p) => p.from === "lab").flatMap((p) => [...p.data]))
+          .toString("latin1")
+          .split("\r\n\r\n")
+          .slice(1)
+          .join("");
+        expect(body.length).toBeGreaterThan(10);
+        expect(bytes.filter((p) => p.from === "client")).toHaveLength(1);
+      }
+    },
+  );
 
   it("a correct handshake: the sample key's accept, then the RFC's masked Hello, its echo and a clean close", async () => {
     running = await startSite();
@@ -58,7 +74,9 @@ describe("the handshake playground", () => {
     expect(headerValue(head!.fields, "sec-websocket-accept")).toBe(handshakeExample.accept);
     const sent = bytes.filter((p) => p.from === "client");
     expect(Buffer.from(sent[1]!.data)).toEqual(Buffer.from(frameExample("masked-text")!.bytes));
-    const frames = new FrameDecoder({ direction: "server-to-client" }).push(fromLab.subarray(head!.sizes.total)).flatMap((e) => (e.kind === "frame" ? [e.frame] : []));
+    const frames = new FrameDecoder({ direction: "server-to-client" })
+      .push(fromLab.subarray(head!.sizes.total))
+      .flatMap((e) => (e.kind === "frame" ? [e.frame] : []));
     expect(frames.map((f) => f.opcode)).toEqual([0x1, 0x8]);
     expect(new TextDecoder().decode(frames[0]!.payload)).toBe("Hello");
     expect([...frames[1]!.payload.subarray(0, 2)]).toEqual([0x03, 0xe8]);
@@ -83,7 +101,9 @@ describe("the handshake playground", () => {
 
   it("a head that never ends is dropped by the lab's handshake timeout, without an answer", async () => {
     running = await startSite({ handshakeTimeoutMs: 600, httpRequestTimeoutMs: 1000 });
-    const { run, bytes } = await runOf(await send(running, `GET /lab/echo HTTP/1.1\r\nHost: 127.0.0.1:${running.port}\r\n`));
+    const { run, bytes } = await runOf(
+      await send(running, `GET /lab/echo HTTP/1.1\r\nHost: 127.0.0.1:${running.port}\r\n`),
+    );
     expect(run.ending).toBe("lab-closed");
     expect(run.handshakeTimeoutMs).toBe(600);
     expect(run.endedAt).toBeGreaterThanOrEqual(550);
@@ -100,20 +120,28 @@ describe("the handshake playground", () => {
 
   it("refuses a request over the size cap (413), an empty one (400), another site's page (403) and GET (405)", async () => {
     running = await startSite();
-    const big = presetRequest("good", page(running)).replace("\r\n\r\n", `\r\nX-Padding: ${"a".repeat(PLAYGROUND_MAX_REQUEST_BYTES)}\r\n\r\n`);
+    const big = presetRequest("good", page(running)).replace(
+      "\r\n\r\n",
+      `\r\nX-Padding: ${"a".repeat(PLAYGROUND_MAX_REQUEST_BYTES)}\r\n\r\n`,
+    );
     const tooBig = await send(running, big);
     expect(tooBig.status).toBe(413);
     expect(await tooBig.text()).toMatch(String(PLAYGROUND_MAX_REQUEST_BYTES));
     expect((await send(running, "")).status).toBe(400);
     expect((await send(running, presetRequest("good", page(running)), "http://evil.example")).status).toBe(403);
     expect((await send(running, presetRequest("good", page(running)), "")).status).toBe(403);
-    expect((await fetch(`http://127.0.0.1:${running.port}${PLAYGROUND_PATH}`, { headers: { Origin: running.origin } })).status).toBe(405);
+    expect(
+      (await fetch(`http://127.0.0.1:${running.port}${PLAYGROUND_PATH}`, { headers: { Origin: running.origin } }))
+        .status,
+    ).toBe(405);
   });
 
   it("shares the self-runs' rate limit: a burst from one address is told to wait", async () => {
     running = await startSite();
     const request = presetRequest("foreign-origin", page(running));
-    const statuses = await Promise.all(Array.from({ length: SELF_RUN_BURST + 2 }, () => send(running!, request).then((r) => r.status)));
+    const statuses = await Promise.all(
+      Array.from({ length: SELF_RUN_BURST + 2 }, () => send(running!, request).then((r) => r.status)),
+    );
     expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(1);
     expect(statuses.every((s) => s === 200 || s === 429 || s === 503)).toBe(true);
   });

@@ -27,7 +27,13 @@ export interface RaceHttpContext {
 }
 
 /** Handles `path` if it is under /lab/race and returns true; false otherwise. */
-export function handleRaceHttp(context: RaceHttpContext, request: IncomingMessage, response: ServerResponse, path: string, search: URLSearchParams): boolean {
+export function handleRaceHttp(
+  context: RaceHttpContext,
+  request: IncomingMessage,
+  response: ServerResponse,
+  path: string,
+  search: URLSearchParams,
+): boolean {
   if (path === RACE_PATH) {
     createRace(context, request, response, search);
     return true;
@@ -44,7 +50,13 @@ export function handleRaceHttp(context: RaceHttpContext, request: IncomingMessag
     return true;
   }
   if (route.part === "websocket") {
-    refuse(request, response, 426, `${path} speaks WebSocket only: send an opening handshake (GET with Upgrade: websocket and Connection: Upgrade, RFC 6455 §4.1).`, { Upgrade: "websocket", Connection: "Upgrade" });
+    refuse(
+      request,
+      response,
+      426,
+      `${path} speaks WebSocket only: send an opening handshake (GET with Upgrade: websocket and Connection: Upgrade, RFC 6455 §4.1).`,
+      { Upgrade: "websocket", Connection: "Upgrade" },
+    );
     return true;
   }
   const allowed = route.part === "results" ? ["GET", "HEAD"] : ["GET"];
@@ -64,7 +76,8 @@ export function handleRaceHttp(context: RaceHttpContext, request: IncomingMessag
   }
   // EventSource resends the id of the last event it saw when it reconnects.
   const lastEventId = route.part === "sse" ? request.headers["last-event-id"] : undefined;
-  const fromHeader = typeof lastEventId === "string" && /^[0-9]{1,6}$/.test(lastEventId.trim()) ? Number(lastEventId.trim()) : null;
+  const fromHeader =
+    typeof lastEventId === "string" && /^[0-9]{1,6}$/.test(lastEventId.trim()) ? Number(lastEventId.trim()) : null;
   const after = wholeNumber(search, "after", 0, 1_000_000, fromHeader ?? 0);
   if (!after.ok) {
     refuse(request, response, 400, after.message);
@@ -80,7 +93,12 @@ export function handleRaceHttp(context: RaceHttpContext, request: IncomingMessag
   return true;
 }
 
-function createRace(context: RaceHttpContext, request: IncomingMessage, response: ServerResponse, search: URLSearchParams): void {
+function createRace(
+  context: RaceHttpContext,
+  request: IncomingMessage,
+  response: ServerResponse,
+  search: URLSearchParams,
+): void {
   const { settings } = context;
   if (request.method !== "POST") {
     refuse(request, response, 405, `Create a race with POST ${RACE_PATH}?events=N&spacingMs=MS.`, { Allow: "POST" });
@@ -92,7 +110,14 @@ function createRace(context: RaceHttpContext, request: IncomingMessage, response
     return;
   }
   const events = wholeNumber(search, "events", RACE_LIMITS.minEvents, RACE_LIMITS.maxEvents, 10);
-  const spacing = wholeNumber(search, "spacingMs", RACE_LIMITS.minSpacingMs, RACE_LIMITS.maxSpacingMs, 1000, "milliseconds");
+  const spacing = wholeNumber(
+    search,
+    "spacingMs",
+    RACE_LIMITS.minSpacingMs,
+    RACE_LIMITS.maxSpacingMs,
+    1000,
+    "milliseconds",
+  );
   const delay = delayParam(search, settings.maxLabDelayMs);
   for (const check of [events, spacing, delay]) {
     if (!check.ok) {
@@ -110,6 +135,12 @@ function createRace(context: RaceHttpContext, request: IncomingMessage, response
     return;
   }
   const { race } = created;
-  const answer: RaceCreated = { race: race.id, events: race.events, spacingMs: race.spacingMs, schedule: [...race.schedule], serverTime: created.createdAt };
+  const answer: RaceCreated = {
+    race: race.id,
+    events: race.events,
+    spacingMs: race.spacingMs,
+    schedule: [...race.schedule],
+    serverTime: created.createdAt,
+  };
   exchange.sendJson(201, answer);
 }

@@ -18,7 +18,9 @@ describe("creating a race", () => {
     expect(foreign.status).toBe(403);
     expect(foreign.body).toContain("http://evil.example");
     expect((await post(running.port, "/lab/race?events=2&spacingMs=100", {})).status).toBe(403);
-    expect((await post(running.port, "/lab/race?events=2&spacingMs=100", { Origin: "http://teacher.example:8080" })).status).toBe(201);
+    expect(
+      (await post(running.port, "/lab/race?events=2&spacingMs=100", { Origin: "http://teacher.example:8080" })).status,
+    ).toBe(201);
     const own = await post(running.port, "/lab/race?events=2&spacingMs=100", { Origin: running.origin });
     expect(own.status).toBe(201);
     expect(own.headers["cache-control"]).toBe("no-store");
@@ -81,7 +83,13 @@ describe("race addresses", () => {
       expect(res.headers.get("cache-control")).toBe("no-store");
     }
     expect((await fetch(`${running.origin}/lab/race/AAAA/nonsense`)).status).toBe(404);
-    const { response } = await rawExchange(running.port, upgradeRequest("/lab/race/AAAAAAAAAAAAAAAAAAAAAA/ws", { Host: `127.0.0.1:${running.port}`, Origin: running.origin }));
+    const { response } = await rawExchange(
+      running.port,
+      upgradeRequest("/lab/race/AAAAAAAAAAAAAAAAAAAAAA/ws", {
+        Host: `127.0.0.1:${running.port}`,
+        Origin: running.origin,
+      }),
+    );
     expect(response).toMatch(/^HTTP\/1\.1 404 Not Found\r\n[\s\S]*There is no race/);
   });
 
@@ -93,14 +101,23 @@ describe("race addresses", () => {
     expect((await fetch(`${running.origin}/lab/race/${race.race}/poll`, { method: "POST" })).status).toBe(405);
     const plain = await fetch(`${running.origin}/lab/race/${race.race}/ws`);
     expect(plain.status).toBe(426);
-    const { response } = await rawExchange(running.port, upgradeRequest(`/lab/race/${race.race}/ws?delay=9999`, { Host: `127.0.0.1:${running.port}`, Origin: running.origin }));
+    const { response } = await rawExchange(
+      running.port,
+      upgradeRequest(`/lab/race/${race.race}/ws?delay=9999`, {
+        Host: `127.0.0.1:${running.port}`,
+        Origin: running.origin,
+      }),
+    );
     expect(response).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n[\s\S]*delay must be/);
   });
 
   it("refuses a race WebSocket from a foreign Origin with 403 and no 101", async () => {
     running = await startSite();
     const race = await createRace(running, "events=1&spacingMs=100");
-    const { response } = await rawExchange(running.port, upgradeRequest(`/lab/race/${race.race}/ws`, { Host: `127.0.0.1:${running.port}`, Origin: "http://evil.example" }));
+    const { response } = await rawExchange(
+      running.port,
+      upgradeRequest(`/lab/race/${race.race}/ws`, { Host: `127.0.0.1:${running.port}`, Origin: "http://evil.example" }),
+    );
     expect(response).toMatch(/^HTTP\/1\.1 403 Forbidden\r\n/);
     expect(response).not.toContain("101");
   });
@@ -116,7 +133,10 @@ describe("race addresses", () => {
     const third = await fetch(`${running.origin}/lab/race/${race.race}/long-poll`);
     expect(third.status).toBe(429);
     expect(await third.text()).toMatch(/as many requests waiting as it allows/);
-    const { response } = await rawExchange(running.port, upgradeRequest(`/lab/race/${race.race}/ws`, { Host: `127.0.0.1:${running.port}`, Origin: running.origin }));
+    const { response } = await rawExchange(
+      running.port,
+      upgradeRequest(`/lab/race/${race.race}/ws`, { Host: `127.0.0.1:${running.port}`, Origin: running.origin }),
+    );
     expect(response).toMatch(/^HTTP\/1\.1 429 /);
     // A short poll never waits, so it is always answered.
     expect((await fetch(`${running.origin}/lab/race/${race.race}/poll`)).status).toBe(200);
@@ -133,7 +153,14 @@ describe("shutdown", () => {
     const sse = await RawHttpClient.open(running.port);
     sse.request("GET", `/lab/race/${race.race}/sse`, { Host: "127.0.0.1" });
     const ws = await RawHttpClient.open(running.port);
-    ws.request("GET", `/lab/race/${race.race}/ws`, { Host: `127.0.0.1:${running.port}`, Origin: running.origin, Upgrade: "websocket", Connection: "Upgrade", "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==", "Sec-WebSocket-Version": "13" });
+    ws.request("GET", `/lab/race/${race.race}/ws`, {
+      Host: `127.0.0.1:${running.port}`,
+      Origin: running.origin,
+      Upgrade: "websocket",
+      Connection: "Upgrade",
+      "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==",
+      "Sec-WebSocket-Version": "13",
+    });
     expect((await ws.response()).status).toBe(101);
     const lab = running.site.lab;
     await vi.waitFor(() => expect(lab.httpStats().exchanges).toBe(2));

@@ -12,7 +12,9 @@ import { raceSchedule } from "./race-schedule.ts";
 
 export const RACE_LIMITS = { minEvents: 1, maxEvents: 20, minSpacingMs: 100, maxSpacingMs: 5000 } as const;
 
-export type Created = { ok: true; race: Race; createdAt: number } | { ok: false; status: number; message: string; headers?: Record<string, string> };
+export type Created =
+  | { ok: true; race: Race; createdAt: number }
+  | { ok: false; status: number; message: string; headers?: Record<string, string> };
 
 export interface RaceRegistry {
   create(address: string, events: number, spacingMs: number): Created;
@@ -51,7 +53,12 @@ export function createRaceRegistry(settings: LabSettings): RaceRegistry {
         };
       }
       if (races.size >= settings.maxRaces) {
-        return { ok: false, status: 429, message: `The lab is running ${settings.maxRaces} races, its limit; try again in a minute.`, headers: { "Retry-After": "60" } };
+        return {
+          ok: false,
+          status: 429,
+          message: `The lab is running ${settings.maxRaces} races, its limit; try again in a minute.`,
+          headers: { "Retry-After": "60" },
+        };
       }
       let id = randomBytes(16).toString("base64url");
       while (races.has(id)) id = randomBytes(16).toString("base64url");

@@ -19,7 +19,13 @@ export function seededRandom(seed: number): () => number {
 }
 
 /** Event times on the server clock (epoch ms), strictly increasing. */
-export function raceSchedule(createdAt: number, leadMs: number, events: number, spacingMs: number, seed: number): number[] {
+export function raceSchedule(
+  createdAt: number,
+  leadMs: number,
+  events: number,
+  spacingMs: number,
+  seed: number,
+): number[] {
   const random = seededRandom(seed);
   const schedule: number[] = [];
   let at = createdAt + leadMs;

@@ -2,7 +2,14 @@
 // and drive each transport with a raw TCP client that records exactly what crossed the wire
 // and when each event arrived (client clock, the same clock as the server's in one process).
 import { request as httpRequest } from "node:http";
-import { parseRaceCreated, parseRaceEvent, parseRaceResults, type RaceCreated, type RaceEvent, type RaceResults } from "../../protocol/lab-api.ts";
+import {
+  parseRaceCreated,
+  parseRaceEvent,
+  parseRaceResults,
+  type RaceCreated,
+  type RaceEvent,
+  type RaceResults,
+} from "../../protocol/lab-api.ts";
 import { encodeClosePayload, encodeFrame, FrameDecoder, OPCODE } from "../../protocol/frame.ts";
 import { RawHttpClient } from "../http-lab/raw-http-client.ts";
 import type { Running } from "../test-helpers.ts";
@@ -23,7 +30,11 @@ export interface Driven {
   bytesRead: number;
 }
 
-export function post(port: number, path: string, headers: Record<string, string>): Promise<{ status: number; body: string; headers: Record<string, string | string[] | undefined> }> {
+export function post(
+  port: number,
+  path: string,
+  headers: Record<string, string>,
+): Promise<{ status: number; body: string; headers: Record<string, string | string[] | undefined> }> {
   return new Promise((resolve, reject) => {
     const req = httpRequest({ host: "127.0.0.1", port, path, method: "POST", headers, agent: false }, (res) => {
       let body = "";
@@ -36,7 +47,11 @@ export function post(port: number, path: string, headers: Record<string, string>
   });
 }
 
-export async function createRace(running: Target, query: string, origin: string = running.origin): Promise<RaceCreated> {
+export async function createRace(
+  running: Target,
+  query: string,
+  origin: string = running.origin,
+): Promise<RaceCreated> {
   const res = await post(running.port, `/lab/race?${query}`, { Origin: origin });
   if (res.status !== 201) throw new Error(`POST /lab/race answered ${res.status}: ${res.body}`);
   const race = parseRaceCreated(JSON.parse(res.body));
@@ -54,7 +69,13 @@ export async function results(running: Target, race: string): Promise<RaceResult
 const host = (running: Target) => ({ Host: `127.0.0.1:${running.port}`, "User-Agent": "race-test", Accept: "*/*" });
 
 /** Short polling (every `intervalMs`) or long polling on one keep-alive connection until every event is in. */
-export async function drivePolling(running: Target, race: RaceCreated, kind: "poll" | "long-poll", intervalMs = 30, query = ""): Promise<Driven> {
+export async function drivePolling(
+  running: Target,
+  race: RaceCreated,
+  kind: "poll" | "long-poll",
+  intervalMs = 30,
+  query = "",
+): Promise<Driven> {
   const client = await RawHttpClient.open(running.port);
   const arrivals: Arrival[] = [];
   let requests = 0;
@@ -64,16 +85,25 @@ export async function drivePolling(running: Target, race: RaceCreated, kind: "po
     requests++;
     const res = await client.response();
     if (res.status !== 200) throw new Error(`${kind} answered ${res.status}: ${res.body}`);
-    for (const item of (JSON.parse(res.body) as { events: unknown[] }).events) arrivals.push({ event: parseRaceEvent(item)!, at: res.at });
+    for (const item of (JSON.parse(res.body) as { events: unknown[] }).events)
+      arrivals.push({ event: parseRaceEvent(item)!, at: res.at });
     if (kind === "poll" && arrivals.length < race.events) await new Promise((r) => setTimeout(r, intervalMs));
   }
   await client.close();
   return { arrivals, requests, bytesWritten: client.bytesWritten, bytesRead: client.bytesRead };
 }
 
-export async function driveSse(running: Target, race: RaceCreated, query = ""): Promise<Driven & { headers: Record<string, string> }> {
+export async function driveSse(
+  running: Target,
+  race: RaceCreated,
+  query = "",
+): Promise<Driven & { headers: Record<string, string> }> {
   const client = await RawHttpClient.open(running.port);
-  client.request("GET", `/lab/race/${race.race}/sse${query}`, { ...host(running), Accept: "text/event-stream", "Cache-Control": "no-cache" });
+  client.request("GET", `/lab/race/${race.race}/sse${query}`, {
+    ...host(running),
+    Accept: "text/event-stream",
+    "Cache-Control": "no-cache",
+  });
   const res = await client.response();
   const arrivals: Arrival[] = [];
   for (const piece of res.pieces) {
@@ -86,11 +116,21 @@ export async function driveSse(running: Target, race: RaceCreated, query = ""): 
     }
   }
   await client.close();
-  return { arrivals, requests: 1, bytesWritten: client.bytesWritten, bytesRead: client.bytesRead, headers: res.headers };
+  return {
+    arrivals,
+    requests: 1,
+    bytesWritten: client.bytesWritten,
+    bytesRead: client.bytesRead,
+    headers: res.headers,
+  };
 }
 
 /** A raw WebSocket client: handshake, read text frames until the server's close, answer it, wait for the end. */
-export async function driveWebSocket(running: Target, race: RaceCreated, query = ""): Promise<Driven & { closeCode: number | null; closeReason: string }> {
+export async function driveWebSocket(
+  running: Target,
+  race: RaceCreated,
+  query = "",
+): Promise<Driven & { closeCode: number | null; closeReason: string }> {
   const client = await RawHttpClient.open(running.port);
   client.request("GET", `/lab/race/${race.race}/ws${query}`, {
     ...host(running),
@@ -112,16 +152,28 @@ export async function driveWebSocket(running: Target, race: RaceCreated, query =
     for (const item of decoder.push(chunk)) {
       if (item.kind !== "frame") throw new Error(item.error.error);
       const { frame } = item;
-      if (frame.opcode === OPCODE.text) arrivals.push({ event: parseRaceEvent(JSON.parse(new TextDecoder().decode(frame.payload)))!, at });
+      if (frame.opcode === OPCODE.text)
+        arrivals.push({ event: parseRaceEvent(JSON.parse(new TextDecoder().decode(frame.payload)))!, at });
       else if (frame.opcode === OPCODE.close) {
         closeCode = (frame.payload[0]! << 8) | frame.payload[1]!;
         closeReason = new TextDecoder().decode(frame.payload.subarray(2));
       }
     }
   }
-  const reply = encodeFrame({ opcode: OPCODE.close, maskingKey: new Uint8Array([1, 2, 3, 4]), payload: encodeClosePayload(closeCode, "") });
+  const reply = encodeFrame({
+    opcode: OPCODE.close,
+    maskingKey: new Uint8Array([1, 2, 3, 4]),
+    payload: encodeClosePayload(closeCode, ""),
+  });
   if (!reply.ok) throw new Error(reply.error);
   client.send(reply.bytes);
   await client.whenClosed;
-  return { arrivals, requests: 1, bytesWritten: client.bytesWritten, bytesRead: client.bytesRead, closeCode, closeReason };
+  return {
+    arrivals,
+    requests: 1,
+    bytesWritten: client.bytesWritten,
+    bytesRead: client.bytesRead,
+    closeCode,
+    closeReason,
+  };
 }

@@ -42,11 +42,17 @@ describe("the push race", () => {
   it("delivers every event by all four transports, in order, never early, and counts the bytes on the wire", async () => {
     running = await startSite({ raceLeadMs: 300 });
     const race = await createRace(running, "events=3&spacingMs=120");
-    const [short, long, sse, ws] = await Promise.all([drivePolling(running, race, "poll", 25), drivePolling(running, race, "long-poll"), driveSse(running, race), driveWebSocket(running, race)]);
+    const [short, long, sse, ws] = await Promise.all([
+      drivePolling(running, race, "poll", 25),
+      drivePolling(running, race, "long-poll"),
+      driveSse(running, race),
+      driveWebSocket(running, race),
+    ]);
     const driven: Record<Transport, Driven> = { "short-polling": short, "long-polling": long, sse, websocket: ws };
     for (const transport of TRANSPORTS) expectOnSchedule(driven[transport], race.schedule);
     // One event, one `at`: the same events reach every transport.
-    for (const transport of TRANSPORTS) expect(driven[transport].arrivals.map((a) => a.event.at)).toEqual(ws.arrivals.map((a) => a.event.at));
+    for (const transport of TRANSPORTS)
+      expect(driven[transport].arrivals.map((a) => a.event.at)).toEqual(ws.arrivals.map((a) => a.event.at));
     // Push transports deliver close to the event (generous bound: loopback, no delay asked).
     for (const transport of ["long-polling", "sse", "websocket"] as const) {
       for (const { event, at } of driven[transport].arrivals) expect(at - event.at).toBeLessThan(1000);
@@ -72,7 +78,11 @@ describe("the push race", () => {
   it("applies a transport's delay to each of its writes", async () => {
     running = await startSite({ raceLeadMs: 200 });
     const race = await createRace(running, "events=2&spacingMs=100");
-    const [long, sse, ws] = await Promise.all([drivePolling(running, race, "long-poll", 0, "&delay=150"), driveSse(running, race, "?delay=150"), driveWebSocket(running, race, "?delay=150")]);
+    const [long, sse, ws] = await Promise.all([
+      drivePolling(running, race, "long-poll", 0, "&delay=150"),
+      driveSse(running, race, "?delay=150"),
+      driveWebSocket(running, race, "?delay=150"),
+    ]);
     for (const d of [long, sse, ws]) {
       expectOnSchedule(d, race.schedule);
       for (const { event, at } of d.arrivals) expect(at - event.at).toBeGreaterThanOrEqual(150);
@@ -95,11 +105,18 @@ describe("the push race", () => {
     const sseText = client.request("GET", `/lab/race/${race.race}/sse?after=0`, h);
     const sse = await client.response();
     expect(sse.pieces).toHaveLength(1);
-    expect(client.bytesWritten - before.w).toBe(pollText.length + resultsText.length + longText.length + sseText.length);
+    expect(client.bytesWritten - before.w).toBe(
+      pollText.length + resultsText.length + longText.length + sseText.length,
+    );
     expect(client.bytesRead).toBe(poll.rawLength + resultsAnswer.rawLength + long.rawLength + sse.rawLength);
     const counts = (await results(running, race.race)).transports;
     expect(counts["short-polling"]).toMatchObject({ requests: 1, bytesIn: pollText.length, bytesOut: poll.rawLength });
-    expect(counts["long-polling"]).toEqual({ requests: 1, bytesIn: longText.length, bytesOut: long.rawLength, eventsSent: 1 });
+    expect(counts["long-polling"]).toEqual({
+      requests: 1,
+      bytesIn: longText.length,
+      bytesOut: long.rawLength,
+      eventsSent: 1,
+    });
     expect(counts.sse).toEqual({ requests: 1, bytesIn: sseText.length, bytesOut: sse.rawLength, eventsSent: 1 });
     expect(counts.websocket).toEqual({ requests: 0, bytesIn: 0, bytesOut: 0, eventsSent: 0 });
     await client.close();

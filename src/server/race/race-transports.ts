@@ -16,7 +16,13 @@ import { LAB_HTTP_HEADERS, refuse } from "../http-lab/respond.ts";
 import type { Race } from "./race.ts";
 
 function full(exchange: LabExchange, race: Race): void {
-  refuse(exchange.request, exchange.response, 429, `Race ${race.id} already has as many requests waiting as it allows; close some (other tabs?) and try again.`, { "Retry-After": "1" });
+  refuse(
+    exchange.request,
+    exchange.response,
+    429,
+    `Race ${race.id} already has as many requests waiting as it allows; close some (other tabs?) and try again.`,
+    { "Retry-After": "1" },
+  );
 }
 
 export function shortPoll(race: Race, exchange: LabExchange, after: number): void {
@@ -25,7 +31,8 @@ export function shortPoll(race: Race, exchange: LabExchange, after: number): voi
 }
 
 export function longPoll(race: Race, exchange: LabExchange, after: number, timeoutMs: number): void {
-  const answer = (events: RaceEvent[]): void => exchange.sendJson(200, { events }, () => race.tally("long-polling").sent(events.length));
+  const answer = (events: RaceEvent[]): void =>
+    exchange.sendJson(200, { events }, () => race.tally("long-polling").sent(events.length));
   const ready = race.eventsAfter(after);
   if (ready.length > 0 || race.finished || after >= race.events) return answer(ready);
   let timer: NodeJS.Timeout | null = null;

@@ -30,7 +30,12 @@ export interface RaceUpgrade {
 export type RaceUpgradeTarget = { ok: true; upgrade: RaceUpgrade } | { ok: false; status: number; message: string };
 
 /** null when `path` is not a race WebSocket address at all. */
-export function raceUpgradeTarget(path: string, search: URLSearchParams, registry: RaceRegistry, settings: LabSettings): RaceUpgradeTarget | null {
+export function raceUpgradeTarget(
+  path: string,
+  search: URLSearchParams,
+  registry: RaceRegistry,
+  settings: LabSettings,
+): RaceUpgradeTarget | null {
   const route = parseRacePath(path);
   if (!route || route.part !== "websocket") return null;
   const race = registry.get(route.id);
@@ -43,7 +48,11 @@ export function raceUpgradeTarget(path: string, search: URLSearchParams, registr
       refusal() {
         if (!delay.ok) return { status: 400, message: delay.message };
         if (!after.ok) return { status: 400, message: after.message };
-        if (!race.finished && !race.hasRoom()) return { status: 429, message: `Race ${race.id} already has as many connections waiting as it allows; close some and try again.` };
+        if (!race.finished && !race.hasRoom())
+          return {
+            status: 429,
+            message: `Race ${race.id} already has as many connections waiting as it allows; close some and try again.`,
+          };
         return null;
       },
       begin(request, socket, head) {

@@ -52,7 +52,10 @@ export function createRace(options: RaceOptions): Race {
   const { schedule } = options;
   const happened: RaceEvent[] = [];
   const listeners = new Set<RaceListener>();
-  const tallies = Object.fromEntries(TRANSPORTS.map((t) => [t, createTransportTally()])) as Record<Transport, TransportTally>;
+  const tallies = Object.fromEntries(TRANSPORTS.map((t) => [t, createTransportTally()])) as Record<
+    Transport,
+    TransportTally
+  >;
   let timer: NodeJS.Timeout | null = null;
   let finished = schedule.length === 0;
   let closed = false;
@@ -105,7 +108,9 @@ export function createRace(options: RaceOptions): Race {
     },
     tally: (transport) => tallies[transport],
     results() {
-      const transports = Object.fromEntries(TRANSPORTS.map((t) => [t, tallies[t].count()])) as RaceResults["transports"];
+      const transports = Object.fromEntries(
+        TRANSPORTS.map((t) => [t, tallies[t].count()]),
+      ) as RaceResults["transports"];
       return { race: options.id, schedule: [...schedule], transports };
     },
     close() {

@@ -17,7 +17,16 @@
 // A connection holds at most one seat (teacher or student) for its whole life.
 import type { IncomingMessage } from "node:http";
 import type { WebSocket } from "ws";
-import { checkNickname, CODE_PATTERN, MAX_TEXT_CHARS, normaliseCode, parseClientMessage, type ClientMessage, type ErrorCode, type ServerMessage } from "../../protocol/room-protocol.ts";
+import {
+  checkNickname,
+  CODE_PATTERN,
+  MAX_TEXT_CHARS,
+  normaliseCode,
+  parseClientMessage,
+  type ClientMessage,
+  type ErrorCode,
+  type ServerMessage,
+} from "../../protocol/room-protocol.ts";
 import type { LabSettings } from "../settings.ts";
 import { createTokenBucket } from "../rate-limit.ts";
 import type { AddressBuckets } from "../address-buckets.ts";
@@ -53,10 +62,25 @@ function explainInvalid(text: string): string {
   const o = typeof v === "object" && v !== null ? (v as Record<string, unknown>) : {};
   if (o.type === "say" && typeof o.text === "string") {
     if (o.text.trim() === "") return "A message cannot be blank.";
-    if (o.text.length > MAX_TEXT_CHARS) return `A message has at most ${MAX_TEXT_CHARS} characters; this one has ${o.text.length}.`;
+    if (o.text.length > MAX_TEXT_CHARS)
+      return `A message has at most ${MAX_TEXT_CHARS} characters; this one has ${o.text.length}.`;
   }
-  const known = ["create", "teach", "join", "say", "follow", "remove", "readmit", "lock", "close-room", "ask", "reveal", "predict"];
-  if (typeof o.type !== "string" || !known.includes(o.type)) return `Unknown message type; the room understands ${known.join(", ")}.`;
+  const known = [
+    "create",
+    "teach",
+    "join",
+    "say",
+    "follow",
+    "remove",
+    "readmit",
+    "lock",
+    "close-room",
+    "ask",
+    "reveal",
+    "predict",
+  ];
+  if (typeof o.type !== "string" || !known.includes(o.type))
+    return `Unknown message type; the room understands ${known.join(", ")}.`;
   return `This "${o.type}" message is missing a field or has one of the wrong kind or length.`;
 }
 
@@ -66,7 +90,12 @@ export interface AddressLimits {
   joins: AddressBuckets;
 }
 
-export function createRoomEndpoint(settings: LabSettings, registry: RoomRegistry, limiter: JoinLimiter, perAddress: AddressLimits): (ws: WebSocket, request: IncomingMessage) => void {
+export function createRoomEndpoint(
+  settings: LabSettings,
+  registry: RoomRegistry,
+  limiter: JoinLimiter,
+  perAddress: AddressLimits,
+): (ws: WebSocket, request: IncomingMessage) => void {
   return (ws, request) => {
     const address = request.socket.remoteAddress ?? "unknown";
     // The TCP socket's own counters: the room's byte figures are what really crossed the wire.
@@ -83,7 +112,10 @@ export function createRoomEndpoint(settings: LabSettings, registry: RoomRegistry
     function findRoom(rawCode: string): Room | null {
       const wait = limiter.waitMs(address, performance.now());
       if (wait > 0) {
-        refuse("rate-limited", `Too many wrong room codes or keys from this address; try again in ${Math.ceil(wait / 1000)} s.`);
+        refuse(
+          "rate-limited",
+          `Too many wrong room codes or keys from this address; try again in ${Math.ceil(wait / 1000)} s.`,
+        );
         return null;
       }
       const code = normaliseCode(rawCode);
@@ -99,7 +131,10 @@ export function createRoomEndpoint(settings: LabSettings, registry: RoomRegistry
     function handle(message: ClientMessage): void {
       if (message.type === "create" || message.type === "teach" || message.type === "join") {
         if (seat) {
-          refuse("invalid-message", `This connection is already in room ${seat.room.code}; open a new connection for another room.`);
+          refuse(
+            "invalid-message",
+            `This connection is already in room ${seat.room.code}; open a new connection for another room.`,
+          );
           return;
         }
       } else if (!seat) {
@@ -133,7 +168,10 @@ export function createRoomEndpoint(settings: LabSettings, registry: RoomRegistry
           const nickname = checkNickname(message.nickname);
           if (!nickname.ok) return refuse("invalid-nickname", nickname.reason);
           if (!perAddress.joins.take(address, performance.now())) {
-            return refuse("rate-limited", `Too many joins from this network address in a short time (at most ${settings.roomJoinsPerAddressPerSecond} a second after the first ${settings.roomSeatsPerAddress}); try again in 1 s.`);
+            return refuse(
+              "rate-limited",
+              `Too many joins from this network address in a short time (at most ${settings.roomJoinsPerAddressPerSecond} a second after the first ${settings.roomSeatsPerAddress}); try again in 1 s.`,
+            );
           }
           const joined = room.join(nickname.nickname, message.resume, address, ws, raw);
           if (!joined.ok) return refuse(joined.code, joined.message);
@@ -147,7 +185,10 @@ export function createRoomEndpoint(settings: LabSettings, registry: RoomRegistry
           }
           // The teacher is not counted: students behind the same NAT address must not use up their allowance.
           if (seat!.member.role === "student" && !perAddress.say.take(address, performance.now())) {
-            return refuse("rate-limited", `Too many messages from this network address, across all its connections (at most ${settings.roomSayPerAddressPerSecond} a second); this one was not sent. Try again in 1 s.`);
+            return refuse(
+              "rate-limited",
+              `Too many messages from this network address, across all its connections (at most ${settings.roomSayPerAddressPerSecond} a second); this one was not sent. Try again in 1 s.`,
+            );
           }
           seat!.room.say(seat!.member, message.text);
           return;
@@ -155,10 +196,12 @@ export function createRoomEndpoint(settings: LabSettings, registry: RoomRegistry
           seat!.room.follow(message.lesson, message.hash);
           return;
         case "remove":
-          if (!seat!.room.remove(message.participant)) refuse("not-in-room", "No student with that id is in this room.");
+          if (!seat!.room.remove(message.participant))
+            refuse("not-in-room", "No student with that id is in this room.");
           return;
         case "readmit":
-          if (!seat!.room.readmit(message.participant)) refuse("not-in-room", "Nobody removed from this room has that id.");
+          if (!seat!.room.readmit(message.participant))
+            refuse("not-in-room", "Nobody removed from this room has that id.");
           return;
         case "lock":
           seat!.room.lock(message.locked);
@@ -170,7 +213,11 @@ export function createRoomEndpoint(settings: LabSettings, registry: RoomRegistry
           if (!seat!.room.reveal()) refuse("invalid-message", "No question is open to reveal.");
           return;
         case "predict":
-          if (!seat!.room.predict(seat!.member, message.poll, message.choice)) refuse("invalid-message", "That question is closed, or has no such choice, or is not for the teacher to answer.");
+          if (!seat!.room.predict(seat!.member, message.poll, message.choice))
+            refuse(
+              "invalid-message",
+              "That question is closed, or has no such choice, or is not for the teacher to answer.",
+            );
           return;
         case "close-room":
           seat!.room.close(message.reason.trim() === "" ? "The teacher closed the room." : message.reason);

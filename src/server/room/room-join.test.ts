@@ -26,7 +26,11 @@ describe("creating and joining a room", () => {
   it("joins with a code typed loosely, and everyone hears about it", async () => {
     running = await startSite();
     const { teacher, code } = await createRoomAsTeacher(running);
-    const { joined } = await joinAsStudent(running, `${code.slice(0, 3).toLowerCase()}-${code.slice(3)}`, "  Ada   Lovelace ");
+    const { joined } = await joinAsStudent(
+      running,
+      `${code.slice(0, 3).toLowerCase()}-${code.slice(3)}`,
+      "  Ada   Lovelace ",
+    );
     expect(joined.you).toMatchObject({ nickname: "Ada Lovelace", role: "student", connected: true });
     expect(joined.resume).toMatch(/^[A-Za-z0-9_-]{22,}$/);
     expect(joined.participants.map((p) => p.nickname)).toEqual(["Teacher", "Ada Lovelace"]);
@@ -62,7 +66,10 @@ describe("creating and joining a room", () => {
     other.send({ type: "join", code, nickname: "ADA" });
     expect(await other.take("error")).toMatchObject({ code: "nickname-taken" });
     other.send({ type: "join", code, nickname: "teacher" });
-    expect(await other.take("error")).toMatchObject({ code: "invalid-nickname", message: expect.stringMatching(/looks like “Teacher”/) });
+    expect(await other.take("error")).toMatchObject({
+      code: "invalid-nickname",
+      message: expect.stringMatching(/looks like “Teacher”/),
+    });
     other.send({ type: "join", code, nickname: "Bob" });
     expect((await other.take("joined")).you.nickname).toBe("Bob");
   });
@@ -99,9 +106,15 @@ describe("creating and joining a room", () => {
     client.send({ type: "create" });
     await client.take("created");
     client.send({ type: "create" });
-    expect(await client.take("error")).toMatchObject({ code: "invalid-message", message: expect.stringMatching(/already in room/) });
+    expect(await client.take("error")).toMatchObject({
+      code: "invalid-message",
+      message: expect.stringMatching(/already in room/),
+    });
     client.send({ type: "say", text: "x".repeat(501) });
-    expect(await client.take("error")).toMatchObject({ code: "invalid-message", message: expect.stringMatching(/at most 500 characters/) });
+    expect(await client.take("error")).toMatchObject({
+      code: "invalid-message",
+      message: expect.stringMatching(/at most 500 characters/),
+    });
     expect(client.ws.readyState).toBe(client.ws.OPEN);
   });
 });
@@ -131,10 +144,16 @@ describe("reconnecting", () => {
 
     // After a real disconnect they show as away, and come back as connected.
     second.ws.terminate();
-    await teacher.take("presence", (p) => p.change === "away" && p.participant.id === joined.you.id && !p.participant.connected);
+    await teacher.take(
+      "presence",
+      (p) => p.change === "away" && p.participant.id === joined.you.id && !p.participant.connected,
+    );
     const { joined: third } = await joinAsStudent(running, code, "Ada", joined.resume);
     expect(third.you).toMatchObject({ id: joined.you.id, nickname: "Ada", connected: true });
-    await teacher.take("presence", (p) => p.change === "back" && p.participant.id === joined.you.id && p.participant.connected);
+    await teacher.take(
+      "presence",
+      (p) => p.change === "back" && p.participant.id === joined.you.id && p.participant.connected,
+    );
   });
 
   it("forgets a student after the grace period, and closes a room whose teacher stays away", async () => {
@@ -207,7 +226,15 @@ describe("the lab around the rooms", () => {
     running = await startSite({ roomMaxParticipants: 30 });
     const info = await (await fetch(`${running.origin}/lab/info`)).json();
     expect(info.endpoints).toContain("/lab/room");
-    expect(info.room).toMatchObject({ maxParticipants: 30, sayPerSecond: 5, graceMs: 120000, maxTextChars: 500, maxNicknameChars: 24, maxMessageBytes: 4096, historyLength: 50 });
+    expect(info.room).toMatchObject({
+      maxParticipants: 30,
+      sayPerSecond: 5,
+      graceMs: 120000,
+      maxTextChars: 500,
+      maxNicknameChars: 24,
+      maxMessageBytes: 4096,
+      historyLength: 50,
+    });
   });
 
   it("closing the server closes every room socket with 1001 and forgets the rooms", async () => {

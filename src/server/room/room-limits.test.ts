@@ -1,7 +1,13 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { startSite, type Running } from "../test-helpers.ts";
 import { generateToken, maskedFrame, openMonitor, openRaw, type MonitorClient } from "../tap/tap-test-helpers.ts";
-import { createRoomAsTeacher, joinAsStudent, openRoomClient, takeOpenedClients, type RoomClient } from "./room-test-helpers.ts";
+import {
+  createRoomAsTeacher,
+  joinAsStudent,
+  openRoomClient,
+  takeOpenedClients,
+  type RoomClient,
+} from "./room-test-helpers.ts";
 
 let running: Running | null = null;
 const monitors: MonitorClient[] = [];
@@ -25,7 +31,10 @@ describe("message limits", () => {
     await teacher.take("message", (m) => m.text === "spam 9");
     teacher.send({ type: "say", text: "after" });
     await teacher.take("message", (m) => m.text === "after");
-    expect(teacher.all("message").map((m) => m.text)).toEqual([...Array.from({ length: 10 }, (_, i) => `spam ${i}`), "after"]);
+    expect(teacher.all("message").map((m) => m.text)).toEqual([
+      ...Array.from({ length: 10 }, (_, i) => `spam ${i}`),
+      "after",
+    ]);
   });
 
   it("closes an oversized room message with 1009 and a reason, and one over the lab's limit with 1009", async () => {
@@ -34,7 +43,10 @@ describe("message limits", () => {
     const { student: big } = await joinAsStudent(running, code, "Big");
     big.send(JSON.stringify({ type: "say", text: "x".repeat(5000) }));
     const closed = await big.closed;
-    expect(closed).toEqual({ code: 1009, reason: expect.stringMatching(/A room message is at most 4096 bytes; this one has 50\d\d/) });
+    expect(closed).toEqual({
+      code: 1009,
+      reason: expect.stringMatching(/A room message is at most 4096 bytes; this one has 50\d\d/),
+    });
     const { student: huge } = await joinAsStudent(running, code, "Huge");
     huge.send(JSON.stringify({ type: "say", text: "x".repeat(9000) }));
     expect((await huge.closed).code).toBe(1009);
@@ -60,7 +72,9 @@ describe("what the room sends", () => {
       expect(message.text).toBe(hostile);
       expect(message.from).toMatchObject({ nickname: "Ada", role: "student" });
       expect(client.texts.find((t) => t.includes('"type":"message"'))).toContain(`"text":${JSON.stringify(hostile)}`);
-      expect(client.texts.find((t) => t.includes('"type":"message"'))).toContain('"text":"<img src=x onerror=alert(1)>"');
+      expect(client.texts.find((t) => t.includes('"type":"message"'))).toContain(
+        '"text":"<img src=x onerror=alert(1)>"',
+      );
     }
     const { joined } = await joinAsStudent(running, code, "Bob");
     expect(joined.history[0]!.text).toBe(hostile);
@@ -113,19 +127,32 @@ describe("what the room sends", () => {
     teacher.send({ type: "create" });
     await teacher.take("created");
     expect(await monitor.find("open")).toMatchObject({ path: "/lab/room" });
-    await monitor.find("chunk", (c) => c.dir === "out" && Buffer.from(c.data ?? "", "base64").includes('"type":"created"'));
+    await monitor.find(
+      "chunk",
+      (c) => c.dir === "out" && Buffer.from(c.data ?? "", "base64").includes('"type":"created"'),
+    );
   });
 });
 
 describe("a participant who stops reading", () => {
   it("is dropped while everyone else receives every message promptly", async () => {
-    running = await startSite({ roomSayPerSecond: 100_000, roomSayPerAddressPerSecond: 100_000, maxMessagesPerSecond: 100_000, roomSendBufferBytes: 64 * 1024 });
+    running = await startSite({
+      roomSayPerSecond: 100_000,
+      roomSayPerAddressPerSecond: 100_000,
+      maxMessagesPerSecond: 100_000,
+      roomSendBufferBytes: 64 * 1024,
+    });
     const { teacher, code } = await createRoomAsTeacher(running);
     const { student: sender } = await joinAsStudent(running, code, "Sender");
     const { student: reader } = await joinAsStudent(running, code, "Reader");
 
     // A raw TCP client completes the handshake, joins, and then stops reading from its socket.
-    const slow = await openRaw(running.port, "/lab/room", running.origin, maskedFrame(1, JSON.stringify({ type: "join", code, nickname: "Sleepy" })));
+    const slow = await openRaw(
+      running.port,
+      "/lab/room",
+      running.origin,
+      maskedFrame(1, JSON.stringify({ type: "join", code, nickname: "Sleepy" })),
+    );
     const sleepy = await teacher.take("presence", (p) => p.change === "joined" && p.participant.nickname === "Sleepy");
     const sleepyId = sleepy.participant.id;
     slow.socket.pause();
@@ -139,7 +166,7 @@ describe("a participant who stops reading", () => {
     // backlog only grows until the lab drops it.
     const everyone: RoomClient[] = [teacher, sender, reader];
     const started = performance.now();
-    for (let sent = 0; sent < count; ) {
+    for (let sent = 0; sent < count;) {
       for (const end = sent + 100; sent < end; sent++) sender.send({ type: "say", text });
       await Promise.all(everyone.map((c) => c.take("message", (m) => m.id === sent, 10_000)));
     }

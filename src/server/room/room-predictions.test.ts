@@ -12,7 +12,13 @@ afterEach(async () => {
   for (const client of takeOpenedClients()) expect(client.invalid).toEqual([]);
 });
 
-const question = { type: "ask", lesson: "start-here", card: "close-code", question: "Which close code will the page report?", choices: ["1000", "1005", "1006"] };
+const question = {
+  type: "ask",
+  lesson: "start-here",
+  card: "close-code",
+  question: "Which close code will the page report?",
+  choices: ["1000", "1005", "1006"],
+};
 
 describe("class predictions", () => {
   it("counts each student's latest answer, shows the teacher a live tally and everyone the revealed one", async () => {
@@ -23,8 +29,22 @@ describe("class predictions", () => {
     const { student: bob } = await joinAsStudent(running, code, "Bob");
     teacher.send(question);
     const poll = await ada.take("poll");
-    expect(poll).toEqual({ type: "poll", id: 1, lesson: "start-here", card: "close-code", question: question.question, choices: question.choices, open: true });
-    expect(await teacher.take("tally")).toEqual({ type: "tally", poll: 1, counts: [0, 0, 0], answered: 0, students: 2 });
+    expect(poll).toEqual({
+      type: "poll",
+      id: 1,
+      lesson: "start-here",
+      card: "close-code",
+      question: question.question,
+      choices: question.choices,
+      open: true,
+    });
+    expect(await teacher.take("tally")).toEqual({
+      type: "tally",
+      poll: 1,
+      counts: [0, 0, 0],
+      answered: 0,
+      students: 2,
+    });
 
     ada.send({ type: "predict", poll: 1, choice: 0 });
     ada.send({ type: "predict", poll: 1, choice: 1 }); // a change of mind: the latest counts
@@ -40,11 +60,20 @@ describe("class predictions", () => {
     teacher.send({ type: "reveal" });
     for (const client of [adaAgain, bob, teacher]) {
       expect(await client.take("poll", (p) => !p.open)).toMatchObject({ id: 1, open: false });
-      expect(await client.take("tally", (t) => t.answered === 2)).toEqual({ type: "tally", poll: 1, counts: [0, 2, 0], answered: 2, students: 2 });
+      expect(await client.take("tally", (t) => t.answered === 2)).toEqual({
+        type: "tally",
+        poll: 1,
+        counts: [0, 2, 0],
+        answered: 2,
+        students: 2,
+      });
     }
     // Answers after the reveal are refused and change nothing.
     bob.send({ type: "predict", poll: 1, choice: 2 });
-    expect(await bob.take("error")).toMatchObject({ code: "invalid-message", message: expect.stringMatching(/closed/) });
+    expect(await bob.take("error")).toMatchObject({
+      code: "invalid-message",
+      message: expect.stringMatching(/closed/),
+    });
 
     // A newcomer sees the question and its revealed tally.
     const { student: late } = await joinAsStudent(running, code, "Late");
@@ -68,7 +97,10 @@ describe("class predictions", () => {
     student.send({ type: "predict", poll: 1, choice: 5 });
     expect(await student.take("error")).toMatchObject({ code: "invalid-message" });
     student.send(question);
-    expect(await student.closed).toMatchObject({ code: 1008, reason: expect.stringMatching(/Only the teacher can ask the class/) });
+    expect(await student.closed).toMatchObject({
+      code: 1008,
+      reason: expect.stringMatching(/Only the teacher can ask the class/),
+    });
     const other = await openRoomClient(running);
     other.send({ ...question, choices: ["only one"] });
     expect(await other.take("error")).toMatchObject({ code: "invalid-message" });
@@ -85,6 +117,9 @@ describe("class predictions", () => {
     ada.send({ type: "predict", poll: 1, choice: 2 });
     await teacher.take("tally", (t) => t.answered === 1);
     ada.ws.close();
-    expect(await teacher.take("tally", (t) => t.answered === 0, 5000)).toMatchObject({ counts: [0, 0, 0], students: 1 });
+    expect(await teacher.take("tally", (t) => t.answered === 0, 5000)).toMatchObject({
+      counts: [0, 0, 0],
+      students: 1,
+    });
   });
 });

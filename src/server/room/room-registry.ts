@@ -35,15 +35,26 @@ export function createRoomRegistry(settings: LabSettings): RoomRegistry {
       if (closed) return { ok: false, message: "The lab server is shutting down." };
       if ((perOwner.get(owner) ?? 0) >= settings.maxRoomsPerAddress) {
         const minutes = Math.max(1, Math.round(settings.roomGraceMs / 60_000));
-        return { ok: false, message: `This address already has ${settings.maxRoomsPerAddress} open rooms. Close one, or wait: a room closes ${minutes} minute${minutes === 1 ? "" : "s"} after its teacher leaves.` };
+        return {
+          ok: false,
+          message: `This address already has ${settings.maxRoomsPerAddress} open rooms. Close one, or wait: a room closes ${minutes} minute${minutes === 1 ? "" : "s"} after its teacher leaves.`,
+        };
       }
       if (rooms.size >= settings.maxRooms) {
-        return { ok: false, message: `The lab is holding ${settings.maxRooms} rooms, its limit; try again in a few minutes.` };
+        return {
+          ok: false,
+          message: `The lab is holding ${settings.maxRooms} rooms, its limit; try again in a few minutes.`,
+        };
       }
       const room = createRoom({
         code: newJoinCode((code) => rooms.has(code)),
         owner,
-        limits: { maxParticipants: settings.roomMaxParticipants, seatsPerAddress: settings.roomSeatsPerAddress, graceMs: settings.roomGraceMs, sendBufferBytes: settings.roomSendBufferBytes },
+        limits: {
+          maxParticipants: settings.roomMaxParticipants,
+          seatsPerAddress: settings.roomSeatsPerAddress,
+          graceMs: settings.roomGraceMs,
+          sendBufferBytes: settings.roomSendBufferBytes,
+        },
         onClosed: forget,
       });
       rooms.set(room.code, room);

@@ -2,7 +2,14 @@
 // the classroom issue is refused, and the class carries on.
 import { afterEach, describe, expect, it } from "vitest";
 import { startSite, type Running } from "../test-helpers.ts";
-import { createRoomAsTeacher, delay, joinAsStudent, openRoomClient, takeOpenedClients, type RoomClient } from "./room-test-helpers.ts";
+import {
+  createRoomAsTeacher,
+  delay,
+  joinAsStudent,
+  openRoomClient,
+  takeOpenedClients,
+  type RoomClient,
+} from "./room-test-helpers.ts";
 
 let running: Running | null = null;
 afterEach(async () => {
@@ -20,7 +27,12 @@ async function eventually(check: () => boolean, what: string): Promise<void> {
   }
 }
 
-async function tryJoin(client: RoomClient, code: string, nickname: string, resume?: string): Promise<{ ok: true } | { ok: false; code: string; message: string }> {
+async function tryJoin(
+  client: RoomClient,
+  code: string,
+  nickname: string,
+  resume?: string,
+): Promise<{ ok: true } | { ok: false; code: string; message: string }> {
   const before = client.received.length;
   client.send(resume === undefined ? { type: "join", code, nickname } : { type: "join", code, nickname, resume });
   for (;;) {
@@ -54,12 +66,20 @@ describe("removal is a ban, and the teacher can lock the room", () => {
     expect(await ada.closed).toMatchObject({ code: 4001 });
     const again = await openRoomClient(running);
     expect(await tryJoin(again, code, "Ada", joined.resume)).toMatchObject({ ok: false, code: "removed" });
-    expect(await tryJoin(again, code, "ADA")).toMatchObject({ ok: false, code: "removed", message: expect.stringMatching(/removed Ada/) });
+    expect(await tryJoin(again, code, "ADA")).toMatchObject({
+      ok: false,
+      code: "removed",
+      message: expect.stringMatching(/removed Ada/),
+    });
     expect(await tryJoin(again, code, "Аda")).toMatchObject({ ok: false, code: "removed" }); // Cyrillic А
     expect(await tryJoin(again, code, "Someone Else", joined.resume)).toMatchObject({ ok: false, code: "removed" });
 
     teacher.send({ type: "readmit", participant: joined.you.id });
-    expect(await teacher.take("room-state", (s) => s.barred.length === 0)).toEqual({ type: "room-state", locked: false, barred: [] });
+    expect(await teacher.take("room-state", (s) => s.barred.length === 0)).toEqual({
+      type: "room-state",
+      locked: false,
+      barred: [],
+    });
     expect(await tryJoin(again, code, "Ada")).toEqual({ ok: true });
   });
 
@@ -70,7 +90,11 @@ describe("removal is a ban, and the teacher can lock the room", () => {
     teacher.send({ type: "lock", locked: true });
     await teacher.take("room-state", (s) => s.locked);
     const late = await openRoomClient(running);
-    expect(await tryJoin(late, code, "Late")).toMatchObject({ ok: false, code: "room-locked", message: expect.stringMatching(/locked/) });
+    expect(await tryJoin(late, code, "Late")).toMatchObject({
+      ok: false,
+      code: "room-locked",
+      message: expect.stringMatching(/locked/),
+    });
     ada.ws.terminate();
     await teacher.take("presence", (p) => p.change === "away");
     const back = await joinAsStudent(running, code, "Ada", joined.resume);
@@ -83,7 +107,10 @@ describe("removal is a ban, and the teacher can lock the room", () => {
   it("a student cannot lock, readmit or remove (1008)", async () => {
     running = await startSite();
     const { code } = await createRoomAsTeacher(running);
-    for (const message of [{ type: "lock", locked: true }, { type: "readmit", participant: "x" }]) {
+    for (const message of [
+      { type: "lock", locked: true },
+      { type: "readmit", participant: "x" },
+    ]) {
       const { student } = await joinAsStudent(running, code, `S${message.type}`);
       student.send(message);
       expect(await student.closed).toMatchObject({ code: 1008, reason: expect.stringMatching(/Only the teacher/) });
@@ -92,26 +119,42 @@ describe("removal is a ban, and the teacher can lock the room", () => {
 });
 
 describe("look-alike nicknames", () => {
-  it.each(["Теacher", "Ｔｅａｃｈｅｒ", "teacher", "Mr Teacher", "T e a c h e r"])("refuses %s as the teacher's look-alike", async (nickname) => {
-    running = await startSite();
-    const { code } = await createRoomAsTeacher(running);
-    const client = await openRoomClient(running);
-    expect(await tryJoin(client, code, nickname)).toMatchObject({ ok: false, code: "invalid-nickname", message: expect.stringMatching(/pass for the teacher/) });
-  });
+  it.each(["Теacher", "Ｔｅａｃｈｅｒ", "teacher", "Mr Teacher", "T e a c h e r"])(
+    "refuses %s as the teacher's look-alike",
+    async (nickname) => {
+      running = await startSite();
+      const { code } = await createRoomAsTeacher(running);
+      const client = await openRoomClient(running);
+      expect(await tryJoin(client, code, nickname)).toMatchObject({
+        ok: false,
+        code: "invalid-nickname",
+        message: expect.stringMatching(/pass for the teacher/),
+      });
+    },
+  );
 
   it("refuses a name that looks like a member's, saying whose", async () => {
     running = await startSite();
     const { code } = await createRoomAsTeacher(running);
     await joinAsStudent(running, code, "Bob");
     const client = await openRoomClient(running);
-    expect(await tryJoin(client, code, "B0b")).toMatchObject({ ok: false, code: "nickname-taken", message: expect.stringMatching(/looks too much like Bob/) });
+    expect(await tryJoin(client, code, "B0b")).toMatchObject({
+      ok: false,
+      code: "nickname-taken",
+      message: expect.stringMatching(/looks too much like Bob/),
+    });
     expect(await tryJoin(client, code, "Ｂｏｂ")).toMatchObject({ ok: false, code: "nickname-taken" });
   });
 });
 
 describe("limits per address, across sockets", () => {
   it("one address cannot take every seat: join, drop and rejoin under new names stops at its seats", async () => {
-    running = await startSite({ roomMaxParticipants: 60, roomSeatsPerAddress: 8, roomJoinsPerAddressPerSecond: 1000, roomGraceMs: 60_000 });
+    running = await startSite({
+      roomMaxParticipants: 60,
+      roomSeatsPerAddress: 8,
+      roomJoinsPerAddressPerSecond: 1000,
+      roomGraceMs: 60_000,
+    });
     const { code } = await createRoomAsTeacher(running);
     const results: string[] = [];
     for (let i = 0; i < 12; i++) {
@@ -141,7 +184,10 @@ describe("limits per address, across sockets", () => {
       const result = await tryJoin(current, code, "Stormy", joined.resume);
       if (result.ok) comebacks++;
       else {
-        expect(result).toMatchObject({ code: "rate-limited", message: expect.stringMatching(/Too many joins from this network address/) });
+        expect(result).toMatchObject({
+          code: "rate-limited",
+          message: expect.stringMatching(/Too many joins from this network address/),
+        });
         refused++;
       }
     }
@@ -149,14 +195,18 @@ describe("limits per address, across sockets", () => {
     expect(comebacks).toBeGreaterThanOrEqual(4);
     expect(comebacks).toBeLessThanOrEqual(4 + Math.ceil(seconds * 2));
     expect(refused).toBeGreaterThan(0);
-    await eventually(() => teacher.all("presence").filter((p) => p.change === "back").length === comebacks, "the teacher heard of every comeback");
+    await eventually(
+      () => teacher.all("presence").filter((p) => p.change === "back").length === comebacks,
+      "the teacher heard of every comeback",
+    );
   });
 
   it("messages per address are limited across all its sockets; over-limit ones reach nobody", async () => {
     running = await startSite({ roomSayPerSecond: 5, roomSayPerAddressPerSecond: 10 });
     const { teacher, code } = await createRoomAsTeacher(running);
     const flooders: RoomClient[] = [];
-    for (let i = 0; i < 10; i++) flooders.push((await joinAsStudent(running, code, `Flood${String.fromCharCode(97 + i)}`)).student);
+    for (let i = 0; i < 10; i++)
+      flooders.push((await joinAsStudent(running, code, `Flood${String.fromCharCode(97 + i)}`)).student);
     const started = performance.now();
     // Each socket stays within its own limit (its burst of 10 over a second), so only the
     // address limit can stop them: 100 messages in all.
@@ -164,7 +214,10 @@ describe("limits per address, across sockets", () => {
       for (const f of flooders) f.send({ type: "say", text: `r${round}` });
       await delay(100);
     }
-    await eventually(() => teacher.all("message").length + flooders.reduce((n, f) => n + f.all("error").length, 0) === 100, "every message was either delivered or refused");
+    await eventually(
+      () => teacher.all("message").length + flooders.reduce((n, f) => n + f.all("error").length, 0) === 100,
+      "every message was either delivered or refused",
+    );
     const seconds = (performance.now() - started) / 1000;
     const delivered = teacher.all("message").length;
     // The burst (20) plus 10 a second.
@@ -172,7 +225,10 @@ describe("limits per address, across sockets", () => {
     expect(delivered).toBeGreaterThanOrEqual(20);
     const refusals = flooders.flatMap((f) => f.all("error"));
     expect(refusals.length).toBe(100 - delivered);
-    expect(refusals[0]).toMatchObject({ code: "rate-limited", message: expect.stringMatching(/across all its connections/) });
+    expect(refusals[0]).toMatchObject({
+      code: "rate-limited",
+      message: expect.stringMatching(/across all its connections/),
+    });
     for (const f of flooders) expect(f.ws.readyState).toBe(f.ws.OPEN);
   });
 
@@ -200,21 +256,35 @@ describe("presence as deltas", () => {
     expect(await ada.take("presence")).toEqual({ type: "presence", change: "joined", participant: bobJoined.you });
     ada.ws.terminate();
     await teacher.take("presence", (p) => p.change === "joined" && p.participant.nickname === "Bob");
-    expect(await teacher.take("presence", (p) => p.change === "away")).toMatchObject({ participant: { id: adaJoined.you.id, connected: false } });
+    expect(await teacher.take("presence", (p) => p.change === "away")).toMatchObject({
+      participant: { id: adaJoined.you.id, connected: false },
+    });
     // No presence message carries a list.
     for (const text of teacher.texts) if (text.includes('"presence"')) expect(text).not.toContain("participants");
   });
 
   it("filling a 300-member room costs O(n) bytes per join, not O(n) per member", async () => {
     const size = 300;
-    running = await startSite({ roomMaxParticipants: size, roomSeatsPerAddress: size, roomJoinsPerAddressPerSecond: 10_000, maxConnectionsPerAddress: size + 10, maxHttpConnectionsPerAddress: size + 10 });
+    running = await startSite({
+      roomMaxParticipants: size,
+      roomSeatsPerAddress: size,
+      roomJoinsPerAddressPerSecond: 10_000,
+      maxConnectionsPerAddress: size + 10,
+      maxHttpConnectionsPerAddress: size + 10,
+    });
     const { teacher, code } = await createRoomAsTeacher(running);
     const members: RoomClient[] = [teacher];
     /** Bytes the lab sent because of join k: the newcomer's welcome plus every delta about them. */
     const bytesOfJoin: number[] = [];
     for (let k = 1; k <= size; k++) {
       const { student, joined } = await joinAsStudent(running, code, `S${k}`);
-      const deltas = await Promise.all(members.map((m) => m.take("presence", (p) => p.participant.id === joined.you.id, 10_000).then(() => m.texts.find((t) => t.includes(joined.you.id) && t.includes('"presence"'))!.length)));
+      const deltas = await Promise.all(
+        members.map((m) =>
+          m
+            .take("presence", (p) => p.participant.id === joined.you.id, 10_000)
+            .then(() => m.texts.find((t) => t.includes(joined.you.id) && t.includes('"presence"'))!.length),
+        ),
+      );
       bytesOfJoin.push(student.texts[0]!.length + deltas.reduce((a, b) => a + b, 0));
       members.push(student);
     }

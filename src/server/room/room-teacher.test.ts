@@ -62,7 +62,9 @@ describe("what only the teacher may do", () => {
     expect(await ada.closed).toMatchObject({ code: 4001 });
     const presence = await bob.take("presence", (p) => p.change === "left");
     expect(presence.participant).toMatchObject({ id: joined.you.id, nickname: "Ada" });
-    expect((await teacher.take("room-state", (s) => s.barred.length === 1)).barred).toEqual([{ id: joined.you.id, nickname: "Ada" }]);
+    expect((await teacher.take("room-state", (s) => s.barred.length === 1)).barred).toEqual([
+      { id: joined.you.id, nickname: "Ada" },
+    ]);
     teacher.send({ type: "remove", participant: "no-such-id" });
     expect(await teacher.take("error")).toMatchObject({ code: "not-in-room" });
   });

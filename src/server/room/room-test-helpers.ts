@@ -39,7 +39,9 @@ export function openRoomClient(running: Running, query = ""): Promise<RoomClient
     const invalid: string[] = [];
     const taken = new Set<number>();
     const waiters = new Set<() => void>();
-    const closed = new Promise<{ code: number; reason: string }>((done) => ws.once("close", (code, reason) => done({ code, reason: reason.toString() })));
+    const closed = new Promise<{ code: number; reason: string }>((done) =>
+      ws.once("close", (code, reason) => done({ code, reason: reason.toString() })),
+    );
     ws.on("error", () => {});
     ws.on("message", (data, isBinary) => {
       const text = (data as Buffer).toString("utf8");
@@ -71,7 +73,11 @@ export function openRoomClient(running: Running, query = ""): Promise<RoomClient
             waiters.delete(wake);
             const counts = new Map<string, number>();
             for (const m of received) counts.set(m.type, (counts.get(m.type) ?? 0) + 1);
-            fail(new Error(`no matching ${type} within ${timeoutMs} ms; got ${[...counts].map(([t, n]) => `${n} ${t}`).join(", ") || "nothing"}`));
+            fail(
+              new Error(
+                `no matching ${type} within ${timeoutMs} ms; got ${[...counts].map(([t, n]) => `${n} ${t}`).join(", ") || "nothing"}`,
+              ),
+            );
           }, timeoutMs);
           const wake = (): void => {
             const hit = look();
@@ -93,7 +99,9 @@ export function openRoomClient(running: Running, query = ""): Promise<RoomClient
 }
 
 /** A teacher's connection with a new room. */
-export async function createRoomAsTeacher(running: Running): Promise<{ teacher: RoomClient; code: string; teacherKey: string; teacherId: string }> {
+export async function createRoomAsTeacher(
+  running: Running,
+): Promise<{ teacher: RoomClient; code: string; teacherKey: string; teacherId: string }> {
   const teacher = await openRoomClient(running);
   teacher.send({ type: "create" });
   const created = await teacher.take("created");
@@ -101,7 +109,12 @@ export async function createRoomAsTeacher(running: Running): Promise<{ teacher: 
 }
 
 /** A student's connection that joined `code` as `nickname`. */
-export async function joinAsStudent(running: Running, code: string, nickname: string, resume?: string): Promise<{ student: RoomClient; joined: Of<"joined"> }> {
+export async function joinAsStudent(
+  running: Running,
+  code: string,
+  nickname: string,
+  resume?: string,
+): Promise<{ student: RoomClient; joined: Of<"joined"> }> {
   const student = await openRoomClient(running);
   student.send(resume === undefined ? { type: "join", code, nickname } : { type: "join", code, nickname, resume });
   const joined = await student.take("joined");

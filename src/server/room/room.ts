@@ -21,7 +21,15 @@
 // for `graceMs` and can come back with their resume token.
 import type { WebSocket } from "ws";
 import { nicknameSkeleton, TEACHER_SKELETON } from "../../protocol/nickname-skeleton.ts";
-import type { BarredParticipant, ErrorCode, Participant, PresenceChange, Role, RoomMessage, ServerMessage } from "../../protocol/room-protocol.ts";
+import type {
+  BarredParticipant,
+  ErrorCode,
+  Participant,
+  PresenceChange,
+  Role,
+  RoomMessage,
+  ServerMessage,
+} from "../../protocol/room-protocol.ts";
 import { newParticipantId, newSecret, sameSecret } from "./room-ids.ts";
 
 export const HISTORY_LENGTH = 50;
@@ -68,7 +76,8 @@ export interface Member {
   expiry: NodeJS.Timeout | null;
 }
 
-export type JoinResult = { ok: true; member: Member; resumed: boolean } | { ok: false; code: ErrorCode; message: string };
+export type JoinResult =
+  { ok: true; member: Member; resumed: boolean } | { ok: false; code: ErrorCode; message: string };
 
 export interface Room {
   readonly code: string;
@@ -121,7 +130,15 @@ export function createRoom(options: RoomOptions): Room {
   const barred = new Map<string, BarredParticipant & { skeleton: string; resume: string }>();
   let locked = false;
   /** The class prediction: its question and every student's latest answer, by member id. */
-  let poll: { id: number; lesson: string; card: string; question: string; choices: string[]; open: boolean; answers: Map<string, number> } | null = null;
+  let poll: {
+    id: number;
+    lesson: string;
+    card: string;
+    question: string;
+    choices: string[];
+    open: boolean;
+    answers: Map<string, number>;
+  } | null = null;
   let lastPollId = 0;
   let tallyTimer: NodeJS.Timeout | null = null;
   const history: RoomMessage[] = [];
@@ -135,11 +152,25 @@ export function createRoom(options: RoomOptions): Room {
   let statsDirty = false;
   let lastStatsAt = -Infinity;
 
-  const teacher: Member = { id: newParticipantId(), nickname: TEACHER_NICKNAME, skeleton: TEACHER_SKELETON, role: "teacher", address: owner, resume: "", conns: [], expiry: null };
+  const teacher: Member = {
+    id: newParticipantId(),
+    nickname: TEACHER_NICKNAME,
+    skeleton: TEACHER_SKELETON,
+    role: "teacher",
+    address: owner,
+    resume: "",
+    conns: [],
+    expiry: null,
+  };
   members.set(teacher.id, teacher);
   byNickname.set(teacher.skeleton, teacher);
 
-  const participantOf = (m: Member): Participant => ({ id: m.id, nickname: m.nickname, role: m.role, connected: m.conns.length > 0 });
+  const participantOf = (m: Member): Participant => ({
+    id: m.id,
+    nickname: m.nickname,
+    role: m.role,
+    connected: m.conns.length > 0,
+  });
 
   function sendFrame(member: Member, frame: Buffer): void {
     for (const conn of [...member.conns]) sendOn(conn.ws, frame);
@@ -174,7 +205,14 @@ export function createRoom(options: RoomOptions): Room {
         bytesOut += conn.raw.bytesWritten - conn.writtenBase;
       }
     }
-    return { type: "stats", messages: lastMessageId, framesIn: traffic.framesIn, framesOut: traffic.framesOut, bytesIn, bytesOut };
+    return {
+      type: "stats",
+      messages: lastMessageId,
+      framesIn: traffic.framesIn,
+      framesOut: traffic.framesOut,
+      bytesIn,
+      bytesOut,
+    };
   }
 
   // Stats go out at most once a second and only after something happened in the room; the
@@ -199,7 +237,18 @@ export function createRoom(options: RoomOptions): Room {
     touch();
   }
 
-  const pollMessage = (): Extract<ServerMessage, { type: "poll" }> | null => (poll ? { type: "poll", id: poll.id, lesson: poll.lesson, card: poll.card, question: poll.question, choices: poll.choices, open: poll.open } : null);
+  const pollMessage = (): Extract<ServerMessage, { type: "poll" }> | null =>
+    poll
+      ? {
+          type: "poll",
+          id: poll.id,
+          lesson: poll.lesson,
+          card: poll.card,
+          question: poll.question,
+          choices: poll.choices,
+          open: poll.open,
+        }
+      : null;
 
   function tallyMessage(): ServerMessage | null {
     if (!poll) return null;
@@ -221,7 +270,8 @@ export function createRoom(options: RoomOptions): Room {
     tallyTimer.unref();
   }
 
-  const roomStateFrame = (): Buffer => frameOf({ type: "room-state", locked, barred: [...barred.values()].map(({ id, nickname }) => ({ id, nickname })) });
+  const roomStateFrame = (): Buffer =>
+    frameOf({ type: "room-state", locked, barred: [...barred.values()].map(({ id, nickname }) => ({ id, nickname })) });
 
   /** To every tab of the teacher. */
   function sendRoomState(): void {
@@ -229,14 +279,32 @@ export function createRoom(options: RoomOptions): Room {
   }
 
   /** Why a nickname with this skeleton (and `resume`, from `address`) may not take a new seat, or null. */
-  function refusal(skeleton: string, resume: string | undefined, address: string): Extract<JoinResult, { ok: false }> | null {
-    if (skeleton.includes(TEACHER_SKELETON)) return { ok: false, code: "invalid-nickname", message: `A nickname that looks like “${TEACHER_NICKNAME}” would let you pass for the teacher; choose another.` };
+  function refusal(
+    skeleton: string,
+    resume: string | undefined,
+    address: string,
+  ): Extract<JoinResult, { ok: false }> | null {
+    if (skeleton.includes(TEACHER_SKELETON))
+      return {
+        ok: false,
+        code: "invalid-nickname",
+        message: `A nickname that looks like “${TEACHER_NICKNAME}” would let you pass for the teacher; choose another.`,
+      };
     for (const bar of barred.values()) {
       if ((resume !== undefined && sameSecret(resume, bar.resume)) || bar.skeleton === skeleton) {
-        return { ok: false, code: "removed", message: `The teacher removed ${bar.nickname} from this room; only the teacher can let them back in.` };
+        return {
+          ok: false,
+          code: "removed",
+          message: `The teacher removed ${bar.nickname} from this room; only the teacher can let them back in.`,
+        };
       }
     }
-    if (locked) return { ok: false, code: "room-locked", message: "The teacher has locked this room: nobody new can join. Ask the teacher to unlock it." };
+    if (locked)
+      return {
+        ok: false,
+        code: "room-locked",
+        message: "The teacher has locked this room: nobody new can join. Ask the teacher to unlock it.",
+      };
     let students = 0;
     let fromAddress = 0;
     for (const m of members.values()) {
@@ -244,9 +312,18 @@ export function createRoom(options: RoomOptions): Room {
       students++;
       if (m.address === address) fromAddress++;
     }
-    if (students >= limits.maxParticipants) return { ok: false, code: "room-full", message: `This room is full: it holds ${limits.maxParticipants} students.` };
+    if (students >= limits.maxParticipants)
+      return {
+        ok: false,
+        code: "room-full",
+        message: `This room is full: it holds ${limits.maxParticipants} students.`,
+      };
     if (fromAddress >= limits.seatsPerAddress) {
-      return { ok: false, code: "seats-per-address", message: `This network address already holds ${limits.seatsPerAddress} seats in this room, the most one address may hold. Seats of people who left are freed ${Math.round(limits.graceMs / 1000)} s after they go.` };
+      return {
+        ok: false,
+        code: "seats-per-address",
+        message: `This network address already holds ${limits.seatsPerAddress} seats in this room, the most one address may hold. Seats of people who left are freed ${Math.round(limits.graceMs / 1000)} s after they go.`,
+      };
     }
     return null;
   }
@@ -324,7 +401,16 @@ export function createRoom(options: RoomOptions): Room {
       } else {
         // A teacher coming back (or opening another tab) gets what a student gets: who is here
         // and what was said. Their "resume" is the teacher key, what they send to come back.
-        sendOn(ws, frameOf({ type: "joined", you: participantOf(teacher), resume: teacherKey, participants: room.participants(), history: [...history] }));
+        sendOn(
+          ws,
+          frameOf({
+            type: "joined",
+            you: participantOf(teacher),
+            resume: teacherKey,
+            participants: room.participants(),
+            history: [...history],
+          }),
+        );
         if (wasAway) presence("back", teacher);
       }
       sendOn(ws, roomStateFrame());
@@ -347,14 +433,38 @@ export function createRoom(options: RoomOptions): Room {
         if (refused) return refused;
         if (existing) {
           const same = existing.nickname.toLowerCase() === nickname.toLowerCase();
-          return { ok: false, code: "nickname-taken", message: same ? `Someone in this room is already called ${existing.nickname}; choose another nickname.` : `“${nickname}” looks too much like ${existing.nickname}, who is already in this room; choose a nickname nobody could mistake.` };
+          return {
+            ok: false,
+            code: "nickname-taken",
+            message: same
+              ? `Someone in this room is already called ${existing.nickname}; choose another nickname.`
+              : `“${nickname}” looks too much like ${existing.nickname}, who is already in this room; choose a nickname nobody could mistake.`,
+          };
         }
-        member = { id: newParticipantId(), nickname, skeleton, role: "student", address, resume: newSecret(), conns: [], expiry: null };
+        member = {
+          id: newParticipantId(),
+          nickname,
+          skeleton,
+          role: "student",
+          address,
+          resume: newSecret(),
+          conns: [],
+          expiry: null,
+        };
         members.set(member.id, member);
         byNickname.set(skeleton, member);
       }
       attach(member, ws, raw);
-      sendOn(ws, frameOf({ type: "joined", you: participantOf(member), resume: member.resume, participants: room.participants(), history: [...history] }));
+      sendOn(
+        ws,
+        frameOf({
+          type: "joined",
+          you: participantOf(member),
+          resume: member.resume,
+          participants: room.participants(),
+          history: [...history],
+        }),
+      );
       presence(resumed ? "back" : "joined", member);
       // A newcomer sees the question being asked (and, once revealed, how the class answered);
       // someone coming back (a new page, a blip) also gets their own answer.
@@ -367,7 +477,12 @@ export function createRoom(options: RoomOptions): Room {
     },
 
     say(member, text) {
-      const message: RoomMessage = { id: ++lastMessageId, from: { id: member.id, nickname: member.nickname, role: member.role }, text, at: Date.now() };
+      const message: RoomMessage = {
+        id: ++lastMessageId,
+        from: { id: member.id, nickname: member.nickname, role: member.role },
+        text,
+        at: Date.now(),
+      };
       history.push(message);
       if (history.length > HISTORY_LENGTH) history.shift();
       broadcast({ type: "message", ...message });
@@ -383,7 +498,12 @@ export function createRoom(options: RoomOptions): Room {
       const member = members.get(participantId);
       if (!member || member.role !== "student") return false;
       forget(member);
-      barred.set(member.id, { id: member.id, nickname: member.nickname, skeleton: member.skeleton, resume: member.resume });
+      barred.set(member.id, {
+        id: member.id,
+        nickname: member.nickname,
+        skeleton: member.skeleton,
+        resume: member.resume,
+      });
       for (const conn of member.conns.splice(0)) {
         retire(conn);
         if (conn.ws.readyState === conn.ws.OPEN) conn.ws.close(4001, "Removed from the room by the teacher");
@@ -437,7 +557,13 @@ export function createRoom(options: RoomOptions): Room {
       if (member.conns.length > 0) return; // still here in another tab
       if (member.role === "teacher") {
         const minutes = Math.max(1, Math.round(limits.graceMs / 60_000));
-        teacherAway = setTimeout(() => room.close(`The teacher has been away for ${minutes} minute${minutes === 1 ? "" : "s"}, so the room is closed.`), limits.graceMs);
+        teacherAway = setTimeout(
+          () =>
+            room.close(
+              `The teacher has been away for ${minutes} minute${minutes === 1 ? "" : "s"}, so the room is closed.`,
+            ),
+          limits.graceMs,
+        );
         teacherAway.unref();
       } else {
         member.expiry = setTimeout(() => {

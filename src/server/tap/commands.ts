@@ -21,7 +21,8 @@ export type CommandParse = { ok: true; command: TapCommand } | { ok: false; erro
 
 type Obj = Record<string, unknown>;
 
-const isInt = (v: unknown, min: number, max: number): v is number => typeof v === "number" && Number.isInteger(v) && v >= min && v <= max;
+const isInt = (v: unknown, min: number, max: number): v is number =>
+  typeof v === "number" && Number.isInteger(v) && v >= min && v <= max;
 
 export function parseCommand(text: string): CommandParse {
   const fail = (error: string): CommandParse => ({ ok: false, error });
@@ -31,12 +32,16 @@ export function parseCommand(text: string): CommandParse {
   } catch {
     return fail('A monitor request must be JSON text, such as {"cmd":"ping","payload":"hello"}.');
   }
-  if (typeof value !== "object" || value === null || Array.isArray(value)) return fail("A monitor request must be a JSON object with a cmd field.");
+  if (typeof value !== "object" || value === null || Array.isArray(value))
+    return fail("A monitor request must be a JSON object with a cmd field.");
   const v = value as Obj;
   switch (v.cmd) {
     case "ping":
       if (typeof v.payload !== "string") return fail("ping needs a payload string (it may be empty).");
-      if (utf8ByteLength(v.payload) > 125) return fail(`A ping payload may be at most 125 bytes (RFC 6455 §5.5); this one is ${utf8ByteLength(v.payload)} bytes of UTF-8.`);
+      if (utf8ByteLength(v.payload) > 125)
+        return fail(
+          `A ping payload may be at most 125 bytes (RFC 6455 §5.5); this one is ${utf8ByteLength(v.payload)} bytes of UTF-8.`,
+        );
       return { ok: true, command: { cmd: "ping", payload: v.payload } };
     case "fragmented":
       if (typeof v.text !== "string") return fail("fragmented needs a text string.");
@@ -47,11 +52,16 @@ export function parseCommand(text: string): CommandParse {
       return { ok: true, command: { cmd: "binary", length: v.length } };
     case "close": {
       if (!isInt(v.code, 1000, 4999) || !describeCloseCode(v.code).allowedOnWire) {
-        return fail(`close needs a code that may be sent in a close frame (1000–1003, 1007–1014 or 3000–4999, RFC 6455 §7.4); got ${(JSON.stringify(v.code) ?? "nothing").slice(0, 40)}.`);
+        return fail(
+          `close needs a code that may be sent in a close frame (1000–1003, 1007–1014 or 3000–4999, RFC 6455 §7.4); got ${(JSON.stringify(v.code) ?? "nothing").slice(0, 40)}.`,
+        );
       }
       const reason = v.reason ?? "";
       if (typeof reason !== "string") return fail("A close reason must be a string.");
-      if (utf8ByteLength(reason) > 123) return fail(`A close reason may be at most 123 bytes of UTF-8 (RFC 6455 §5.5); this one is ${utf8ByteLength(reason)}.`);
+      if (utf8ByteLength(reason) > 123)
+        return fail(
+          `A close reason may be at most 123 bytes of UTF-8 (RFC 6455 §5.5); this one is ${utf8ByteLength(reason)}.`,
+        );
       return { ok: true, command: { cmd: "close", code: v.code, reason } };
     }
     case "drop":
@@ -61,13 +71,17 @@ export function parseCommand(text: string): CommandParse {
       return { ok: true, command: { cmd: "burst", count: v.count } };
     case "push":
       if (typeof v.text !== "string" || v.text === "") return fail("push needs a non-empty text string.");
-      if (utf8ByteLength(v.text) > MAX_PUSH_BYTES) return fail(`A pushed event may be at most ${MAX_PUSH_BYTES} bytes of UTF-8.`);
+      if (utf8ByteLength(v.text) > MAX_PUSH_BYTES)
+        return fail(`A pushed event may be at most ${MAX_PUSH_BYTES} bytes of UTF-8.`);
       return { ok: true, command: { cmd: "push", text: v.text } };
     case "hold-reads":
-      if (!isInt(v.ms, HOLD_READS_MS.min, HOLD_READS_MS.max)) return fail(`hold-reads needs ms, a whole number from ${HOLD_READS_MS.min} to ${HOLD_READS_MS.max}.`);
+      if (!isInt(v.ms, HOLD_READS_MS.min, HOLD_READS_MS.max))
+        return fail(`hold-reads needs ms, a whole number from ${HOLD_READS_MS.min} to ${HOLD_READS_MS.max}.`);
       return { ok: true, command: { cmd: "hold-reads", ms: v.ms } };
     default:
-      return fail(`Unknown request ${JSON.stringify(String(v.cmd)).slice(0, 40)}; the monitor understands ${COMMAND_NAMES.join(", ")}.`);
+      return fail(
+        `Unknown request ${JSON.stringify(String(v.cmd)).slice(0, 40)}; the monitor understands ${COMMAND_NAMES.join(", ")}.`,
+      );
   }
 }
 
@@ -76,7 +90,9 @@ export function splitText(text: string, parts: number): string[] {
   const points = Array.from(text);
   const pieces: string[] = [];
   for (let i = 0; i < parts; i++) {
-    pieces.push(points.slice(Math.floor((i * points.length) / parts), Math.floor(((i + 1) * points.length) / parts)).join(""));
+    pieces.push(
+      points.slice(Math.floor((i * points.length) / parts), Math.floor(((i + 1) * points.length) / parts)).join(""),
+    );
   }
   return pieces;
 }
@@ -94,13 +110,19 @@ export function runCommand(ws: WebSocket, command: TapCommand): { ok: boolean; d
   switch (command.cmd) {
     case "ping":
       ws.ping(command.payload);
-      return { ok: true, detail: `sent a ping with a ${utf8ByteLength(command.payload)}-byte payload; the browser answers with a pong carrying the same bytes` };
+      return {
+        ok: true,
+        detail: `sent a ping with a ${utf8ByteLength(command.payload)}-byte payload; the browser answers with a pong carrying the same bytes`,
+      };
     case "fragmented": {
       // ws sends the first piece as a text frame and the rest as continuation frames; FIN is
       // set only on the last (RFC 6455 §5.4). All in one tick, so nothing else interleaves.
       const pieces = splitText(command.text, command.parts);
       pieces.forEach((piece, i) => ws.send(piece, { fin: i === pieces.length - 1 }));
-      return { ok: true, detail: `sent one text message of ${utf8ByteLength(command.text)} bytes as ${pieces.length} frames` };
+      return {
+        ok: true,
+        detail: `sent one text message of ${utf8ByteLength(command.text)} bytes as ${pieces.length} frames`,
+      };
     }
     case "binary": {
       const data = Buffer.alloc(command.length);
@@ -110,7 +132,10 @@ export function runCommand(ws: WebSocket, command: TapCommand): { ok: boolean; d
     }
     case "close":
       ws.close(command.code, command.reason);
-      return { ok: true, detail: `started the closing handshake with code ${command.code}${command.reason ? ` and reason “${command.reason}”` : ""}` };
+      return {
+        ok: true,
+        detail: `started the closing handshake with code ${command.code}${command.reason ? ` and reason “${command.reason}”` : ""}`,
+      };
     case "drop":
       ws.terminate();
       return { ok: true, detail: "destroyed the TCP connection without a close frame; the page sees 1006" };
@@ -143,7 +168,10 @@ export function runCommand(ws: WebSocket, command: TapCommand): { ok: boolean; d
         }
         socket.resume();
       }, command.ms).unref();
-      return { ok: true, detail: `stopped reading your connection for ${command.ms} ms: what your browser sends meanwhile waits in the operating system and comes out in one read` };
+      return {
+        ok: true,
+        detail: `stopped reading your connection for ${command.ms} ms: what your browser sends meanwhile waits in the operating system and comes out in one read`,
+      };
     }
   }
 }

@@ -73,11 +73,15 @@ interface State {
   restoreReader: () => void;
 }
 
-const NOT_FIRST = "the connection carried an ordinary HTTP request before this upgrade, so its raw bytes were no longer being kept";
+const NOT_FIRST =
+  "the connection carried an ordinary HTTP request before this upgrade, so its raw bytes were no longer being kept";
 
 function endsWithBlankLine(bytes: Buffer): boolean {
   const n = bytes.length;
-  return (n >= 4 && bytes[n - 4] === 13 && bytes[n - 3] === 10 && bytes[n - 2] === 13 && bytes[n - 1] === 10) || (n >= 2 && bytes[n - 2] === 10 && bytes[n - 1] === 10);
+  return (
+    (n >= 4 && bytes[n - 4] === 13 && bytes[n - 3] === 10 && bytes[n - 2] === 13 && bytes[n - 1] === 10) ||
+    (n >= 2 && bytes[n - 2] === 10 && bytes[n - 1] === 10)
+  );
 }
 
 function noop(): void {}
@@ -98,7 +102,17 @@ export function createConnectionCapture(): ConnectionCapture {
   }
 
   function onConnection(socket: Socket): void {
-    const state: State = { socket, phase: "buffering", why: "", chunks: [], bytes: 0, sink: null, skip: 0, listener: () => {}, restoreReader: noop };
+    const state: State = {
+      socket,
+      phase: "buffering",
+      why: "",
+      chunks: [],
+      bytes: 0,
+      sink: null,
+      skip: 0,
+      listener: () => {},
+      restoreReader: noop,
+    };
     state.listener = (chunk: Buffer) => {
       const t = serverNow();
       if (state.phase === "claimed") {
@@ -151,7 +165,10 @@ export function createConnectionCapture(): ConnectionCapture {
       if (!state) return { ok: false, reason: "the server was not capturing this connection's bytes" };
       if (state.phase === "claimed") return { ok: false, reason: "this connection is already tapped" };
       if (state.phase === "released") return { ok: false, reason: state.why };
-      const all = Buffer.concat(state.chunks.map((c) => c.bytes), state.bytes);
+      const all = Buffer.concat(
+        state.chunks.map((c) => c.bytes),
+        state.bytes,
+      );
       const headLength = state.bytes - head.length;
       if (headLength <= 0 || !endsWithBlankLine(all.subarray(0, headLength))) {
         release(state, "the end of the request head could not be found in the bytes received");
@@ -164,7 +181,8 @@ export function createConnectionCapture(): ConnectionCapture {
       for (const chunk of state.chunks) {
         const end = position + chunk.bytes.length;
         if (position < headLength) requestTime = chunk.t;
-        if (end > headLength) rest.push({ t: chunk.t, bytes: chunk.bytes.subarray(Math.max(0, headLength - position)) });
+        if (end > headLength)
+          rest.push({ t: chunk.t, bytes: chunk.bytes.subarray(Math.max(0, headLength - position)) });
         position = end;
       }
       state.phase = "claimed";

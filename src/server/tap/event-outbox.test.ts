@@ -20,7 +20,14 @@ function fakeMonitor(): { ws: WebSocket; sent: number[] } {
   return { ws: ws as unknown as WebSocket, sent };
 }
 
-const chunk = (i: number, length = 38) => ({ t: performance.now(), specimen: 1, dir: "in" as const, offset: i * length, length, data: new Uint8Array(length) });
+const chunk = (i: number, length = 38) => ({
+  t: performance.now(),
+  specimen: 1,
+  dir: "in" as const,
+  offset: i * length,
+  length,
+  data: new Uint8Array(length),
+});
 
 /** An outbox that has just sent a batch of BUSY_BATCH_EVENTS events. */
 function afterLargeBatch(): { outbox: ReturnType<typeof createOutbox>; sent: number[] } {

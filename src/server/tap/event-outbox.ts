@@ -102,7 +102,14 @@ export function createOutbox(ws: WebSocket, limits: OutboxLimits): Outbox {
   function report(): void {
     if (pending.events === 0 || !open()) return stopTimer();
     if (backedUp() || !bucket.take(serverNow())) return;
-    batch.event(JSON.stringify({ type: "dropped", t: serverNow(), events: pending.events, bytes: pending.bytes } satisfies TapEvent));
+    batch.event(
+      JSON.stringify({
+        type: "dropped",
+        t: serverNow(),
+        events: pending.events,
+        bytes: pending.bytes,
+      } satisfies TapEvent),
+    );
     batched();
     pending.events = 0;
     pending.bytes = 0;

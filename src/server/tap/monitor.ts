@@ -42,7 +42,10 @@ interface Current {
 }
 
 export function startMonitor(ws: WebSocket, token: string, limits: MonitorLimits, onGone: () => void): MonitorSession {
-  const outbox: Outbox = createOutbox(ws, { eventsPerSecond: limits.eventsPerSecond, bufferBytes: limits.monitorBufferBytes });
+  const outbox: Outbox = createOutbox(ws, {
+    eventsPerSecond: limits.eventsPerSecond,
+    bufferBytes: limits.monitorBufferBytes,
+  });
   let counter = 0;
   let current: Current | null = null;
   const emit = (event: TapEvent): void => outbox.send(event);
@@ -58,14 +61,22 @@ export function startMonitor(ws: WebSocket, token: string, limits: MonitorLimits
     const parsed = parseCommand(data.toString());
     if (!parsed.ok) return error(parsed.error);
     const target = current;
-    if (!target?.ws) return error(`There is no open specimen to ${parsed.command.cmd}; open one with ?watch=${token} first.`);
+    if (!target?.ws)
+      return error(`There is no open specimen to ${parsed.command.cmd}; open one with ?watch=${token} first.`);
     let result: { ok: boolean; detail: string };
     try {
       result = runCommand(target.ws, parsed.command);
     } catch (problem) {
       result = { ok: false, detail: (problem as Error).message };
     }
-    emit({ type: "command", t: serverNow(), specimen: target.specimen, command: parsed.command.cmd, ok: result.ok, detail: result.detail });
+    emit({
+      type: "command",
+      t: serverNow(),
+      specimen: target.specimen,
+      command: parsed.command.cmd,
+      ok: result.ok,
+      detail: result.detail,
+    });
   });
 
   ws.once("close", () => {

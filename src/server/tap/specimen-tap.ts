@@ -54,7 +54,8 @@ type EndFn = (chunk?: unknown, encoding?: unknown, callback?: unknown) => unknow
 type CorkFn = () => void;
 
 function toBytes(chunk: unknown, encoding: unknown): Buffer | null {
-  if (typeof chunk === "string") return Buffer.from(chunk, typeof encoding === "string" ? (encoding as BufferEncoding) : "utf8");
+  if (typeof chunk === "string")
+    return Buffer.from(chunk, typeof encoding === "string" ? (encoding as BufferEncoding) : "utf8");
   if (chunk instanceof Uint8Array) return Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
   return null;
 }
@@ -75,7 +76,12 @@ interface CloseState {
   _closeFrameSent: boolean;
 }
 
-export function startSpecimenTap(socket: Duplex, request: IncomingMessage, claimed: ClaimedConnection, options: SpecimenTapOptions): SpecimenTap {
+export function startSpecimenTap(
+  socket: Duplex,
+  request: IncomingMessage,
+  claimed: ClaimedConnection,
+  options: SpecimenTapOptions,
+): SpecimenTap {
   const { specimen } = options;
   let stopped = false;
   let used = claimed.request.bytes.length;
@@ -95,7 +101,13 @@ export function startSpecimenTap(socket: Duplex, request: IncomingMessage, claim
     serverPort: request.socket.localPort ?? 0,
   };
   options.emit({ type: "open", t: serverNow(), specimen, path: options.path, tuple });
-  options.emit({ type: "request", t: claimed.request.t, specimen, offset: 0, data: claimed.request.bytes.toString("base64") });
+  options.emit({
+    type: "request",
+    t: claimed.request.t,
+    specimen,
+    offset: 0,
+    data: claimed.request.bytes.toString("base64"),
+  });
 
   /** One read, or one write (given as the pieces written while the socket was corked). */
   function chunk(dir: Direction, t: number, pieces: Buffer | Buffer[]): void {
@@ -150,7 +162,14 @@ export function startSpecimenTap(socket: Duplex, request: IncomingMessage, claim
     wrote(list as Buffer[]);
   }
 
-  const target = socket as unknown as { write: WriteFn; end: EndFn; cork: CorkFn; uncork: CorkFn; destroyed: boolean; writableEnded: boolean };
+  const target = socket as unknown as {
+    write: WriteFn;
+    end: EndFn;
+    cork: CorkFn;
+    uncork: CorkFn;
+    destroyed: boolean;
+    writableEnded: boolean;
+  };
   const originalWrite = target.write;
   const originalEnd = target.end;
   const originalCork = target.cork;
@@ -187,7 +206,8 @@ export function startSpecimenTap(socket: Duplex, request: IncomingMessage, claim
   };
   target.end = function (this: unknown, data, encoding, callback) {
     flushCorked();
-    const bytes = typeof data !== "function" && !target.destroyed && !target.writableEnded ? toBytes(data, encoding) : null;
+    const bytes =
+      typeof data !== "function" && !target.destroyed && !target.writableEnded ? toBytes(data, encoding) : null;
     if (bytes) wrote(bytes);
     return originalEnd.call(this, data, encoding, callback);
   };
@@ -260,7 +280,15 @@ export function startSpecimenTap(socket: Duplex, request: IncomingMessage, claim
       ws.once("close", (code: number, reason: Buffer) => {
         if (stopped) return;
         const wasClean = state._closeFrameReceived && state._closeFrameSent;
-        options.emit({ type: "close", t: serverNow(), specimen, code, reason: reason.toString("utf8"), initiator: initiator ?? (state._closeFrameReceived ? "client" : "network"), wasClean });
+        options.emit({
+          type: "close",
+          t: serverNow(),
+          specimen,
+          code,
+          reason: reason.toString("utf8"),
+          initiator: initiator ?? (state._closeFrameReceived ? "client" : "network"),
+          wasClean,
+        });
         stop();
       });
     },

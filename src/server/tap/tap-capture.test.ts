@@ -2,7 +2,15 @@
 // crossed the specimen's TCP connection, in both directions, with exact offsets.
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { OPCODE } from "../../protocol/frame.ts";
-import { closeOf, nextMessage, openClient, rawExchange, startSite, upgradeRequest, type Running } from "../test-helpers.ts";
+import {
+  closeOf,
+  nextMessage,
+  openClient,
+  rawExchange,
+  startSite,
+  upgradeRequest,
+  type Running,
+} from "../test-helpers.ts";
 import {
   chunkEvents,
   concatChunks,
@@ -41,7 +49,11 @@ describe("the wire tap reports the exact bytes", () => {
     running = await startSite({ maxMessageBytes: 256 * 1024 });
     const m = await monitor();
     const hello = await m.find("hello");
-    expect(hello).toMatchObject({ v: 3, token: m.token, limits: { captureBytes: 1024 * 1024, eventsPerSecond: 500, monitorBufferBytes: 1024 * 1024 } });
+    expect(hello).toMatchObject({
+      v: 3,
+      token: m.token,
+      limits: { captureBytes: 1024 * 1024, eventsPerSecond: 500, monitorBufferBytes: 1024 * 1024 },
+    });
 
     const client = await openRecordedClient(running.port, `/lab/echo?watch=${m.token}`, running.origin);
     const clientPort = client.socket.localPort;
@@ -59,7 +71,11 @@ describe("the wire tap reports the exact bytes", () => {
     const end = await m.find("close");
 
     const open = await m.find("open");
-    expect(open).toMatchObject({ specimen: 1, path: "/lab/echo", tuple: { clientAddress: "127.0.0.1", serverAddress: "127.0.0.1", serverPort: running.port } });
+    expect(open).toMatchObject({
+      specimen: 1,
+      path: "/lab/echo",
+      tuple: { clientAddress: "127.0.0.1", serverAddress: "127.0.0.1", serverPort: running.port },
+    });
     expect(open.tuple.clientPort).toBe(clientPort);
 
     // Request: exactly what the client wrote up to the blank line; the rest of its writes are "in" chunks.
@@ -97,7 +113,8 @@ describe("the wire tap reports the exact bytes", () => {
 
     expect(end).toMatchObject({ specimen: 1, code: 1000, reason: "done", initiator: "client", wasClean: true });
     // Timestamps are server wall-clock times, in order within each direction.
-    for (const list of [ins, outs]) for (let i = 1; i < list.length; i++) expect(list[i]!.t).toBeGreaterThanOrEqual(list[i - 1]!.t);
+    for (const list of [ins, outs])
+      for (let i = 1; i < list.length; i++) expect(list[i]!.t).toBeGreaterThanOrEqual(list[i - 1]!.t);
     expect(Math.abs(open.t - Date.now())).toBeLessThan(60_000);
   });
 
@@ -106,7 +123,10 @@ describe("the wire tap reports the exact bytes", () => {
     const m = await monitor();
     const first = maskedFrame(OPCODE.text, "early");
     const raw = await openRaw(running.port, `/lab/echo?watch=${m.token}`, running.origin, first);
-    const laterFrames = [maskedFrame(OPCODE.text, "é".repeat(100)), maskedFrame(OPCODE.binary, new Uint8Array(300).fill(9))];
+    const laterFrames = [
+      maskedFrame(OPCODE.text, "é".repeat(100)),
+      maskedFrame(OPCODE.binary, new Uint8Array(300).fill(9)),
+    ];
     const echoed = await raw.waitForBytes(1); // the 101 has arrived
     const headEnd = echoed.indexOf("\r\n\r\n") + 4;
     // Echoes: "early" (2 + 5), 200-byte text (4 + 200), 300-byte binary (4 + 300).
@@ -130,10 +150,19 @@ describe("the wire tap reports the exact bytes", () => {
     const ins = chunkEvents(m.events, 1, "in");
     expect(ins[0]).toMatchObject({ offset: raw.requestHead.length, length: first.length });
     expect(b64(ins[0]!.data!).equals(first)).toBe(true);
-    const sentAfterHead = Buffer.concat([first, ...laterFrames, maskedFrame(OPCODE.close, new Uint8Array([0x03, 0xe8]))]);
+    const sentAfterHead = Buffer.concat([
+      first,
+      ...laterFrames,
+      maskedFrame(OPCODE.close, new Uint8Array([0x03, 0xe8])),
+    ]);
     expect(expectContiguous(ins, raw.requestHead.length)).toBe(raw.requestHead.length + sentAfterHead.length);
     const inFrames = decodeAll(concatChunks(ins), "client-to-server");
-    expect(inFrames.map((f) => new TextDecoder().decode(f.payload).slice(0, 5))).toEqual(["early", "ééééé".slice(0, 5), "\t\t\t\t\t", "\u0003\ufffd"]);
+    expect(inFrames.map((f) => new TextDecoder().decode(f.payload).slice(0, 5))).toEqual([
+      "early",
+      "ééééé".slice(0, 5),
+      "\t\t\t\t\t",
+      "\u0003\ufffd",
+    ]);
     expect(inFrames.every((f) => f.masked)).toBe(true);
 
     const outs = chunkEvents(m.events, 1, "out");
@@ -170,7 +199,8 @@ describe("tokens", () => {
     plain.send("for-nobody");
     await Promise.all([nextMessage(sa), nextMessage(sb), nextMessage(plain)]);
     await delay(50);
-    const seen = (m: MonitorClient): string => concatChunks(m.of("chunk").filter((c) => c.dir === "out")).toString("latin1");
+    const seen = (m: MonitorClient): string =>
+      concatChunks(m.of("chunk").filter((c) => c.dir === "out")).toString("latin1");
     expect(seen(a)).toContain("for-a");
     expect(seen(a)).not.toMatch(/for-b|for-nobody/);
     expect(seen(b)).toContain("for-b");
@@ -183,9 +213,15 @@ describe("tokens", () => {
   it("are checked: malformed 400, a second monitor 409, a specimen without monitor or with a busy one 409", async () => {
     running = await startSite();
     const host = { Host: `127.0.0.1:${running.port}`, Origin: running.origin };
-    expect((await rawExchange(running.port, upgradeRequest("/lab/monitor?watch=short", host))).response).toMatch(/^HTTP\/1\.1 400 /);
-    expect((await rawExchange(running.port, upgradeRequest("/lab/monitor", host))).response).toMatch(/^HTTP\/1\.1 400 /);
-    expect((await rawExchange(running.port, upgradeRequest("/lab/echo?watch=bad%20token", host))).response).toMatch(/^HTTP\/1\.1 400 /);
+    expect((await rawExchange(running.port, upgradeRequest("/lab/monitor?watch=short", host))).response).toMatch(
+      /^HTTP\/1\.1 400 /,
+    );
+    expect((await rawExchange(running.port, upgradeRequest("/lab/monitor", host))).response).toMatch(
+      /^HTTP\/1\.1 400 /,
+    );
+    expect((await rawExchange(running.port, upgradeRequest("/lab/echo?watch=bad%20token", host))).response).toMatch(
+      /^HTTP\/1\.1 400 /,
+    );
     const orphan = await rawExchange(running.port, upgradeRequest(`/lab/echo?watch=${generateToken()}`, host));
     expect(orphan.response).toMatch(/^HTTP\/1\.1 409 /);
     expect(orphan.response).toContain("open the monitor first");
@@ -193,10 +229,19 @@ describe("tokens", () => {
     const m = await monitor();
     await expect(openMonitor(running.port, running.origin, m.token)).rejects.toThrow("HTTP 409");
     // The monitor's own upgrade passes the Origin check like every other.
-    expect((await rawExchange(running.port, upgradeRequest(`/lab/monitor?watch=${generateToken()}`, { ...host, Origin: "http://evil.example" }))).response).toMatch(/^HTTP\/1\.1 403 /);
+    expect(
+      (
+        await rawExchange(
+          running.port,
+          upgradeRequest(`/lab/monitor?watch=${generateToken()}`, { ...host, Origin: "http://evil.example" }),
+        )
+      ).response,
+    ).toMatch(/^HTTP\/1\.1 403 /);
 
     const first = await openClient(`ws://127.0.0.1:${running.port}/lab/echo?watch=${m.token}`, running.origin);
-    await expect(openClient(`ws://127.0.0.1:${running.port}/lab/echo?watch=${m.token}`, running.origin)).rejects.toThrow("HTTP 409");
+    await expect(
+      openClient(`ws://127.0.0.1:${running.port}/lab/echo?watch=${m.token}`, running.origin),
+    ).rejects.toThrow("HTTP 409");
     const closed = closeOf(first);
     first.close();
     await closed;
@@ -211,11 +256,16 @@ describe("tokens", () => {
     running = await startSite();
     const m = await monitor();
     const host = { Host: `127.0.0.1:${running.port}`, Origin: running.origin };
-    const { response } = await rawExchange(running.port, upgradeRequest(`/lab/echo?watch=${m.token}`, { ...host, "Sec-WebSocket-Version": "7" }));
+    const { response } = await rawExchange(
+      running.port,
+      upgradeRequest(`/lab/echo?watch=${m.token}`, { ...host, "Sec-WebSocket-Version": "7" }),
+    );
     expect(response).toMatch(/^HTTP\/1\.1 426 Upgrade Required\r\n/);
     expect((await m.find("error")).message).toMatch(/handshake was refused/);
     // What the lab wrote instead of a 101 is still shown as it was written.
-    expect(Buffer.from((await m.find("response")).data, "base64").toString("latin1")).toBe(response.slice(0, response.indexOf("\r\n\r\n") + 4));
+    expect(Buffer.from((await m.find("response")).data, "base64").toString("latin1")).toBe(
+      response.slice(0, response.indexOf("\r\n\r\n") + 4),
+    );
     const next = await openClient(`ws://127.0.0.1:${running.port}/lab/echo?watch=${m.token}`, running.origin);
     expect((await m.find("open", (e) => e.specimen === 2)).path).toBe("/lab/echo");
     next.close();
@@ -268,13 +318,29 @@ describe("limits", () => {
     expect(all.slice(firstCut).every((c) => c.truncated)).toBe(true);
     const written = Buffer.concat(client.writes).length;
     const read = Buffer.concat(client.reads).length;
-    expect(expectContiguous(all.filter((c) => c.dir === "in"), request.length)).toBe(written);
-    expect(expectContiguous(all.filter((c) => c.dir === "out"), response.length)).toBe(read);
+    expect(
+      expectContiguous(
+        all.filter((c) => c.dir === "in"),
+        request.length,
+      ),
+    ).toBe(written);
+    expect(
+      expectContiguous(
+        all.filter((c) => c.dir === "out"),
+        response.length,
+      ),
+    ).toBe(read);
   });
 
   it("drops events for a monitor that does not read, keeps its queue bounded, and reports the drops", async () => {
     const bufferBytes = 64 * 1024;
-    running = await startSite({ tapMonitorBufferBytes: bufferBytes, tapCaptureBytes: 64 * 1024 * 1024, tapEventsPerSecond: 1_000_000, maxMessageBytes: 64 * 1024, maxMessagesPerSecond: 10_000 });
+    running = await startSite({
+      tapMonitorBufferBytes: bufferBytes,
+      tapCaptureBytes: 64 * 1024 * 1024,
+      tapEventsPerSecond: 1_000_000,
+      maxMessageBytes: 64 * 1024,
+      maxMessagesPerSecond: 10_000,
+    });
     const m = await monitor();
     await m.find("hello");
     const specimen = await openClient(`ws://127.0.0.1:${running.port}/lab/echo?watch=${m.token}`, running.origin);
@@ -299,7 +365,14 @@ describe("limits", () => {
     // After catching up, events flow again.
     specimen.send("after");
     await nextMessage(specimen);
-    await m.find("chunk", (c) => c.dir === "out" && b64(c.data ?? "").toString().includes("after"));
+    await m.find(
+      "chunk",
+      (c) =>
+        c.dir === "out" &&
+        b64(c.data ?? "")
+          .toString()
+          .includes("after"),
+    );
     specimen.close();
   });
 
@@ -329,7 +402,11 @@ describe("limits", () => {
     await m.find("command");
     const response = b64((await m.find("response")).data);
     // Everything the client read, in order, from the capture alone.
-    await vi.waitFor(() => expect(expectContiguous(chunkEvents(m.events, 1, "out"), response.length)).toBe(Buffer.concat(specimen.reads).length));
+    await vi.waitFor(() =>
+      expect(expectContiguous(chunkEvents(m.events, 1, "out"), response.length)).toBe(
+        Buffer.concat(specimen.reads).length,
+      ),
+    );
     const frames = decodeAll(concatChunks(chunkEvents(m.events, 1, "out")), "server-to-client");
     expect(frames.map((f) => Buffer.from(f.payload).toString())).toEqual(texts);
     // Far fewer monitor messages than events: the burst's writes went out together.
@@ -344,7 +421,11 @@ describe("limits", () => {
     const info = await (await fetch(`${running.origin}/lab/info`)).json();
     expect(info).toMatchObject({
       endpoints: ["/lab/echo", "/lab/naive-echo", "/lab/room"],
-      monitor: { path: "/lab/monitor", maxMessageBytes: 4096, commands: ["ping", "fragmented", "binary", "close", "drop", "burst", "push", "hold-reads"] },
+      monitor: {
+        path: "/lab/monitor",
+        maxMessageBytes: 4096,
+        commands: ["ping", "fragmented", "binary", "close", "drop", "burst", "push", "hold-reads"],
+      },
       tap: { captureBytes: 4096, eventsPerSecond: 500, monitorBufferBytes: 1024 * 1024 },
     });
   });

@@ -4,7 +4,15 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { WebSocket } from "ws";
 import { OPCODE } from "../../protocol/frame.ts";
 import { closeOf, nextMessage, openClient, startSite, type Running } from "../test-helpers.ts";
-import { chunkEvents, concatChunks, decodeAll, delay, generateToken, openMonitor, type MonitorClient } from "./tap-test-helpers.ts";
+import {
+  chunkEvents,
+  concatChunks,
+  decodeAll,
+  delay,
+  generateToken,
+  openMonitor,
+  type MonitorClient,
+} from "./tap-test-helpers.ts";
 
 let running: Running | null = null;
 let m: MonitorClient | null = null;
@@ -28,7 +36,8 @@ async function session(): Promise<{ m: MonitorClient; specimen: WebSocket }> {
   return { m, specimen };
 }
 
-const frames = (monitor: MonitorClient, dir: "in" | "out") => decodeAll(concatChunks(chunkEvents(monitor.events, 1, dir)), dir === "in" ? "client-to-server" : "server-to-client");
+const frames = (monitor: MonitorClient, dir: "in" | "out") =>
+  decodeAll(concatChunks(chunkEvents(monitor.events, 1, dir)), dir === "in" ? "client-to-server" : "server-to-client");
 
 describe("monitor commands", () => {
   it("ping: the page gets the ping and its automatic pong is captured", async () => {
@@ -110,7 +119,13 @@ describe("monitor commands", () => {
     const closed = closeOf(specimen);
     m.command({ cmd: "close", code: 4001, reason: "lesson over" });
     expect(await closed).toEqual({ code: 4001, reason: "lesson over" });
-    expect(await m.find("close")).toMatchObject({ specimen: 1, code: 4001, reason: "lesson over", initiator: "server", wasClean: true });
+    expect(await m.find("close")).toMatchObject({
+      specimen: 1,
+      code: 4001,
+      reason: "lesson over",
+      initiator: "server",
+      wasClean: true,
+    });
   });
 
   it("drop: the page sees 1006 and the tap reports an unclean close started by the server", async () => {
@@ -158,7 +173,14 @@ describe("monitor commands", () => {
     for (const request of bad) m.command(request);
     m.ws.send(Buffer.from([1, 2, 3]));
     while (m.of("error").length < bad.length + 1) await delay(5);
-    expect(m.of("error").map((e) => e.message)).toEqual(expect.arrayContaining([expect.stringMatching(/JSON/), expect.stringMatching(/125 bytes/), expect.stringMatching(/123 bytes/), expect.stringMatching(/Unknown request "nope"/)]));
+    expect(m.of("error").map((e) => e.message)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/JSON/),
+        expect.stringMatching(/125 bytes/),
+        expect.stringMatching(/123 bytes/),
+        expect.stringMatching(/Unknown request "nope"/),
+      ]),
+    );
     expect(m.of("command")).toEqual([]);
     // Nothing reached the page, and both sockets are still open.
     m.command({ cmd: "ping", payload: "" });

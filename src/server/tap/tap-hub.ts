@@ -47,7 +47,13 @@ export interface TapHub {
   /** null: the upgrade carries no watch token and is not tapped. */
   checkSpecimen(request: IncomingMessage): TokenVerdict | null;
   /** Starts tapping a specimen upgrade that passed checkSpecimen; call before ws writes anything. */
-  beginSpecimen(token: string, request: IncomingMessage, socket: Duplex, head: Buffer, path: string): SpecimenHandle | null;
+  beginSpecimen(
+    token: string,
+    request: IncomingMessage,
+    socket: Duplex,
+    head: Buffer,
+    path: string,
+  ): SpecimenHandle | null;
   stats(): { monitors: number; maxBufferedBytes: number; pendingDrops: number };
 }
 
@@ -59,7 +65,8 @@ function watchParam(request: IncomingMessage): string | null {
   }
 }
 
-const BAD_TOKEN = "The watch token must be 22–64 characters of base64url (A–Z, a–z, 0–9, - and _), made from at least 16 random bytes.";
+const BAD_TOKEN =
+  "The watch token must be 22–64 characters of base64url (A–Z, a–z, 0–9, - and _), made from at least 16 random bytes.";
 
 export function createTapHub(settings: LabSettings): TapHub {
   const limits: TapLimits = {
@@ -76,8 +83,14 @@ export function createTapHub(settings: LabSettings): TapHub {
 
     checkMonitor(request) {
       const token = watchParam(request);
-      if (token === null || !isValidToken(token)) return { ok: false, status: 400, message: `${MONITOR_PATH} needs ?watch=TOKEN. ${BAD_TOKEN}` };
-      if (monitors.has(token)) return { ok: false, status: 409, message: "A monitor with this watch token is already open; each token has one monitor. Generate a new token." };
+      if (token === null || !isValidToken(token))
+        return { ok: false, status: 400, message: `${MONITOR_PATH} needs ?watch=TOKEN. ${BAD_TOKEN}` };
+      if (monitors.has(token))
+        return {
+          ok: false,
+          status: 409,
+          message: "A monitor with this watch token is already open; each token has one monitor. Generate a new token.",
+        };
       return { ok: true, token };
     },
 
@@ -93,8 +106,19 @@ export function createTapHub(settings: LabSettings): TapHub {
       if (token === null) return null;
       if (!isValidToken(token)) return { ok: false, status: 400, message: BAD_TOKEN };
       const monitor = monitors.get(token);
-      if (!monitor) return { ok: false, status: 409, message: `No monitor is open for this watch token: open the monitor first (${MONITOR_PATH}?watch=TOKEN), then this connection.` };
-      if (monitor.busy()) return { ok: false, status: 409, message: "The monitor for this watch token is already watching an open connection; close it before opening another." };
+      if (!monitor)
+        return {
+          ok: false,
+          status: 409,
+          message: `No monitor is open for this watch token: open the monitor first (${MONITOR_PATH}?watch=TOKEN), then this connection.`,
+        };
+      if (monitor.busy())
+        return {
+          ok: false,
+          status: 409,
+          message:
+            "The monitor for this watch token is already watching an open connection; close it before opening another.",
+        };
       return { ok: true, token };
     },
 

@@ -20,7 +20,11 @@ export interface MonitorClient {
   /** How many events each monitor message held, in arrival order. */
   batches: number[];
   /** The first event (in arrival order) matching `match`, waiting for it if need be. */
-  find<T extends TapEvent["type"]>(type: T, match?: (e: Extract<TapEvent, { type: T }>) => boolean, timeoutMs?: number): Promise<Extract<TapEvent, { type: T }>>;
+  find<T extends TapEvent["type"]>(
+    type: T,
+    match?: (e: Extract<TapEvent, { type: T }>) => boolean,
+    timeoutMs?: number,
+  ): Promise<Extract<TapEvent, { type: T }>>;
   of<T extends TapEvent["type"]>(type: T): Array<Extract<TapEvent, { type: T }>>;
   command(value: unknown): void;
 }
@@ -58,7 +62,9 @@ export function openMonitor(port: number, origin: string, token: string): Promis
         return new Promise((resolveFind, rejectFind) => {
           const timer = setTimeout(() => {
             waiters.delete(wake);
-            rejectFind(new Error(`no ${type} event within ${timeoutMs} ms; got ${events.map((e) => e.type).join(", ")}`));
+            rejectFind(
+              new Error(`no ${type} event within ${timeoutMs} ms; got ${events.map((e) => e.type).join(", ")}`),
+            );
           }, timeoutMs);
           const wake = (): void => {
             const hit = look();
@@ -97,7 +103,10 @@ export function openRecordedClient(port: number, path: string, origin: string): 
         socket = connect(port, "127.0.0.1");
         const write = socket.write;
         socket.write = function (this: Socket, chunk: unknown, ...rest: unknown[]) {
-          const bytes = typeof chunk === "string" ? Buffer.from(chunk, typeof rest[0] === "string" ? (rest[0] as BufferEncoding) : "utf8") : Buffer.from(chunk as Uint8Array);
+          const bytes =
+            typeof chunk === "string"
+              ? Buffer.from(chunk, typeof rest[0] === "string" ? (rest[0] as BufferEncoding) : "utf8")
+              : Buffer.from(chunk as Uint8Array);
           if (bytes.length > 0) writes.push(bytes);
           return (write as (...a: unknown[]) => boolean).call(this, chunk, ...rest);
         } as typeof socket.write;
@@ -120,9 +129,18 @@ export interface RawSpecimen {
   closed: Promise<void>;
 }
 
-export function openRaw(port: number, path: string, origin: string, afterHead: Uint8Array = new Uint8Array(0), before = ""): Promise<RawSpecimen> {
+export function openRaw(
+  port: number,
+  path: string,
+  origin: string,
+  afterHead: Uint8Array = new Uint8Array(0),
+  before = "",
+): Promise<RawSpecimen> {
   const key = randomBytes(16).toString("base64");
-  const requestHead = Buffer.from(upgradeRequest(path, { Host: `127.0.0.1:${port}`, Origin: origin, "Sec-WebSocket-Key": key }), "latin1");
+  const requestHead = Buffer.from(
+    upgradeRequest(path, { Host: `127.0.0.1:${port}`, Origin: origin, "Sec-WebSocket-Key": key }),
+    "latin1",
+  );
   const chunks: Buffer[] = [];
   let total = 0;
   const waiters = new Set<() => void>();
@@ -180,8 +198,14 @@ export function maskedFrame(opcode: number, payload: Uint8Array | string, fin = 
   return Buffer.from(result.bytes);
 }
 
-export function chunkEvents(events: TapEvent[], specimen: number, dir: "in" | "out"): Array<Extract<TapEvent, { type: "chunk" }>> {
-  return events.filter((e): e is Extract<TapEvent, { type: "chunk" }> => e.type === "chunk" && e.specimen === specimen && e.dir === dir);
+export function chunkEvents(
+  events: TapEvent[],
+  specimen: number,
+  dir: "in" | "out",
+): Array<Extract<TapEvent, { type: "chunk" }>> {
+  return events.filter(
+    (e): e is Extract<TapEvent, { type: "chunk" }> => e.type === "chunk" && e.specimen === specimen && e.dir === dir,
+  );
 }
 
 export function concatChunks(chunks: Array<Extract<TapEvent, { type: "chunk" }>>): Buffer {

@@ -34,7 +34,12 @@ export async function startCaptureProxy(targetPort: number): Promise<CaptureProx
     const upstream = connect(targetPort, "127.0.0.1");
     sockets.push(client, upstream);
     // The addresses the client used: it connected to this proxy, which stands where the wire is.
-    tuple = { clientAddress: client.remoteAddress ?? "127.0.0.1", clientPort: client.remotePort ?? 0, serverAddress: client.localAddress ?? "127.0.0.1", serverPort: client.localPort ?? 0 };
+    tuple = {
+      clientAddress: client.remoteAddress ?? "127.0.0.1",
+      clientPort: client.remotePort ?? 0,
+      serverAddress: client.localAddress ?? "127.0.0.1",
+      serverPort: client.localPort ?? 0,
+    };
     client.on("data", (data: Buffer) => {
       chunks.push({ dir: "in", t: now(), bytes: new Uint8Array(data) });
       upstream.write(data);

@@ -40,10 +40,25 @@ async function start(lab: Parameters<typeof startSite>[0] = {}): Promise<void> {
   securePort = (await running.site.listenHttps(0, "127.0.0.1", certificate)).port;
 }
 
-function fetchHttps(path: string, options: { method?: string; host?: string; origin?: string } = {}): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
+function fetchHttps(
+  path: string,
+  options: { method?: string; host?: string; origin?: string } = {},
+): Promise<{ status: number; headers: Record<string, unknown>; body: string }> {
   return new Promise((resolve, reject) => {
     const request = httpsRequest(
-      { host: "127.0.0.1", port: securePort, path, method: options.method ?? "GET", servername: "localhost", ca: certificate.cert, headers: { Host: options.host ?? `localhost:${securePort}`, ...(options.origin ? { Origin: options.origin } : {}) }, agent: false },
+      {
+        host: "127.0.0.1",
+        port: securePort,
+        path,
+        method: options.method ?? "GET",
+        servername: "localhost",
+        ca: certificate.cert,
+        headers: {
+          Host: options.host ?? `localhost:${securePort}`,
+          ...(options.origin ? { Origin: options.origin } : {}),
+        },
+        agent: false,
+      },
       (response) => {
         let body = "";
         response.setEncoding("utf8");
@@ -59,7 +74,11 @@ function fetchHttps(path: string, options: { method?: string; host?: string; ori
 /** Opens wss://…/lab/echo?record=TOKEN as a page would, says `message`, reads the echo and closes with 1000. */
 async function converse(token: string, message: string): Promise<void> {
   // The lab's certificate names 127.0.0.1 too, and a page's Origin matches the Host it was served from.
-  const ws = new WebSocket(`wss://127.0.0.1:${securePort}/lab/echo?record=${token}`, { ca: certificate.cert, origin: `https://127.0.0.1:${securePort}`, perMessageDeflate: false });
+  const ws = new WebSocket(`wss://127.0.0.1:${securePort}/lab/echo?record=${token}`, {
+    ca: certificate.cert,
+    origin: `https://127.0.0.1:${securePort}`,
+    perMessageDeflate: false,
+  });
   await new Promise<void>((resolve, reject) => {
     ws.once("open", () => ws.send(message));
     ws.once("message", () => ws.close(1000));
@@ -96,12 +115,20 @@ describe("the https:// side", () => {
     expect(sent[0]).toBe(0x16);
     expect(sent.includes(Buffer.from("Hello over TLS"))).toBe(false);
     // Decrypted: the upgrade request, then the reader's own masked frame; the ws:// twin sent those very bytes.
-    const plaintext = Buffer.concat(run!.wss.decrypted.filter((r) => r.dir === "in" && r.phase === "application" && r.innerType === 23).map((r) => Buffer.from(r.data, "base64")));
+    const plaintext = Buffer.concat(
+      run!.wss.decrypted
+        .filter((r) => r.dir === "in" && r.phase === "application" && r.innerType === 23)
+        .map((r) => Buffer.from(r.data, "base64")),
+    );
     expect(plaintext.toString("latin1")).toMatch(/^GET \/lab\/echo\?record=[\w-]+ HTTP\/1\.1\r\n/);
-    const frames = new FrameDecoder({ direction: "client-to-server" }).push(plaintext.subarray(plaintext.indexOf("\r\n\r\n") + 4)).flatMap((e) => (e.kind === "frame" ? [e.frame] : []));
+    const frames = new FrameDecoder({ direction: "client-to-server" })
+      .push(plaintext.subarray(plaintext.indexOf("\r\n\r\n") + 4))
+      .flatMap((e) => (e.kind === "frame" ? [e.frame] : []));
     const text = frames.find((f) => f.opcode === 0x1)!;
     expect(Buffer.from(text.maskingKey!).toString("hex")).toBe(run!.maskingKey);
-    const wsSent = Buffer.concat(run!.ws.chunks.filter((c) => c.dir === "in").map((c) => Buffer.from(c.data, "base64")));
+    const wsSent = Buffer.concat(
+      run!.ws.chunks.filter((c) => c.dir === "in").map((c) => Buffer.from(c.data, "base64")),
+    );
     expect(wsSent.includes(Buffer.from(text.raw))).toBe(true);
     // Once only.
     expect((await fetchHttps(`/lab/tls-twin?own=${token}`, { method: "POST", origin })).status).toBe(404);
@@ -121,11 +148,14 @@ describe("the https:// side", () => {
     echo.send("hi");
     await new Promise((resolve) => echo.once("message", resolve));
     const until = performance.now() + 3000;
-    while (!events.some((e) => e.type === "chunk" && e.dir === "out") && performance.now() < until) await new Promise((r) => setTimeout(r, 20));
+    while (!events.some((e) => e.type === "chunk" && e.dir === "out") && performance.now() < until)
+      await new Promise((r) => setTimeout(r, 20));
     echo.close();
     monitor.close();
     const request = events.find((e) => e.type === "request")!;
-    expect(request.type === "request" && Buffer.from(request.data, "base64").toString("latin1")).toMatch(new RegExp(`^GET /lab/echo\\?watch=${token} HTTP/1\\.1\\r\\n[\\s\\S]*\\r\\n\\r\\n$`));
+    expect(request.type === "request" && Buffer.from(request.data, "base64").toString("latin1")).toMatch(
+      new RegExp(`^GET /lab/echo\\?watch=${token} HTTP/1\\.1\\r\\n[\\s\\S]*\\r\\n\\r\\n$`),
+    );
     const chunks = events.filter((e): e is Extract<TapEvent, { type: "chunk" }> => e.type === "chunk");
     const sent = chunks.find((c) => c.dir === "in")!;
     const sentBytes = Buffer.from(sent.data!, "base64");
@@ -168,7 +198,8 @@ describe("the https:// side", () => {
 });
 
 describe("own connections, kept for their reader", () => {
-  const capture = () => createRawCapture(1024, { clientAddress: "192.0.2.1", clientPort: 1, serverAddress: "192.0.2.2", serverPort: 2 });
+  const capture = () =>
+    createRawCapture(1024, { clientAddress: "192.0.2.1", clientPort: 1, serverAddress: "192.0.2.2", serverPort: 2 });
 
   it("gives a capture once, and only to the address that opened it", () => {
     const own = createOwnConnections();
@@ -185,7 +216,8 @@ describe("own connections, kept for their reader", () => {
     own.keep("a".repeat(22), "192.0.2.1", capture());
     now = KEEP_MS + 1;
     expect(own.take("a".repeat(22), "192.0.2.1")).toBeNull();
-    for (let i = 0; i < MAX_KEPT + 10; i++) own.keep(`token-${String(i).padStart(16, "0")}`, `198.51.100.${i % 250}`, capture());
+    for (let i = 0; i < MAX_KEPT + 10; i++)
+      own.keep(`token-${String(i).padStart(16, "0")}`, `198.51.100.${i % 250}`, capture());
     expect(own.size).toBe(MAX_KEPT);
     expect(own.take(`token-${String(0).padStart(16, "0")}`, "198.51.100.0")).toBeNull();
   });

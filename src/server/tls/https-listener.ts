@@ -42,7 +42,14 @@ export interface HttpsListener {
   close(): Promise<void>;
 }
 
-const ADDRESS_KEYS = ["remoteAddress", "remotePort", "remoteFamily", "localAddress", "localPort", "localFamily"] as const;
+const ADDRESS_KEYS = [
+  "remoteAddress",
+  "remotePort",
+  "remoteFamily",
+  "localAddress",
+  "localPort",
+  "localFamily",
+] as const;
 
 /** The TCP socket as a stream the TLS socket reads, recording both directions on the way. */
 function recordingStream(socket: Socket, capture: RawCapture): Duplex {
@@ -74,7 +81,12 @@ function recordingStream(socket: Socket, capture: RawCapture): Duplex {
 }
 
 export function createHttpsListener(httpServer: HttpServer, options: HttpsListenerOptions): HttpsListener {
-  const secureContext = createSecureContext({ cert: options.cert, key: options.key, minVersion: "TLSv1.3", ciphers: HTTPS_CIPHER_SUITE });
+  const secureContext = createSecureContext({
+    cert: options.cert,
+    key: options.key,
+    minVersion: "TLSv1.3",
+    ciphers: HTTPS_CIPHER_SUITE,
+  });
   const captures = new WeakMap<object, RawCapture>();
   const handshaking = createAddressCount();
   let handshakesInProgress = 0;
@@ -112,7 +124,11 @@ export function createHttpsListener(httpServer: HttpServer, options: HttpsListen
       open.delete(socket);
       capture.ended();
     });
-    const tls = new TLSSocket(recordingStream(socket, capture), { isServer: true, secureContext, ALPNProtocols: ["http/1.1"] });
+    const tls = new TLSSocket(recordingStream(socket, capture), {
+      isServer: true,
+      secureContext,
+      ALPNProtocols: ["http/1.1"],
+    });
     // The TLS socket reads a stream, not the TCP socket, so it cannot know the addresses itself;
     // the limits, the Host check and the tap all ask it.
     for (const key of ADDRESS_KEYS) Object.defineProperty(tls, key, { configurable: true, get: () => socket[key] });

@@ -40,8 +40,13 @@ function usable(cert: string, now: number): boolean {
 
 export async function labCertificate(options: CertificateOptions = {}, now = Date.now()): Promise<LabCertificate> {
   if (options.certFile || options.keyFile) {
-    if (!options.certFile || !options.keyFile) throw new Error("--tls-cert and --tls-key go together: give both files, or neither for a generated certificate.");
-    return { cert: await readFile(options.certFile, "utf8"), key: await readFile(options.keyFile, "utf8"), source: "operator" };
+    if (!options.certFile || !options.keyFile)
+      throw new Error("--tls-cert and --tls-key go together: give both files, or neither for a generated certificate.");
+    return {
+      cert: await readFile(options.certFile, "utf8"),
+      key: await readFile(options.keyFile, "utf8"),
+      source: "operator",
+    };
   }
   const dir = options.dir ?? defaultCertificateDir();
   const certPath = join(dir, "lab-cert.pem");
@@ -64,7 +69,14 @@ export async function labCertificate(options: CertificateOptions = {}, now = Dat
       { name: "basicConstraints", cA: false },
       { name: "keyUsage", digitalSignature: true, critical: true },
       { name: "extKeyUsage", serverAuth: true },
-      { name: "subjectAltName", altNames: [{ type: 2, value: "localhost" }, { type: 7, ip: "127.0.0.1" }, { type: 7, ip: "::1" }] },
+      {
+        name: "subjectAltName",
+        altNames: [
+          { type: 2, value: "localhost" },
+          { type: 7, ip: "127.0.0.1" },
+          { type: 7, ip: "::1" },
+        ],
+      },
     ],
   });
   await mkdir(dir, { recursive: true, mode: 0o700 });

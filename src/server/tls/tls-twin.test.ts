@@ -15,7 +15,8 @@ let dir: string;
 let certificate: LabCertificate;
 let run: TlsTwinRun;
 
-const joined = (chunks: { dir: string; data: string }[], dir: "in" | "out"): Buffer => Buffer.concat(chunks.filter((c) => c.dir === dir).map((c) => Buffer.from(c.data, "base64")));
+const joined = (chunks: { dir: string; data: string }[], dir: "in" | "out"): Buffer =>
+  Buffer.concat(chunks.filter((c) => c.dir === dir).map((c) => Buffer.from(c.data, "base64")));
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "sp-cert-"));
@@ -53,19 +54,36 @@ describe("the wss:// twin", () => {
 
   it("decrypts, with the logged secrets, to the very frame bytes the ws:// twin sent", () => {
     expect(run.wss.problem).toBeNull();
-    expect(run.wss.keyLog.map((l) => l.split(" ")[0])).toEqual(expect.arrayContaining(["CLIENT_HANDSHAKE_TRAFFIC_SECRET", "SERVER_HANDSHAKE_TRAFFIC_SECRET", "CLIENT_TRAFFIC_SECRET_0", "SERVER_TRAFFIC_SECRET_0"]));
-    const clientApp = run.wss.decrypted.filter((r) => r.dir === "in" && r.innerType === 23).map((r) => Buffer.from(r.data, "base64"));
+    expect(run.wss.keyLog.map((l) => l.split(" ")[0])).toEqual(
+      expect.arrayContaining([
+        "CLIENT_HANDSHAKE_TRAFFIC_SECRET",
+        "SERVER_HANDSHAKE_TRAFFIC_SECRET",
+        "CLIENT_TRAFFIC_SECRET_0",
+        "SERVER_TRAFFIC_SECRET_0",
+      ]),
+    );
+    const clientApp = run.wss.decrypted
+      .filter((r) => r.dir === "in" && r.innerType === 23)
+      .map((r) => Buffer.from(r.data, "base64"));
     expect(clientApp[0]!.toString("latin1")).toMatch(/^GET \/lab\/echo HTTP\/1\.1\r\n/);
     const wsFrames = new FrameDecoder({ direction: "client-to-server" });
     const wsSent = joined(run.ws.chunks, "in");
     const headEnd = wsSent.indexOf("\r\n\r\n") + 4;
-    const plainFrames = wsFrames.push(wsSent.subarray(headEnd)).flatMap((e) => (e.kind === "frame" ? [Buffer.from(e.frame.raw)] : []));
-    const tlsFrames = new FrameDecoder({ direction: "client-to-server" }).push(Buffer.concat(clientApp.slice(1))).flatMap((e) => (e.kind === "frame" ? [Buffer.from(e.frame.raw)] : []));
+    const plainFrames = wsFrames
+      .push(wsSent.subarray(headEnd))
+      .flatMap((e) => (e.kind === "frame" ? [Buffer.from(e.frame.raw)] : []));
+    const tlsFrames = new FrameDecoder({ direction: "client-to-server" })
+      .push(Buffer.concat(clientApp.slice(1)))
+      .flatMap((e) => (e.kind === "frame" ? [Buffer.from(e.frame.raw)] : []));
     expect(plainFrames.length).toBe(2);
     expect(tlsFrames).toEqual(plainFrames);
     // The server's side: its Finished and more are handshake messages hidden in application_data records.
-    const serverHandshake = run.wss.decrypted.filter((r) => r.dir === "out" && r.innerType === 22).flatMap((r) => handshakeMessages(Buffer.from(r.data, "base64")).map((m) => m.name));
-    expect(serverHandshake).toEqual(expect.arrayContaining(["EncryptedExtensions", "Certificate", "CertificateVerify", "Finished"]));
+    const serverHandshake = run.wss.decrypted
+      .filter((r) => r.dir === "out" && r.innerType === 22)
+      .flatMap((r) => handshakeMessages(Buffer.from(r.data, "base64")).map((m) => m.name));
+    expect(serverHandshake).toEqual(
+      expect.arrayContaining(["EncryptedExtensions", "Certificate", "CertificateVerify", "Finished"]),
+    );
   });
 });
 
@@ -81,7 +99,9 @@ describe("the lab's certificate", () => {
     const { writeFile } = await import("node:fs/promises");
     await writeFile(join(dir, "c.pem"), certificate.cert);
     await writeFile(join(dir, "k.pem"), certificate.key);
-    expect((await labCertificate({ certFile: join(dir, "c.pem"), keyFile: join(dir, "k.pem") })).source).toBe("operator");
+    expect((await labCertificate({ certFile: join(dir, "c.pem"), keyFile: join(dir, "k.pem") })).source).toBe(
+      "operator",
+    );
     await expect(labCertificate({ certFile: join(dir, "c.pem") })).rejects.toThrow(/go together/);
   });
 });
@@ -89,7 +109,11 @@ describe("the lab's certificate", () => {
 describe("an operator's certificate from their own CA", () => {
   it("works too: the lab pins the certificate it serves, and asks for the name on it", async () => {
     const { generate } = await import("selfsigned");
-    const ca = await generate([{ name: "commonName", value: "School test CA" }], { keyType: "ec", algorithm: "sha256", extensions: [{ name: "basicConstraints", cA: true }] });
+    const ca = await generate([{ name: "commonName", value: "School test CA" }], {
+      keyType: "ec",
+      algorithm: "sha256",
+      extensions: [{ name: "basicConstraints", cA: true }],
+    });
     const leaf = await generate([{ name: "commonName", value: "lab.school.example" }], {
       keyType: "ec",
       algorithm: "sha256",
@@ -98,7 +122,9 @@ describe("an operator's certificate from their own CA", () => {
     });
     const operatorRun = await runTlsTwin(defaultLabSettings, createLab, { key: leaf.private, cert: leaf.cert });
     expect(operatorRun.wss.problem).toBeNull();
-    const hello = parseHello(new TlsRecordReader().push(joined(operatorRun.wss.chunks, "in")).records[0]!.bytes.subarray(5));
+    const hello = parseHello(
+      new TlsRecordReader().push(joined(operatorRun.wss.chunks, "in")).records[0]!.bytes.subarray(5),
+    );
     expect(hello?.serverName).toBe("lab.school.example");
     expect(operatorRun.wss.decrypted.some((r) => r.dir === "out" && r.innerType === 23)).toBe(true);
   });

@@ -54,7 +54,14 @@ export function withOffsets(chunks: readonly Pick<WireChunk, "dir" | "t" | "byte
 /** The masking keys of the conversation's client frames, in order: the text message, then the close. */
 export type MaskingKeys = readonly [Uint8Array, Uint8Array];
 
-function converse(socket: Socket, ready: "connect" | "secureConnect", host: string, origin: string, message: string, keys: MaskingKeys): Promise<void> {
+function converse(
+  socket: Socket,
+  ready: "connect" | "secureConnect",
+  host: string,
+  origin: string,
+  message: string,
+  keys: MaskingKeys,
+): Promise<void> {
   return new Promise((resolve) => {
     const frame = (opcode: number, payload: Uint8Array): Uint8Array => {
       const encoded = encodeFrame({ opcode, payload, maskingKey: opcode === 0x8 ? keys[1] : keys[0] });
@@ -100,7 +107,10 @@ function converse(socket: Socket, ready: "connect" | "secureConnect", host: stri
   });
 }
 
-function recordsOf(chunks: readonly Pick<WireChunk, "dir" | "bytes">[], dir: "in" | "out"): { records: TlsRecord[]; problem: string | null } {
+function recordsOf(
+  chunks: readonly Pick<WireChunk, "dir" | "bytes">[],
+  dir: "in" | "out",
+): { records: TlsRecord[]; problem: string | null } {
   const reader = new TlsRecordReader();
   const records: TlsRecord[] = [];
   for (const chunk of chunks) {
@@ -113,7 +123,11 @@ function recordsOf(chunks: readonly Pick<WireChunk, "dir" | "bytes">[], dir: "in
 }
 
 /** Every record of a wss:// capture, opened with the session's secrets (tls13-decrypt.ts). */
-function decryptSide(chunks: readonly Pick<WireChunk, "dir" | "bytes">[], keyLog: readonly string[], cipherSuite: string): { decrypted: TlsTwinRun["wss"]["decrypted"]; problem: string | null } {
+function decryptSide(
+  chunks: readonly Pick<WireChunk, "dir" | "bytes">[],
+  keyLog: readonly string[],
+  cipherSuite: string,
+): { decrypted: TlsTwinRun["wss"]["decrypted"]; problem: string | null } {
   const secrets = parseKeyLog(keyLog);
   const decrypted: TlsTwinRun["wss"]["decrypted"] = [];
   let problem: string | null = null;
@@ -122,23 +136,44 @@ function decryptSide(chunks: readonly Pick<WireChunk, "dir" | "bytes">[], keyLog
     problem ??= read.problem;
     const opened = decryptDirection(read.records, dir, cipherSuite, secrets);
     if (!opened.ok) problem ??= opened.error;
-    for (const r of opened.records) decrypted.push({ dir, offset: r.offset, innerType: r.innerType, phase: r.phase, data: b64(r.plaintext) });
+    for (const r of opened.records)
+      decrypted.push({ dir, offset: r.offset, innerType: r.innerType, phase: r.phase, data: b64(r.plaintext) });
   }
   return { decrypted, problem };
 }
 
 /** The ws:// twin alone: `message` over a private lab's plain side, through a capture proxy (lesson 9's HTTP/1.1 opening too). */
-export async function runWsTwin(lab: { ports: readonly number[] }, serverName: string, message: string, keys: MaskingKeys): Promise<TwinSide> {
+export async function runWsTwin(
+  lab: { ports: readonly number[] },
+  serverName: string,
+  message: string,
+  keys: MaskingKeys,
+): Promise<TwinSide> {
   const wsProxy = await startCaptureProxy(lab.ports[0]!);
   const wsSocket = connectTcp(wsProxy.port, "127.0.0.1");
-  await converse(wsSocket, "connect", `${serverName}:${wsProxy.port}`, `http://${serverName}:${wsProxy.port}`, message, keys);
+  await converse(
+    wsSocket,
+    "connect",
+    `${serverName}:${wsProxy.port}`,
+    `http://${serverName}:${wsProxy.port}`,
+    message,
+    keys,
+  );
   await Promise.race([wsProxy.ended, new Promise((r) => setTimeout(r, 500))]);
   await wsProxy.close();
   return { scheme: "ws", tuple: wsProxy.tuple(), chunks: withOffsets(wsProxy.chunks) };
 }
 
-export async function runTlsTwin(settings: LabSettings, makeLab: MakeLab, certificate: { key: string; cert: string }, message = "Hello"): Promise<TlsTwinRun> {
-  const lab = await startPrivateLab(makeLab, settings, [createHttpServer(), createHttpsServer({ key: certificate.key, cert: certificate.cert, minVersion: "TLSv1.3" })]);
+export async function runTlsTwin(
+  settings: LabSettings,
+  makeLab: MakeLab,
+  certificate: { key: string; cert: string },
+  message = "Hello",
+): Promise<TlsTwinRun> {
+  const lab = await startPrivateLab(makeLab, settings, [
+    createHttpServer(),
+    createHttpsServer({ key: certificate.key, cert: certificate.cert, minVersion: "TLSv1.3" }),
+  ]);
   const securePort = lab.ports[1]!;
   const keys: MaskingKeys = [randomBytes(4), randomBytes(4)];
   const serverName = certificateServerName(certificate.cert);
@@ -160,7 +195,8 @@ export async function runTlsTwin(settings: LabSettings, makeLab: MakeLab, certif
       rejectUnauthorized: false,
     });
     tlsSocket.once("secureConnect", () => {
-      if (tlsSocket.getPeerX509Certificate()?.fingerprint256 !== pinned) tlsSocket.destroy(new Error("the TLS server did not present the lab's certificate"));
+      if (tlsSocket.getPeerX509Certificate()?.fingerprint256 !== pinned)
+        tlsSocket.destroy(new Error("the TLS server did not present the lab's certificate"));
     });
     tlsSocket.on("keylog", (line: Buffer) => keyLog.push(line.toString("latin1").trim()));
     let version = "";
@@ -169,7 +205,14 @@ export async function runTlsTwin(settings: LabSettings, makeLab: MakeLab, certif
       version = tlsSocket.getProtocol() ?? "";
       cipherSuite = tlsSocket.getCipher()?.standardName ?? "";
     });
-    await converse(tlsSocket, "secureConnect", `${serverName}:${wssProxy.port}`, `https://${serverName}:${wssProxy.port}`, message, keys);
+    await converse(
+      tlsSocket,
+      "secureConnect",
+      `${serverName}:${wssProxy.port}`,
+      `https://${serverName}:${wssProxy.port}`,
+      message,
+      keys,
+    );
     await Promise.race([wssProxy.ended, new Promise((r) => setTimeout(r, 500))]);
     await wssProxy.close();
 
@@ -178,7 +221,17 @@ export async function runTlsTwin(settings: LabSettings, makeLab: MakeLab, certif
       message,
       maskingKey: Buffer.from(keys[0]).toString("hex"),
       ws,
-      wss: { scheme: "wss", client: "lab", tuple: wssProxy.tuple(), chunks: withOffsets(wssProxy.chunks), version, cipherSuite, keyLog, decrypted, problem },
+      wss: {
+        scheme: "wss",
+        client: "lab",
+        tuple: wssProxy.tuple(),
+        chunks: withOffsets(wssProxy.chunks),
+        version,
+        cipherSuite,
+        keyLog,
+        decrypted,
+        problem,
+      },
     };
   } finally {
     await lab.close();
@@ -187,14 +240,19 @@ export async function runTlsTwin(settings: LabSettings, makeLab: MakeLab, certif
 
 /** The first text frame the reader's browser sent (its text and masking key) and the masking key of its close frame. */
 function readersFrames(decrypted: TlsTwinRun["wss"]["decrypted"]): { message: string; keys: MaskingKeys } | null {
-  const sent = Buffer.concat(decrypted.filter((r) => r.dir === "in" && r.phase === "application" && r.innerType === 23).map((r) => Buffer.from(r.data, "base64")));
+  const sent = Buffer.concat(
+    decrypted
+      .filter((r) => r.dir === "in" && r.phase === "application" && r.innerType === 23)
+      .map((r) => Buffer.from(r.data, "base64")),
+  );
   const headEnd = sent.indexOf("\r\n\r\n");
   if (headEnd < 0) return null;
   let text: { message: string; key: Uint8Array } | null = null;
   let closeKey: Uint8Array | null = null;
   for (const event of new FrameDecoder({ direction: "client-to-server" }).push(sent.subarray(headEnd + 4))) {
     if (event.kind !== "frame" || !event.frame.maskingKey) continue;
-    if (event.frame.opcode === 0x1 && !text) text = { message: new TextDecoder().decode(event.frame.payload), key: event.frame.maskingKey };
+    if (event.frame.opcode === 0x1 && !text)
+      text = { message: new TextDecoder().decode(event.frame.payload), key: event.frame.maskingKey };
     if (event.frame.opcode === 0x8 && !closeKey) closeKey = event.frame.maskingKey;
   }
   return text ? { message: text.message, keys: [text.key, closeKey ?? randomBytes(4)] } : null;
@@ -210,7 +268,8 @@ export async function runOwnTwin(settings: LabSettings, makeLab: MakeLab, captur
   if (capture.chunks.length === 0) throw new Error("nothing of that connection was recorded");
   const { decrypted, problem } = decryptSide(capture.chunks, capture.keyLogLines, capture.cipherSuite);
   const said = readersFrames(decrypted);
-  if (!said) throw new Error(`no text frame from your browser was found in that connection${problem ? ` (${problem})` : ""}`);
+  if (!said)
+    throw new Error(`no text frame from your browser was found in that connection${problem ? ` (${problem})` : ""}`);
   const lab = await startPrivateLab(makeLab, settings, [createHttpServer()]);
   try {
     const ws = await runWsTwin(lab, TWIN_SERVER_NAME, said.message, said.keys);
@@ -227,7 +286,9 @@ export async function runOwnTwin(settings: LabSettings, makeLab: MakeLab, captur
         cipherSuite: capture.cipherSuite,
         keyLog: [...capture.keyLogLines],
         decrypted,
-        problem: problem ?? (capture.truncated ? "the connection carried more than the lab keeps, so its end is missing" : null),
+        problem:
+          problem ??
+          (capture.truncated ? "the connection carried more than the lab keeps, so its end is missing" : null),
       },
     };
   } finally {

@@ -26,11 +26,17 @@ const SUITES: Record<string, Suite> = {
 /** HKDF-Expand-Label with an empty context (RFC 8446 §7.1, RFC 5869 §2.3). */
 export function hkdfExpandLabel(hash: "sha256" | "sha384", secret: Uint8Array, label: string, length: number): Buffer {
   const fullLabel = Buffer.from(`tls13 ${label}`, "latin1");
-  const info = Buffer.concat([Buffer.from([length >> 8, length & 0xff, fullLabel.length]), fullLabel, Buffer.from([0])]);
+  const info = Buffer.concat([
+    Buffer.from([length >> 8, length & 0xff, fullLabel.length]),
+    fullLabel,
+    Buffer.from([0]),
+  ]);
   const blocks: Buffer[] = [];
   let previous = Buffer.alloc(0);
   for (let i = 1; Buffer.concat(blocks).length < length; i++) {
-    previous = createHmac(hash, secret).update(Buffer.concat([previous, info, Buffer.from([i])])).digest();
+    previous = createHmac(hash, secret)
+      .update(Buffer.concat([previous, info, Buffer.from([i])]))
+      .digest();
     blocks.push(previous);
   }
   return Buffer.concat(blocks).subarray(0, length);
@@ -56,16 +62,27 @@ export interface DecryptedRecord {
   phase: "handshake" | "application";
 }
 
-export type DecryptResult = { ok: true; records: DecryptedRecord[] } | { ok: false; records: DecryptedRecord[]; error: string };
+export type DecryptResult =
+  { ok: true; records: DecryptedRecord[] } | { ok: false; records: DecryptedRecord[]; error: string };
 
 /** Decrypts one direction's encrypted records ("in": the client's, "out": the server's). */
-export function decryptDirection(records: readonly TlsRecord[], dir: "in" | "out", cipherSuite: string, secrets: Map<string, Buffer>): DecryptResult {
+export function decryptDirection(
+  records: readonly TlsRecord[],
+  dir: "in" | "out",
+  cipherSuite: string,
+  secrets: Map<string, Buffer>,
+): DecryptResult {
   const suite = SUITES[cipherSuite];
   if (!suite) return { ok: false, records: [], error: `cipher suite ${cipherSuite} is not one this decrypter knows` };
   const side = dir === "in" ? "CLIENT" : "SERVER";
   const keysFor = (label: string): { key: Buffer; iv: Buffer } | null => {
     const secret = secrets.get(label);
-    return secret ? { key: hkdfExpandLabel(suite.hash, secret, "key", suite.keyLength), iv: hkdfExpandLabel(suite.hash, secret, "iv", 12) } : null;
+    return secret
+      ? {
+          key: hkdfExpandLabel(suite.hash, secret, "key", suite.keyLength),
+          iv: hkdfExpandLabel(suite.hash, secret, "iv", 12),
+        }
+      : null;
   };
   let phase: DecryptedRecord["phase"] = "handshake";
   let keys = keysFor(`${side}_HANDSHAKE_TRAFFIC_SECRET`);
@@ -73,7 +90,12 @@ export function decryptDirection(records: readonly TlsRecord[], dir: "in" | "out
   const out: DecryptedRecord[] = [];
   for (const record of records) {
     if (record.contentType !== 23) continue;
-    if (!keys) return { ok: false, records: out, error: `the key log has no ${side}_${phase === "handshake" ? "HANDSHAKE_TRAFFIC_SECRET" : "TRAFFIC_SECRET_0"}` };
+    if (!keys)
+      return {
+        ok: false,
+        records: out,
+        error: `the key log has no ${side}_${phase === "handshake" ? "HANDSHAKE_TRAFFIC_SECRET" : "TRAFFIC_SECRET_0"}`,
+      };
     const nonce = Buffer.from(keys.iv);
     const counter = Buffer.alloc(12);
     counter.writeBigUInt64BE(sequence, 4);
@@ -84,12 +106,18 @@ export function decryptDirection(records: readonly TlsRecord[], dir: "in" | "out
     let inner: Buffer;
     try {
       // All three suites are AEADs with a 16-byte tag and the same calls (ChaCha20-Poly1305 included).
-      const decipher = createDecipheriv(suite.cipher as "aes-128-gcm", keys.key, nonce, { authTagLength: 16 }) as DecipherGCM;
+      const decipher = createDecipheriv(suite.cipher as "aes-128-gcm", keys.key, nonce, {
+        authTagLength: 16,
+      }) as DecipherGCM;
       decipher.setAAD(record.bytes.subarray(0, TLS_RECORD_HEADER), { plaintextLength: body.length });
       decipher.setAuthTag(tag);
       inner = Buffer.concat([decipher.update(body), decipher.final()]);
     } catch {
-      return { ok: false, records: out, error: `the record at offset ${record.offset} did not decrypt: wrong secret, or records missing` };
+      return {
+        ok: false,
+        records: out,
+        error: `the record at offset ${record.offset} did not decrypt: wrong secret, or records missing`,
+      };
     }
     let end = inner.length;
     while (end > 0 && inner[end - 1] === 0) end--;

@@ -13,17 +13,32 @@
 import { createActor, type ActorRefFrom } from "xstate";
 import { classroomLinkMachine } from "../../machines/classroom-link.ts";
 import type { ServerMessage } from "../../protocol/room-protocol.ts";
-import { DEEP_LINK_EVENT, loadClassroomSession, rememberRemoval, saveClassroomSession, TEACHER_SESSION_KEY, type ClassroomSession, type DeepLinkDetail } from "../shared/classroom-session.ts";
+import {
+  DEEP_LINK_EVENT,
+  loadClassroomSession,
+  rememberRemoval,
+  saveClassroomSession,
+  TEACHER_SESSION_KEY,
+  type ClassroomSession,
+  type DeepLinkDetail,
+} from "../shared/classroom-session.ts";
 import { browserWebSocket, labUrl } from "../shared/websocket-actor.ts";
 import { widgetSelectorForHash } from "../shared/deep-link.ts";
 import { classPoll, publishClassPoll, setClassPollSender, subscribeClassPoll } from "../shared/class-poll.ts";
-import { actionForFollow, createThrottle, describeEnding, followMessageFor, followNote, forgetsSession, describeFollowTarget } from "./follow-logic.ts";
+import {
+  actionForFollow,
+  createThrottle,
+  describeEnding,
+  followMessageFor,
+  followNote,
+  forgetsSession,
+  describeFollowTarget,
+} from "./follow-logic.ts";
 
 type LinkActor = ActorRefFrom<typeof classroomLinkMachine>;
 
 /** A teacher scrubbing a timeline sends a handful of follows a second, not one per frame. */
 const FOLLOW_INTERVAL_MS = 250;
-
 
 function part<T extends HTMLElement = HTMLElement>(root: Element, name: string): T {
   const found = root.querySelector<T>(`[data-part="${name}"]`);
@@ -50,11 +65,23 @@ export default class ClassroomBarElement extends HTMLElement {
     const signal = this.#abort.signal;
     document.addEventListener("sp:classroom-session", () => this.#sessionChanged(), { signal });
     // Another tab shared or ended the teacher's session; it matters here when this tab has none of its own.
-    window.addEventListener("storage", (event) => {
-      if (event.key === TEACHER_SESSION_KEY) this.#sessionChanged();
-    }, { signal });
-    document.addEventListener(DEEP_LINK_EVENT, (event) => this.#deepLinkChanged((event as CustomEvent<DeepLinkDetail>).detail?.hash ?? location.hash), { signal });
-    part(this, "follow").addEventListener("change", (event) => this.#setFollowing((event.target as HTMLInputElement).checked), { signal });
+    window.addEventListener(
+      "storage",
+      (event) => {
+        if (event.key === TEACHER_SESSION_KEY) this.#sessionChanged();
+      },
+      { signal },
+    );
+    document.addEventListener(
+      DEEP_LINK_EVENT,
+      (event) => this.#deepLinkChanged((event as CustomEvent<DeepLinkDetail>).detail?.hash ?? location.hash),
+      { signal },
+    );
+    part(this, "follow").addEventListener(
+      "change",
+      (event) => this.#setFollowing((event.target as HTMLInputElement).checked),
+      { signal },
+    );
     part(this, "retry").addEventListener("click", () => this.#actor?.send({ type: "link.retry" }), { signal });
     part(this, "leave").addEventListener("click", () => this.#leave(), { signal });
     this.#start(loadClassroomSession());
@@ -82,10 +109,13 @@ export default class ClassroomBarElement extends HTMLElement {
       return;
     }
     this.#build(session);
-    const identity = session.role === "teacher"
-      ? { role: "teacher" as const, code: session.code, teacherKey: session.teacherKey }
-      : { role: "student" as const, code: session.code, nickname: session.nickname, resume: session.resume };
-    const actor = createActor(classroomLinkMachine.provide({ actors: { socket: browserWebSocket } }), { input: { identity, url: labUrl("/lab/room") } });
+    const identity =
+      session.role === "teacher"
+        ? { role: "teacher" as const, code: session.code, teacherKey: session.teacherKey }
+        : { role: "student" as const, code: session.code, nickname: session.nickname, resume: session.resume };
+    const actor = createActor(classroomLinkMachine.provide({ actors: { socket: browserWebSocket } }), {
+      input: { identity, url: labUrl("/lab/room") },
+    });
     this.#actor = actor;
     actor.on("server.message", ({ message }) => this.#onServerMessage(message));
     setClassPollSender((message) => actor.send({ type: "link.send", message }));
@@ -115,7 +145,11 @@ export default class ClassroomBarElement extends HTMLElement {
     if (!actor || !this.#session) return;
     const snapshot = actor.getSnapshot();
     const { attempt, outcome, detail, closeCode } = snapshot.context;
-    const state = snapshot.matches({ online: "connected" }) ? "connected" : snapshot.matches("closed") ? "closed" : "connecting";
+    const state = snapshot.matches({ online: "connected" })
+      ? "connected"
+      : snapshot.matches("closed")
+        ? "closed"
+        : "connecting";
     const key = `${state}:${attempt}:${outcome}`;
     if (key === this.#shown) return;
     const previous = this.#shown.split(":")[0];
@@ -130,14 +164,16 @@ export default class ClassroomBarElement extends HTMLElement {
     part(this, "retry").hidden = !(state === "closed" && (outcome === "replaced" || outcome === "unreachable"));
     part(this, "leave").hidden = state === "closed" && outcome !== "replaced" && outcome !== "unreachable";
     part<HTMLInputElement>(this, "follow").disabled = state === "closed";
-    if (state !== previous && (state !== "connecting" || attempt > 0)) this.#announce(state === "connected" ? `Connected to room ${this.#session.code}.` : text);
+    if (state !== previous && (state !== "connecting" || attempt > 0))
+      this.#announce(state === "connected" ? `Connected to room ${this.#session.code}.` : text);
 
     if (state === "connected" && previous !== "connected" && this.#session.role === "teacher") {
       // Arriving on a page (or back after a blip): bring the students here.
       this.#throttle.reset();
       this.#throttle.push(location.hash);
     }
-    if (state === "closed" && outcome === "removed" && this.#session.role === "student") rememberRemoval(this.#session.code, this.#session.resume);
+    if (state === "closed" && outcome === "removed" && this.#session.role === "student")
+      rememberRemoval(this.#session.code, this.#session.resume);
     if (state === "closed" && outcome && forgetsSession(outcome)) this.#saveSession(null);
   }
 
@@ -164,10 +200,20 @@ export default class ClassroomBarElement extends HTMLElement {
 
   #onServerMessage(message: ServerMessage): void {
     if (message.type === "poll") {
-      const poll = { id: message.id, lesson: message.lesson, card: message.card, question: message.question, choices: message.choices, open: message.open };
+      const poll = {
+        id: message.id,
+        lesson: message.lesson,
+        card: message.card,
+        question: message.question,
+        choices: message.choices,
+        open: message.open,
+      };
       publishClassPoll(message.yours === undefined ? { poll } : { poll, mine: message.yours });
     }
-    if (message.type === "tally") publishClassPoll({ tally: { poll: message.poll, counts: message.counts, answered: message.answered, students: message.students } });
+    if (message.type === "tally")
+      publishClassPoll({
+        tally: { poll: message.poll, counts: message.counts, answered: message.answered, students: message.students },
+      });
     if (message.type === "joined" && this.#session?.role === "student" && message.resume !== this.#session.resume) {
       this.#saveSession({ ...this.#session, resume: message.resume });
     }
@@ -179,7 +225,11 @@ export default class ClassroomBarElement extends HTMLElement {
 
   #follow(target: { lesson: string; hash: string }): void {
     if (this.#session?.role !== "student") return;
-    const action = actionForFollow(target, { lesson: document.body.dataset.lessonSlug || null, hash: location.hash }, this.#session.following);
+    const action = actionForFollow(
+      target,
+      { lesson: document.body.dataset.lessonSlug || null, hash: location.hash },
+      this.#session.following,
+    );
     if (action.kind === "navigate") {
       this.#announce("Following the teacher to another lesson…");
       location.assign(action.url);

@@ -1,11 +1,27 @@
 import { describe, expect, it } from "vitest";
-import { actionForFollow, createThrottle, describeEnding, describeFollowTarget, followMessageFor, followNote, forgetsSession } from "./follow-logic.ts";
+import {
+  actionForFollow,
+  createThrottle,
+  describeEnding,
+  describeFollowTarget,
+  followMessageFor,
+  followNote,
+  forgetsSession,
+} from "./follow-logic.ts";
 
 describe("what a teacher sends when a deep link changes", () => {
   it("sends the lesson and the hash", () => {
     expect(followMessageFor("frames", "#present=3")).toEqual({ type: "follow", lesson: "frames", hash: "#present=3" });
-    expect(followMessageFor("upgrade-handshake", "#handshake-step=2")).toEqual({ type: "follow", lesson: "upgrade-handshake", hash: "#handshake-step=2" });
-    expect(followMessageFor("tcp-underneath", "#timeline-tcp=120.5")).toEqual({ type: "follow", lesson: "tcp-underneath", hash: "#timeline-tcp=120.5" });
+    expect(followMessageFor("upgrade-handshake", "#handshake-step=2")).toEqual({
+      type: "follow",
+      lesson: "upgrade-handshake",
+      hash: "#handshake-step=2",
+    });
+    expect(followMessageFor("tcp-underneath", "#timeline-tcp=120.5")).toEqual({
+      type: "follow",
+      lesson: "tcp-underneath",
+      hash: "#timeline-tcp=120.5",
+    });
   });
 
   it("sends an empty hash for a page with none", () => {
@@ -27,24 +43,51 @@ describe("what a student's page does with a follow", () => {
   const here = { lesson: "frames", hash: "#present=2" };
 
   it("goes to another lesson at the teacher's place", () => {
-    expect(actionForFollow({ lesson: "upgrade-handshake", hash: "#present=4" }, here, true)).toEqual({ kind: "navigate", url: "/lessons/upgrade-handshake/#present=4" });
-    expect(actionForFollow({ lesson: "upgrade-handshake", hash: "" }, here, true)).toEqual({ kind: "navigate", url: "/lessons/upgrade-handshake/" });
-    expect(actionForFollow({ lesson: "frames", hash: "" }, { lesson: null, hash: "" }, true)).toEqual({ kind: "navigate", url: "/lessons/frames/" });
+    expect(actionForFollow({ lesson: "upgrade-handshake", hash: "#present=4" }, here, true)).toEqual({
+      kind: "navigate",
+      url: "/lessons/upgrade-handshake/#present=4",
+    });
+    expect(actionForFollow({ lesson: "upgrade-handshake", hash: "" }, here, true)).toEqual({
+      kind: "navigate",
+      url: "/lessons/upgrade-handshake/",
+    });
+    expect(actionForFollow({ lesson: "frames", hash: "" }, { lesson: null, hash: "" }, true)).toEqual({
+      kind: "navigate",
+      url: "/lessons/frames/",
+    });
   });
 
   it("applies the hash in place on the same lesson", () => {
-    expect(actionForFollow({ lesson: "frames", hash: "#present=3" }, here, true)).toEqual({ kind: "apply-hash", hash: "#present=3" });
-    expect(actionForFollow({ lesson: "frames", hash: "#inspector-step=7" }, here, true)).toEqual({ kind: "apply-hash", hash: "#inspector-step=7" });
+    expect(actionForFollow({ lesson: "frames", hash: "#present=3" }, here, true)).toEqual({
+      kind: "apply-hash",
+      hash: "#present=3",
+    });
+    expect(actionForFollow({ lesson: "frames", hash: "#inspector-step=7" }, here, true)).toEqual({
+      kind: "apply-hash",
+      hash: "#inspector-step=7",
+    });
   });
 
   it("does nothing when already there", () => {
-    expect(actionForFollow({ lesson: "frames", hash: "#present=2" }, here, true)).toEqual({ kind: "ignore", why: "already-there" });
-    expect(actionForFollow({ lesson: "frames", hash: "" }, { lesson: "frames", hash: "" }, true)).toEqual({ kind: "ignore", why: "already-there" });
+    expect(actionForFollow({ lesson: "frames", hash: "#present=2" }, here, true)).toEqual({
+      kind: "ignore",
+      why: "already-there",
+    });
+    expect(actionForFollow({ lesson: "frames", hash: "" }, { lesson: "frames", hash: "" }, true)).toEqual({
+      kind: "ignore",
+      why: "already-there",
+    });
   });
 
   it("ignores everything while not following", () => {
-    expect(actionForFollow({ lesson: "upgrade-handshake", hash: "#present=4" }, here, false)).toEqual({ kind: "ignore", why: "not-following" });
-    expect(actionForFollow({ lesson: "frames", hash: "#present=3" }, here, false)).toEqual({ kind: "ignore", why: "not-following" });
+    expect(actionForFollow({ lesson: "upgrade-handshake", hash: "#present=4" }, here, false)).toEqual({
+      kind: "ignore",
+      why: "not-following",
+    });
+    expect(actionForFollow({ lesson: "frames", hash: "#present=3" }, here, false)).toEqual({
+      kind: "ignore",
+      why: "not-following",
+    });
   });
 
   it("never leaves the site or runs anything for a hostile follow", () => {

@@ -11,7 +11,10 @@ const LESSON_SLUG = /^[a-z0-9-]{1,80}$/;
 const SAFE_HASH = /^(#[A-Za-z0-9_.=&-]{0,199})?$/;
 
 /** The follow message for a teacher's deep link, or null when there is nothing to follow (not on a lesson). */
-export function followMessageFor(lesson: string | null | undefined, hash: string): Extract<ClientMessage, { type: "follow" }> | null {
+export function followMessageFor(
+  lesson: string | null | undefined,
+  hash: string,
+): Extract<ClientMessage, { type: "follow" }> | null {
   if (!lesson || !LESSON_SLUG.test(lesson)) return null;
   const clean = hash === "#" ? "" : hash;
   if (!SAFE_HASH.test(clean)) return null;
@@ -30,11 +33,16 @@ export interface Here {
 }
 
 /** What a student's page does with the teacher's `follow`. */
-export function actionForFollow(follow: { lesson: string; hash: string }, here: Here, following: boolean): FollowAction {
+export function actionForFollow(
+  follow: { lesson: string; hash: string },
+  here: Here,
+  following: boolean,
+): FollowAction {
   if (!following) return { kind: "ignore", why: "not-following" };
   if (!LESSON_SLUG.test(follow.lesson) || !SAFE_HASH.test(follow.hash)) return { kind: "ignore", why: "invalid" };
   if (follow.lesson !== here.lesson) return { kind: "navigate", url: `/lessons/${follow.lesson}/${follow.hash}` };
-  if (follow.hash === here.hash || (follow.hash === "" && here.hash === "#")) return { kind: "ignore", why: "already-there" };
+  if (follow.hash === here.hash || (follow.hash === "" && here.hash === "#"))
+    return { kind: "ignore", why: "already-there" };
   return { kind: "apply-hash", hash: follow.hash };
 }
 
@@ -62,10 +70,12 @@ const ENDINGS: Record<LinkOutcome, string> = {
   left: "You left the room.",
   "room-closed": "The teacher closed the room",
   removed: "The teacher removed you from the room (close code 4001)",
-  replaced: "Another tab or window of yours took over this room (close code 4002). Press Reconnect to use this tab instead.",
+  replaced:
+    "Another tab or window of yours took over this room (close code 4002). Press Reconnect to use this tab instead.",
   refused: "The lab refused this connection for breaking the room's rules (close code 1008)",
   "too-big": "A message was larger than the lab accepts (close code 1009). Press Reconnect to come back",
-  "too-fast": "Messages were sent too fast, so the lab closed the connection (close code 1013). Wait a few seconds, then press Reconnect",
+  "too-fast":
+    "Messages were sent too fast, so the lab closed the connection (close code 1013). Wait a few seconds, then press Reconnect",
   rejected: "The lab did not let this tab back into the room",
   unreachable: "The room server cannot be reached. Check the network, then press Reconnect.",
 };
@@ -90,7 +100,12 @@ export function forgetsSession(outcome: LinkOutcome): boolean {
  * Sends the latest value at most once per `intervalMs`: the first change goes at once, later
  * ones wait for the interval and only the newest of them is sent. Equal values are not resent.
  */
-export function createThrottle<T>(send: (value: T) => void, intervalMs: number, clock: { now(): number; setTimeout(fn: () => void, ms: number): unknown; clearTimeout(handle: unknown): void }, same: (a: T, b: T) => boolean = Object.is) {
+export function createThrottle<T>(
+  send: (value: T) => void,
+  intervalMs: number,
+  clock: { now(): number; setTimeout(fn: () => void, ms: number): unknown; clearTimeout(handle: unknown): void },
+  same: (a: T, b: T) => boolean = Object.is,
+) {
   let lastAt = -Infinity;
   let last: { value: T } | null = null;
   let pending: { value: T } | null = null;

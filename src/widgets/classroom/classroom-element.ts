@@ -6,14 +6,39 @@
 import { createActor } from "xstate";
 import { buildCaptureView } from "../../protocol/capture.ts";
 import type { TapEvent } from "../../protocol/tap-events.ts";
-import { loadClassroomSession, rememberRemoval, removalTokenFor, saveClassroomSession, type ClassroomSession } from "../shared/classroom-session.ts";
+import {
+  loadClassroomSession,
+  rememberRemoval,
+  removalTokenFor,
+  saveClassroomSession,
+  type ClassroomSession,
+} from "../shared/classroom-session.ts";
 import { checkCloseReason, checkJoin, checkMessage, counterText } from "./forms.ts";
 import { codeFromSearch, joinAddress, joinUrlWithCode, spacedCode, START_FOR_LAN } from "./join-address.ts";
 import { describeRow, frameRows, ownTraffic, type FrameRow } from "./own-frames.ts";
 import { SECRET_NOTE } from "../../protocol/room-secrets.ts";
 import { drawQr } from "./qr-svg.ts";
-import { phaseOf, roomConnectionMachine, type Intent, type RoomConnectionActor, type RoomContext, type RoomSnapshot } from "../../machines/room-connection.ts";
-import { bytesText, countText, describeEnd, describeRefusal, doorView, messageItems, participantItems, presenceChanges, presenceCounts, presenceSummary, roleLabel } from "./room-view.ts";
+import {
+  phaseOf,
+  roomConnectionMachine,
+  type Intent,
+  type RoomConnectionActor,
+  type RoomContext,
+  type RoomSnapshot,
+} from "../../machines/room-connection.ts";
+import {
+  bytesText,
+  countText,
+  describeEnd,
+  describeRefusal,
+  doorView,
+  messageItems,
+  participantItems,
+  presenceChanges,
+  presenceCounts,
+  presenceSummary,
+  roleLabel,
+} from "./room-view.ts";
 import { createTappedSocket } from "../shared/tapped-socket.ts";
 import { formatCount } from "../shared/format-count.ts";
 
@@ -23,7 +48,11 @@ function part<T extends Element>(root: Element, name: string): T {
   return found;
 }
 
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string): HTMLElementTagNameMap[K] {
+function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  className?: string,
+  text?: string,
+): HTMLElementTagNameMap[K] {
   const node = document.createElement(tag);
   if (className) node.className = className;
   if (text !== undefined) node.textContent = text;
@@ -70,7 +99,9 @@ export default class ClassroomElement extends HTMLElement {
         this.#scheduleFrames();
       },
     });
-    const actor = createActor(roomConnectionMachine.provide({ actors: { socket: this.#socket.actor } }), { input: { url: this.dataset.path ?? "/lab/room" } });
+    const actor = createActor(roomConnectionMachine.provide({ actors: { socket: this.#socket.actor } }), {
+      input: { url: this.dataset.path ?? "/lab/room" },
+    });
     this.#actor = actor;
 
     const code = part<HTMLInputElement>(this, "code");
@@ -78,7 +109,9 @@ export default class ClassroomElement extends HTMLElement {
     const fromLink = codeFromSearch(location.search);
     if (fromLink && code.value === "") code.value = fromLink;
 
-    part<HTMLButtonElement>(this, "create").addEventListener("click", () => actor.send({ type: "room.create" }), { signal });
+    part<HTMLButtonElement>(this, "create").addEventListener("click", () => actor.send({ type: "room.create" }), {
+      signal,
+    });
 
     const joinForm = part<HTMLFormElement>(this, "join-form");
     joinForm.addEventListener(
@@ -94,7 +127,11 @@ export default class ClassroomElement extends HTMLElement {
         }
         code.value = check.code;
         const barred = removalTokenFor(check.code);
-        actor.send(barred ? { type: "room.join", code: check.code, nickname: check.nickname, resume: barred } : { type: "room.join", code: check.code, nickname: check.nickname });
+        actor.send(
+          barred
+            ? { type: "room.join", code: check.code, nickname: check.nickname, resume: barred }
+            : { type: "room.join", code: check.code, nickname: check.nickname },
+        );
       },
       { signal },
     );
@@ -106,7 +143,8 @@ export default class ClassroomElement extends HTMLElement {
       const check = checkMessage(message.value);
       counter.textContent = counterText(check);
       counter.classList.toggle("over", check.remaining < 0);
-      if (check.remaining >= 0 && message.getAttribute("aria-invalid")) this.#fieldError(message, "message-error", null);
+      if (check.remaining >= 0 && message.getAttribute("aria-invalid"))
+        this.#fieldError(message, "message-error", null);
     };
     message.addEventListener("input", updateCounter, { signal });
     messageForm.addEventListener(
@@ -209,8 +247,12 @@ export default class ClassroomElement extends HTMLElement {
       { signal },
     );
 
-    part<HTMLButtonElement>(this, "leave").addEventListener("click", () => actor.send({ type: "room.leave" }), { signal });
-    part<HTMLButtonElement>(this, "retry").addEventListener("click", () => actor.send({ type: "room.retry" }), { signal });
+    part<HTMLButtonElement>(this, "leave").addEventListener("click", () => actor.send({ type: "room.leave" }), {
+      signal,
+    });
+    part<HTMLButtonElement>(this, "retry").addEventListener("click", () => actor.send({ type: "room.retry" }), {
+      signal,
+    });
 
     const projector = part<HTMLButtonElement>(this, "projector");
     projector.addEventListener("click", () => this.#setProjector(!this.hasAttribute("data-projector")), { signal });
@@ -232,7 +274,11 @@ export default class ClassroomElement extends HTMLElement {
         this.#following = follow.checked;
         this.#followBaseline = actor.getSnapshot().context.follow;
         this.#syncSession(actor.getSnapshot());
-        this.#announce(follow.checked ? "You follow the teacher: when they move to another lesson or step, this page moves too." : "You no longer follow the teacher.");
+        this.#announce(
+          follow.checked
+            ? "You follow the teacher: when they move to another lesson or step, this page moves too."
+            : "You no longer follow the teacher.",
+        );
       },
       { signal },
     );
@@ -264,7 +310,10 @@ export default class ClassroomElement extends HTMLElement {
         this.#following = session.following;
         follow.checked = session.following;
       }
-      const intent: Intent = session.role === "teacher" ? { type: "teach", code: session.code, teacherKey: session.teacherKey } : { type: "join", code: session.code, nickname: session.nickname, resume: session.resume };
+      const intent: Intent =
+        session.role === "teacher"
+          ? { type: "teach", code: session.code, teacherKey: session.teacherKey }
+          : { type: "join", code: session.code, nickname: session.nickname, resume: session.resume };
       actor.send({ type: "room.resume", intent });
     }
 
@@ -330,7 +379,11 @@ export default class ClassroomElement extends HTMLElement {
     const phase = phaseOf(snapshot);
     if (phase === "in-room" && this.#lastPhase !== "in-room") {
       this.#followBaseline = context.follow;
-      this.#announce(context.role === "teacher" ? `Room ${spacedCode(context.code ?? "")} is open. Share the code with the class.` : `You are in room ${spacedCode(context.code ?? "")} as ${context.you?.nickname ?? ""}.`);
+      this.#announce(
+        context.role === "teacher"
+          ? `Room ${spacedCode(context.code ?? "")} is open. Share the code with the class.`
+          : `You are in room ${spacedCode(context.code ?? "")} as ${context.you?.nickname ?? ""}.`,
+      );
     }
     this.#syncSession(snapshot);
     this.#followTeacher(context);
@@ -344,11 +397,22 @@ export default class ClassroomElement extends HTMLElement {
     const phase = phaseOf(snapshot);
     let session: ClassroomSession | null | undefined;
     if (phase === "in-room" && context.code) {
-      if (context.role === "teacher" && context.teacherKey) session = { role: "teacher", code: context.code, teacherKey: context.teacherKey };
-      else if (context.role === "teacher" && context.intent?.type === "teach") session = { role: "teacher", code: context.code, teacherKey: context.intent.teacherKey };
-      else if (context.role === "student" && context.you && context.resume) session = { role: "student", code: context.code, nickname: context.you.nickname, resume: context.resume, following: this.#following };
+      if (context.role === "teacher" && context.teacherKey)
+        session = { role: "teacher", code: context.code, teacherKey: context.teacherKey };
+      else if (context.role === "teacher" && context.intent?.type === "teach")
+        session = { role: "teacher", code: context.code, teacherKey: context.intent.teacherKey };
+      else if (context.role === "student" && context.you && context.resume)
+        session = {
+          role: "student",
+          code: context.code,
+          nickname: context.you.nickname,
+          resume: context.resume,
+          following: this.#following,
+        };
     } else if (phase === "closed" && context.end && describeEnd(context.end, context.role).forget) {
-      const removed = (context.end.kind === "closed" && context.end.code === 4001) || (context.end.kind === "refused" && context.end.refusal.code === "removed");
+      const removed =
+        (context.end.kind === "closed" && context.end.code === 4001) ||
+        (context.end.kind === "refused" && context.end.refusal.code === "removed");
       if (removed && context.code && context.resume) rememberRemoval(context.code, context.resume);
       session = null;
     } else if (phase === "idle" && this.#lastPhase !== "" && this.#lastPhase !== "idle") {
@@ -367,7 +431,8 @@ export default class ClassroomElement extends HTMLElement {
   }
 
   #followTeacher(context: RoomContext): void {
-    if (context.role !== "student" || !this.#following || !context.follow || context.follow === this.#followBaseline) return;
+    if (context.role !== "student" || !this.#following || !context.follow || context.follow === this.#followBaseline)
+      return;
     this.#followBaseline = context.follow;
     if (!/^[a-z0-9-]+$/.test(context.follow.lesson)) return;
     const target = `/lessons/${context.follow.lesson}/`;
@@ -474,7 +539,8 @@ export default class ClassroomElement extends HTMLElement {
       if (tone !== "ok" && tone !== "info") this.#announce(text);
     }
     // Refusals of the join form belong next to the form as well.
-    part<HTMLElement>(this, "join-error").textContent = phase === "idle" && context.refusal ? describeRefusal(context.refusal) : "";
+    part<HTMLElement>(this, "join-error").textContent =
+      phase === "idle" && context.refusal ? describeRefusal(context.refusal) : "";
   }
 
   #renderShare(context: RoomContext): void {
@@ -535,7 +601,8 @@ export default class ClassroomElement extends HTMLElement {
       if (!item.mine) fresh.push(`${item.nickname}${item.role === "teacher" ? " (teacher)" : ""}: ${item.text}`);
     }
     part<HTMLElement>(this, "messages-empty").hidden = items.length > 0;
-    part<HTMLElement>(this, "messages-dropped").textContent = context.droppedMessages > 0 ? `${countText(context.droppedMessages, "older message")} no longer shown.` : "";
+    part<HTMLElement>(this, "messages-dropped").textContent =
+      context.droppedMessages > 0 ? `${countText(context.droppedMessages, "older message")} no longer shown.` : "";
     if (fresh.length > 0) {
       // A room's history arrives all at once on joining: announce how much, not every line.
       this.#announce(fresh.length > 3 ? `${fresh.length} messages. Latest: ${fresh.at(-1)}` : fresh.join(" "));
@@ -548,12 +615,17 @@ export default class ClassroomElement extends HTMLElement {
     const selfId = context.you?.id ?? null;
     const items = participantItems(context.participants, selfId);
     if (this.#lastParticipants !== context.participants) {
-      const changes = this.#lastParticipants.length || context.participants.length ? presenceChanges(this.#lastParticipants, context.participants, selfId) : [];
+      const changes =
+        this.#lastParticipants.length || context.participants.length
+          ? presenceChanges(this.#lastParticipants, context.participants, selfId)
+          : [];
       // The first list after joining is not news; later changes are.
       if (this.#lastParticipants.length > 0 && changes.length > 0) this.#announce(changes.join(" "));
       this.#lastParticipants = context.participants;
     }
-    const existing = new Map([...list.children].map((li) => [(li as HTMLElement).dataset.participantId!, li as HTMLLIElement]));
+    const existing = new Map(
+      [...list.children].map((li) => [(li as HTMLElement).dataset.participantId!, li as HTMLLIElement]),
+    );
     if (this.#confirmRemove && !items.some((i) => i.id === this.#confirmRemove)) this.#confirmRemove = null;
     const teacher = context.role === "teacher";
     items.forEach((item, index) => {
@@ -562,18 +634,30 @@ export default class ClassroomElement extends HTMLElement {
       if (!li) {
         li = el("li", "participant");
         li.dataset.participantId = item.id;
-        li.append(el("span", "nick"), " ", el("span", "role-badge"), " ", el("span", "presence"), el("span", "actions"));
+        li.append(
+          el("span", "nick"),
+          " ",
+          el("span", "role-badge"),
+          " ",
+          el("span", "presence"),
+          el("span", "actions"),
+        );
       }
       li.dataset.nickname = item.nickname;
       li.dataset.role = item.role;
       li.dataset.status = item.status;
-      const [nick, badge, presence] = [li.querySelector(".nick")!, li.querySelector(".role-badge")!, li.querySelector(".presence")!];
+      const [nick, badge, presence] = [
+        li.querySelector(".nick")!,
+        li.querySelector(".role-badge")!,
+        li.querySelector(".presence")!,
+      ];
       nick.textContent = item.you ? `${item.nickname} (you)` : item.nickname;
       badge.textContent = roleLabel[item.role];
       badge.className = `role-badge role-${item.role}`;
       presence.textContent = item.status;
       const actions = li.querySelector<HTMLElement>(".actions")!;
-      const wanted = teacher && item.role === "student" ? (this.#confirmRemove === item.id ? "confirm" : "remove") : "none";
+      const wanted =
+        teacher && item.role === "student" ? (this.#confirmRemove === item.id ? "confirm" : "remove") : "none";
       if (actions.dataset.mode !== wanted) {
         actions.dataset.mode = wanted;
         actions.replaceChildren();
@@ -653,7 +737,10 @@ export default class ClassroomElement extends HTMLElement {
     }
     if (this.#tapped) {
       rows.push(["This connection: frames up (masked)", `${formatCount(own.framesUp)} · ${bytesText(own.bytesUp)}`]);
-      rows.push(["This connection: frames down (unmasked)", `${formatCount(own.framesDown)} · ${bytesText(own.bytesDown)}`]);
+      rows.push([
+        "This connection: frames down (unmasked)",
+        `${formatCount(own.framesDown)} · ${bytesText(own.bytesDown)}`,
+      ]);
     }
     const t = context.traffic;
     rows.push(["This page: room messages sent / received", `${formatCount(t.sent)} / ${formatCount(t.received)}`]);
@@ -681,7 +768,9 @@ export default class ClassroomElement extends HTMLElement {
     } else if (view.specimen === null) {
       note.textContent = "No room connection yet: open or join a room and its frames appear here.";
     } else {
-      const tuple = view.tuple ? ` from ${view.tuple.clientAddress}:${view.tuple.clientPort} to ${view.tuple.serverAddress}:${view.tuple.serverPort}` : "";
+      const tuple = view.tuple
+        ? ` from ${view.tuple.clientAddress}:${view.tuple.clientPort} to ${view.tuple.serverAddress}:${view.tuple.serverPort}`
+        : "";
       const extra = view.notes.length ? ` ${view.notes.at(-1)!.text}` : "";
       note.textContent = `Connection #${view.specimen} to ${view.path ?? "/lab/room"}${tuple}: ${countText(view.frames.length, "frame")} so far; the newest are last.${extra}`;
     }
@@ -707,7 +796,14 @@ export default class ClassroomElement extends HTMLElement {
     const arrow = el("span", "arrow", row.arrow);
     arrow.setAttribute("aria-hidden", "true");
     const mask = el("span", "mask", row.masked ? `masked, key ${row.maskingKey ?? "?"}` : "unmasked");
-    li.append(arrow, el("span", "who", row.who), el("code", "op", row.opcode), el("span", "size", bytesText(row.size)), mask, el("span", "payload", row.text));
+    li.append(
+      arrow,
+      el("span", "who", row.who),
+      el("code", "op", row.opcode),
+      el("span", "size", bytesText(row.size)),
+      mask,
+      el("span", "payload", row.text),
+    );
     return li;
   }
 }

@@ -23,7 +23,11 @@ export function isLoopbackHost(hostname: string): boolean {
 }
 
 export function joinAddress(location: Pick<Location, "origin" | "hostname">): JoinAddress {
-  return { url: `${location.origin}${JOIN_PATH}`, origin: location.origin, loopback: isLoopbackHost(location.hostname) };
+  return {
+    url: `${location.origin}${JOIN_PATH}`,
+    origin: location.origin,
+    loopback: isLoopbackHost(location.hostname),
+  };
 }
 
 /** The join page with the room's code filled in (`/join/?code=ABC234`). */

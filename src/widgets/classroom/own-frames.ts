@@ -51,7 +51,11 @@ function dataText(frame: CapturedFrame, message: MessageSoFar): { text: string; 
 }
 
 function payloadText(frame: CapturedFrame, message: MessageSoFar, max: number): { text: string; redacted: boolean } {
-  if (frame.close) return { text: `${frame.close.code ?? "no code"}${frame.close.reason ? ` “${frame.close.reason}”` : ""}`, redacted: false };
+  if (frame.close)
+    return {
+      text: `${frame.close.code ?? "no code"}${frame.close.reason ? ` “${frame.close.reason}”` : ""}`,
+      redacted: false,
+    };
   const { opcode, payload } = frame.frame;
   let shown: { text: string; redacted: boolean } | null = null;
   const continuesBinary = opcode === 0x0 && message.binary;
@@ -61,7 +65,8 @@ function payloadText(frame: CapturedFrame, message: MessageSoFar, max: number): 
   } else if (opcode === 0x1 || (opcode === 0x0 && message.bytes.length > 0)) shown = dataText(frame, message);
   // The rest of a message whose start was not captured: it could hold part of a secret, and
   // without the start there is no telling, so its bytes are not shown.
-  else if (opcode === 0x0 && payload.length > 0) return { text: `(${payload.length} bytes continuing a message that began before the capture)`, redacted: true };
+  else if (opcode === 0x0 && payload.length > 0)
+    return { text: `(${payload.length} bytes continuing a message that began before the capture)`, redacted: true };
   else if (opcode === 0x9 || opcode === 0xa) {
     try {
       shown = { text: strict.decode(payload), redacted: false };
@@ -70,7 +75,8 @@ function payloadText(frame: CapturedFrame, message: MessageSoFar, max: number): 
     }
   }
   if (payload.length === 0) return { text: "(empty)", redacted: false };
-  if (shown) return { text: shown.text.length > max ? `${shown.text.slice(0, max)}…` : shown.text, redacted: shown.redacted };
+  if (shown)
+    return { text: shown.text.length > max ? `${shown.text.slice(0, max)}…` : shown.text, redacted: shown.redacted };
   const hex = Array.from(payload.subarray(0, 16), (b) => b.toString(16).padStart(2, "0")).join(" ");
   return { text: payload.length > 16 ? `${hex} …` : hex, redacted: false };
 }
@@ -78,11 +84,18 @@ function payloadText(frame: CapturedFrame, message: MessageSoFar, max: number): 
 export function frameRows(view: CaptureView, limit = 60, max = 120): FrameRow[] {
   // Every frame is read (a fragmented message may begin before the rows shown); only the newest
   // `limit` become rows.
-  const messages = { in: { bytes: new Uint8Array(0), binary: false }, out: { bytes: new Uint8Array(0), binary: false } };
+  const messages = {
+    in: { bytes: new Uint8Array(0), binary: false },
+    out: { bytes: new Uint8Array(0), binary: false },
+  };
   const first = Math.max(0, view.frames.length - limit);
   const texts = view.frames.map((f, i) => {
     const isData = f.frame.opcode <= 0x2;
-    return i >= first || (isData && !f.frame.fin) || (isData && (messages[f.dir].bytes.length > 0 || messages[f.dir].binary)) ? payloadText(f, messages[f.dir], max) : null;
+    return i >= first ||
+      (isData && !f.frame.fin) ||
+      (isData && (messages[f.dir].bytes.length > 0 || messages[f.dir].binary))
+      ? payloadText(f, messages[f.dir], max)
+      : null;
   });
   return view.frames.slice(first).map((f, i) => ({
     key: `${view.specimen ?? 0}:${f.dir}:${f.start}`,
@@ -93,7 +106,9 @@ export function frameRows(view: CaptureView, limit = 60, max = 120): FrameRow[] 
     size: f.end - f.start,
     payload: f.frame.payloadLength,
     masked: f.frame.masked,
-    maskingKey: f.frame.maskingKey ? Array.from(f.frame.maskingKey, (b) => b.toString(16).padStart(2, "0")).join(" ") : null,
+    maskingKey: f.frame.maskingKey
+      ? Array.from(f.frame.maskingKey, (b) => b.toString(16).padStart(2, "0")).join(" ")
+      : null,
     ...texts[first + i]!,
   }));
 }
@@ -121,7 +136,13 @@ export function ownTraffic(view: CaptureView): OwnTraffic {
       bytesDown += f.end - f.start;
     }
   }
-  return { framesUp, framesDown, bytesUp, bytesDown, handshakeBytes: (view.request?.bytes.length ?? 0) + (view.response?.bytes.length ?? 0) };
+  return {
+    framesUp,
+    framesDown,
+    bytesUp,
+    bytesDown,
+    handshakeBytes: (view.request?.bytes.length ?? 0) + (view.response?.bytes.length ?? 0),
+  };
 }
 
 /** One sentence for a screen reader or a caption. */

@@ -1,6 +1,16 @@
 import { describe, expect, it } from "vitest";
 import type { Participant } from "../../protocol/room-protocol.ts";
-import { clockTime, describeEnd, describeRefusal, messageItems, participantItems, presenceChanges, presenceCounts, presenceSummary, waitSeconds } from "./room-view.ts";
+import {
+  clockTime,
+  describeEnd,
+  describeRefusal,
+  messageItems,
+  participantItems,
+  presenceChanges,
+  presenceCounts,
+  presenceSummary,
+  waitSeconds,
+} from "./room-view.ts";
 
 const t: Participant = { id: "t", nickname: "Teacher", role: "teacher", connected: true };
 const ada: Participant = { id: "a", nickname: "ada", role: "student", connected: true };
@@ -9,8 +19,29 @@ const cy: Participant = { id: "c", nickname: "Cy", role: "student", connected: t
 
 describe("room view models", () => {
   it("message items keep the text as it was typed and mark my own", () => {
-    const items = messageItems([{ id: 7, from: { id: "a", nickname: "ada", role: "student" }, text: "<img src=x onerror=alert(1)>", at: Date.UTC(2025, 0, 1, 9, 5, 3) }], "a", "UTC");
-    expect(items).toEqual([{ id: 7, nickname: "ada", role: "student", time: "09:05:03", datetime: "2025-01-01T09:05:03.000Z", text: "<img src=x onerror=alert(1)>", mine: true }]);
+    const items = messageItems(
+      [
+        {
+          id: 7,
+          from: { id: "a", nickname: "ada", role: "student" },
+          text: "<img src=x onerror=alert(1)>",
+          at: Date.UTC(2025, 0, 1, 9, 5, 3),
+        },
+      ],
+      "a",
+      "UTC",
+    );
+    expect(items).toEqual([
+      {
+        id: 7,
+        nickname: "ada",
+        role: "student",
+        time: "09:05:03",
+        datetime: "2025-01-01T09:05:03.000Z",
+        text: "<img src=x onerror=alert(1)>",
+        mine: true,
+      },
+    ]);
     expect(clockTime(Date.UTC(2025, 0, 1, 23, 0, 0), "UTC")).toBe("23:00:00");
   });
 
@@ -32,7 +63,10 @@ describe("room view models", () => {
     const before = [t, ada, { ...bob, connected: true }];
     const after = [t, { ...ada, connected: false }, bob, cy];
     expect(presenceChanges(before, after, "a")).toEqual(["Bob is away.", "Cy joined."]);
-    expect(presenceChanges(after, [t, { ...bob, connected: true }], "a")).toEqual(["Bob is back.", "Cy left the room."]);
+    expect(presenceChanges(after, [t, { ...bob, connected: true }], "a")).toEqual([
+      "Bob is back.",
+      "Cy left the room.",
+    ]);
   });
 
   it("explains refusals, with the lab's wait when it gives one", () => {
@@ -48,13 +82,40 @@ describe("room view models", () => {
   });
 
   it("says why the room ended, and whether coming back makes sense", () => {
-    expect(describeEnd({ kind: "room-closed", reason: "Class is over, thank you!" }, "student")).toEqual({ text: "The room is closed: “Class is over, thank you!”", canRetry: false, forget: true });
-    expect(describeEnd({ kind: "closed", code: 4001, reason: "", wasClean: true }, "student")).toMatchObject({ canRetry: false, forget: true, text: expect.stringContaining("removed you") });
-    expect(describeEnd({ kind: "closed", code: 1008, reason: "Teacher only", wasClean: true }, "student").text).toContain("1008 Policy Violation");
-    expect(describeEnd({ kind: "closed", code: 1013, reason: "", wasClean: true }, "student")).toMatchObject({ canRetry: true, forget: false, text: expect.stringContaining("too fast") });
-    expect(describeEnd({ kind: "closed", code: 4002, reason: "", wasClean: true }, "student")).toMatchObject({ canRetry: true, forget: false });
-    expect(describeEnd({ kind: "gave-up", attempts: 6, code: 1006, reason: "" }, "teacher")).toMatchObject({ canRetry: true, text: expect.stringContaining("6 attempts") });
-    expect(describeEnd({ kind: "refused", refusal: { code: "bad-key", message: "", during: "greeting", at: 0 } }, "teacher")).toMatchObject({ canRetry: false, forget: true, text: expect.stringContaining("Open a new room") });
-    expect(describeEnd({ kind: "refused", refusal: { code: "room-full", message: "", during: "greeting", at: 0 } }, "student")).toMatchObject({ canRetry: true, forget: false });
+    expect(describeEnd({ kind: "room-closed", reason: "Class is over, thank you!" }, "student")).toEqual({
+      text: "The room is closed: “Class is over, thank you!”",
+      canRetry: false,
+      forget: true,
+    });
+    expect(describeEnd({ kind: "closed", code: 4001, reason: "", wasClean: true }, "student")).toMatchObject({
+      canRetry: false,
+      forget: true,
+      text: expect.stringContaining("removed you"),
+    });
+    expect(
+      describeEnd({ kind: "closed", code: 1008, reason: "Teacher only", wasClean: true }, "student").text,
+    ).toContain("1008 Policy Violation");
+    expect(describeEnd({ kind: "closed", code: 1013, reason: "", wasClean: true }, "student")).toMatchObject({
+      canRetry: true,
+      forget: false,
+      text: expect.stringContaining("too fast"),
+    });
+    expect(describeEnd({ kind: "closed", code: 4002, reason: "", wasClean: true }, "student")).toMatchObject({
+      canRetry: true,
+      forget: false,
+    });
+    expect(describeEnd({ kind: "gave-up", attempts: 6, code: 1006, reason: "" }, "teacher")).toMatchObject({
+      canRetry: true,
+      text: expect.stringContaining("6 attempts"),
+    });
+    expect(
+      describeEnd({ kind: "refused", refusal: { code: "bad-key", message: "", during: "greeting", at: 0 } }, "teacher"),
+    ).toMatchObject({ canRetry: false, forget: true, text: expect.stringContaining("Open a new room") });
+    expect(
+      describeEnd(
+        { kind: "refused", refusal: { code: "room-full", message: "", during: "greeting", at: 0 } },
+        "student",
+      ),
+    ).toMatchObject({ canRetry: true, forget: false });
   });
 });

@@ -17,7 +17,13 @@ export function clockTime(at: number, timeZone?: string): string {
   const key = timeZone ?? "";
   let clock = clocks.get(key);
   if (!clock) {
-    clock = new Intl.DateTimeFormat("en-GB", { hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23", timeZone });
+    clock = new Intl.DateTimeFormat("en-GB", {
+      hour: "2-digit",
+      minute: "2-digit",
+      second: "2-digit",
+      hourCycle: "h23",
+      timeZone,
+    });
     clocks.set(key, clock);
   }
   return clock.format(at);
@@ -33,7 +39,11 @@ export interface MessageItem {
   mine: boolean;
 }
 
-export function messageItems(messages: readonly RoomMessage[], selfId: string | null, timeZone?: string): MessageItem[] {
+export function messageItems(
+  messages: readonly RoomMessage[],
+  selfId: string | null,
+  timeZone?: string,
+): MessageItem[] {
   return messages.map((m) => ({
     id: m.id,
     nickname: m.from.nickname,
@@ -54,7 +64,13 @@ export interface ParticipantItem extends Participant {
 export function participantItems(participants: readonly Participant[], selfId: string | null): ParticipantItem[] {
   const rank = (p: Participant) => (p.role === "teacher" ? 0 : 1);
   return [...participants]
-    .sort((a, b) => rank(a) - rank(b) || Number(b.connected) - Number(a.connected) || a.nickname.localeCompare(b.nickname, "en", { sensitivity: "base" }) || a.id.localeCompare(b.id))
+    .sort(
+      (a, b) =>
+        rank(a) - rank(b) ||
+        Number(b.connected) - Number(a.connected) ||
+        a.nickname.localeCompare(b.nickname, "en", { sensitivity: "base" }) ||
+        a.id.localeCompare(b.id),
+    )
     .map((p) => ({ ...p, you: p.id === selfId, status: p.connected ? "connected" : "away" }));
 }
 
@@ -73,11 +89,17 @@ export function presenceCounts(participants: readonly Participant[]): PresenceCo
 export function presenceSummary(counts: PresenceCounts): string {
   if (counts.students === 0) return "No students yet.";
   const people = counts.students === 1 ? "1 student" : `${counts.students} students`;
-  return counts.away === 0 ? `${people}, all connected.` : `${people}: ${counts.connected} connected, ${counts.away} away.`;
+  return counts.away === 0
+    ? `${people}, all connected.`
+    : `${people}: ${counts.connected} connected, ${counts.away} away.`;
 }
 
 /** Sentences for what changed between two presence lists (joined, left, away, back). */
-export function presenceChanges(before: readonly Participant[], after: readonly Participant[], selfId: string | null): string[] {
+export function presenceChanges(
+  before: readonly Participant[],
+  after: readonly Participant[],
+  selfId: string | null,
+): string[] {
   const old = new Map(before.map((p) => [p.id, p]));
   const now = new Map(after.map((p) => [p.id, p]));
   const said: string[] = [];
@@ -157,8 +179,15 @@ export function describeEnd(end: EndReason, role: Role | null): EndView {
       return { text: `The room is closed${end.reason ? `: “${end.reason}”` : "."}`, canRetry: false, forget: true };
     case "refused":
       if (end.refusal.code === "bad-code" || end.refusal.code === "bad-key") {
-        const next = role === "teacher" ? "Open a new room and share its code." : "Ask the teacher for the new code and join again.";
-        return { text: `The room no longer exists on the lab (the server may have restarted, or the room was closed). ${next}`, canRetry: false, forget: true };
+        const next =
+          role === "teacher"
+            ? "Open a new room and share its code."
+            : "Ask the teacher for the new code and join again.";
+        return {
+          text: `The room no longer exists on the lab (the server may have restarted, or the room was closed). ${next}`,
+          canRetry: false,
+          forget: true,
+        };
       }
       return {
         text: `Could not get back into the room. ${describeRefusal(end.refusal)}`,
@@ -174,7 +203,11 @@ export function describeEnd(end: EndReason, role: Role | null): EndView {
     case "closed":
       switch (end.code) {
         case 4001:
-          return { text: `The teacher removed you from the room (4001)${because(end.reason)}.`, canRetry: false, forget: true };
+          return {
+            text: `The teacher removed you from the room (4001)${because(end.reason)}.`,
+            canRetry: false,
+            forget: true,
+          };
         case 4002:
           return {
             text: `This connection was replaced by a newer one of yours (4002), probably in another tab or page, so this page stopped.`,
@@ -188,11 +221,23 @@ export function describeEnd(end: EndReason, role: Role | null): EndView {
             forget: true,
           };
         case 1009:
-          return { text: `A message was larger than the lab accepts (${closeName(1009)})${because(end.reason)}.`, canRetry: true, forget: false };
+          return {
+            text: `A message was larger than the lab accepts (${closeName(1009)})${because(end.reason)}.`,
+            canRetry: true,
+            forget: false,
+          };
         case 1013:
-          return { text: `Messages were sent too fast, so the lab closed the connection (${closeName(1013)})${because(end.reason)}. Wait a few seconds, then rejoin.`, canRetry: true, forget: false };
+          return {
+            text: `Messages were sent too fast, so the lab closed the connection (${closeName(1013)})${because(end.reason)}. Wait a few seconds, then rejoin.`,
+            canRetry: true,
+            forget: false,
+          };
         default:
-          return { text: `The lab closed the connection (${closeName(end.code)})${because(end.reason)}.`, canRetry: role !== null, forget: false };
+          return {
+            text: `The lab closed the connection (${closeName(end.code)})${because(end.reason)}.`,
+            canRetry: role !== null,
+            forget: false,
+          };
       }
   }
 }
@@ -206,7 +251,11 @@ export function countText(n: number, one: string, many = `${one}s`): string {
 }
 
 /** The teacher's door controls: the lock button's words and what being locked means. */
-export function doorView(state: { locked: boolean; barred: readonly { id: string; nickname: string }[] } | null): { lockLabel: string; lockNote: string; barredNote: string } {
+export function doorView(state: { locked: boolean; barred: readonly { id: string; nickname: string }[] } | null): {
+  lockLabel: string;
+  lockNote: string;
+  barredNote: string;
+} {
   const locked = state?.locked ?? false;
   const barred = state?.barred.length ?? 0;
   return {

@@ -36,7 +36,11 @@ export default class CloseLabElement extends HTMLElement {
   #abort = new AbortController();
   #tapped: TappedSocket | null = null;
   #connection: EchoConnectionActor | null = null;
-  #runner = createActor(labRunMachine.provide({ actors: { runRequest: fromPromise<unknown, { request: string }>(({ input }) => runCase(input.request)) } }));
+  #runner = createActor(
+    labRunMachine.provide({
+      actors: { runRequest: fromPromise<unknown, { request: string }>(({ input }) => runCase(input.request)) },
+    }),
+  );
   /** Tap events since the current connection opened. */
   #events: TapEvent[] = [];
   #frame = 0;
@@ -56,33 +60,62 @@ export default class CloseLabElement extends HTMLElement {
       onEvent: (event) => this.#onTap(event),
       onProblem: (message) => this.#setProblem(message),
     });
-    const connection = createActor(echoConnectionMachine.provide({ actors: { socket: this.#tapped.actor } }), { input: { url: this.dataset.path ?? "/lab/echo" } });
+    const connection = createActor(echoConnectionMachine.provide({ actors: { socket: this.#tapped.actor } }), {
+      input: { url: this.dataset.path ?? "/lab/echo" },
+    });
     connection.subscribe(() => this.#schedule());
     connection.start();
     this.#connection = connection;
-    this.#runner = createActor(labRunMachine.provide({ actors: { runRequest: fromPromise<unknown, { request: string }>(({ input }) => runCase(input.request)) } }));
+    this.#runner = createActor(
+      labRunMachine.provide({
+        actors: { runRequest: fromPromise<unknown, { request: string }>(({ input }) => runCase(input.request)) },
+      }),
+    );
     this.#runner.subscribe(() => this.#schedule());
     this.#runner.start();
 
     this.#part("connect").addEventListener("click", () => this.#connect(), { signal });
-    this.#part<HTMLFormElement>("close-form").addEventListener("submit", (event) => {
-      event.preventDefault();
-      const bare = ((event as SubmitEvent).submitter as HTMLButtonElement | null)?.value === "bare";
-      const code = Number(this.#part<HTMLSelectElement>("code").value);
-      const reason = this.#part<HTMLInputElement>("reason").value;
-      this.#setProblem("");
-      connection.send(bare ? { type: "close.requested", at: performance.now() } : { type: "close.requested", code, reason, at: performance.now() });
-    }, { signal });
+    this.#part<HTMLFormElement>("close-form").addEventListener(
+      "submit",
+      (event) => {
+        event.preventDefault();
+        const bare = ((event as SubmitEvent).submitter as HTMLButtonElement | null)?.value === "bare";
+        const code = Number(this.#part<HTMLSelectElement>("code").value);
+        const reason = this.#part<HTMLInputElement>("reason").value;
+        this.#setProblem("");
+        connection.send(
+          bare
+            ? { type: "close.requested", at: performance.now() }
+            : { type: "close.requested", code, reason, at: performance.now() },
+        );
+      },
+      { signal },
+    );
     for (const button of this.querySelectorAll<HTMLButtonElement>("[data-lab-close]")) {
-      button.addEventListener("click", () => this.#tapped?.monitor()?.command({ cmd: "close", code: Number(button.dataset.labClose), reason: "The lab says goodbye" }), { signal });
+      button.addEventListener(
+        "click",
+        () =>
+          this.#tapped
+            ?.monitor()
+            ?.command({ cmd: "close", code: Number(button.dataset.labClose), reason: "The lab says goodbye" }),
+        { signal },
+      );
     }
-    this.querySelector("[data-lab-drop]")?.addEventListener("click", () => this.#tapped?.monitor()?.command({ cmd: "drop" }), { signal });
+    this.querySelector("[data-lab-drop]")?.addEventListener(
+      "click",
+      () => this.#tapped?.monitor()?.command({ cmd: "drop" }),
+      { signal },
+    );
     for (const button of this.querySelectorAll<HTMLButtonElement>("[data-case]")) {
       button.disabled = false;
-      button.addEventListener("click", () => {
-        const chosen = misbehaveCase(button.dataset.case ?? "");
-        if (chosen) this.#runner.send({ type: "run", request: chosen.name });
-      }, { signal });
+      button.addEventListener(
+        "click",
+        () => {
+          const chosen = misbehaveCase(button.dataset.case ?? "");
+          if (chosen) this.#runner.send({ type: "run", request: chosen.name });
+        },
+        { signal },
+      );
     }
     this.#part("loading-note").hidden = true;
     this.toggleAttribute("data-ready", true);
@@ -135,7 +168,8 @@ export default class CloseLabElement extends HTMLElement {
     this.dataset.state = state ?? "none";
     setText(this.#part("state"), state ?? "not connected");
     const open = state === "OPEN";
-    for (const control of this.querySelectorAll<HTMLButtonElement>("[data-needs-open]")) setFlag(control, "disabled", !open);
+    for (const control of this.querySelectorAll<HTMLButtonElement>("[data-needs-open]"))
+      setFlag(control, "disabled", !open);
     const connect = this.#part<HTMLButtonElement>("connect");
     setFlag(connect, "disabled", state === "OPEN" || state === "CONNECTING" || state === "CLOSING");
     setText(connect, snapshot.context.connection > 0 ? "Connect again" : "Connect");
@@ -155,15 +189,21 @@ export default class CloseLabElement extends HTMLElement {
     const key = story.frames.map((f) => f.hex).join("|");
     if (list.dataset.key !== key) {
       list.dataset.key = key;
-      list.replaceChildren(...story.frames.map((f) => {
-        const item = document.createElement("li");
-        const who = f.dir === "in" ? "Your browser → the lab" : "The lab → your browser";
-        const bytes = document.createElement("code");
-        bytes.textContent = f.hex;
-        item.append(`${who}: `, bytes, ` ${f.masked ? "(masked, as every client frame must be)" : "(not masked: servers never mask)"} — ${f.says}.`);
-        item.dataset.dir = f.dir;
-        return item;
-      }));
+      list.replaceChildren(
+        ...story.frames.map((f) => {
+          const item = document.createElement("li");
+          const who = f.dir === "in" ? "Your browser → the lab" : "The lab → your browser";
+          const bytes = document.createElement("code");
+          bytes.textContent = f.hex;
+          item.append(
+            `${who}: `,
+            bytes,
+            ` ${f.masked ? "(masked, as every client frame must be)" : "(not masked: servers never mask)"} — ${f.says}.`,
+          );
+          item.dataset.dir = f.dir;
+          return item;
+        }),
+      );
     }
     setText(this.#part("ending"), state === null ? "The connection is not open yet." : story.ending);
   }
@@ -198,7 +238,10 @@ export default class CloseLabElement extends HTMLElement {
     report.dataset.case = chosen.name;
     setText(this.#part("breaker-rule"), chosen.rule);
     setText(this.#part("breaker-sent"), story.sent);
-    setText(this.#part("breaker-broken"), story.broken ?? "nothing wrong with the bytes: this client breaks its rule by staying silent.");
+    setText(
+      this.#part("breaker-broken"),
+      story.broken ?? "nothing wrong with the bytes: this client breaks its rule by staying silent.",
+    );
     setText(this.#part("breaker-answer"), story.answer);
     setText(this.#part("breaker-announcer"), `${chosen.label}: ${story.answer}`);
   }

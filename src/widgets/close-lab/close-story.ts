@@ -33,15 +33,23 @@ export function closeFrameSays(frame: CapturedFrame): string {
 
 export function closeStory(view: CaptureView): CloseStory {
   const closes = view.frames.filter((f) => f.frame.opcode === 0x8);
-  const frames = closes.map((f) => ({ dir: f.dir, hex: toHex(f.frame.raw), says: closeFrameSays(f), masked: f.frame.masked }));
+  const frames = closes.map((f) => ({
+    dir: f.dir,
+    hex: toHex(f.frame.raw),
+    says: closeFrameSays(f),
+    masked: f.frame.masked,
+  }));
   const end = view.close;
   let ending = "The connection is still open.";
   if (end) {
     const first = closes[0];
     const after = first ? ` ${formatMs(end.t - first.t)} after the first close frame` : "";
-    if (closes.length === 0) ending = "The TCP connection ended with no close frame either way: a page reports 1006 (RFC 6455 §7.1.5).";
-    else if (closes.length === 1) ending = `The TCP connection ended${after}, with a close frame one way only: the close handshake did not complete.`;
-    else ending = `Both sides sent a close frame; then the TCP connection ended${after}, the server closing it first (RFC 6455 §7.1.1).`;
+    if (closes.length === 0)
+      ending = "The TCP connection ended with no close frame either way: a page reports 1006 (RFC 6455 §7.1.5).";
+    else if (closes.length === 1)
+      ending = `The TCP connection ended${after}, with a close frame one way only: the close handshake did not complete.`;
+    else
+      ending = `Both sides sent a close frame; then the TCP connection ended${after}, the server closing it first (RFC 6455 §7.1.1).`;
   }
   return { frames, ending };
 }
@@ -62,13 +70,16 @@ export function ruleBreakerStory(view: CaptureView): RuleBreakerStory {
   const first = sentChunks[0];
   const sent = first?.bytes ? shortHex(first.bytes) : "nothing at all";
   const error = view.errors.find((e) => e.dir === "in")?.error ?? null;
-  const broken = error ? `${error.error} (${error.rfc}; the lab must fail the connection with ${error.closeCode})` : null;
+  const broken = error
+    ? `${error.error} (${error.rfc}; the lab must fail the connection with ${error.closeCode})`
+    : null;
   const pings = view.frames.filter((f) => f.dir === "out" && f.frame.opcode === 0x9).length;
   const labClose = view.frames.find((f) => f.dir === "out" && f.frame.opcode === 0x8);
   const sentAt = first?.t ?? view.response?.t ?? view.openedAt ?? 0;
   let answer: string;
   if (labClose) answer = `The lab answered ${formatMs(labClose.t - sentAt)} later with ${closeFrameSays(labClose)}.`;
-  else if (view.close) answer = `The lab sent ${pings === 1 ? "a ping" : `${pings} pings`}, got no pong, and ended the TCP connection ${formatMs(view.close.t - sentAt)} after the handshake, with no close frame.`;
+  else if (view.close)
+    answer = `The lab sent ${pings === 1 ? "a ping" : `${pings} pings`}, got no pong, and ended the TCP connection ${formatMs(view.close.t - sentAt)} after the handshake, with no close frame.`;
   else answer = "No answer yet.";
   return { sent, broken, pings, answer };
 }

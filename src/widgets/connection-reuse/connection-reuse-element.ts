@@ -5,7 +5,15 @@
 // and renders each as one card per connection, with a sentence announced to screen readers.
 import { runBatch, WHOAMI_PATH } from "./fetch-whoami.ts";
 import { addRun, viewRun, type Run, type RunMode, type RunView } from "./group-by-connection.ts";
-import { ConnectionNames, connectionNote, failureLines, idleNote, requestChip, RUN_LIMIT, runTitle } from "./run-labels.ts";
+import {
+  ConnectionNames,
+  connectionNote,
+  failureLines,
+  idleNote,
+  requestChip,
+  RUN_LIMIT,
+  runTitle,
+} from "./run-labels.ts";
 
 interface ShownRun {
   run: Run;
@@ -18,7 +26,11 @@ function part<T extends Element = HTMLElement>(root: Element, name: string): T {
   return found;
 }
 
-function element<K extends keyof HTMLElementTagNameMap>(tag: K, className: string, text?: string): HTMLElementTagNameMap[K] {
+function element<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  className: string,
+  text?: string,
+): HTMLElementTagNameMap[K] {
   const made = document.createElement(tag);
   if (className) made.className = className;
   if (text !== undefined) made.textContent = text;
@@ -50,7 +62,10 @@ export default class ConnectionReuseElement extends HTMLElement {
 
   #settings(): { count: number; close: boolean } {
     const count = Number(part<HTMLSelectElement>(this, "count").value);
-    return { count: Number.isInteger(count) && count > 0 ? count : 5, close: part<HTMLInputElement>(this, "close").checked };
+    return {
+      count: Number.isInteger(count) && count > 0 ? count : 5,
+      close: part<HTMLInputElement>(this, "close").checked,
+    };
   }
 
   async #send(mode: RunMode): Promise<void> {
@@ -59,7 +74,10 @@ export default class ConnectionReuseElement extends HTMLElement {
     if (this.#running) return;
     const { count, close } = this.#settings();
     const signal = this.#abort.signal;
-    this.#setRunning(true, `Sending ${count} ${count === 1 ? "request" : "requests"} ${mode === "sequential" ? "one by one" : "all at once"}…`);
+    this.#setRunning(
+      true,
+      `Sending ${count} ${count === 1 ? "request" : "requests"} ${mode === "sequential" ? "one by one" : "all at once"}…`,
+    );
     const outcomes = await runBatch({
       mode,
       count,
@@ -74,7 +92,10 @@ export default class ConnectionReuseElement extends HTMLElement {
     const view = viewRun(run);
     this.#history = addRun(this.#history, { run, view }, Number(this.dataset.limit) || RUN_LIMIT);
     const connections = view.groups.length;
-    this.#setRunning(false, `Run ${run.id} finished: ${view.succeeded} of ${view.requests} requests answered, on ${connections} TCP ${connections === 1 ? "connection" : "connections"}.`);
+    this.#setRunning(
+      false,
+      `Run ${run.id} finished: ${view.succeeded} of ${view.requests} requests answered, on ${connections} TCP ${connections === 1 ? "connection" : "connections"}.`,
+    );
     const idle = part(this, "idle-note");
     if (view.idleTimeoutS !== null) idle.textContent = idleNote(view.idleTimeoutS);
     idle.hidden = idle.textContent === "";
@@ -85,7 +106,8 @@ export default class ConnectionReuseElement extends HTMLElement {
   #setRunning(running: boolean, status: string): void {
     this.#running = running;
     this.dataset.state = running ? "running" : "idle";
-    for (const name of ["sequential", "parallel", "clear"]) part(this, name).setAttribute("aria-disabled", String(running));
+    for (const name of ["sequential", "parallel", "clear"])
+      part(this, name).setAttribute("aria-disabled", String(running));
     part(this, "runs").setAttribute("aria-busy", String(running));
     part(this, "status").textContent = status;
   }
@@ -109,7 +131,8 @@ export default class ConnectionReuseElement extends HTMLElement {
     list.replaceChildren(...named.reverse());
     const latest = list.firstElementChild as HTMLElement | null;
     if (latest) latest.toggleAttribute("data-latest", true);
-    if (latest && freshId !== null && !reduceMotion && latest.dataset.run === String(freshId)) latest.toggleAttribute("data-fresh", true);
+    if (latest && freshId !== null && !reduceMotion && latest.dataset.run === String(freshId))
+      latest.toggleAttribute("data-fresh", true);
     part(this, "empty").hidden = this.#history.length > 0;
   }
 
@@ -137,9 +160,16 @@ export default class ConnectionReuseElement extends HTMLElement {
         if (group.closed) card.dataset.closed = "";
         const name = element("p", "connection-name");
         const count = group.requests.length;
-        name.append(`Connection ${this.#names.nameOf(group.connection)}, client port `, element("span", "port", String(group.clientPort)), ` (${count} ${count === 1 ? "request" : "requests"})`);
+        name.append(
+          `Connection ${this.#names.nameOf(group.connection)}, client port `,
+          element("span", "port", String(group.clientPort)),
+          ` (${count} ${count === 1 ? "request" : "requests"})`,
+        );
         const requests = element("ol", "requests");
-        requests.setAttribute("aria-label", `Requests on connection ${this.#names.nameOf(group.connection)}, in the order they travelled`);
+        requests.setAttribute(
+          "aria-label",
+          `Requests on connection ${this.#names.nameOf(group.connection)}, in the order they travelled`,
+        );
         for (const request of group.requests) {
           const chip = element("li", "", requestChip(request, run.count));
           chip.dataset.request = String(request.request);

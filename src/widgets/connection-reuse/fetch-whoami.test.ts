@@ -1,9 +1,16 @@
 import { describe, expect, it } from "vitest";
 import { fetchWhoAmI, keepAliveTimeout, runBatch, whoamiUrl, type FetchLike } from "./fetch-whoami.ts";
 
-const json = (value: unknown, status = 200): Response => new Response(JSON.stringify(value), { status, headers: { "Content-Type": "application/json" } });
+const json = (value: unknown, status = 200): Response =>
+  new Response(JSON.stringify(value), { status, headers: { "Content-Type": "application/json" } });
 const whoami = (connection: string, request: number) => ({
-  connection, clientAddress: "127.0.0.1", clientPort: 51_234, request, closing: false, httpVersion: "1.1", serverTime: 1_700_000_000_000,
+  connection,
+  clientAddress: "127.0.0.1",
+  clientPort: 51_234,
+  request,
+  closing: false,
+  httpVersion: "1.1",
+  serverTime: 1_700_000_000_000,
 });
 
 function clock(): () => number {
@@ -30,20 +37,25 @@ describe("asking the lab who we are", () => {
     expect(keepAliveTimeout("max=100, timeout=15")).toBe(15);
     expect(keepAliveTimeout(null)).toBeNull();
     expect(keepAliveTimeout("max=100")).toBeNull();
-    const fake: FetchLike = async () => new Response(JSON.stringify(whoami("c1", 1)), { headers: { "Keep-Alive": "timeout=5" } });
+    const fake: FetchLike = async () =>
+      new Response(JSON.stringify(whoami("c1", 1)), { headers: { "Keep-Alive": "timeout=5" } });
     const outcome = await fetchWhoAmI(1, "/x", fake, clock());
     expect(outcome.ok && outcome.idleTimeoutS).toBe(5);
   });
 
   it("turns every kind of trouble into words instead of throwing", async () => {
-    const down: FetchLike = async () => { throw new TypeError("Failed to fetch"); };
+    const down: FetchLike = async () => {
+      throw new TypeError("Failed to fetch");
+    };
     const missing: FetchLike = async () => new Response("nope", { status: 404, statusText: "Not Found" });
     const notJson: FetchLike = async () => new Response("<html>", { status: 200 });
     const wrongShape: FetchLike = async () => json({ connection: 42 });
-    const reasons = await Promise.all([down, missing, notJson, wrongShape].map(async (f) => {
-      const outcome = await fetchWhoAmI(1, "/x", f, clock());
-      return outcome.ok ? "ok" : outcome.error;
-    }));
+    const reasons = await Promise.all(
+      [down, missing, notJson, wrongShape].map(async (f) => {
+        const outcome = await fetchWhoAmI(1, "/x", f, clock());
+        return outcome.ok ? "ok" : outcome.error;
+      }),
+    );
     expect(reasons[0]).toMatch(/did not answer \(Failed to fetch\)/);
     expect(reasons[1]).toMatch(/answered 404 Not Found.*whoami endpoint/);
     expect(reasons[2]).toBe("the lab's answer was not JSON");

@@ -21,7 +21,13 @@ export function whoamiUrl(close: boolean, path = WHOAMI_PATH): string {
   return close ? `${path}?close=1` : path;
 }
 
-export async function fetchWhoAmI(index: number, url: string, fetchFn: FetchLike, now: () => number, signal?: AbortSignal): Promise<RequestOutcome> {
+export async function fetchWhoAmI(
+  index: number,
+  url: string,
+  fetchFn: FetchLike,
+  now: () => number,
+  signal?: AbortSignal,
+): Promise<RequestOutcome> {
   const started = now();
   const failure = (error: string): RequestOutcome => ({ index, ok: false, error, durationMs: now() - started });
   let response: Response;
@@ -29,11 +35,16 @@ export async function fetchWhoAmI(index: number, url: string, fetchFn: FetchLike
     response = await fetchFn(url, { cache: "no-store", headers: { Accept: "application/json" }, signal });
   } catch (error) {
     if (signal?.aborted) return failure("the request was cancelled");
-    return failure(`the lab did not answer (${error instanceof Error ? error.message : "network error"}), so the lab server may have stopped`);
+    return failure(
+      `the lab did not answer (${error instanceof Error ? error.message : "network error"}), so the lab server may have stopped`,
+    );
   }
   if (!response.ok) {
-    const hint = response.status === 404 ? "; this lab may be older than this page and not have the whoami endpoint" : "";
-    return failure(`the lab answered ${response.status}${response.statusText ? ` ${response.statusText}` : ""} instead of a report${hint}`);
+    const hint =
+      response.status === 404 ? "; this lab may be older than this page and not have the whoami endpoint" : "";
+    return failure(
+      `the lab answered ${response.status}${response.statusText ? ` ${response.statusText}` : ""} instead of a report${hint}`,
+    );
   }
   let body: unknown;
   try {
@@ -43,7 +54,13 @@ export async function fetchWhoAmI(index: number, url: string, fetchFn: FetchLike
   }
   const report = parseWhoAmI(body);
   if (!report) return failure("the lab's answer did not look like a whoami report");
-  return { index, ok: true, report, durationMs: now() - started, idleTimeoutS: keepAliveTimeout(response.headers.get("keep-alive")) };
+  return {
+    index,
+    ok: true,
+    report,
+    durationMs: now() - started,
+    idleTimeoutS: keepAliveTimeout(response.headers.get("keep-alive")),
+  };
 }
 
 /**

@@ -28,7 +28,13 @@ describe("grouping whoami reports by connection", () => {
     expect(view.summary).toBe("5 requests, 1 TCP connection: the browser reused it for every request.");
     expect(view.reusedRequests).toBe(4);
     expect(view.idleTimeoutS).toBeNull();
-    expect(viewRun({ outcomes: [failed(1, "x"), { index: 2, ok: true, report: report("a", 1), durationMs: 1, idleTimeoutS: 5 }], mode: "sequential", close: false }).idleTimeoutS).toBe(5);
+    expect(
+      viewRun({
+        outcomes: [failed(1, "x"), { index: 2, ok: true, report: report("a", 1), durationMs: 1, idleTimeoutS: 5 }],
+        mode: "sequential",
+        close: false,
+      }).idleTimeoutS,
+    ).toBe(5);
   });
 
   it("says when the connection was already open before the run", () => {
@@ -37,7 +43,9 @@ describe("grouping whoami reports by connection", () => {
     expect(group!.origin).toBe("earlier");
     const view = viewRun({ outcomes, mode: "sequential", close: false });
     expect(view.reusedRequests).toBe(3);
-    expect(view.summary).toMatch(/^3 requests, 1 TCP connection: the browser reused it for every request, and it was already open/);
+    expect(view.summary).toMatch(
+      /^3 requests, 1 TCP connection: the browser reused it for every request, and it was already open/,
+    );
   });
 
   it("gives every request its own connection when the server closes each one", () => {
@@ -51,10 +59,19 @@ describe("grouping whoami reports by connection", () => {
   });
 
   it("orders a connection's requests by the lab's numbers, even when parallel answers arrive out of order", () => {
-    const outcomes = [ok(1, report("b", 2)), ok(2, report("a", 1)), ok(3, report("b", 1)), ok(4, report("a", 2)), ok(5, report("c", 1))];
+    const outcomes = [
+      ok(1, report("b", 2)),
+      ok(2, report("a", 1)),
+      ok(3, report("b", 1)),
+      ok(4, report("a", 2)),
+      ok(5, report("c", 1)),
+    ];
     const groups = groupByConnection(outcomes);
     expect(groups.map((g) => g.connection)).toEqual(["b", "a", "c"]);
-    expect(groups[0]!.requests.map((r) => [r.index, r.request])).toEqual([[3, 1], [1, 2]]);
+    expect(groups[0]!.requests.map((r) => [r.index, r.request])).toEqual([
+      [3, 1],
+      [1, 2],
+    ]);
     const view = viewRun({ outcomes, mode: "parallel", close: false });
     expect(view.summary).toBe(
       "5 requests, 3 TCP connections: the requests overlapped, so the browser spread them over several connections, and 2 connections carried more than one request.",
@@ -64,7 +81,9 @@ describe("grouping whoami reports by connection", () => {
   it("explains one connection per parallel request", () => {
     const outcomes = [ok(1, report("a", 1)), ok(2, report("b", 1)), ok(3, report("c", 4))];
     const view = viewRun({ outcomes, mode: "parallel", close: false });
-    expect(view.summary).toBe("3 requests, 3 TCP connections: one connection per request, because they were all in flight at the same time. 1 connection was already open before this run.");
+    expect(view.summary).toBe(
+      "3 requests, 3 TCP connections: one connection per request, because they were all in flight at the same time. 1 connection was already open before this run.",
+    );
   });
 
   it("counts failures apart and says why they failed", () => {
@@ -73,7 +92,9 @@ describe("grouping whoami reports by connection", () => {
     expect(view.requests).toBe(2);
     expect(view.succeeded).toBe(1);
     expect(view.failures).toEqual([{ index: 2, error: "the lab answered 500 instead of a report" }]);
-    expect(view.summary).toBe("1 request, 1 TCP connection: a new connection, first used by this request. 1 request failed: the lab answered 500 instead of a report.");
+    expect(view.summary).toBe(
+      "1 request, 1 TCP connection: a new connection, first used by this request. 1 request failed: the lab answered 500 instead of a report.",
+    );
   });
 
   it("says so when nothing reached the lab", () => {

@@ -79,7 +79,12 @@ export function groupByConnection(outcomes: readonly RequestOutcome[]): Connecti
       };
       groups.set(report.connection, group);
     }
-    group.requests.push({ index: outcome.index, request: report.request, durationMs: outcome.durationMs, closing: report.closing });
+    group.requests.push({
+      index: outcome.index,
+      request: report.request,
+      durationMs: outcome.durationMs,
+      closing: report.closing,
+    });
     if (report.closing) group.closed = true;
   }
   for (const group of groups.values()) {
@@ -94,7 +99,9 @@ const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n =
 /** The run grouped and put into one sentence a screen reader can announce. */
 export function viewRun(run: Pick<Run, "outcomes" | "mode" | "close">): RunView {
   const groups = groupByConnection(run.outcomes);
-  const failures = run.outcomes.filter((o): o is Extract<RequestOutcome, { ok: false }> => !o.ok).map((o) => ({ index: o.index, error: o.error }));
+  const failures = run.outcomes
+    .filter((o): o is Extract<RequestOutcome, { ok: false }> => !o.ok)
+    .map((o) => ({ index: o.index, error: o.error }));
   const requests = run.outcomes.length;
   const succeeded = requests - failures.length;
   // Every request after a connection's first one in this run reused it; so did the first one
@@ -102,11 +109,27 @@ export function viewRun(run: Pick<Run, "outcomes" | "mode" | "close">): RunView 
   const reusedRequests = groups.reduce((sum, g) => sum + g.requests.length - (g.origin === "new" ? 1 : 0), 0);
   let idleTimeoutS: number | null = null;
   for (const o of run.outcomes) if (o.ok && typeof o.idleTimeoutS === "number") idleTimeoutS ??= o.idleTimeoutS;
-  return { groups, failures, requests, succeeded, reusedRequests, idleTimeoutS, summary: summarise(groups, failures, requests, run) };
+  return {
+    groups,
+    failures,
+    requests,
+    succeeded,
+    reusedRequests,
+    idleTimeoutS,
+    summary: summarise(groups, failures, requests, run),
+  };
 }
 
-function summarise(groups: ConnectionGroup[], failures: RunView["failures"], requests: number, run: Pick<Run, "mode" | "close">): string {
-  const failed = failures.length === 0 ? "" : ` ${failures.length === requests ? "Every request" : plural(failures.length, "request")} failed: ${failures[0]!.error}.`;
+function summarise(
+  groups: ConnectionGroup[],
+  failures: RunView["failures"],
+  requests: number,
+  run: Pick<Run, "mode" | "close">,
+): string {
+  const failed =
+    failures.length === 0
+      ? ""
+      : ` ${failures.length === requests ? "Every request" : plural(failures.length, "request")} failed: ${failures[0]!.error}.`;
   if (groups.length === 0) return `${plural(requests, "request")}, no answer from the lab.${failed}`;
   const succeeded = requests - failures.length;
   const head = `${plural(succeeded, "request")}, ${plural(groups.length, "TCP connection")}`;
@@ -115,26 +138,33 @@ function summarise(groups: ConnectionGroup[], failures: RunView["failures"], req
   let body: string;
   if (succeeded === 1) {
     const only = groups[0]!;
-    body = only.origin === "new"
-      ? ": a new connection, first used by this request"
-      : `: a connection that was already open, kept alive since earlier requests (this was request #${only.requests[0]!.request} on it)`;
+    body =
+      only.origin === "new"
+        ? ": a new connection, first used by this request"
+        : `: a connection that was already open, kept alive since earlier requests (this was request #${only.requests[0]!.request} on it)`;
   } else if (groups.length === 1) {
-    body = groups[0]!.origin === "new"
-      ? ": the browser reused it for every request"
-      : ": the browser reused it for every request, and it was already open from earlier requests";
+    body =
+      groups[0]!.origin === "new"
+        ? ": the browser reused it for every request"
+        : ": the browser reused it for every request, and it was already open from earlier requests";
   } else if (groups.length === succeeded) {
-    body = allClosed || run.close
-      ? ": one connection per request, because the server closed each one after its response (Connection: close)"
-      : run.mode === "parallel"
-        ? ": one connection per request, because they were all in flight at the same time"
-        : ": every request travelled on a connection of its own";
+    body =
+      allClosed || run.close
+        ? ": one connection per request, because the server closed each one after its response (Connection: close)"
+        : run.mode === "parallel"
+          ? ": one connection per request, because they were all in flight at the same time"
+          : ": every request travelled on a connection of its own";
   } else {
     const shared = groups.filter((g) => g.requests.length > 1).length;
-    body = run.mode === "parallel"
-      ? `: the requests overlapped, so the browser spread them over several connections, and ${plural(shared, "connection")} carried more than one request`
-      : `: ${plural(shared, "connection")} carried more than one request`;
+    body =
+      run.mode === "parallel"
+        ? `: the requests overlapped, so the browser spread them over several connections, and ${plural(shared, "connection")} carried more than one request`
+        : `: ${plural(shared, "connection")} carried more than one request`;
   }
-  const kept = earlier > 0 && succeeded > 1 && groups.length > 1 ? ` ${plural(earlier, "connection was", "connections were")} already open before this run.` : "";
+  const kept =
+    earlier > 0 && succeeded > 1 && groups.length > 1
+      ? ` ${plural(earlier, "connection was", "connections were")} already open before this run.`
+      : "";
   return `${head}${body}.${kept}${failed}`;
 }
 

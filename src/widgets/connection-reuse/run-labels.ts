@@ -11,7 +11,8 @@ export const RUN_LIMIT = 10;
 /** 0 → "A", 25 → "Z", 26 → "AA". */
 export function letterFor(n: number): string {
   let label = "";
-  for (let i = Math.max(0, Math.floor(n)) + 1; i > 0; i = Math.floor((i - 1) / 26)) label = String.fromCharCode(65 + ((i - 1) % 26)) + label;
+  for (let i = Math.max(0, Math.floor(n)) + 1; i > 0; i = Math.floor((i - 1) / 26))
+    label = String.fromCharCode(65 + ((i - 1) % 26)) + label;
   return label;
 }
 
@@ -40,7 +41,10 @@ export function runTitle(run: { id: number; mode: RunMode; count: number; close:
 
 /** The note under a connection's name: where it came from and how it ended. */
 export function connectionNote(group: ConnectionGroup): string {
-  const came = group.origin === "new" ? "new: first used in this run" : `already open: its first request in this run was #${group.requests[0]!.request}`;
+  const came =
+    group.origin === "new"
+      ? "new: first used in this run"
+      : `already open: its first request in this run was #${group.requests[0]!.request}`;
   const went = group.closed ? "; the server closed it after its response" : "";
   return `${group.clientAddress}:${group.clientPort}, HTTP/${group.httpVersion.replace(/^HTTP\//, "")}, ${came}${went}`;
 }
@@ -54,14 +58,16 @@ export function requestChip(request: GroupedRequest, count: number): string {
 export function failureLines(failures: ReadonlyArray<{ index: number; error: string }>): string[] {
   const byError = new Map<string, number[]>();
   for (const { index, error } of failures) byError.set(error, [...(byError.get(error) ?? []), index]);
-  return [...byError].map(([error, indexes]) => `${indexes.length === 1 ? "Fetch" : "Fetches"} ${listIndexes(indexes)} failed: ${error}.`);
+  return [...byError].map(
+    ([error, indexes]) => `${indexes.length === 1 ? "Fetch" : "Fetches"} ${listIndexes(indexes)} failed: ${error}.`,
+  );
 }
 
 /** [1,2,3,5] → "1–3 and 5". */
 export function listIndexes(indexes: readonly number[]): string {
   const sorted = [...new Set(indexes)].sort((a, b) => a - b);
   const ranges: string[] = [];
-  for (let i = 0; i < sorted.length; ) {
+  for (let i = 0; i < sorted.length;) {
     let j = i;
     while (j + 1 < sorted.length && sorted[j + 1] === sorted[j]! + 1) j++;
     ranges.push(j - i >= 2 ? `${sorted[i]}–${sorted[j]}` : j === i ? `${sorted[i]}` : `${sorted[i]}, ${sorted[j]}`);

@@ -5,7 +5,13 @@
 import { createActor, fromPromise } from "xstate";
 import { labRunMachine } from "../../machines/lab-run.ts";
 import { parsePlaygroundRun, PLAYGROUND_MAX_REQUEST_BYTES, PLAYGROUND_PATH } from "../../protocol/playground-api.ts";
-import { playgroundPreset, presetRequest, toEditorText, toWireText, type PlaygroundPresetName } from "../../protocol/playground-presets.ts";
+import {
+  playgroundPreset,
+  presetRequest,
+  toEditorText,
+  toWireText,
+  type PlaygroundPresetName,
+} from "../../protocol/playground-presets.ts";
 import { setFlag, setText } from "../shared/dom-writes.ts";
 import { formatCount } from "../shared/format-count.ts";
 import { formatMs } from "../shared/format-ms.ts";
@@ -18,7 +24,11 @@ function wireBytes(text: string): Uint8Array {
 }
 
 async function send(wireText: string): Promise<PlaygroundReport> {
-  const response = await fetch(PLAYGROUND_PATH, { method: "POST", headers: { "Content-Type": "text/plain; charset=utf-8" }, body: wireText });
+  const response = await fetch(PLAYGROUND_PATH, {
+    method: "POST",
+    headers: { "Content-Type": "text/plain; charset=utf-8" },
+    body: wireText,
+  });
   if (!response.ok) throw new Error((await response.text()).trim() || `The lab answered ${response.status}.`);
   const parsed = parsePlaygroundRun(await response.json());
   if (!parsed.ok) throw new Error(`The lab's record could not be read: ${parsed.error}`);
@@ -46,7 +56,11 @@ export default class HandshakePlaygroundElement extends HTMLElement {
   #shown: PlaygroundReport | null = null;
 
   #makeRunner() {
-    return createActor(labRunMachine.provide({ actors: { runRequest: fromPromise<unknown, { request: string }>(({ input }) => send(input.request)) } }));
+    return createActor(
+      labRunMachine.provide({
+        actors: { runRequest: fromPromise<unknown, { request: string }>(({ input }) => send(input.request)) },
+      }),
+    );
   }
 
   connectedCallback(): void {
@@ -63,17 +77,25 @@ export default class HandshakePlaygroundElement extends HTMLElement {
       button.disabled = false;
       button.addEventListener("click", () => this.#load(button.dataset.presetName as PlaygroundPresetName), { signal });
     }
-    part<HTMLFormElement>(this, "form").addEventListener("submit", (event) => {
-      event.preventDefault();
-      this.#send();
-    }, { signal });
-    // Ctrl+Enter (or ⌘+Enter) sends from inside the editor, where Enter starts a new line.
-    editor.addEventListener("keydown", (event) => {
-      if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+    part<HTMLFormElement>(this, "form").addEventListener(
+      "submit",
+      (event) => {
         event.preventDefault();
         this.#send();
-      }
-    }, { signal });
+      },
+      { signal },
+    );
+    // Ctrl+Enter (or ⌘+Enter) sends from inside the editor, where Enter starts a new line.
+    editor.addEventListener(
+      "keydown",
+      (event) => {
+        if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+          event.preventDefault();
+          this.#send();
+        }
+      },
+      { signal },
+    );
     part<HTMLButtonElement>(this, "send").disabled = false;
     this.#load((this.dataset.preset as PlaygroundPresetName) ?? "good");
     part(this, "loading-note").hidden = true;
@@ -90,8 +112,11 @@ export default class HandshakePlaygroundElement extends HTMLElement {
     const preset = playgroundPreset(name);
     if (!preset) return;
     this.dataset.preset = name;
-    for (const button of this.querySelectorAll<HTMLButtonElement>("[data-preset-name]")) button.setAttribute("aria-pressed", String(button.dataset.presetName === name));
-    part<HTMLTextAreaElement>(this, "editor").value = toEditorText(presetRequest(name, { host: location.host, origin: location.origin }));
+    for (const button of this.querySelectorAll<HTMLButtonElement>("[data-preset-name]"))
+      button.setAttribute("aria-pressed", String(button.dataset.presetName === name));
+    part<HTMLTextAreaElement>(this, "editor").value = toEditorText(
+      presetRequest(name, { host: location.host, origin: location.origin }),
+    );
     setText(part(this, "rule"), `${preset.label}: ${preset.rule} The lab answers ${preset.expectedStatus}.`);
     this.#showSize();
   }
@@ -104,14 +129,21 @@ export default class HandshakePlaygroundElement extends HTMLElement {
     const bytes = this.#size();
     const out = part(this, "size");
     const over = bytes > PLAYGROUND_MAX_REQUEST_BYTES;
-    setText(out, `${formatCount(bytes)} bytes${over ? `: more than the ${formatCount(PLAYGROUND_MAX_REQUEST_BYTES)} the lab will send` : ""}`);
+    setText(
+      out,
+      `${formatCount(bytes)} bytes${over ? `: more than the ${formatCount(PLAYGROUND_MAX_REQUEST_BYTES)} the lab will send` : ""}`,
+    );
     out.toggleAttribute("data-over", over);
   }
 
   #send(): void {
     const text = toWireText(part<HTMLTextAreaElement>(this, "editor").value);
-    if (text.length === 0) return this.#setProblem("There is nothing to send: write a request first, or start from a preset.");
-    if (this.#size() > PLAYGROUND_MAX_REQUEST_BYTES) return this.#setProblem(`The request is ${formatCount(this.#size())} bytes; the lab sends at most ${formatCount(PLAYGROUND_MAX_REQUEST_BYTES)}.`);
+    if (text.length === 0)
+      return this.#setProblem("There is nothing to send: write a request first, or start from a preset.");
+    if (this.#size() > PLAYGROUND_MAX_REQUEST_BYTES)
+      return this.#setProblem(
+        `The request is ${formatCount(this.#size())} bytes; the lab sends at most ${formatCount(PLAYGROUND_MAX_REQUEST_BYTES)}.`,
+      );
     this.#setProblem("");
     this.#runner.send({ type: "run", request: text });
   }
@@ -145,7 +177,12 @@ export default class HandshakePlaygroundElement extends HTMLElement {
     setFlag(part(this, "report"), "hidden", false);
     this.dataset.status = report.status === null ? "none" : String(report.status);
     setText(part(this, "verdict"), report.verdict);
-    setText(part(this, "first-byte"), report.firstByteMs === null ? "nothing arrived" : `${formatMs(report.firstByteMs)} after the TCP connection opened`);
+    setText(
+      part(this, "first-byte"),
+      report.firstByteMs === null
+        ? "nothing arrived"
+        : `${formatMs(report.firstByteMs)} after the TCP connection opened`,
+    );
     setText(part(this, "last-byte"), report.lastByteMs === null ? "—" : `${formatMs(report.lastByteMs)}`);
     setText(part(this, "ending"), report.ending);
     renderWire(part(this, "answer"), report.head + report.body);
@@ -156,22 +193,34 @@ export default class HandshakePlaygroundElement extends HTMLElement {
       const { key, expected, received } = report.accept;
       const code = (text: string): HTMLElement => Object.assign(document.createElement("code"), { textContent: text });
       const verdict = received === expected ? " ✓ the same as the lab's." : ` ✗ the lab sent ${received ?? "none"}.`;
-      accept.replaceChildren("Recomputed in your browser from your key ", code(key), ": base64(SHA-1(key + GUID)) = ", code(expected), verdict);
+      accept.replaceChildren(
+        "Recomputed in your browser from your key ",
+        code(key),
+        ": base64(SHA-1(key + GUID)) = ",
+        code(expected),
+        verdict,
+      );
     }
 
     const frames = part(this, "frames");
     const hasFrames = report.frames.length > 0;
     setFlag(frames, "hidden", !hasFrames);
     setFlag(part(this, "frames-caption"), "hidden", !hasFrames);
-    frames.replaceChildren(...report.frames.map((frame) => {
-      const item = document.createElement("li");
-      const who = frame.from === "client" ? "The lab's client → the lab" : "The lab → its client";
-      const bytes = document.createElement("code");
-      bytes.textContent = frame.hex;
-      item.append(`${formatMs(frame.at)} · ${who}: `, bytes, ` ${frame.masked ? "(masked)" : "(not masked)"} — ${frame.says}.`);
-      item.dataset.from = frame.from;
-      return item;
-    }));
+    frames.replaceChildren(
+      ...report.frames.map((frame) => {
+        const item = document.createElement("li");
+        const who = frame.from === "client" ? "The lab's client → the lab" : "The lab → its client";
+        const bytes = document.createElement("code");
+        bytes.textContent = frame.hex;
+        item.append(
+          `${formatMs(frame.at)} · ${who}: `,
+          bytes,
+          ` ${frame.masked ? "(masked)" : "(not masked)"} — ${frame.says}.`,
+        );
+        item.dataset.from = frame.from;
+        return item;
+      }),
+    );
 
     renderWire(part(this, "sent"), report.sent);
     setText(part(this, "sent-size"), `${formatCount(report.sentBytes)} bytes`);

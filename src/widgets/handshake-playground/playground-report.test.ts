@@ -9,14 +9,23 @@ import { buildPlaygroundReport, wireLines, type RunBytes } from "./playground-re
 
 const text = (s: string) => new TextEncoder().encode(s);
 const page = { host: "localhost:5173", origin: "http://localhost:5173" };
-const facts = (ending: "lab-closed" | "complete" | "no-answer" | "answer-stalled", endedAt = 5) => ({ ending, waitMs: 3000, endedAt, handshakeTimeoutMs: 10_000 });
+const facts = (ending: "lab-closed" | "complete" | "no-answer" | "answer-stalled", endedAt = 5) => ({
+  ending,
+  waitMs: 3000,
+  endedAt,
+  handshakeTimeoutMs: 10_000,
+});
 
 describe("buildPlaygroundReport", () => {
   it("a refusal: status, reason, the body in words, times, and no frames", async () => {
     const body = "Pages from http://other-site.example may not use this lab.\n";
     const pieces: RunBytes[] = [
       { from: "client", at: 0.2, data: text(presetRequest("foreign-origin", page)) },
-      { from: "lab", at: 1.5, data: text(`HTTP/1.1 403 Forbidden\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n`) },
+      {
+        from: "lab",
+        at: 1.5,
+        data: text(`HTTP/1.1 403 Forbidden\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n`),
+      },
       { from: "lab", at: 1.7, data: text(body) },
     ];
     const report = await buildPlaygroundReport(pieces, facts("complete"));
@@ -42,7 +51,11 @@ describe("buildPlaygroundReport", () => {
     ];
     const report = await buildPlaygroundReport(pieces, facts("lab-closed"));
     expect(report.status).toBe(101);
-    expect(report.accept).toEqual({ key: handshakeExample.key, expected: handshakeExample.accept, received: handshakeExample.accept });
+    expect(report.accept).toEqual({
+      key: handshakeExample.key,
+      expected: handshakeExample.accept,
+      received: handshakeExample.accept,
+    });
     expect(report.verdict).toMatch(/accept value matches your key/);
     expect(report.frames.map((f) => [f.from, f.masked, f.says])).toEqual([
       ["client", true, "a text frame: “Hello”"],
@@ -56,7 +69,13 @@ describe("buildPlaygroundReport", () => {
   it("a wrong accept value is reported as received", async () => {
     const pieces: RunBytes[] = [
       { from: "client", at: 0, data: text(presetRequest("good", page)) },
-      { from: "lab", at: 1, data: text("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: AAAAAAAAAAAAAAAAAAAAAAAAAAA=\r\n\r\n") },
+      {
+        from: "lab",
+        at: 1,
+        data: text(
+          "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: AAAAAAAAAAAAAAAAAAAAAAAAAAA=\r\n\r\n",
+        ),
+      },
     ];
     const report = await buildPlaygroundReport(pieces, facts("lab-closed"));
     expect(report.accept?.received).toBe("AAAAAAAAAAAAAAAAAAAAAAAAAAA=");
@@ -64,10 +83,15 @@ describe("buildPlaygroundReport", () => {
   });
 
   it("a head that never ends: the lab drops it after its handshake timeout, without a word", async () => {
-    const report = await buildPlaygroundReport([{ from: "client", at: 0, data: text("GET / HTTP/1.1\r\nHost: a\r\n") }], facts("lab-closed", 10_003.4));
+    const report = await buildPlaygroundReport(
+      [{ from: "client", at: 0, data: text("GET / HTTP/1.1\r\nHost: a\r\n") }],
+      facts("lab-closed", 10_003.4),
+    );
     expect(report.status).toBeNull();
     expect(report.verdict).toBe("No answer.");
-    expect(report.ending).toMatch(/^The lab closed the TCP connection 10\.00 s after it opened, without a word: .*empty line.*10\.00 s to arrive \(its handshake timeout\)/);
+    expect(report.ending).toMatch(
+      /^The lab closed the TCP connection 10\.00 s after it opened, without a word: .*empty line.*10\.00 s to arrive \(its handshake timeout\)/,
+    );
     expect(report.firstByteMs).toBeNull();
     expect((await buildPlaygroundReport([], facts("no-answer", 11_000))).ending).toMatch(/still waiting/);
   });
@@ -81,6 +105,9 @@ describe("wireLines", () => {
       { text: "c", eol: "\r" },
       { text: "d", eol: "" },
     ]);
-    expect(wireLines("x\r\n\r\n")).toEqual([{ text: "x", eol: "\r\n" }, { text: "", eol: "\r\n" }]);
+    expect(wireLines("x\r\n\r\n")).toEqual([
+      { text: "x", eol: "\r\n" },
+      { text: "", eol: "\r\n" },
+    ]);
   });
 });

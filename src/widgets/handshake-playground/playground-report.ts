@@ -79,7 +79,11 @@ function frameSays(opcode: number, payload: Uint8Array): string {
 }
 
 /** The frames in one direction's bytes, with the time of the piece each frame ends in. */
-function framesOf(pieces: readonly RunBytes[], skip: number, direction: "client-to-server" | "server-to-client"): PlaygroundFrameLine[] {
+function framesOf(
+  pieces: readonly RunBytes[],
+  skip: number,
+  direction: "client-to-server" | "server-to-client",
+): PlaygroundFrameLine[] {
   const decoder = new FrameDecoder({ direction });
   const lines: PlaygroundFrameLine[] = [];
   let skipped = 0;
@@ -89,7 +93,13 @@ function framesOf(pieces: readonly RunBytes[], skip: number, direction: "client-
     for (const event of decoder.push(data)) {
       if (event.kind !== "frame") continue;
       const { frame } = event;
-      lines.push({ from: piece.from, at: piece.at, hex: toHex(frame.raw), masked: frame.masked, says: frameSays(frame.opcode, frame.payload) });
+      lines.push({
+        from: piece.from,
+        at: piece.at,
+        hex: toHex(frame.raw),
+        masked: frame.masked,
+        says: frameSays(frame.opcode, frame.payload),
+      });
     }
   }
   return lines;
@@ -126,29 +136,44 @@ export async function buildPlaygroundReport(pieces: readonly RunBytes[], run: Ru
   const headLength = head?.sizes.total ?? 0;
   const upgraded = status === 101;
   const contentLength = head ? Number(headerValue(head.fields, "content-length") ?? Number.NaN) : Number.NaN;
-  const bodyEnd = upgraded ? headLength : Number.isSafeInteger(contentLength) ? headLength + contentLength : answer.length;
+  const bodyEnd = upgraded
+    ? headLength
+    : Number.isSafeInteger(contentLength)
+      ? headLength + contentLength
+      : answer.length;
   const frames = upgraded
-    ? [...framesOf(fromClient.slice(1), 0, "client-to-server"), ...framesOf(fromLab, headLength, "server-to-client")].sort((a, b) => a.at - b.at)
+    ? [
+        ...framesOf(fromClient.slice(1), 0, "client-to-server"),
+        ...framesOf(fromLab, headLength, "server-to-client"),
+      ].sort((a, b) => a.at - b.at)
     : [];
 
   let accept: AcceptCheck | null = null;
   const requestHead = parseRequestHead(request);
-  const key = requestHead.kind === "head" ? headerValue(requestHead.head.fields, "sec-websocket-key")?.trim() : undefined;
+  const key =
+    requestHead.kind === "head" ? headerValue(requestHead.head.fields, "sec-websocket-key")?.trim() : undefined;
   if (upgraded && head && key && isValidKey(key)) {
-    accept = { key, expected: await computeAccept(key), received: headerValue(head.fields, "sec-websocket-accept")?.trim() ?? null };
+    accept = {
+      key,
+      expected: await computeAccept(key),
+      received: headerValue(head.fields, "sec-websocket-accept")?.trim() ?? null,
+    };
   }
 
   const reason = head?.startLine.reason ?? "";
   let verdict: string;
-  if (status === null) verdict = answer.length === 0 ? "No answer." : "The answer did not start with a complete HTTP head.";
-  else if (upgraded) verdict = `${status} ${reason}: the lab switched this connection to WebSocket${accept && accept.received === accept.expected ? ", and its accept value matches your key" : ""}.`;
+  if (status === null)
+    verdict = answer.length === 0 ? "No answer." : "The answer did not start with a complete HTTP head.";
+  else if (upgraded)
+    verdict = `${status} ${reason}: the lab switched this connection to WebSocket${accept && accept.received === accept.expected ? ", and its accept value matches your key" : ""}.`;
   else verdict = `${status} ${reason}: the lab refused to switch; the connection stays HTTP.`;
 
   return {
     sent: latin1Decode(request),
     sentBytes: request.length,
     head: head ? latin1Decode(answer, 0, headLength) : latin1Decode(answer),
-    body: head && !upgraded ? new TextDecoder().decode(answer.subarray(headLength, Math.min(bodyEnd, answer.length))) : "",
+    body:
+      head && !upgraded ? new TextDecoder().decode(answer.subarray(headLength, Math.min(bodyEnd, answer.length))) : "",
     status,
     reason,
     verdict,

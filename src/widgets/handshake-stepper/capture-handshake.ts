@@ -41,13 +41,15 @@ export function captureHandshake(signal: AbortSignal): Promise<CapturedHandshake
 
     const onEvent = (event: TapEvent): void => {
       if (event.type === "error") return finish(new Error(`the lab reported a problem: ${event.message}`));
-      if (event.type !== "open" && event.type !== "request" && event.type !== "response" && event.type !== "close") return;
+      if (event.type !== "open" && event.type !== "request" && event.type !== "response" && event.type !== "close")
+        return;
       // Only the first specimen counts; this tap opens exactly one.
       specimen ??= event.specimen;
       if (event.specimen !== specimen) return;
       if (event.type === "open") tuple = event.tuple;
       else if (event.type === "request") request = decode(event.data, "request");
-      else if (event.type === "close") finish(new Error(`the test connection closed (${event.code}) before the lab saw the whole handshake`));
+      else if (event.type === "close")
+        finish(new Error(`the test connection closed (${event.code}) before the lab saw the whole handshake`));
       else {
         const response = decode(event.data, "response");
         if (!request) return finish(new Error("the lab reported the server's answer but not the browser's request"));
@@ -60,7 +62,11 @@ export function captureHandshake(signal: AbortSignal): Promise<CapturedHandshake
         session = opened;
         if (settled) return opened.close();
         opened.specimen.addEventListener("close", (event) => {
-          finish(new Error(`the lab refused the test connection (close code ${event.code}${event.reason ? `: ${event.reason}` : ""})`));
+          finish(
+            new Error(
+              `the lab refused the test connection (close code ${event.code}${event.reason ? `: ${event.reason}` : ""})`,
+            ),
+          );
         });
       },
       (error: unknown) => finish(error instanceof Error ? error : new Error(String(error))),

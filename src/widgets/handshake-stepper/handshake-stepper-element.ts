@@ -40,7 +40,10 @@ const liveCapture = fromPromise<PreparedHandshake>(async ({ signal }) => {
 
 /** Lines Shiki can colour: the start line and fields (the empty line and any rest stay plain). */
 function headText(lines: readonly MessageLine[]): string {
-  return lines.filter((l) => l.kind === "start" || l.kind === "field").map((l) => l.text).join("\n");
+  return lines
+    .filter((l) => l.kind === "start" || l.kind === "field")
+    .map((l) => l.text)
+    .join("\n");
 }
 
 export default class HandshakeStepperElement extends HTMLElement {
@@ -68,7 +71,9 @@ export default class HandshakeStepperElement extends HTMLElement {
     this.#adoptBuildTimeTokens(recorded);
 
     const index = hashNamesStep(location.hash) ? stepFromHash(location.hash) : 0;
-    const actor = createActor(handshakeStepperMachine.provide({ actors: { capture: liveCapture } }), { input: { recorded, index } });
+    const actor = createActor(handshakeStepperMachine.provide({ actors: { capture: liveCapture } }), {
+      input: { recorded, index },
+    });
     this.#actor = actor;
     this.#listen(actor, signal);
     actor.subscribe(() => this.#render());
@@ -105,8 +110,15 @@ export default class HandshakeStepperElement extends HTMLElement {
         if (target.closest("input, textarea, select, [contenteditable]")) return;
         // A wire box wider than the screen scrolls with the arrow keys; leave those to it.
         const scroller = target.closest<HTMLElement>("[data-scroll]");
-        if (scroller && (event.key === "ArrowLeft" || event.key === "ArrowRight") && scroller.scrollWidth > scroller.clientWidth) return;
-        const type = ({ ArrowRight: "step.next", ArrowLeft: "step.previous", Home: "step.first", End: "step.last" } as const)[event.key];
+        if (
+          scroller &&
+          (event.key === "ArrowLeft" || event.key === "ArrowRight") &&
+          scroller.scrollWidth > scroller.clientWidth
+        )
+          return;
+        const type = (
+          { ArrowRight: "step.next", ArrowLeft: "step.previous", Home: "step.first", End: "step.last" } as const
+        )[event.key];
         if (!type) return;
         event.preventDefault();
         actor.send({ type });
@@ -130,7 +142,9 @@ export default class HandshakeStepperElement extends HTMLElement {
       const lines = message === "request" ? recorded.requestLines : recorded.responseLines;
       const read = readTokens(part(this, `${message}-lines`));
       if (read.length !== lines.length) return;
-      tokens[message] = lines.map((line, i) => (read[i]!.map((t) => t.content).join("") === line.text ? read[i]! : null));
+      tokens[message] = lines.map((line, i) =>
+        read[i]!.map((t) => t.content).join("") === line.text ? read[i]! : null,
+      );
     }
     this.#tokens.set(recorded, tokens);
   }
@@ -166,7 +180,9 @@ export default class HandshakeStepperElement extends HTMLElement {
         ranges: view.ranges.filter((r) => r.message === message),
       });
       const end = lines.find((l) => l.kind === "end");
-      const size = end ? end.offset + end.length : (message === "request" ? handshake.request : handshake.response).length;
+      const size = end
+        ? end.offset + end.length
+        : (message === "request" ? handshake.request : handshake.response).length;
       part(this, `${message}-size`).textContent = `${size} bytes`;
     }
   }
@@ -192,14 +208,23 @@ export default class HandshakeStepperElement extends HTMLElement {
     // aria-disabled, not disabled: a button that disables itself would drop keyboard focus.
     const atStart = index === 0;
     const atEnd = index === STEP_COUNT - 1;
-    for (const [name, off] of [["first", atStart], ["previous", atStart], ["next", atEnd], ["last", atEnd]] as const) {
+    for (const [name, off] of [
+      ["first", atStart],
+      ["previous", atStart],
+      ["next", atEnd],
+      ["last", atEnd],
+    ] as const) {
       part(this, name).setAttribute("aria-disabled", String(off));
     }
 
     part(this, "source").textContent = handshake.source === "live" ? "live" : "recorded";
     part(this, "source-note").textContent = notice;
     const capture = part(this, "capture");
-    capture.textContent = capturing ? "Capturing…" : handshake.source === "live" ? "Capture again" : "Try capturing again";
+    capture.textContent = capturing
+      ? "Capturing…"
+      : handshake.source === "live"
+        ? "Capture again"
+        : "Try capturing again";
     capture.setAttribute("aria-disabled", String(capturing));
 
     this.#renderWires();
@@ -208,7 +233,8 @@ export default class HandshakeStepperElement extends HTMLElement {
     if (previous) {
       const said: string[] = [];
       if (previous.notice !== notice && !capturing) said.push(notice);
-      if (previous.index !== index || previous.handshake !== handshake) said.push(`Step ${view.number} of ${view.count}: ${view.title}.`);
+      if (previous.index !== index || previous.handshake !== handshake)
+        said.push(`Step ${view.number} of ${view.count}: ${view.title}.`);
       if (said.length > 0) part(this, "announcer").textContent = said.join(" ");
       if (previous.index !== index) this.#writeHash(index);
     }

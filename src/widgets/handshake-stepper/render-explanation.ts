@@ -10,7 +10,12 @@ function part<T extends HTMLElement>(root: Element, name: string): T {
   return found;
 }
 
-function el<K extends keyof HTMLElementTagNameMap>(doc: Document, tag: K, text?: string, className?: string): HTMLElementTagNameMap[K] {
+function el<K extends keyof HTMLElementTagNameMap>(
+  doc: Document,
+  tag: K,
+  text?: string,
+  className?: string,
+): HTMLElementTagNameMap[K] {
   const node = doc.createElement(tag);
   if (text !== undefined) node.textContent = text;
   if (className) node.className = className;
@@ -66,24 +71,32 @@ export function renderExplanation(root: Element, view: StepView, hs: PreparedHan
   // One item per line, with the bytes the step points at inside it; bytes outside any listed line get their own.
   const involved = part<HTMLUListElement>(root, "involved");
   const used = new Set<number>();
-  const bytes = (start: number, end: number) => `bytes ${start}–${end - 1} (${end - start} ${end - start === 1 ? "byte" : "bytes"})`;
+  const bytes = (start: number, end: number) =>
+    `bytes ${start}–${end - 1} (${end - start} ${end - start === 1 ? "byte" : "bytes"})`;
   // In wire order: request before response, line by line.
-  const inOrder = [...view.lines].sort((a, b) => (a.message === b.message ? a.line - b.line : a.message === "request" ? -1 : 1));
+  const inOrder = [...view.lines].sort((a, b) =>
+    a.message === b.message ? a.line - b.line : a.message === "request" ? -1 : 1,
+  );
   const items = inOrder.map((line) => {
     const item = el(doc, "li");
     const message = line.message === "request" ? hs.requestLines : hs.responseLines;
     const wire = message[line.line];
     const text = wire?.text ?? "";
-    item.append(`${messageName[line.message]}, line ${line.line + 1} (${line.label}): `, el(doc, "code", text === "" ? "(empty line)" : text));
+    item.append(
+      `${messageName[line.message]}, line ${line.line + 1} (${line.label}): `,
+      el(doc, "code", text === "" ? "(empty line)" : text),
+    );
     view.ranges.forEach((range, i) => {
-      if (!wire || range.message !== line.message || range.start < wire.offset || range.end > wire.offset + wire.length) return;
+      if (!wire || range.message !== line.message || range.start < wire.offset || range.end > wire.offset + wire.length)
+        return;
       used.add(i);
       item.append(` — ${range.end - range.start === wire.length ? "" : "the value, "}${bytes(range.start, range.end)}`);
     });
     return item;
   });
   view.ranges.forEach((range, i) => {
-    if (!used.has(i)) items.push(el(doc, "li", `${messageName[range.message]}, ${bytes(range.start, range.end)}: ${range.label}`));
+    if (!used.has(i))
+      items.push(el(doc, "li", `${messageName[range.message]}, ${bytes(range.start, range.end)}: ${range.label}`));
   });
   involved.replaceChildren(...items);
   part(root, "involved-wrap").hidden = items.length === 0;

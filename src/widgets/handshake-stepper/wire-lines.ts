@@ -28,7 +28,12 @@ function tokenSpan(doc: Document, token: ThemedToken, content: string): HTMLSpan
 }
 
 /** The line's tokens, with the parts inside `ranges` (line-relative) wrapped in <mark>. */
-function renderCode(doc: Document, code: HTMLElement, tokens: readonly ThemedToken[], ranges: readonly { start: number; end: number }[]): void {
+function renderCode(
+  doc: Document,
+  code: HTMLElement,
+  tokens: readonly ThemedToken[],
+  ranges: readonly { start: number; end: number }[],
+): void {
   let at = 0;
   let mark: HTMLElement | null = null;
   for (const token of tokens) {
@@ -57,7 +62,12 @@ function renderCode(doc: Document, code: HTMLElement, tokens: readonly ThemedTok
   }
 }
 
-export function renderWire(pre: HTMLElement, lines: readonly MessageLine[], tokens: readonly (readonly ThemedToken[] | null)[] | null, highlight: WireHighlight): void {
+export function renderWire(
+  pre: HTMLElement,
+  lines: readonly MessageLine[],
+  tokens: readonly (readonly ThemedToken[] | null)[] | null,
+  highlight: WireHighlight,
+): void {
   const doc = pre.ownerDocument;
   const code = doc.createElement("code");
   for (const line of lines) {
@@ -83,7 +93,10 @@ export function renderWire(pre: HTMLElement, lines: readonly MessageLine[], toke
     const lineEnd = line.offset + line.text.length;
     const ranges = highlight.ranges
       .filter((r) => r.start < lineEnd && r.end > line.offset && !(r.start <= line.offset && r.end >= lineEnd))
-      .map((r) => ({ start: Math.max(0, r.start - line.offset), end: Math.min(line.text.length, r.end - line.offset) }));
+      .map((r) => ({
+        start: Math.max(0, r.start - line.offset),
+        end: Math.min(line.text.length, r.end - line.offset),
+      }));
     renderCode(doc, text, tokensFor(line, tokens?.[line.index]), ranges);
     row.append(number, gutter, text);
     if (line.kind === "end") {
@@ -107,10 +120,12 @@ export function renderWire(pre: HTMLElement, lines: readonly MessageLine[], toke
 /** The tokens of lines rendered at build time, so the first render keeps Shiki's colours. */
 export function readTokens(pre: HTMLElement): ThemedToken[][] {
   return [...pre.querySelectorAll<HTMLElement>(".line")].map((row) =>
-    [...row.querySelectorAll<HTMLElement>(".code span")].filter((s) => s.children.length === 0).map((span) => ({
-      content: span.textContent ?? "",
-      light: span.style.getPropertyValue("--shiki-light"),
-      dark: span.style.getPropertyValue("--shiki-dark"),
-    })),
+    [...row.querySelectorAll<HTMLElement>(".code span")]
+      .filter((s) => s.children.length === 0)
+      .map((span) => ({
+        content: span.textContent ?? "",
+        light: span.style.getPropertyValue("--shiki-light"),
+        dark: span.style.getPropertyValue("--shiki-dark"),
+      })),
   );
 }

@@ -27,7 +27,8 @@ export default class HijackDemoElement extends HTMLElement {
     const cookie = part<HTMLButtonElement>(this, "cookie");
     cookie.disabled = false;
     cookie.addEventListener("click", () => void this.#takeCookie(), { signal });
-    for (const radio of this.querySelectorAll<HTMLInputElement>('input[type="radio"]')) radio.addEventListener("change", () => this.#updateLink(), { signal });
+    for (const radio of this.querySelectorAll<HTMLInputElement>('input[type="radio"]'))
+      radio.addEventListener("change", () => this.#updateLink(), { signal });
     part(this, "loading-note").hidden = true;
     void this.#start(signal);
   }
@@ -64,7 +65,10 @@ export default class HijackDemoElement extends HTMLElement {
       const response = await fetch(DEMO_COOKIE_PATH, { method: "POST" });
       if (!response.ok) throw new Error((await response.text()).trim() || `the lab answered ${response.status}`);
       const body = (await response.json()) as { name: string; value: string; maxAgeSeconds: number };
-      setText(note, `Your browser now holds the cookie ${body.name}=${body.value} for this lab, for ${Math.round(body.maxAgeSeconds / 60)} minutes. It is HttpOnly: no script can read it, not even this page's (the value shown came in the lab's answer).`);
+      setText(
+        note,
+        `Your browser now holds the cookie ${body.name}=${body.value} for this lab, for ${Math.round(body.maxAgeSeconds / 60)} minutes. It is HttpOnly: no script can read it, not even this page's (the value shown came in the lab's answer).`,
+      );
       this.dataset.cookie = body.value;
     } catch (error) {
       setText(note, `No cookie: ${(error as Error).message}.`);
@@ -80,8 +84,11 @@ export default class HijackDemoElement extends HTMLElement {
     const note = part(this, "visit-note");
     const labPort = Number(location.port || 80);
     let why = "";
-    if (location.protocol !== "http:") why = "Open this lesson over http:// for this demonstration: the other site speaks plain http only.";
-    else if (this.#otherPort === null) why = "The other site is not running: it comes with the production server (npm start), on the port after the lab's, or the one given with --other-site-port.";
+    if (location.protocol !== "http:")
+      why = "Open this lesson over http:// for this demonstration: the other site speaks plain http only.";
+    else if (this.#otherPort === null)
+      why =
+        "The other site is not running: it comes with the production server (npm start), on the port after the lab's, or the one given with --other-site-port.";
     else if (!this.#monitor) why = "Waiting for the lab's tap…";
     if (why || this.#otherPort === null || !this.#monitor) {
       link.removeAttribute("href");
@@ -125,7 +132,12 @@ export default class HijackDemoElement extends HTMLElement {
         return mark;
       }),
     );
-    setText(part(this, "answer"), story.status === null ? "No answer yet." : `${story.status} ${story.reason}${story.refusal ? `: ${story.refusal}` : ""}${story.sent !== null ? ` · then the page sent “${story.sent}”${story.echoed !== null ? ` and the server echoed “${story.echoed}”` : ""}` : ""}`);
+    setText(
+      part(this, "answer"),
+      story.status === null
+        ? "No answer yet."
+        : `${story.status} ${story.reason}${story.refusal ? `: ${story.refusal}` : ""}${story.sent !== null ? ` · then the page sent “${story.sent}”${story.echoed !== null ? ` and the server echoed “${story.echoed}”` : ""}` : ""}`,
+    );
     if (story.state !== "waiting" && story.summary !== this.#announced) {
       this.#announced = story.summary;
       setText(part(this, "announcer"), story.summary);

@@ -33,7 +33,12 @@ describe("hijackStory", () => {
     ];
     const story = hijackStory(buildCaptureView(events));
     expect(story.state).toBe("refused");
-    expect(story).toMatchObject({ origin: "http://127.0.0.1:4322", demoCookie: "reader-0123456789ab", status: 403, reason: "Forbidden" });
+    expect(story).toMatchObject({
+      origin: "http://127.0.0.1:4322",
+      demoCookie: "reader-0123456789ab",
+      status: 403,
+      reason: "Forbidden",
+    });
     expect(story.refusal).toBe("Pages from http://127.0.0.1:4322 may not use this lab.");
     expect(story.summary).toMatch(/^Refused: .*sp-demo=reader-0123456789ab.*403 Forbidden/);
     expect(story.lines.filter((l) => l.mark).map((l) => l.mark)).toEqual(["origin", "cookie"]);
@@ -42,13 +47,31 @@ describe("hijackStory", () => {
   });
 
   it("an accepted attempt on the naive server: 101, the page's message and its echo", () => {
-    const head = ascii("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n");
+    const head = ascii(
+      "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n",
+    );
     const events: TapEvent[] = [
       { type: "open", t: 1, specimen: 1, path: "/lab/naive-echo", tuple },
       { type: "request", t: 1, specimen: 1, offset: 0, data: b64(request) },
       { type: "response", t: 2, specimen: 1, offset: 0, data: b64(head) },
-      { type: "chunk", t: 3, specimen: 1, dir: "in", offset: request.length, length: 11, data: b64(frame(1, "hi", true)) },
-      { type: "chunk", t: 4, specimen: 1, dir: "out", offset: head.length, length: 4, data: b64(frame(1, "hi", false)) },
+      {
+        type: "chunk",
+        t: 3,
+        specimen: 1,
+        dir: "in",
+        offset: request.length,
+        length: 11,
+        data: b64(frame(1, "hi", true)),
+      },
+      {
+        type: "chunk",
+        t: 4,
+        specimen: 1,
+        dir: "out",
+        offset: head.length,
+        length: 4,
+        data: b64(frame(1, "hi", false)),
+      },
     ];
     const story = hijackStory(buildCaptureView(events));
     expect(story.state).toBe("accepted");

@@ -63,14 +63,43 @@ export function hijackStory(view: CaptureView): HijackStory {
   const reason = response?.kind === "head" ? response.head.startLine.reason : "";
   const sent = view.messages.find((m) => m.dir === "in")?.text ?? null;
   const echoed = view.messages.find((m) => m.dir === "out")?.text ?? null;
-  const base = { origin, cookie, demoCookie, status, reason, lines: view.request ? linesOf(view.request.text) : [], sent, echoed };
+  const base = {
+    origin,
+    cookie,
+    demoCookie,
+    status,
+    reason,
+    lines: view.request ? linesOf(view.request.text) : [],
+    sent,
+    echoed,
+  };
   const from = origin ? `a page from ${origin}` : "a page that sent no Origin";
-  const carried = demoCookie ? `carrying your cookie ${DEMO_COOKIE_NAME}=${demoCookie}` : cookie ? "carrying cookies, but not the demo cookie" : "carrying no cookie (get the demo cookie first to see it ride along)";
-  if (status === null) return { ...base, state: "waiting", refusal: null, summary: view.request ? "The handshake is on its way…" : "Nothing yet: open the other site." };
+  const carried = demoCookie
+    ? `carrying your cookie ${DEMO_COOKIE_NAME}=${demoCookie}`
+    : cookie
+      ? "carrying cookies, but not the demo cookie"
+      : "carrying no cookie (get the demo cookie first to see it ride along)";
+  if (status === null)
+    return {
+      ...base,
+      state: "waiting",
+      refusal: null,
+      summary: view.request ? "The handshake is on its way…" : "Nothing yet: open the other site.",
+    };
   if (status === 101) {
     const talk = sent !== null ? ` The page then sent “${sent}”${echoed !== null ? " and got it back" : ""}.` : "";
-    return { ...base, state: "accepted", refusal: null, summary: `Accepted: the server answered 101 Switching Protocols to ${from}, ${carried}.${talk} A real application would have answered that page as you.` };
+    return {
+      ...base,
+      state: "accepted",
+      refusal: null,
+      summary: `Accepted: the server answered 101 Switching Protocols to ${from}, ${carried}.${talk} A real application would have answered that page as you.`,
+    };
   }
   const refusal = view.refusalBody?.trim() || null;
-  return { ...base, state: "refused", refusal, summary: `Refused: your browser sent the handshake for ${from}, ${carried}, and the lab answered ${status} ${reason}${refusal ? `: “${refusal}”` : "."}` };
+  return {
+    ...base,
+    state: "refused",
+    refusal,
+    summary: `Refused: your browser sent the handshake for ${from}, ${carried}, and the lab answered ${status} ${reason}${refusal ? `: “${refusal}”` : "."}`,
+  };
 }

@@ -62,7 +62,9 @@ export default class OtherSiteElement extends HTMLElement {
     socket.addEventListener("error", () => this.#log("error: the browser says only that something failed"));
     socket.addEventListener("close", (event) => {
       if (this.#socket !== socket) return;
-      this.#log(`close: code ${event.code}${event.reason ? `, reason "${event.reason}"` : ""}, wasClean ${event.wasClean}`);
+      this.#log(
+        `close: code ${event.code}${event.reason ? `, reason "${event.reason}"` : ""}, wasClean ${event.wasClean}`,
+      );
       this.dataset.outcome = opened ? "accepted" : "refused";
       part(this, "verdict").textContent = opened
         ? "Accepted. This server forgot to check Origin, so it took a handshake from this page, which carried your cookie, as one of yours. A real application would now answer this page as if you had asked."

@@ -30,7 +30,9 @@ export default class PredictionElement extends HTMLElement {
   }
 
   get #choices(): string[] {
-    return [...this.querySelectorAll<HTMLInputElement>('input[type="radio"]')].map((input) => input.closest("label")?.textContent?.trim() ?? "");
+    return [...this.querySelectorAll<HTMLInputElement>('input[type="radio"]')].map(
+      (input) => input.closest("label")?.textContent?.trim() ?? "",
+    );
   }
 
   connectedCallback(): void {
@@ -42,14 +44,22 @@ export default class PredictionElement extends HTMLElement {
     } catch {
       this.#own = null;
     }
-    part<HTMLFormElement>(this, "form").addEventListener("submit", (event) => {
-      event.preventDefault();
-      this.#lockIn();
-    }, { signal });
-    part(this, "ask").addEventListener("click", () => {
-      const question = this.querySelector("legend")?.textContent?.trim() ?? "";
-      sendClassPoll({ type: "ask", lesson: this.#lesson, card: this.#card, question, choices: this.#choices });
-    }, { signal });
+    part<HTMLFormElement>(this, "form").addEventListener(
+      "submit",
+      (event) => {
+        event.preventDefault();
+        this.#lockIn();
+      },
+      { signal },
+    );
+    part(this, "ask").addEventListener(
+      "click",
+      () => {
+        const question = this.querySelector("legend")?.textContent?.trim() ?? "";
+        sendClassPoll({ type: "ask", lesson: this.#lesson, card: this.#card, question, choices: this.#choices });
+      },
+      { signal },
+    );
     part(this, "reveal").addEventListener("click", () => sendClassPoll({ type: "reveal" }), { signal });
     this.#unsubscribe = subscribeClassPoll((room) => this.#render(room));
     this.#render(classPoll());
@@ -75,7 +85,8 @@ export default class PredictionElement extends HTMLElement {
     }
     const room = classPoll();
     if (cardMode(this.#card, this.#lesson, room).kind === "student-answering" && room.poll) {
-      if (!sendClassPoll({ type: "predict", poll: room.poll.id, choice })) status.textContent = "The room connection is down; your answer could not be sent. Try again in a moment.";
+      if (!sendClassPoll({ type: "predict", poll: room.poll.id, choice }))
+        status.textContent = "The room connection is down; your answer could not be sent. Try again in a moment.";
       return;
     }
     this.#own = choice;
@@ -95,15 +106,23 @@ export default class PredictionElement extends HTMLElement {
     part(this, "ask").hidden = mode.kind !== "teacher-idle";
     part(this, "reveal").hidden = mode.kind !== "teacher-asking";
     part(this, "lock").hidden = teacher || mode.kind === "revealed";
-    part(this, "lock").textContent = mode.kind === "student-answering" ? (room.mine === null ? "Send my answer" : "Change my answer") : "Lock in my prediction";
-    for (const input of this.querySelectorAll<HTMLInputElement>('input[type="radio"]')) input.disabled = teacher || mode.kind === "revealed";
+    part(this, "lock").textContent =
+      mode.kind === "student-answering"
+        ? room.mine === null
+          ? "Send my answer"
+          : "Change my answer"
+        : "Lock in my prediction";
+    for (const input of this.querySelectorAll<HTMLInputElement>('input[type="radio"]'))
+      input.disabled = teacher || mode.kind === "revealed";
     part(this, "status").textContent = this.#statusText(mode, room, choices);
 
     const tally = part(this, "tally");
-    const shown = (mode.kind === "teacher-asking" || mode.kind === "revealed") && room.tally && room.poll ? room.tally : null;
+    const shown =
+      (mode.kind === "teacher-asking" || mode.kind === "revealed") && room.tally && room.poll ? room.tally : null;
     tally.hidden = shown === null;
     if (!shown) return;
-    part(this, "answered").textContent = `${answeredText(shown.answered, shown.students)}${mode.kind === "revealed" ? " (final)" : " so far"}`;
+    part(this, "answered").textContent =
+      `${answeredText(shown.answered, shown.students)}${mode.kind === "revealed" ? " (final)" : " so far"}`;
     const rows = tallyRows(room.poll!.choices, shown.counts, mode.kind === "revealed" ? room.mine : null);
     const list = part<HTMLOListElement>(this, "tally-rows");
     while (list.children.length > rows.length) list.lastElementChild!.remove();
@@ -136,7 +155,9 @@ export default class PredictionElement extends HTMLElement {
     const own = this.#own === null ? null : choices[this.#own];
     switch (mode.kind) {
       case "alone":
-        return own ? `You predicted “${own}”. Now try it below and see what really happens.` : "Choose an answer and lock it in before you try it below.";
+        return own
+          ? `You predicted “${own}”. Now try it below and see what really happens.`
+          : "Choose an answer and lock it in before you try it below.";
       case "elsewhere":
         return `The teacher is asking the class another question: “${mode.question}”.`;
       case "teacher-idle":
@@ -144,7 +165,9 @@ export default class PredictionElement extends HTMLElement {
       case "teacher-asking":
         return "The class is answering on their screens. Reveal the answers when everyone is in, then run the step.";
       case "student-answering":
-        return room.mine === null ? "The teacher asks the class: choose your answer and send it." : `Your answer “${choices[room.mine] ?? ""}” is in. You can change it until the teacher reveals the class's answers.`;
+        return room.mine === null
+          ? "The teacher asks the class: choose your answer and send it."
+          : `Your answer “${choices[room.mine] ?? ""}” is in. You can change it until the teacher reveals the class's answers.`;
       case "revealed":
         return "The class's predictions. Now watch what really happens.";
     }

@@ -1,7 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { answeredText, cardMode, tallyRows } from "./prediction-view.ts";
 
-const poll = { id: 3, lesson: "start-here", card: "close-code", question: "Which code?", choices: ["1000", "1005"], open: true };
+const poll = {
+  id: 3,
+  lesson: "start-here",
+  card: "close-code",
+  question: "Which code?",
+  choices: ["1000", "1005"],
+  open: true,
+};
 
 describe("prediction card", () => {
   it("computes each choice's share from the lab's counts", () => {
@@ -18,12 +25,24 @@ describe("prediction card", () => {
     const none = { role: null, poll: null, tally: null, mine: null } as const;
     expect(cardMode("close-code", "start-here", none)).toEqual({ kind: "alone" });
     expect(cardMode("close-code", "start-here", { ...none, role: "teacher" })).toEqual({ kind: "teacher-idle" });
-    expect(cardMode("close-code", "start-here", { ...none, role: "teacher", poll })).toEqual({ kind: "teacher-asking" });
-    expect(cardMode("close-code", "start-here", { ...none, role: "student", poll })).toEqual({ kind: "student-answering" });
-    expect(cardMode("close-code", "start-here", { ...none, role: "student", poll: { ...poll, open: false } })).toEqual({ kind: "revealed" });
-    expect(cardMode("other", "start-here", { ...none, role: "student", poll })).toEqual({ kind: "elsewhere", question: "Which code?" });
+    expect(cardMode("close-code", "start-here", { ...none, role: "teacher", poll })).toEqual({
+      kind: "teacher-asking",
+    });
+    expect(cardMode("close-code", "start-here", { ...none, role: "student", poll })).toEqual({
+      kind: "student-answering",
+    });
+    expect(cardMode("close-code", "start-here", { ...none, role: "student", poll: { ...poll, open: false } })).toEqual({
+      kind: "revealed",
+    });
+    expect(cardMode("other", "start-here", { ...none, role: "student", poll })).toEqual({
+      kind: "elsewhere",
+      question: "Which code?",
+    });
     expect(cardMode("other", "start-here", { ...none, role: "teacher", poll })).toEqual({ kind: "teacher-idle" });
     // The same card id in another lesson is another question.
-    expect(cardMode("close-code", "frames", { ...none, role: "student", poll })).toEqual({ kind: "elsewhere", question: "Which code?" });
+    expect(cardMode("close-code", "frames", { ...none, role: "student", poll })).toEqual({
+      kind: "elsewhere",
+      question: "Which code?",
+    });
   });
 });

@@ -11,7 +11,12 @@ import { formatCount } from "../shared/format-count.ts";
 
 type RaceActor = ActorRefFrom<typeof pushRaceMachine>;
 const SVG = "http://www.w3.org/2000/svg";
-const markers: Record<Transport, string> = { "short-polling": "M-5,-5h10v10h-10z", "long-polling": "M0,-6L6,5H-6z", sse: "M0,-6L6,0L0,6L-6,0z", websocket: "M-5,0a5,5 0 1,0 10,0a5,5 0 1,0 -10,0" };
+const markers: Record<Transport, string> = {
+  "short-polling": "M-5,-5h10v10h-10z",
+  "long-polling": "M0,-6L6,5H-6z",
+  sse: "M0,-6L6,0L0,6L-6,0z",
+  websocket: "M-5,0a5,5 0 1,0 10,0a5,5 0 1,0 -10,0",
+};
 
 function part<T extends Element = HTMLElement>(root: Element, name: string): T {
   const found = root.querySelector<T>(`[data-part="${name}"]`);
@@ -19,7 +24,10 @@ function part<T extends Element = HTMLElement>(root: Element, name: string): T {
   return found;
 }
 
-function svg<K extends keyof SVGElementTagNameMap>(name: K, attributes: Record<string, string | number>): SVGElementTagNameMap[K] {
+function svg<K extends keyof SVGElementTagNameMap>(
+  name: K,
+  attributes: Record<string, string | number>,
+): SVGElementTagNameMap[K] {
   const element = document.createElementNS(SVG, name);
   for (const [key, value] of Object.entries(attributes)) element.setAttribute(key, String(value));
   return element;
@@ -36,11 +44,17 @@ export default class PushRaceElement extends HTMLElement {
   connectedCallback(): void {
     this.#abort = new AbortController();
     const signal = this.#abort.signal;
-    const actor = createActor(pushRaceMachine.provide({ actors: { prepare: prepareRace, transport: raceTransport, results: raceResults } }));
+    const actor = createActor(
+      pushRaceMachine.provide({ actors: { prepare: prepareRace, transport: raceTransport, results: raceResults } }),
+    );
     actor.subscribe(() => this.#render());
     actor.start();
     this.#actor = actor;
-    part(this, "start").addEventListener("click", () => actor.send({ type: "race.start", settings: this.#settings() }), { signal });
+    part(this, "start").addEventListener(
+      "click",
+      () => actor.send({ type: "race.start", settings: this.#settings() }),
+      { signal },
+    );
     part(this, "rtt").addEventListener("change", () => this.#render(), { signal });
     part(this, "loading-note").hidden = true;
     this.toggleAttribute("data-ready", true);
@@ -54,7 +68,12 @@ export default class PushRaceElement extends HTMLElement {
 
   #settings(): RaceSettings {
     const read = (name: string): number => Number(part<HTMLSelectElement>(this, name).value);
-    return { events: read("events"), spacingMs: read("spacing"), pollIntervalMs: read("interval"), delayMs: read("delay") };
+    return {
+      events: read("events"),
+      spacingMs: read("spacing"),
+      pollIntervalMs: read("interval"),
+      delayMs: read("delay"),
+    };
   }
 
   #render(): void {
@@ -69,15 +88,22 @@ export default class PushRaceElement extends HTMLElement {
     for (const select of this.querySelectorAll<HTMLSelectElement>("select[data-race-setting]")) select.disabled = busy;
 
     const statusText =
-      state === "idle" ? "Ready: press Start." :
-      state === "preparing" ? "Synchronising clocks with the lab and creating the race…" :
-      state === "running" ? `Racing: ${TRANSPORTS.map((t) => `${transportNames[t]} ${arrivals[t].length}/${race?.events ?? settings.events}`).join(", ")}.` :
-      state === "collecting" ? "Asking the lab how many bytes each transport cost…" :
-      state === "finished" ? `Finished: ${TRANSPORTS.map((t) => `${transportNames[t]} delivered ${arrivals[t].length} of ${race?.events ?? 0}`).join(", ")}.` :
-      "The race could not run.";
+      state === "idle"
+        ? "Ready: press Start."
+        : state === "preparing"
+          ? "Synchronising clocks with the lab and creating the race…"
+          : state === "running"
+            ? `Racing: ${TRANSPORTS.map((t) => `${transportNames[t]} ${arrivals[t].length}/${race?.events ?? settings.events}`).join(", ")}.`
+            : state === "collecting"
+              ? "Asking the lab how many bytes each transport cost…"
+              : state === "finished"
+                ? `Finished: ${TRANSPORTS.map((t) => `${transportNames[t]} delivered ${arrivals[t].length} of ${race?.events ?? 0}`).join(", ")}.`
+                : "The race could not run.";
     part(this, "status").textContent = statusText;
     const problem = part(this, "problem");
-    const failureText = Object.entries(failures).map(([t, reason]) => `${transportNames[t as Transport]}: ${reason}`).join("; ");
+    const failureText = Object.entries(failures)
+      .map(([t, reason]) => `${transportNames[t as Transport]}: ${reason}`)
+      .join("; ");
     problem.textContent = [error, failureText].filter(Boolean).join(" ");
     problem.hidden = problem.textContent === "";
     if (state !== this.#announcedState && (state === "running" || state === "finished" || state === "failed")) {
@@ -131,7 +157,10 @@ export default class PushRaceElement extends HTMLElement {
     const all = TRANSPORTS.flatMap((t) => arrivals[t].map((a) => Math.max(0, a.delayMs)));
     // A round top value for the axis, so the tick labels read 0, 250, 500… rather than 0, 292, 585….
     const wanted = Math.max(100, ...all) * 1.05;
-    const max = [100, 200, 400, 500, 800, 1000, 1200, 1600, 2000, 3000, 4000, 6000, 8000, 10_000, 20_000, 40_000].find((v) => v >= wanted) ?? Math.ceil(wanted / 10_000) * 10_000;
+    const max =
+      [100, 200, 400, 500, 800, 1000, 1200, 1600, 2000, 3000, 4000, 6000, 8000, 10_000, 20_000, 40_000].find(
+        (v) => v >= wanted,
+      ) ?? Math.ceil(wanted / 10_000) * 10_000;
     const x = (id: number): number => left + ((id - 0.5) / Math.max(events, 1)) * (width - left - right);
     const y = (delay: number): number => height - bottom - (delay / max) * (height - top - bottom);
     chart.replaceChildren();
@@ -155,10 +184,19 @@ export default class PushRaceElement extends HTMLElement {
     for (const transport of TRANSPORTS) {
       const points = [...arrivals[transport]].sort((a, b) => a.eventId - b.eventId);
       if (points.length > 1) {
-        chart.append(svg("polyline", { points: points.map((p) => `${x(p.eventId)},${y(Math.max(0, p.delayMs))}`).join(" "), class: `series ${transport}` }));
+        chart.append(
+          svg("polyline", {
+            points: points.map((p) => `${x(p.eventId)},${y(Math.max(0, p.delayMs))}`).join(" "),
+            class: `series ${transport}`,
+          }),
+        );
       }
       for (const p of points) {
-        const mark = svg("path", { d: markers[transport], transform: `translate(${x(p.eventId)},${y(Math.max(0, p.delayMs))})`, class: `mark ${transport}` });
+        const mark = svg("path", {
+          d: markers[transport],
+          transform: `translate(${x(p.eventId)},${y(Math.max(0, p.delayMs))})`,
+          class: `mark ${transport}`,
+        });
         const title = svg("title", {});
         title.textContent = `${transportNames[transport]}, event ${p.eventId}: ${Math.max(0, p.delayMs).toFixed(0)} ms`;
         mark.append(title);

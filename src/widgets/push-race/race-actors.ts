@@ -2,7 +2,15 @@
 // creation, one actor per transport (fetch loops, EventSource, WebSocket), and the lab's byte
 // counts. Every response is validated (lab-api.ts); failures are reported in words.
 import { fromCallback, fromPromise } from "xstate";
-import { parseRaceCreated, parseRaceEvent, parseRaceResults, parseWhoAmI, type RaceCreated, type RaceEvent, type RaceResults } from "../../protocol/lab-api.ts";
+import {
+  parseRaceCreated,
+  parseRaceEvent,
+  parseRaceResults,
+  parseWhoAmI,
+  type RaceCreated,
+  type RaceEvent,
+  type RaceResults,
+} from "../../protocol/lab-api.ts";
 import type { PushRaceEvent, RaceSettings, TransportInput } from "../../machines/push-race.ts";
 import { labUrl } from "../shared/websocket-actor.ts";
 
@@ -31,14 +39,20 @@ async function clockOffset(): Promise<number> {
 
 export const prepareRace = fromPromise<{ race: RaceCreated; offsetMs: number }, RaceSettings>(async ({ input }) => {
   const offsetMs = await clockOffset();
-  const query = new URLSearchParams({ events: String(input.events), spacingMs: String(input.spacingMs), delay: String(input.delayMs) });
+  const query = new URLSearchParams({
+    events: String(input.events),
+    spacingMs: String(input.spacingMs),
+    delay: String(input.delayMs),
+  });
   const race = parseRaceCreated(await json(await fetch(`/lab/race?${query}`, { method: "POST", cache: "no-store" })));
   if (!race) throw new Error("the lab's race description was not understood");
   return { race, offsetMs };
 });
 
 export const raceResults = fromPromise<RaceResults, { race: RaceCreated }>(async ({ input }) => {
-  const results = parseRaceResults(await json(await fetch(`/lab/race/${encodeURIComponent(input.race.race)}/results`, { cache: "no-store" })));
+  const results = parseRaceResults(
+    await json(await fetch(`/lab/race/${encodeURIComponent(input.race.race)}/results`, { cache: "no-store" })),
+  );
   if (!results) throw new Error("the lab's counts were not understood");
   return results;
 });
@@ -54,7 +68,11 @@ export const raceTransport = fromCallback<PushRaceEvent, TransportInput>(({ inpu
   const finish = (reason?: string): void => {
     if (finished) return;
     finished = true;
-    report(reason === undefined ? { type: "race.transport-done", transport } : { type: "race.transport-failed", transport, reason });
+    report(
+      reason === undefined
+        ? { type: "race.transport-done", transport }
+        : { type: "race.transport-failed", transport, reason },
+    );
   };
   const arrived = (event: RaceEvent): void => {
     if (seen.has(event.id)) return;
@@ -66,7 +84,9 @@ export const raceTransport = fromCallback<PushRaceEvent, TransportInput>(({ inpu
 
   const poll = async (path: "poll" | "long-poll"): Promise<void> => {
     while (!finished && !abort.signal.aborted) {
-      const body = (await json(await fetch(`${base}/${path}?after=${latest()}&${delay}`, { cache: "no-store", signal: abort.signal }))) as { events?: unknown };
+      const body = (await json(
+        await fetch(`${base}/${path}?after=${latest()}&${delay}`, { cache: "no-store", signal: abort.signal }),
+      )) as { events?: unknown };
       for (const item of Array.isArray(body.events) ? body.events : []) {
         const event = parseRaceEvent(item);
         if (event) arrived(event);

@@ -3,9 +3,30 @@ import { scheduleOffsets, simulateRace, transportStats } from "./race-stats.ts";
 
 describe("push race figures", () => {
   it("computes delivery and wire cost per transport", () => {
-    const stats = transportStats([{ eventId: 1, delayMs: 20 }, { eventId: 2, delayMs: 40 }, { eventId: 3, delayMs: -1 }], { requests: 4, bytesIn: 1000, bytesOut: 800, eventsSent: 3 });
-    expect(stats).toEqual({ delivered: 3, meanDelayMs: 20, maxDelayMs: 40, requests: 4, bytes: 1800, bytesPerEvent: 600 });
-    expect(transportStats([], null)).toEqual({ delivered: 0, meanDelayMs: null, maxDelayMs: null, requests: null, bytes: null, bytesPerEvent: null });
+    const stats = transportStats(
+      [
+        { eventId: 1, delayMs: 20 },
+        { eventId: 2, delayMs: 40 },
+        { eventId: 3, delayMs: -1 },
+      ],
+      { requests: 4, bytesIn: 1000, bytesOut: 800, eventsSent: 3 },
+    );
+    expect(stats).toEqual({
+      delivered: 3,
+      meanDelayMs: 20,
+      maxDelayMs: 40,
+      requests: 4,
+      bytes: 1800,
+      bytesPerEvent: 600,
+    });
+    expect(transportStats([], null)).toEqual({
+      delivered: 0,
+      meanDelayMs: null,
+      maxDelayMs: null,
+      requests: null,
+      bytes: null,
+      bytesPerEvent: null,
+    });
   });
 
   it("simulates the same race: WebSocket needs fewer bytes than short polling and delivers faster", () => {

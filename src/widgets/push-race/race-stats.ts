@@ -22,7 +22,10 @@ export interface TransportStats {
   bytesPerEvent: number | null;
 }
 
-export function transportStats(arrivals: readonly Arrival[], counted: RaceResults["transports"][Transport] | null): TransportStats {
+export function transportStats(
+  arrivals: readonly Arrival[],
+  counted: RaceResults["transports"][Transport] | null,
+): TransportStats {
   const delays = arrivals.map((a) => Math.max(0, a.delayMs));
   const bytes = counted ? counted.bytesIn + counted.bytesOut : null;
   return {
@@ -40,8 +43,18 @@ export function scheduleOffsets(schedule: readonly number[], startedAt: number):
   return schedule.map((t) => Math.max(0, Math.round(t - startedAt)));
 }
 
-export function simulateRace(offsets: readonly number[], rttMs: number, pollIntervalMs: number): Record<Transport, Totals> {
+export function simulateRace(
+  offsets: readonly number[],
+  rttMs: number,
+  pollIntervalMs: number,
+): Record<Transport, Totals> {
   const link = { oneWayMs: rttMs / 2, jitterMs: 0, lossRate: 0, bandwidthBytesPerSecond: null, seed: 1 };
-  const run = (kind: Transport): Totals => totals(runScenario({ kind, link, serverEvents: [...offsets], pollIntervalMs }));
-  return { "short-polling": run("short-polling"), "long-polling": run("long-polling"), sse: run("sse"), websocket: run("websocket") };
+  const run = (kind: Transport): Totals =>
+    totals(runScenario({ kind, link, serverEvents: [...offsets], pollIntervalMs }));
+  return {
+    "short-polling": run("short-polling"),
+    "long-polling": run("long-polling"),
+    sse: run("sse"),
+    websocket: run("websocket"),
+  };
 }

@@ -26,8 +26,10 @@ export function quizProblems(questions: readonly QuizQuestion[]): string[] {
     if (q.choices.length < 2) problems.push(`question ${i + 1} needs at least two choices`);
     if (correct !== 1) problems.push(`question ${i + 1} must have exactly one correct choice, has ${correct}`);
     q.choices.forEach((c, j) => {
-      if (c.feedback.trim().length < 10) problems.push(`question ${i + 1}, choice ${j + 1} needs feedback that explains it`);
-      if (c.see && !LESSON_HREF.test(c.see.href)) problems.push(`question ${i + 1}, choice ${j + 1} links to ${c.see.href}, which is not a lesson page`);
+      if (c.feedback.trim().length < 10)
+        problems.push(`question ${i + 1}, choice ${j + 1} needs feedback that explains it`);
+      if (c.see && !LESSON_HREF.test(c.see.href))
+        problems.push(`question ${i + 1}, choice ${j + 1} links to ${c.see.href}, which is not a lesson page`);
     });
   });
   return problems;

@@ -8,7 +8,16 @@ export interface ExcerptPiece {
   marked: boolean;
 }
 
-const ENTITIES: Readonly<Record<string, string>> = { amp: "&", lt: "<", gt: ">", quot: '"', "#39": "'", "#x27": "'", apos: "'", nbsp: " " };
+const ENTITIES: Readonly<Record<string, string>> = {
+  amp: "&",
+  lt: "<",
+  gt: ">",
+  quot: '"',
+  "#39": "'",
+  "#x27": "'",
+  apos: "'",
+  nbsp: " ",
+};
 
 /** Entities as Pagefind writes them, and numeric ones; anything else is kept as it was. */
 export function decodeEntities(text: string): string {

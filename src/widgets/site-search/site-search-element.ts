@@ -34,14 +34,22 @@ export default class SiteSearchElement extends HTMLElement {
     this.#abort = new AbortController();
     const input = part<HTMLInputElement>(this, "query");
     const form = part<HTMLFormElement>(this, "form");
-    form.addEventListener("submit", (event) => {
-      event.preventDefault();
-      void this.#search(input.value);
-    }, { signal: this.#abort.signal });
-    input.addEventListener("input", () => {
-      clearTimeout(this.#timer);
-      this.#timer = window.setTimeout(() => void this.#search(input.value), DEBOUNCE_MS);
-    }, { signal: this.#abort.signal });
+    form.addEventListener(
+      "submit",
+      (event) => {
+        event.preventDefault();
+        void this.#search(input.value);
+      },
+      { signal: this.#abort.signal },
+    );
+    input.addEventListener(
+      "input",
+      () => {
+        clearTimeout(this.#timer);
+        this.#timer = window.setTimeout(() => void this.#search(input.value), DEBOUNCE_MS);
+      },
+      { signal: this.#abort.signal },
+    );
     part(this, "loading-note").hidden = true;
     const asked = new URLSearchParams(window.location.search).get("q") ?? "";
     input.value = asked;
@@ -81,7 +89,11 @@ export default class SiteSearchElement extends HTMLElement {
       const found = await pagefind.search(query);
       results = await Promise.all((found?.results ?? []).slice(0, MAX_RESULTS).map((r) => r.data()));
     } catch {
-      if (ticket === this.#latest) setText(part(this, "status"), "Search is not available here: the search index is built with the site (npm run build, or npm start), not by the development server.");
+      if (ticket === this.#latest)
+        setText(
+          part(this, "status"),
+          "Search is not available here: the search index is built with the site (npm run build, or npm start), not by the development server.",
+        );
       return;
     }
     if (ticket !== this.#latest) return;

@@ -22,7 +22,8 @@ export interface ComparisonRow {
 /** Browsers use HTTP/2 and HTTP/3 only over TLS, so the round trips compare encrypted connections. */
 const SECURE: Conversation = { ...EXAMPLE_CONVERSATION, secure: true, origin: "https://lab.example:4321" };
 
-const field = (version: HttpVersion, name: string): string | undefined => requestFields(version, SECURE).find(([n]) => n.toLowerCase() === name)?.[1];
+const field = (version: HttpVersion, name: string): string | undefined =>
+  requestFields(version, SECURE).find(([n]) => n.toLowerCase() === name)?.[1];
 const count = (n: number | null, none: string): string => (n === null ? none : `${n}`);
 
 function rowFor(label: string, cell: (version: HttpVersion) => string): ComparisonRow {
@@ -31,16 +32,34 @@ function rowFor(label: string, cell: (version: HttpVersion) => string): Comparis
 
 export function comparisonRows(): ComparisonRow[] {
   return [
-    rowFor("Runs over", (v) => (openingUnits(v, SECURE)[0]!.layer === "QUIC" ? "QUIC (over UDP), TLS 1.3 built in" : "TCP (TLS on top for wss://)")),
-    rowFor("The request", (v) => (v === "http/1.1" ? `${requestLine(SECURE).split(" ")[0]} with Upgrade: ${field(v, "upgrade")}` : `${field(v, ":method")} with :protocol ${field(v, ":protocol")}`)),
+    rowFor("Runs over", (v) =>
+      openingUnits(v, SECURE)[0]!.layer === "QUIC"
+        ? "QUIC (over UDP), TLS 1.3 built in"
+        : "TCP (TLS on top for wss://)",
+    ),
+    rowFor("The request", (v) =>
+      v === "http/1.1"
+        ? `${requestLine(SECURE).split(" ")[0]} with Upgrade: ${field(v, "upgrade")}`
+        : `${field(v, ":method")} with :protocol ${field(v, ":protocol")}`,
+    ),
     rowFor("Success", (v) => `${successStatus(v, SECURE)}`),
-    rowFor("Key and accept", (v) => (field(v, "sec-websocket-key") ? "Sec-WebSocket-Key, answered by Sec-WebSocket-Accept" : "none: the stream is proof enough")),
+    rowFor("Key and accept", (v) =>
+      field(v, "sec-websocket-key")
+        ? "Sec-WebSocket-Key, answered by Sec-WebSocket-Accept"
+        : "none: the stream is proof enough",
+    ),
     rowFor("The frames travel", (v) => {
       const unit = openingUnits(v, SECURE).find((u) => u.phase === "messages")!;
-      return unit.stream === null ? "on the connection itself" : `in ${unit.layer} DATA frames on stream ${unit.stream}`;
+      return unit.stream === null
+        ? "on the connection itself"
+        : `in ${unit.layer} DATA frames on stream ${unit.stream}`;
     }),
-    rowFor("Round trips before the first message, new connection", (v) => count(roundTripsToFirstMessage(v, SECURE), "?")),
-    rowFor("… on a connection already open", (v) => count(roundTripsToFirstMessage(v, SECURE, true), "no such thing: each WebSocket takes a connection of its own")),
+    rowFor("Round trips before the first message, new connection", (v) =>
+      count(roundTripsToFirstMessage(v, SECURE), "?"),
+    ),
+    rowFor("… on a connection already open", (v) =>
+      count(roundTripsToFirstMessage(v, SECURE, true), "no such thing: each WebSocket takes a connection of its own"),
+    ),
     rowFor("Other requests share its connection", (v) => (sharesConnection(v) ? "yes, as streams beside it" : "no")),
     rowFor("After the close frames", (v) => {
       const ends = openingUnits(v, SECURE).filter((u) => u.phase === "closing" && !u.websocket);

@@ -15,11 +15,27 @@ const unitBytes = (id: string): Uint8Array => units.find((u) => u.id === id)!.by
 
 /** The tap's record of a conversation like the model's, with a ping from the lab in between. */
 function tapEvents(): TapEvent[] {
-  const request = new TextDecoder().decode(unitBytes("request")).replace("GET /lab/echo ", `GET /lab/echo?watch=${TOKEN} `);
+  const request = new TextDecoder()
+    .decode(unitBytes("request"))
+    .replace("GET /lab/echo ", `GET /lab/echo?watch=${TOKEN} `);
   const ping = Uint8Array.of(0x89, 0x00);
-  const chunk = (t: number, dir: "in" | "out", bytes: Uint8Array): TapEvent => ({ type: "chunk", t, specimen: 1, dir, offset: 0, length: bytes.length, data: bytesToBase64(bytes) });
+  const chunk = (t: number, dir: "in" | "out", bytes: Uint8Array): TapEvent => ({
+    type: "chunk",
+    t,
+    specimen: 1,
+    dir,
+    offset: 0,
+    length: bytes.length,
+    data: bytesToBase64(bytes),
+  });
   return [
-    { type: "open", t: 1000, specimen: 1, path: "/lab/echo", tuple: { clientAddress: "127.0.0.1", clientPort: 50000, serverAddress: "127.0.0.1", serverPort: 4321 } },
+    {
+      type: "open",
+      t: 1000,
+      specimen: 1,
+      path: "/lab/echo",
+      tuple: { clientAddress: "127.0.0.1", clientPort: 50000, serverAddress: "127.0.0.1", serverPort: 4321 },
+    },
     { type: "request", t: 999.8, specimen: 1, offset: 0, data: head(request) },
     { type: "response", t: 1001, specimen: 1, offset: 0, data: bytesToBase64(unitBytes("response")) },
     chunk(1002, "out", ping),
@@ -36,7 +52,15 @@ function tapEvents(): TapEvent[] {
 describe("the HTTP/1.1 column: the reader's own connection, tapped", () => {
   it("reads the heads and the frames across TCP reads, hiding the tap's token", () => {
     const items = liveHttp1Items(tapEvents());
-    expect(items.map((i) => [i.from, i.key])).toEqual([["client", "request"], ["server", "response"], ["server", "ws:9"], ["client", "ws:1"], ["server", "ws:1"], ["client", "ws:8"], ["server", "ws:8"]]);
+    expect(items.map((i) => [i.from, i.key])).toEqual([
+      ["client", "request"],
+      ["server", "response"],
+      ["server", "ws:9"],
+      ["client", "ws:1"],
+      ["server", "ws:1"],
+      ["client", "ws:8"],
+      ["server", "ws:8"],
+    ]);
     expect(items[0]!.title).toBe("GET /lab/echo?watch=… HTTP/1.1");
     expect(JSON.stringify(items)).not.toContain(TOKEN);
     // The tap reported the request before the open: times still start at 0, never below.
@@ -61,9 +85,13 @@ describe("the HTTP/1.1 column: the reader's own connection, tapped", () => {
     ]);
     // The frames seen are the model's own bytes: same keys, same message.
     const seenFrames = rows.filter((r) => r.source === "seen" && r.websocketHex).map((r) => r.websocketHex);
-    const modelFrames = units.filter((u) => u.websocket).map((u) => Buffer.from(u.websocket!).toString("hex").match(/../g)!.join(" "));
+    const modelFrames = units
+      .filter((u) => u.websocket)
+      .map((u) => Buffer.from(u.websocket!).toString("hex").match(/../g)!.join(" "));
     expect(seenFrames).toEqual(modelFrames);
-    expect(openingBytes(rows)).toBe(unitBytes("request").length + `?watch=${TOKEN}`.length + unitBytes("response").length);
+    expect(openingBytes(rows)).toBe(
+      unitBytes("request").length + `?watch=${TOKEN}`.length + unitBytes("response").length,
+    );
   });
 
   it("says so when a unit never came", () => {
@@ -76,7 +104,15 @@ describe("the HTTP/1.1 column: the reader's own connection, tapped", () => {
 });
 
 describe("the HTTP/2 and HTTP/3 columns", () => {
-  const item = (from: "client" | "server", key: string, title = key): LiveItem => ({ from, key, at: 0, title, bytes: new Uint8Array(9), lines: [], rfc: "RFC 9113 §4.1" });
+  const item = (from: "client" | "server", key: string, title = key): LiveItem => ({
+    from,
+    key,
+    at: 0,
+    title,
+    bytes: new Uint8Array(9),
+    lines: [],
+    rfc: "RFC 9113 §4.1",
+  });
 
   it("pairs HTTP/2 frames with the model by kind and sender, in order, and keeps the library's own frames as extras", () => {
     const live = [
@@ -101,9 +137,13 @@ describe("the HTTP/2 and HTTP/3 columns", () => {
   });
 
   it("spells out an HTTP/2 frame header field by field", () => {
-    const [event] = new Http2FrameReader({ expectPreface: false }).push(Uint8Array.from(Buffer.from("000006040000000000" + "000800000001", "hex")));
+    const [event] = new Http2FrameReader({ expectPreface: false }).push(
+      Uint8Array.from(Buffer.from("000006040000000000" + "000800000001", "hex")),
+    );
     if (event?.kind !== "frame") throw new Error("no frame");
-    expect(http2Header(event.frame)).toBe("Frame header 00 00 06 04 00 00 00 00 00: length 6, type 0x04 SETTINGS, flags 0x00, stream 0");
+    expect(http2Header(event.frame)).toBe(
+      "Frame header 00 00 06 04 00 00 00 00 00: length 6, type 0x04 SETTINGS, flags 0x00, stream 0",
+    );
   });
 
   it("draws HTTP/3 from the model alone, every row marked simulated, with its time in round trips", () => {

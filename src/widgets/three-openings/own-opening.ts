@@ -25,22 +25,45 @@ export interface OwnOpenings {
 const hex = (bytes: Uint8Array): string => Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 
 /** The reader's masking keys (text frame, close frame) and Sec-WebSocket-Key, read from what the tap saw. */
-export function readOwnConversation(events: readonly TapEvent[], message: string, location: Pick<Location, "host" | "origin" | "protocol">): Omit<Conversation, "accept"> | null {
+export function readOwnConversation(
+  events: readonly TapEvent[],
+  message: string,
+  location: Pick<Location, "host" | "origin" | "protocol">,
+): Omit<Conversation, "accept"> | null {
   const request = events.find((e) => e.type === "request");
-  const key = request && /\r\nSec-WebSocket-Key: *([^\r\n]+)\r\n/i.exec(new TextDecoder().decode(base64ToBytes(request.data) ?? new Uint8Array(0)))?.[1]?.trim();
+  const key =
+    request &&
+    /\r\nSec-WebSocket-Key: *([^\r\n]+)\r\n/i
+      .exec(new TextDecoder().decode(base64ToBytes(request.data) ?? new Uint8Array(0)))?.[1]
+      ?.trim();
   const decoder = new FrameDecoder({ direction: "client-to-server" });
-  const frames = events.flatMap((e) => (e.type === "chunk" && e.dir === "in" && e.data ? decoder.push(base64ToBytes(e.data) ?? new Uint8Array(0)) : [])).flatMap((e) => (e.kind === "frame" ? [e.frame] : []));
+  const frames = events
+    .flatMap((e) =>
+      e.type === "chunk" && e.dir === "in" && e.data ? decoder.push(base64ToBytes(e.data) ?? new Uint8Array(0)) : [],
+    )
+    .flatMap((e) => (e.kind === "frame" ? [e.frame] : []));
   const textKey = frames.find((f) => f.opcode === 0x1)?.maskingKey;
   const closeKey = frames.find((f) => f.opcode === 0x8)?.maskingKey;
   if (!key || !textKey || !closeKey) return null;
-  return { authority: location.host, path: "/lab/echo", origin: location.origin, message, maskingKeys: [textKey, closeKey], key, secure: location.protocol === "https:" };
+  return {
+    authority: location.host,
+    path: "/lab/echo",
+    origin: location.origin,
+    message,
+    maskingKeys: [textKey, closeKey],
+    key,
+    secure: location.protocol === "https:",
+  };
 }
 
 function converse(message: string): Promise<TapEvent[]> {
   const events: TapEvent[] = [];
   return new Promise((resolve, reject) => {
     let session: Awaited<ReturnType<typeof openTap>> | null = null;
-    const timer = setTimeout(() => finish(new Error("The conversation did not finish in time.")), OWN_OPENING_TIMEOUT_MS);
+    const timer = setTimeout(
+      () => finish(new Error("The conversation did not finish in time.")),
+      OWN_OPENING_TIMEOUT_MS,
+    );
     const finish = (error: Error | null): void => {
       clearTimeout(timer);
       session?.close();
@@ -51,20 +74,36 @@ function converse(message: string): Promise<TapEvent[]> {
       onEvent(event) {
         events.push(event);
         // The tap's close comes after every byte of the connection: the record is whole.
-        if (event.type === "close") finish(event.code === 1000 ? null : new Error(`Your connection closed with ${event.code}${event.reason ? ` (${event.reason})` : ""}.`));
+        if (event.type === "close")
+          finish(
+            event.code === 1000
+              ? null
+              : new Error(`Your connection closed with ${event.code}${event.reason ? ` (${event.reason})` : ""}.`),
+          );
       },
       onProblem: (problem) => finish(new Error(problem)),
-    }).then((opened) => {
-      session = opened;
-      opened.specimen.addEventListener("open", () => opened.specimen.send(message));
-      opened.specimen.addEventListener("message", () => opened.specimen.close(1000));
-    }, (error: unknown) => finish(error instanceof Error ? error : new Error(String(error))));
+    }).then(
+      (opened) => {
+        session = opened;
+        opened.specimen.addEventListener("open", () => opened.specimen.send(message));
+        opened.specimen.addEventListener("message", () => opened.specimen.close(1000));
+      },
+      (error: unknown) => finish(error instanceof Error ? error : new Error(String(error))),
+    );
   });
 }
 
-async function requestTwins(message: string, maskingKeys: readonly [Uint8Array, Uint8Array], onWait?: (note: WaitNote) => void): Promise<H2TwinRun> {
+async function requestTwins(
+  message: string,
+  maskingKeys: readonly [Uint8Array, Uint8Array],
+  onWait?: (note: WaitNote) => void,
+): Promise<H2TwinRun> {
   const body = JSON.stringify({ message, maskingKeys: maskingKeys.map(hex) });
-  const response = await postWhenLabFree(H2_TWIN_PATH, { headers: { "Content-Type": "application/json" }, body }, { onWait });
+  const response = await postWhenLabFree(
+    H2_TWIN_PATH,
+    { headers: { "Content-Type": "application/json" }, body },
+    { onWait },
+  );
   if (!response.ok) throw new Error((await response.text()).trim() || `The lab answered ${response.status}.`);
   const run = parseH2TwinRun(await response.json());
   if (!run) throw new Error("The lab's answer could not be read.");

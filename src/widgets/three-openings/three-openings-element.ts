@@ -5,7 +5,14 @@
 // simulation from the reader's conversation (openings-view.ts). Everything shown is text.
 import { createActor, fromPromise } from "xstate";
 import { labRunMachine } from "../../machines/lab-run.ts";
-import { EXAMPLE_CONVERSATION, HTTP_VERSIONS, PHASES, VERSION_NAMES, type Conversation, type HttpVersion } from "../../protocol/websocket-openings.ts";
+import {
+  EXAMPLE_CONVERSATION,
+  HTTP_VERSIONS,
+  PHASES,
+  VERSION_NAMES,
+  type Conversation,
+  type HttpVersion,
+} from "../../protocol/websocket-openings.ts";
 import { formatCount } from "../shared/format-count.ts";
 import { setFlag, setText } from "../shared/dom-writes.ts";
 import { frameScheduler, part } from "../shared/parts.ts";
@@ -20,7 +27,11 @@ const WHO = {
   server: { arrow: "←", words: "Server to client" },
 } as const;
 
-function element<K extends keyof HTMLElementTagNameMap>(tag: K, className: string, text?: string): HTMLElementTagNameMap[K] {
+function element<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  className: string,
+  text?: string,
+): HTMLElementTagNameMap[K] {
   const made = document.createElement(tag);
   made.className = className;
   if (text !== undefined) made.textContent = text;
@@ -51,7 +62,13 @@ function rowElement(row: OpeningRow, yours: ReadonlySet<string>): HTMLLIElement 
   }
   if (row.text !== undefined || row.hex !== undefined) {
     const bytes = element("details", "row-bytes");
-    bytes.append(element("summary", "", `Bytes${row.byteCount !== undefined ? ` (${formatCount(row.byteCount)})` : ""} · ${row.rfc}`));
+    bytes.append(
+      element(
+        "summary",
+        "",
+        `Bytes${row.byteCount !== undefined ? ` (${formatCount(row.byteCount)})` : ""} · ${row.rfc}`,
+      ),
+    );
     if (row.header !== undefined) bytes.append(element("p", "row-header", row.header));
     if (row.text !== undefined) bytes.append(element("pre", "row-text", row.text));
     if (row.hex !== undefined) bytes.append(element("code", "row-hex", row.hex));
@@ -75,7 +92,13 @@ export default class ThreeOpeningsElement extends HTMLElement {
       this.#waiting = `The lab asked this run to wait its turn: trying again in ${(note.waitMs / 1000).toFixed(1)} s (try ${note.attempt} of ${note.attempts})…`;
       this.#frames.schedule();
     };
-    return createActor(labRunMachine.provide({ actors: { runRequest: fromPromise<unknown, { request: string }>(({ input }) => runOwnOpenings(input.request, onWait)) } }));
+    return createActor(
+      labRunMachine.provide({
+        actors: {
+          runRequest: fromPromise<unknown, { request: string }>(({ input }) => runOwnOpenings(input.request, onWait)),
+        },
+      }),
+    );
   }
 
   connectedCallback(): void {
@@ -96,7 +119,11 @@ export default class ThreeOpeningsElement extends HTMLElement {
     );
     // Which columns to show is the reader's view, not the run's state: it only sets an attribute.
     const grid = part(this, "grid");
-    part(this, "show").addEventListener("change", (event) => (grid.dataset.show = (event.target as HTMLInputElement).value), { signal: this.#abort.signal });
+    part(this, "show").addEventListener(
+      "change",
+      (event) => (grid.dataset.show = (event.target as HTMLInputElement).value),
+      { signal: this.#abort.signal },
+    );
     part<HTMLButtonElement>(this, "run").disabled = false;
     part(this, "loading-note").hidden = true;
     this.#draw(EXAMPLE_CONVERSATION, null);
@@ -116,12 +143,19 @@ export default class ThreeOpeningsElement extends HTMLElement {
       h2: run ? liveHttp2Items(run.twins.http2) : null,
       h3: null,
     };
-    const columns = Object.fromEntries(HTTP_VERSIONS.map((v) => [v, columnRows(v, conversation, live[v])])) as Record<HttpVersion, OpeningRow[]>;
+    const columns = Object.fromEntries(HTTP_VERSIONS.map((v) => [v, columnRows(v, conversation, live[v])])) as Record<
+      HttpVersion,
+      OpeningRow[]
+    >;
     // "Yours": the WebSocket frames of the reader's own connection, which the other columns carry too.
-    const yours = new Set(run ? columns["http/1.1"].flatMap((r) => (r.source === "seen" && r.websocketHex ? [r.websocketHex] : [])) : []);
+    const yours = new Set(
+      run ? columns["http/1.1"].flatMap((r) => (r.source === "seen" && r.websocketHex ? [r.websocketHex] : [])) : [],
+    );
     for (const v of HTTP_VERSIONS) {
       for (const phase of PHASES) {
-        part(this, `rows-${v}-${phase}`).replaceChildren(...columns[v].filter((r) => r.phase === phase).map((r) => rowElement(r, yours)));
+        part(this, `rows-${v}-${phase}`).replaceChildren(
+          ...columns[v].filter((r) => r.phase === phase).map((r) => rowElement(r, yours)),
+        );
       }
     }
     return columns;
@@ -140,12 +174,20 @@ export default class ThreeOpeningsElement extends HTMLElement {
       return;
     }
     this.#waiting = "";
-    if (snapshot.matches("failed")) setText(part(this, "status"), "The run did not finish: the columns still show the last one.");
+    if (snapshot.matches("failed"))
+      setText(part(this, "status"), "The run did not finish: the columns still show the last one.");
     const run = snapshot.matches("shown") ? (snapshot.context.result as OwnOpenings) : null;
     if (!run || run === this.#shown) return;
     this.#shown = run;
     const columns = this.#draw(run.conversation, run);
-    const same = HTTP_VERSIONS.slice(1).map((v) => columns[v].filter((r) => r.websocketHex !== undefined && columns["http/1.1"].some((y) => y.source === "seen" && y.websocketHex === r.websocketHex)).length);
+    const same = HTTP_VERSIONS.slice(1).map(
+      (v) =>
+        columns[v].filter(
+          (r) =>
+            r.websocketHex !== undefined &&
+            columns["http/1.1"].some((y) => y.source === "seen" && y.websocketHex === r.websocketHex),
+        ).length,
+    );
     const totals = HTTP_VERSIONS.map((v) => `${VERSION_NAMES[v]} ${formatCount(openingBytes(columns[v]))}`).join(", ");
     const text =
       `Bytes before the first message, as each column shows them: ${totals}. Your browser's request carries every header it always sends; ` +

@@ -4,7 +4,14 @@ import type { LinkSettings, Trace, TraceMessage } from "../../sim/trace.ts";
 
 export const link: LinkSettings = { oneWayMs: 50, jitterMs: 0, lossRate: 0, bandwidthBytesPerSecond: null, seed: 1 };
 
-export function msg(id: number, from: "client" | "server", sentAt: number, arrivesAt: number | null, label: string, extra: Partial<TraceMessage> = {}): TraceMessage {
+export function msg(
+  id: number,
+  from: "client" | "server",
+  sentAt: number,
+  arrivesAt: number | null,
+  label: string,
+  extra: Partial<TraceMessage> = {},
+): TraceMessage {
   return { id, from, sentAt, arrivesAt, connection: 1, layer: "tcp", label, bytes: 0, headerBytes: 0, ...extra };
 }
 
@@ -28,4 +35,3 @@ export const fixture: Trace = {
   deliveries: [],
   duration: 450,
 };
-

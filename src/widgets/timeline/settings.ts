@@ -8,7 +8,13 @@ export const LOSS_CHOICES = [0, 0.05, 0.1, 0.2] as const;
 /** Jitter offered, ± ms on each message's one-way latency. */
 export const JITTER_CHOICES = [0, 5, 10, 25] as const;
 /** Used only when the engine does not say what its default link is. */
-export const FALLBACK_LINK: LinkSettings = { oneWayMs: 50, jitterMs: 0, lossRate: 0, bandwidthBytesPerSecond: null, seed: 1 };
+export const FALLBACK_LINK: LinkSettings = {
+  oneWayMs: 50,
+  jitterMs: 0,
+  lossRate: 0,
+  bandwidthBytesPerSecond: null,
+  seed: 1,
+};
 
 export interface SettingsChoice {
   rttMs: number;
@@ -22,7 +28,8 @@ export function choiceOf(link: LinkSettings): SettingsChoice {
 
 /** The base link with the reader's choices; anything unusable keeps the base value. */
 export function linkWith(base: LinkSettings, choice: Partial<SettingsChoice>): LinkSettings {
-  const ok = (n: number | undefined, max: number): n is number => typeof n === "number" && Number.isFinite(n) && n >= 0 && n <= max;
+  const ok = (n: number | undefined, max: number): n is number =>
+    typeof n === "number" && Number.isFinite(n) && n >= 0 && n <= max;
   return {
     ...base,
     oneWayMs: ok(choice.rttMs, 10_000) ? choice.rttMs / 2 : base.oneWayMs,

@@ -8,7 +8,14 @@
 // data-problem when there is nothing to draw.
 import { createActor } from "xstate";
 import * as scenarios from "../../scenarios/run-scenario.ts";
-import { totals, type LinkSettings, type ScenarioKind, type ScenarioRequest, type Trace, type Totals } from "../../sim/trace.ts";
+import {
+  totals,
+  type LinkSettings,
+  type ScenarioKind,
+  type ScenarioRequest,
+  type Trace,
+  type Totals,
+} from "../../sim/trace.ts";
 import {
   isSpeed,
   momentIndexAt,
@@ -17,7 +24,15 @@ import {
   type TimelinePlayerActor,
   timelinePlayerMachine,
 } from "../../machines/timeline-player.ts";
-import { choiceOf, choicesWith, FALLBACK_LINK, JITTER_CHOICES, linkWith, LOSS_CHOICES, RTT_CHOICES } from "./settings.ts";
+import {
+  choiceOf,
+  choicesWith,
+  FALLBACK_LINK,
+  JITTER_CHOICES,
+  linkWith,
+  LOSS_CHOICES,
+  RTT_CHOICES,
+} from "./settings.ts";
 import { layoutDiagram, pointAlong, yAt, type ArrowLayout, type DiagramLayout } from "./timeline-layout.ts";
 import {
   describeMoment,
@@ -51,14 +66,23 @@ function part<T extends Element = HTMLElement>(root: Element, name: string): T {
   return found;
 }
 
-function svg<K extends keyof SVGElementTagNameMap>(name: K, attributes: Record<string, string | number> = {}, parent?: Element): SVGElementTagNameMap[K] {
+function svg<K extends keyof SVGElementTagNameMap>(
+  name: K,
+  attributes: Record<string, string | number> = {},
+  parent?: Element,
+): SVGElementTagNameMap[K] {
   const element = document.createElementNS(SVG, name);
   for (const [key, value] of Object.entries(attributes)) element.setAttribute(key, String(value));
   parent?.append(element);
   return element;
 }
 
-function text(content: string, attributes: Record<string, string | number>, parent: Element, full?: string): SVGTextElement {
+function text(
+  content: string,
+  attributes: Record<string, string | number>,
+  parent: Element,
+  full?: string,
+): SVGTextElement {
   const element = svg("text", attributes, parent);
   element.textContent = content;
   if (full && full !== content) svg("title", {}, element).textContent = full;
@@ -127,10 +151,13 @@ export default class TimelineElement extends HTMLElement {
     this.#id = isTimelineId(id) ? id : "timeline";
     part(this, "loading-note").hidden = true;
 
-    if (!isScenarioKind(kind)) return this.#fail(`“${kind ?? ""}” is not a scenario this timeline knows, so there is nothing to draw.`);
+    if (!isScenarioKind(kind))
+      return this.#fail(`“${kind ?? ""}” is not a scenario this timeline knows, so there is nothing to draw.`);
     this.#kind = kind;
     if (typeof this.#engine.runScenario !== "function") {
-      return this.#fail("The simulation engine (runScenario in src/scenarios/run-scenario.ts) is not available, so there is nothing to draw.");
+      return this.#fail(
+        "The simulation engine (runScenario in src/scenarios/run-scenario.ts) is not available, so there is nothing to draw.",
+      );
     }
     this.#link = { ...(this.#engine.defaultLink ?? FALLBACK_LINK) };
     this.#prepareSettings();
@@ -163,7 +190,9 @@ export default class TimelineElement extends HTMLElement {
     actor.subscribe(() => this.#render());
     actor.start();
 
-    for (const control of this.querySelectorAll<HTMLButtonElement | HTMLSelectElement | HTMLInputElement | HTMLFieldSetElement>("button, select, input, fieldset")) {
+    for (const control of this.querySelectorAll<
+      HTMLButtonElement | HTMLSelectElement | HTMLInputElement | HTMLFieldSetElement
+    >("button, select, input, fieldset")) {
       control.disabled = false;
     }
     this.querySelector("[data-part=placeholder]")?.remove();
@@ -221,7 +250,8 @@ export default class TimelineElement extends HTMLElement {
   }
 
   #accept(trace: Trace): Trace {
-    if (!trace || !Array.isArray(trace.messages) || !Number.isFinite(trace.duration)) throw new Error("it returned no trace");
+    if (!trace || !Array.isArray(trace.messages) || !Number.isFinite(trace.duration))
+      throw new Error("it returned no trace");
     this.#trace = trace;
     this.#moments = traceMoments(trace);
     this.#renderTranscript(trace);
@@ -269,43 +299,59 @@ export default class TimelineElement extends HTMLElement {
     part(this, "play").addEventListener("click", toggle, { signal });
 
     const speed = part<HTMLSelectElement>(this, "speed");
-    speed.addEventListener("change", () => {
-      const value = Number(speed.value);
-      if (isSpeed(value)) actor.send({ type: "speed.set", speed: value });
-    }, { signal });
+    speed.addEventListener(
+      "change",
+      () => {
+        const value = Number(speed.value);
+        if (isSpeed(value)) actor.send({ type: "speed.set", speed: value });
+      },
+      { signal },
+    );
 
     const scrub = part<HTMLInputElement>(this, "scrub");
     scrub.addEventListener("input", () => send({ type: "seek", time: Number(scrub.value) }), { signal });
 
-    this.querySelector('[data-part="drop"]')?.addEventListener("change", () => this.#settingsChanged(actor), { signal });
+    this.querySelector('[data-part="drop"]')?.addEventListener("change", () => this.#settingsChanged(actor), {
+      signal,
+    });
     for (const name of ["rtt", "loss", "jitter"]) {
       part<HTMLSelectElement>(this, name).addEventListener("change", () => this.#settingsChanged(actor), { signal });
     }
 
-    this.addEventListener("keydown", (event) => {
-      if (event.altKey || event.ctrlKey || event.metaKey || event.defaultPrevented) return;
-      const target = event.target as HTMLElement;
-      if (target.closest("input, select, textarea, [contenteditable]")) return;
-      if (event.key === " " && !event.shiftKey) {
-        // Buttons and links answer Space themselves.
-        if (target.closest("button, a, summary")) return;
+    this.addEventListener(
+      "keydown",
+      (event) => {
+        if (event.altKey || event.ctrlKey || event.metaKey || event.defaultPrevented) return;
+        const target = event.target as HTMLElement;
+        if (target.closest("input, select, textarea, [contenteditable]")) return;
+        if (event.key === " " && !event.shiftKey) {
+          // Buttons and links answer Space themselves.
+          if (target.closest("button, a, summary")) return;
+          event.preventDefault();
+          toggle();
+          return;
+        }
+        if (event.shiftKey) return;
+        const type = (
+          { ArrowRight: "step.next", ArrowLeft: "step.previous", Home: "step.first", End: "step.last" } as const
+        )[event.key];
+        if (!type) return;
         event.preventDefault();
-        toggle();
-        return;
-      }
-      if (event.shiftKey) return;
-      const type = ({ ArrowRight: "step.next", ArrowLeft: "step.previous", Home: "step.first", End: "step.last" } as const)[event.key];
-      if (!type) return;
-      event.preventDefault();
-      send({ type });
-    }, { signal });
+        send({ type });
+      },
+      { signal },
+    );
 
-    window.addEventListener("hashchange", () => {
-      const time = timeFromHash(location.hash, this.#id);
-      if (time === null) return;
-      actor.send({ type: "pause" });
-      actor.send({ type: "seek", time });
-    }, { signal });
+    window.addEventListener(
+      "hashchange",
+      () => {
+        const time = timeFromHash(location.hash, this.#id);
+        if (time === null) return;
+        actor.send({ type: "pause" });
+        actor.send({ type: "seek", time });
+      },
+      { signal },
+    );
   }
 
   #settingsChanged(actor: TimelinePlayerActor): void {
@@ -386,7 +432,11 @@ export default class TimelineElement extends HTMLElement {
     for (const band of layout.quiet) {
       const g = svg("g", { class: "quiet" }, root);
       svg("rect", { x: 0, y: band.y0, width, height: band.y1 - band.y0 }, g);
-      text(band.label, { class: "halo", x: (clientX + serverX) / 2, y: (band.y0 + band.y1) / 2 + 4, "text-anchor": "middle" }, g);
+      text(
+        band.label,
+        { class: "halo", x: (clientX + serverX) / 2, y: (band.y0 + band.y1) / 2 + 4, "text-anchor": "middle" },
+        g,
+      );
     }
     const axis = svg("g", { class: "axis" }, root);
     for (const tick of layout.ticks) {
@@ -394,16 +444,24 @@ export default class TimelineElement extends HTMLElement {
       svg("line", { x1: 40, x2: width - 4, y1: tick.y, y2: tick.y }, g);
       text(tick.label, { x: 4, y: tick.y - 3 }, g);
     }
-    for (const [peer, x] of [["client", clientX], ["server", serverX]] as const) {
+    for (const [peer, x] of [
+      ["client", clientX],
+      ["server", serverX],
+    ] as const) {
       svg("line", { class: `lane ${peer}`, x1: x, x2: x, y1: top - 12, y2: height - 10 }, root);
-      text(peer === "client" ? "Client" : "Server", { class: `lane-name ${peer}`, x, y: 20, "text-anchor": "middle" }, root);
+      text(
+        peer === "client" ? "Client" : "Server",
+        { class: `lane-name ${peer}`, x, y: 20, "text-anchor": "middle" },
+        root,
+      );
     }
 
     const notesLayer = svg("g", { class: "notes" }, root);
     const notes = layout.notes.map((n) => {
       const g = svg("g", { class: `note ${n.peer}`, "data-kind": n.kind, "data-note": n.index }, notesLayer);
       const mark = svg("circle", { class: "mark", cx: n.mark.x, cy: n.mark.y, r: 4.5 }, g);
-      if (n.text.text) text(n.text.text, { class: "halo", x: n.text.x, y: n.text.y, "text-anchor": n.text.anchor }, g, n.text.full);
+      if (n.text.text)
+        text(n.text.text, { class: "halo", x: n.text.x, y: n.text.y, "text-anchor": n.text.anchor }, g, n.text.full);
       else svg("title", {}, mark).textContent = n.text.full;
       return g;
     });
@@ -414,8 +472,23 @@ export default class TimelineElement extends HTMLElement {
       if (a.retransmission) group.setAttribute("data-retransmission", "");
       const shaft = svg("line", { class: "shaft", x1: a.start.x, y1: a.start.y, x2: a.start.x, y2: a.start.y }, group);
       const head = svg("path", { class: "head", d: "M0,0 L-10,-4.5 L-10,4.5 Z" }, group);
-      const cross = a.lost ? svg("path", { class: "cross", d: `M${a.end.x - 6},${a.end.y - 6} L${a.end.x + 6},${a.end.y + 6} M${a.end.x - 6},${a.end.y + 6} L${a.end.x + 6},${a.end.y - 6}` }, group) : null;
-      if (a.label.text) text(a.label.text, { class: "label halo", x: a.label.x, y: a.label.y, "text-anchor": a.label.anchor }, group, a.label.full);
+      const cross = a.lost
+        ? svg(
+            "path",
+            {
+              class: "cross",
+              d: `M${a.end.x - 6},${a.end.y - 6} L${a.end.x + 6},${a.end.y + 6} M${a.end.x - 6},${a.end.y + 6} L${a.end.x + 6},${a.end.y - 6}`,
+            },
+            group,
+          )
+        : null;
+      if (a.label.text)
+        text(
+          a.label.text,
+          { class: "label halo", x: a.label.x, y: a.label.y, "text-anchor": a.label.anchor },
+          group,
+          a.label.full,
+        );
       return { layout: a, group, shaft, head, cross };
     });
 
@@ -565,7 +638,12 @@ export default class TimelineElement extends HTMLElement {
     play.textContent = state === "playing" ? "Pause" : state === "finished" ? "Play again" : "Play";
     const atStart = time <= 0;
     const atEnd = time >= duration;
-    for (const [name, off] of [["first", atStart], ["previous", atStart], ["next", atEnd], ["last", atEnd]] as const) {
+    for (const [name, off] of [
+      ["first", atStart],
+      ["previous", atStart],
+      ["next", atEnd],
+      ["last", atEnd],
+    ] as const) {
       part(this, name).setAttribute("aria-disabled", String(off));
     }
     const scrub = part<HTMLInputElement>(this, "scrub");
@@ -584,9 +662,11 @@ export default class TimelineElement extends HTMLElement {
 
     if (previous && previous.trace === trace) {
       if (changed) part(this, "announcer").textContent = describeMoment(trace, momentTime);
-      else if (previous.state !== state && state !== "playing" && state !== "finished") part(this, "announcer").textContent = `Paused at ${formatTime(time)}.`;
+      else if (previous.state !== state && state !== "playing" && state !== "finished")
+        part(this, "announcer").textContent = `Paused at ${formatTime(time)}.`;
     }
-    if (this.#interacted && state !== "playing" && (!previous || previous.time !== time || previous.state !== state)) this.#writeHash(time);
+    if (this.#interacted && state !== "playing" && (!previous || previous.time !== time || previous.state !== state))
+      this.#writeHash(time);
     this.#shown = { time, moment, state, trace };
   }
 

@@ -1,6 +1,15 @@
 import { describe, expect, it } from "vitest";
 import type { Trace } from "../../sim/trace.ts";
-import { arrowLabel, ellipsize, layoutDiagram, pointAlong, quietStretches, spreadDown, tickStep, yAt } from "./timeline-layout.ts";
+import {
+  arrowLabel,
+  ellipsize,
+  layoutDiagram,
+  pointAlong,
+  quietStretches,
+  spreadDown,
+  tickStep,
+  yAt,
+} from "./timeline-layout.ts";
 import { fixture } from "./fixture-trace.ts";
 
 describe("diagram layout", () => {
@@ -92,7 +101,9 @@ describe("diagram layout", () => {
     // The retransmission timer now runs for 2.7 s with nothing on the wire.
     const slow: Trace = {
       ...fixture,
-      messages: fixture.messages.map((m) => (m.id >= 5 ? { ...m, sentAt: m.sentAt + 2700, arrivesAt: m.arrivesAt! + 2700 } : m)),
+      messages: fixture.messages.map((m) =>
+        m.id >= 5 ? { ...m, sentAt: m.sentAt + 2700, arrivesAt: m.arrivesAt! + 2700 } : m,
+      ),
       notes: fixture.notes.map((n) => ({ ...n, at: n.at + 2700 })),
       duration: 3150,
     };

@@ -102,7 +102,10 @@ export function ellipsize(text: string, maxChars: number): string {
   const chars = [...text];
   if (chars.length <= maxChars) return text;
   if (maxChars <= 1) return "…";
-  return `${chars.slice(0, maxChars - 1).join("").trimEnd()}…`;
+  return `${chars
+    .slice(0, maxChars - 1)
+    .join("")
+    .trimEnd()}…`;
 }
 
 /** An arrow's label: what it carries and its size; only the "what" is shortened to fit. */
@@ -156,7 +159,10 @@ export function layoutDiagram(trace: Trace, width: number): DiagramLayout {
   const duration = Math.max(trace.duration, 1);
 
   // Lost messages' shortened trips do not set the scale: only whole trips show the latency.
-  const trips = trace.messages.filter((m) => m.arrivesAt !== null).map((m) => m.arrivesAt! - m.sentAt).filter((d) => d > 0);
+  const trips = trace.messages
+    .filter((m) => m.arrivesAt !== null)
+    .map((m) => m.arrivesAt! - m.sentAt)
+    .filter((d) => d > 0);
   const shortest = trips.length ? Math.min(...trips) : duration;
   const base = Math.max(MIN_TRIP_DROP / shortest, MIN_HEIGHT / duration);
   const folds = quietStretches(trace, QUIET_MIN_PX / base);
@@ -176,7 +182,8 @@ export function layoutDiagram(trace: Trace, width: number): DiagramLayout {
     sameLabel.set(key, [...(sameLabel.get(key) ?? []), i]);
   });
   const labelCount = new Map<number, number>();
-  for (const indices of sameLabel.values()) indices.forEach((index, k) => labelCount.set(index, k === 0 ? indices.length : 0));
+  for (const indices of sameLabel.values())
+    indices.forEach((index, k) => labelCount.set(index, k === 0 ? indices.length : 0));
   const arrows: ArrowLayout[] = trace.messages.map((m, i) => {
     const towards = m.from === "client" ? 1 : -1;
     const fromX = m.from === "client" ? clientX : serverX;
@@ -190,7 +197,8 @@ export function layoutDiagram(trace: Trace, width: number): DiagramLayout {
     const count = labelCount.get(i) ?? 1;
     const times = count > 1 ? ` ×${count}` : "";
     const full = `${m.label} · ${formatBytes(m.bytes)}${m.retransmission ? " · retransmission" : ""}${times}`;
-    const shown = count === 0 ? "" : `${arrowLabel(m.label, m.bytes, maxChars - times.length, m.retransmission)}${times}`;
+    const shown =
+      count === 0 ? "" : `${arrowLabel(m.label, m.bytes, maxChars - times.length, m.retransmission)}${times}`;
     return {
       id: m.id,
       from: m.from,
@@ -204,7 +212,10 @@ export function layoutDiagram(trace: Trace, width: number): DiagramLayout {
   // A label sits centred between the lanes just above its arrow's middle (a halo keeps it
   // readable where the arrow crosses it); labels that would collide move down, in order.
   const labelled = arrows.filter((a) => a.label.text !== "");
-  const labelYs = spreadDown(labelled.map((a) => a.start.y + (a.end.y - a.start.y) * 0.5 - 4), LINE_PX);
+  const labelYs = spreadDown(
+    labelled.map((a) => a.start.y + (a.end.y - a.start.y) * 0.5 - 4),
+    LINE_PX,
+  );
   labelled.forEach((a, i) => (a.label.y = labelYs[i]!));
   for (const a of arrows) if (a.label.text === "") a.label.y = (a.start.y + a.end.y) / 2;
 
@@ -229,7 +240,10 @@ export function layoutDiagram(trace: Trace, width: number): DiagramLayout {
   });
   for (const peer of ["client", "server"] as const) {
     const mine = notes.filter((n) => n.peer === peer);
-    const ys = spreadDown(mine.map((n) => n.mark.y + 4), NOTE_FONT_PX + 3);
+    const ys = spreadDown(
+      mine.map((n) => n.mark.y + 4),
+      NOTE_FONT_PX + 3,
+    );
     mine.forEach((n, i) => (n.text.y = ys[i]!));
   }
 
@@ -240,12 +254,27 @@ export function layoutDiagram(trace: Trace, width: number): DiagramLayout {
     const t = i * step;
     const inLinear = segments.some((s) => !s.quiet && t >= s.t0 && t <= s.t1);
     const ty = y(t);
-    if (inLinear && (ticks.length === 0 || ty - ticks.at(-1)!.y >= 24)) ticks.push({ t, y: ty, label: tickLabel(t, step) });
+    if (inLinear && (ticks.length === 0 || ty - ticks.at(-1)!.y >= 24))
+      ticks.push({ t, y: ty, label: tickLabel(t, step) });
   }
-  const quiet = segments.filter((s) => s.quiet).map((s) => ({ y0: s.y0, y1: s.y1, label: `${formatTime(s.t1 - s.t0)} with nothing on the wire` }));
+  const quiet = segments
+    .filter((s) => s.quiet)
+    .map((s) => ({ y0: s.y0, y1: s.y1, label: `${formatTime(s.t1 - s.t0)} with nothing on the wire` }));
 
   const lowest = Math.max(y(duration), ...arrows.map((a) => a.label.y), ...notes.map((n) => n.text.y));
-  return { width: w, height: Math.ceil(lowest + BOTTOM), clientX, serverX, top: TOP, scale, segments, quiet, arrows, notes, ticks };
+  return {
+    width: w,
+    height: Math.ceil(lowest + BOTTOM),
+    clientX,
+    serverX,
+    top: TOP,
+    scale,
+    segments,
+    quiet,
+    arrows,
+    notes,
+    ticks,
+  };
 }
 
 /**

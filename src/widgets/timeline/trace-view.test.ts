@@ -49,7 +49,10 @@ describe("a message at an instant", () => {
   it("sorts what is visible into flying, arrived and lost", () => {
     const v = visibleAt(fixture, 110);
     expect(v.arrived.map((m) => m.id)).toEqual([1, 2]);
-    expect(v.flying.map((f) => [f.message.id, f.progress])).toEqual([[3, 0.2], [4, 0.4]]);
+    expect(v.flying.map((f) => [f.message.id, f.progress])).toEqual([
+      [3, 0.2],
+      [4, 0.4],
+    ]);
     expect(v.lost).toEqual([]);
     expect(visibleAt(fixture, 300).lost.map((m) => m.id)).toEqual([4]);
     expect(visibleAt(fixture, 300).notes.map((n) => n.text)).toEqual(["retransmission timeout"]);
@@ -80,7 +83,9 @@ describe("words", () => {
   });
 
   it("describe a moment: arrivals, losses, sends and notes", () => {
-    expect(describeMoment(fixture, 50)).toBe("At 50.0 ms: SYN arrives at the server. The server sends SYN-ACK (0 bytes).");
+    expect(describeMoment(fixture, 50)).toBe(
+      "At 50.0 ms: SYN arrives at the server. The server sends SYN-ACK (0 bytes).",
+    );
     expect(describeMoment(fixture, 125)).toBe("At 125.0 ms: GET / HTTP/1.1 from the client is lost.");
     expect(describeMoment(fixture, 450)).toBe("At 450.0 ms: the end of the simulation.");
     const dup: Trace = { ...fixture, messages: [1, 2, 3].map((id) => ({ ...fixture.messages[1]!, id })) };
@@ -98,7 +103,18 @@ describe("deep links", () => {
   });
 
   it("ignore hashes that do not name this timeline", () => {
-    for (const hash of ["", "#", "#intro", "#timeline-tcp=", "#timeline-tcp=abc", "#timeline-tcp=-3", "#timeline-tcp=1e3", "#timeline-other=5", "#timeline-tcpx=5", "#handshake-step=2"]) {
+    for (const hash of [
+      "",
+      "#",
+      "#intro",
+      "#timeline-tcp=",
+      "#timeline-tcp=abc",
+      "#timeline-tcp=-3",
+      "#timeline-tcp=1e3",
+      "#timeline-other=5",
+      "#timeline-tcpx=5",
+      "#handshake-step=2",
+    ]) {
       expect(timeFromHash(hash, "tcp"), hash).toBeNull();
     }
   });

@@ -55,7 +55,9 @@ export function traceMoments(trace: Trace): number[] {
   const times = [0, trace.duration];
   for (const m of trace.messages) times.push(m.sentAt, endsAt(m, trace.link));
   for (const n of trace.notes) times.push(n.at);
-  return [...new Set(times.filter((t) => Number.isFinite(t) && t >= 0 && t <= Math.max(trace.duration, 0)))].sort((a, b) => a - b);
+  return [...new Set(times.filter((t) => Number.isFinite(t) && t >= 0 && t <= Math.max(trace.duration, 0)))].sort(
+    (a, b) => a - b,
+  );
 }
 
 export type MessagePhase = "unsent" | "flying" | "arrived" | "lost";
@@ -128,7 +130,10 @@ export function transcript(trace: Trace): TranscriptEntry[] {
   const several = new Set(trace.messages.map((m) => m.connection)).size > 1;
   for (const m of trace.messages) {
     const to = otherPeer(m.from);
-    const fate = m.arrivesAt === null ? `lost on the way (gone by ${formatTime(lostAt(m, trace.link))})` : `arrives ${formatTime(m.arrivesAt)}`;
+    const fate =
+      m.arrivesAt === null
+        ? `lost on the way (gone by ${formatTime(lostAt(m, trace.link))})`
+        : `arrives ${formatTime(m.arrivesAt)}`;
     entries.push({
       at: m.sentAt,
       times: [m.sentAt, endsAt(m, trace.link)],
@@ -139,10 +144,19 @@ export function transcript(trace: Trace): TranscriptEntry[] {
     });
   }
   trace.notes.forEach((n, i) => {
-    entries.push({ at: n.at, times: [n.at], peer: n.peer, text: `${formatTime(n.at)}: ${n.peer}: ${n.text}`, noteIndex: i });
+    entries.push({
+      at: n.at,
+      times: [n.at],
+      peer: n.peer,
+      text: `${formatTime(n.at)}: ${n.peer}: ${n.text}`,
+      noteIndex: i,
+    });
   });
   // Stable: at one instant, messages keep the trace's order and notes follow them.
-  return entries.map((e, i) => ({ e, i })).sort((a, b) => a.e.at - b.e.at || a.i - b.i).map(({ e }) => e);
+  return entries
+    .map((e, i) => ({ e, i }))
+    .sort((a, b) => a.e.at - b.e.at || a.i - b.i)
+    .map(({ e }) => e);
 }
 
 /** What happens at exactly `time`, in words, for the live region: "At 62.0 ms: …". */
@@ -163,7 +177,10 @@ export function describeMoment(trace: Trace, time: number): string {
   const counted = new Map<string, number>();
   for (const s of said) counted.set(s, (counted.get(s) ?? 0) + 1);
   said.splice(0, said.length, ...[...counted].map(([s, n]) => (n > 1 ? `${s} (${n} times)` : s)));
-  if (said.length === 0) return time >= trace.duration && trace.duration > 0 ? `${when}: the end of the simulation.` : `${when}: nothing new.`;
+  if (said.length === 0)
+    return time >= trace.duration && trace.duration > 0
+      ? `${when}: the end of the simulation.`
+      : `${when}: nothing new.`;
   return `${when}: ${said.map((s) => s.charAt(0).toUpperCase() + s.slice(1)).join(". ")}.`;
 }
 
@@ -204,6 +221,8 @@ export function formatHashTime(ms: number): string {
 
 /** The hash that names `ms` for this timeline and keeps other timelines' pairs. */
 export function hashWithTime(hash: string, id: string, ms: number): string {
-  const others = pairs(hash).filter(([key]) => key !== id).map(([key, value]) => `timeline-${key}=${value}`);
+  const others = pairs(hash)
+    .filter(([key]) => key !== id)
+    .map(([key, value]) => `timeline-${key}=${value}`);
   return `#${[...others, `timeline-${id}=${formatHashTime(ms)}`].join("&")}`;
 }

@@ -27,7 +27,12 @@ function converse(url: string, message: string): Promise<void> {
     socket.addEventListener("close", (event) => {
       clearTimeout(timer);
       if (event.code === 1000) resolve();
-      else reject(new Error(`The wss:// connection closed with ${event.code}${event.reason ? ` (${event.reason})` : ""} before the conversation finished.`));
+      else
+        reject(
+          new Error(
+            `The wss:// connection closed with ${event.code}${event.reason ? ` (${event.reason})` : ""} before the conversation finished.`,
+          ),
+        );
     });
   });
 }

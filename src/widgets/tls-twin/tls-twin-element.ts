@@ -47,7 +47,9 @@ function itemElement(item: TwinItem, index: number, idPrefix: string): HTMLLIEle
 
 export default class TlsTwinElement extends HTMLElement {
   #abort = new AbortController();
-  #runner = createActor(labRunMachine.provide({ actors: { runRequest: fromPromise<unknown, { request: string }>(() => runTwins()) } }));
+  #runner = createActor(
+    labRunMachine.provide({ actors: { runRequest: fromPromise<unknown, { request: string }>(() => runTwins()) } }),
+  );
   #shown: unknown = null;
   #frame = 0;
   #idPrefix = `tt${Math.random().toString(36).slice(2, 8)}`;
@@ -60,7 +62,9 @@ export default class TlsTwinElement extends HTMLElement {
 
   connectedCallback(): void {
     this.#abort = new AbortController();
-    this.#runner = createActor(labRunMachine.provide({ actors: { runRequest: fromPromise<unknown, { request: string }>(() => runTwins()) } }));
+    this.#runner = createActor(
+      labRunMachine.provide({ actors: { runRequest: fromPromise<unknown, { request: string }>(() => runTwins()) } }),
+    );
     this.#runner.subscribe(() => this.#schedule());
     this.#runner.start();
     const run = this.#part<HTMLButtonElement>("run");
@@ -68,10 +72,15 @@ export default class TlsTwinElement extends HTMLElement {
     if (canUseOwnConnection()) {
       this.dataset.client = "reader";
       run.textContent = "Run it over your own wss://";
-      setText(this.#part("hint"), "This page came over https://, so your browser opens the wss:// connection itself and says “Hello”; the lab recorded its TLS records and shows what each held. The ws:// twin says the same, with the masking keys your browser chose.");
+      setText(
+        this.#part("hint"),
+        "This page came over https://, so your browser opens the wss:// connection itself and says “Hello”; the lab recorded its TLS records and shows what each held. The ws:// twin says the same, with the masking keys your browser chose.",
+      );
       setText(this.#part("wss-title-who"), "your browser's own connection");
     }
-    run.addEventListener("click", () => this.#runner.send({ type: "run", request: "twins" }), { signal: this.#abort.signal });
+    run.addEventListener("click", () => this.#runner.send({ type: "run", request: "twins" }), {
+      signal: this.#abort.signal,
+    });
     this.#part("loading-note").hidden = true;
     this.toggleAttribute("data-ready", true);
   }
@@ -112,7 +121,10 @@ export default class TlsTwinElement extends HTMLElement {
     this.#part("wss-items").replaceChildren(...wss.map((item, i) => itemElement(item, i, `${this.#idPrefix}-wss`)));
     const totals = twinTotals(run);
     const same = wss.filter((i) => i.same).length;
-    setText(this.#part("status"), `${run.wss.version.replace("TLSv", "TLS ")}, ${run.wss.cipherSuite}${run.wss.client === "reader" ? ", your own connection" : ""}`);
+    setText(
+      this.#part("status"),
+      `${run.wss.version.replace("TLSv", "TLS ")}, ${run.wss.cipherSuite}${run.wss.client === "reader" ? ", your own connection" : ""}`,
+    );
     const totalsText =
       `ws://: ${formatCount(totals.ws.in)} bytes up, ${formatCount(totals.ws.out)} down. ` +
       `wss://: ${formatCount(totals.wss.in)} bytes up, ${formatCount(totals.wss.out)} down, in ${totals.records} TLS records: ` +
@@ -139,10 +151,22 @@ export default class TlsTwinElement extends HTMLElement {
       b.addEventListener("click", async () => {
         // Loaded on the first press: the writer is only for readers who open Wireshark.
         const { buildPcapng } = await import("../../protocol/pcapng.ts");
-        const tuple = side.tuple ?? { clientAddress: "127.0.0.1", clientPort: 50000, serverAddress: "127.0.0.1", serverPort: 443 };
+        const tuple = side.tuple ?? {
+          clientAddress: "127.0.0.1",
+          clientPort: 50000,
+          serverAddress: "127.0.0.1",
+          serverPort: 443,
+        };
         const segments = side.chunks.map((c) => ({ dir: c.dir, t: c.t, bytes: fromBase64(c.data) }));
-        const pcapng = buildPcapng(tuple, segments, { keyLog, comment: `Switching Protocols, lesson 7: the ${side.scheme}:// twin` });
-        if (pcapng.ok) downloadBlob(new Blob([pcapng.bytes as Uint8Array<ArrayBuffer>], { type: "application/vnd.tcpdump.pcap" }), name);
+        const pcapng = buildPcapng(tuple, segments, {
+          keyLog,
+          comment: `Switching Protocols, lesson 7: the ${side.scheme}:// twin`,
+        });
+        if (pcapng.ok)
+          downloadBlob(
+            new Blob([pcapng.bytes as Uint8Array<ArrayBuffer>], { type: "application/vnd.tcpdump.pcap" }),
+            name,
+          );
       });
       return b;
     };

@@ -22,7 +22,12 @@ describe("the ws:// column", () => {
     expect(items[0]!.lines[0]).toBe("GET /lab/echo HTTP/1.1");
     expect(items[1]!.lines[0]).toBe("HTTP/1.1 101 Switching Protocols");
     const frames = items.filter((i) => i.title.endsWith("frame"));
-    expect(frames.map((f) => `${f.dir} ${f.title}`)).toEqual(["in text frame", "out text frame", "in close frame", "out close frame"]);
+    expect(frames.map((f) => `${f.dir} ${f.title}`)).toEqual([
+      "in text frame",
+      "out text frame",
+      "in close frame",
+      "out close frame",
+    ]);
     expect(frames[0]!.hex.startsWith(`81 85 ${run.maskingKey.match(/../g)!.join(" ")}`)).toBe(true);
     expect(frames[0]!.lines[0]).toMatch(/MASK 1 · key [0-9a-f ]+ · payload 5 bytes: “Hello”/);
   });
@@ -43,14 +48,18 @@ describe("the wss:// column", () => {
     expect(hidden.length).toBeGreaterThan(6);
     expect(hidden.every((i) => i.lines.some((l) => l.startsWith("Inside, hidden:")))).toBe(true);
     expect(hidden.some((i) => i.lines.some((l) => l.includes("Certificate") && l.includes("§4.4.2")))).toBe(true);
-    expect(hidden.some((i) => i.lines.some((l) => l.includes("the HTTP upgrade: “GET /lab/echo HTTP/1.1”")))).toBe(true);
+    expect(hidden.some((i) => i.lines.some((l) => l.includes("the HTTP upgrade: “GET /lab/echo HTTP/1.1”")))).toBe(
+      true,
+    );
   });
 
   it("finds inside TLS the very frames the ws:// column shows", () => {
     const frames = items.filter((i) => i.same !== undefined);
     expect(frames.length).toBe(4);
     expect(frames.every((i) => i.same)).toBe(true);
-    expect(frames[0]!.lines.find((l) => l.startsWith("Inside"))).toMatch(/a WebSocket text frame: 81 85 .* — the same bytes as the ws:\/\/ column\.$/);
+    expect(frames[0]!.lines.find((l) => l.startsWith("Inside"))).toMatch(
+      /a WebSocket text frame: 81 85 .* — the same bytes as the ws:\/\/ column\.$/,
+    );
   });
 });
 

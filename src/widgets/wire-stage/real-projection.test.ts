@@ -101,7 +101,15 @@ describe("the real conversation on the chosen link", () => {
     let id = 1;
     const projection = new RealProjection(10, () => id++);
     for (const e of conversation()) projection.push(e);
-    const truncated = projection.push({ type: "chunk", t: T0 + 3000, specimen: 1, dir: "in", offset: 999, length: 11, truncated: true });
+    const truncated = projection.push({
+      type: "chunk",
+      t: T0 + 3000,
+      specimen: 1,
+      dir: "in",
+      offset: 999,
+      length: 11,
+      truncated: true,
+    });
     expect(truncated.notes[0]).toMatch(/capture limit/);
     expect(projection.push({ type: "open", t: T0 + 5000, specimen: 2, path: "/lab/echo", tuple }).reset).toBe(true);
     expect(projection.started).toBe(false);

@@ -49,7 +49,8 @@ export function frameLabel(frame: DecodedFrame, maxChars = 24): string {
     const text = textDecoder.decode(frame.payload);
     return `“${text.length > maxChars ? `${text.slice(0, maxChars - 1)}…` : text}”`;
   }
-  if (frame.opcode === OPCODE.close && frame.payload.length >= 2) return `close ${(frame.payload[0]! << 8) | frame.payload[1]!}`;
+  if (frame.opcode === OPCODE.close && frame.payload.length >= 2)
+    return `close ${(frame.payload[0]! << 8) | frame.payload[1]!}`;
   return `${name}${frame.fin || frame.opcode >= 8 ? "" : " (fragment)"}${frame.payload.length > 0 && frame.opcode !== OPCODE.text ? ` ${frame.payload.length} B` : ""}`;
 }
 
@@ -95,14 +96,32 @@ export class RealProjection {
       case "request": {
         this.#origin = event.t;
         const bytes = base64ToBytes(event.data) ?? new Uint8Array(0);
-        update.items.push(this.#item("in", event.t, bytes.length, bytes.length, "handshake", "GET … Upgrade: websocket", "the opening handshake request (RFC 6455 §4.1)"));
+        update.items.push(
+          this.#item(
+            "in",
+            event.t,
+            bytes.length,
+            bytes.length,
+            "handshake",
+            "GET … Upgrade: websocket",
+            "the opening handshake request (RFC 6455 §4.1)",
+          ),
+        );
         break;
       }
       case "response": {
         if (this.#origin === null) this.#origin = event.t;
         const bytes = base64ToBytes(event.data) ?? new Uint8Array(0);
         const status = textDecoder.decode(bytes.subarray(0, Math.min(bytes.length, 40))).split("\r\n")[0] ?? "response";
-        const item = this.#item("out", event.t, bytes.length, bytes.length, "handshake", status.replace(/^HTTP\/1\.1 /, ""), `the handshake response, “${status}” (RFC 6455 §4.2.2)`);
+        const item = this.#item(
+          "out",
+          event.t,
+          bytes.length,
+          bytes.length,
+          "handshake",
+          status.replace(/^HTTP\/1\.1 /, ""),
+          `the handshake response, “${status}” (RFC 6455 §4.2.2)`,
+        );
         update.items.push(item);
         // The page's WebSocket is open once the 101 has reached it.
         this.#openAtPage = item.arriveAt ?? item.departAt;
@@ -130,7 +149,10 @@ export class RealProjection {
   }
 
   #newDecoders(): Record<Direction, FrameDecoder> {
-    return { in: new FrameDecoder({ direction: "client-to-server" }), out: new FrameDecoder({ direction: "server-to-client" }) };
+    return {
+      in: new FrameDecoder({ direction: "client-to-server" }),
+      out: new FrameDecoder({ direction: "server-to-client" }),
+    };
   }
 
   #chunk(event: Extract<TapEvent, { type: "chunk" }>, update: RealUpdate): void {
@@ -139,13 +161,17 @@ export class RealProjection {
     const bytes = event.data === undefined ? null : base64ToBytes(event.data);
     if (bytes === null) {
       this.#stopped[dir] = true;
-      update.notes.push(`The lab's capture limit was reached: later ${dir === "in" ? "browser" : "lab"} frames are not drawn.`);
+      update.notes.push(
+        `The lab's capture limit was reached: later ${dir === "in" ? "browser" : "lab"} frames are not drawn.`,
+      );
       return;
     }
     for (const decoded of this.#decoders[dir].push(bytes)) {
       if (decoded.kind === "error") {
         this.#stopped[dir] = true;
-        update.notes.push(`A ${dir === "in" ? "browser" : "lab"} frame broke a rule: ${decoded.error.error} (${decoded.error.rfc}).`);
+        update.notes.push(
+          `A ${dir === "in" ? "browser" : "lab"} frame broke a rule: ${decoded.error.error} (${decoded.error.rfc}).`,
+        );
         return;
       }
       this.#frame(dir, event.t, decoded.frame, update);
@@ -155,14 +181,26 @@ export class RealProjection {
   #frame(dir: Direction, t: number, frame: DecodedFrame, update: RealUpdate): void {
     const control = frame.opcode >= 8;
     const label = frameLabel(frame);
-    const item = this.#item(dir, t, frame.raw.length, frame.headerLength, control ? "control" : "data", label, frame.masked, control);
+    const item = this.#item(
+      dir,
+      t,
+      frame.raw.length,
+      frame.headerLength,
+      control ? "control" : "data",
+      label,
+      frame.masked,
+      control,
+    );
     update.items.push(item);
     if (control) return;
     this.#partialPayload[dir] += frame.payload.length;
     if (!frame.fin) return;
     const payloadBytes = this.#partialPayload[dir];
     this.#partialPayload[dir] = 0;
-    const text = frame.opcode === OPCODE.text || frame.opcode === OPCODE.continuation ? textDecoder.decode(frame.payload) : `#${payloadBytes}`;
+    const text =
+      frame.opcode === OPCODE.text || frame.opcode === OPCODE.continuation
+        ? textDecoder.decode(frame.payload)
+        : `#${payloadBytes}`;
     if (dir === "in") {
       this.#unanswered.push(text);
       update.pageMessages.push({ at: item.departAt, payloadBytes, echo: false });
@@ -178,18 +216,43 @@ export class RealProjection {
    * `about` is what the item's sentence says it is: a handshake's own words, or, for a frame,
    * whether it was masked (its sentence then names its label and header size).
    */
-  #item(dir: Direction, t: number, bytes: number, headerBytes: number, kind: StageItem["kind"], label: string, about: string | boolean, answersPeer = false): StageItem {
+  #item(
+    dir: Direction,
+    t: number,
+    bytes: number,
+    headerBytes: number,
+    kind: StageItem["kind"],
+    label: string,
+    about: string | boolean,
+    answersPeer = false,
+  ): StageItem {
     const real = t - (this.#origin ?? t);
     const other: Direction = dir === "in" ? "out" : "in";
     // The page may only send once its socket is open, and answers (pong, close) after what they answer;
     // the lab answers whatever the page sent before.
-    const bound = dir === "in" ? Math.max(kind === "handshake" ? 0 : this.#openAtPage, answersPeer ? this.#lastArrival[other] : 0) : this.#lastArrival[other];
+    const bound =
+      dir === "in"
+        ? Math.max(kind === "handshake" ? 0 : this.#openAtPage, answersPeer ? this.#lastArrival[other] : 0)
+        : this.#lastArrival[other];
     const departAt = Math.max(real + this.#shift[dir], bound, this.#lastDepart[dir]);
     this.#shift[dir] = Math.max(this.#shift[dir], departAt - real);
     this.#lastDepart[dir] = departAt;
     const arriveAt = departAt + this.oneWayMs;
     this.#lastArrival[dir] = arriveAt;
-    return new RealItem({ id: this.#nextId(), side: "ws", from: dir === "in" ? "client" : "server", departAt, arriveAt, label, bytes, headerBytes, kind }, about);
+    return new RealItem(
+      {
+        id: this.#nextId(),
+        side: "ws",
+        from: dir === "in" ? "client" : "server",
+        departAt,
+        arriveAt,
+        label,
+        bytes,
+        headerBytes,
+        kind,
+      },
+      about,
+    );
   }
 }
 
@@ -215,7 +278,10 @@ class RealItem implements StageItem {
 
   get full(): string {
     const who = this.from === "client" ? "your browser → lab" : "lab → your browser";
-    const about = typeof this.#about === "string" ? this.#about : `${this.label} (${this.headerBytes}-byte header${this.#about ? ", masked" : ""})`;
+    const about =
+      typeof this.#about === "string"
+        ? this.#about
+        : `${this.label} (${this.headerBytes}-byte header${this.#about ? ", masked" : ""})`;
     return `WebSocket (real), ${formatStageTime(this.departAt)}: ${who}, ${about}, ${formatBytes(this.bytes)} on the wire, lands at ${formatStageTime(this.arriveAt)}.`;
   }
 }

@@ -56,7 +56,10 @@ const PALETTE_PROPERTIES: Record<keyof Palette, string> = {
 /** The palette as the page's CSS defines it for `element` now (light or dark). */
 export function readPalette(element: Element): Palette {
   const style = getComputedStyle(element);
-  const entries = Object.entries(PALETTE_PROPERTIES).map(([key, property]) => [key, style.getPropertyValue(property).trim()]);
+  const entries = Object.entries(PALETTE_PROPERTIES).map(([key, property]) => [
+    key,
+    style.getPropertyValue(property).trim(),
+  ]);
   return Object.fromEntries(entries) as Palette;
 }
 
@@ -172,7 +175,11 @@ export class SideCanvas {
     const top = scene.top;
     const bottom = top + this.#height;
     const track = this.#height * TRACK_FACTOR;
-    if (scene.epoch !== this.#epoch || palette !== this.#palette || !(top >= this.#base && bottom <= this.#base + track)) {
+    if (
+      scene.epoch !== this.#epoch ||
+      palette !== this.#palette ||
+      !(top >= this.#base && bottom <= this.#base + track)
+    ) {
       this.#epoch = scene.epoch;
       this.#palette = palette;
       // Room below for the window to move on (time runs down), a little above for a step back.
@@ -195,7 +202,12 @@ export class SideCanvas {
     ctx.setTransform(this.#ratio, 0, 0, this.#ratio, 0, -top * this.#ratio);
     this.#paintAxis(ctx, scene, palette, top, bottom);
     if (this.#allocated.has(this.#arrows)) this.#copy(ctx, this.#arrows, top);
-    const flying = [...scene.items.values()].filter((item) => item.progress < 1 && Math.max(item.y1, item.y2) >= top - CULL_PX && Math.min(item.y1, item.y2) <= bottom + CULL_PX);
+    const flying = [...scene.items.values()].filter(
+      (item) =>
+        item.progress < 1 &&
+        Math.max(item.y1, item.y2) >= top - CULL_PX &&
+        Math.min(item.y1, item.y2) <= bottom + CULL_PX,
+    );
     this.#paintArrows(ctx, flying, palette);
     if (this.#allocated.has(this.#labels)) this.#copy(ctx, this.#labels, top);
   }
@@ -205,7 +217,17 @@ export class SideCanvas {
     const sourceY = Math.round((top - this.#base) * this.#ratio);
     ctx.save();
     ctx.setTransform(1, 0, 0, 1, 0, 0);
-    ctx.drawImage(kept.canvas, 0, sourceY, this.canvas.width, this.canvas.height, 0, 0, this.canvas.width, this.canvas.height);
+    ctx.drawImage(
+      kept.canvas,
+      0,
+      sourceY,
+      this.canvas.width,
+      this.canvas.height,
+      0,
+      0,
+      this.canvas.width,
+      this.canvas.height,
+    );
     ctx.restore();
   }
 
@@ -255,7 +277,8 @@ export class SideCanvas {
     }
     if (fresh.length > 0) this.#paintArrows(this.#ready(this.#arrows!).context, fresh, palette);
     // Scrolled away: forgotten (they are gone from the layer at its next redraw).
-    if (this.#landed.size > 4 * scene.items.size + 64) for (const id of this.#landed) if (!scene.items.has(id)) this.#landed.delete(id);
+    if (this.#landed.size > 4 * scene.items.size + 64)
+      for (const id of this.#landed) if (!scene.items.has(id)) this.#landed.delete(id);
   }
 
   /** Writes new and changed labels ("· +2 more") into the labels layer. */
@@ -272,7 +295,8 @@ export class SideCanvas {
         ctx.textAlign = "center";
       }
       // What the label said before goes (this layer holds labels only, so nothing else with it).
-      if (before) ctx.clearRect(label.x - before.width / 2 - 4, label.y - LABEL_FONT_PX - 1, before.width + 8, LABEL_FONT_PX + 6);
+      if (before)
+        ctx.clearRect(label.x - before.width / 2 - 4, label.y - LABEL_FONT_PX - 1, before.width + 8, LABEL_FONT_PX + 6);
       // Measured once: a label is written once, and again only when others join it.
       const width = ctx.measureText(label.text).width;
       // A veil of the background under the label keeps it readable over the arrows it crosses,

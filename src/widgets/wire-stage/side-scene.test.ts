@@ -4,8 +4,25 @@ import type { StageItem } from "./stage-items.ts";
 import { HEAD_PX, arrowHead } from "./stage-layout.ts";
 import { TimeAxis } from "./time-axis.ts";
 
-function item(id: number, departAt: number, arriveAt: number | null, from: StageItem["from"] = "client", label = `m${id}`): StageItem {
-  return { id, side: "ws", from, departAt, arriveAt, label, full: `item ${id}`, bytes: 11, headerBytes: 6, kind: "data" };
+function item(
+  id: number,
+  departAt: number,
+  arriveAt: number | null,
+  from: StageItem["from"] = "client",
+  label = `m${id}`,
+): StageItem {
+  return {
+    id,
+    side: "ws",
+    from,
+    departAt,
+    arriveAt,
+    label,
+    full: `item ${id}`,
+    bytes: 11,
+    headerBytes: 6,
+    kind: "data",
+  };
 }
 
 /** A scene 300 px wide and 340 tall at 0.1 px/ms, on an axis kept linear up to `until`. */
@@ -93,7 +110,8 @@ describe("one side of the wire stage, as data", () => {
     const scene = sceneUntil(20_000);
     scene.moveTo(10_000);
     expect(scene.ticks.length).toBeGreaterThan(1);
-    for (let i = 1; i < scene.ticks.length; i++) expect(scene.ticks[i]!.y - scene.ticks[i - 1]!.y).toBeGreaterThanOrEqual(40);
+    for (let i = 1; i < scene.ticks.length; i++)
+      expect(scene.ticks[i]!.y - scene.ticks[i - 1]!.y).toBeGreaterThanOrEqual(40);
     expect(Math.max(...scene.ticks.map((t) => t.y))).toBeLessThanOrEqual(scene.y(10_000));
   });
 

@@ -183,12 +183,15 @@ export class SideScene {
         lastY = ty;
       }
     }
-    this.#folds = axis.folds(from, now).slice(-MAX_FOLDS).map((stretch) => {
-      const end = Math.min(stretch.t1, now);
-      const y0 = this.y(stretch.t0);
-      const y1 = this.y(Math.max(stretch.t0, end));
-      return { y0, y1, text: y1 - y0 >= 14 ? `⋯ ${formatStageTime(end - stretch.t0)}` : "" };
-    });
+    this.#folds = axis
+      .folds(from, now)
+      .slice(-MAX_FOLDS)
+      .map((stretch) => {
+        const end = Math.min(stretch.t1, now);
+        const y0 = this.y(stretch.t0);
+        const y1 = this.y(Math.max(stretch.t0, end));
+        return { y0, y1, text: y1 - y0 >= 14 ? `⋯ ${formatStageTime(end - stretch.t0)}` : "" };
+      });
   }
 
   /** Adds an item as of display time `now`; null if it is already in or has not left yet. */
@@ -201,7 +204,18 @@ export class SideScene {
     const x2full = toServer ? g.serverX : g.clientX;
     const y1 = this.y(item.departAt);
     const y2 = this.y(item.arriveAt ?? item.departAt + 1);
-    const scene: SceneItem = { id: item.id, from: item.from, kind: item.kind, lost, source: item, x1, y1, x2: lost ? (x1 + x2full) / 2 : x2full, y2, progress: 0 };
+    const scene: SceneItem = {
+      id: item.id,
+      from: item.from,
+      kind: item.kind,
+      lost,
+      source: item,
+      x1,
+      y1,
+      x2: lost ? (x1 + x2full) / 2 : x2full,
+      y2,
+      progress: 0,
+    };
     this.#items.set(item.id, scene);
     this.#placeLabel(item, y1, y2);
     this.version++;
@@ -259,7 +273,12 @@ export class SideScene {
       placed = { y: spot.y, owner: spot.joined ?? item.id };
       this.#placed.set(item.id, placed);
       if (spot.joined === null) {
-        this.#labels.set(item.id, { first: item, more: 0, shown: false, text: `${truncate(item.label, Math.max(4, g.labelChars - 8))} ${formatCount(item.bytes)} B` });
+        this.#labels.set(item.id, {
+          first: item,
+          more: 0,
+          shown: false,
+          text: `${truncate(item.label, Math.max(4, g.labelChars - 8))} ${formatCount(item.bytes)} B`,
+        });
       } else {
         const owner = this.#labels.get(spot.joined);
         if (owner) {

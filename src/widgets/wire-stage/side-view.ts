@@ -13,7 +13,20 @@ export interface SideSnapshot {
   /** The view's window, in content pixels: [top, top + height). */
   top: number;
   height: number;
-  items: { id: number; from: string; kind: string; lost: boolean; landed: boolean; full: string; x1: number; y1: number; x2: number; y2: number; markerX: number; markerY: number }[];
+  items: {
+    id: number;
+    from: string;
+    kind: string;
+    lost: boolean;
+    landed: boolean;
+    full: string;
+    x1: number;
+    y1: number;
+    x2: number;
+    y2: number;
+    markerX: number;
+    markerY: number;
+  }[];
   labels: string[];
 }
 
@@ -101,7 +114,20 @@ export class SideView {
       height: scene.height,
       items: [...scene.items.values()].map((item) => {
         const tip = markerAt(item);
-        return { id: item.id, from: item.from, kind: item.kind, lost: item.lost, landed: item.progress >= 1, full: item.source.full, x1: item.x1, y1: item.y1, x2: item.x2, y2: item.y2, markerX: tip.x, markerY: tip.y };
+        return {
+          id: item.id,
+          from: item.from,
+          kind: item.kind,
+          lost: item.lost,
+          landed: item.progress >= 1,
+          full: item.source.full,
+          x1: item.x1,
+          y1: item.y1,
+          x2: item.x2,
+          y2: item.y2,
+          markerX: tip.x,
+          markerY: tip.y,
+        };
       }),
       labels: [...scene.labels()].map((label) => label.text),
     };

@@ -37,21 +37,41 @@ describe("moments of the stage", () => {
     expect(numbering([0, 1.2, 0.6])).toEqual([1.2]);
     expect(numbering([0.6, 0, 1.2])).toEqual([1.2]);
     const instants = fc.array(fc.double({ min: 0, max: 50, noNaN: true }), { maxLength: 40 });
-    fc.assert(fc.property(instants, fc.infiniteStream(fc.nat()), (times, picks) => {
-      const shuffled = [...times];
-      for (let i = shuffled.length - 1; i > 0; i--) {
-        const j = picks.next().value % (i + 1);
-        [shuffled[i], shuffled[j]] = [shuffled[j]!, shuffled[i]!];
-      }
-      expect(numbering(shuffled)).toEqual(numbering([...times].sort((a, b) => a - b)));
-    }));
+    fc.assert(
+      fc.property(instants, fc.infiniteStream(fc.nat()), (times, picks) => {
+        const shuffled = [...times];
+        for (let i = shuffled.length - 1; i > 0; i--) {
+          const j = picks.next().value % (i + 1);
+          [shuffled[i], shuffled[j]] = [shuffled[j]!, shuffled[i]!];
+        }
+        expect(numbering(shuffled)).toEqual(numbering([...times].sort((a, b) => a - b)));
+      }),
+    );
   });
 });
 
 describe("HTTP items from the simulation", () => {
   it("says which way, what, how big and when it lands", () => {
-    const item = new SimulatedItem(7, { id: 1, from: "client", sentAt: 0, arrivesAt: 50, connection: 1, layer: "http", label: "POST /echo", bytes: 400, headerBytes: 389 });
-    expect(item).toMatchObject({ id: 7, side: "http", from: "client", departAt: 0, arriveAt: 50, kind: "http", bytes: 400 });
+    const item = new SimulatedItem(7, {
+      id: 1,
+      from: "client",
+      sentAt: 0,
+      arrivesAt: 50,
+      connection: 1,
+      layer: "http",
+      label: "POST /echo",
+      bytes: 400,
+      headerBytes: 389,
+    });
+    expect(item).toMatchObject({
+      id: 7,
+      side: "http",
+      from: "client",
+      departAt: 0,
+      arriveAt: 50,
+      kind: "http",
+      bytes: 400,
+    });
     expect(item.full).toContain("browser → server");
     expect(item.full).toContain("389 B of headers");
     expect(formatStageTime(1500)).toBe("1.50 s");

@@ -1,5 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { HEAD_PX, joinedLabel, LABEL_FONT_PX, LABEL_LINE_PX, LabelPlacer, laneGeometry, pxPerMs, ticks, truncate, windowMs } from "./stage-layout.ts";
+import {
+  HEAD_PX,
+  joinedLabel,
+  LABEL_FONT_PX,
+  LABEL_LINE_PX,
+  LabelPlacer,
+  laneGeometry,
+  pxPerMs,
+  ticks,
+  truncate,
+  windowMs,
+} from "./stage-layout.ts";
 
 describe("wire stage layout", () => {
   it("fits the chosen window between the heading space and the bottom", () => {

@@ -33,7 +33,13 @@ export function laneGeometry(width: number): LaneGeometry {
   const w = Math.max(200, Math.round(width));
   const clientX = AXIS_PX + 14;
   const serverX = w - SIDE_PAD_PX - 10;
-  return { width: w, clientX, serverX, labelX: (clientX + serverX) / 2, labelChars: Math.max(8, Math.floor((serverX - clientX - 16) / LABEL_CHAR_PX)) };
+  return {
+    width: w,
+    clientX,
+    serverX,
+    labelX: (clientX + serverX) / 2,
+    labelChars: Math.max(8, Math.floor((serverX - clientX - 16) / LABEL_CHAR_PX)),
+  };
 }
 
 /**
@@ -114,11 +120,22 @@ export function ticks(from: number, to: number, scale: number, minPx = 60): numb
 }
 
 /** The three corners of a filled arrow head at (x2, y2), pointing along the arrow from (x1, y1). */
-export function arrowHead(x1: number, y1: number, x2: number, y2: number, length = 9, halfWidth = 4): [number, number][] {
+export function arrowHead(
+  x1: number,
+  y1: number,
+  x2: number,
+  y2: number,
+  length = 9,
+  halfWidth = 4,
+): [number, number][] {
   const angle = Math.atan2(y2 - y1, x2 - x1);
   const bx = x2 - length * Math.cos(angle);
   const by = y2 - length * Math.sin(angle);
   const px = halfWidth * Math.sin(angle);
   const py = -halfWidth * Math.cos(angle);
-  return [[x2, y2], [bx + px, by + py], [bx - px, by - py]];
+  return [
+    [x2, y2],
+    [bx + px, by + py],
+    [bx - px, by - py],
+  ];
 }

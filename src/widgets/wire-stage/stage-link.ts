@@ -52,14 +52,24 @@ export function recordingFromJson(text: string): RecordingRead {
     return { ok: false, error: "the recording is not JSON" };
   }
   const v = value as { v?: unknown; settings?: Partial<StageSettings>; events?: unknown };
-  if (typeof v !== "object" || v === null || v.v !== 1) return { ok: false, error: "the recording has an unknown format" };
+  if (typeof v !== "object" || v === null || v.v !== 1)
+    return { ok: false, error: "the recording has an unknown format" };
   const s = v.settings ?? {};
   const rtt = Number(s.rttMs);
   const interval = Number(s.pollIntervalMs);
-  if (!isHttpModel(s.http) || !Number.isFinite(rtt) || rtt < 0 || rtt > 2000 || !Number.isFinite(interval) || interval < 100 || interval > 10_000) {
+  if (
+    !isHttpModel(s.http) ||
+    !Number.isFinite(rtt) ||
+    rtt < 0 ||
+    rtt > 2000 ||
+    !Number.isFinite(interval) ||
+    interval < 100 ||
+    interval > 10_000
+  ) {
     return { ok: false, error: "the recording's settings are not valid" };
   }
-  if (!Array.isArray(v.events) || v.events.length > 20_000) return { ok: false, error: "the recording has no valid events" };
+  if (!Array.isArray(v.events) || v.events.length > 20_000)
+    return { ok: false, error: "the recording has no valid events" };
   const events: TapEvent[] = [];
   for (let i = 0; i < v.events.length; i++) {
     const parsed = toTapEvent(v.events[i]);

@@ -20,9 +20,21 @@ function conversation(sends: number, push = true): TapEvent[] {
     { type: "response", t: T0 + 1, specimen: 1, offset: 0, data: bytesToBase64(response) },
   ];
   const chunk = (dir: "in" | "out", t: number, text: string): void => {
-    const encoded = encodeFrame({ opcode: 1, payload: new TextEncoder().encode(text), maskingKey: dir === "in" ? new Uint8Array([1, 2, 3, 4]) : null });
+    const encoded = encodeFrame({
+      opcode: 1,
+      payload: new TextEncoder().encode(text),
+      maskingKey: dir === "in" ? new Uint8Array([1, 2, 3, 4]) : null,
+    });
     if (!encoded.ok) throw new Error(encoded.error);
-    events.push({ type: "chunk", t: T0 + t, specimen: 1, dir, offset: offsets[dir], length: encoded.bytes.length, data: bytesToBase64(encoded.bytes) });
+    events.push({
+      type: "chunk",
+      t: T0 + t,
+      specimen: 1,
+      dir,
+      offset: offsets[dir],
+      length: encoded.bytes.length,
+      data: bytesToBase64(encoded.bytes),
+    });
     offsets[dir] += encoded.bytes.length;
   };
   for (let i = 0; i < sends; i++) {
@@ -79,7 +91,9 @@ describe("a wire stage session", () => {
     const [lo, hi] = session.windowRange("ws", 2000, 3000);
     const inside = session.items.ws.slice(lo, hi);
     expect(inside.length).toBeGreaterThan(0);
-    expect(inside.every((i) => i.departAt <= 3000 && (i.arriveAt ?? i.departAt) >= 2000 - session.maxFlightMs)).toBe(true);
+    expect(inside.every((i) => i.departAt <= 3000 && (i.arriveAt ?? i.departAt) >= 2000 - session.maxFlightMs)).toBe(
+      true,
+    );
   });
 
   it("grows incrementally: feeding events live gives the same items as a replay", () => {

@@ -19,16 +19,34 @@ export type HttpModel = LiveKind;
 /** Tap events kept for a link or a saved session (a few minutes of steady sending). */
 export const MAX_RECORDED_EVENTS = 6000;
 
-export const HTTP_MODELS: readonly HttpModel[] = ["request-response", "short-polling", "long-polling", "sse", "polling-chat"];
+export const HTTP_MODELS: readonly HttpModel[] = [
+  "request-response",
+  "short-polling",
+  "long-polling",
+  "sse",
+  "polling-chat",
+];
 
 export function isHttpModel(value: unknown): value is HttpModel {
   return typeof value === "string" && (HTTP_MODELS as readonly string[]).includes(value);
 }
 
 /** Models in which the page's own messages are HTTP requests; in the others only the lab's messages count. */
-export const POSTS_MESSAGES: Record<HttpModel, boolean> = { "request-response": true, "polling-chat": true, "short-polling": false, "long-polling": false, sse: false };
+export const POSTS_MESSAGES: Record<HttpModel, boolean> = {
+  "request-response": true,
+  "polling-chat": true,
+  "short-polling": false,
+  "long-polling": false,
+  sse: false,
+};
 /** Models that can deliver what the lab sends unasked. */
-export const DELIVERS_PUSHES: Record<HttpModel, boolean> = { "request-response": false, "polling-chat": true, "short-polling": true, "long-polling": true, sse: true };
+export const DELIVERS_PUSHES: Record<HttpModel, boolean> = {
+  "request-response": false,
+  "polling-chat": true,
+  "short-polling": true,
+  "long-polling": true,
+  sse: true,
+};
 
 export interface StageSettings {
   http: HttpModel;
@@ -178,7 +196,13 @@ export class StageSession {
     for (; this.#simSeen < messages.length; this.#simSeen++) {
       const message = messages[this.#simSeen]!;
       const item = new SimulatedItem(this.#nextId++, message);
-      if (message.from === "server" && message.layer === "http" && message.label.startsWith("200 OK (echo") && this.#httpEchoSends.length > 0 && message.arrivesAt !== null) {
+      if (
+        message.from === "server" &&
+        message.layer === "http" &&
+        message.label.startsWith("200 OK (echo") &&
+        this.#httpEchoSends.length > 0 &&
+        message.arrivesAt !== null
+      ) {
         addToStat(this.#httpEcho, message.arrivesAt - this.#httpEchoSends.shift()!);
       }
       this.#add(item);
@@ -244,7 +268,15 @@ export class StageSession {
   }
 
   #emptyWsTotals(): WsTotals {
-    return { frames: 0, messages: 0, bytes: 0, headerBytes: 0, handshakeBytes: 0, delivery: emptyStat(), echo: emptyStat() };
+    return {
+      frames: 0,
+      messages: 0,
+      bytes: 0,
+      headerBytes: 0,
+      handshakeBytes: 0,
+      delivery: emptyStat(),
+      echo: emptyStat(),
+    };
   }
 }
 

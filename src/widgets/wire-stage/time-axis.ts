@@ -43,7 +43,8 @@ export class TimeAxis {
         if (last.rate !== 1) this.#segments.push({ t0: this.#frontier, y0: this.#place(this.#frontier), rate: 1 });
         this.#frontier = Math.min(t, linearUntil);
       } else {
-        if (last.rate === 1) this.#segments.push({ t0: this.#frontier, y0: this.#place(this.#frontier), rate: 1 / QUIET_FACTOR });
+        if (last.rate === 1)
+          this.#segments.push({ t0: this.#frontier, y0: this.#place(this.#frontier), rate: 1 / QUIET_FACTOR });
         this.#frontier = t;
       }
     }

@@ -20,11 +20,29 @@ import { createTappedSocket, type TappedSocket } from "../shared/tapped-socket.t
 import { readPalette } from "./side-canvas.ts";
 import { onThemeChange } from "../shared/theme-change.ts";
 import { SideView, type SideSnapshot } from "./side-view.ts";
-import { decodeRecording, encodeRecording, hashFor, recordingFromHash, recordingFromJson, recordingToJson, STORAGE_KEY, stepFromHash, type StageRecording } from "./stage-link.ts";
+import {
+  decodeRecording,
+  encodeRecording,
+  hashFor,
+  recordingFromHash,
+  recordingFromJson,
+  recordingToJson,
+  STORAGE_KEY,
+  stepFromHash,
+  type StageRecording,
+} from "./stage-link.ts";
 import { formatBytes, formatStageTime, type StageItem, type StageSide } from "./stage-items.ts";
 import { pxPerMs, windowMs } from "./stage-layout.ts";
 import { TimeAxis } from "./time-axis.ts";
-import { DELIVERS_PUSHES, isHttpModel, POSTS_MESSAGES, replaySession, StageSession, type HttpModel, type StageSettings } from "./stage-session.ts";
+import {
+  DELIVERS_PUSHES,
+  isHttpModel,
+  POSTS_MESSAGES,
+  replaySession,
+  StageSession,
+  type HttpModel,
+  type StageSettings,
+} from "./stage-session.ts";
 
 const MAX_TRANSCRIPT_ROWS = 300;
 const ANNOUNCE_EVERY_MS = 1500;
@@ -41,7 +59,13 @@ const PAUSED_TICK_MS = 250;
  */
 const STATUS_EVERY_MS = 1000;
 const SIDES: readonly StageSide[] = ["ws", "http"];
-const PUSH_TEXTS = ["Score: 1–0", "New message from Ada", "Price changed: 42.10", "Build finished", "Someone joined the room"];
+const PUSH_TEXTS = [
+  "Score: 1–0",
+  "New message from Ada",
+  "Price changed: 42.10",
+  "Build finished",
+  "Someone joined the room",
+];
 
 const commands: Record<string, () => TapCommand> = {
   burst: () => ({ cmd: "burst", count: 5 }),
@@ -111,7 +135,11 @@ export default class WireStageElement extends HTMLElement {
     const linked = stepFromHash(location.hash);
     this.#recorded = linked !== null;
     this.#reducedMotion = matchMedia("(prefers-reduced-motion: reduce)");
-    this.#animator = new FlightAnimator({ now: () => this.#displayTime(), reducedMotion: () => this.#stepwise(), driven: true });
+    this.#animator = new FlightAnimator({
+      now: () => this.#displayTime(),
+      reducedMotion: () => this.#stepwise(),
+      driven: true,
+    });
     const axis = (): TimeAxis => this.#session?.axis ?? new TimeAxis();
     const palette = readPalette(this);
     const views = {
@@ -125,11 +153,17 @@ export default class WireStageElement extends HTMLElement {
       for (const side of SIDES) views[side].setPalette(next);
     };
     onThemeChange(repaint, signal);
-    const player = createActor(wireStagePlayerMachine, { input: { speed: Number(part<HTMLSelectElement>(this, "speed").value), stepwise: this.#reducedMotion.matches } });
+    const player = createActor(wireStagePlayerMachine, {
+      input: { speed: Number(part<HTMLSelectElement>(this, "speed").value), stepwise: this.#reducedMotion.matches },
+    });
     player.subscribe(() => this.#renderPlayer());
     player.start();
     this.#player = player;
-    this.#reducedMotion.addEventListener("change", () => player.send({ type: "motion.set", stepwise: this.#stepwise() }), { signal });
+    this.#reducedMotion.addEventListener(
+      "change",
+      () => player.send({ type: "motion.set", stepwise: this.#stepwise() }),
+      { signal },
+    );
 
     this.#startConnection();
     this.#wireControls(signal);
@@ -180,7 +214,11 @@ export default class WireStageElement extends HTMLElement {
   #settings(): StageSettings {
     const chosen = part<HTMLSelectElement>(this, "http").value;
     const http: HttpModel = isHttpModel(chosen) ? chosen : "request-response";
-    return { http, rttMs: Number(part<HTMLSelectElement>(this, "rtt").value), pollIntervalMs: Number(part<HTMLSelectElement>(this, "interval").value) };
+    return {
+      http,
+      rttMs: Number(part<HTMLSelectElement>(this, "rtt").value),
+      pollIntervalMs: Number(part<HTMLSelectElement>(this, "interval").value),
+    };
   }
 
   #stepwise(): boolean {
@@ -194,7 +232,8 @@ export default class WireStageElement extends HTMLElement {
     this.#player?.send({ type: "session.started" });
     part(this, "interval-field").hidden = !(settings.http === "short-polling" || settings.http === "polling-chat");
     part(this, "http-model-note").textContent = modelNote(settings.http);
-    part(this, "http-caption").textContent = `The same conversation over HTTP (simulated, round trip ${settings.rttMs} ms)`;
+    part(this, "http-caption").textContent =
+      `The same conversation over HTTP (simulated, round trip ${settings.rttMs} ms)`;
     part(this, "ws-caption").textContent = `Your WebSocket (real bytes, drawn on a ${settings.rttMs} ms round trip)`;
     part(this, "transcript").replaceChildren();
     this.#drawnUpTo = -1;
@@ -213,7 +252,8 @@ export default class WireStageElement extends HTMLElement {
   #layout(): void {
     if (!this.#views || !this.#session) return;
     const settings = this.#session.settings;
-    const interval = settings.http === "short-polling" || settings.http === "polling-chat" ? settings.pollIntervalMs : null;
+    const interval =
+      settings.http === "short-polling" || settings.http === "polling-chat" ? settings.pollIntervalMs : null;
     const heightPx = part(this, "side-ws").dataset.height === "short" || this.#widths.ws < 360 ? 260 : 340;
     const scale = pxPerMs(windowMs(settings.rttMs / 2, interval), heightPx);
     this.#scale = scale;
@@ -246,7 +286,9 @@ export default class WireStageElement extends HTMLElement {
       onEvent: (event) => this.#onTap(event),
       onProblem: (message) => this.#setProblem(message),
     });
-    const actor = createActor(echoConnectionMachine.provide({ actors: { socket: this.#tapped.actor } }), { input: { url: "/lab/echo", logLimit: 0 } });
+    const actor = createActor(echoConnectionMachine.provide({ actors: { socket: this.#tapped.actor } }), {
+      input: { url: "/lab/echo", logLimit: 0 },
+    });
     actor.subscribe(() => this.#renderConnection());
     actor.start();
     this.#connection = actor;
@@ -262,7 +304,8 @@ export default class WireStageElement extends HTMLElement {
 
   #onTap(event: TapEvent): void {
     if (this.#recorded) return;
-    if ("t" in event) this.#clockOffset = Math.max(this.#clockOffset, event.t - (performance.timeOrigin + performance.now()));
+    if ("t" in event)
+      this.#clockOffset = Math.max(this.#clockOffset, event.t - (performance.timeOrigin + performance.now()));
     if (event.type === "open") {
       // A new connection is a new conversation: the stage starts over, live.
       this.#frozenLive = null;
@@ -291,57 +334,93 @@ export default class WireStageElement extends HTMLElement {
    */
   #liveTime(): number {
     if (this.#frozenLive !== null) return this.#frozenLive;
-    const now = performance.timeOrigin + performance.now() + (Number.isFinite(this.#clockOffset) ? this.#clockOffset : 0);
+    const now =
+      performance.timeOrigin + performance.now() + (Number.isFinite(this.#clockOffset) ? this.#clockOffset : 0);
     return Math.max(0, (this.#session?.stageTimeAt(now) ?? 0) - TAP_PLAYOUT_DELAY_MS);
   }
 
   // ── controls ───────────────────────────────────────────────────────────────
 
   #wireControls(signal: AbortSignal): void {
-    part(this, "connect").addEventListener("click", () => (this.#recorded ? this.#goLive() : this.#connect()), { signal });
-    part<HTMLFormElement>(this, "send-form").addEventListener("submit", (event) => {
-      event.preventDefault();
-      const submitter = (event as SubmitEvent).submitter as HTMLButtonElement | null;
-      const text = part<HTMLInputElement>(this, "message").value;
-      if (text === "") return;
-      const data = submitter?.value === "binary" ? new TextEncoder().encode(text) : text;
-      this.#connection?.send({ type: "message.send", data, at: performance.now() });
-    }, { signal });
-    this.querySelector("[data-action=push]")?.addEventListener("click", () => {
-      this.#tapped?.monitor()?.command({ cmd: "push", text: PUSH_TEXTS[this.#pushCount++ % PUSH_TEXTS.length]! });
-    }, { signal });
+    part(this, "connect").addEventListener("click", () => (this.#recorded ? this.#goLive() : this.#connect()), {
+      signal,
+    });
+    part<HTMLFormElement>(this, "send-form").addEventListener(
+      "submit",
+      (event) => {
+        event.preventDefault();
+        const submitter = (event as SubmitEvent).submitter as HTMLButtonElement | null;
+        const text = part<HTMLInputElement>(this, "message").value;
+        if (text === "") return;
+        const data = submitter?.value === "binary" ? new TextEncoder().encode(text) : text;
+        this.#connection?.send({ type: "message.send", data, at: performance.now() });
+      },
+      { signal },
+    );
+    this.querySelector("[data-action=push]")?.addEventListener(
+      "click",
+      () => {
+        this.#tapped?.monitor()?.command({ cmd: "push", text: PUSH_TEXTS[this.#pushCount++ % PUSH_TEXTS.length]! });
+      },
+      { signal },
+    );
     for (const button of this.querySelectorAll<HTMLButtonElement>("[data-command]")) {
-      button.addEventListener("click", () => {
-        const make = commands[button.dataset.command ?? ""];
-        if (make) this.#tapped?.monitor()?.command(make());
-      }, { signal });
+      button.addEventListener(
+        "click",
+        () => {
+          const make = commands[button.dataset.command ?? ""];
+          if (make) this.#tapped?.monitor()?.command(make());
+        },
+        { signal },
+      );
     }
     for (const name of ["http", "rtt", "interval"]) {
       part(this, name).addEventListener("change", () => this.#newSession(this.#session?.events ?? []), { signal });
     }
-    part(this, "speed").addEventListener("change", () => this.#player?.send({ type: "speed.set", speed: Number(part<HTMLSelectElement>(this, "speed").value) }), { signal });
-    part(this, "pause").addEventListener("click", () => {
-      const paused = this.#player?.getSnapshot().matches("paused");
-      if (paused && this.#recorded) return;
-      this.#player?.send({ type: paused ? "view.live" : "view.pause" });
-    }, { signal });
+    part(this, "speed").addEventListener(
+      "change",
+      () => this.#player?.send({ type: "speed.set", speed: Number(part<HTMLSelectElement>(this, "speed").value) }),
+      { signal },
+    );
+    part(this, "pause").addEventListener(
+      "click",
+      () => {
+        const paused = this.#player?.getSnapshot().matches("paused");
+        if (paused && this.#recorded) return;
+        this.#player?.send({ type: paused ? "view.live" : "view.pause" });
+      },
+      { signal },
+    );
     part(this, "previous").addEventListener("click", () => this.#step(-1), { signal });
     part(this, "next").addEventListener("click", () => this.#step(1), { signal });
-    part<HTMLInputElement>(this, "scrub").addEventListener("input", (event) => {
-      this.#player?.send({ type: "seek", time: Number((event.target as HTMLInputElement).value) });
-    }, { signal });
-    this.addEventListener("keydown", (event) => {
-      if ((event.target as HTMLElement).closest("input, select, textarea")) return;
-      if (event.key === "ArrowRight") this.#step(1);
-      else if (event.key === "ArrowLeft") this.#step(-1);
-      else if (event.key === "End" && !this.#recorded) this.#player?.send({ type: "view.live" });
-      else return;
-      event.preventDefault();
-    }, { signal });
-    window.addEventListener("hashchange", () => {
-      const step = stepFromHash(location.hash);
-      if (step !== null && this.#session) this.#player?.send({ type: "step.to", time: this.#session.moments.timeOf(step) });
-    }, { signal });
+    part<HTMLInputElement>(this, "scrub").addEventListener(
+      "input",
+      (event) => {
+        this.#player?.send({ type: "seek", time: Number((event.target as HTMLInputElement).value) });
+      },
+      { signal },
+    );
+    this.addEventListener(
+      "keydown",
+      (event) => {
+        if ((event.target as HTMLElement).closest("input, select, textarea")) return;
+        if (event.key === "ArrowRight") this.#step(1);
+        else if (event.key === "ArrowLeft") this.#step(-1);
+        else if (event.key === "End" && !this.#recorded) this.#player?.send({ type: "view.live" });
+        else return;
+        event.preventDefault();
+      },
+      { signal },
+    );
+    window.addEventListener(
+      "hashchange",
+      () => {
+        const step = stepFromHash(location.hash);
+        if (step !== null && this.#session)
+          this.#player?.send({ type: "step.to", time: this.#session.moments.timeOf(step) });
+      },
+      { signal },
+    );
   }
 
   #step(direction: 1 | -1): void {
@@ -537,9 +616,12 @@ export default class WireStageElement extends HTMLElement {
     scrub.max = String(Math.max(1, Math.ceil(liveTime)));
     scrub.value = String(Math.round(time));
     scrub.setAttribute("aria-valuetext", `${formatStageTime(time)} of ${formatStageTime(liveTime)}`);
-    setText(part(this, "position"), live
-      ? `Live · ${formatStageTime(time)}${liveTime - time > 50 ? ` (catching up, ${formatStageTime(liveTime - time)} behind)` : ""}`
-      : `${this.#recorded ? "Recorded session" : "Paused"} at ${formatStageTime(time)} · step ${step} of ${session.moments.length}`);
+    setText(
+      part(this, "position"),
+      live
+        ? `Live · ${formatStageTime(time)}${liveTime - time > 50 ? ` (catching up, ${formatStageTime(liveTime - time)} behind)` : ""}`
+        : `${this.#recorded ? "Recorded session" : "Paused"} at ${formatStageTime(time)} · step ${step} of ${session.moments.length}`,
+    );
   }
 
   #renderConnection(): void {
@@ -548,7 +630,7 @@ export default class WireStageElement extends HTMLElement {
     const state = readyStateOf(snapshot.value);
     // Runs for every message sent or received: write only what changed.
     setData(this, "state", state ?? "none");
-    setText(part(this, "state"), this.#recorded ? "recording" : state ?? "not connected");
+    setText(part(this, "state"), this.#recorded ? "recording" : (state ?? "not connected"));
     const open = state === "OPEN" && !this.#recorded;
     const connect = part<HTMLButtonElement>(this, "connect");
     const connectDisabled = !this.#recorded && (open || state === "CONNECTING" || state === "CLOSING");
@@ -558,7 +640,8 @@ export default class WireStageElement extends HTMLElement {
       this.#controlsOpen = open;
       for (const control of this.querySelectorAll<HTMLButtonElement>("[data-needs-open]")) control.disabled = !open;
     }
-    if (state === "CLOSED" && this.#frozenLive === null && this.#session?.started) this.#frozenLive = this.#liveTime() + TAP_PLAYOUT_DELAY_MS + this.#session.settings.rttMs;
+    if (state === "CLOSED" && this.#frozenLive === null && this.#session?.started)
+      this.#frozenLive = this.#liveTime() + TAP_PLAYOUT_DELAY_MS + this.#session.settings.rttMs;
     this.#schedule();
   }
 
@@ -570,18 +653,35 @@ export default class WireStageElement extends HTMLElement {
     const echo = session.httpEcho();
     const model = session.settings.http;
     const set = (name: string, text: string): void => setText(part(this, name), text);
-    set("ws-count", `${ws.messages} message${ws.messages === 1 ? "" : "s"} in ${ws.frames} frame${ws.frames === 1 ? "" : "s"}`);
-    set("http-count", `${http.requests} request${http.requests === 1 ? "" : "s"} (${http.messages} messages and TCP segments)`);
+    set(
+      "ws-count",
+      `${ws.messages} message${ws.messages === 1 ? "" : "s"} in ${ws.frames} frame${ws.frames === 1 ? "" : "s"}`,
+    );
+    set(
+      "http-count",
+      `${http.requests} request${http.requests === 1 ? "" : "s"} (${http.messages} messages and TCP segments)`,
+    );
     set("ws-bytes", formatBytes(ws.bytes));
     set("http-bytes", formatBytes(http.bytes));
-    set("ws-headers", `${formatBytes(ws.headerBytes)} (${formatBytes(ws.handshakeBytes)} handshake, ${formatBytes(ws.headerBytes - ws.handshakeBytes)} frame headers)`);
+    set(
+      "ws-headers",
+      `${formatBytes(ws.headerBytes)} (${formatBytes(ws.handshakeBytes)} handshake, ${formatBytes(ws.headerBytes - ws.handshakeBytes)} frame headers)`,
+    );
     set("http-headers", formatBytes(http.headerBytes));
     set("ws-connections", ws.bytes > 0 ? "1 (upgraded once)" : "0");
     set("http-connections", String(http.tcpConnections));
     set("ws-echo", stat(ws.echo.mean, ws.echo.max, ws.echo.count));
-    set("http-echo", POSTS_MESSAGES[model] ? stat(echo.mean, echo.max, echo.count) : "not sent (this model only fetches)");
+    set(
+      "http-echo",
+      POSTS_MESSAGES[model] ? stat(echo.mean, echo.max, echo.count) : "not sent (this model only fetches)",
+    );
     set("ws-delivery", stat(ws.delivery.mean, ws.delivery.max, ws.delivery.count));
-    set("http-delivery", DELIVERS_PUSHES[model] ? stat(http.meanDeliveryMs, http.maxDeliveryMs, http.delivered) : "cannot: HTTP only answers");
+    set(
+      "http-delivery",
+      DELIVERS_PUSHES[model]
+        ? stat(http.meanDeliveryMs, http.maxDeliveryMs, http.delivered)
+        : "cannot: HTTP only answers",
+    );
     setData(this, "realMessages", String(ws.messages));
     setData(this, "httpRequests", String(http.requests));
     setData(this, "httpDelivered", String(http.delivered));
@@ -639,7 +739,8 @@ export default class WireStageElement extends HTMLElement {
   #writeTranscript(): void {
     if (this.#pendingTranscript.length === 0) return;
     if (!part<HTMLDetailsElement>(this, "transcript-panel").open) {
-      if (this.#pendingTranscript.length > 2 * MAX_TRANSCRIPT_ROWS) this.#pendingTranscript = this.#pendingTranscript.slice(-MAX_TRANSCRIPT_ROWS);
+      if (this.#pendingTranscript.length > 2 * MAX_TRANSCRIPT_ROWS)
+        this.#pendingTranscript = this.#pendingTranscript.slice(-MAX_TRANSCRIPT_ROWS);
       return;
     }
     const items = this.#pendingTranscript.splice(0);
@@ -718,7 +819,9 @@ export default class WireStageElement extends HTMLElement {
       } catch {
         stored = null; // storage blocked: as if nothing was saved
       }
-      read = stored ? recordingFromJson(stored) : { ok: false, error: "this browser has no saved session for that link" };
+      read = stored
+        ? recordingFromJson(stored)
+        : { ok: false, error: "this browser has no saved session for that link" };
     }
     if (!read.ok) {
       this.#recorded = false;
@@ -738,7 +841,9 @@ export default class WireStageElement extends HTMLElement {
     this.#newSession(recording.events);
     const session = this.#session!;
     this.#player?.send({ type: "recording.opened", liveTime: session.end, time: session.moments.timeOf(step) });
-    this.#setProblem(`Showing a recorded session at step ${step}. Step with the arrow keys or the buttons; press “Go live” to start your own connection.`);
+    this.#setProblem(
+      `Showing a recorded session at step ${step}. Step with the arrow keys or the buttons; press “Go live” to start your own connection.`,
+    );
     this.#renderConnection();
     this.scrollIntoView({ block: "start" });
   }
@@ -768,4 +873,3 @@ function modelNote(http: HttpModel): string {
       return "A chat page over HTTP: your messages are POSTs on one connection, and what others write is fetched by polling on another.";
   }
 }
-
