@@ -4,7 +4,14 @@
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { classifyBlocks, labExportLine, nodeEvalScripts, tryItBlocks, tryItSections, type ClassifiedBlock } from "./try-it-snippets.ts";
+import {
+  classifyBlocks,
+  labExportLine,
+  nodeEvalScripts,
+  tryItBlocks,
+  tryItSections,
+  type ClassifiedBlock,
+} from "./try-it-snippets.ts";
 
 const root = join(import.meta.dirname, "..", "..");
 const fence = "```";
@@ -58,11 +65,27 @@ describe("tryItSections", () => {
       ["Try it yourself", true, 3],
     ]);
     const [shell, script, output] = sections[1]!.blocks;
-    expect(shell).toMatchObject({ id: "03-sample#0", lang: "bash", line: 14, code: 'curl "http://$LAB/lab/info"\n## a comment line in the block, not a heading' });
+    expect(shell).toMatchObject({
+      id: "03-sample#0",
+      lang: "bash",
+      line: 14,
+      code: 'curl "http://$LAB/lab/info"\n## a comment line in the block, not a heading',
+    });
     expect(shell!.prose).toBe("<LabAddress />\n\nRun this:");
     expect(shell!.after).toBe(script!.prose);
-    expect(script).toMatchObject({ id: "03-sample#1", lang: "js", code: 'console.log("hello");', prose: "Save it as `hello.mjs` and run\n`node hello.mjs`:" });
-    expect(output).toMatchObject({ id: "03-sample#2", lang: "", code: "hello", prose: "It prints:", after: "That is all." });
+    expect(script).toMatchObject({
+      id: "03-sample#1",
+      lang: "js",
+      code: 'console.log("hello");',
+      prose: "Save it as `hello.mjs` and run\n`node hello.mjs`:",
+    });
+    expect(output).toMatchObject({
+      id: "03-sample#2",
+      lang: "",
+      code: "hello",
+      prose: "It prints:",
+      after: "That is all.",
+    });
     expect(tryItBlocks("03-sample", sample)).toHaveLength(3);
   });
 
@@ -72,23 +95,42 @@ describe("tryItSections", () => {
 });
 
 describe("classifyBlocks", () => {
-  const classify = (source: string): ClassifiedBlock[] => classifyBlocks(tryItBlocks("00-x", `## Try it yourself\n\n${source}`));
+  const classify = (source: string): ClassifiedBlock[] =>
+    classifyBlocks(tryItBlocks("00-x", `## Try it yourself\n\n${source}`));
 
   it("names shell commands, saved Node scripts with their run command, console snippets, output and typed lines", () => {
     const blocks = classify(
       [
-        `${fence}sh`, "websocat ws://x", fence,
-        "Type:", `${fence}json`, '{"type":"join"}', fence,
-        `${fence}js`, "// save as bot.mjs, then run: CODE=K7QXMR node bot.mjs", "go();", fence,
-        "It prints:", fence, "ok", fence,
-        "Open the developer tools, and run this in the console:", `${fence}js`, "location.host", fence,
+        `${fence}sh`,
+        "websocat ws://x",
+        fence,
+        "Type:",
+        `${fence}json`,
+        '{"type":"join"}',
+        fence,
+        `${fence}js`,
+        "// save as bot.mjs, then run: CODE=K7QXMR node bot.mjs",
+        "go();",
+        fence,
+        "It prints:",
+        fence,
+        "ok",
+        fence,
+        "Open the developer tools, and run this in the console:",
+        `${fence}js`,
+        "location.host",
+        fence,
       ].join("\n"),
     );
     expect(blocks.map((b) => b.kind)).toEqual(["shell", "typed-input", "node-script", "output", "console"]);
     expect(blocks[1]).toMatchObject({ of: "00-x#0" });
     expect(blocks[2]).toMatchObject({ file: "bot.mjs", run: "CODE=K7QXMR node bot.mjs" });
     expect(blocks[3]).toMatchObject({ of: "00-x#2" });
-    expect(classify(`Save this script as \`twin.mjs\`.\n\n${fence}js\nx();\n${fence}`)[0]).toMatchObject({ kind: "node-script", file: "twin.mjs", run: null });
+    expect(classify(`Save this script as \`twin.mjs\`.\n\n${fence}js\nx();\n${fence}`)[0]).toMatchObject({
+      kind: "node-script",
+      file: "twin.mjs",
+      run: null,
+    });
   });
 
   it("gives kind null, with a reason, to a block no runner can run", () => {
@@ -107,14 +149,19 @@ describe("classifyBlocks", () => {
 
 describe("nodeEvalScripts and labExportLine", () => {
   it("finds the inline scripts of node -e", () => {
-    expect(nodeEvalScripts(`curl x | node -e '\nconsole.log(1);'\nnode -e 'a()'`)).toEqual(["\nconsole.log(1);", "a()"]);
+    expect(nodeEvalScripts(`curl x | node -e '\nconsole.log(1);'\nnode -e 'a()'`)).toEqual([
+      "\nconsole.log(1);",
+      "a()",
+    ]);
   });
 
   it("fills LabAddress's export template with the page's host, and notices when the template changes", async () => {
     const source = await readFile(join(root, "src", "widgets", "lab-address", "LabAddress.astro"), "utf8");
     expect(labExportLine(source, "192.168.1.20:4321")).toBe("export LAB=192.168.1.20:4321");
     expect(() => labExportLine("exportOut.textContent = `LAB=${host}`", "h:1")).toThrow(/export LAB/);
-    expect(() => labExportLine("exportOut.textContent = `export LAB=${window.location.host}`", "h:1")).toThrow(/cannot fill in/);
+    expect(() => labExportLine("exportOut.textContent = `export LAB=${window.location.host}`", "h:1")).toThrow(
+      /cannot fill in/,
+    );
   });
 });
 
@@ -122,7 +169,9 @@ describe("the lessons' Try-it sections", () => {
   const lessons = async (): Promise<Array<{ lesson: string; source: string }>> => {
     const dir = join(root, "content", "lessons");
     const files = (await readdir(dir)).filter((f) => f.endsWith(".mdx")).sort();
-    return Promise.all(files.map(async (f) => ({ lesson: f.replace(/\.mdx$/, ""), source: await readFile(join(dir, f), "utf8") })));
+    return Promise.all(
+      files.map(async (f) => ({ lesson: f.replace(/\.mdx$/, ""), source: await readFile(join(dir, f), "utf8") })),
+    );
   };
 
   it("every lesson ends with a Try it yourself section that shows the lab's address before its first block", async () => {

@@ -5,8 +5,6 @@
 // (src/server/try-it-snippets.test.ts, tests/e2e/try-it.test.ts) find new snippets by themselves,
 // and a block of a kind nobody can run fails a test instead of going unchecked.
 
-export type SnippetKind = "shell" | "node-script" | "console" | "output" | "typed-input";
-
 export interface TryItBlock {
   /** The lesson's file name without .mdx, e.g. "05-frames". */
   lesson: string;
@@ -82,7 +80,12 @@ export function tryItSections(lesson: string, source: string): TryItSection[] {
     const line = lines[i]!;
     if (fence) {
       const closing = FENCE.exec(line);
-      if (closing && closing[1]![0] === fence.marker[0] && closing[1]!.length >= fence.marker.length && line.trim() === closing[1]) {
+      if (
+        closing &&
+        closing[1]![0] === fence.marker[0] &&
+        closing[1]!.length >= fence.marker.length &&
+        line.trim() === closing[1]
+      ) {
         if (current) {
           const index = current.blocks.length;
           const text = prose.join("\n").trim();
@@ -112,7 +115,10 @@ export function tryItSections(lesson: string, source: string): TryItSection[] {
     const heading = HEADING.exec(line);
     if (heading) {
       closeSection();
-      current = TRY_IT_HEADING.test(heading[2]!) && heading[1] === "##" ? { lesson, heading: heading[2]!, line: i + 1, hasLabAddress: false, blocks: [] } : null;
+      current =
+        TRY_IT_HEADING.test(heading[2]!) && heading[1] === "##"
+          ? { lesson, heading: heading[2]!, line: i + 1, hasLabAddress: false, blocks: [] }
+          : null;
       if (current) sections.push(current);
       prose = [];
       continue;
@@ -150,7 +156,8 @@ function leadingComments(code: string): string {
 /** What each block of a section is; blocks of a kind no runner knows get kind null and a reason. */
 export function classifyBlocks(blocks: readonly TryItBlock[]): ClassifiedBlock[] {
   const out: ClassifiedBlock[] = [];
-  let lastRunnable: ClassifiedBlock | null = null;
+  // Typed with `as` so the loop does not narrow it to its first value.
+  let lastRunnable = null as ClassifiedBlock | null;
   for (const block of blocks) {
     let classified: ClassifiedBlock;
     if (SHELL_LANGS.has(block.lang)) classified = { ...block, kind: "shell" };
@@ -159,13 +166,25 @@ export function classifyBlocks(blocks: readonly TryItBlock[]): ClassifiedBlock[]
       const file = SAVE_AS.exec(said)?.[1];
       if (file) classified = { ...block, kind: "node-script", file, run: RUN.exec(said)?.[1] ?? null };
       else if (CONSOLE.test(block.prose)) classified = { ...block, kind: "console" };
-      else classified = { ...block, kind: null, problem: "a js block must say the file to save it as (\"save it as `name.mjs`\") or that it runs in the browser's console" };
+      else
+        classified = {
+          ...block,
+          kind: null,
+          problem:
+            'a js block must say the file to save it as ("save it as `name.mjs`") or that it runs in the browser\'s console',
+        };
     } else if (OUTPUT_LANGS.has(block.lang)) {
-      classified = lastRunnable ? { ...block, kind: "output", of: lastRunnable.id } : { ...block, kind: null, problem: "output with no command before it" };
+      classified = lastRunnable
+        ? { ...block, kind: "output", of: lastRunnable.id }
+        : { ...block, kind: null, problem: "output with no command before it" };
     } else if (TYPED_LANGS.has(block.lang)) {
-      classified = lastRunnable?.kind === "shell" ? { ...block, kind: "typed-input", of: lastRunnable.id } : { ...block, kind: null, problem: "typed lines need a shell command before them that reads them" };
+      classified =
+        lastRunnable?.kind === "shell"
+          ? { ...block, kind: "typed-input", of: lastRunnable.id }
+          : { ...block, kind: null, problem: "typed lines need a shell command before them that reads them" };
     } else classified = { ...block, kind: null, problem: `no runner for a block of language "${block.lang}"` };
-    if (classified.kind === "shell" || classified.kind === "node-script" || classified.kind === "console") lastRunnable = classified;
+    if (classified.kind === "shell" || classified.kind === "node-script" || classified.kind === "console")
+      lastRunnable = classified;
     out.push(classified);
   }
   return out;
@@ -185,6 +204,7 @@ export function labExportLine(labAddressSource: string, host: string): string {
   const template = /\.textContent\s*=\s*`(export LAB=[^`]*)`/.exec(labAddressSource)?.[1];
   if (!template) throw new Error("LabAddress.astro no longer writes an `export LAB=…` template into its code element");
   const line = template.replaceAll("${host}", host);
-  if (line.includes("${")) throw new Error(`LabAddress's export line has a value the tests cannot fill in: ${template}`);
+  if (line.includes("${"))
+    throw new Error(`LabAddress's export line has a value the tests cannot fill in: ${template}`);
   return line;
 }
