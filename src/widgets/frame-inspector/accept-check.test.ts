@@ -16,8 +16,14 @@ describe("accept check", () => {
   });
   it("reports a mismatch and missing headers", async () => {
     const tampered = handshakeExample.response.replace(handshakeExample.accept, "AAAAAAAAAAAAAAAAAAAAAAAAAAA=");
-    expect(await checkAccept(ascii(handshakeExample.request), ascii(tampered))).toMatchObject({ ok: true, match: false });
+    expect(await checkAccept(ascii(handshakeExample.request), ascii(tampered))).toMatchObject({
+      ok: true,
+      match: false,
+    });
     const noKey = handshakeExample.request.replace(/Sec-WebSocket-Key:[^\r]*\r\n/, "");
-    expect(await checkAccept(ascii(noKey), ascii(handshakeExample.response))).toEqual({ ok: false, reason: "the request carried no Sec-WebSocket-Key" });
+    expect(await checkAccept(ascii(noKey), ascii(handshakeExample.response))).toEqual({
+      ok: false,
+      reason: "the request carried no Sec-WebSocket-Key",
+    });
   });
 });

@@ -5,8 +5,7 @@ import { parseRequestHead, parseResponseHead } from "../../protocol/http1-head.t
 import { headerValue } from "../../protocol/http1-headers.ts";
 
 export type AcceptCheck =
-  | { ok: true; key: string; computed: string; received: string; match: boolean }
-  | { ok: false; reason: string };
+  { ok: true; key: string; computed: string; received: string; match: boolean } | { ok: false; reason: string };
 
 export async function checkAccept(request: Uint8Array, response: Uint8Array): Promise<AcceptCheck> {
   const req = parseRequestHead(request);

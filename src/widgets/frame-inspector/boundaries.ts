@@ -24,7 +24,12 @@ export interface BoundaryLayout {
 }
 
 /** The latest `maxColumns` columns are kept, so a long session still draws legibly. */
-export function layoutBoundaries(frames: readonly CapturedFrame[], chunks: readonly CapturedChunk[], dir: Direction, maxColumns = 48): BoundaryLayout {
+export function layoutBoundaries(
+  frames: readonly CapturedFrame[],
+  chunks: readonly CapturedChunk[],
+  dir: Direction,
+  maxColumns = 48,
+): BoundaryLayout {
   const f = frames.map((frame, index) => ({ frame, index })).filter((x) => x.frame.dir === dir);
   const c = chunks.filter((chunk) => chunk.dir === dir);
   const points = new Set<number>();
@@ -41,12 +46,24 @@ export function layoutBoundaries(frames: readonly CapturedFrame[], chunks: reado
   const visible = (start: number, end: number): boolean => end > first;
   const framesOut: Span[] = f
     .filter(({ frame }) => visible(frame.start, frame.end))
-    .map(({ frame, index }) => ({ label: `frame`, start: frame.start, end: frame.end, column: [columnOf(Math.max(frame.start, first)), columnOf(frame.end)], frameIndex: index }));
+    .map(({ frame, index }) => ({
+      label: `frame`,
+      start: frame.start,
+      end: frame.end,
+      column: [columnOf(Math.max(frame.start, first)), columnOf(frame.end)],
+      frameIndex: index,
+    }));
   const chunksOut: Span[] = c
     .filter((chunk) => visible(chunk.offset, chunk.offset + chunk.length))
-    .map((chunk) => ({ label: dir === "in" ? "read" : "write", start: chunk.offset, end: chunk.offset + chunk.length, column: [columnOf(Math.max(chunk.offset, first)), columnOf(chunk.offset + chunk.length)] }));
+    .map((chunk) => ({
+      label: dir === "in" ? "read" : "write",
+      start: chunk.offset,
+      end: chunk.offset + chunk.length,
+      column: [columnOf(Math.max(chunk.offset, first)), columnOf(chunk.offset + chunk.length)],
+    }));
   const frameEdges = new Set(f.flatMap(({ frame }) => [frame.start, frame.end]));
   const chunkEdges = new Set(c.flatMap((chunk) => [chunk.offset, chunk.offset + chunk.length]));
-  const misaligned = [...chunkEdges].some((edge) => !frameEdges.has(edge)) || [...frameEdges].some((edge) => !chunkEdges.has(edge));
+  const misaligned =
+    [...chunkEdges].some((edge) => !frameEdges.has(edge)) || [...frameEdges].some((edge) => !chunkEdges.has(edge));
   return { widths, frames: framesOut, chunks: chunksOut, misaligned };
 }

@@ -25,7 +25,11 @@ interface BoxLook {
  * a second later for the browser's collector to sweep.
  */
 export function renderBoundaryGrid(holder: HTMLElement, dir: Direction, tail: BoundaryWindow): void {
-  const layout = layoutBoundaries(tail.frames.map((f) => f.frame), tail.chunks, dir);
+  const layout = layoutBoundaries(
+    tail.frames.map((f) => f.frame),
+    tail.chunks,
+    dir,
+  );
   if (layout.widths.length === 0) {
     holder.replaceChildren();
     return;
@@ -45,12 +49,21 @@ export function renderBoundaryGrid(holder: HTMLElement, dir: Direction, tail: Bo
     gridColumns.set(grid, columns);
   }
   const looks = [
-    ...layout.frames.map((span, i) => boxLook(span, "frame", dir, `F${(tail.frames[span.frameIndex ?? i]?.index ?? i) + 1}`)),
+    ...layout.frames.map((span, i) =>
+      boxLook(span, "frame", dir, `F${(tail.frames[span.frameIndex ?? i]?.index ?? i) + 1}`),
+    ),
     ...layout.chunks.map((span) => boxLook(span, "chunk", dir, `${span.label} ${bytesLabel(span.end - span.start)}`)),
   ];
-  looks.forEach((look, i) => showBox((grid.children[i] as HTMLElement | undefined) ?? grid.appendChild(document.createElement("span")), look));
+  looks.forEach((look, i) =>
+    showBox((grid.children[i] as HTMLElement | undefined) ?? grid.appendChild(document.createElement("span")), look),
+  );
   while (grid.children.length > looks.length) grid.lastElementChild!.remove();
-  setText(note as HTMLElement, [alignmentHint(layout.misaligned), leftOutHint(dir, tail, layout.frames.length, layout.chunks.length)].filter(Boolean).join(" "));
+  setText(
+    note as HTMLElement,
+    [alignmentHint(layout.misaligned), leftOutHint(dir, tail, layout.frames.length, layout.chunks.length)]
+      .filter(Boolean)
+      .join(" "),
+  );
 }
 
 /** What each box, and each grid's columns, were last given: only what changed is written. */

@@ -4,8 +4,36 @@ import { leftOutHint } from "./boundary-grid.ts";
 import { layoutBoundaries } from "./boundaries.ts";
 import type { CapturedChunk, CapturedFrame } from "../../protocol/capture.ts";
 
-const frame = (start: number, end: number): CapturedFrame => ({ dir: "out", t: 0, start, end, close: null, event: 0, frame: { fin: true, rsv1: false, rsv2: false, rsv3: false, opcode: 1, masked: false, maskingKey: null, payloadLength: 0, lengthForm: "7-bit", headerLength: 2, payload: new Uint8Array(), raw: new Uint8Array() } });
-const chunk = (offset: number, length: number): CapturedChunk => ({ dir: "out", t: 0, offset, length, bytes: null, event: 0 });
+const frame = (start: number, end: number): CapturedFrame => ({
+  dir: "out",
+  t: 0,
+  start,
+  end,
+  close: null,
+  event: 0,
+  frame: {
+    fin: true,
+    rsv1: false,
+    rsv2: false,
+    rsv3: false,
+    opcode: 1,
+    masked: false,
+    maskingKey: null,
+    payloadLength: 0,
+    lengthForm: "7-bit",
+    headerLength: 2,
+    payload: new Uint8Array(),
+    raw: new Uint8Array(),
+  },
+});
+const chunk = (offset: number, length: number): CapturedChunk => ({
+  dir: "out",
+  t: 0,
+  offset,
+  length,
+  bytes: null,
+  event: 0,
+});
 
 describe("the boundary grid's bounded tail", () => {
   it("keeps everything while the session is short", () => {
@@ -29,8 +57,16 @@ describe("the boundary grid's bounded tail", () => {
     expect(window.frames.map((f) => f.index)).toEqual([14, 16, 18]);
     expect(window.chunks.map((c) => c.offset)).toEqual([170, 180, 190]);
     expect(window).toMatchObject({ totalFrames: 10, totalChunks: 10 });
-    expect(layoutBoundaries(window.frames.map((f) => f.frame), window.chunks, "out").misaligned).toBe(false);
-    expect(leftOutHint("out", window, 3, 3)).toBe("Only the latest 3 frames and 3 writes are drawn; 7 older frames and 7 older writes are left out.");
+    expect(
+      layoutBoundaries(
+        window.frames.map((f) => f.frame),
+        window.chunks,
+        "out",
+      ).misaligned,
+    ).toBe(false);
+    expect(leftOutHint("out", window, 3, 3)).toBe(
+      "Only the latest 3 frames and 3 writes are drawn; 7 older frames and 7 older writes are left out.",
+    );
   });
 
   it("draws frames and chunks over the same bytes when one write held many frames", () => {

@@ -67,7 +67,8 @@ export class BoundaryTail {
     const trimmed = this.#totalFrames > frames.length || this.#totalChunks > chunks.length;
     const firstFrame = frames[0]?.frame.start;
     const firstChunk = chunks[0]?.offset;
-    const from = trimmed && firstFrame !== undefined && firstChunk !== undefined ? Math.max(firstFrame, firstChunk) : -Infinity;
+    const from =
+      trimmed && firstFrame !== undefined && firstChunk !== undefined ? Math.max(firstFrame, firstChunk) : -Infinity;
     return {
       frames: frames.filter((f) => f.frame.end > from),
       chunks: chunks.filter((c) => chunkEnd(c) > from),

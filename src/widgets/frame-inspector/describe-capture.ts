@@ -14,7 +14,6 @@ export { formatMs };
 
 export const side = { in: "client → server", out: "server → client" } as const;
 
-
 export function frameLabel(f: CapturedFrame): string {
   const name = describeOpcode(f.frame.opcode).name;
   const fin = f.frame.fin ? "FIN" : "more to come";
@@ -45,7 +44,8 @@ export function describeEvent(event: TapEvent): string {
     }
     case "close": {
       const info = describeCloseCode(event.code);
-      const who = event.initiator === "client" ? "the browser" : event.initiator === "server" ? "the lab" : "the network";
+      const who =
+        event.initiator === "client" ? "the browser" : event.initiator === "server" ? "the lab" : "the network";
       return `The connection ended, started by ${who}: ${event.code} ${info.name}${event.reason ? ` “${event.reason}”` : ""}${event.wasClean ? "" : " (no clean close handshake)"}.`;
     }
     case "command":

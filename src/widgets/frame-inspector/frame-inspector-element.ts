@@ -10,7 +10,12 @@
 // loading a file or starting again rebuilds from the first event: that is the reader's action,
 // not a cost paid per event.
 import { createActor, type ActorRefFrom } from "xstate";
-import { echoConnectionMachine, readyStateOf, type EchoConnectionActor, type ReadyStateName } from "../../machines/echo-connection.ts";
+import {
+  echoConnectionMachine,
+  readyStateOf,
+  type EchoConnectionActor,
+  type ReadyStateName,
+} from "../../machines/echo-connection.ts";
 import { captureRecorderMachine } from "../../machines/capture-recorder.ts";
 import { CaptureBuilder, type CapturedFrame, type CapturedMessage, type CaptureView } from "../../protocol/capture.ts";
 import { dissectFrame, type FrameDissection } from "../../protocol/frame-dissect.ts";
@@ -27,7 +32,7 @@ import { frameFieldClass, renderUnmask } from "./unmask-table.ts";
 import { describeEvent, describeFrame, formatMs } from "./describe-capture.ts";
 import { bytesLabel } from "../shared/bytes-label.ts";
 import { flightHint } from "./flight-pace.ts";
-import { readPalette } from "../wire-stage/side-canvas.ts";
+import { readPalette } from "../shared/canvas-paint.ts";
 import { onThemeChange } from "../shared/theme-change.ts";
 import { FrameLane, frameKey, MAX_SEQUENCE_ROWS, type LaneSnapshot } from "./frame-lane.ts";
 import { earlierNote, planLog } from "./log-window.ts";
@@ -39,7 +44,13 @@ import { keepChildren, setAttr, setData, setFlag, setText } from "../shared/dom-
 import { parseRecording, serializeRecording } from "./recording-file.ts";
 import { downloadBlob } from "../shared/download.ts";
 import { hashForStep, stepFromHash } from "./step-link.ts";
-import { atStartLine, inspectorLabels, inspectorMode, type InspectorMode, type ReplayOrigin } from "./inspector-mode.ts";
+import {
+  atStartLine,
+  inspectorLabels,
+  inspectorMode,
+  type InspectorMode,
+  type ReplayOrigin,
+} from "./inspector-mode.ts";
 import { planLinkedStep, type LinkedSource } from "./linked-step.ts";
 import { headEvents, summarizeRecording } from "./recording-summary.ts";
 import { writeDeepLink } from "../shared/deep-link.ts";
@@ -82,7 +93,6 @@ const commands: Record<string, TapCommand> = {
  */
 const HELD_READS_MS = 800;
 const HELD_BURST = 5;
-
 
 /** Multi-frame messages among `messages[from…]`, by the frame they end with (RFC 6455 §5.4). */
 function reassembledByLastFrame(messages: readonly CapturedMessage[], from: number): Map<string, CapturedMessage> {
@@ -180,7 +190,17 @@ export default class FrameInspectorElement extends HTMLElement {
     this.#startConnection();
 
     this.#part<HTMLButtonElement>("connect").addEventListener("click", () => this.#connect(), { signal });
-    this.#part<HTMLButtonElement>("close").addEventListener("click", () => this.#connection?.send({ type: "close.requested", code: 1000, reason: "Closed from the inspector", at: performance.now() }), { signal });
+    this.#part<HTMLButtonElement>("close").addEventListener(
+      "click",
+      () =>
+        this.#connection?.send({
+          type: "close.requested",
+          code: 1000,
+          reason: "Closed from the inspector",
+          at: performance.now(),
+        }),
+      { signal },
+    );
     this.#part<HTMLFormElement>("send-form").addEventListener(
       "submit",
       (event) => {
@@ -192,19 +212,27 @@ export default class FrameInspectorElement extends HTMLElement {
       },
       { signal },
     );
-    this.#part("held-burst").addEventListener("click", () => {
-      const monitor = this.#tapped?.monitor();
-      if (!monitor) return;
-      // The messages wait for the lab's word that it stopped reading: sent sooner, they could be read before the pause.
-      this.#heldBurstPending = true;
-      monitor.command({ cmd: "hold-reads", ms: HELD_READS_MS });
-    }, { signal });
-    for (const button of this.querySelectorAll<HTMLButtonElement>("[data-command]")) {
-      button.addEventListener("click", () => {
-        const command = commands[button.dataset.command ?? ""];
+    this.#part("held-burst").addEventListener(
+      "click",
+      () => {
         const monitor = this.#tapped?.monitor();
-        if (command && monitor) monitor.command(command);
-      }, { signal });
+        if (!monitor) return;
+        // The messages wait for the lab's word that it stopped reading: sent sooner, they could be read before the pause.
+        this.#heldBurstPending = true;
+        monitor.command({ cmd: "hold-reads", ms: HELD_READS_MS });
+      },
+      { signal },
+    );
+    for (const button of this.querySelectorAll<HTMLButtonElement>("[data-command]")) {
+      button.addEventListener(
+        "click",
+        () => {
+          const command = commands[button.dataset.command ?? ""];
+          const monitor = this.#tapped?.monitor();
+          if (command && monitor) monitor.command(command);
+        },
+        { signal },
+      );
     }
     const step = (type: "step.next" | "step.previous" | "step.first" | "step.last") => () => {
       this.#takeOver();
@@ -214,39 +242,63 @@ export default class FrameInspectorElement extends HTMLElement {
     this.#part("previous").addEventListener("click", step("step.previous"), { signal });
     this.#part("next").addEventListener("click", step("step.next"), { signal });
     this.#part("last").addEventListener("click", step("step.last"), { signal });
-    this.#part("pause").addEventListener("click", () => {
-      this.#takeOver();
-      const state = this.#recorder?.getSnapshot().value;
-      this.#recorder?.send({ type: state === "live" ? "view.pause" : "view.live" });
-    }, { signal });
-    this.#part("play").addEventListener("click", () => {
-      this.#takeOver();
-      const state = this.#recorder?.getSnapshot().value;
-      this.#recorder?.send({ type: state === "playing" ? "view.pause" : "view.play" });
-    }, { signal });
-    this.#part("go-live").addEventListener("click", () => {
-      this.#takeOver();
-      writeDeepLink("");
-      this.#startRecorder();
-      this.#connect();
-    }, { signal });
+    this.#part("pause").addEventListener(
+      "click",
+      () => {
+        this.#takeOver();
+        const state = this.#recorder?.getSnapshot().value;
+        this.#recorder?.send({ type: state === "live" ? "view.pause" : "view.live" });
+      },
+      { signal },
+    );
+    this.#part("play").addEventListener(
+      "click",
+      () => {
+        this.#takeOver();
+        const state = this.#recorder?.getSnapshot().value;
+        this.#recorder?.send({ type: state === "playing" ? "view.pause" : "view.play" });
+      },
+      { signal },
+    );
+    this.#part("go-live").addEventListener(
+      "click",
+      () => {
+        this.#takeOver();
+        writeDeepLink("");
+        this.#startRecorder();
+        this.#connect();
+      },
+      { signal },
+    );
     this.#part("export").addEventListener("click", () => this.#export(), { signal });
     this.#part("export-pcapng").addEventListener("click", () => void this.#exportPcapng(), { signal });
-    this.#part<HTMLInputElement>("load").addEventListener("change", (event) => void this.#load(event.target as HTMLInputElement), { signal });
-    this.#part("sequence").addEventListener("click", (event) => {
-      const button = (event.target as HTMLElement).closest<HTMLButtonElement>("[data-frame]");
-      if (button) this.#select(button);
-    }, { signal });
+    this.#part<HTMLInputElement>("load").addEventListener(
+      "change",
+      (event) => void this.#load(event.target as HTMLInputElement),
+      { signal },
+    );
+    this.#part("sequence").addEventListener(
+      "click",
+      (event) => {
+        const button = (event.target as HTMLElement).closest<HTMLButtonElement>("[data-frame]");
+        if (button) this.#select(button);
+      },
+      { signal },
+    );
     this.addEventListener("keydown", (event) => this.#onKey(event), { signal });
     // A deep link applied in place (a teacher's step reaching a student): go to that step of
     // whatever this inspector holds, the reader's own live recording included, or wait for it
     // and say why (see #followLink).
-    window.addEventListener("hashchange", () => {
-      const step = stepFromHash(location.hash);
-      if (step === null || step === this.#recorder?.getSnapshot().context.cursor) return;
-      this.#linked = step;
-      this.#render();
-    }, { signal });
+    window.addEventListener(
+      "hashchange",
+      () => {
+        const step = stepFromHash(location.hash);
+        if (step === null || step === this.#recorder?.getSnapshot().context.cursor) return;
+        this.#linked = step;
+        this.#render();
+      },
+      { signal },
+    );
     // The byte grid (shared/byte-grid.ts) marks the byte the reader is on; its notes follow it.
     const notes = new MutationObserver(() => this.#renderByteNotes());
     notes.observe(this.#part("bytes"), { attributes: true, attributeFilter: ["data-active"] });
@@ -267,7 +319,12 @@ export default class FrameInspectorElement extends HTMLElement {
     const linked = stepFromHash(location.hash);
     const stored = linked === null ? null : this.#storedRecording();
     this.#linked = linked;
-    if (stored) this.#replayRecording(stored.events, { kind: "stored", savedAt: stored.savedAt, summary: summarizeRecording(stored.events) });
+    if (stored)
+      this.#replayRecording(stored.events, {
+        kind: "stored",
+        savedAt: stored.savedAt,
+        summary: summarizeRecording(stored.events),
+      });
     else this.#connect();
     if (linked !== null) this.scrollIntoView({ block: "start" });
     this.#render();
@@ -316,7 +373,11 @@ export default class FrameInspectorElement extends HTMLElement {
     this.#reducedMotion = reducedMotion;
     // A hidden page draws no animation frames, so markers there would only pile up: they land at once.
     // The lane moves its markers in its own frames (driven), only while it is on screen.
-    this.#animator = new FlightAnimator({ now: () => performance.now(), reducedMotion: () => reducedMotion.matches || document.hidden, driven: true });
+    this.#animator = new FlightAnimator({
+      now: () => performance.now(),
+      reducedMotion: () => reducedMotion.matches || document.hidden,
+      driven: true,
+    });
     const parts = {
       scroller: this.#part("sequence-scroller"),
       canvas: this.#part<HTMLCanvasElement>("lane-canvas"),
@@ -353,12 +414,20 @@ export default class FrameInspectorElement extends HTMLElement {
         this.#recorder?.send({ type: "tap.event", event });
         if (event.type === "command" && event.command === "hold-reads" && this.#heldBurstPending) {
           this.#heldBurstPending = false;
-          if (event.ok) for (let i = 1; i <= HELD_BURST; i++) this.#connection?.send({ type: "message.send", data: `held ${i} of ${HELD_BURST}`, at: performance.now() });
+          if (event.ok)
+            for (let i = 1; i <= HELD_BURST; i++)
+              this.#connection?.send({
+                type: "message.send",
+                data: `held ${i} of ${HELD_BURST}`,
+                at: performance.now(),
+              });
         }
       },
       onProblem: (message) => this.#setProblem(message),
     });
-    const actor = createActor(echoConnectionMachine.provide({ actors: { socket: this.#tapped.actor } }), { input: { url: this.dataset.path ?? "/lab/echo", logLimit: 0 } });
+    const actor = createActor(echoConnectionMachine.provide({ actors: { socket: this.#tapped.actor } }), {
+      input: { url: this.dataset.path ?? "/lab/echo", logLimit: 0 },
+    });
     actor.subscribe(() => this.#scheduleRender());
     actor.start();
     this.#connection = actor;
@@ -367,7 +436,8 @@ export default class FrameInspectorElement extends HTMLElement {
   #connect(): void {
     this.#setProblem("");
     const state = readyStateOf(this.#connection?.getSnapshot().value);
-    if (state === null || state === "CLOSED") this.#connection?.send({ type: "connect.requested", at: performance.now() });
+    if (state === null || state === "CLOSED")
+      this.#connection?.send({ type: "connect.requested", at: performance.now() });
   }
 
   #setProblem(message: string): void {
@@ -379,7 +449,12 @@ export default class FrameInspectorElement extends HTMLElement {
   #onKey(event: KeyboardEvent): void {
     const target = event.target as HTMLElement;
     if (target.closest("input, textarea, select, [role=listbox]")) return;
-    const keys: Record<string, "step.next" | "step.previous" | "step.first" | "step.last"> = { ArrowRight: "step.next", ArrowLeft: "step.previous", Home: "step.first", End: "step.last" };
+    const keys: Record<string, "step.next" | "step.previous" | "step.first" | "step.last"> = {
+      ArrowRight: "step.next",
+      ArrowLeft: "step.previous",
+      Home: "step.first",
+      End: "step.last",
+    };
     const type = keys[event.key];
     if (!type) return;
     event.preventDefault();
@@ -419,7 +494,10 @@ export default class FrameInspectorElement extends HTMLElement {
 
   #export(): void {
     const events = this.#recorder?.getSnapshot().context.events ?? [];
-    downloadBlob(new Blob([serializeRecording(events, new Date())], { type: "application/json" }), `websocket-capture-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
+    downloadBlob(
+      new Blob([serializeRecording(events, new Date())], { type: "application/json" }),
+      `websocket-capture-${new Date().toISOString().replace(/[:.]/g, "-")}.json`,
+    );
   }
 
   /**
@@ -433,7 +511,10 @@ export default class FrameInspectorElement extends HTMLElement {
     const pcapng = tapRecordingToPcapng(events, "Recorded by the Switching Protocols frame inspector");
     if (!pcapng.ok) return this.#setProblem(`Cannot save for Wireshark: ${pcapng.error}.`);
     this.#setProblem("");
-    downloadBlob(new Blob([pcapng.bytes as Uint8Array<ArrayBuffer>], { type: "application/vnd.tcpdump.pcap" }), `websocket-capture-${new Date().toISOString().replace(/[:.]/g, "-")}.pcapng`);
+    downloadBlob(
+      new Blob([pcapng.bytes as Uint8Array<ArrayBuffer>], { type: "application/vnd.tcpdump.pcap" }),
+      `websocket-capture-${new Date().toISOString().replace(/[:.]/g, "-")}.pcapng`,
+    );
   }
 
   async #load(input: HTMLInputElement): Promise<void> {
@@ -446,9 +527,20 @@ export default class FrameInspectorElement extends HTMLElement {
       return;
     }
     const state = readyStateOf(this.#connection?.getSnapshot().value);
-    if (state === "OPEN" || state === "CONNECTING") this.#connection?.send({ type: "close.requested", code: 1000, reason: "Replaying a recording", at: performance.now() });
+    if (state === "OPEN" || state === "CONNECTING")
+      this.#connection?.send({
+        type: "close.requested",
+        code: 1000,
+        reason: "Replaying a recording",
+        at: performance.now(),
+      });
     this.#setProblem("");
-    this.#replayRecording(parsed.events, { kind: "file", name: file.name, savedAt: parsed.savedAt, summary: summarizeRecording(parsed.events) });
+    this.#replayRecording(parsed.events, {
+      kind: "file",
+      name: file.name,
+      savedAt: parsed.savedAt,
+      summary: summarizeRecording(parsed.events),
+    });
   }
 
   /** Shows a recording that is not this page's connection, from its first event (a link's step, if one waits, is then looked for in it). */
@@ -475,8 +567,17 @@ export default class FrameInspectorElement extends HTMLElement {
     const asked = this.#linked;
     if (asked === null) return false;
     const source: LinkedSource = this.#replay
-      ? { kind: "replay", events, name: this.#replay.kind === "file" ? this.#replay.name : "the recording kept from your last visit" }
-      : { kind: "live", events, connection: readyState === null || readyState === "CONNECTING" ? "opening" : readyState === "CLOSED" ? "over" : "open" };
+      ? {
+          kind: "replay",
+          events,
+          name: this.#replay.kind === "file" ? this.#replay.name : "the recording kept from your last visit",
+        }
+      : {
+          kind: "live",
+          events,
+          connection:
+            readyState === null || readyState === "CONNECTING" ? "opening" : readyState === "CLOSED" ? "over" : "open",
+        };
     const plan = planLinkedStep(asked, source);
     this.#linkNote = plan.note;
     if (plan.go === null) return false;
@@ -540,10 +641,18 @@ export default class FrameInspectorElement extends HTMLElement {
     const lastClose = connection.context.lastClose;
     const closeReport = this.#part("close-report");
     setFlag(closeReport, "hidden", lastClose === null || source !== "live");
-    if (lastClose) setText(closeReport, `Your page's close event: ${describeClose(lastClose.code, lastClose.reason, lastClose.wasClean)}`);
+    if (lastClose)
+      setText(
+        closeReport,
+        `Your page's close event: ${describeClose(lastClose.code, lastClose.reason, lastClose.wasClean)}`,
+      );
     const live = source === "live";
     const connectButton = this.#part("connect");
-    setFlag(connectButton, "disabled", !live || readyState === "CONNECTING" || readyState === "OPEN" || readyState === "CLOSING");
+    setFlag(
+      connectButton,
+      "disabled",
+      !live || readyState === "CONNECTING" || readyState === "OPEN" || readyState === "CLOSING",
+    );
     setText(connectButton, connection.context.connection > 0 ? "Reconnect" : "Connect");
     const open = live && readyState === "OPEN";
     for (const control of this.#needsOpen) setFlag(control, "disabled", !open);
@@ -576,11 +685,18 @@ export default class FrameInspectorElement extends HTMLElement {
    * the view follows live, the text that changes with every event (the step, the link's wait) is
    * written with the paced views (see #renderPaced); the rest changes only with the mode.
    */
-  #renderLabels(mode: InspectorMode, readyState: ReadyStateName | null, { events, cursor, overflow }: { events: readonly TapEvent[]; cursor: number; overflow: number }): void {
+  #renderLabels(
+    mode: InspectorMode,
+    readyState: ReadyStateName | null,
+    { events, cursor, overflow }: { events: readonly TapEvent[]; cursor: number; overflow: number },
+  ): void {
     const view = this.#builder.view;
     const headsMissing = view.request === null || view.response === null;
     const ahead = mode.kind === "paused" && headsMissing ? headEvents(events) : undefined;
-    const labels = inspectorLabels({ mode, readyState, cursor, events: events.length, overflow, framesShown: view.frames.length }, ahead);
+    const labels = inspectorLabels(
+      { mode, readyState, cursor, events: events.length, overflow, framesShown: view.frames.length },
+      ahead,
+    );
     setText(this.#part("badge"), labels.badge);
     setFlag(this.#part("connection"), "hidden", labels.readyState === null);
     setText(this.#part("state"), labels.readyState ?? "");
@@ -742,15 +858,27 @@ export default class FrameInspectorElement extends HTMLElement {
     const { frames, messages } = view;
     const first = Math.max(this.#drawn.frames, frames.length - MAX_SEQUENCE_ROWS);
     // Each message ends on its own frame, so the rows drawn need at most as many of the newest messages.
-    const reassembled = reassembledByLastFrame(messages, Math.max(this.#drawn.messages, messages.length - MAX_SEQUENCE_ROWS));
+    const reassembled = reassembledByLastFrame(
+      messages,
+      Math.max(this.#drawn.messages, messages.length - MAX_SEQUENCE_ROWS),
+    );
     const origin = view.openedAt ?? 0;
     for (let i = first; i < frames.length; i++) {
       const frame = frames[i]!;
       if (arriving) this.#keepByteRoom(frame.frame.raw.length, true);
-      lane.append({ frame, origin, reassembled: reassembled.get(`${frame.dir}:${frame.end}`) ?? null, pressed: frame === shown, fly: arriving });
+      lane.append({
+        frame,
+        origin,
+        reassembled: reassembled.get(`${frame.dir}:${frame.end}`) ?? null,
+        pressed: frame === shown,
+        fly: arriving,
+      });
     }
     setFlag(this.#part("sequence-empty"), "hidden", frames.length > 0);
-    this.#pendingLaneCount = frames.length > lane.rows ? `newest ${lane.rows} of ${formatCount(frames.length)} frames; step back for older ones` : "";
+    this.#pendingLaneCount =
+      frames.length > lane.rows
+        ? `newest ${lane.rows} of ${formatCount(frames.length)} frames; step back for older ones`
+        : "";
   }
 
   #extendTails(view: CaptureView, changed: Set<Direction>): void {
@@ -824,7 +952,10 @@ export default class FrameInspectorElement extends HTMLElement {
       const latest = announcements.slice(-2).join(" ");
       announcer.textContent = live ? latest : `Event ${cursor} of ${events.length}: ${announcements.at(-1)}`;
     } else if (!live) {
-      announcer.textContent = cursor === 0 ? atStartLine(this.#mode) : `Event ${cursor} of ${events.length}: ${describeEvent(events[cursor - 1]!)}`;
+      announcer.textContent =
+        cursor === 0
+          ? atStartLine(this.#mode)
+          : `Event ${cursor} of ${events.length}: ${describeEvent(events[cursor - 1]!)}`;
     }
   }
 
@@ -844,20 +975,24 @@ export default class FrameInspectorElement extends HTMLElement {
     const response = this.#part("response");
     const acceptOut = this.#part("accept-check");
     // Sizes of the heads the view holds; while it holds none, the labels say when they come (#renderLabels).
-    if (view.request) setText(this.#part("request-size"), `${bytesLabel(view.request.bytes.length)}, exactly as the lab received them`);
-    if (view.response) setText(this.#part("response-size"), `${bytesLabel(view.response.bytes.length)}, exactly as the lab wrote them`);
+    if (view.request)
+      setText(this.#part("request-size"), `${bytesLabel(view.request.bytes.length)}, exactly as the lab received them`);
+    if (view.response)
+      setText(this.#part("response-size"), `${bytesLabel(view.response.bytes.length)}, exactly as the lab wrote them`);
     const show = async (target: HTMLElement, text: string | undefined): Promise<void> => {
       if (text === undefined) return void target.replaceChildren();
       target.textContent = text.replace(/\r\n/g, "\n");
       try {
         const lines = await tokenizeHttp(text);
         if (this.#handshakeKey !== key) return;
-        target.replaceChildren(...lines.map((tokens) => {
-          const line = document.createElement("span");
-          line.className = "line";
-          line.append(renderTokens(tokens), "\n");
-          return line;
-        }));
+        target.replaceChildren(
+          ...lines.map((tokens) => {
+            const line = document.createElement("span");
+            line.className = "line";
+            line.append(renderTokens(tokens), "\n");
+            return line;
+          }),
+        );
       } catch {
         /* highlighting is a nicety: the plain text stays (for example when replaying offline) */
       }
@@ -899,7 +1034,8 @@ export default class FrameInspectorElement extends HTMLElement {
 
   /** Room in the byte grid for a frame of `length` bytes: added to the room kept, or just this frame's. */
   #keepByteRoom(length: number, grow: boolean): void {
-    const rows = (room: number, columns: number): number => (grow ? Math.max(room, byteGridRows(length, columns)) : byteGridRows(length, columns));
+    const rows = (room: number, columns: number): number =>
+      grow ? Math.max(room, byteGridRows(length, columns)) : byteGridRows(length, columns);
     const room = { wide: rows(this.#byteRoom.wide, 16), narrow: rows(this.#byteRoom.narrow, 8) };
     if (room.wide === this.#byteRoom.wide && room.narrow === this.#byteRoom.narrow) return;
     this.#byteRoom = room;
@@ -912,13 +1048,22 @@ export default class FrameInspectorElement extends HTMLElement {
     this.#detailFrame = frame;
     this.#part("detail").toggleAttribute("data-empty", false);
     setText(this.#part("detail-title"), describeFrame(frame));
-    const dissection = dissectFrame(frame.frame.raw, { direction: frame.dir === "in" ? "client-to-server" : "server-to-client" });
+    const dissection = dissectFrame(frame.frame.raw, {
+      direction: frame.dir === "in" ? "client-to-server" : "server-to-client",
+    });
     const bytes = this.#part("bytes");
     this.#keepByteRoom(frame.frame.raw.length, this.#followingLive);
     this.#dissection = dissection;
     // The grid writes its own one-paragraph explanation into a hidden sink; the inspector shows
     // the notes line by line instead (#renderByteNotes), following the byte the grid marks.
-    renderByteGrid(bytes, this.#part("byte-sentence"), frame.frame.raw, dissection.fields, this.#idPrefix, frameFieldClass);
+    renderByteGrid(
+      bytes,
+      this.#part("byte-sentence"),
+      frame.frame.raw,
+      dissection.fields,
+      this.#idPrefix,
+      frameFieldClass,
+    );
     this.#renderByteNotes();
     this.#renderFieldList(dissection);
     renderUnmask(this.#part<HTMLTableSectionElement>("unmask"), this.#part("unmask-summary"), dissection);

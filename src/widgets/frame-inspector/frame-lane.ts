@@ -15,7 +15,7 @@
 // row into view with a focus ring; a click on a row presses its button.
 import type { CapturedFrame, CapturedMessage } from "../../protocol/capture.ts";
 import type { FlightAnimator } from "../shared/flight.ts";
-import type { Palette } from "../wire-stage/side-canvas.ts";
+import type { Palette } from "../shared/canvas-paint.ts";
 import { formatMs, frameLabel, side } from "./describe-capture.ts";
 import { bytesLabel } from "../shared/bytes-label.ts";
 import { payloadPreview } from "../shared/payload-preview.ts";
@@ -114,27 +114,43 @@ export class FrameLane {
     this.#animator = animator;
     this.#palette = palette;
     const { scroller, canvas, list } = parts;
-    scroller.addEventListener("scroll", () => {
-      if (scroller.scrollTop === this.#scrollTop) return;
-      this.#scrollTop = scroller.scrollTop;
-      this.#changed();
-    }, { signal, passive: true });
+    scroller.addEventListener(
+      "scroll",
+      () => {
+        if (scroller.scrollTop === this.#scrollTop) return;
+        this.#scrollTop = scroller.scrollTop;
+        this.#changed();
+      },
+      { signal, passive: true },
+    );
     canvas.addEventListener("click", (event) => this.#buttonAt(event)?.click(), { signal });
-    canvas.addEventListener("pointermove", (event) => {
-      const row = this.#rowAt(event);
-      if (row) canvas.title = row.full;
-      else canvas.removeAttribute("title");
-    }, { signal });
-    list.addEventListener("focusin", (event) => {
-      const button = (event.target as Element).closest<HTMLButtonElement>("button[data-frame]");
-      this.#focused = button;
-      if (button) this.#reveal(button);
-      this.#changed();
-    }, { signal });
-    list.addEventListener("focusout", () => {
-      this.#focused = null;
-      this.#changed();
-    }, { signal });
+    canvas.addEventListener(
+      "pointermove",
+      (event) => {
+        const row = this.#rowAt(event);
+        if (row) canvas.title = row.full;
+        else canvas.removeAttribute("title");
+      },
+      { signal },
+    );
+    list.addEventListener(
+      "focusin",
+      (event) => {
+        const button = (event.target as Element).closest<HTMLButtonElement>("button[data-frame]");
+        this.#focused = button;
+        if (button) this.#reveal(button);
+        this.#changed();
+      },
+      { signal },
+    );
+    list.addEventListener(
+      "focusout",
+      () => {
+        this.#focused = null;
+        this.#changed();
+      },
+      { signal },
+    );
     const resize = new ResizeObserver(([entry]) => {
       if (!entry) return;
       this.#geometry = laneGeometry(entry.contentRect.width);
@@ -190,14 +206,28 @@ export class FrameLane {
     this.#frames.set(button, frame);
     setAttr(item, "class", `dir-${frame.dir}`);
     this.#parts.list.append(item);
-    const row = this.#rows.add({ key, kind: "frame", dir: frame.dir, text: `${frameLabel(frame)} ${payloadPreview(frame, 24)}`, time: laneTime(frame.t - origin), full: `${button.textContent}.` });
+    const row = this.#rows.add({
+      key,
+      kind: "frame",
+      dir: frame.dir,
+      text: `${frameLabel(frame)} ${payloadPreview(frame, 24)}`,
+      time: laneTime(frame.t - origin),
+      full: `${button.textContent}.`,
+    });
     this.#items.set(key, { item, row, button });
     if (reassembled) {
       const note = document.createElement("li");
       note.className = `message dir-${reassembled.dir}`;
       note.textContent = messageText(reassembled);
       this.#parts.list.append(note);
-      const noteRow = this.#rows.add({ key: `${key}:message`, kind: "message", dir: reassembled.dir, text: note.textContent, time: "", full: note.textContent });
+      const noteRow = this.#rows.add({
+        key: `${key}:message`,
+        kind: "message",
+        dir: reassembled.dir,
+        text: note.textContent,
+        time: "",
+        full: note.textContent,
+      });
       this.#items.set(noteRow.key, { item: note, row: noteRow, button: null });
     }
     if (pressed) this.press(button);
@@ -235,7 +265,12 @@ export class FrameLane {
     const entry = this.#items.get(key);
     if (!entry) return null;
     const g = this.#geometry;
-    return { x: g.clientX, y: entry.row.y - this.#contentTop(), width: g.serverX - g.clientX, height: entry.row.height };
+    return {
+      x: g.clientX,
+      y: entry.row.y - this.#contentTop(),
+      width: g.serverX - g.clientX,
+      height: entry.row.height,
+    };
   }
 
   /** The rows in view as painted last, with each marker's place on the canvas (for tests and tools). */
@@ -244,7 +279,14 @@ export class FrameLane {
     return {
       rows: this.#rows.visible(top, top + this.#viewHeight).map((row) => {
         const marker = markerOf(rowShape(row, this.#geometry), row.progress);
-        return { key: row.key, kind: row.kind, progress: row.progress, full: row.full, markerX: marker.x, markerY: marker.y - top };
+        return {
+          key: row.key,
+          kind: row.kind,
+          progress: row.progress,
+          full: row.full,
+          markerX: marker.x,
+          markerY: marker.y - top,
+        };
       }),
     };
   }
@@ -298,7 +340,8 @@ export class FrameLane {
         const landing = progress >= 1 && row.progress < 1;
         row.progress = progress;
         // A landed arrow joins the still picture, drawn into it alone when nothing else changed.
-        if (landing && !this.#stillDirty) this.#stillDirty = !this.#painter.addLanded(row, this.#contentTop(), this.#geometry, this.#palette);
+        if (landing && !this.#stillDirty)
+          this.#stillDirty = !this.#painter.addLanded(row, this.#contentTop(), this.#geometry, this.#palette);
       },
       landed: () => {
         this.#inFlight--;
@@ -322,7 +365,8 @@ export class FrameLane {
     const y = entry.row.y - this.#rows.top + PAD_PX;
     const scroller = this.#parts.scroller;
     if (y < this.#scrollTop) scroller.scrollTop = y - PAD_PX;
-    else if (y + entry.row.height > this.#scrollTop + this.#viewHeight) scroller.scrollTop = y + entry.row.height + PAD_PX - this.#viewHeight;
+    else if (y + entry.row.height > this.#scrollTop + this.#viewHeight)
+      scroller.scrollTop = y + entry.row.height + PAD_PX - this.#viewHeight;
   }
 
   #changed(): void {

@@ -20,9 +20,7 @@ export type ReplayOrigin =
   | { kind: "stored"; savedAt: string; summary: RecordingSummary };
 
 export type InspectorMode =
-  | { kind: "live" }
-  | { kind: "paused"; playing: boolean }
-  | { kind: "replay"; origin: ReplayOrigin; playing: boolean };
+  { kind: "live" } | { kind: "paused"; playing: boolean } | { kind: "replay"; origin: ReplayOrigin; playing: boolean };
 
 /**
  * The mode from the recorder's state ("live", "stopped" or "playing") and what was loaded into
@@ -109,7 +107,9 @@ function laneEmptyLine(mode: InspectorMode, cursor: number, events: number): str
     case "live":
       return "No frames yet: send a message.";
     case "paused":
-      return cursor < events ? `No frames up to event ${formatCount(cursor)}: step forward.` : "No frames recorded yet: go back to live and send a message.";
+      return cursor < events
+        ? `No frames up to event ${formatCount(cursor)}: step forward.`
+        : "No frames recorded yet: go back to live and send a message.";
     case "replay": {
       const { summary } = mode.origin;
       const name = recordingName(mode.origin);
@@ -129,7 +129,9 @@ function headMissing(mode: InspectorMode, comesAt: number | null): string {
 
 /** What the live region says when the view steps back to the start. */
 export function atStartLine(mode: InspectorMode): string {
-  return mode.kind === "replay" ? `Replaying ${recordingName(mode.origin).inSentence}, back at the start: no events shown.` : "Back at the start: no events shown.";
+  return mode.kind === "replay"
+    ? `Replaying ${recordingName(mode.origin).inSentence}, back at the start: no events shown.`
+    : "Back at the start: no events shown.";
 }
 
 export interface HandshakeAhead {
@@ -138,7 +140,10 @@ export interface HandshakeAhead {
   responseEvents: readonly number[];
 }
 
-export function inspectorLabels(input: LabelInput, ahead: HandshakeAhead = { requestEvents: [], responseEvents: [] }): InspectorLabels {
+export function inspectorLabels(
+  input: LabelInput,
+  ahead: HandshakeAhead = { requestEvents: [], responseEvents: [] },
+): InspectorLabels {
   const { mode, cursor, events, overflow } = input;
   const replay = mode.kind === "replay" ? mode.origin : null;
   const kept = overflow > 0 ? ` (${formatCount(overflow)} more not kept)` : "";

@@ -11,8 +11,8 @@
 //
 // The canvas is not the only way in: its fallback content (a list of buttons, one per frame) is
 // what keyboards and screen readers use, and the focused button's row gets a focus ring here.
-import { offscreenLayer, paintArrow, sizeForScreen, type Palette } from "../wire-stage/side-canvas.ts";
-import { LABEL_FONT_PX } from "../wire-stage/stage-layout.ts";
+import { offscreenLayer, paintArrow, sizeForScreen, type Palette } from "../shared/canvas-paint.ts";
+import { LABEL_FONT_PX } from "../shared/diagram-geometry.ts";
 import { rowShape, type LaneGeometry, type LaneRow } from "./lane-rows.ts";
 
 export interface LaneFrame {
@@ -160,7 +160,11 @@ export class LaneCanvas {
   }
 
   #paintLanded(ctx: CanvasRenderingContext2D, row: LaneRow, g: LaneGeometry, palette: Palette): void {
-    paintArrow(ctx, { ...rowShape(row, g), progress: 1 }, { colour: row.dir === "in" ? palette.client : palette.server, halo: palette.bg });
+    paintArrow(
+      ctx,
+      { ...rowShape(row, g), progress: 1 },
+      { colour: row.dir === "in" ? palette.client : palette.server, halo: palette.bg },
+    );
   }
 
   #paintFocus(ctx: CanvasRenderingContext2D, row: LaneRow, element: Element, g: LaneGeometry, palette: Palette): void {

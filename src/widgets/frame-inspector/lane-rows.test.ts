@@ -1,7 +1,23 @@
 import { describe, expect, it } from "vitest";
-import { FRAME_ROW_PX, laneGeometry, LaneRows, laneTime, markerOf, MESSAGE_ROW_PX, rowShape, TIME_PX } from "./lane-rows.ts";
+import {
+  FRAME_ROW_PX,
+  laneGeometry,
+  LaneRows,
+  laneTime,
+  markerOf,
+  MESSAGE_ROW_PX,
+  rowShape,
+  TIME_PX,
+} from "./lane-rows.ts";
 
-const frame = (key: string, dir: "in" | "out" = "in") => ({ key, kind: "frame" as const, dir, text: `text ${key}`, time: "+1.0 ms", full: `frame ${key}` });
+const frame = (key: string, dir: "in" | "out" = "in") => ({
+  key,
+  kind: "frame" as const,
+  dir,
+  text: `text ${key}`,
+  time: "+1.0 ms",
+  full: `frame ${key}`,
+});
 
 describe("the frame lane's rows", () => {
   it("stacks rows down the lane, frames and message notes each at their own height", () => {
@@ -55,7 +71,10 @@ describe("the frame lane's rows", () => {
   it("shortens a label to what fits between the sides on a phone", () => {
     const narrow = laneGeometry(360);
     const rows = new LaneRows();
-    const shape = rowShape(rows.add({ ...frame("x"), text: "continuation · more to come · 13 bytes “ent in three fragments”" }), narrow);
+    const shape = rowShape(
+      rows.add({ ...frame("x"), text: "continuation · more to come · 13 bytes “ent in three fragments”" }),
+      narrow,
+    );
     expect(shape.label.length).toBeLessThanOrEqual(narrow.labelChars);
     expect(shape.label.endsWith("…")).toBe(true);
   });
@@ -68,6 +87,7 @@ describe("the frame lane's rows", () => {
     expect(laneTime(59_994)).toBe("+59.99 s");
     expect(laneTime(60_000)).toBe("+1:00.0");
     expect(laneTime(1_000_300)).toBe("+16:40.3");
-    for (const ms of [0, 5, 999, 1000, 59_999, 60_000, 600_000, 3_600_000, 59_999_000]) expect(laneTime(ms).length).toBeLessThanOrEqual(9);
+    for (const ms of [0, 5, 999, 1000, 59_999, 60_000, 600_000, 3_600_000, 59_999_000])
+      expect(laneTime(ms).length).toBeLessThanOrEqual(9);
   });
 });

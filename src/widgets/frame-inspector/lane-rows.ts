@@ -8,7 +8,7 @@
 // ever added. Rows leave from the top and join at the bottom; a row's y never changes, so the
 // rows in a window are found by a binary search, whatever the length of the session.
 import type { Direction } from "../../protocol/tap-events.ts";
-import { LABEL_CHAR_PX, truncate } from "../wire-stage/stage-layout.ts";
+import { LABEL_CHAR_PX, truncate } from "../shared/diagram-geometry.ts";
 
 export const FRAME_ROW_PX = 36;
 export const MESSAGE_ROW_PX = 22;
@@ -83,8 +83,17 @@ export interface RowShape {
 export function rowShape(row: LaneRow, g: LaneGeometry): RowShape {
   const [x1, x2] = row.dir === "in" ? [g.clientX, g.serverX] : [g.serverX, g.clientX];
   const labelX = (g.clientX + g.serverX) / 2;
-  if (row.kind === "message") return { x1, y1: row.y, x2, y2: row.y, labelX, labelY: row.y + 15, label: truncate(row.text, g.labelChars) };
-  return { x1, y1: row.y + 21, x2, y2: row.y + 29, labelX, labelY: row.y + 15, label: truncate(row.text, g.labelChars) };
+  if (row.kind === "message")
+    return { x1, y1: row.y, x2, y2: row.y, labelX, labelY: row.y + 15, label: truncate(row.text, g.labelChars) };
+  return {
+    x1,
+    y1: row.y + 21,
+    x2,
+    y2: row.y + 29,
+    labelX,
+    labelY: row.y + 15,
+    label: truncate(row.text, g.labelChars),
+  };
 }
 
 /** Where a frame's marker is at its row's progress. */

@@ -32,17 +32,32 @@ export function planLinkedStep(asked: number, source: LinkedSource): LinkedStepP
   const step = `step ${formatCount(asked)}`;
   if (asked <= source.events) return { go: asked, note: `Showing ${step}, as the link asked.` };
   if (source.kind === "replay") {
-    return { go: source.events, note: `The link asks for ${step}, but ${source.name} has ${events(source.events)}: showing its last one.` };
+    return {
+      go: source.events,
+      note: `The link asks for ${step}, but ${source.name} has ${events(source.events)}: showing its last one.`,
+    };
   }
   const want = `The link asks for ${step}`;
   switch (source.connection) {
     case "opening":
-      return { go: null, note: `${want}. Your connection is opening (${events(source.events)} so far): it will show ${step} when it arrives.` };
+      return {
+        go: null,
+        note: `${want}. Your connection is opening (${events(source.events)} so far): it will show ${step} when it arrives.`,
+      };
     case "open":
-      return { go: null, note: `${want}; your connection has ${events(source.events)} so far. It will show ${step} when it arrives: send a message or ask the lab for frames.` };
+      return {
+        go: null,
+        note: `${want}; your connection has ${events(source.events)} so far. It will show ${step} when it arrives: send a message or ask the lab for frames.`,
+      };
     case "over":
       return source.events === 0
-        ? { go: null, note: `${want}, but no connection is open and no recording is loaded: reconnect, or load a recording.` }
-        : { go: null, note: `${want}, but your connection closed after ${events(source.events)}: reconnect to record more, or load a recording.` };
+        ? {
+            go: null,
+            note: `${want}, but no connection is open and no recording is loaded: reconnect, or load a recording.`,
+          }
+        : {
+            go: null,
+            note: `${want}, but your connection closed after ${events(source.events)}: reconnect to record more, or load a recording.`,
+          };
   }
 }

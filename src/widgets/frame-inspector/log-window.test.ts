@@ -9,7 +9,10 @@ describe("planLog", () => {
   it("drops the oldest rows in one batch once the log holds MAX + BATCH rows", () => {
     const full = MAX_LOG_ROWS + LOG_DROP_BATCH;
     expect(planLog({ first: 0, end: full - 1 }, full)).toEqual({ rebuild: false, range: { first: 0, end: full } });
-    expect(planLog({ first: 0, end: full }, full + 1)).toEqual({ rebuild: false, range: { first: full + 1 - MAX_LOG_ROWS, end: full + 1 } });
+    expect(planLog({ first: 0, end: full }, full + 1)).toEqual({
+      rebuild: false,
+      range: { first: full + 1 - MAX_LOG_ROWS, end: full + 1 },
+    });
   });
 
   it("never lists more than MAX + BATCH rows, however long the recording", () => {
@@ -29,11 +32,17 @@ describe("planLog", () => {
 
   it("rebuilds the newest MAX rows before the cursor when stepping back before the window", () => {
     expect(planLog({ first: 100, end: 300 }, 40)).toEqual({ rebuild: true, range: { first: 0, end: 40 } });
-    expect(planLog({ first: 900, end: 1100 }, 500)).toEqual({ rebuild: true, range: { first: 500 - MAX_LOG_ROWS, end: 500 } });
+    expect(planLog({ first: 900, end: 1100 }, 500)).toEqual({
+      rebuild: true,
+      range: { first: 500 - MAX_LOG_ROWS, end: 500 },
+    });
   });
 
   it("rebuilds rather than appending thousands of rows after a jump far ahead", () => {
-    expect(planLog({ first: 0, end: 10 }, 5000)).toEqual({ rebuild: true, range: { first: 5000 - MAX_LOG_ROWS, end: 5000 } });
+    expect(planLog({ first: 0, end: 10 }, 5000)).toEqual({
+      rebuild: true,
+      range: { first: 5000 - MAX_LOG_ROWS, end: 5000 },
+    });
   });
 });
 

@@ -27,7 +27,8 @@ export interface LogPlan {
 /** Where the log's window goes when the cursor moves to `cursor`. */
 export function planLog(shown: LogRange, cursor: number, max = MAX_LOG_ROWS, batch = LOG_DROP_BATCH): LogPlan {
   const end = Math.max(0, cursor);
-  if (end < shown.first || end - shown.end > max) return { rebuild: true, range: { first: Math.max(0, end - max), end } };
+  if (end < shown.first || end - shown.end > max)
+    return { rebuild: true, range: { first: Math.max(0, end - max), end } };
   const first = end - shown.first > max + batch ? end - max : shown.first;
   return { rebuild: false, range: { first, end } };
 }

@@ -17,7 +17,12 @@ export interface RecordingFile {
 }
 
 export function serializeRecording(events: readonly TapEvent[], savedAt: Date): string {
-  const file: RecordingFile = { format: RECORDING_FORMAT, version: RECORDING_VERSION, savedAt: savedAt.toISOString(), events: [...events] };
+  const file: RecordingFile = {
+    format: RECORDING_FORMAT,
+    version: RECORDING_VERSION,
+    savedAt: savedAt.toISOString(),
+    events: [...events],
+  };
   return JSON.stringify(file);
 }
 
@@ -34,8 +39,13 @@ export function parseRecording(text: string): RecordingParse {
   if (typeof value !== "object" || value === null) return { ok: false, error: "the file is not a recording" };
   const file = value as Partial<RecordingFile>;
   if (file.format !== RECORDING_FORMAT) return { ok: false, error: "the file is not a Switching Protocols recording" };
-  if (file.version !== RECORDING_VERSION) return { ok: false, error: `recording version ${String(file.version)} is not supported (expected ${RECORDING_VERSION})` };
-  if (!Array.isArray(file.events) || file.events.length === 0) return { ok: false, error: "the recording has no events" };
+  if (file.version !== RECORDING_VERSION)
+    return {
+      ok: false,
+      error: `recording version ${String(file.version)} is not supported (expected ${RECORDING_VERSION})`,
+    };
+  if (!Array.isArray(file.events) || file.events.length === 0)
+    return { ok: false, error: "the recording has no events" };
   const events: TapEvent[] = [];
   for (let i = 0; i < file.events.length; i++) {
     const parsed = toTapEvent(file.events[i]);

@@ -16,7 +16,12 @@ describe("inspector deep links", () => {
 
 describe("recording files", () => {
   const events: TapEvent[] = [
-    { type: "hello", v: 1, token: "a".repeat(22), limits: { captureBytes: 1, eventsPerSecond: 1, monitorBufferBytes: 1 } },
+    {
+      type: "hello",
+      v: 1,
+      token: "a".repeat(22),
+      limits: { captureBytes: 1, eventsPerSecond: 1, monitorBufferBytes: 1 },
+    },
     { type: "chunk", t: 5, specimen: 1, dir: "in", offset: 10, length: 3, data: "AAEC" },
   ];
 
@@ -27,7 +32,12 @@ describe("recording files", () => {
 
   it("explains what is wrong with a file", () => {
     expect(parseRecording("{")).toEqual({ ok: false, error: "the file is not JSON" });
-    expect(parseRecording('{"format":"other"}')).toMatchObject({ ok: false, error: expect.stringMatching(/not a Switching Protocols recording/) });
-    expect(parseRecording('{"format":"switching-protocols/tap-recording","version":1,"events":[{"type":"chunk"}]}')).toMatchObject({ ok: false, error: expect.stringMatching(/^event 1 is not valid/) });
+    expect(parseRecording('{"format":"other"}')).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/not a Switching Protocols recording/),
+    });
+    expect(
+      parseRecording('{"format":"switching-protocols/tap-recording","version":1,"events":[{"type":"chunk"}]}'),
+    ).toMatchObject({ ok: false, error: expect.stringMatching(/^event 1 is not valid/) });
   });
 });

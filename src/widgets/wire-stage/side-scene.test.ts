@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { distanceToSegment, markerAt, SideScene } from "./side-scene.ts";
 import type { StageItem } from "./stage-items.ts";
-import { HEAD_PX, arrowHead } from "./stage-layout.ts";
+import { arrowHead } from "../shared/diagram-geometry.ts";
+import { HEAD_PX } from "./stage-layout.ts";
 import { TimeAxis } from "./time-axis.ts";
 
 function item(

@@ -7,7 +7,8 @@
 // the session's start. The view is the window [top, top + height) of that tall picture; "now"
 // sits near its bottom edge. An item is placed once, when it first enters the window, and keeps
 // its place; only its progress changes while it travels.
-import { HEAD_PX, joinedLabel, LabelPlacer, laneGeometry, ticks, truncate, type LaneGeometry } from "./stage-layout.ts";
+import { truncate } from "../shared/diagram-geometry.ts";
+import { HEAD_PX, joinedLabel, LabelPlacer, laneGeometry, ticks, type LaneGeometry } from "./stage-layout.ts";
 import { formatStageTime, type StageItem, type StagePeer } from "./stage-items.ts";
 import type { TimeAxis } from "./time-axis.ts";
 import { formatCount } from "../shared/format-count.ts";

@@ -5,7 +5,8 @@
 import type { FlightAnimator } from "../shared/flight.ts";
 import type { StageItem } from "./stage-items.ts";
 import type { TimeAxis } from "./time-axis.ts";
-import { SideCanvas, type Palette } from "./side-canvas.ts";
+import type { Palette } from "../shared/canvas-paint.ts";
+import { SideCanvas } from "./side-canvas.ts";
 import { markerAt, SideScene } from "./side-scene.ts";
 
 /** What a side shows, as plain data (read by the browser tests through the element). */

@@ -1,14 +1,13 @@
 import { describe, expect, it } from "vitest";
+import { LABEL_FONT_PX, truncate } from "../shared/diagram-geometry.ts";
 import {
   HEAD_PX,
   joinedLabel,
-  LABEL_FONT_PX,
   LABEL_LINE_PX,
   LabelPlacer,
   laneGeometry,
   pxPerMs,
   ticks,
-  truncate,
   windowMs,
 } from "./stage-layout.ts";
 

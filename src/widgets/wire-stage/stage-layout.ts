@@ -10,11 +10,9 @@
 // Labels never overlap: a label that would sit within a line's height of the previous one on its
 // side joins it instead ("“Hello” 11 B · +2 more"), and the full text of every item stays in the
 // transcript and in the arrow's accessible name.
+import { LABEL_CHAR_PX, LABEL_FONT_PX, truncate } from "../shared/diagram-geometry.ts";
 import { formatCount } from "../shared/format-count.ts";
 
-export const LABEL_FONT_PX = 13;
-/** Average advance of a character of the label font (proportional UI font, ~0.55 em). */
-export const LABEL_CHAR_PX = LABEL_FONT_PX * 0.56;
 export const LABEL_LINE_PX = 18;
 export const HEAD_PX = 34;
 export const AXIS_PX = 46;
@@ -55,10 +53,6 @@ export function windowMs(oneWayMs: number, pollIntervalMs: number | null): numbe
 /** Pixels per millisecond for a window of `ms` in a diagram `heightPx` tall. */
 export function pxPerMs(ms: number, heightPx: number): number {
   return Math.max(1, heightPx - HEAD_PX - 8) / Math.max(1, ms);
-}
-
-export function truncate(text: string, chars: number): string {
-  return text.length <= chars ? text : `${text.slice(0, Math.max(1, chars - 1))}…`;
 }
 
 export interface PlacedLabel {
@@ -117,25 +111,4 @@ export function ticks(from: number, to: number, scale: number, minPx = 60): numb
   const out: number[] = [];
   for (let t = Math.ceil(Math.max(0, from) / step) * step; t <= to && out.length < 200; t += step) out.push(t);
   return out;
-}
-
-/** The three corners of a filled arrow head at (x2, y2), pointing along the arrow from (x1, y1). */
-export function arrowHead(
-  x1: number,
-  y1: number,
-  x2: number,
-  y2: number,
-  length = 9,
-  halfWidth = 4,
-): [number, number][] {
-  const angle = Math.atan2(y2 - y1, x2 - x1);
-  const bx = x2 - length * Math.cos(angle);
-  const by = y2 - length * Math.sin(angle);
-  const px = halfWidth * Math.sin(angle);
-  const py = -halfWidth * Math.cos(angle);
-  return [
-    [x2, y2],
-    [bx + px, by + py],
-    [bx - px, by - py],
-  ];
 }

@@ -17,7 +17,7 @@ import { writeDeepLink } from "../shared/deep-link.ts";
 import { FlightAnimator } from "../shared/flight.ts";
 import { setAttr, setData, setFlag, setText } from "../shared/dom-writes.ts";
 import { createTappedSocket, type TappedSocket } from "../shared/tapped-socket.ts";
-import { readPalette } from "./side-canvas.ts";
+import { readPalette } from "../shared/canvas-paint.ts";
 import { onThemeChange } from "../shared/theme-change.ts";
 import { SideView, type SideSnapshot } from "./side-view.ts";
 import {
