@@ -178,15 +178,13 @@ const tuple = { clientAddress: "127.0.0.1", clientPort: 50000, serverAddress: "1
 const hello = fc
   .record({ captureBytes: fc.nat(), eventsPerSecond: fc.nat(), monitorBufferBytes: fc.nat() })
   .map((limits): TapEvent => ({ type: "hello", v: 1, token: "t".repeat(22), limits }));
-const open = fc
-  .tuple(time, specimen, fc.nat(65535))
-  .map(([t, s, port]): TapEvent => ({
-    type: "open",
-    t,
-    specimen: s,
-    path: "/lab/echo",
-    tuple: { ...tuple, clientPort: port },
-  }));
+const open = fc.tuple(time, specimen, fc.nat(65535)).map(([t, s, port]): TapEvent => ({
+  type: "open",
+  t,
+  specimen: s,
+  path: "/lab/echo",
+  tuple: { ...tuple, clientPort: port },
+}));
 const headData = fc.oneof(
   fc.constantFrom(
     bytesToBase64(ascii(handshakeExample.request)),
@@ -314,16 +312,14 @@ const close = fc
     initiator,
     wasClean,
   }));
-const command = fc
-  .tuple(time, specimen, fc.boolean())
-  .map(([t, s, ok]): TapEvent => ({
-    type: "command",
-    t,
-    specimen: s,
-    command: "ping",
-    ok,
-    detail: ok ? "Pinged" : "not open",
-  }));
+const command = fc.tuple(time, specimen, fc.boolean()).map(([t, s, ok]): TapEvent => ({
+  type: "command",
+  t,
+  specimen: s,
+  command: "ping",
+  ok,
+  detail: ok ? "Pinged" : "not open",
+}));
 const dropped = fc
   .tuple(time, fc.nat(50), fc.nat(5000))
   .map(([t, events, bytes]): TapEvent => ({ type: "dropped", t, events, bytes }));

@@ -92,9 +92,7 @@ async function startWsServer(onConnection: (ws: WebSocket) => void): Promise<num
 }
 
 /** Our client: our request, ws's 101 checked by our code, then our decoder on the stream. */
-async function connectOurClient(
-  port: number,
-): Promise<{
+async function connectOurClient(port: number): Promise<{
   socket: net.Socket;
   reader: Reader;
   handshake: Promise<Awaited<ReturnType<typeof parseServerResponse>>>;

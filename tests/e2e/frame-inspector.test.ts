@@ -45,7 +45,8 @@ interface LaneSnapshot {
   rows: { key: string; kind: string; progress: number; full: string; markerX: number; markerY: number }[];
 }
 
-const frameRow = (inspector: Locator, dir: "in" | "out", opcode: number) => inspector.locator(`.sequence li.dir-${dir} button[data-opcode="${opcode}"]`);
+const frameRow = (inspector: Locator, dir: "in" | "out", opcode: number) =>
+  inspector.locator(`.sequence li.dir-${dir} button[data-opcode="${opcode}"]`);
 
 async function gridBytes(inspector: Locator): Promise<string[]> {
   return inspector.locator("[data-part=bytes] [role=option]").allInnerTexts();
@@ -62,7 +63,10 @@ describe("lesson 5: the frame inspector on your own connection", () => {
     expect(mine.slice(0, 2)).toEqual(["81", "85"]);
     expect(mine).toHaveLength(2 + 4 + 5);
     const key = mine.slice(2, 6).map((b) => parseInt(b, 16));
-    const unmasked = mine.slice(6).map((b, i) => String.fromCharCode(parseInt(b, 16) ^ key[i % 4]!)).join("");
+    const unmasked = mine
+      .slice(6)
+      .map((b, i) => String.fromCharCode(parseInt(b, 16) ^ key[i % 4]!))
+      .join("");
     expect(unmasked).toBe("Hello");
     const unmaskChars = await inspector.locator("[data-part=unmask] tr td:nth-child(5)").allInnerTexts();
     expect(unmaskChars.join("")).toBe("Hello");
@@ -88,7 +92,11 @@ describe("lesson 5: the frame inspector on your own connection", () => {
     await page.setViewportSize({ width: 1280, height: 1600 });
     const canvas = inspector.locator("[data-part=lane-canvas]");
     await canvas.evaluate((c) => c.scrollIntoView({ block: "end" }));
-    await expect.poll(() => inspector.getByRole("button", { name: "Send text" }).evaluate((b) => b.getBoundingClientRect().top >= 0)).toBe(true);
+    await expect
+      .poll(() =>
+        inspector.getByRole("button", { name: "Send text" }).evaluate((b) => b.getBoundingClientRect().top >= 0),
+      )
+      .toBe(true);
     await inspector.getByRole("button", { name: "Send text" }).click();
     const mine = frameRow(inspector, "in", 1).first();
     await waitForRow(mine);
@@ -100,18 +108,26 @@ describe("lesson 5: the frame inspector on your own connection", () => {
     // Sampled as often as the page answers, until it lands (a crossing takes FLIGHT_MS, 600 ms).
     for (let i = 0; i < 200; i++) {
       const seen = await inspector.evaluate((el, k) => {
-        const row = (el as unknown as { laneSnapshot(): LaneSnapshot }).laneSnapshot().rows.find((each) => each.key === k);
+        const row = (el as unknown as { laneSnapshot(): LaneSnapshot })
+          .laneSnapshot()
+          .rows.find((each) => each.key === k);
         if (!row) return null;
         if (row.progress >= 1) return { landed: true, x: row.markerX, close: true };
         const lane = el.querySelector<HTMLCanvasElement>("[data-part=lane-canvas]")!;
         const ratio = lane.width / lane.clientWidth;
-        const [r, g, b] = lane.getContext("2d")!.getImageData(Math.round(row.markerX * ratio), Math.round(row.markerY * ratio), 1, 1).data;
+        const [r, g, b] = lane
+          .getContext("2d")!
+          .getImageData(Math.round(row.markerX * ratio), Math.round(row.markerY * ratio), 1, 1).data;
         const probe = document.createElement("span");
         probe.style.color = "var(--client)";
         el.append(probe);
         const client = getComputedStyle(probe).color.match(/\d+/g)!.map(Number);
         probe.remove();
-        return { landed: false, x: row.markerX, close: Math.abs(r! - client[0]!) + Math.abs(g! - client[1]!) + Math.abs(b! - client[2]!) < 40 };
+        return {
+          landed: false,
+          x: row.markerX,
+          close: Math.abs(r! - client[0]!) + Math.abs(g! - client[1]!) + Math.abs(b! - client[2]!) < 40,
+        };
       }, key);
       if (seen?.landed) break;
       if (seen) {
@@ -124,23 +140,40 @@ describe("lesson 5: the frame inspector on your own connection", () => {
     expect(painted.length).toBeGreaterThan(0);
     expect(painted.every(Boolean)).toBe(true);
     // Then every row lands.
-    const snapshot = () => inspector.evaluate((el) => (el as unknown as { laneSnapshot(): LaneSnapshot }).laneSnapshot());
-    await expect.poll(async () => (await snapshot()).rows.filter((row) => row.kind === "frame").every((row) => row.progress === 1)).toBe(true);
+    const snapshot = () =>
+      inspector.evaluate((el) => (el as unknown as { laneSnapshot(): LaneSnapshot }).laneSnapshot());
+    await expect
+      .poll(async () =>
+        (await snapshot()).rows.filter((row) => row.kind === "frame").every((row) => row.progress === 1),
+      )
+      .toBe(true);
     expect((await snapshot()).rows.length).toBeGreaterThanOrEqual(2);
 
     // The pointer: hovering a row gives its whole sentence; clicking it shows its bytes.
-    const box = await inspector.evaluate((el, k) => (el as unknown as { laneRowBox(key: string): { x: number; y: number; width: number; height: number } }).laneRowBox(k), key);
+    const box = await inspector.evaluate(
+      (el, k) =>
+        (
+          el as unknown as { laneRowBox(key: string): { x: number; y: number; width: number; height: number } }
+        ).laneRowBox(k),
+      key,
+    );
     await canvas.hover({ position: { x: box.x + box.width / 2, y: box.y + box.height / 2 } });
-    expect(await canvas.getAttribute("title")).toMatch(/^client → server, text · FIN · 11 bytes “Hello”, \+[\d.]+ m?s\.$/);
+    expect(await canvas.getAttribute("title")).toMatch(
+      /^client → server, text · FIN · 11 bytes “Hello”, \+[\d.]+ m?s\.$/,
+    );
     await clickRow(inspector, mine);
-    expect(await inspector.locator("[data-part=detail-title]").innerText()).toMatch(/^The client sent a masked text frame/);
+    expect(await inspector.locator("[data-part=detail-title]").innerText()).toMatch(
+      /^The client sent a masked text frame/,
+    );
     // The keyboard: the lab's echo is a button of its own, reached and pressed like any other.
     const echo = frameRow(inspector, "out", 1).first();
     await echo.focus();
     await page.keyboard.press("Enter");
     expect(await echo.getAttribute("aria-pressed")).toBe("true");
     expect(await mine.getAttribute("aria-pressed")).toBe("false");
-    expect(await inspector.locator("[data-part=detail-title]").innerText()).toMatch(/^The server sent an unmasked text frame/);
+    expect(await inspector.locator("[data-part=detail-title]").innerText()).toMatch(
+      /^The server sent an unmasked text frame/,
+    );
   });
 
   it("shows the browser's automatic pong to a server ping, and a fragmented message with its text", async () => {
@@ -152,31 +185,43 @@ describe("lesson 5: the frame inspector on your own connection", () => {
 
     await inspector.getByRole("button", { name: "Fragmented message" }).click();
     await waitForRow(inspector.locator(".sequence li.message").first());
-    const rows = await inspector.locator(".sequence li.dir-out button").evaluateAll((buttons) => buttons.map((b) => (b as HTMLElement).dataset.opcode));
+    const rows = await inspector
+      .locator(".sequence li.dir-out button")
+      .evaluateAll((buttons) => buttons.map((b) => (b as HTMLElement).dataset.opcode));
     expect(rows.slice(-3)).toEqual(["1", "0", "0"]);
-    expect(await inspector.locator(".sequence li.message").last().innerText()).toMatch(/3 frames[\s\S]*A message sent in three fragments/);
+    expect(await inspector.locator(".sequence li.message").last().innerText()).toMatch(
+      /3 frames[\s\S]*A message sent in three fragments/,
+    );
   });
 
   it("lets the lab close with a chosen code, or drop the connection so the page sees 1006", async () => {
     const inspector = await openLesson("/lessons/frames/");
     await inspector.getByRole("button", { name: "Close with 4001" }).click();
     await page.locator('sp-frame-inspector[data-state="CLOSED"]').waitFor();
-    expect(await inspector.locator("[data-part=close-report]").innerText()).toMatch(/Closed with 4001 .*“Closed by the lab on request”/);
+    expect(await inspector.locator("[data-part=close-report]").innerText()).toMatch(
+      /Closed with 4001 .*“Closed by the lab on request”/,
+    );
     await waitForRow(frameRow(inspector, "out", 8).first());
 
     await inspector.getByRole("button", { name: "Reconnect" }).click();
     await page.locator('sp-frame-inspector[data-state="OPEN"]').waitFor();
     await inspector.getByRole("button", { name: "Drop the connection" }).click();
     await page.locator('sp-frame-inspector[data-state="CLOSED"]').waitFor();
-    expect(await inspector.locator("[data-part=close-report]").innerText()).toMatch(/Closed with 1006 Abnormal Closure/);
+    expect(await inspector.locator("[data-part=close-report]").innerText()).toMatch(
+      /Closed with 1006 Abnormal Closure/,
+    );
     // The lab's own account, in the (collapsed) event log: it cut the connection, no close frame.
-    await inspector.locator("[data-part=log] li", { hasText: "started by the lab: 1006" }).waitFor({ state: "attached" });
+    await inspector
+      .locator("[data-part=log] li", { hasText: "started by the lab: 1006" })
+      .waitFor({ state: "attached" });
   });
 
   it("checks the accept value of your real handshake in the browser", async () => {
     const inspector = await openLesson("/lessons/upgrade-handshake/");
     await inspector.locator('[data-part=accept-check][data-result="match"]').waitFor();
-    expect(await inspector.locator("[data-part=request]").innerText()).toMatch(/^GET \/lab\/echo\?watch=… HTTP\/1\.1[\s\S]*Sec-WebSocket-Key: /);
+    expect(await inspector.locator("[data-part=request]").innerText()).toMatch(
+      /^GET \/lab\/echo\?watch=… HTTP\/1\.1[\s\S]*Sec-WebSocket-Key: /,
+    );
     expect(await inspector.locator("[data-part=response]").innerText()).toMatch(/^HTTP\/1\.1 101 Switching Protocols/);
   });
 
@@ -190,10 +235,12 @@ describe("lesson 5: the frame inspector on your own connection", () => {
       for (const part of ["log", "sequence", "bytes", "unmask"]) {
         const seen = (made[part] = new Set());
         new MutationObserver((records) => {
-          for (const record of records) for (const node of record.addedNodes) if (node instanceof Element) seen.add(node);
+          for (const record of records)
+            for (const node of record.addedNodes) if (node instanceof Element) seen.add(node);
         }).observe(el.querySelector(`[data-part=${part}]`)!, { childList: true });
       }
-      (window as unknown as { __made: () => Record<string, number> }).__made = () => Object.fromEntries(Object.entries(made).map(([part, nodes]) => [part, nodes.size]));
+      (window as unknown as { __made: () => Record<string, number> }).__made = () =>
+        Object.fromEntries(Object.entries(made).map(([part, nodes]) => [part, nodes.size]));
     });
     // 150 messages, sent as fast as a reader pressing Send again and again: each is two frames.
     await page.evaluate(async () => {
@@ -203,12 +250,18 @@ describe("lesson 5: the frame inspector on your own connection", () => {
         await new Promise((r) => setTimeout(r, 30)); // under the lab's 50 messages a second
       }
     });
-    await page.waitForFunction(() => Number(document.querySelector("sp-frame-inspector")!.getAttribute("data-step")) >= 300);
+    await page.waitForFunction(
+      () => Number(document.querySelector("sp-frame-inspector")!.getAttribute("data-step")) >= 300,
+    );
     await inspector.locator("summary", { hasText: "Event log" }).click();
     const log = inspector.locator("[data-part=log]");
     // The log follows live at most once a second, after a draw paced at 200 ms: wait until it
     // ends on the newest event.
-    const logEndsOnNewest = async (): Promise<number> => Number(await log.getAttribute("start")) - 1 + (await log.locator("li").count()) - Number(await inspector.getAttribute("data-step"));
+    const logEndsOnNewest = async (): Promise<number> =>
+      Number(await log.getAttribute("start")) -
+      1 +
+      (await log.locator("li").count()) -
+      Number(await inspector.getAttribute("data-step"));
     await expect.poll(logEndsOnNewest).toBe(0);
     const total = Number(await inspector.getAttribute("data-step"));
     const listed = await log.locator("li").count();
@@ -218,7 +271,9 @@ describe("lesson 5: the frame inspector on your own connection", () => {
     expect(first).toBeGreaterThan(1);
     const earlier = inspector.locator("[data-part=log-earlier]");
     expect(await earlier.isVisible()).toBe(true);
-    expect(await earlier.innerText()).toBe(`${(first - 1).toLocaleString("en-US")} earlier events are not listed here: step back to see them.`);
+    expect(await earlier.innerText()).toBe(
+      `${(first - 1).toLocaleString("en-US")} earlier events are not listed here: step back to see them.`,
+    );
     expect(first - 1 + listed).toBeGreaterThanOrEqual(total - 5);
     const made = await page.evaluate(() => (window as unknown as { __made: () => Record<string, number> }).__made());
     expect(made.log).toBeLessThanOrEqual(250);
@@ -244,12 +299,31 @@ describe("lesson 5: the frame inspector on your own connection", () => {
     await waitForRow(frameRow(inspector, "out", 1).first());
     const dir = await mkdtemp(join(tmpdir(), "sp-pcapng-"));
     try {
-      const [download] = await Promise.all([page.waitForEvent("download"), inspector.getByRole("button", { name: "Save for Wireshark (.pcapng)" }).click()]);
+      const [download] = await Promise.all([
+        page.waitForEvent("download"),
+        inspector.getByRole("button", { name: "Save for Wireshark (.pcapng)" }).click(),
+      ]);
       expect(download.suggestedFilename()).toMatch(/\.pcapng$/);
       const file = join(dir, "capture.pcapng");
       await download.saveAs(file);
-      const { stdout } = await run("tshark", ["-r", file, "-Y", "websocket", "-T", "fields", "-e", "websocket.opcode", "-e", "websocket.mask", "-e", "websocket.payload.text"]);
-      const rows = stdout.trim().split("\n").map((line) => line.split("\t"));
+      const { stdout } = await run("tshark", [
+        "-r",
+        file,
+        "-Y",
+        "websocket",
+        "-T",
+        "fields",
+        "-e",
+        "websocket.opcode",
+        "-e",
+        "websocket.mask",
+        "-e",
+        "websocket.payload.text",
+      ]);
+      const rows = stdout
+        .trim()
+        .split("\n")
+        .map((line) => line.split("\t"));
       // Your masked "Hello" and the lab's unmasked echo, as Wireshark's own dissector reads them.
       expect(rows).toContainEqual(["1", "1", "Hello"]);
       expect(rows).toContainEqual(["1", "0", "Hello"]);
@@ -303,7 +377,11 @@ describe("replaying a recording with the lab stopped", () => {
   it("saves a session, and replays it after the server is gone", async () => {
     // A production server of our own, so stopping it does not disturb the other tests.
     const root = resolve(import.meta.dirname, "..", "..");
-    const server: ChildProcess = spawn(process.execPath, [join(root, "src", "server", "start.mjs"), "--port", "0"], { cwd: root, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ASTRO_TELEMETRY_DISABLED: "1" } });
+    const server: ChildProcess = spawn(process.execPath, [join(root, "src", "server", "start.mjs"), "--port", "0"], {
+      cwd: root,
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, ASTRO_TELEMETRY_DISABLED: "1" },
+    });
     const url = await new Promise<string>((resolvePromise, reject) => {
       let out = "";
       server.stdout!.on("data", (chunk: Buffer) => {
@@ -325,9 +403,16 @@ describe("replaying a recording with the lab stopped", () => {
       await waitForRow(frameRow(inspector, "out", 1).first());
       const recorded = Number(await inspector.getAttribute("data-step"));
       // The site's offline copy is in place once its worker is active (it installs after load).
-      await expect.poll(() => page.evaluate(() => navigator.serviceWorker.ready.then((r) => r.active?.state)), { timeout: 15_000 }).toBe("activated");
+      await expect
+        .poll(() => page.evaluate(() => navigator.serviceWorker.ready.then((r) => r.active?.state)), {
+          timeout: 15_000,
+        })
+        .toBe("activated");
 
-      const [download] = await Promise.all([page.waitForEvent("download"), inspector.getByRole("button", { name: "Save recording" }).click()]);
+      const [download] = await Promise.all([
+        page.waitForEvent("download"),
+        inspector.getByRole("button", { name: "Save recording" }).click(),
+      ]);
       const file = join(downloads, "capture.json");
       await download.saveAs(file);
 
@@ -343,7 +428,9 @@ describe("replaying a recording with the lab stopped", () => {
       expect(Number(await inspector.getAttribute("data-step"))).toBe(recorded);
       await clickRow(inspector, frameRow(inspector, "in", 1).first());
       expect((await gridBytes(inspector)).slice(0, 2)).toEqual(["81", "85"]);
-      expect(await inspector.locator("[data-part=replaying]").innerText()).toMatch(/^Replaying capture\.json: \d+ frames, saved /);
+      expect(await inspector.locator("[data-part=replaying]").innerText()).toMatch(
+        /^Replaying capture\.json: \d+ frames, saved /,
+      );
       // The lab is gone, so Chromium logs the failed reconnects of other widgets; ignore those.
       watch.consoleErrors.length = 0;
 
@@ -375,12 +462,26 @@ describe("replaying a recording with the lab stopped", () => {
 });
 
 /** Saves the open page's recording as a file, as a reader would, and says what it holds (the tap's token is in its first event). */
-async function saveRecording(inspector: Locator, dir: string): Promise<{ file: string; events: number; savedAt: string; token: string }> {
-  const [download] = await Promise.all([page.waitForEvent("download"), inspector.getByRole("button", { name: "Save recording" }).click()]);
+async function saveRecording(
+  inspector: Locator,
+  dir: string,
+): Promise<{ file: string; events: number; savedAt: string; token: string }> {
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    inspector.getByRole("button", { name: "Save recording" }).click(),
+  ]);
   const file = join(dir, "capture.json");
   await download.saveAs(file);
-  const saved = JSON.parse(await readFile(file, "utf8")) as { events: { type: string; token?: string }[]; savedAt: string };
-  return { file, events: saved.events.length, savedAt: saved.savedAt, token: saved.events.find((e) => e.type === "hello")?.token ?? "" };
+  const saved = JSON.parse(await readFile(file, "utf8")) as {
+    events: { type: string; token?: string }[];
+    savedAt: string;
+  };
+  return {
+    file,
+    events: saved.events.length,
+    savedAt: saved.savedAt,
+    token: saved.events.find((e) => e.type === "hello")?.token ?? "",
+  };
 }
 
 /**
@@ -390,7 +491,20 @@ async function saveRecording(inspector: Locator, dir: string): Promise<{ file: s
  */
 async function stateWords(inspector: Locator): Promise<string> {
   return inspector.evaluate((el) =>
-    ["badge", "connection", "replaying", "step-label", "link-note", "replay-hint", "problem", "sequence-empty", "request-from", "request-size", "response-size", "announcer"]
+    [
+      "badge",
+      "connection",
+      "replaying",
+      "step-label",
+      "link-note",
+      "replay-hint",
+      "problem",
+      "sequence-empty",
+      "request-from",
+      "request-size",
+      "response-size",
+      "announcer",
+    ]
       .map((part) => el.querySelector<HTMLElement>(`[data-part="${part}"]`))
       .filter((node): node is HTMLElement => node !== null && !node.hidden)
       .map((node) => node.textContent ?? "")
@@ -427,10 +541,16 @@ describe("a recording loaded from a file", () => {
 
       const status = replay.locator(".status");
       expect(await replay.locator("[data-part=badge]").textContent()).toBe("replay");
-      expect(await status.innerText()).toBe(`Replaying capture.json: ${frames} frames, saved ${date} · Event 0 of ${events}`);
+      expect(await status.innerText()).toBe(
+        `Replaying capture.json: ${frames} frames, saved ${date} · Event 0 of ${events}`,
+      );
       const empty = replay.locator("[data-part=sequence-empty]");
       expect(await empty.isVisible()).toBe(true);
-      expect(await empty.textContent()).toMatch(new RegExp(`^capture\\.json holds ${frames} frames; none is shown at event 0\\. The next comes with event \\d+: press Play or step forward\\.$`));
+      expect(await empty.textContent()).toMatch(
+        new RegExp(
+          `^capture\\.json holds ${frames} frames; none is shown at event 0\\. The next comes with event \\d+: press Play or step forward\\.$`,
+        ),
+      );
       expect(await replay.locator("[data-part=request-from]").textContent()).toBe("Request in capture.json");
       expect(await stateWords(replay)).not.toMatch(SAYS_LIVE);
 
@@ -447,9 +567,13 @@ describe("a recording loaded from a file", () => {
       // (Step forward is disabled at the end, and lets the focus go.)
       await replay.getByRole("button", { name: "Step back" }).focus();
       await fresh.keyboard.press("Home");
-      expect(await replay.locator("[data-part=announcer]").textContent()).toBe("Replaying capture.json, back at the start: no events shown.");
+      expect(await replay.locator("[data-part=announcer]").textContent()).toBe(
+        "Replaying capture.json, back at the start: no events shown.",
+      );
       await replay.getByRole("button", { name: "Play" }).click();
-      await expect.poll(() => replay.locator("[data-part=step-label]").textContent()).toMatch(/^Playing: event [1-9]\d* of /);
+      await expect
+        .poll(() => replay.locator("[data-part=step-label]").textContent())
+        .toMatch(/^Playing: event [1-9]\d* of /);
       expect(await stateWords(replay)).not.toMatch(SAYS_LIVE);
       expect(freshWatch.pageErrors).toEqual([]);
     } finally {
@@ -472,7 +596,13 @@ describe("a link to a step, opened in a fresh browser", () => {
       await page.locator('sp-frame-inspector[data-ready][data-state="OPEN"]').waitFor();
       const note = inspector.locator("[data-part=link-note]");
       expect(await note.getAttribute("role")).toBe("status");
-      await expect.poll(() => note.textContent()).toMatch(new RegExp(`^The link asks for step ${asked}; your connection has [1-9] events? so far\\. It will show step ${asked} when it arrives: send a message or ask the lab for frames\\.$`));
+      await expect
+        .poll(() => note.textContent())
+        .toMatch(
+          new RegExp(
+            `^The link asks for step ${asked}; your connection has [1-9] events? so far\\. It will show step ${asked} when it arrives: send a message or ask the lab for frames\\.$`,
+          ),
+        );
       expect(await note.isVisible()).toBe(true);
       expect(await inspector.getAttribute("data-view")).toBe("live");
       // The address keeps the step while it is awaited.
@@ -482,12 +612,20 @@ describe("a link to a step, opened in a fresh browser", () => {
       for (let i = 0; i < 10 && (await inspector.getAttribute("data-view")) === "live"; i++) {
         const before = Number(await inspector.getAttribute("data-step"));
         await inspector.getByRole("button", { name: "Send text" }).click();
-        await expect.poll(async () => (await inspector.getAttribute("data-view")) !== "live" || Number(await inspector.getAttribute("data-step")) >= before + 2).toBe(true);
+        await expect
+          .poll(
+            async () =>
+              (await inspector.getAttribute("data-view")) !== "live" ||
+              Number(await inspector.getAttribute("data-step")) >= before + 2,
+          )
+          .toBe(true);
       }
       await page.locator('sp-frame-inspector[data-view="paused"]').waitFor();
       expect(await inspector.getAttribute("data-step")).toBe(String(asked));
       expect(await note.textContent()).toBe(`Showing step ${asked}, as the link asked.`);
-      expect(await inspector.locator("[data-part=step-label]").textContent()).toMatch(new RegExp(`^Paused at event ${asked} of \\d+$`));
+      expect(await inspector.locator("[data-part=step-label]").textContent()).toMatch(
+        new RegExp(`^Paused at event ${asked} of \\d+$`),
+      );
       expect(new URL(page.url()).hash).toBe(`#inspector-step=${asked}`);
       // The reader takes over: the note goes.
       await inspector.getByRole("button", { name: "Step back" }).click();
@@ -529,7 +667,9 @@ describe("a link to a step, opened in a fresh browser", () => {
 
       // A teacher's next link reaches the page in place: past the end of this file.
       await fresh.evaluate(() => (location.hash = "#inspector-step=500"));
-      await expect.poll(() => note.textContent()).toBe(`The link asks for step 500, but capture.json has ${events} events: showing its last one.`);
+      await expect
+        .poll(() => note.textContent())
+        .toBe(`The link asks for step 500, but capture.json has ${events} events: showing its last one.`);
       expect(await replay.getAttribute("data-step")).toBe(String(events));
       expect(freshWatch.pageErrors).toEqual([]);
     } finally {
@@ -548,7 +688,10 @@ describe("byte notes on a phone", () => {
     const bytes = inspector.locator("[data-part=bytes]");
     await bytes.focus();
     const notes = inspector.locator("[data-part=byte-notes]");
-    for (const [index, head, field] of [[1, "Byte 1: 0x85 = 1000 0101", "MASK: bit 0 = 1"], [3, undefined, "masking key: bytes 2–5"]] as const) {
+    for (const [index, head, field] of [
+      [1, "Byte 1: 0x85 = 1000 0101", "MASK: bit 0 = 1"],
+      [3, undefined, "masking key: bytes 2–5"],
+    ] as const) {
       await page.keyboard.press("Home");
       for (let i = 0; i < index; i++) await page.keyboard.press("ArrowRight");
       const lines = await notes.locator(".note").allInnerTexts();
@@ -559,10 +702,14 @@ describe("byte notes on a phone", () => {
       for (const fact of facts) expect(fact).toMatch(/^[A-Z0-9][^;]*\. RFC 6455 §\d+(\.\d+)*$/);
       // Nothing runs past the panel, and no fact takes more than two lines of a phone.
       expect(await notes.evaluate((el) => el.scrollWidth - el.clientWidth)).toBeLessThanOrEqual(0);
-      const linesPerFact = await notes.locator(".note-fact .note-text").evaluateAll((spans) => spans.map((span) => span.getClientRects().length));
+      const linesPerFact = await notes
+        .locator(".note-fact .note-text")
+        .evaluateAll((spans) => spans.map((span) => span.getClientRects().length));
       expect(Math.max(...linesPerFact)).toBeLessThanOrEqual(2);
     }
-    expect(await notes.locator(".note").allInnerTexts()).toContain("Payload byte i is XORed with key byte i mod 4. RFC 6455 §5.3");
+    expect(await notes.locator(".note").allInnerTexts()).toContain(
+      "Payload byte i is XORed with key byte i mod 4. RFC 6455 §5.3",
+    );
 
     // The list of every field: where each sits in the frame, then its facts.
     await inspector.locator("summary", { hasText: "Every field of this frame" }).click();
@@ -577,10 +724,17 @@ describe("byte notes on a phone", () => {
 });
 
 describe("the tap's watch token", () => {
-  for (const path of ["/lessons/tcp-underneath/", "/lessons/upgrade-handshake/", "/lessons/frames/", "/lessons/ping-pong-close/"]) {
+  for (const path of [
+    "/lessons/tcp-underneath/",
+    "/lessons/upgrade-handshake/",
+    "/lessons/frames/",
+    "/lessons/ping-pong-close/",
+  ]) {
     it(`is never in the page on ${path}, while the inspector shows the request that carried it`, async () => {
       const inspector = await openLesson(path);
-      await inspector.locator("summary", { hasText: "Opening handshake" }).evaluate((summary) => ((summary.parentElement as HTMLDetailsElement).open = true));
+      await inspector
+        .locator("summary", { hasText: "Opening handshake" })
+        .evaluate((summary) => ((summary.parentElement as HTMLDetailsElement).open = true));
       const request = inspector.locator("[data-part=request]");
       await expect.poll(() => request.textContent()).toMatch(/^GET \/lab\/echo\?watch=… HTTP\/1\.1\n/);
       // The inspector's token, as its saved recording holds it, is the one its connection carried.
@@ -589,7 +743,9 @@ describe("the tap's watch token", () => {
         const { token } = await saveRecording(inspector, dir);
         expect(token).toMatch(/^[A-Za-z0-9_-]{22,64}$/);
         expect(watch.requests.filter((url) => url.includes(`watch=${token}`)).length).toBeGreaterThanOrEqual(2);
-        const everything = await page.evaluate(() => `${document.documentElement.outerHTML}\n${document.body.innerText}\n${location.href}`);
+        const everything = await page.evaluate(
+          () => `${document.documentElement.outerHTML}\n${document.body.innerText}\n${location.href}`,
+        );
         expect(everything).not.toContain(token);
         // Nor does the inspector show any other tap's token.
         expect(await inspector.evaluate((el) => el.outerHTML)).not.toMatch(/watch=[A-Za-z0-9_-]{22}/);

@@ -29,7 +29,10 @@ export async function clickRow(inspector: Locator, row: Locator): Promise<void> 
   let box: RowBox | null = null;
   await expect
     .poll(async () => {
-      box = await inspector.evaluate((el, k) => (el as unknown as { laneRowBox(key: string): RowBox | null }).laneRowBox(k), key);
+      box = await inspector.evaluate(
+        (el, k) => (el as unknown as { laneRowBox(key: string): RowBox | null }).laneRowBox(k),
+        key,
+      );
       const height = await canvas.evaluate((c) => c.clientHeight);
       return box !== null && box.y >= 0 && box.y + box.height <= height;
     })

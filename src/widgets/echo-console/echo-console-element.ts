@@ -2,7 +2,12 @@
 // EchoConsole.astro; this class creates the connection machine with a real browser socket,
 // renders every snapshot, and turns clicks and key presses into machine events.
 import { createActor } from "xstate";
-import { echoConnectionMachine, readyStateOf, type EchoConnectionActor, type LogEntry } from "../../machines/echo-connection.ts";
+import {
+  echoConnectionMachine,
+  readyStateOf,
+  type EchoConnectionActor,
+  type LogEntry,
+} from "../../machines/echo-connection.ts";
 import { parseHex } from "../../protocol/hex.ts";
 import { browserWebSocket, labUrl } from "../shared/websocket-actor.ts";
 import { describeEntry, describeState, formatElapsed, readyStateNumbers } from "./describe-entry.ts";
@@ -41,7 +46,9 @@ export default class EchoConsoleElement extends HTMLElement {
     this.#abort = new AbortController();
     const signal = this.#abort.signal;
     const path = this.dataset.path ?? "/lab/echo";
-    const actor = createActor(echoConnectionMachine.provide({ actors: { socket: browserWebSocket } }), { input: { url: labUrl(path) } });
+    const actor = createActor(echoConnectionMachine.provide({ actors: { socket: browserWebSocket } }), {
+      input: { url: labUrl(path) },
+    });
     this.#actor = actor;
 
     const connect = part<HTMLButtonElement>(this, "connect");
@@ -89,7 +96,9 @@ export default class EchoConsoleElement extends HTMLElement {
         () => {
           const binary = radio.value === "binary" && radio.checked;
           if (!radio.checked) return;
-          message.placeholder = binary ? "Bytes in hex, for example 48 65 6c 6c 6f" : "Type a message, for example Hello";
+          message.placeholder = binary
+            ? "Bytes in hex, for example 48 65 6c 6c 6f"
+            : "Type a message, for example Hello";
           message.value = binary ? "48 65 6c 6c 6f" : "Hello";
           messageError.textContent = "";
           message.removeAttribute("aria-invalid");
@@ -116,7 +125,8 @@ export default class EchoConsoleElement extends HTMLElement {
         const rate = this.#labInfo?.maxMessagesPerSecond;
         if (!rate) return;
         // All in one task: the browser writes them back to back, far faster than the lab allows.
-        for (let i = 1; i <= floodSize(rate); i++) actor.send({ type: "message.send", data: `flood ${i}`, at: performance.now() });
+        for (let i = 1; i <= floodSize(rate); i++)
+          actor.send({ type: "message.send", data: `flood ${i}`, at: performance.now() });
       },
       { signal },
     );
@@ -129,7 +139,12 @@ export default class EchoConsoleElement extends HTMLElement {
         const codeText = String(form.get("code") ?? "").trim();
         const reason = String(form.get("reason") ?? "");
         const code = codeText === "" ? undefined : Number(codeText);
-        actor.send({ type: "close.requested", code, reason: reason === "" ? undefined : reason, at: performance.now() });
+        actor.send({
+          type: "close.requested",
+          code,
+          reason: reason === "" ? undefined : reason,
+          at: performance.now(),
+        });
       },
       { signal },
     );
@@ -154,12 +169,26 @@ export default class EchoConsoleElement extends HTMLElement {
       const response = await fetch("/lab/info", { signal, headers: { Accept: "application/json" } });
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
       const info = (await response.json()) as Partial<LabInfo>;
-      if (typeof info.maxMessageBytes !== "number" || !Number.isInteger(info.maxMessageBytes) || info.maxMessageBytes < 0) throw new Error("no limit reported");
-      const rate = typeof info.maxMessagesPerSecond === "number" && Number.isInteger(info.maxMessagesPerSecond) && info.maxMessagesPerSecond > 0 ? info.maxMessagesPerSecond : null;
+      if (
+        typeof info.maxMessageBytes !== "number" ||
+        !Number.isInteger(info.maxMessageBytes) ||
+        info.maxMessageBytes < 0
+      )
+        throw new Error("no limit reported");
+      const rate =
+        typeof info.maxMessagesPerSecond === "number" &&
+        Number.isInteger(info.maxMessagesPerSecond) &&
+        info.maxMessagesPerSecond > 0
+          ? info.maxMessagesPerSecond
+          : null;
       this.#labInfo = { maxMessageBytes: info.maxMessageBytes, maxMessagesPerSecond: rate };
       note.textContent = `The lab accepts messages of up to ${bytesLabel(info.maxMessageBytes)}. The button sends ${bytesLabel(info.maxMessageBytes + 1)}.`;
       const floodNote = this.querySelector<HTMLElement>('[data-part="flood-note"]');
-      if (floodNote) floodNote.textContent = rate === null ? "The lab did not report its message rate, so the flood is unavailable." : `The lab allows ${rate} messages a second (bursts of twice that). The button sends ${floodSize(rate)} at once.`;
+      if (floodNote)
+        floodNote.textContent =
+          rate === null
+            ? "The lab did not report its message rate, so the flood is unavailable."
+            : `The lab allows ${rate} messages a second (bursts of twice that). The button sends ${floodSize(rate)} at once.`;
     } catch (error) {
       if (signal.aborted) return;
       note.textContent = `The lab's limits could not be read (${(error as Error).message}), so the oversized message is unavailable.`;
@@ -177,14 +206,17 @@ export default class EchoConsoleElement extends HTMLElement {
     const stateName = part<HTMLElement>(this, "state-name");
     const stateNote = part<HTMLElement>(this, "state-note");
     stateName.textContent = readyState ? `${readyStateNumbers[readyState]} · ${readyState}` : "no socket yet";
-    stateNote.textContent = readyState ? describeState(readyState).replace(/^readyState \d, \w+: /, "") : "Press Connect to create a WebSocket.";
+    stateNote.textContent = readyState
+      ? describeState(readyState).replace(/^readyState \d, \w+: /, "")
+      : "Press Connect to create a WebSocket.";
     this.dataset.state = readyState ?? "none";
 
     const open = readyState === "OPEN";
     const connect = part<HTMLButtonElement>(this, "connect");
     connect.disabled = readyState === "CONNECTING" || readyState === "OPEN" || readyState === "CLOSING";
     connect.textContent = context.connection === 0 ? "Connect" : "Reconnect";
-    for (const control of this.querySelectorAll<HTMLInputElement | HTMLButtonElement>("[data-needs-open]")) control.disabled = !open;
+    for (const control of this.querySelectorAll<HTMLInputElement | HTMLButtonElement>("[data-needs-open]"))
+      control.disabled = !open;
     part<HTMLButtonElement>(this, "oversize").disabled = !open || this.#labInfo === null;
     const flood = this.querySelector<HTMLButtonElement>('[data-part="flood"]');
     if (flood) flood.disabled = !open || !this.#labInfo?.maxMessagesPerSecond;
@@ -196,7 +228,9 @@ export default class EchoConsoleElement extends HTMLElement {
     }
 
     const closeReport = part<HTMLElement>(this, "close-report");
-    const lastClose = [...context.log].reverse().find((e): e is Extract<LogEntry, { type: "close" }> => e.type === "close");
+    const lastClose = [...context.log]
+      .reverse()
+      .find((e): e is Extract<LogEntry, { type: "close" }> => e.type === "close");
     closeReport.hidden = !context.lastClose || !lastClose;
     if (context.lastClose && lastClose) closeReport.textContent = describeEntry(lastClose);
 
@@ -215,7 +249,8 @@ export default class EchoConsoleElement extends HTMLElement {
     }
     const announcements: string[] = [];
     const connectionStarts = new Map<number, number>();
-    for (const entry of log) if (!connectionStarts.has(entry.connection)) connectionStarts.set(entry.connection, entry.at);
+    for (const entry of log)
+      if (!connectionStarts.has(entry.connection)) connectionStarts.set(entry.connection, entry.at);
     for (const entry of log) {
       if (this.#renderedIds.has(entry.id)) continue;
       this.#renderedIds.add(entry.id);
@@ -228,7 +263,15 @@ export default class EchoConsoleElement extends HTMLElement {
       const start = connectionStarts.get(entry.connection) ?? startedAt;
       const cells = [
         `#${entry.connection} ${formatElapsed(entry.at - start)}`,
-        entry.type === "message" ? (entry.direction === "sent" ? "→ sent" : "← received") : entry.type === "state" ? "state" : entry.type === "close" ? "close" : "note",
+        entry.type === "message"
+          ? entry.direction === "sent"
+            ? "→ sent"
+            : "← received"
+          : entry.type === "state"
+            ? "state"
+            : entry.type === "close"
+              ? "close"
+              : "note",
         entry.type === "message" ? bytesLabel(entry.bytes) : "",
         sentence,
       ];

@@ -28,7 +28,9 @@ function bitsText(field: GridField): string {
     return `${bytes} byte${bytes === 1 ? "" : "s"}`;
   }
   const first = field.bitStart % 8;
-  return field.bitLength === 1 ? `bit ${first} of the byte` : `bits ${first}–${first + field.bitLength - 1} of the byte`;
+  return field.bitLength === 1
+    ? `bit ${first} of the byte`
+    : `bits ${first}–${first + field.bitLength - 1} of the byte`;
 }
 
 export function explainByte(fields: readonly GridField[], raw: Uint8Array, index: number): string {
@@ -56,7 +58,14 @@ const makeCell = (): HTMLSpanElement => {
  * grid for each new frame it shows, about once a second while live) and writing only what
  * changed in each.
  */
-export function renderByteGrid(container: HTMLElement, explanation: HTMLElement, raw: Uint8Array, fields: readonly GridField[], idPrefix: string, classOf: FieldClass): void {
+export function renderByteGrid(
+  container: HTMLElement,
+  explanation: HTMLElement,
+  raw: Uint8Array,
+  fields: readonly GridField[],
+  idPrefix: string,
+  classOf: FieldClass,
+): void {
   const shown = Math.min(raw.length, MAX_GRID_BYTES);
   container.querySelector(":scope > .more")?.remove();
   const cells = keepChildren(container, shown, makeCell);

@@ -27,7 +27,11 @@ describe("byte notes", () => {
     // The same frame with a 300-byte binary payload, unmasked: the 16-bit length form.
     const long = Uint8Array.of(0x82, 0x7e, 0x01, 0x2c, ...new Uint8Array(300));
     const d = dissectFrame(long);
-    expect(byteNoteLines(d.fields, long, 2).slice(0, 3).map((l) => l.text)).toEqual([
+    expect(
+      byteNoteLines(d.fields, long, 2)
+        .slice(0, 3)
+        .map((l) => l.text),
+    ).toEqual([
       "Byte 2: 0x01 = 0000 0001",
       "extended payload length (16-bit): bytes 2–3 = 300",
       "The payload is 300 bytes long.",
@@ -49,7 +53,18 @@ describe("byte notes", () => {
   });
 
   it("gives a field without facts its meaning as one line", () => {
-    const tls: ByteField = { id: "content-type", name: "content type", byteStart: 0, byteEnd: 1, bitStart: 0, bitLength: 8, value: 22, meaning: "handshake", rfc: "RFC 8446 §5.1", complete: true };
+    const tls: ByteField = {
+      id: "content-type",
+      name: "content type",
+      byteStart: 0,
+      byteEnd: 1,
+      bitStart: 0,
+      bitLength: 8,
+      value: 22,
+      meaning: "handshake",
+      rfc: "RFC 8446 §5.1",
+      complete: true,
+    };
     expect(fieldNoteLines(tls)).toEqual([
       { kind: "field", text: "content type: byte 0 = 22", rfc: "" },
       { kind: "fact", text: "handshake", rfc: "RFC 8446 §5.1" },

@@ -31,7 +31,8 @@ const bits = (b: number): string => {
   return `${all.slice(0, 4)} ${all.slice(4)}`;
 };
 
-const range = (first: number, last: number, one: string, many: string): string => (first === last ? `${one} ${first}` : `${many} ${first}–${last}`);
+const range = (first: number, last: number, one: string, many: string): string =>
+  first === last ? `${one} ${first}` : `${many} ${first}–${last}`;
 
 /** Where a field's bits sit inside the byte they share, or which bytes a whole-byte field covers. */
 function place(field: ByteField): { inByte: string; inFrame: string } {
@@ -78,5 +79,8 @@ export function byteNoteLines(fields: readonly NotedField[], raw: Uint8Array, in
 
 /** The notes for one field in the list of all of a frame's fields: where it sits, then its facts. */
 export function fieldNoteLines(field: NotedField): NoteLine[] {
-  return [{ kind: "field", text: `${field.name}: ${place(field).inFrame}${shownValue(field)}`, rfc: "" }, ...factsOf(field)];
+  return [
+    { kind: "field", text: `${field.name}: ${place(field).inFrame}${shownValue(field)}`, rfc: "" },
+    ...factsOf(field),
+  ];
 }

@@ -1,9 +1,22 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { CLASSROOM_SESSION_KEY, loadClassroomSession, rememberRemoval, removalTokenFor, saveClassroomSession, TEACHER_SESSION_KEY, TEACHER_SESSION_MAX_AGE_MS } from "./classroom-session.ts";
+import {
+  CLASSROOM_SESSION_KEY,
+  loadClassroomSession,
+  rememberRemoval,
+  removalTokenFor,
+  saveClassroomSession,
+  TEACHER_SESSION_KEY,
+  TEACHER_SESSION_MAX_AGE_MS,
+} from "./classroom-session.ts";
 
 function memoryStorage(): Pick<Storage, "getItem" | "setItem" | "removeItem"> & { data: Map<string, string> } {
   const data = new Map<string, string>();
-  return { data, getItem: (k) => data.get(k) ?? null, setItem: (k, v) => void data.set(k, v), removeItem: (k) => void data.delete(k) };
+  return {
+    data,
+    getItem: (k) => data.get(k) ?? null,
+    setItem: (k, v) => void data.set(k, v),
+    removeItem: (k) => void data.delete(k),
+  };
 }
 
 /** Two tabs of one browser: their own session storage, one shared local storage. */

@@ -31,8 +31,16 @@ export function parseClassroomSession(raw: string | null): ClassroomSession | nu
   if (typeof v !== "object" || v === null) return null;
   const s = v as Record<string, unknown>;
   if (typeof s.code !== "string" || !CODE_PATTERN.test(s.code)) return null;
-  if (s.role === "teacher" && typeof s.teacherKey === "string" && s.teacherKey.length <= 64) return { role: "teacher", code: s.code, teacherKey: s.teacherKey };
-  if (s.role === "student" && typeof s.nickname === "string" && s.nickname.length <= 100 && typeof s.resume === "string" && s.resume.length <= 64 && typeof s.following === "boolean") {
+  if (s.role === "teacher" && typeof s.teacherKey === "string" && s.teacherKey.length <= 64)
+    return { role: "teacher", code: s.code, teacherKey: s.teacherKey };
+  if (
+    s.role === "student" &&
+    typeof s.nickname === "string" &&
+    s.nickname.length <= 100 &&
+    typeof s.resume === "string" &&
+    s.resume.length <= 64 &&
+    typeof s.following === "boolean"
+  ) {
     return { role: "student", code: s.code, nickname: s.nickname, resume: s.resume, following: s.following };
   }
   return null;
@@ -66,30 +74,46 @@ export function removalTokenFor(code: string, shared: Pick<Storage, "getItem"> =
 }
 
 /** The teacher session another tab of this browser shared, if it is recent enough. */
-export function parseSharedTeacherSession(raw: string | null, nowMs: number): Extract<ClassroomSession, { role: "teacher" }> | null {
+export function parseSharedTeacherSession(
+  raw: string | null,
+  nowMs: number,
+): Extract<ClassroomSession, { role: "teacher" }> | null {
   const session = parseClassroomSession(raw);
   if (session?.role !== "teacher") return null;
   const savedAt = (JSON.parse(raw!) as { savedAt?: unknown }).savedAt;
-  return typeof savedAt === "number" && savedAt <= nowMs + 60_000 && nowMs - savedAt < TEACHER_SESSION_MAX_AGE_MS ? session : null;
+  return typeof savedAt === "number" && savedAt <= nowMs + 60_000 && nowMs - savedAt < TEACHER_SESSION_MAX_AGE_MS
+    ? session
+    : null;
 }
 
-type Stores = { tab: Pick<Storage, "getItem" | "setItem" | "removeItem">; shared: Pick<Storage, "getItem" | "setItem" | "removeItem"> };
+type Stores = {
+  tab: Pick<Storage, "getItem" | "setItem" | "removeItem">;
+  shared: Pick<Storage, "getItem" | "setItem" | "removeItem">;
+};
 const browserStores = (): Stores => ({ tab: sessionStorage, shared: localStorage });
 
 export function loadClassroomSession(stores: Stores = browserStores(), nowMs = Date.now()): ClassroomSession | null {
   try {
-    return parseClassroomSession(stores.tab.getItem(CLASSROOM_SESSION_KEY)) ?? parseSharedTeacherSession(stores.shared.getItem(TEACHER_SESSION_KEY), nowMs);
+    return (
+      parseClassroomSession(stores.tab.getItem(CLASSROOM_SESSION_KEY)) ??
+      parseSharedTeacherSession(stores.shared.getItem(TEACHER_SESSION_KEY), nowMs)
+    );
   } catch {
     return null;
   }
 }
 
-export function saveClassroomSession(session: ClassroomSession | null, stores: Stores = browserStores(), nowMs = Date.now()): void {
+export function saveClassroomSession(
+  session: ClassroomSession | null,
+  stores: Stores = browserStores(),
+  nowMs = Date.now(),
+): void {
   try {
     const ending = session === null ? loadClassroomSession(stores, nowMs) : null;
     if (session === null) stores.tab.removeItem(CLASSROOM_SESSION_KEY);
     else stores.tab.setItem(CLASSROOM_SESSION_KEY, JSON.stringify(session));
-    if (session?.role === "teacher") stores.shared.setItem(TEACHER_SESSION_KEY, JSON.stringify({ ...session, savedAt: nowMs }));
+    if (session?.role === "teacher")
+      stores.shared.setItem(TEACHER_SESSION_KEY, JSON.stringify({ ...session, savedAt: nowMs }));
     // The room ended for the teacher (closed, left): no new tab should try it again.
     const shared = parseClassroomSession(stores.shared.getItem(TEACHER_SESSION_KEY));
     if (ending?.role === "teacher" && shared?.code === ending.code) stores.shared.removeItem(TEACHER_SESSION_KEY);

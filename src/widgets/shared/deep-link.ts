@@ -23,7 +23,9 @@ export function writeDeepLink(widgetHash: string, passedOn = widgetHash): boolea
   if (location.hash === hash || (hash === "" && location.hash === "#")) return false;
   const slide = location.hash;
   history.replaceState(history.state, "", `${location.pathname}${location.search}${hash}`);
-  document.dispatchEvent(new CustomEvent<DeepLinkDetail>(DEEP_LINK_EVENT, { detail: { hash: withPresenterSlide(passedOn, slide) } }));
+  document.dispatchEvent(
+    new CustomEvent<DeepLinkDetail>(DEEP_LINK_EVENT, { detail: { hash: withPresenterSlide(passedOn, slide) } }),
+  );
   return true;
 }
 

@@ -6,6 +6,8 @@ import { describeCloseCode } from "../../protocol/close-codes.ts";
 export function describeClose(code: number, reason: string, wasClean: boolean): string {
   const info = describeCloseCode(code);
   const why = reason ? ` The reason given was “${reason}”.` : " No reason was given.";
-  const clean = wasClean ? "The close handshake completed." : "The connection ended without a complete close handshake.";
+  const clean = wasClean
+    ? "The close handshake completed."
+    : "The connection ended without a complete close handshake.";
   return `Closed with ${code} ${info.name}: ${info.meaning} (${info.rfc}).${why} ${clean}`;
 }

@@ -47,7 +47,9 @@ export class FlightAnimator {
 
   /** Starts moving a marker; it is placed at once, so it never shows where it does not belong. */
   add(flight: Flight): void {
-    const progress = this.#options.reducedMotion() ? 1 : flightProgress(flight.departAt, flight.arriveAt, this.#options.now());
+    const progress = this.#options.reducedMotion()
+      ? 1
+      : flightProgress(flight.departAt, flight.arriveAt, this.#options.now());
     flight.place(progress);
     if (progress >= 1) {
       flight.landed?.();

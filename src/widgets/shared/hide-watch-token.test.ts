@@ -6,14 +6,18 @@ describe("hideWatchToken", () => {
 
   it("hides the token in a request line, wherever the parameter sits", () => {
     expect(hideWatchToken(`GET /lab/echo?watch=${token} HTTP/1.1`)).toBe("GET /lab/echo?watch=… HTTP/1.1");
-    expect(hideWatchToken(`GET /lab/echo?x=1&watch=${token}&y=2 HTTP/1.1`)).toBe("GET /lab/echo?x=1&watch=…&y=2 HTTP/1.1");
+    expect(hideWatchToken(`GET /lab/echo?x=1&watch=${token}&y=2 HTTP/1.1`)).toBe(
+      "GET /lab/echo?x=1&watch=…&y=2 HTTP/1.1",
+    );
   });
 
   it("hides every occurrence in a whole head and leaves the rest alone", () => {
     const head = `GET /lab/echo?watch=${token} HTTP/1.1\r\nHost: 127.0.0.1\r\nReferer: http://127.0.0.1/lab/monitor?watch=${token}\r\n\r\n`;
     const hidden = hideWatchToken(head);
     expect(hidden).not.toContain(token);
-    expect(hidden).toBe("GET /lab/echo?watch=… HTTP/1.1\r\nHost: 127.0.0.1\r\nReferer: http://127.0.0.1/lab/monitor?watch=…\r\n\r\n");
+    expect(hidden).toBe(
+      "GET /lab/echo?watch=… HTTP/1.1\r\nHost: 127.0.0.1\r\nReferer: http://127.0.0.1/lab/monitor?watch=…\r\n\r\n",
+    );
     expect(hideWatchToken("GET /lab/echo HTTP/1.1")).toBe("GET /lab/echo HTTP/1.1");
   });
 });

@@ -26,7 +26,11 @@ function load(): Promise<HighlighterCore> {
       import("shiki/dist/themes/github-light-high-contrast.mjs"),
       import("shiki/dist/themes/github-dark-high-contrast.mjs"),
     ]);
-    const core = await createHighlighterCore({ themes: [light.default, dark.default], langs: [httpWireGrammarPrecompiled], engine: createJavaScriptRawEngine() });
+    const core = await createHighlighterCore({
+      themes: [light.default, dark.default],
+      langs: [httpWireGrammarPrecompiled],
+      engine: createJavaScriptRawEngine(),
+    });
     // The first text highlighted runs the tokeniser's code for the first time (compiling it): that
     // happens in the next task, not in this one, which has just set the themes and grammar up.
     await new Promise((resolve) => setTimeout(resolve, 0));

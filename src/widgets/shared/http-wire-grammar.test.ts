@@ -23,14 +23,25 @@ describe("the precompiled HTTP grammar", () => {
     expect(compiled).toHaveLength(sources.length);
     sources.forEach((source, i) => {
       const expected = defaultJavaScriptRegexConstructor(source);
-      expect({ source: compiled[i]!.source, flags: compiled[i]!.flags }).toEqual({ source: expected.source, flags: expected.flags });
+      expect({ source: compiled[i]!.source, flags: compiled[i]!.flags }).toEqual({
+        source: expected.source,
+        flags: expected.flags,
+      });
     });
   });
 
   it("tokenises a handshake as the converting engine does", async () => {
     const options = { lang: "http-wire", theme: "github-light-high-contrast" } as const;
-    const converting = await createHighlighterCore({ themes: [githubLight], langs: [httpWireGrammar], engine: createJavaScriptRegexEngine() });
-    const raw = await createHighlighterCore({ themes: [githubLight], langs: [httpWireGrammarPrecompiled], engine: createJavaScriptRawEngine() });
+    const converting = await createHighlighterCore({
+      themes: [githubLight],
+      langs: [httpWireGrammar],
+      engine: createJavaScriptRegexEngine(),
+    });
+    const raw = await createHighlighterCore({
+      themes: [githubLight],
+      langs: [httpWireGrammarPrecompiled],
+      engine: createJavaScriptRawEngine(),
+    });
     const expected = converting.codeToTokens(HEAD, options).tokens;
     expect(raw.codeToTokens(HEAD, options).tokens).toEqual(expected);
     // The comparison means something: the header names and the status are coloured apart.

@@ -58,5 +58,8 @@ const PRECOMPILED: readonly RegExp[] = [
 export const httpWireGrammarPrecompiled: LanguageRegistration = {
   ...httpWireGrammar,
   // Shiki's own precompiled grammars put RegExp objects where the type says string.
-  patterns: (httpWireGrammar.patterns ?? []).map((pattern, i) => ({ ...pattern, match: PRECOMPILED[i] as unknown as string })),
+  patterns: (httpWireGrammar.patterns ?? []).map((pattern, i) => ({
+    ...pattern,
+    match: PRECOMPILED[i] as unknown as string,
+  })),
 };

@@ -5,7 +5,12 @@ describe("Pacer", () => {
   beforeEach(() => vi.useFakeTimers());
   afterEach(() => vi.useRealTimers());
 
-  const pacer = (runs: number[]): Pacer => new Pacer(100, () => runs.push(Date.now()), () => Date.now());
+  const pacer = (runs: number[]): Pacer =>
+    new Pacer(
+      100,
+      () => runs.push(Date.now()),
+      () => Date.now(),
+    );
 
   it("runs the first request at once, and many later ones once, at the period's end", () => {
     const runs: number[] = [];

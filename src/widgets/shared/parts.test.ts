@@ -35,7 +35,10 @@ describe("frameScheduler", () => {
 describe("part", () => {
   it("finds a named part, and names the widget and the part when the markup lacks it", () => {
     const found = { id: "found" };
-    const root = { localName: "sp-example", querySelector: (selector: string) => (selector === '[data-part="status"]' ? found : null) } as unknown as HTMLElement;
+    const root = {
+      localName: "sp-example",
+      querySelector: (selector: string) => (selector === '[data-part="status"]' ? found : null),
+    } as unknown as HTMLElement;
     expect(part(root, "status")).toBe(found);
     expect(() => part(root, "missing")).toThrow('<sp-example> is missing its "missing" part');
   });

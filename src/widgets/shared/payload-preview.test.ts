@@ -25,6 +25,8 @@ describe("payloadPreview", () => {
   });
 
   it("names a close frame's code and reason", () => {
-    expect(payloadPreview(captured(8, encodeClosePayload(4001, "bye"), { code: 4001, reason: "bye" }))).toBe("4001 “bye”");
+    expect(payloadPreview(captured(8, encodeClosePayload(4001, "bye"), { code: 4001, reason: "bye" }))).toBe(
+      "4001 “bye”",
+    );
   });
 });

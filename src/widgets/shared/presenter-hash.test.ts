@@ -13,7 +13,19 @@ describe("presenter deep link", () => {
   });
 
   it("names no section for other hashes and nonsense", () => {
-    for (const hash of ["", "#", "#present", "#present=", "#present=0", "#present=-1", "#present=2x", "#present=1.5", "#represent=2", "#present=99999", "#handshake-step=3"]) {
+    for (const hash of [
+      "",
+      "#",
+      "#present",
+      "#present=",
+      "#present=0",
+      "#present=-1",
+      "#present=2x",
+      "#present=1.5",
+      "#represent=2",
+      "#present=99999",
+      "#handshake-step=3",
+    ]) {
       expect(sectionFromHash(hash), hash).toBeNull();
     }
   });

@@ -39,22 +39,31 @@ export function defineWhenVisible(tag: string, load: () => Promise<{ default: Cu
     // The download starts in a task of its own: the browser reports every observer's entries in
     // one task, and widgets coming into view together would otherwise start all their downloads
     // in that one task.
-    setTimeout(() => load().then(
-      (module) => defineInTurn(() => {
-        if (!customElements.get(tag)) customElements.define(tag, module.default);
-      }),
-      (error: unknown) => {
-        for (const element of document.querySelectorAll(tag)) {
-          element.setAttribute("data-load-error", "");
-          const note = element.querySelector("[data-loading-note]");
-          if (note) note.textContent = `This widget could not load its code (${error instanceof Error ? error.message : "unknown error"}). Reload the page to try again.`;
-        }
-      },
-    ), 0);
+    setTimeout(
+      () =>
+        load().then(
+          (module) =>
+            defineInTurn(() => {
+              if (!customElements.get(tag)) customElements.define(tag, module.default);
+            }),
+          (error: unknown) => {
+            for (const element of document.querySelectorAll(tag)) {
+              element.setAttribute("data-load-error", "");
+              const note = element.querySelector("[data-loading-note]");
+              if (note)
+                note.textContent = `This widget could not load its code (${error instanceof Error ? error.message : "unknown error"}). Reload the page to try again.`;
+            }
+          },
+        ),
+      0,
+    );
   };
-  const observer = "IntersectionObserver" in window
-    ? new IntersectionObserver((entries) => entries.some((e) => e.isIntersecting) && define(), { rootMargin: "100% 0px" })
-    : null;
+  const observer =
+    "IntersectionObserver" in window
+      ? new IntersectionObserver((entries) => entries.some((e) => e.isIntersecting) && define(), {
+          rootMargin: "100% 0px",
+        })
+      : null;
   if (!observer) return define();
   for (const element of elements) observer.observe(element);
 }

@@ -28,7 +28,11 @@ export interface MonitorOptions {
 function opened(socket: WebSocket): Promise<void> {
   return new Promise((resolve, reject) => {
     socket.addEventListener("open", () => resolve(), { once: true });
-    socket.addEventListener("close", (event) => reject(new Error(`closed with ${event.code}${event.reason ? ` (${event.reason})` : ""}`)), { once: true });
+    socket.addEventListener(
+      "close",
+      (event) => reject(new Error(`closed with ${event.code}${event.reason ? ` (${event.reason})` : ""}`)),
+      { once: true },
+    );
   });
 }
 
@@ -39,7 +43,12 @@ export async function openMonitor(options: MonitorOptions): Promise<TapMonitor> 
   socket.addEventListener("message", (message: MessageEvent<unknown>) => {
     // One message holds a batch: the events of a few milliseconds, in order. Binary is the
     // lab's format (v3); text is an older lab's JSON.
-    const { events, errors } = message.data instanceof ArrayBuffer ? readTapBatch(new Uint8Array(message.data)) : typeof message.data === "string" ? parseTapMessage(message.data) : { events: [], errors: ["a message that is neither binary nor text"] };
+    const { events, errors } =
+      message.data instanceof ArrayBuffer
+        ? readTapBatch(new Uint8Array(message.data))
+        : typeof message.data === "string"
+          ? parseTapMessage(message.data)
+          : { events: [], errors: ["a message that is neither binary nor text"] };
     for (const event of events) options.onEvent(event);
     for (const error of errors) options.onProblem?.(`The lab sent an event this page cannot read: ${error}`);
   });
@@ -50,7 +59,8 @@ export async function openMonitor(options: MonitorOptions): Promise<TapMonitor> 
   }
   let closedByPage = false;
   socket.addEventListener("close", (event) => {
-    if (!closedByPage) options.onProblem?.(`The monitor connection closed (${event.code}${event.reason ? `: ${event.reason}` : ""}).`);
+    if (!closedByPage)
+      options.onProblem?.(`The monitor connection closed (${event.code}${event.reason ? `: ${event.reason}` : ""}).`);
   });
   return {
     token,

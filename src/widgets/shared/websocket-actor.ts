@@ -8,7 +8,11 @@ import type { EchoEvent, SocketCommand } from "../../machines/echo-connection.ts
 type Report = (event: EchoEvent) => void;
 
 /** Wires a browser WebSocket to a machine; returns the clean-up for when the actor stops. */
-export function bridgeWebSocket(socket: WebSocket, report: Report, receive: (listener: (command: SocketCommand) => void) => void): () => void {
+export function bridgeWebSocket(
+  socket: WebSocket,
+  report: Report,
+  receive: (listener: (command: SocketCommand) => void) => void,
+): () => void {
   socket.binaryType = "arraybuffer";
   let closed = false;
   socket.addEventListener("open", () => report({ type: "socket.opened", at: performance.now() }));
@@ -19,7 +23,13 @@ export function bridgeWebSocket(socket: WebSocket, report: Report, receive: (lis
   socket.addEventListener("error", () => report({ type: "socket.errored", at: performance.now() }));
   socket.addEventListener("close", (event) => {
     closed = true;
-    report({ type: "socket.closed", code: event.code, reason: event.reason, wasClean: event.wasClean, at: performance.now() });
+    report({
+      type: "socket.closed",
+      code: event.code,
+      reason: event.reason,
+      wasClean: event.wasClean,
+      at: performance.now(),
+    });
   });
   receive((command) => {
     if (command.type === "send") {

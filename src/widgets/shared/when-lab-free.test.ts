@@ -6,7 +6,10 @@ const answers = (...statuses: number[]) => {
   const fetch = (async (url: string, init: RequestInit) => {
     asked.push(`${init.method} ${url}`);
     const status = statuses.shift() ?? 200;
-    return new Response(status === 200 ? "{}" : "busy", { status, headers: status === 503 ? { "Retry-After": "2" } : status === 429 ? { "Retry-After": "1" } : {} });
+    return new Response(status === 200 ? "{}" : "busy", {
+      status,
+      headers: status === 503 ? { "Retry-After": "2" } : status === 429 ? { "Retry-After": "1" } : {},
+    });
   }) as typeof globalThis.fetch;
   return { fetch, asked };
 };
@@ -16,7 +19,11 @@ describe("a self-run posted while the lab is busy for everyone", () => {
     const { fetch, asked } = answers(503, 503, 200);
     const waits: WaitNote[] = [];
     const slept: number[] = [];
-    const response = await postWhenLabFree("/lab/h2-twin", { body: "{}" }, { fetch, onWait: (n) => waits.push(n), sleep: async (ms) => void slept.push(ms) });
+    const response = await postWhenLabFree(
+      "/lab/h2-twin",
+      { body: "{}" },
+      { fetch, onWait: (n) => waits.push(n), sleep: async (ms) => void slept.push(ms) },
+    );
     expect(response.status).toBe(200);
     expect(asked).toEqual(["POST /lab/h2-twin", "POST /lab/h2-twin", "POST /lab/h2-twin"]);
     expect(waits.map((w) => w.attempt)).toEqual([2, 3]);
@@ -34,7 +41,9 @@ describe("a self-run posted while the lab is busy for everyone", () => {
 
   it("gives the last busy answer back after its attempts, and never retries a refusal", async () => {
     const busy = answers(503, 429, 503);
-    expect((await postWhenLabFree("/x", {}, { fetch: busy.fetch, attempts: 3, sleep: async () => {} })).status).toBe(503);
+    expect((await postWhenLabFree("/x", {}, { fetch: busy.fetch, attempts: 3, sleep: async () => {} })).status).toBe(
+      503,
+    );
     expect(busy.asked).toHaveLength(3);
     for (const status of [403, 400, 413]) {
       const refused = answers(status);

@@ -37,7 +37,11 @@ export function retryWaitMs(retryAfter: string | null, attempt: number): number 
   return Math.min(MAX_WAIT_MS, Math.max(MIN_WAIT_MS, base)) + Math.floor(Math.random() * 250);
 }
 
-export async function postWhenLabFree(url: string, init: RequestInit, options: WhenFreeOptions = {}): Promise<Response> {
+export async function postWhenLabFree(
+  url: string,
+  init: RequestInit,
+  options: WhenFreeOptions = {},
+): Promise<Response> {
   const attempts = options.attempts ?? LAB_BUSY_ATTEMPTS;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const send = options.fetch ?? fetch;
