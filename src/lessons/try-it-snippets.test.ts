@@ -102,7 +102,7 @@ describe("classifyBlocks", () => {
     const blocks = classify(
       [
         `${fence}sh`,
-        "websocat ws://x",
+        "npx wscat --connect ws://x",
         fence,
         "Type:",
         `${fence}json`,

@@ -51,7 +51,7 @@ const SHELL_LANGS = new Set(["bash", "sh", "shell"]);
 const SCRIPT_LANGS = new Set(["js", "javascript", "mjs"]);
 /** Output has no language (or plain text): the lessons write what a command prints that way. */
 const OUTPUT_LANGS = new Set(["", "text"]);
-/** JSON lines under a command that reads its standard input (websocat) are typed, not run. */
+/** JSON lines under a command that reads what is typed (wscat) are typed, not run. */
 const TYPED_LANGS = new Set(["json"]);
 
 const FENCE = /^(`{3,}|~{3,})\s*([^\s`]*)/;

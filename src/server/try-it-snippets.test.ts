@@ -8,17 +8,16 @@
 // fails; DevTools console snippets run in Chromium instead (tests/e2e/try-it.test.ts).
 //
 // Tools: bash, curl, node, openssl, ss (iproute2), nc (netcat-openbsd), sudo and tcpdump, and
-// script (bsdutils), which gives the snippets that run until Ctrl-C a terminal to get one from.
-// websocat is not in Debian's archive, so its two blocks run against a stand-in (below) that
-// takes the same options and speaks the same line mode.
+// script (bsdutils), which gives the snippets that run until Ctrl-C (and wscat, which reads
+// what is typed at a terminal) a terminal of their own. wscat is this project's devDependency, so
+// its `npx wscat` runs the installed copy from the repository's folder, as for a reader who runs
+// it beside `npm start`.
 import { spawn, type ChildProcess } from "node:child_process";
-import { chmod, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { request } from "node:http";
 import { connect, type Socket } from "node:net";
 import { tmpdir } from "node:os";
-import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import { classifyBlocks, labExportLine, tryItBlocks, type ClassifiedBlock } from "../lessons/try-it-snippets.ts";
 import { encodeClosePayload } from "../protocol/close-payload.ts";
@@ -50,72 +49,11 @@ let lab: Running;
  */
 let tunedLab: Running;
 const tunedSettings: Partial<LabSettings> = { heartbeatIntervalMs: 1000, handshakeTimeoutMs: 1000, raceLeadMs: 30_000 };
-/** Where the stand-ins live (websocat), first on the snippets' PATH. */
-let standIns: string;
 const scratch: string[] = [];
-
-/**
- * A stand-in for websocat (https://github.com/vi/websocat), which Debian does not package. It
- * takes the options the lessons use (--origin ORIGIN and a ws:// address) and works as websocat's
- * line mode does: every line typed is sent as a text message, every message received is printed
- * on a line of its own, and at the end of the input it sends a close frame and goes on printing
- * until the lab has closed too. Written with the project's ws, which, as websocat does, still
- * hands over the messages that arrive after its own close frame.
- */
-const websocatStandIn = (wsModule: string): string => `#!/usr/bin/env node
-import WebSocket from ${JSON.stringify(wsModule)};
-const args = process.argv.slice(2);
-let origin;
-let url;
-for (let i = 0; i < args.length; i++) {
-  if (args[i] === "--origin" && i + 1 < args.length) origin = args[++i];
-  else if (/^wss?:\\/\\//.test(args[i]) && url === undefined) url = args[i];
-  else {
-    console.error("websocat stand-in: an option it does not know: " + args[i]);
-    process.exit(2);
-  }
-}
-if (url === undefined) {
-  console.error("websocat stand-in: no ws:// address");
-  process.exit(2);
-}
-const socket = new WebSocket(url, origin === undefined ? {} : { origin });
-const waiting = [];
-let ended = false;
-socket.on("open", () => {
-  for (const line of waiting.splice(0)) socket.send(line);
-  if (ended) socket.close(1000);
-});
-socket.on("message", (data) => process.stdout.write(data.toString("utf8") + "\\n"));
-socket.on("error", (error) => console.error("websocat stand-in: " + error.message));
-socket.on("close", (code) => process.exit(code === 1000 || code === 1005 ? 0 : 1));
-let buffered = "";
-process.stdin.setEncoding("utf8");
-process.stdin.on("data", (text) => {
-  buffered += text;
-  const lines = buffered.split("\\n");
-  buffered = lines.pop();
-  for (const line of lines) {
-    if (socket.readyState === WebSocket.OPEN) socket.send(line);
-    else waiting.push(line);
-  }
-});
-process.stdin.on("end", () => {
-  ended = true;
-  if (socket.readyState === WebSocket.OPEN) socket.close(1000);
-});
-`;
 
 beforeAll(async () => {
   lab = await startSite();
   tunedLab = await startSite(tunedSettings);
-  standIns = await mkdtemp(join(tmpdir(), "sp-try-it-bin-"));
-  scratch.push(standIns);
-  await writeFile(
-    join(standIns, "websocat"),
-    websocatStandIn(pathToFileURL(createRequire(import.meta.url).resolve("ws")).href),
-  );
-  await chmod(join(standIns, "websocat"), 0o755);
 });
 
 afterAll(async () => {
@@ -137,11 +75,11 @@ interface Ran {
 /** The line <LabAddress /> tells a reader on this lab's pages to paste first. */
 const exportLine = (running: Running): string => labExportLine(labAddressSource, `127.0.0.1:${running.port}`);
 
-/** A clean environment: the stand-ins first, then the Node running this test, then the system's tools. */
+/** A clean environment: the Node running this test first, then the system's tools. */
 function snippetEnv(home: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   // HOME is the snippet's own folder, so no ~/.curlrc or other personal setting takes part.
   return {
-    PATH: `${standIns}:${dirname(process.execPath)}:${process.env.PATH ?? "/usr/bin:/bin"}`,
+    PATH: `${dirname(process.execPath)}:${process.env.PATH ?? "/usr/bin:/bin"}`,
     HOME: home,
     LANG: "C.UTF-8",
     SHELL: "/bin/bash",
@@ -202,24 +140,31 @@ interface Terminal {
   waitFor(test: (output: string) => boolean, what: string): Promise<void>;
   /** What Ctrl-C does in a terminal: SIGINT for the foreground job, through the terminal. */
   ctrlC(): void;
+  /** Types a line and presses Enter. */
+  type(line: string): void;
   ended: Promise<Ran>;
   /** After a failed check: Ctrl-C if it still runs, and wait for it to end. */
   stop(): Promise<void>;
 }
 
 /** Runs shell text in a terminal of its own (script(1)), for snippets that run until Ctrl-C. */
-function openTerminal(code: string, options: { running: Running; cwd: string }): Terminal {
+function openTerminal(code: string, options: { running: Running; cwd: string; home?: string }): Terminal {
   // util-linux's script(1), from Debian's bsdutils (an essential package), named by its path: a system tool, not a package's binary.
   const child = spawn("/usr/bin/script", ["-q", "-e", "-c", 'bash -e -o pipefail -c "$SNIPPET"', "/dev/null"], {
     cwd: options.cwd,
-    env: snippetEnv(options.cwd, { SNIPPET: `${exportLine(options.running)}\n${code}` }),
+    env: snippetEnv(options.home ?? options.cwd, { SNIPPET: `${exportLine(options.running)}\n${code}` }),
     detached: true,
   });
   const ended = collect(child, code.split("\n")[0]!);
   const terminalText: string[] = [];
   child.stdout!.on("data", (text: string) => terminalText.push(text));
-  // A terminal writes \r\n; the checks read lines.
-  const output = (): string => terminalText.join("").replace(/\r\n/g, "\n");
+  // A terminal writes \r\n and colours and moves the cursor (wscat's prompt); the checks read lines of text.
+  const output = (): string =>
+    terminalText
+      .join("")
+      // eslint-disable-next-line no-control-regex -- the terminal's escape sequences are what is removed
+      .replace(/\x1b\[[0-9;]*[A-Za-z]/g, "")
+      .replace(/\r+\n/g, "\n");
   let over = false;
   void ended.then(
     () => (over = true),
@@ -229,6 +174,7 @@ function openTerminal(code: string, options: { running: Running; cwd: string }):
     output,
     ended,
     ctrlC: () => child.stdin!.write("\x03"),
+    type: (line) => child.stdin!.write(`${line}\r`),
     async stop() {
       if (!over) child.stdin!.write("\x03");
       await ended.catch(() => undefined);
@@ -419,11 +365,17 @@ const checks: Record<string, Check> = {
   },
 
   "00-start-here#1": async (block) => {
-    // "type lines and see them echoed" (websocat's stand-in: see the top of this file).
-    said(block.prose, /type lines\s+and see them echoed/);
-    const typed = "Hello from a terminal\nand a second line\n";
-    const ran = await runShell(block.code, { running: lab, cwd: await folderFor(block.lesson), stdin: typed });
-    expect(ran).toMatchObject({ code: 0, stdout: typed });
+    // "type lines and see each one come back after a <; Ctrl-C ends it"
+    said(block.prose, /type lines and\s+see each one come back after a `<`; Ctrl-C ends it/);
+    const terminal = openTerminal(block.code, { running: lab, cwd: root, home: await folderFor(block.lesson) });
+    onTestFinished(() => terminal.stop());
+    await terminal.waitFor((text) => text.includes("Connected"), "wscat's connection");
+    for (const line of ["Hello from a terminal", "and a second line"]) {
+      terminal.type(line);
+      await terminal.waitFor((text) => text.split("\n").some((l) => l.endsWith(`< ${line}`)), `the echo of "${line}"`);
+    }
+    terminal.ctrlC();
+    await terminal.ended;
   },
 
   "00-start-here#2": async (block) => {
@@ -858,18 +810,34 @@ const checks: Record<string, Check> = {
       // "with the code your teacher … shows instead of K7QXMR"
       const typedBlock = typedInto(block);
       const [, placeholder] = said(typedBlock.prose, /instead of `([A-Z0-9]{6})`/);
-      const typed = typedBlock.code.replaceAll(placeholder!, code);
-      const spoken = JSON.parse(lines(typed).at(-1)!) as { type: string; text: string };
-      const nickname = (JSON.parse(lines(typed)[0]!) as { nickname: string }).nickname;
-      const ran = await runShell(block.code, { running: lab, cwd: await folderFor(block.lesson), stdin: `${typed}\n` });
-      expect(ran.code).toBe(0);
-      // "What the lab sends comes back as lines of JSON too: joined, then every message said in the room (yours as well)"
-      const received = lines(ran.stdout).map((line) => JSON.parse(line) as { type: string; text?: string });
-      expect(received[0]!.type).toBe("joined");
-      expect(received).toContainEqual(expect.objectContaining({ type: "message", text: spoken.text }));
-      expect(received.every((m) => ["joined", "message", "stats", "presence"].includes(m.type))).toBe(true);
+      const typed = lines(typedBlock.code.replaceAll(placeholder!, code));
+      const spoken = JSON.parse(typed.at(-1)!) as { type: string; text: string };
+      const nickname = (JSON.parse(typed[0]!) as { nickname: string }).nickname;
+      const terminal = openTerminal(block.code, { running: lab, cwd: root, home: await folderFor(block.lesson) });
+      onTestFinished(() => terminal.stop());
+      await terminal.waitFor((text) => text.includes("Connected"), "wscat's connection");
+      // "What the lab sends comes back as lines of JSON too, each after a <: joined, then every message said in the room (yours as well)"
+      const received = (): { type: string; text?: string }[] =>
+        terminal
+          .output()
+          .split("\n")
+          .flatMap((line) => /< (\{.*\})$/.exec(line)?.[1] ?? [])
+          .map((json) => JSON.parse(json) as { type: string; text?: string });
+      terminal.type(typed[0]!);
+      await terminal.waitFor(() => received().some((m) => m.type === "joined"), "joined");
+      for (const line of typed.slice(1)) terminal.type(line);
+      await terminal.waitFor(
+        () => received().some((m) => m.type === "message" && m.text === spoken.text),
+        "the room's copy of the message said",
+      );
+      expect(received()[0]!.type).toBe("joined");
+      expect(received().every((m) => ["joined", "message", "stats", "presence"].includes(m.type))).toBe(true);
       const heard = await teacher.take("message", (m) => m.text === spoken.text);
       expect(heard.from).toMatchObject({ nickname, role: "student" });
+      // "Ctrl-C leaves"
+      said(block.prose, /Ctrl-C leaves/);
+      terminal.ctrlC();
+      await teacher.take("presence", (m) => m.change !== "joined" && m.participant.nickname === nickname);
     } finally {
       teacher.ws.close();
     }
