@@ -765,6 +765,17 @@ describe("lesson 4: the handshake stepper", () => {
     await stepper.scrollIntoViewIfNeeded();
     await page.locator('sp-handshake-stepper[data-ready][data-source="live"]').waitFor();
     expect(await stepper.getAttribute("data-step")).toBe("1");
+    // The stepper shows the request its own tapped connection sent, whose target holds the tap's
+    // watch token (the reader's secret): every token the page used is hidden, byte for byte.
+    const tokens = [
+      ...new Set(watch.requests.flatMap((url) => [...url.matchAll(/watch=([A-Za-z0-9_-]{16,})/g)].map((m) => m[1]!))),
+    ];
+    expect(tokens.length).toBeGreaterThan(0);
+    expect(await stepper.locator("[data-part=request-lines]").innerText()).toMatch(/watch=·{16,}/);
+    const everything = await page.evaluate(
+      () => `${document.documentElement.outerHTML}\n${document.body.innerText}\n${location.href}`,
+    );
+    for (const token of tokens) expect(everything).not.toContain(token);
     await stepper.locator("[data-part=next]").focus();
     for (let i = 0; i < 4; i++) await page.keyboard.press("ArrowRight");
     expect(await stepper.getAttribute("data-step")).toBe("5");

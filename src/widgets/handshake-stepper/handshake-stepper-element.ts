@@ -19,6 +19,7 @@ import {
   type PreparedHandshake,
 } from "../../protocol/handshake-steps.ts";
 import { handshakeExample } from "../../protocol/rfc-examples.ts";
+import { maskWatchToken } from "../shared/hide-watch-token.ts";
 import { tokenizeHttp, type ThemedToken } from "../shared/highlight-http.ts";
 import { captureHandshake } from "./capture-handshake.ts";
 import { renderExplanation } from "./render-explanation.ts";
@@ -35,7 +36,8 @@ function part<T extends HTMLElement>(root: Element, name: string): T {
 
 const liveCapture = fromPromise<PreparedHandshake>(async ({ signal }) => {
   const captured = await captureHandshake(signal);
-  return prepareHandshake(captured.request, captured.response, captured.tuple, "live");
+  // The request target holds the tap's watch token, the reader's secret: shown as dots.
+  return prepareHandshake(maskWatchToken(captured.request), captured.response, captured.tuple, "live");
 });
 
 /** Lines Shiki can colour: the start line and fields (the empty line and any rest stay plain). */
