@@ -64,7 +64,7 @@ export const labSettingTable = {
     kind: "whole number",
     min: 125,
     default: 64 * 1024,
-    description: "Largest message; bigger ones are closed with 1009",
+    description: "Largest message; bigger ones are closed with 1009 (RFC 6455 §7.4.1)",
   },
   /** Sustained messages per second one connection may send; over it closes with 1008 (RFC 6455 §7.4.1). */
   maxMessagesPerSecond: {
@@ -72,7 +72,7 @@ export const labSettingTable = {
     kind: "whole number",
     min: 1,
     default: 50,
-    description: "Sustained messages per connection; more closes with 1008",
+    description: "Sustained messages per connection; more closes with 1008 (RFC 6455 §7.4.1)",
   },
   /** Open lab sockets one client address may hold; more are refused with 429. */
   maxConnectionsPerAddress: {
@@ -80,7 +80,7 @@ export const labSettingTable = {
     kind: "whole number",
     min: 1,
     default: 32,
-    description: "Open lab sockets per client address; more get HTTP 429",
+    description: "Open lab sockets per client address; more get HTTP 429 (RFC 6585 §4)",
   },
   /** Time a new TCP connection has to send a complete request head (stalled handshakes). */
   handshakeTimeoutMs: {
@@ -111,7 +111,7 @@ export const labSettingTable = {
     kind: "hosts",
     default: [],
     description:
-      "Extra host names the server answers for, comma-separated (e.g. a name your router gives the laptop). It always answers for `localhost` and loopback addresses, the address it listens on, and with `--host` the machine's own addresses and host name; any other `Host` gets 421 Misdirected Request, which stops DNS rebinding",
+      "Extra host names the server answers for, comma-separated (e.g. a name your router gives the laptop). It always answers for `localhost` and loopback addresses, the address it listens on, and with `--host` the machine's own addresses and host name; any other `Host` gets 421 Misdirected Request (RFC 9110 §15.5.20), which stops DNS rebinding",
   },
   /** Time a plain HTTP request has to arrive whole, head and body; a slower one gets 408 and is closed. */
   httpRequestTimeoutMs: {
@@ -121,7 +121,7 @@ export const labSettingTable = {
     default: 10_000,
     atLeast: { key: "handshakeTimeoutMs", because: "a request's head is part of the request" },
     description:
-      "Time a request has to arrive whole, head and body (at least the handshake timeout); a slower one gets 408 and its connection is closed",
+      "Time a request has to arrive whole, head and body (at least the handshake timeout); a slower one gets 408 (RFC 9110 §15.5.9) and its connection is closed",
   },
   /** TCP connections (plain HTTP and upgraded) one client address may hold open; more are refused with 429. */
   maxHttpConnectionsPerAddress: {
@@ -140,7 +140,7 @@ export const labSettingTable = {
     // The value depends on the machine; settings.test.ts holds this text to connection-limits.ts's reserve.
     defaultText: "descriptor limit − 64",
     description:
-      "TCP connections the server holds in all (by default the process's open-file limit less a reserve for the files it serves); more get 503",
+      "TCP connections the server holds in all (by default the process's open-file limit less a reserve for the files it serves); more get 503 (RFC 9110 §15.6.4)",
   },
   /** Bytes of one specimen's traffic the wire tap keeps; later chunks are reported without data. */
   tapCaptureBytes: {
@@ -257,7 +257,8 @@ export const labSettingTable = {
     kind: "whole number",
     min: 1,
     default: 5,
-    description: "Room messages per second one connection may send (bursts of twice that); more closes with 1013",
+    description:
+      "Room messages per second one connection may send (bursts of twice that); more closes with 1013 Try Again Later (IANA's close code registry, RFC 6455 §11.7)",
   },
   /** Student seats (connected or keeping their place) one client address may hold in one room; a school network behind one NAT address counts once. */
   roomSeatsPerAddress: {
@@ -533,7 +534,7 @@ export const startOptionTable = {
     readme: [
       {
         want: "The site and the lab over `https://` and `wss://` too (lesson 7 then shows a reader's own wss:// connection, its TLS records and what each held)",
-        run: "`npm start -- --https-port 4433` or `HTTPS_PORT=4433 npm start` (TLS 1.3 with TLS_AES_128_GCM_SHA256; the certificate below; browsers warn about the lab's self-signed one unless they trust it)",
+        run: "`npm start -- --https-port 4433` or `HTTPS_PORT=4433 npm start` (TLS 1.3 with TLS_AES_128_GCM_SHA256, RFC 8446 §B.4; the certificate below; browsers warn about the lab's self-signed one unless they trust it)",
       },
     ],
   },

@@ -43,9 +43,10 @@ export function layoutBoundaries(
     return i < 0 ? (offset < first ? 1 : sorted.length) : i + 1;
   };
   const widths = sorted.slice(1).map((p, i) => p - sorted[i]!);
-  const visible = (start: number, end: number): boolean => end > first;
+  // A span is drawn when any of it lies past the oldest boundary kept (it may start before it).
+  const visible = (end: number): boolean => end > first;
   const framesOut: Span[] = f
-    .filter(({ frame }) => visible(frame.start, frame.end))
+    .filter(({ frame }) => visible(frame.end))
     .map(({ frame, index }) => ({
       label: `frame`,
       start: frame.start,
@@ -54,7 +55,7 @@ export function layoutBoundaries(
       frameIndex: index,
     }));
   const chunksOut: Span[] = c
-    .filter((chunk) => visible(chunk.offset, chunk.offset + chunk.length))
+    .filter((chunk) => visible(chunk.offset + chunk.length))
     .map((chunk) => ({
       label: dir === "in" ? "read" : "write",
       start: chunk.offset,
