@@ -1,70 +1,20 @@
 // src/protocol must run unchanged in a browser, in Node and in Vitest (DESIGN.md, "Layers"):
 // Web APIs only, no Node modules or globals, no DOM, and syntax that plain `node` can load by
-// stripping types. This test reads every module of the folder and fails on any of those.
+// stripping types (tests/architecture/web-only.ts). This test reads every module of the folder
+// and fails on any of those.
 import { spawnSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import ts from "typescript";
 import { describe, expect, it } from "vitest";
+import { webOnlyViolations } from "../../tests/architecture/web-only.ts";
 
 const folder = dirname(fileURLToPath(import.meta.url));
 const modules = readdirSync(folder)
   .filter((f) => f.endsWith(".ts") && !f.endsWith(".test.ts") && !f.endsWith(".d.ts"))
   .sort();
 
-/** Globals that exist only in Node or only in a page. */
-const forbiddenGlobals = new Set([
-  "Buffer",
-  "process",
-  "require",
-  "module",
-  "exports",
-  "__dirname",
-  "__filename",
-  "global",
-  "setImmediate",
-  "clearImmediate",
-  "document",
-  "window",
-  "navigator",
-  "location",
-  "localStorage",
-  "sessionStorage",
-  "customElements",
-  "HTMLElement",
-  "Element",
-  "Node",
-  "DOMParser",
-  "XMLHttpRequest",
-  "alert",
-]);
-
-function violations(source: string): string[] {
-  const found: string[] = [];
-  for (const ref of ts.preProcessFile(source, true, true).importedFiles) {
-    const spec = ref.fileName;
-    if (!spec.startsWith("./") && !spec.startsWith("../"))
-      found.push(`imports "${spec}": only relative imports of other protocol modules are allowed`);
-    else if (!spec.endsWith(".ts")) found.push(`imports "${spec}" without the .ts extension that plain node needs`);
-    else if (spec.startsWith("../")) found.push(`imports "${spec}" from outside src/protocol`);
-  }
-  const scanner = ts.createScanner(ts.ScriptTarget.Latest, true, ts.LanguageVariant.Standard, source);
-  let previous = ts.SyntaxKind.Unknown;
-  for (let token = scanner.scan(); token !== ts.SyntaxKind.EndOfFileToken; token = scanner.scan()) {
-    // Some names (require, module, global) scan as contextual keywords rather than identifiers.
-    const isName =
-      token === ts.SyntaxKind.Identifier || (token >= ts.SyntaxKind.FirstKeyword && token <= ts.SyntaxKind.LastKeyword);
-    if (isName && previous !== ts.SyntaxKind.DotToken && previous !== ts.SyntaxKind.QuestionDotToken) {
-      const name = scanner.getTokenText();
-      if (forbiddenGlobals.has(name)) found.push(`uses ${name}, which is not a Web API available everywhere`);
-    }
-    if (token === ts.SyntaxKind.EnumKeyword || token === ts.SyntaxKind.NamespaceKeyword)
-      found.push(`uses ${scanner.getTokenText()}, which type stripping cannot remove`);
-    previous = token;
-  }
-  return found;
-}
+const violations = (source: string): string[] => webOnlyViolations(source, { onlyWithin: "src/protocol" });
 
 describe("src/protocol is portable", () => {
   it("has modules to check", () => {

@@ -6,8 +6,8 @@ import { spawnSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import ts from "typescript";
 import { describe, expect, it } from "vitest";
+import { webOnlyViolations } from "../../tests/architecture/web-only.ts";
 
 const simFolder = dirname(fileURLToPath(import.meta.url));
 const machineFolder = join(simFolder, "..", "machines");
@@ -34,54 +34,7 @@ const files = [
   ...simulationMachines.map((f) => join(machineFolder, f)),
 ];
 
-const forbiddenGlobals = new Set([
-  "Buffer",
-  "process",
-  "require",
-  "module",
-  "exports",
-  "__dirname",
-  "__filename",
-  "global",
-  "setImmediate",
-  "clearImmediate",
-  "document",
-  "window",
-  "navigator",
-  "location",
-  "localStorage",
-  "sessionStorage",
-  "customElements",
-  "HTMLElement",
-  "Element",
-]);
-
-function violations(source: string): string[] {
-  const found: string[] = [];
-  for (const { fileName: spec } of ts.preProcessFile(source, true, true).importedFiles) {
-    if (spec === "xstate") continue;
-    if (!spec.startsWith("./") && !spec.startsWith("../")) found.push(`imports "${spec}"`);
-    else if (!spec.endsWith(".ts")) found.push(`imports "${spec}" without .ts`);
-  }
-  const scanner = ts.createScanner(ts.ScriptTarget.Latest, true, ts.LanguageVariant.Standard, source);
-  let previous = ts.SyntaxKind.Unknown;
-  for (let token = scanner.scan(); token !== ts.SyntaxKind.EndOfFileToken; token = scanner.scan()) {
-    const isName =
-      token === ts.SyntaxKind.Identifier || (token >= ts.SyntaxKind.FirstKeyword && token <= ts.SyntaxKind.LastKeyword);
-    if (
-      isName &&
-      previous !== ts.SyntaxKind.DotToken &&
-      previous !== ts.SyntaxKind.QuestionDotToken &&
-      forbiddenGlobals.has(scanner.getTokenText())
-    ) {
-      found.push(`uses ${scanner.getTokenText()}`);
-    }
-    if (token === ts.SyntaxKind.EnumKeyword || token === ts.SyntaxKind.NamespaceKeyword)
-      found.push(`uses ${scanner.getTokenText()}`);
-    previous = token;
-  }
-  return found;
-}
+const violations = (source: string): string[] => webOnlyViolations(source, { packages: ["xstate"] });
 
 describe("simulations are portable", () => {
   it.each(files.map((f) => [f.slice(f.lastIndexOf("src/")), f]))(
