@@ -168,8 +168,6 @@ export default class FrameInspectorElement extends HTMLElement {
    */
   #byteRoom = { wide: 0, narrow: 0 };
   #idPrefix = `fi-${Math.random().toString(36).slice(2, 8)}`;
-  /** The frame whose bytes are shown, taken apart: the notes follow the byte the reader is on. */
-  #dissection: FrameDissection | null = null;
 
   /** What is replayed, when a recording was loaded (a file, or the one kept for a link); null while this page's own connection is shown. */
   #replay: ReplayOrigin | null = null;
@@ -299,10 +297,6 @@ export default class FrameInspectorElement extends HTMLElement {
       },
       { signal },
     );
-    // The byte grid (shared/byte-grid.ts) marks the byte the reader is on; its notes follow it.
-    const notes = new MutationObserver(() => this.#renderByteNotes());
-    notes.observe(this.#part("bytes"), { attributes: true, attributeFilter: ["data-active"] });
-    signal.addEventListener("abort", () => notes.disconnect());
 
     // The lane follows the newest frame while live; the event log always ends on the current event.
     this.#unpin = [
@@ -1053,31 +1047,14 @@ export default class FrameInspectorElement extends HTMLElement {
     });
     const bytes = this.#part("bytes");
     this.#keepByteRoom(frame.frame.raw.length, this.#followingLive);
-    this.#dissection = dissection;
-    // The grid writes its own one-paragraph explanation into a hidden sink; the inspector shows
-    // the notes line by line instead (#renderByteNotes), following the byte the grid marks.
-    renderByteGrid(
-      bytes,
-      this.#part("byte-sentence"),
-      frame.frame.raw,
-      dissection.fields,
-      this.#idPrefix,
-      frameFieldClass,
+    // The byte the reader is on gets its notes line by line (shared/byte-notes.ts).
+    renderByteGrid(bytes, frame.frame.raw, dissection.fields, this.#idPrefix, frameFieldClass, (index) =>
+      renderNoteLines(this.#part("byte-notes"), byteNoteLines(dissection.fields, frame.frame.raw, index)),
     );
-    this.#renderByteNotes();
     this.#renderFieldList(dissection);
     renderUnmask(this.#part<HTMLTableSectionElement>("unmask"), this.#part("unmask-summary"), dissection);
     this.#part("unmask-table").hidden = !dissection.masked;
     this.dataset.selectedFrame = frameKey(frame);
-  }
-
-  /** The notes for the byte the reader is on: one fact a line, each with its section (shared/byte-notes.ts). */
-  #renderByteNotes(): void {
-    const frame = this.#detailFrame;
-    const dissection = this.#dissection;
-    if (!frame || !dissection) return;
-    const index = Number(this.#part("bytes").dataset.active ?? 0);
-    renderNoteLines(this.#part("byte-notes"), byteNoteLines(dissection.fields, frame.frame.raw, index));
   }
 
   /** Every field of the frame, each with where it sits and its facts, coloured as in the grid. */

@@ -56,15 +56,16 @@ const makeCell = (): HTMLSpanElement => {
 /**
  * Draws `raw` into `container`, reusing the cells already there (the frame inspector redraws the
  * grid for each new frame it shows, about once a second while live) and writing only what
- * changed in each.
+ * changed in each. `explain` is told the byte the reader is on (by key or pointer, and 0 at
+ * first) and writes what the widget says about it: a sentence (explainByte) or notes.
  */
 export function renderByteGrid(
   container: HTMLElement,
-  explanation: HTMLElement,
   raw: Uint8Array,
   fields: readonly GridField[],
   idPrefix: string,
   classOf: FieldClass,
+  explain: (index: number) => void,
 ): void {
   const shown = Math.min(raw.length, MAX_GRID_BYTES);
   container.querySelector(":scope > .more")?.remove();
@@ -91,7 +92,7 @@ export function renderByteGrid(
     cells.forEach((cell, i) => setAttr(cell, "aria-selected", String(i === clamped)));
     setAttr(container, "aria-activedescendant", `${idPrefix}-b${clamped}`);
     setAttr(container, "data-active", String(clamped));
-    setText(explanation, explainByte(fields, raw, clamped));
+    explain(clamped);
   };
   container.onkeydown = (event) => {
     const current = Number(container.dataset.active ?? 0);

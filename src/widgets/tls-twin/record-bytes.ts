@@ -2,7 +2,8 @@
 // frame inspector uses for frames. Closed until asked for and built on first opening: a run
 // shows a dozen records, and most readers open one or two.
 import { dissectTlsRecord, type TlsFieldKind } from "../../protocol/tls-dissect.ts";
-import { renderByteGrid, renderLegend, type GridField } from "../shared/byte-grid.ts";
+import { explainByte, renderByteGrid, renderLegend, type GridField } from "../shared/byte-grid.ts";
+import { setText } from "../shared/dom-writes.ts";
 import { formatCount } from "../shared/format-count.ts";
 
 const KIND_CLASS: Record<TlsFieldKind, string> = {
@@ -39,7 +40,9 @@ export function recordBytesView(record: Uint8Array, idPrefix: string): HTMLDetai
       const legend = document.createElement("ul");
       legend.className = "fields";
       details.append(grid, explanation, legend);
-      renderByteGrid(grid, explanation, record, fields, idPrefix, tlsFieldClass);
+      renderByteGrid(grid, record, fields, idPrefix, tlsFieldClass, (index) =>
+        setText(explanation, explainByte(fields, record, index)),
+      );
       renderLegend(legend, fields, tlsFieldClass);
     },
     { once: true },
